@@ -1,0 +1,43 @@
+//! `flowsmith`: serves the Flowsmith app (and, later, the Partner API proxy and sandbox).
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use flowsmith_server::{ServeConfig, serve};
+
+#[derive(Parser)]
+#[command(name = "flowsmith", version, about = "Flowsmith: a visual builder for WhatsApp Flows")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app on a local address.
+    Serve(ServeConfig),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FLOWSMITH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Serve(config) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(flowsmith_server::ServeError::Runtime)
+            .and_then(|runtime| runtime.block_on(serve(config))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("flowsmith: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! The app's features, one folder each.
+pub mod editor;

@@ -1,0 +1,5 @@
+//! The Flowsmith app: a Leptos (client-side rendered) single-page app.
+pub mod app;
+pub mod features;
+
+pub use app::App;

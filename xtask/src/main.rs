@@ -1,0 +1,143 @@
+//! `cargo xtask`: the two commands of the README, and the tools they need.
+//!
+//! - `cargo xtask serve`: install what is missing, build the app (release), run `flowsmith serve`.
+//! - `cargo xtask test`: install what is missing, then every check, stopping at the first failure.
+mod bundle;
+mod pipeline;
+mod tools;
+
+use std::process::ExitCode;
+
+use pipeline::{Failure, Pipeline};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [ARGS...]   install missing tools, build the app in release mode and run `flowsmith serve`
+                    on 127.0.0.1:8080; ARGS go to `flowsmith serve` (e.g. --port 9000, --bind 0.0.0.0)
+  test              install missing tools and run every check: fmt, clippy (native and wasm32),
+                    native tests, browser tests, release build, end-to-end tests
+  build             install missing tools and build the app in release mode into dist/
+";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.collect();
+    let result = match command.as_deref() {
+        Some("serve") => serve(&rest),
+        Some("test") => test(),
+        Some("build") => build(),
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(Failure::new(format!("unknown command '{other}'\n\n{USAGE}"))),
+        None => Err(Failure::new(USAGE.to_owned())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("\nxtask: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The tools every build needs: the wasm32 target, Trunk, wasm-bindgen, and (when possible) wasm-opt.
+fn build_tools(pipeline: &mut Pipeline) -> Result<tools::BuildTools, Failure> {
+    pipeline.step("tools", |_| tools::ensure_build_tools())
+}
+
+fn build() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("build");
+    let tools = build_tools(&mut pipeline)?;
+    pipeline.step("release build", |_| bundle::build_release(&tools))?;
+    pipeline.finish();
+    Ok(())
+}
+
+fn serve(server_args: &[String]) -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("serve");
+    let tools = build_tools(&mut pipeline)?;
+    pipeline.step("release build", |_| bundle::build_release(&tools))?;
+    pipeline.step("server build", |step| {
+        step.run(tools::cargo().args(["build", "--release", "--locked", "-p", "flowsmith-server"]))
+    })?;
+    pipeline.finish();
+    let server = tools::workspace_root().join("target/release/flowsmith");
+    let dist = tools::workspace_root().join("dist");
+    let mut command = std::process::Command::new(server);
+    command.arg("serve").arg("--app-dir").arg(dist).args(server_args);
+    pipeline::run_until_interrupted(&mut command)
+}
+
+fn test() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("test");
+    let build_tools = build_tools(&mut pipeline)?;
+    let chromedriver = pipeline.step("browser tools", |_| tools::ensure_chromium())?;
+    let root = tools::workspace_root();
+    pipeline.step("fmt", |step| step.run(tools::cargo().args(["fmt", "--all", "--check"])))?;
+    pipeline.step("clippy (native)", |step| {
+        step.run(tools::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    pipeline.step("clippy (wasm32)", |step| {
+        step.run(tools::cargo().args([
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "flowsmith",
+            "-p",
+            "flow-model",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    pipeline.step("native tests", |step| {
+        step.run_tests(tools::cargo().args(["test", "--workspace", "--locked"]))
+    })?;
+    pipeline.step("browser tests", |step| {
+        step.run_tests(
+            tools::cargo()
+                .args([
+                    "test",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--locked",
+                    "-p",
+                    "flowsmith",
+                    "-p",
+                    "flow-model",
+                ])
+                .env("CHROMEDRIVER", &chromedriver)
+                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("webdriver.json"))
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        )
+    })?;
+    pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
+    pipeline.step("end-to-end tests", |step| {
+        step.run(tools::cargo().args(["build", "--locked", "-p", "flowsmith-server"]))?;
+        step.run_tests(
+            tools::cargo()
+                .args(["test", "--locked", "-p", "flowsmith", "--test", "e2e", "--", "--ignored"])
+                .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
+                .env("FLOWSMITH_DIST", root.join("dist"))
+                .env("CHROMEDRIVER", &chromedriver),
+        )
+    })?;
+    pipeline.finish();
+    Ok(())
+}
