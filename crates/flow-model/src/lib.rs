@@ -9,7 +9,13 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod diagnostic;
 mod document;
+pub mod json;
 pub mod templates;
+mod validate;
+pub mod walk;
 
-pub use document::{Document, Parsed, ScreenSummary, SyntaxError, parse};
+pub use diagnostic::{Code, Diagnostic, Location, Problem, Severity, Span, SyntaxProblem};
+pub use document::{Document, MAX_INPUT_BYTES, Parsed, ScreenSummary, Style, parse};
+pub use validate::{Report, check, validate};

@@ -8,7 +8,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn appointment_booking_lists_its_three_screens() {
     let parsed = parse(templates::APPOINTMENT_BOOKING);
-    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let document = parsed.document.expect("the template is JSON");
     assert_eq!(document.version(), Some("7.3"));
     let screens = document.screens();

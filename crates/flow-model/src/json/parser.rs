@@ -1,0 +1,488 @@
+//! A strict JSON (RFC 8259) reader that builds a `serde_json::Value` and, in the same pass, the
+//! text range of every value. Hand-written because no maintained crate gives both spans and a
+//! `serde_json::Value` in one pass with a depth bound (see ARCHITECTURE.md).
+use serde_json::{Map, Number, Value};
+
+use crate::diagnostic::SyntaxProblem;
+
+/// Deepest nesting of objects and arrays we read. Real flows nest about 20 deep; the bound
+/// keeps a hostile input from overflowing the stack (parsing and dropping are recursive).
+pub const MAX_DEPTH: usize = 128;
+
+/// The text range of one value, in pre-order: a value's descendants follow it directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node {
+    /// Byte offset where the value starts.
+    pub start: u32,
+    /// Byte offset just after the value.
+    pub end: u32,
+    /// Byte range of the member's key, quotes included, for object members (else 0..0).
+    pub key_start: u32,
+    /// End of the key range.
+    pub key_end: u32,
+    /// How many nodes follow this one inside it (its whole subtree, not just its children).
+    pub descendants: u32,
+}
+
+/// A fatal problem at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Syntax(SyntaxProblem, usize),
+    TooDeep(usize),
+}
+
+/// A duplicate key: non-fatal, the last value wins (as in JavaScript's `JSON.parse`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub key: String,
+    pub key_start: usize,
+    pub key_end: usize,
+}
+
+pub struct Output {
+    pub value: Value,
+    pub nodes: Vec<Node>,
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// Reads `text` (offsets are relative to it; callers strip a byte order mark first).
+pub fn parse(text: &str) -> Result<Output, Failure> {
+    let mut parser =
+        Parser { bytes: text.as_bytes(), text, pos: 0, depth: 0, nodes: Vec::new(), duplicates: Vec::new() };
+    // Pre-size: about one value per 12 bytes of typical flow JSON.
+    parser.nodes.reserve(text.len() / 12);
+    parser.skip_whitespace();
+    if parser.pos == parser.bytes.len() {
+        return Err(Failure::Syntax(SyntaxProblem::Empty, 0));
+    }
+    let value = parser.value()?;
+    parser.skip_whitespace();
+    if parser.pos != parser.bytes.len() {
+        return Err(Failure::Syntax(SyntaxProblem::TrailingCharacters, parser.pos));
+    }
+    Ok(Output { value, nodes: parser.nodes, duplicates: parser.duplicates })
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+    nodes: Vec<Node>,
+    duplicates: Vec<Duplicate>,
+}
+
+fn offset(value: usize) -> u32 {
+    // Inputs are capped at 10 MB before parsing, far below u32::MAX.
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+impl Parser<'_> {
+    fn fail<T>(&self, problem: SyntaxProblem, at: usize) -> Result<T, Failure> {
+        Err(Failure::Syntax(problem, at))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// One value at the current position (whitespace already skipped), with its node.
+    fn value(&mut self) -> Result<Value, Failure> {
+        let index = self.nodes.len();
+        let start = self.pos;
+        self.nodes.push(Node { start: offset(start), end: 0, key_start: 0, key_end: 0, descendants: 0 });
+        let value = match self.peek() {
+            None => return self.fail(SyntaxProblem::UnexpectedEnd, self.pos),
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal(b"true", Value::Bool(true))?,
+            Some(b'f') => self.literal(b"false", Value::Bool(false))?,
+            Some(b'n') => self.literal(b"null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            Some(_) => return self.fail(SyntaxProblem::ExpectedValue, self.pos),
+        };
+        let descendants = offset(self.nodes.len() - index - 1);
+        if let Some(node) = self.nodes.get_mut(index) {
+            node.end = offset(self.pos);
+            node.descendants = descendants;
+        }
+        Ok(value)
+    }
+
+    fn enter(&mut self) -> Result<(), Failure> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH { Err(Failure::TooDeep(self.pos)) } else { Ok(()) }
+    }
+
+    fn object(&mut self) -> Result<Value, Failure> {
+        self.enter()?;
+        let object_index = self.nodes.len() - 1;
+        self.pos += 1; // '{'
+        let mut map = Map::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            match self.peek() {
+                Some(b'"') => {}
+                Some(b'}') => return self.fail(SyntaxProblem::TrailingComma, self.pos),
+                None => return self.fail(SyntaxProblem::UnexpectedEnd, self.pos),
+                Some(_) => return self.fail(SyntaxProblem::ExpectedKey, self.pos),
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_end = self.pos;
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                None => return self.fail(SyntaxProblem::UnexpectedEnd, self.pos),
+                Some(_) => return self.fail(SyntaxProblem::ExpectedColon, self.pos),
+            }
+            self.skip_whitespace();
+            let member_index = self.nodes.len();
+            let value = self.value()?;
+            if let Some(node) = self.nodes.get_mut(member_index) {
+                node.key_start = offset(key_start);
+                node.key_end = offset(key_end);
+            }
+            if map.contains_key(&key) {
+                self.replace_duplicate(object_index, &map, &key, member_index);
+                self.duplicates.push(Duplicate { key: key.clone(), key_start, key_end });
+            }
+            // For an existing key this keeps its position and takes the new value.
+            map.insert(key, value);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                None => return self.fail(SyntaxProblem::UnexpectedEnd, self.pos),
+                Some(_) => return self.fail(SyntaxProblem::ExpectedCommaOrObjectEnd, self.pos),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::Object(map))
+    }
+
+    /// Keeps the node list in the map's order when a repeated key replaces an earlier value:
+    /// the new value's subtree (at the end) moves into the earlier member's place.
+    fn replace_duplicate(
+        &mut self,
+        object_index: usize,
+        map: &Map<String, Value>,
+        key: &str,
+        new_index: usize,
+    ) {
+        let Some(position) = map.keys().position(|existing| existing == key) else { return };
+        let mut old_index = object_index + 1;
+        for _ in 0..position {
+            let Some(node) = self.nodes.get(old_index) else { return };
+            old_index += 1 + node.descendants as usize;
+        }
+        let Some(old) = self.nodes.get(old_index) else { return };
+        let old_end = old_index + 1 + old.descendants as usize;
+        let moved: Vec<Node> = self.nodes.drain(new_index..).collect();
+        self.nodes.splice(old_index..old_end, moved);
+    }
+
+    fn array(&mut self) -> Result<Value, Failure> {
+        self.enter()?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            if self.peek() == Some(b']') {
+                return self.fail(SyntaxProblem::TrailingComma, self.pos);
+            }
+            items.push(self.value()?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                None => return self.fail(SyntaxProblem::UnexpectedEnd, self.pos),
+                Some(_) => return self.fail(SyntaxProblem::ExpectedCommaOrArrayEnd, self.pos),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::Array(items))
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value) -> Result<Value, Failure> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            self.fail(SyntaxProblem::InvalidLiteral, self.pos)
+        }
+    }
+
+    /// A string starting at the opening quote; leaves the position after the closing quote.
+    fn string(&mut self) -> Result<String, Failure> {
+        let opening = self.pos;
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escapes, copy the slice as is.
+        loop {
+            match self.peek() {
+                None => return self.fail(SyntaxProblem::UnterminatedString, opening),
+                Some(b'"') => {
+                    let text = self.text.get(start..self.pos).unwrap_or_default().to_owned();
+                    self.pos += 1;
+                    return Ok(text);
+                }
+                Some(b'\\') => break,
+                Some(byte) if byte < 0x20 => {
+                    return self.fail(SyntaxProblem::ControlCharacterInString, self.pos);
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut text = String::with_capacity(self.pos - start + 16);
+        text.push_str(self.text.get(start..self.pos).unwrap_or_default());
+        loop {
+            match self.peek() {
+                None => return self.fail(SyntaxProblem::UnterminatedString, opening),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(text);
+                }
+                Some(b'\\') => self.escape(&mut text)?,
+                Some(byte) if byte < 0x20 => {
+                    return self.fail(SyntaxProblem::ControlCharacterInString, self.pos);
+                }
+                Some(_) => {
+                    let run_start = self.pos;
+                    while let Some(byte) = self.peek() {
+                        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    text.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, text: &mut String) -> Result<(), Failure> {
+        let at = self.pos;
+        self.pos += 1; // '\'
+        let Some(kind) = self.peek() else { return self.fail(SyntaxProblem::UnterminatedString, at) };
+        self.pos += 1;
+        let character = match kind {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4(at)?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        // A high surrogate must be followed by an escaped low surrogate.
+                        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                            return self.fail(SyntaxProblem::LoneSurrogate, at);
+                        }
+                        self.pos += 2;
+                        let low = self.hex4(at)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return self.fail(SyntaxProblem::LoneSurrogate, at);
+                        }
+                        let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        char::from_u32(code).ok_or(Failure::Syntax(SyntaxProblem::LoneSurrogate, at))?
+                    }
+                    0xDC00..=0xDFFF => return self.fail(SyntaxProblem::LoneSurrogate, at),
+                    _ => char::from_u32(unit).ok_or(Failure::Syntax(SyntaxProblem::InvalidEscape, at))?,
+                }
+            }
+            _ => return self.fail(SyntaxProblem::InvalidEscape, at),
+        };
+        text.push(character);
+        Ok(())
+    }
+
+    fn hex4(&mut self, escape_at: usize) -> Result<u32, Failure> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or(Failure::Syntax(SyntaxProblem::InvalidEscape, escape_at))?;
+        let mut unit = 0;
+        for digit in digits {
+            let value = (*digit as char)
+                .to_digit(16)
+                .ok_or(Failure::Syntax(SyntaxProblem::InvalidEscape, escape_at))?;
+            unit = unit * 16 + value;
+        }
+        self.pos += 4;
+        Ok(unit)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Number, Failure> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return self.fail(SyntaxProblem::InvalidNumber, start);
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return self.fail(SyntaxProblem::InvalidNumber, start),
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            integer = false;
+            self.pos += 1;
+            if self.digits() == 0 {
+                return self.fail(SyntaxProblem::InvalidNumber, start);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            integer = false;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return self.fail(SyntaxProblem::InvalidNumber, start);
+            }
+        }
+        let literal = self.text.get(start..self.pos).unwrap_or_default();
+        if integer {
+            if let Ok(value) = literal.parse::<u64>() {
+                return Ok(Number::from(value));
+            }
+            if let Ok(value) = literal.parse::<i64>() {
+                return Ok(Number::from(value));
+            }
+        }
+        // Beyond 64-bit integers, or with a fraction or exponent: a double, as JavaScript reads it.
+        literal
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .ok_or(Failure::Syntax(SyntaxProblem::NumberOutOfRange, start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problem(text: &str) -> Failure {
+        match parse(text) {
+            Ok(output) => panic!("{text:?} parsed as {:?}", output.value),
+            Err(failure) => failure,
+        }
+    }
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let output =
+            parse(r#" {"a": [1, -2.5, 1e3, true, false, null], "b": "x\"\u00e9\ud83d\ude00"} "#).unwrap();
+        assert_eq!(output.value, json!({"a": [1, -2.5, 1000.0, true, false, null], "b": "x\"é😀"}));
+        assert_eq!(output.nodes.len(), 9);
+        assert_eq!(output.nodes[0].descendants, 8);
+    }
+
+    #[test]
+    fn rejects_what_strict_json_rejects() {
+        use SyntaxProblem::*;
+        let cases = [
+            ("", Empty),
+            ("{", UnexpectedEnd),
+            ("{\"a\": 1,}", TrailingComma),
+            ("[1,]", TrailingComma),
+            ("{a: 1}", ExpectedKey),
+            ("{\"a\" 1}", ExpectedColon),
+            ("{\"a\": 1 \"b\": 2}", ExpectedCommaOrObjectEnd),
+            ("[1 2]", ExpectedCommaOrArrayEnd),
+            ("\"abc", UnterminatedString),
+            ("\"a\tb\"", ControlCharacterInString),
+            ("\"\\x\"", InvalidEscape),
+            ("\"\\ud800\"", LoneSurrogate),
+            ("\"\\udc00\"", LoneSurrogate),
+            ("01", InvalidNumber),
+            ("1.", InvalidNumber),
+            ("-", InvalidNumber),
+            ("1e", InvalidNumber),
+            ("1e999", NumberOutOfRange),
+            ("{} x", TrailingCharacters),
+            ("nul", InvalidLiteral),
+            ("+1", ExpectedValue),
+        ];
+        for (text, expected) in cases {
+            assert!(matches!(problem(text), Failure::Syntax(ref found, _) if *found == expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_beyond_the_bound_is_refused_without_overflowing() {
+        let deep = "[".repeat(100_000);
+        assert!(matches!(problem(&deep), Failure::TooDeep(_)));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_key_keeps_the_last_value_in_the_first_place() {
+        let output = parse(r#"{"a": {"x": 1}, "b": 2, "a": [3]}"#).unwrap();
+        assert_eq!(serde_json::to_string(&output.value).unwrap(), r#"{"a":[3],"b":2}"#);
+        assert_eq!(output.duplicates.len(), 1);
+        // Nodes follow the map: root, a=[3], 3, b=2.
+        let starts: Vec<u32> = output.nodes.iter().map(|node| node.start).collect();
+        assert_eq!(starts, [0, 29, 30, 21]);
+        assert_eq!(output.nodes[0].descendants, 3);
+    }
+
+    #[test]
+    fn big_integers_become_doubles_as_in_javascript() {
+        let output = parse("[18446744073709551615, -9223372036854775808, 18446744073709551616]").unwrap();
+        assert_eq!(output.value[0], json!(u64::MAX));
+        assert_eq!(output.value[1], json!(i64::MIN));
+        assert_eq!(output.value[2].as_f64(), Some(18446744073709551616.0));
+    }
+}
