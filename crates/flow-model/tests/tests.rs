@@ -39,3 +39,14 @@ fn component_types_walk_if_and_switch_branches_in_order() {
     let screens = parse(text).document.expect("JSON").screens();
     assert_eq!(screens[0].component_types, ["If", "TextBody", "TextCaption", "Switch", "Image", "OptIn"]);
 }
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_template_is_valid_at_7_3_with_zero_diagnostics() {
+    for template in templates::ALL {
+        let report = flow_model::check(template.json);
+        assert!(report.diagnostics.is_empty(), "{}: {:#?}", template.id, report.diagnostics);
+        assert_eq!(report.document.as_ref().and_then(|document| document.version()), Some("7.3"), "{}", template.id);
+        assert!(templates::find(template.id).is_some());
+    }
+}
