@@ -129,10 +129,12 @@ fn test() -> Result<(), Failure> {
     })?;
     pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
     pipeline.step("end-to-end tests", |step| {
-        step.run(tools::cargo().args(["build", "--locked", "-p", "flowsmith-server"]))?;
+        // Same selection as the native tests (the whole workspace), so nothing recompiles with
+        // other features; this also builds target/debug/flowsmith.
+        step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
         step.run_tests(
             tools::cargo()
-                .args(["test", "--locked", "-p", "flowsmith", "--test", "e2e", "--", "--ignored"])
+                .args(["test", "--workspace", "--locked", "--test", "e2e", "--", "--ignored"])
                 .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
                 .env("FLOWSMITH_DIST", root.join("dist"))
                 .env("CHROMEDRIVER", &chromedriver),

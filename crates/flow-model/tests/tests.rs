@@ -46,7 +46,12 @@ fn every_template_is_valid_at_7_3_with_zero_diagnostics() {
     for template in templates::ALL {
         let report = flow_model::check(template.json);
         assert!(report.diagnostics.is_empty(), "{}: {:#?}", template.id, report.diagnostics);
-        assert_eq!(report.document.as_ref().and_then(|document| document.version()), Some("7.3"), "{}", template.id);
+        assert_eq!(
+            report.document.as_ref().and_then(|document| document.version()),
+            Some("7.3"),
+            "{}",
+            template.id
+        );
         assert!(templates::find(template.id).is_some());
     }
 }
