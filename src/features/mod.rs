@@ -1,2 +1,3 @@
 //! The app's features, one folder each.
 pub mod editor;
+pub mod json_view;

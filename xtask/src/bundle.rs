@@ -26,14 +26,21 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
     report_sizes(&dist)
 }
 
-fn files_with_extension(dist: &Path, extension: &str) -> Result<Vec<PathBuf>, Failure> {
-    let entries = std::fs::read_dir(dist)
-        .map_err(|error| Failure::new(format!("cannot read {}: {error}", dist.display())))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
-        .collect();
+/// Files of `dir` and its subfolders (wasm-bindgen snippets) with this extension, sorted.
+fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|error| Failure::new(format!("cannot read {}: {error}", dir.display())))?;
+        for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == extension) {
+                files.push(path);
+            }
+        }
+    }
     files.sort();
     Ok(files)
 }

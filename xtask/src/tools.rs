@@ -197,7 +197,7 @@ fn ensure_wasm_bindgen() -> Result<(), Failure> {
     cargo_install("wasm-bindgen-cli", &version, false, 3)
 }
 
-/// npm packages used at build time (binaryen's wasm-opt), pinned by package-lock.json. `npm ci`
+/// npm packages used at build time (esbuild, CodeMirror, binaryen), pinned by package-lock.json. `npm ci`
 /// runs only when the lockfile changed since the last install.
 fn ensure_npm_packages() -> Result<(), Failure> {
     let root = workspace_root();
@@ -220,24 +220,16 @@ fn ensure_npm_packages() -> Result<(), Failure> {
 
 /// wasm-opt from npm's binaryen. Debian's binaryen 108 is not used: it writes the export of
 /// wasm-bindgen's externref table with the wrong table index, and the page fails to start.
-fn ensure_wasm_opt() -> Option<PathBuf> {
-    match ensure_npm_packages() {
-        Ok(()) => {
-            let wasm_opt = workspace_root().join("node_modules/.bin/wasm-opt");
-            let version = Command::new(&wasm_opt).arg("--version").env("PATH", tool_path()).output();
-            match version {
-                Ok(output) if output.status.success() => {
-                    present(String::from_utf8_lossy(&output.stdout).trim());
-                    Some(wasm_opt)
-                }
-                _ => {
-                    println!("    note: {} does not run, so the build skips wasm-opt", wasm_opt.display());
-                    None
-                }
-            }
+fn wasm_opt() -> Option<PathBuf> {
+    let wasm_opt = workspace_root().join("node_modules/.bin/wasm-opt");
+    let version = Command::new(&wasm_opt).arg("--version").env("PATH", tool_path()).output();
+    match version {
+        Ok(output) if output.status.success() => {
+            present(String::from_utf8_lossy(&output.stdout).trim());
+            Some(wasm_opt)
         }
-        Err(failure) => {
-            println!("    note: building without wasm-opt, so the bundle is larger: {failure}");
+        _ => {
+            println!("    note: {} does not run, so the build skips wasm-opt", wasm_opt.display());
             None
         }
     }
@@ -249,7 +241,9 @@ pub fn ensure_build_tools() -> Result<BuildTools, Failure> {
     ensure_wasm_target()?;
     let trunk = ensure_trunk()?;
     ensure_wasm_bindgen()?;
-    let wasm_opt = ensure_wasm_opt();
+    // npm packages: the code editor bundle (esbuild, CodeMirror) and wasm-opt (binaryen).
+    ensure_npm_packages()?;
+    let wasm_opt = wasm_opt();
     Ok(BuildTools { trunk, wasm_opt })
 }
 

@@ -1,0 +1,127 @@
+// The JSON view's code editor: CodeMirror 6, bundled at build time by esbuild (a Trunk
+// pre-build hook) into target/npm/code-editor.js and loaded lazily by the app the first time
+// the JSON view opens. The app owns the document and the undo history: this editor only
+// reports what is typed and shows what it is given.
+import { Annotation, EditorState } from "@codemirror/state";
+import {
+  EditorView,
+  drawSelection,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  highlightSpecialChars,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  foldGutter,
+  foldKeymap,
+  indentOnInput,
+  syntaxHighlighting,
+} from "@codemirror/language";
+import { defaultKeymap, indentWithTab } from "@codemirror/commands";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import { json } from "@codemirror/lang-json";
+
+// Marks changes that come from the app (undo, card edits), so they are not reported back.
+const fromApp = Annotation.define();
+
+/**
+ * Creates an editor in `parent` showing `text`.
+ * `callbacks`: change(text) after each user edit; cursor(offset) when the cursor moves
+ * (UTF-16 offset); undo() and redo() for the app's history.
+ */
+export function createCodeEditor(parent, text, callbacks) {
+  const appKeys = [
+    { key: "Mod-z", run: () => (callbacks.undo(), true), preventDefault: true },
+    { key: "Mod-Shift-z", run: () => (callbacks.redo(), true), preventDefault: true },
+    { key: "Mod-y", run: () => (callbacks.redo(), true), preventDefault: true },
+  ];
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        foldGutter(),
+        lintGutter(),
+        highlightSpecialChars(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        highlightActiveLine(),
+        highlightSelectionMatches(),
+        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        json(),
+        EditorState.tabSize.of(2),
+        EditorView.contentAttributes.of({ "aria-label": "flow.json", "data-testid": "json-editor-content" }),
+        keymap.of([...appKeys, ...defaultKeymap, ...searchKeymap, ...foldKeymap, indentWithTab]),
+        EditorView.updateListener.of((update) => {
+          const external = update.transactions.some((transaction) => transaction.annotation(fromApp));
+          if (update.docChanged && !external) {
+            callbacks.change(update.state.doc.toString());
+          }
+          if (update.selectionSet && !external) {
+            callbacks.cursor(update.state.selection.main.head);
+          }
+        }),
+      ],
+    }),
+  });
+
+  return {
+    /** Replaces the text with the smallest change, so the cursor and scroll stay put. */
+    setText(next) {
+      const current = view.state.doc.toString();
+      if (current === next) return;
+      let start = 0;
+      const limit = Math.min(current.length, next.length);
+      while (start < limit && current.charCodeAt(start) === next.charCodeAt(start)) start++;
+      let endCurrent = current.length;
+      let endNext = next.length;
+      while (endCurrent > start && endNext > start && current.charCodeAt(endCurrent - 1) === next.charCodeAt(endNext - 1)) {
+        endCurrent--;
+        endNext--;
+      }
+      view.dispatch({
+        changes: { from: start, to: endCurrent, insert: next.slice(start, endNext) },
+        annotations: fromApp.of(true),
+      });
+    },
+    getText() {
+      return view.state.doc.toString();
+    },
+    /** `items`: [{from, to, severity: "error" | "warning", message}] in UTF-16 offsets. */
+    setDiagnostics(items) {
+      const length = view.state.doc.length;
+      const clamp = (offset) => Math.max(0, Math.min(offset, length));
+      const diagnostics = items.map((item) => ({
+        from: clamp(item.from),
+        to: clamp(Math.max(item.to, item.from)),
+        severity: item.severity,
+        message: item.message,
+      }));
+      view.dispatch(setDiagnostics(view.state, diagnostics));
+    },
+    /** Selects a range and scrolls it into view. */
+    reveal(from, to) {
+      const length = view.state.doc.length;
+      const anchor = Math.max(0, Math.min(from, length));
+      const head = Math.max(anchor, Math.min(to, length));
+      view.dispatch({
+        selection: { anchor, head },
+        effects: EditorView.scrollIntoView(anchor, { y: "center" }),
+        annotations: fromApp.of(true),
+      });
+    },
+    focus() {
+      view.focus();
+    },
+    destroy() {
+      view.destroy();
+    },
+  };
+}
