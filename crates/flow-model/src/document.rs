@@ -121,6 +121,17 @@ impl Document {
         &mut self.root
     }
 
+    /// Detaches the source text, for an edit that may put it back if it changes nothing.
+    pub(crate) fn take_source(&mut self) -> Option<Source> {
+        self.source.take()
+    }
+
+    /// Puts back the source text taken by [`Document::take_source`]. Only for a value that is
+    /// again exactly the one the text was read into.
+    pub(crate) fn restore_source(&mut self, source: Source) {
+        self.source = Some(source);
+    }
+
     /// Takes the JSON value out of the document.
     pub fn into_root(self) -> Value {
         self.root

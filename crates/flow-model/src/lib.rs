@@ -11,11 +11,20 @@
 
 pub mod diagnostic;
 mod document;
+mod edit;
+pub mod graph;
+mod history;
 pub mod json;
+mod references;
+pub mod samples;
 pub mod templates;
 mod validate;
 pub mod walk;
 
 pub use diagnostic::{Code, Diagnostic, Location, Problem, Severity, Span, SyntaxProblem};
 pub use document::{Document, MAX_INPUT_BYTES, Parsed, ScreenSummary, Style, parse};
+pub use edit::{Edit, EditError, Scope, ScreenRemoval, is_valid_screen_id};
+pub use graph::{Graph, analyze};
+pub use history::History;
+pub use references::{ReferenceKind, ScreenReference};
 pub use validate::{Report, check, validate};

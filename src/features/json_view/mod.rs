@@ -1,6 +1,6 @@
 //! The JSON view: flow.json as text, in CodeMirror (or a plain text area when the editor bundle
 //! cannot load), with diagnostics as lint markers.
-mod view;
 pub mod offsets;
+mod view;
 
 pub use view::{JsonView, TextMarker};

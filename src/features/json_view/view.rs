@@ -65,7 +65,10 @@ fn callbacks(
     ] {
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), function);
     }
-    Callbacks { object: object.into(), _closures: vec![Box::new(change), Box::new(cursor), Box::new(undo), Box::new(redo)] }
+    Callbacks {
+        object: object.into(),
+        _closures: vec![Box::new(change), Box::new(cursor), Box::new(undo), Box::new(redo)],
+    }
 }
 
 fn markers_to_js(text: &str, markers: &[TextMarker]) -> JsValue {
@@ -116,7 +119,8 @@ pub fn JsonView(
             match JsFuture::from(promise).await {
                 Ok(handle) => {
                     let handle: CodeEditor = handle.unchecked_into();
-                    let shown = text.with_untracked(|text| markers.with_untracked(|m| markers_to_js(text, m)));
+                    let shown =
+                        text.with_untracked(|text| markers.with_untracked(|m| markers_to_js(text, m)));
                     handle.set_diagnostics(&shown);
                     editor.set_value(Some((handle, callbacks)));
                     fallback.set(Some(false));

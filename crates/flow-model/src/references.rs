@@ -1,0 +1,233 @@
+//! Where a flow names its screens: navigate actions, the routing model and `${screen.ID...}`
+//! bindings. Renaming a screen rewrites them; removing one reports them; the graph draws them.
+use serde_json::{Map, Value};
+
+use crate::document::Document;
+use crate::json::pointer;
+use crate::walk;
+
+/// How a place in the document names a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReferenceKind {
+    /// `next.name` of a navigate action (of a Footer, EmbeddedLink, OptIn, NavigationList or
+    /// NavigationList item).
+    NavigateTarget,
+    /// A key of `routing_model`: the screen routes from there.
+    RoutingSource,
+    /// An entry of a `routing_model` list: the screen is routed to.
+    RoutingDestination,
+    /// A `${screen.ID.data...}` or `${screen.ID.form...}` binding inside a string, including
+    /// backtick expressions and If conditions.
+    Binding,
+}
+
+impl ReferenceKind {
+    /// A short description for people, e.g. in a "delete screen" confirmation.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReferenceKind::NavigateTarget => "navigate action",
+            ReferenceKind::RoutingSource => "routing model entry",
+            ReferenceKind::RoutingDestination => "routing model route",
+            ReferenceKind::Binding => "binding",
+        }
+    }
+}
+
+/// One place that names a screen.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScreenReference {
+    /// What kind of reference it is.
+    pub kind: ReferenceKind,
+    /// JSON Pointer of the string that names the screen (for a routing source, of its list).
+    pub pointer: String,
+    /// The id of the screen the reference sits in (`None` in the routing model).
+    pub in_screen: Option<String>,
+}
+
+/// A navigate action found in a screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NavigateAction<'a> {
+    /// Index of the screen in `screens`.
+    pub screen: usize,
+    /// Pointer of the action object.
+    pub action: String,
+    /// Pointer of the component that holds it, when it sits in one.
+    pub component: Option<String>,
+    /// The type of that component.
+    pub component_kind: Option<&'a str>,
+    /// `next.name`.
+    pub target: &'a str,
+}
+
+/// Every string in `value` with its pointer, and every action object (an object with a string
+/// `name`) with its pointer, in document order. Iterative: nesting cannot overflow the stack.
+fn visit<'a>(value: &'a Value, at: &str, mut found: impl FnMut(&str, &'a Value)) {
+    let mut pending = vec![(value, at.to_owned())];
+    while let Some((value, at)) = pending.pop() {
+        match value {
+            Value::String(_) => found(&at, value),
+            Value::Object(map) => {
+                if map.get("name").is_some_and(Value::is_string) {
+                    found(&at, value);
+                }
+                for (key, child) in map.iter().rev() {
+                    if child.is_object() || child.is_array() || child.is_string() {
+                        pending.push((child, pointer::join(&at, key)));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate().rev() {
+                    if child.is_object() || child.is_array() || child.is_string() {
+                        pending.push((child, pointer::join(&at, index)));
+                    }
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+}
+
+/// The screens of a document as (index, object), skipping anything that is not an object.
+pub(crate) fn screens(root: &Value) -> impl Iterator<Item = (usize, &Map<String, Value>)> {
+    root.get("screens")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(index, screen)| screen.as_object().map(|screen| (index, screen)))
+}
+
+/// The id of a screen object.
+pub(crate) fn screen_id(screen: &Map<String, Value>) -> Option<&str> {
+    screen.get("id").and_then(Value::as_str)
+}
+
+/// Every action object named `name` (e.g. `navigate`, `data_exchange`) in the screens, in
+/// document order, with the component holding it: the innermost component whose pointer is a
+/// prefix of the action's.
+pub(crate) fn actions<'a>(root: &'a Value, name: &str) -> Vec<Action<'a>> {
+    let mut found = Vec::new();
+    for (index, screen) in screens(root) {
+        let screen_pointer = pointer::join("/screens", index);
+        let components = walk::components(screen, &screen_pointer);
+        let mut actions = Vec::new();
+        for (key, value) in screen {
+            visit(value, &pointer::join(&screen_pointer, key), |at, value| {
+                let named =
+                    |action: &&Map<String, Value>| action.get("name").and_then(Value::as_str) == Some(name);
+                if let Some(action) = value.as_object().filter(named) {
+                    actions.push((at.to_owned(), action));
+                }
+            });
+        }
+        for (at, action) in actions {
+            let holder = components
+                .iter()
+                .filter(|component| crate::edit::is_within(&at, &component.pointer))
+                .max_by_key(|component| component.pointer.len())
+                .cloned();
+            found.push(Action { screen: index, pointer: at, holder, action });
+        }
+    }
+    found
+}
+
+/// An action object found in a screen.
+pub(crate) struct Action<'a> {
+    /// Index of the screen in `screens`.
+    pub screen: usize,
+    /// Pointer of the action object.
+    pub pointer: String,
+    /// The innermost component that holds it, when it sits in one.
+    pub holder: Option<walk::ComponentAt<'a>>,
+    /// The action object.
+    pub action: &'a Map<String, Value>,
+}
+
+/// Every navigate action with a string target, in document order.
+pub(crate) fn navigate_actions(root: &Value) -> Vec<NavigateAction<'_>> {
+    actions(root, "navigate")
+        .into_iter()
+        .filter_map(|Action { screen, pointer, holder, action }| {
+            let target = action.get("next")?.get("name")?.as_str()?;
+            Some(NavigateAction {
+                screen,
+                action: pointer,
+                component: holder.as_ref().map(|holder| holder.pointer.clone()),
+                component_kind: holder.and_then(|holder| holder.kind),
+                target,
+            })
+        })
+        .collect()
+}
+
+/// The `${screen.ID.` prefix of a global binding to screen `id`.
+pub(crate) fn binding_prefix(id: &str) -> String {
+    format!("${{screen.{id}.")
+}
+
+impl Document {
+    /// Every place that names the screen `id`: navigate targets and bindings in document
+    /// order, then the routing model in its order. What a "delete screen" confirmation lists.
+    pub fn screen_references(&self, id: &str) -> Vec<ScreenReference> {
+        let root = self.root();
+        let prefix = binding_prefix(id);
+        let mut found = Vec::new();
+        visit(root, "", |at, value| {
+            let kind = match value {
+                Value::String(text) if text.contains(&prefix) => ReferenceKind::Binding,
+                Value::Object(action) if is_navigate_to(action, id) => ReferenceKind::NavigateTarget,
+                _ => return,
+            };
+            let pointer = match kind {
+                ReferenceKind::NavigateTarget => format!("{at}/next/name"),
+                _ => at.to_owned(),
+            };
+            found.push(ScreenReference { kind, in_screen: screen_holding(root, at), pointer });
+        });
+        found.extend(routing_references(root, id));
+        found
+    }
+}
+
+/// The id of the screen a pointer lies in.
+fn screen_holding(root: &Value, at: &str) -> Option<String> {
+    let mut tokens = pointer::tokens(at)?;
+    if tokens.next()? != "screens" {
+        return None;
+    }
+    let index = pointer::array_index(&tokens.next()?)?;
+    let screen = root.get("screens")?.get(index)?.as_object()?;
+    screen_id(screen).map(str::to_owned)
+}
+
+fn is_navigate_to(action: &Map<String, Value>, id: &str) -> bool {
+    action.get("name").and_then(Value::as_str) == Some("navigate")
+        && action.get("next").and_then(|next| next.get("name")).and_then(Value::as_str) == Some(id)
+}
+
+fn routing_references(root: &Value, id: &str) -> Vec<ScreenReference> {
+    let mut found = Vec::new();
+    let Some(routing) = root.get("routing_model").and_then(Value::as_object) else { return found };
+    for (source, destinations) in routing {
+        let list = pointer::join("/routing_model", source);
+        if source == id {
+            found.push(ScreenReference {
+                kind: ReferenceKind::RoutingSource,
+                pointer: list.clone(),
+                in_screen: None,
+            });
+        }
+        for (index, destination) in destinations.as_array().into_iter().flatten().enumerate() {
+            if destination.as_str() == Some(id) {
+                found.push(ScreenReference {
+                    kind: ReferenceKind::RoutingDestination,
+                    pointer: pointer::join(&list, index),
+                    in_screen: None,
+                });
+            }
+        }
+    }
+    found
+}

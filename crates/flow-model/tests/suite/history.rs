@@ -1,0 +1,32 @@
+//! The undo stack on a maximal flow: 250 steps cost memory in proportion to the changes.
+use flow_model::{History, Style, parse, samples};
+use serde_json::json;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[test]
+fn many_steps_on_a_maximal_flow_keep_only_the_changes() {
+    let text = samples::maximal_flow(100, 50);
+    let mut document = parse(&text).document.unwrap();
+    let original = document.to_json(Style::Pretty);
+    let mut history = History::new();
+    for step in 0..250u64 {
+        let screen = step % 100;
+        let at = format!("/screens/{screen}/layout/children/0/children/2/label");
+        let edit = document.set_property(&at, json!(format!("Answer {step}"))).unwrap();
+        // Far apart in time: every edit is its own step.
+        history.push(edit, step * 10_000);
+        if step % 50 == 0 {
+            let from = format!("/screens/{screen}/layout/children/0/children/0");
+            let to = format!("/screens/{}/layout/children/0/children", (screen + 1) % 100);
+            history.push(document.move_component(&from, &to, 0).unwrap(), step * 10_000 + 1);
+        }
+    }
+    assert_eq!(history.undo_len(), 255);
+    // 255 copies of a 1 MB document would be 255 MB; the steps hold a few hundred bytes each.
+    assert!(history.size() < 255 * 1024, "{} bytes", history.size());
+    while history.undo(&mut document).unwrap() {}
+    assert_eq!(document.to_json(Style::Pretty), original);
+    while history.redo(&mut document).unwrap() {}
+    assert_eq!(document.get("/screens/49/layout/children/0/children/2/label"), Some(&json!("Answer 249")));
+}
