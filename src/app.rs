@@ -1,20 +1,143 @@
-use flow_model::templates;
+use flow_model::{Document, Style};
+use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-use crate::features::editor::ScreenList;
+use crate::components::Notices;
+use crate::features::drafts::{Autosave, DraftsDialog, restore_last};
+use crate::features::editor::{Canvas, ScreensPanel};
+use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
+use crate::features::inspector::Inspector;
+use crate::features::json_view::JsonPane;
+use crate::features::problems::{ProblemsPanel, problem_index};
+use crate::state::{DraftInfo, EditorState, use_editor};
 
-/// The root component: for now, the bundled appointment-booking sample as a list of screens.
+/// The root component: the editor state, the draft restored from the browser, the shell.
 #[component]
 pub fn App() -> impl IntoView {
-    let parsed = flow_model::parse(templates::APPOINTMENT_BOOKING);
-    let screens = parsed.document.map(|document| document.screens()).unwrap_or_default();
+    let state = EditorState::provide(Document::from_value(serde_json::json!({})), DraftInfo::default());
+    let ready = RwSignal::new(false);
+    restore_last(state, ready);
+    let autosave = Autosave::start(state);
+    provide_context(autosave);
     view! {
-        <header class="app-header">
-            <h1>"Flowsmith"</h1>
-            <span class="app-tagline">"Visual builder for WhatsApp Flows"</span>
+        <Show when=move || ready.get() fallback=|| view! { <p class="loading">"Opening your flow…"</p> }>
+            <Shell />
+        </Show>
+    }
+}
+
+/// Undo, redo and the other editor-wide shortcuts. Keys a focused widget already handled
+/// (CodeMirror, a card) arrive with `defaultPrevented` and are left alone.
+fn global_shortcuts(state: EditorState) {
+    let handle = window_event_listener(ev::keydown, move |event| {
+        if event.default_prevented() || !(event.ctrl_key() || event.meta_key()) {
+            return;
+        }
+        match (event.key().to_lowercase().as_str(), event.shift_key()) {
+            ("z", false) => state.undo(),
+            ("z", true) | ("y", false) => state.redo(),
+            ("s", _) => state.notify("Every change is already kept in this browser. Export to get a file."),
+            _ => return,
+        }
+        event.prevent_default();
+    });
+    on_cleanup(move || handle.remove());
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let state = use_editor();
+    global_shortcuts(state);
+    let index = problem_index(state);
+    let screen_names = Memo::new(move |_| {
+        state.document.with(|document| {
+            document
+                .screens()
+                .into_iter()
+                .map(|screen| {
+                    if screen.title.is_empty() {
+                        screen.id
+                    } else {
+                        format!("{} ({})", screen.title, screen.id)
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let show_json = RwSignal::new(false);
+    view! {
+        <div class="shell" class:shell--json=move || show_json.get()>
+            <Toolbar show_json=show_json />
+            <aside class="sidebar">
+                <ScreensPanel index=index />
+            </aside>
+            <main class="workspace">
+                <div class="workspace__panes">
+                    <Canvas index=index />
+                    <Show when=move || show_json.get()>
+                        <JsonPane />
+                    </Show>
+                </div>
+                <ProblemsPanel index=index screen_names=screen_names />
+            </main>
+            <aside class="inspector-pane">
+                <Inspector index=index />
+            </aside>
+            <Notices />
+        </div>
+    }
+}
+
+#[component]
+fn Toolbar(show_json: RwSignal<bool>) -> impl IntoView {
+    let state = use_editor();
+    let new_flow = RwSignal::new(false);
+    let paste = RwSignal::new(false);
+    let drafts = RwSignal::new(false);
+    let flow_json = move || state.document.with_untracked(|document| document.to_json(Style::Pretty) + "\n");
+    let export = move |_| {
+        let name = state.draft.with_untracked(|draft| draft.name.clone());
+        let file = format!("{}.json", if name.trim().is_empty() { "flow" } else { name.trim() });
+        if let Err(message) = download(&file, &flow_json()) {
+            state.notify_error(message);
+        }
+    };
+    let copy = move |_| {
+        let text = flow_json();
+        spawn_local(async move {
+            match copy_to_clipboard(&text).await {
+                Ok(()) => state.notify("flow.json copied to the clipboard."),
+                Err(message) => state.notify_error(message),
+            }
+        });
+    };
+    view! {
+        <header class="toolbar">
+            <h1 class="toolbar__brand">"Flowsmith"</h1>
+            <span class="toolbar__draft" data-testid="draft-name" title="Draft name">{move || state.draft.with(|d| d.name.clone())}</span>
+            <nav class="toolbar__actions" aria-label="File">
+                <button class="button" data-testid="new-flow" on:click=move |_| new_flow.set(true)>"New…"</button>
+                <OpenFile />
+                <button class="button" data-testid="paste-flow" on:click=move |_| paste.set(true)>"Paste…"</button>
+                <button class="button" data-testid="drafts" on:click=move |_| drafts.set(true)>"Drafts…"</button>
+                <button class="button" data-testid="export" title="Download flow.json" on:click=export>"Export"</button>
+                <button class="button" data-testid="copy-json" on:click=copy>"Copy JSON"</button>
+            </nav>
+            <nav class="toolbar__actions" aria-label="Edit">
+                <button class="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !state.can_undo() on:click=move |_| state.undo()>"Undo"</button>
+                <button class="button" data-testid="redo" title="Redo (Ctrl+Shift+Z, Ctrl+Y)" disabled=move || !state.can_redo() on:click=move |_| state.redo()>"Redo"</button>
+                <button
+                    class="button"
+                    class:button--pressed=move || show_json.get()
+                    data-testid="toggle-json"
+                    aria-pressed=move || show_json.get().to_string()
+                    on:click=move |_| show_json.update(|shown| *shown = !*shown)
+                >"JSON"</button>
+            </nav>
+            <NewFlowDialog open=new_flow />
+            <PasteDialog open=paste />
+            <DraftsDialog open=drafts />
         </header>
-        <main class="app-main">
-            <ScreenList screens=Signal::stored(screens) />
-        </main>
     }
 }

@@ -1,6 +1,8 @@
 //! The Flowsmith app: a Leptos (client-side rendered) single-page app.
 pub mod app;
+pub mod components;
 pub mod features;
+pub mod state;
 pub mod storage;
 
 pub use app::App;

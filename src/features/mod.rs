@@ -1,3 +1,7 @@
 //! The app's features, one folder each.
+pub mod drafts;
 pub mod editor;
+pub mod files;
+pub mod inspector;
 pub mod json_view;
+pub mod problems;

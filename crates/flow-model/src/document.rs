@@ -203,7 +203,7 @@ impl Document {
 }
 
 /// One screen as the screen list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ScreenSummary {
     /// The screen `id` (empty when missing).
     pub id: String,

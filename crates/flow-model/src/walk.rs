@@ -105,10 +105,69 @@ pub fn components<'a>(screen: &'a Map<String, Value>, screen_pointer: &str) -> V
     found
 }
 
+/// Where a JSON Pointer lands in a flow: which screen, which component (the innermost one
+/// containing it) and which property of that component.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Target {
+    /// Index of the screen in `screens`, when the pointer is inside one.
+    pub screen: Option<usize>,
+    /// Pointer of the innermost component containing the pointer.
+    pub component: Option<String>,
+    /// Pointer of the component's property containing the pointer (e.g. `…/label`).
+    pub property: Option<String>,
+}
+
+/// Finds the screen, component and property a pointer (e.g. from a diagnostic, or the cursor
+/// in the JSON text) belongs to.
+pub fn target_of(root: &Value, at: &str) -> Target {
+    let mut target = Target::default();
+    let Some(mut tokens) = pointer::tokens(at) else { return target };
+    if tokens.next().as_deref() != Some("screens") {
+        return target;
+    }
+    let Some(index) = tokens.next().and_then(|token| pointer::array_index(&token)) else { return target };
+    let Some(screen) = root.get("screens").and_then(|screens| screens.get(index)).and_then(Value::as_object)
+    else {
+        return target;
+    };
+    target.screen = Some(index);
+    let screen_pointer = pointer::join("/screens", index);
+    let inside =
+        |outer: &str| at == outer || at.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'));
+    let innermost = components(screen, &screen_pointer)
+        .into_iter()
+        .filter(|component| inside(&component.pointer))
+        .max_by_key(|component| component.pointer.len());
+    if let Some(component) = innermost {
+        let rest = at.get(component.pointer.len()..).unwrap_or_default();
+        if let Some(first) = rest.strip_prefix('/').and_then(|rest| rest.split('/').next()) {
+            target.property = Some(format!("{}/{first}", component.pointer));
+        }
+        target.component = Some(component.pointer);
+    }
+    target
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn target_of_finds_screen_innermost_component_and_property() {
+        let root = json!({"screens": [{"id": "A"}, {"id": "B", "layout": {"children": [
+            {"type": "Form", "name": "f", "children": [{"type": "TextInput", "name": "n", "label": "L"}]}
+        ]}}]});
+        let target = target_of(&root, "/screens/1/layout/children/0/children/0/label");
+        assert_eq!(target.screen, Some(1));
+        assert_eq!(target.component.as_deref(), Some("/screens/1/layout/children/0/children/0"));
+        assert_eq!(target.property.as_deref(), Some("/screens/1/layout/children/0/children/0/label"));
+        let form = target_of(&root, "/screens/1/layout/children/0/name");
+        assert_eq!(form.component.as_deref(), Some("/screens/1/layout/children/0"));
+        assert_eq!(target_of(&root, "/screens/0/title"), Target { screen: Some(0), ..Target::default() });
+        assert_eq!(target_of(&root, "/version"), Target::default());
+        assert_eq!(target_of(&root, "/screens/9"), Target::default());
+    }
 
     #[test]
     fn walks_containers_in_document_order_with_places_and_parents() {

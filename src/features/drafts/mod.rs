@@ -1,0 +1,9 @@
+//! Drafts: every open document is kept in the browser (IndexedDB) on each change and comes
+//! back after a reload or a crashed tab; the library lists, opens, renames and deletes them.
+mod autosave;
+mod library;
+mod record;
+
+pub use autosave::{Autosave, new_draft_id, restore_last};
+pub use library::DraftsDialog;
+pub use record::DraftRecord;

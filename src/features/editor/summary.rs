@@ -1,0 +1,190 @@
+//! What a component card says about its component: a readable summary, not its JSON.
+use serde_json::{Map, Value};
+
+/// The card text of one component.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CardSummary {
+    /// The main line: a label, a text, a condition.
+    pub heading: String,
+    /// Details: options, the action, limits.
+    pub details: Vec<String>,
+    /// The form field name, for inputs.
+    pub name: Option<String>,
+}
+
+const MAX_HEADING: usize = 140;
+const MAX_OPTIONS: usize = 6;
+
+fn clip(text: &str, limit: usize) -> String {
+    let mut chars = text.chars();
+    let clipped: String = chars.by_ref().take(limit).collect();
+    if chars.next().is_some() { format!("{clipped}…") } else { clipped }
+}
+
+fn string(component: &Map<String, Value>, key: &str) -> Option<String> {
+    match component.get(key)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Array(lines) => Some(lines.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")),
+        Value::Object(range) => {
+            // CalendarPicker range labels: {"start-date": "...", "end-date": "..."}
+            let parts: Vec<&str> = range.values().filter_map(Value::as_str).collect();
+            Some(parts.join(" – "))
+        }
+        _ => None,
+    }
+}
+
+/// What an action does, in words.
+pub fn describe_action(action: &Value) -> String {
+    match action.get("name").and_then(Value::as_str) {
+        Some("navigate") => {
+            match action.get("next").and_then(|next| next.get("name")).and_then(Value::as_str) {
+                Some(screen) => format!("Go to {screen}"),
+                None => "Go to (no screen chosen)".to_owned(),
+            }
+        }
+        Some("complete") => "Complete the flow".to_owned(),
+        Some("data_exchange") => "Send to the endpoint".to_owned(),
+        Some("update_data") => "Update screen data".to_owned(),
+        Some("open_url") => match action.get("url").and_then(Value::as_str) {
+            Some(url) => format!("Open {}", clip(url, 60)),
+            None => "Open a URL".to_owned(),
+        },
+        Some(other) => format!("Action '{}'", clip(other, 40)),
+        None => "Action without a name".to_owned(),
+    }
+}
+
+fn options(component: &Map<String, Value>, key: &str, title: impl Fn(&Value) -> Option<&str>) -> Vec<String> {
+    match component.get(key) {
+        Some(Value::Array(items)) => {
+            let mut lines: Vec<String> = items
+                .iter()
+                .take(MAX_OPTIONS)
+                .map(|item| format!("○ {}", clip(title(item).unwrap_or("?"), 40)))
+                .collect();
+            if items.len() > MAX_OPTIONS {
+                lines.push(format!("+ {} more", items.len() - MAX_OPTIONS));
+            }
+            lines
+        }
+        Some(Value::String(binding)) => vec![format!("Options from {}", clip(binding, 60))],
+        _ => vec!["No options yet".to_owned()],
+    }
+}
+
+/// The summary of a component object.
+pub fn summarize(component: &Map<String, Value>) -> CardSummary {
+    let kind = component.get("type").and_then(Value::as_str).unwrap_or_default();
+    let name = component.get("name").and_then(Value::as_str).map(str::to_owned);
+    let label = || string(component, "label");
+    let text = || string(component, "text");
+    let mut details = Vec::new();
+    let heading = match kind {
+        "TextHeading" | "TextSubheading" | "TextBody" | "TextCaption" | "RichText" => text(),
+        "TextInput" | "TextArea" => {
+            if let Some(input) = component.get("input-type").and_then(Value::as_str) {
+                details.push(format!("Type: {input}"));
+            }
+            label()
+        }
+        "Dropdown" | "RadioButtonsGroup" | "CheckboxGroup" | "ChipsSelector" => {
+            details = options(component, "data-source", |item| item.get("title").and_then(Value::as_str));
+            label()
+        }
+        "NavigationList" => {
+            details = options(component, "list-items", |item| {
+                item.get("main-content").and_then(|content| content.get("title")).and_then(Value::as_str)
+            });
+            label()
+        }
+        "DatePicker" | "CalendarPicker" => {
+            if let Some(mode) = component.get("mode").and_then(Value::as_str) {
+                details.push(format!("Mode: {mode}"));
+            }
+            label()
+        }
+        "Image" => string(component, "alt-text").or_else(|| Some("Image".to_owned())),
+        "ImageCarousel" => {
+            let count = component.get("images").and_then(Value::as_array).map_or(0, Vec::len);
+            Some(format!("{count} image{}", if count == 1 { "" } else { "s" }))
+        }
+        "Form" => name.clone().map(|name| format!("Form {name}")),
+        "If" => component.get("condition").map(|condition| match condition {
+            Value::String(text) => format!("If {}", clip(text, 100)),
+            other => format!("If {other}"),
+        }),
+        "Switch" => {
+            let cases: Vec<&str> = component
+                .get("cases")
+                .and_then(Value::as_object)
+                .map(|cases| cases.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            details.push(format!(
+                "Cases: {}",
+                if cases.is_empty() { "none".to_owned() } else { cases.join(", ") }
+            ));
+            string(component, "value").map(|value| format!("Switch on {value}"))
+        }
+        "EmbeddedLink" => text(),
+        _ => label().or_else(text),
+    };
+    for event in ["on-click-action", "on-select-action", "on-unselect-action"] {
+        if let Some(action) = component.get(event) {
+            details.push(describe_action(action));
+        }
+    }
+    if component.get("required").and_then(Value::as_bool) == Some(true) {
+        details.push("Required".to_owned());
+    }
+    CardSummary { heading: clip(&heading.unwrap_or_default(), MAX_HEADING), details, name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn of(component: Value) -> CardSummary {
+        summarize(component.as_object().unwrap())
+    }
+
+    #[test]
+    fn radio_buttons_show_label_and_options() {
+        let summary =
+            of(json!({"type": "RadioButtonsGroup", "name": "time", "label": "Time", "required": true,
+            "data-source": [{"id": "a", "title": "09:00"}, {"id": "b", "title": "10:30"}]}));
+        assert_eq!(summary.heading, "Time");
+        assert_eq!(summary.details, ["○ 09:00", "○ 10:30", "Required"]);
+        assert_eq!(summary.name.as_deref(), Some("time"));
+    }
+
+    #[test]
+    fn many_options_are_counted_and_bound_options_named() {
+        let items: Vec<Value> =
+            (0..9).map(|i| json!({"id": i.to_string(), "title": format!("T{i}")})).collect();
+        let summary = of(json!({"type": "Dropdown", "label": "L", "data-source": items}));
+        assert_eq!(summary.details.last().unwrap(), "+ 3 more");
+        let bound = of(json!({"type": "Dropdown", "label": "L", "data-source": "${data.items}"}));
+        assert_eq!(bound.details, ["Options from ${data.items}"]);
+    }
+
+    #[test]
+    fn footer_describes_its_action() {
+        let summary = of(json!({"type": "Footer", "label": "Continue",
+            "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": "DETAILS"}}}));
+        assert_eq!(
+            (summary.heading.as_str(), summary.details.as_slice()),
+            ("Continue", &["Go to DETAILS".to_owned()][..])
+        );
+    }
+
+    #[test]
+    fn long_text_is_clipped_and_odd_values_do_not_break() {
+        let summary = of(json!({"type": "TextBody", "text": "x".repeat(500)}));
+        assert_eq!(summary.heading.chars().count(), MAX_HEADING + 1);
+        let odd = of(json!({"type": "If", "condition": true}));
+        assert_eq!(odd.heading, "If true");
+        assert_eq!(of(json!({"type": 3})).heading, "");
+    }
+}

@@ -1,0 +1,27 @@
+//! Mounting components in the test page and reading the DOM.
+use wasm_bindgen::JsCast;
+
+/// A fresh container in the test page's body.
+pub fn container() -> web_sys::HtmlElement {
+    let document = web_sys::window().and_then(|window| window.document()).expect("a document");
+    let element = document.create_element("div").expect("a div");
+    document.body().expect("a body").append_child(&element).expect("appended");
+    element.unchecked_into()
+}
+
+/// The text of every element matching `selector` under `root`.
+pub fn texts(root: &web_sys::HtmlElement, selector: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).expect("a valid selector");
+    (0..nodes.length())
+        .filter_map(|index| nodes.item(index))
+        .map(|node| node.text_content().unwrap_or_default().trim().to_owned())
+        .collect()
+}
+
+/// The first element matching `selector` under `root`.
+pub fn find(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .unchecked_into()
+}
