@@ -9,13 +9,17 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod catalog;
 pub mod diagnostic;
 mod document;
+pub mod expression;
 pub mod json;
 pub mod templates;
 mod validate;
+pub mod version;
 pub mod walk;
 
 pub use diagnostic::{Code, Diagnostic, Location, Problem, Severity, Span, SyntaxProblem};
 pub use document::{Document, MAX_INPUT_BYTES, Parsed, ScreenSummary, Style, parse};
 pub use validate::{Report, check, validate};
+pub use version::{Feature, Version};
