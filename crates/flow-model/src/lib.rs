@@ -21,5 +21,5 @@ pub mod walk;
 
 pub use diagnostic::{Code, Diagnostic, Location, Problem, Severity, Span, SyntaxProblem};
 pub use document::{Document, MAX_INPUT_BYTES, Parsed, ScreenSummary, Style, parse};
-pub use validate::{Report, check, validate};
+pub use validate::{Report, check, is_valid, validate};
 pub use version::{Feature, Version};
