@@ -154,6 +154,18 @@ pub(super) mod test_support {
     /// Pointer of component 1 of screen 0's layout.
     pub const C1: &str = "/screens/0/layout/children/1";
 
+    /// Every rule has its folder of fixtures (read from disk: native only).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_rule_has_fixtures() {
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for rule in super::ALL {
+            let folder = base.join(rule.name);
+            let fixtures = std::fs::read_dir(&folder).map(|entries| entries.count()).unwrap_or(0);
+            assert!(fixtures > 0, "no fixtures in {}", folder.display());
+        }
+    }
+
     #[test]
     fn rule_names_are_unique() {
         let names: Vec<_> = super::ALL.iter().map(|rule| rule.name).collect();

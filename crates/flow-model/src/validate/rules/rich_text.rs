@@ -1,4 +1,5 @@
 //! §3.1, §4.1: RichText is alone on its screen (6.3+: or with a Footer), and its static
+//! (a Form around it is the placement rule's to report)
 //! text does not mix literal text with `${…}` (Meta rejects string interpolation there).
 use serde_json::Value;
 
@@ -16,7 +17,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let others = screen
             .components
             .iter()
-            .any(|node| !(node.is("RichText") || footer_allowed && node.is("Footer")))
+            .any(|node| !(node.is("RichText") || node.is("Form") || footer_allowed && node.is("Footer")))
             || screen.components.iter().filter(|node| node.is("RichText")).count() > 1;
         if others {
             out.push(Diagnostic::error(
