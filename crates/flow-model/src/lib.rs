@@ -9,9 +9,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod catalog;
 pub mod diagnostic;
 mod document;
 mod edit;
+pub mod expression;
 pub mod graph;
 mod history;
 pub mod json;
@@ -19,6 +21,7 @@ mod references;
 pub mod samples;
 pub mod templates;
 mod validate;
+pub mod version;
 pub mod walk;
 
 pub use diagnostic::{Code, Diagnostic, Location, Problem, Severity, Span, SyntaxProblem};
@@ -27,4 +30,5 @@ pub use edit::{Edit, EditError, Scope, ScreenRemoval, is_valid_screen_id};
 pub use graph::{Graph, analyze};
 pub use history::History;
 pub use references::{ReferenceKind, ScreenReference};
-pub use validate::{Report, check, validate};
+pub use validate::{Report, check, is_valid, validate};
+pub use version::{Feature, Version};

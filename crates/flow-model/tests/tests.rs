@@ -1,6 +1,145 @@
 //! The crate's integration tests, one binary (they also run on wasm32 in headless Chromium).
-//! Each module of `suite/` covers one area; fixtures live in `fixtures/<area>/`.
+//!
+//! Data-driven: every `tests/fixtures/<rule>/<case>.json` is checked against the diagnostics
+//! listed in `<case>.expected` next to it (one `severity CODE pointer` line each, in document
+//! order), and every `tests/samples/<version>/<flow>.json` must have no diagnostic at all.
+//! Regression fixtures are named after what they caught. The files are embedded at build time
+//! (see `build.rs`). To rewrite the `.expected` files from the current output, run natively
+//! with `FLOW_MODEL_BLESS=1` and review the diff.
 mod suite;
+
+use flow_model::{Version, check, parse, templates};
+
+include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// The diagnostics of `input`, one `severity CODE pointer` line each, in document order.
+fn diagnostics(input: &str) -> String {
+    check(input)
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}\n",
+                d.severity.as_str(),
+                d.code(),
+                if d.pointer.is_empty() { "\"\"" } else { &d.pointer }
+            )
+        })
+        .collect()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn fixtures_give_their_expected_diagnostics() {
+    let mut failures = Vec::new();
+    for (name, input, expected) in FIXTURES {
+        let found = diagnostics(input);
+        let expected = expected.unwrap_or_default().replace("\r\n", "\n");
+        if found != expected {
+            #[cfg(not(target_arch = "wasm32"))]
+            if std::env::var_os("FLOW_MODEL_BLESS").is_some() && name.starts_with("fixtures/") {
+                let path = format!("{}/tests/{name}.expected", env!("CARGO_MANIFEST_DIR"));
+                std::fs::write(&path, &found).unwrap_or_else(|error| panic!("{path}: {error}"));
+                continue;
+            }
+            failures.push(format!("{name}:\n  expected:\n{expected}  found:\n{found}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        failures.len(),
+        FIXTURES.len(),
+        failures.join("\n")
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_rule_has_a_fixture_and_every_fixture_finds_something() {
+    for (name, _, expected) in FIXTURES.iter().filter(|(name, ..)| name.starts_with("fixtures/")) {
+        assert!(
+            expected.is_some_and(|expected| !expected.trim().is_empty()),
+            "{name} has no expected diagnostics"
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn samples_cover_every_publishable_version_and_every_component() {
+    let samples: Vec<_> = FIXTURES.iter().filter(|(name, ..)| name.starts_with("samples/")).collect();
+    for version in Version::PUBLISHABLE {
+        let found = samples.iter().any(|(name, ..)| name.starts_with(&format!("samples/{version}/")));
+        assert!(found, "no sample flow for version {version}");
+    }
+    for component in flow_model::catalog::components() {
+        let needle = format!("\"type\": \"{}\"", component.name);
+        assert!(
+            samples.iter().any(|(_, input, _)| input.contains(&needle)),
+            "no sample uses {}",
+            component.name
+        );
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_bundled_template_is_valid_without_any_diagnostic() {
+    let report = check(templates::APPOINTMENT_BOOKING);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(report.is_valid());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn diagnostics_have_spans_and_messages() {
+    let report = check("{\n  \"version\": \"7.3\",\n  \"screens\": [{\"id\": \"A1\"}]\n}");
+    assert!(!report.is_valid());
+    let id = report.diagnostics.iter().find(|d| d.pointer == "/screens/0/id").expect("the id is reported");
+    let span = id.span.expect("a span");
+    assert_eq!((span.start.line, span.start.column), (3, 22));
+    assert_eq!(
+        id.message(),
+        "Screen id 'A1' should only consist of alphabets and underscores, and not only underscores."
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn appointment_booking_lists_its_three_screens() {
+    let parsed = parse(templates::APPOINTMENT_BOOKING);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let document = parsed.document.expect("the template is JSON");
+    assert_eq!(document.version(), Some("7.3"));
+    let screens = document.screens();
+    let ids: Vec<_> = screens.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["APPOINTMENT", "DETAILS", "SUMMARY"]);
+    let titles: Vec<_> = screens.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Book appointment", "Your details", "Confirm booking"]);
+    assert_eq!(
+        screens[0].component_types,
+        ["Form", "TextSubheading", "Dropdown", "DatePicker", "RadioButtonsGroup", "Footer"]
+    );
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn screens_of_a_document_without_screens_is_empty() {
+    let document = parse(r#"{"version": "7.3"}"#).document.expect("JSON");
+    assert!(document.screens().is_empty());
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn component_types_walk_if_and_switch_branches_in_order() {
+    let text = r#"{"screens": [{"id": "A", "layout": {"children": [
+        {"type": "If", "condition": "${data.x}", "then": [{"type": "TextBody"}], "else": [{"type": "TextCaption"}]},
+        {"type": "Switch", "value": "${data.y}", "cases": {"a": [{"type": "Image"}], "b": [{"type": "OptIn"}]}}
+    ]}}]}"#;
+    let screens = parse(text).document.expect("JSON").screens();
+    assert_eq!(screens[0].component_types, ["If", "TextBody", "TextCaption", "Switch", "Image", "OptIn"]);
+}

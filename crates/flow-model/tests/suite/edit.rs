@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const REFERENCES: &str = include_str!("../fixtures/edit/references.json");
+const REFERENCES: &str = include_str!("fixtures/edit/references.json");
 
 fn document() -> Document {
     parse(REFERENCES).document.expect("the fixture is JSON")

@@ -1,4 +1,4 @@
-//! Graph analysis, data-driven: each `fixtures/graph/NAME.json` has its expected analysis in
+//! Graph analysis, data-driven: each `suite/fixtures/graph/NAME.json` has its expected analysis in
 //! `NAME.txt` beside it. `FLOWSMITH_BLESS=1 cargo test -p flow-model --test tests graph`
 //! rewrites the expectations after a deliberate change (read the diff before committing).
 use std::fmt::Write;
@@ -43,7 +43,7 @@ fn check(name: &str, input: &str, expected: &str) {
     let actual = render(&analyze(&document));
     #[cfg(not(target_arch = "wasm32"))]
     if std::env::var_os("FLOWSMITH_BLESS").is_some() {
-        let path = format!("{}/tests/fixtures/graph/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/tests/suite/fixtures/graph/{name}.txt", env!("CARGO_MANIFEST_DIR"));
         std::fs::write(path, &actual).expect("write the expectation");
         return;
     }
@@ -56,8 +56,8 @@ macro_rules! fixtures {
         fn $test() {
             check(
                 $name,
-                include_str!(concat!("../fixtures/graph/", $name, ".json")),
-                include_str!(concat!("../fixtures/graph/", $name, ".txt")),
+                include_str!(concat!("fixtures/graph/", $name, ".json")),
+                include_str!(concat!("fixtures/graph/", $name, ".txt")),
             );
         }
     )*};

@@ -1,0 +1,849 @@
+//! Dynamic values (§6): bindings such as `${data.name}`, `${form.email}` and
+//! `${screen.WELCOME.data.id}`, and the nested expressions of 6.0+ written between backticks,
+//! e.g. `` `'Hello ' ${form.name}` `` or `` `${data.age} >= 18 && ${form.accept}` ``.
+//!
+//! The parser is a single pass with a bounded depth: it checks syntax and operand types as it
+//! reads, asking the caller for the type of each binding, and builds no tree.
+use std::fmt;
+
+/// Where a binding reads from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// `data`: the screen's data model.
+    Data,
+    /// `form`: the value of an input component.
+    Form,
+}
+
+impl Source {
+    /// `data` or `form`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Data => "data",
+            Source::Form => "form",
+        }
+    }
+}
+
+/// A parsed binding: `${[screen.SCREEN.](data|form).field[.sub…]}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reference<'a> {
+    /// The screen of a global reference (`${screen.SCREEN.data.x}`), 4.0+.
+    pub screen: Option<&'a str>,
+    /// `data` or `form`.
+    pub source: Source,
+    /// The dotted path after `data.` / `form.`: never empty, no empty segment.
+    pub path: &'a str,
+    /// The whole binding text, `${` and `}` included.
+    pub text: &'a str,
+}
+
+impl<'a> Reference<'a> {
+    /// The first path segment: the data model field or the input name.
+    pub fn field(&self) -> &'a str {
+        self.path.split('.').next().unwrap_or(self.path)
+    }
+
+    /// The path segments.
+    pub fn segments(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.path.split('.')
+    }
+}
+
+impl fmt::Display for Reference<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// Reads a whole string as one binding (nothing before `${` or after `}`).
+pub fn parse_binding(text: &str) -> Option<Reference<'_>> {
+    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    let (screen, rest) = match inner.strip_prefix("screen.") {
+        Some(rest) => {
+            let (screen, rest) = rest.split_once('.')?;
+            let valid = screen.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b',');
+            if !valid {
+                return None;
+            }
+            (Some(screen), rest)
+        }
+        None => (None, inner),
+    };
+    let (source, path) = if let Some(path) = rest.strip_prefix("data.") {
+        (Source::Data, path)
+    } else if let Some(path) = rest.strip_prefix("form.") {
+        (Source::Form, path)
+    } else {
+        return None;
+    };
+    let segment_ok = |segment: &str| {
+        !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if !path.split('.').all(segment_ok) {
+        return None;
+    }
+    Some(Reference { screen, source, path, text })
+}
+
+/// What a string property value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dynamic<'a> {
+    /// Plain text, shown as written.
+    Literal,
+    /// Exactly one binding.
+    Binding(Reference<'a>),
+    /// A nested expression: the text between the backticks.
+    Expression(&'a str),
+    /// Text that mixes a `${…}` binding with other text: WhatsApp shows it literally.
+    Interpolated,
+    /// Looks like a binding (`${…}` is the whole value) but is not a valid one.
+    InvalidBinding,
+}
+
+/// Tells what a string property value is.
+pub fn classify(text: &str) -> Dynamic<'_> {
+    if let Some(inner) = text.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')) {
+        return Dynamic::Expression(inner);
+    }
+    if text.starts_with("${") && text.ends_with('}') && text.find('}') == Some(text.len() - 1) {
+        return parse_binding(text).map_or(Dynamic::InvalidBinding, Dynamic::Binding);
+    }
+    if contains_binding(text) { Dynamic::Interpolated } else { Dynamic::Literal }
+}
+
+/// Whether `text` contains something that reads as a binding (`${data.` / `${form.` /
+/// `${screen.`).
+pub fn contains_binding(text: &str) -> bool {
+    text.match_indices("${").any(|(at, _)| {
+        let rest = text.get(at + 2..).unwrap_or_default();
+        ["data.", "form.", "screen."].iter().any(|prefix| rest.starts_with(prefix))
+    })
+}
+
+/// The static type of a value in an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// Text.
+    String,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An array (usable only where arrays are expected, never in an operator).
+    Array,
+    /// An object.
+    Object,
+    /// Not known statically (e.g. an unresolved binding): accepted everywhere.
+    Unknown,
+}
+
+impl Type {
+    /// The type of a data model `type` name.
+    pub fn from_schema(name: &str) -> Type {
+        match name {
+            "string" => Type::String,
+            "number" | "integer" => Type::Number,
+            "boolean" => Type::Boolean,
+            "array" => Type::Array,
+            "object" => Type::Object,
+            _ => Type::Unknown,
+        }
+    }
+
+    fn is(self, expected: Type) -> bool {
+        self == expected || self == Type::Unknown
+    }
+
+    fn is_scalar(self) -> bool {
+        matches!(self, Type::String | Type::Number | Type::Boolean | Type::Unknown)
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::String => "string",
+            Type::Number => "number",
+            Type::Boolean => "boolean",
+            Type::Array => "array",
+            Type::Object => "object",
+            Type::Unknown => "unknown",
+        })
+    }
+}
+
+/// What is wrong with an expression (§6.2), worded for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpressionError {
+    /// Nothing between the backticks (or an empty condition).
+    Empty,
+    /// `()`.
+    EmptyParentheses,
+    /// A `(` without its `)`.
+    MissingClosingParenthesis,
+    /// A `)` without its `(`.
+    UnexpectedClosingParenthesis,
+    /// A `'` without its closing `'`.
+    MissingQuote,
+    /// An operator without an operand on one side.
+    MissingOperand {
+        /// The operator.
+        operator: &'static str,
+    },
+    /// Two operands where an operator was expected (e.g. two comparisons side by side).
+    MissingOperator,
+    /// An operator the language does not have (`=`, `&`, `|`, `*`, …).
+    InvalidOperator {
+        /// The operator as written.
+        operator: String,
+    },
+    /// `-` not followed by a number.
+    NegativeSignWithoutNumber,
+    /// Something that is not a literal, a binding, an operator or a parenthesis.
+    UnexpectedText {
+        /// The text.
+        text: String,
+    },
+    /// `${…}` that is not a valid binding.
+    InvalidBinding {
+        /// The text.
+        text: String,
+    },
+    /// An equality between operands of different types.
+    TypeMismatch {
+        /// The operator.
+        operator: &'static str,
+        /// Type on the left.
+        left: Type,
+        /// Type on the right.
+        right: Type,
+    },
+    /// An operand of the wrong type for its operator.
+    OperandType {
+        /// The operator.
+        operator: &'static str,
+        /// What the operator takes.
+        expected: Type,
+        /// What it got.
+        found: Type,
+    },
+    /// A comparison of two literals: its result is known in advance.
+    LiteralComparison {
+        /// The operator.
+        operator: &'static str,
+    },
+    /// The expression has no dynamic operand (conditions need one).
+    LiteralOnly,
+    /// The whole expression has the wrong type for its property.
+    ResultType {
+        /// What the property takes.
+        expected: Type,
+        /// What the expression gives.
+        found: Type,
+    },
+    /// Nested or chained beyond what we read.
+    TooComplex,
+}
+
+impl fmt::Display for ExpressionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpressionError::Empty => f.write_str("The expression is empty."),
+            ExpressionError::EmptyParentheses => f.write_str("Empty parentheses are not allowed."),
+            ExpressionError::MissingClosingParenthesis => f.write_str("Missing closing parenthesis ')'."),
+            ExpressionError::UnexpectedClosingParenthesis => {
+                f.write_str("Unexpected closing parenthesis ')' without a matching '('.")
+            }
+            ExpressionError::MissingQuote => f.write_str("Missing closing quote (') of a string literal."),
+            ExpressionError::MissingOperand { operator } => write!(f, "Missing operand for operator '{operator}'."),
+            ExpressionError::MissingOperator => f.write_str("Missing operator between two operands."),
+            ExpressionError::InvalidOperator { operator } => write!(
+                f,
+                "Invalid operator '{operator}'. Use ==, !=, <, <=, >, >=, &&, ||, !, +, -, / or %."
+            ),
+            ExpressionError::NegativeSignWithoutNumber => {
+                f.write_str("A numerical value is expected to follow the negative sign.")
+            }
+            ExpressionError::UnexpectedText { text } => write!(
+                f,
+                "Unexpected '{text}': write text between single quotes, e.g. '{text}', and data as ${{data.field}}."
+            ),
+            ExpressionError::InvalidBinding { text } => write!(
+                f,
+                "'{text}' is not a valid reference: write ${{data.field}}, ${{form.name}} or ${{screen.SCREEN_ID.data.field}}."
+            ),
+            ExpressionError::TypeMismatch { operator, left, right } => write!(
+                f,
+                "Both sides of '{operator}' must have the same type, but the left is a {left} and the right a {right}."
+            ),
+            ExpressionError::OperandType { operator, expected, found } => {
+                write!(f, "Operator '{operator}' expects {expected} operands but found a {found}.")
+            }
+            ExpressionError::LiteralComparison { operator } => write!(
+                f,
+                "Both sides of '{operator}' are literal values; at least one side must be dynamic data."
+            ),
+            ExpressionError::LiteralOnly => f.write_str(
+                "The only operand is a literal value; the condition must use dynamic data such as ${data.field} or ${form.name}.",
+            ),
+            ExpressionError::ResultType { expected, found } => {
+                write!(f, "The expression gives a {found} but a {expected} is expected here.")
+            }
+            ExpressionError::TooComplex => f.write_str("The expression is nested or chained too deeply."),
+        }
+    }
+}
+
+/// The most nested parentheses and unary operators, and operators in a chain, we read.
+const MAX_NESTING: usize = 64;
+const MAX_OPERATORS: usize = 512;
+
+/// Checks the text between the backticks of a nested expression (or an If condition) and
+/// returns its type. `resolve` gives the type of each binding (and may record it).
+pub fn check(text: &str, resolve: &mut dyn FnMut(Reference<'_>) -> Type) -> Result<Outcome, ExpressionError> {
+    let tokens = tokenize(text)?;
+    if tokens.is_empty() {
+        return Err(ExpressionError::Empty);
+    }
+    let mut parser = Parser { tokens: &tokens, pos: 0, depth: 0, operators: 0, resolve };
+    let operand = parser.logical_or()?;
+    match parser.tokens.get(parser.pos) {
+        None => Ok(Outcome { result: operand.ty, dynamic: operand.dynamic }),
+        Some(Token::Close) => Err(ExpressionError::UnexpectedClosingParenthesis),
+        Some(_) => Err(ExpressionError::MissingOperator),
+    }
+}
+
+/// What an expression gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Its type.
+    pub result: Type,
+    /// Whether it reads any binding.
+    pub dynamic: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token<'a> {
+    String,
+    Number,
+    Boolean,
+    Binding(Reference<'a>),
+    Operator(&'static str),
+    Open,
+    Close,
+    /// Whitespace between members: concatenation.
+    Space,
+}
+
+const OPERATORS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "/", "%"];
+
+fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
+    let mut tokens = Vec::new();
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    while let Some(&byte) = bytes.get(pos) {
+        let rest = text.get(pos..).unwrap_or_default();
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                let len = rest.len() - rest.trim_start().len();
+                if !matches!(tokens.last(), None | Some(Token::Space)) {
+                    tokens.push(Token::Space);
+                }
+                pos += len.max(1);
+            }
+            b'\'' => {
+                let mut end = pos + 1;
+                loop {
+                    match bytes.get(end) {
+                        None => return Err(ExpressionError::MissingQuote),
+                        Some(b'\\') => end += 2,
+                        Some(b'\'') => break,
+                        Some(_) => end += 1,
+                    }
+                }
+                tokens.push(Token::String);
+                pos = end + 1;
+            }
+            b'$' if rest.starts_with("${") => {
+                let Some(close) = rest.find('}') else {
+                    return Err(ExpressionError::InvalidBinding { text: rest.to_owned() });
+                };
+                let binding = rest.get(..=close).unwrap_or(rest);
+                let reference = parse_binding(binding)
+                    .ok_or_else(|| ExpressionError::InvalidBinding { text: binding.to_owned() })?;
+                tokens.push(Token::Binding(reference));
+                pos += close + 1;
+            }
+            b'0'..=b'9' => {
+                let len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
+                if rest.get(..len).is_some_and(|number| number.parse::<f64>().is_err()) {
+                    return Err(ExpressionError::UnexpectedText {
+                        text: rest.get(..len).unwrap_or(rest).to_owned(),
+                    });
+                }
+                tokens.push(Token::Number);
+                pos += len;
+            }
+            b'(' => {
+                tokens.push(Token::Open);
+                pos += 1;
+            }
+            b')' => {
+                tokens.push(Token::Close);
+                pos += 1;
+            }
+            _ if byte.is_ascii_alphabetic() || byte == b'_' => {
+                let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+                let word = rest.get(..len).unwrap_or(rest);
+                if word == "true" || word == "false" {
+                    tokens.push(Token::Boolean);
+                } else {
+                    return Err(ExpressionError::UnexpectedText { text: word.to_owned() });
+                }
+                pos += len;
+            }
+            _ => {
+                if let Some(operator) = OPERATORS.iter().find(|operator| rest.starts_with(**operator)) {
+                    tokens.push(Token::Operator(operator));
+                    pos += operator.len();
+                } else {
+                    let len = rest.chars().next().map_or(1, char::len_utf8);
+                    let first = rest.get(..len).unwrap_or(rest);
+                    return Err(if "=&|*^~?:".contains(first) {
+                        // `=`, `&`, `|` alone are the usual typos of `==`, `&&`, `||`.
+                        let doubled = rest.get(len..len + 1).filter(|next| "=&|*".contains(*next));
+                        ExpressionError::InvalidOperator {
+                            operator: format!("{first}{}", doubled.unwrap_or("")),
+                        }
+                    } else {
+                        ExpressionError::UnexpectedText { text: first.to_owned() }
+                    });
+                }
+            }
+        }
+    }
+    if let Some(Token::Space) = tokens.last() {
+        tokens.pop();
+    }
+    Ok(tokens)
+}
+
+/// A checked sub-expression.
+#[derive(Debug, Clone, Copy)]
+struct Operand {
+    ty: Type,
+    /// Reads at least one binding.
+    dynamic: bool,
+}
+
+struct Parser<'t, 'a, 'r> {
+    tokens: &'t [Token<'a>],
+    pos: usize,
+    depth: usize,
+    operators: usize,
+    resolve: &'r mut dyn FnMut(Reference<'_>) -> Type,
+}
+
+impl Parser<'_, '_, '_> {
+    fn peek(&self) -> Option<Token<'_>> {
+        let mut pos = self.pos;
+        while let Some(Token::Space) = self.tokens.get(pos) {
+            pos += 1;
+        }
+        self.tokens.get(pos).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while let Some(Token::Space) = self.tokens.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// Consumes `operator` when it comes next.
+    fn eat(&mut self, operators: &[&'static str]) -> Result<Option<&'static str>, ExpressionError> {
+        match self.peek() {
+            Some(Token::Operator(found)) if operators.contains(&found) => {
+                self.skip_space();
+                self.pos += 1;
+                self.operators += 1;
+                if self.operators > MAX_OPERATORS {
+                    return Err(ExpressionError::TooComplex);
+                }
+                Ok(Some(found))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn operand_after(
+        &mut self,
+        operator: &'static str,
+        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
+    ) -> Result<Operand, ExpressionError> {
+        match self.peek() {
+            None | Some(Token::Close) => Err(ExpressionError::MissingOperand { operator }),
+            Some(Token::Operator(found)) if found != "!" && found != "-" => {
+                Err(ExpressionError::MissingOperand { operator })
+            }
+            _ => next(self),
+        }
+    }
+
+    fn logical_or(&mut self) -> Result<Operand, ExpressionError> {
+        self.logical(&["||"], Self::logical_and)
+    }
+
+    fn logical_and(&mut self) -> Result<Operand, ExpressionError> {
+        self.logical(&["&&"], Self::equality)
+    }
+
+    fn logical(
+        &mut self,
+        operators: &[&'static str],
+        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
+    ) -> Result<Operand, ExpressionError> {
+        let mut left = self.first_operand(next)?;
+        while let Some(operator) = self.eat(operators)? {
+            let right = self.operand_after(operator, next)?;
+            for side in [left, right] {
+                if !side.ty.is(Type::Boolean) {
+                    return Err(ExpressionError::OperandType {
+                        operator,
+                        expected: Type::Boolean,
+                        found: side.ty,
+                    });
+                }
+            }
+            left = Operand { ty: Type::Boolean, dynamic: left.dynamic || right.dynamic };
+        }
+        Ok(left)
+    }
+
+    fn first_operand(
+        &mut self,
+        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
+    ) -> Result<Operand, ExpressionError> {
+        match self.peek() {
+            Some(Token::Operator(operator)) if operator != "!" && operator != "-" => {
+                Err(ExpressionError::MissingOperand { operator })
+            }
+            None => Err(ExpressionError::Empty),
+            _ => next(self),
+        }
+    }
+
+    fn equality(&mut self) -> Result<Operand, ExpressionError> {
+        let left = self.first_operand(Self::comparison)?;
+        let Some(operator) = self.eat(&["==", "!="])? else { return Ok(left) };
+        let right = self.operand_after(operator, Self::comparison)?;
+        if !left.dynamic && !right.dynamic {
+            return Err(ExpressionError::LiteralComparison { operator });
+        }
+        for side in [left, right] {
+            if !side.ty.is_scalar() {
+                return Err(ExpressionError::OperandType {
+                    operator,
+                    expected: Type::String,
+                    found: side.ty,
+                });
+            }
+        }
+        if left.ty != Type::Unknown && right.ty != Type::Unknown && left.ty != right.ty {
+            return Err(ExpressionError::TypeMismatch { operator, left: left.ty, right: right.ty });
+        }
+        if let Some(Token::Operator(again @ ("==" | "!="))) = self.peek() {
+            return Err(ExpressionError::OperandType {
+                operator: again,
+                expected: Type::String,
+                found: Type::Boolean,
+            });
+        }
+        Ok(Operand { ty: Type::Boolean, dynamic: true })
+    }
+
+    fn comparison(&mut self) -> Result<Operand, ExpressionError> {
+        let left = self.first_operand(Self::additive)?;
+        let Some(operator) = self.eat(&["<=", ">=", "<", ">"])? else { return Ok(left) };
+        let right = self.operand_after(operator, Self::additive)?;
+        if !left.dynamic && !right.dynamic {
+            return Err(ExpressionError::LiteralComparison { operator });
+        }
+        for side in [left, right] {
+            if !side.ty.is(Type::Number) {
+                return Err(ExpressionError::OperandType {
+                    operator,
+                    expected: Type::Number,
+                    found: side.ty,
+                });
+            }
+        }
+        if let Some(Token::Operator(again @ ("<=" | ">=" | "<" | ">"))) = self.peek() {
+            return Err(ExpressionError::OperandType {
+                operator: again,
+                expected: Type::Number,
+                found: Type::Boolean,
+            });
+        }
+        Ok(Operand { ty: Type::Boolean, dynamic: true })
+    }
+
+    fn additive(&mut self) -> Result<Operand, ExpressionError> {
+        self.arithmetic(&["+", "-"], Self::multiplicative)
+    }
+
+    fn multiplicative(&mut self) -> Result<Operand, ExpressionError> {
+        self.arithmetic(&["/", "%"], Self::unary)
+    }
+
+    fn arithmetic(
+        &mut self,
+        operators: &[&'static str],
+        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
+    ) -> Result<Operand, ExpressionError> {
+        let mut left = self.first_operand(next)?;
+        while let Some(operator) = self.eat(operators)? {
+            let right = self.operand_after(operator, next)?;
+            for side in [left, right] {
+                if !side.ty.is(Type::Number) {
+                    return Err(ExpressionError::OperandType {
+                        operator,
+                        expected: Type::Number,
+                        found: side.ty,
+                    });
+                }
+            }
+            left = Operand { ty: Type::Number, dynamic: left.dynamic || right.dynamic };
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Operand, ExpressionError> {
+        if self.eat(&["!"])?.is_some() {
+            let operand = self.nested(|parser| parser.operand_after("!", Self::unary))?;
+            if !operand.ty.is(Type::Boolean) {
+                return Err(ExpressionError::OperandType {
+                    operator: "!",
+                    expected: Type::Boolean,
+                    found: operand.ty,
+                });
+            }
+            return Ok(Operand { ty: Type::Boolean, ..operand });
+        }
+        if self.eat(&["-"])?.is_some() {
+            // Only a number literal may follow directly: `-5`, not `-${data.x}` or `- 5`.
+            return match self.tokens.get(self.pos) {
+                Some(Token::Number) => {
+                    self.pos += 1;
+                    Ok(Operand { ty: Type::Number, dynamic: false })
+                }
+                _ => Err(ExpressionError::NegativeSignWithoutNumber),
+            };
+        }
+        self.concatenation()
+    }
+
+    /// Members side by side (`'Hello ' ${form.name}`) make a string.
+    fn concatenation(&mut self) -> Result<Operand, ExpressionError> {
+        let first = self.primary()?;
+        let mut result = first;
+        let mut members = 1;
+        loop {
+            let spaced = matches!(self.tokens.get(self.pos), Some(Token::Space));
+            match self.peek() {
+                Some(Token::String | Token::Number | Token::Boolean | Token::Binding(_) | Token::Open) => {
+                    // Two numbers or two groups side by side are more likely a missing operator.
+                    let next = self.peek();
+                    if !spaced && matches!((result.ty, next), (Type::Number, Some(Token::Number))) {
+                        return Err(ExpressionError::MissingOperator);
+                    }
+                    self.skip_space();
+                    let member = self.primary()?;
+                    for side in [result, member] {
+                        if !side.ty.is_scalar() {
+                            return Err(ExpressionError::OperandType {
+                                operator: "concatenation",
+                                expected: Type::String,
+                                found: side.ty,
+                            });
+                        }
+                    }
+                    members += 1;
+                    if members > MAX_OPERATORS {
+                        return Err(ExpressionError::TooComplex);
+                    }
+                    result = Operand { ty: Type::String, dynamic: result.dynamic || member.dynamic };
+                }
+                _ => return Ok(result),
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Result<Operand, ExpressionError> {
+        self.skip_space();
+        let Some(token) = self.tokens.get(self.pos).copied() else {
+            return Err(ExpressionError::Empty);
+        };
+        self.pos += 1;
+        match token {
+            Token::String => Ok(Operand { ty: Type::String, dynamic: false }),
+            Token::Number => Ok(Operand { ty: Type::Number, dynamic: false }),
+            Token::Boolean => Ok(Operand { ty: Type::Boolean, dynamic: false }),
+            Token::Binding(reference) => Ok(Operand { ty: (self.resolve)(reference), dynamic: true }),
+            Token::Open => {
+                if let Some(Token::Close) = self.peek() {
+                    return Err(ExpressionError::EmptyParentheses);
+                }
+                let inner = self.nested(Self::logical_or)?;
+                self.skip_space();
+                match self.tokens.get(self.pos) {
+                    Some(Token::Close) => {
+                        self.pos += 1;
+                        Ok(inner)
+                    }
+                    None => Err(ExpressionError::MissingClosingParenthesis),
+                    Some(_) => Err(ExpressionError::MissingOperator),
+                }
+            }
+            Token::Close => Err(ExpressionError::UnexpectedClosingParenthesis),
+            Token::Operator(operator) => Err(ExpressionError::MissingOperand { operator }),
+            Token::Space => Err(ExpressionError::Empty),
+        }
+    }
+
+    fn nested(
+        &mut self,
+        inner: impl FnOnce(&mut Self) -> Result<Operand, ExpressionError>,
+    ) -> Result<Operand, ExpressionError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(ExpressionError::TooComplex);
+        }
+        let result = inner(self);
+        self.depth -= 1;
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn types(reference: Reference<'_>) -> Type {
+        match reference.field() {
+            "age" | "count" => Type::Number,
+            "accept" | "flag" => Type::Boolean,
+            "items" => Type::Array,
+            "unknown" => Type::Unknown,
+            _ => Type::String,
+        }
+    }
+
+    fn run(text: &str) -> Result<Type, ExpressionError> {
+        check(text, &mut types).map(|outcome| outcome.result)
+    }
+
+    #[test]
+    fn bindings_parse_whole_strings_only() {
+        let reference = parse_binding("${screen.WELCOME.data.user.id}").unwrap();
+        assert_eq!(
+            (reference.screen, reference.source, reference.path),
+            (Some("WELCOME"), Source::Data, "user.id")
+        );
+        assert_eq!(reference.field(), "user");
+        assert_eq!(parse_binding("${form.first-name}").unwrap().source, Source::Form);
+        for bad in [
+            "${data.}",
+            "${data}",
+            "${foo.x}",
+            "${data.a..b}",
+            "x ${data.a}",
+            "${data.a} ",
+            "${data.a b}",
+            "${screen.A1.data.x}",
+        ] {
+            assert!(parse_binding(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn classify_tells_literals_bindings_expressions_and_mixed_text() {
+        assert_eq!(classify("Hello"), Dynamic::Literal);
+        assert!(matches!(classify("${data.name}"), Dynamic::Binding(_)));
+        assert_eq!(classify("`'a' ${data.b}`"), Dynamic::Expression("'a' ${data.b}"));
+        assert_eq!(classify("Hello ${data.name}"), Dynamic::Interpolated);
+        assert_eq!(classify("${data.a} and ${data.b}"), Dynamic::Interpolated);
+        assert_eq!(classify("${data.}"), Dynamic::InvalidBinding);
+        assert_eq!(classify("Price: ${5}"), Dynamic::Literal);
+    }
+
+    #[test]
+    fn valid_expressions_and_their_types() {
+        assert_eq!(run("'Hello ' ${form.name}"), Ok(Type::String));
+        assert_eq!(run("${data.age} >= 18 && ${form.accept}"), Ok(Type::Boolean));
+        assert_eq!(run("(${data.age} + 1) / 2 % 3 - -4"), Ok(Type::Number));
+        assert_eq!(run("!(${data.flag} || ${data.age} == 3)"), Ok(Type::Boolean));
+        assert_eq!(run("${data.name} != 'x' || ${data.unknown}"), Ok(Type::Boolean));
+        assert_eq!(run("'Total: ' (${data.count} + 2) ' items'"), Ok(Type::String));
+        assert_eq!(run("'it\\'s' ${data.name}"), Ok(Type::String));
+    }
+
+    #[test]
+    fn typical_errors() {
+        let cases: &[(&str, ExpressionError)] = &[
+            ("", ExpressionError::Empty),
+            ("  ", ExpressionError::Empty),
+            ("()", ExpressionError::EmptyParentheses),
+            ("(${data.flag}", ExpressionError::MissingClosingParenthesis),
+            ("${data.flag})", ExpressionError::UnexpectedClosingParenthesis),
+            ("'abc", ExpressionError::MissingQuote),
+            ("${data.age} >", ExpressionError::MissingOperand { operator: ">" }),
+            ("&& ${data.flag}", ExpressionError::MissingOperand { operator: "&&" }),
+            ("${data.age} = 3", ExpressionError::InvalidOperator { operator: "=".into() }),
+            ("${data.flag} & ${data.flag}", ExpressionError::InvalidOperator { operator: "&".into() }),
+            ("${data.age} * 2", ExpressionError::InvalidOperator { operator: "*".into() }),
+            ("-${data.age}", ExpressionError::NegativeSignWithoutNumber),
+            (
+                "${data.name} == 3",
+                ExpressionError::TypeMismatch { operator: "==", left: Type::String, right: Type::Number },
+            ),
+            ("1 == 1", ExpressionError::LiteralComparison { operator: "==" }),
+            (
+                "'a' < ${data.age}",
+                ExpressionError::OperandType { operator: "<", expected: Type::Number, found: Type::String },
+            ),
+            (
+                "${data.name} && ${data.flag}",
+                ExpressionError::OperandType { operator: "&&", expected: Type::Boolean, found: Type::String },
+            ),
+            ("hello", ExpressionError::UnexpectedText { text: "hello".into() }),
+            ("${data.}", ExpressionError::InvalidBinding { text: "${data.}".into() }),
+            (
+                "${data.items} == 'a'",
+                ExpressionError::OperandType { operator: "==", expected: Type::String, found: Type::Array },
+            ),
+            ("(${data.flag}) (${data.flag}", ExpressionError::MissingClosingParenthesis),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(run(text).as_ref(), Err(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn literal_only_expressions_are_not_dynamic() {
+        assert_eq!(check("'a' 'b'", &mut types), Ok(Outcome { result: Type::String, dynamic: false }));
+        assert!(check("${data.flag}", &mut types).unwrap().dynamic);
+    }
+
+    #[test]
+    fn deep_nesting_and_long_chains_are_refused_not_overflowed() {
+        let deep = format!("{}${{data.flag}}{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(run(&deep), Err(ExpressionError::TooComplex));
+        let nots = format!("{}${{data.flag}}", "!".repeat(10_000));
+        assert_eq!(run(&nots), Err(ExpressionError::TooComplex));
+        let chain = vec!["${data.age}"; 5_000].join(" + ");
+        assert_eq!(run(&chain), Err(ExpressionError::TooComplex));
+    }
+}

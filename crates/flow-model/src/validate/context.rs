@@ -1,0 +1,337 @@
+//! What every rule needs, computed once per validation: the version whose rules apply, the
+//! screens with their components (walked once), and every action with where it sits.
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::catalog::{self, ActionName, Component, Event, Kind};
+use crate::expression::{Reference, Source, Type};
+use crate::json::pointer;
+use crate::version::Version;
+use crate::walk::{self, ComponentAt, Place};
+
+/// A flow being validated.
+pub(crate) struct Flow<'a> {
+    /// The root object.
+    pub root: &'a Map<String, Value>,
+    /// The version whose rules apply (see [`Version::rules`]).
+    pub version: Version,
+    /// The flow declares `data_api_version`: it talks to an endpoint.
+    pub endpoint: bool,
+    /// Every screen object of `screens`, in order (non-objects are skipped).
+    pub screens: Vec<Screen<'a>>,
+    /// Screen index by id (the first screen with the id).
+    pub ids: HashMap<&'a str, usize>,
+    /// Every action of every component, in document order.
+    pub actions: Vec<ActionAt<'a>>,
+}
+
+/// A screen being validated.
+pub(crate) struct Screen<'a> {
+    /// `/screens/N`.
+    pub pointer: String,
+    /// The screen object.
+    pub object: &'a Map<String, Value>,
+    /// Its `id`, when a string.
+    pub id: Option<&'a str>,
+    /// `terminal: true`.
+    pub terminal: bool,
+    /// Its `data` object.
+    pub data: Option<&'a Map<String, Value>>,
+    /// Its components in document order.
+    pub components: Vec<Node<'a>>,
+    /// Component index by `name` (the first component with the name).
+    pub names: HashMap<&'a str, usize>,
+}
+
+/// A component being validated.
+pub(crate) struct Node<'a> {
+    /// Where it is.
+    pub at: ComponentAt<'a>,
+    /// Its catalog entry, for known types.
+    pub spec: Option<&'static Component>,
+    /// It sits inside a Form (at any depth).
+    pub in_form: bool,
+}
+
+/// An action object and where it is.
+pub(crate) struct ActionAt<'a> {
+    /// Index in [`Flow::screens`].
+    pub screen: usize,
+    /// Index in the screen's components.
+    pub component: usize,
+    /// Which property holds it.
+    pub event: Event,
+    /// The list-item property it sits in (`data-source`, `list-items`), when on an item.
+    pub item: Option<&'static str>,
+    /// Pointer to the action object.
+    pub pointer: String,
+    /// The action object.
+    pub action: &'a Map<String, Value>,
+    /// Its `name`, when known.
+    pub name: Option<ActionName>,
+}
+
+impl<'a> ActionAt<'a> {
+    /// `payload`, when an object.
+    pub fn payload(&self) -> Option<&'a Map<String, Value>> {
+        self.action.get("payload").and_then(Value::as_object)
+    }
+
+    /// The screen id of a navigate action's `next.name`.
+    pub fn next_screen(&self) -> Option<&'a str> {
+        self.action.get("next")?.get("name")?.as_str()
+    }
+}
+
+/// How a binding resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resolved<'a> {
+    /// Found, with its declared JSON Schema type name (when declared).
+    Found(Option<&'a str>),
+    /// An input of the screen, with the type of its value.
+    Input(Type),
+    /// `${data.x}` not declared by the screen's data model.
+    MissingData,
+    /// `${form.x}` naming no input.
+    MissingInput,
+    /// `${form.x}` naming the Form itself.
+    FormContainer,
+    /// Reads into an array's items.
+    ArrayDereference,
+    /// `${screen.X…}` with no screen X.
+    UnknownScreen,
+    /// `${screen.X…}` where X is the current screen.
+    SelfScreen,
+}
+
+impl<'a> Flow<'a> {
+    pub fn new(root: &'a Map<String, Value>) -> Flow<'a> {
+        let version = root
+            .get("version")
+            .and_then(Value::as_str)
+            .and_then(Version::parse)
+            .map_or(Version::LATEST, Version::rules);
+        let endpoint = root.contains_key("data_api_version");
+        let mut screens = Vec::new();
+        if let Some(list) = root.get("screens").and_then(Value::as_array) {
+            for (index, value) in list.iter().enumerate() {
+                if let Some(object) = value.as_object() {
+                    screens.push(Screen::new(object, pointer::join("/screens", index)));
+                }
+            }
+        }
+        let mut ids = HashMap::with_capacity(screens.len());
+        for (index, screen) in screens.iter().enumerate() {
+            if let Some(id) = screen.id {
+                ids.entry(id).or_insert(index);
+            }
+        }
+        let mut flow = Flow { root, version, endpoint, screens, ids, actions: Vec::new() };
+        flow.actions = collect_actions(&flow);
+        flow
+    }
+
+    /// The screen with `id`.
+    pub fn screen(&self, id: &str) -> Option<&Screen<'a>> {
+        self.ids.get(id).and_then(|index| self.screens.get(*index))
+    }
+
+    /// How `reference`, used on screen `screen`, resolves.
+    pub fn resolve(&self, screen: usize, reference: &Reference<'_>) -> Resolved<'a> {
+        let Some(current) = self.screens.get(screen) else { return Resolved::UnknownScreen };
+        let target = match reference.screen {
+            None => current,
+            Some(id) if Some(id) == current.id => return Resolved::SelfScreen,
+            Some(id) => match self.screen(id) {
+                Some(target) => target,
+                None => return Resolved::UnknownScreen,
+            },
+        };
+        match reference.source {
+            Source::Data => target.resolve_data(reference.path),
+            Source::Form => target.resolve_input(reference.field()),
+        }
+    }
+
+    /// The expression type of `reference` on screen `screen` ([`Type::Unknown`] when it does
+    /// not resolve: rules about resolution report that separately).
+    pub fn type_of(&self, screen: usize, reference: &Reference<'_>) -> Type {
+        match self.resolve(screen, reference) {
+            Resolved::Found(Some(name)) => Type::from_schema(name),
+            Resolved::Input(ty) => ty,
+            _ => Type::Unknown,
+        }
+    }
+}
+
+impl<'a> Screen<'a> {
+    fn new(object: &'a Map<String, Value>, pointer: String) -> Screen<'a> {
+        let walked = walk::components(object, &pointer);
+        let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
+        for at in walked {
+            let spec = at.kind.and_then(catalog::component);
+            let in_form = at.place == Place::Form
+                || at.parent.and_then(|parent| components.get(parent)).is_some_and(|parent| parent.in_form);
+            components.push(Node { at, spec, in_form });
+        }
+        let mut names = HashMap::new();
+        for (index, node) in components.iter().enumerate() {
+            if let Some(name) = node.name() {
+                names.entry(name).or_insert(index);
+            }
+        }
+        Screen {
+            pointer,
+            id: object.get("id").and_then(Value::as_str),
+            terminal: object.get("terminal").and_then(Value::as_bool) == Some(true),
+            data: object.get("data").and_then(Value::as_object),
+            object,
+            components,
+            names,
+        }
+    }
+
+    /// The screen id for messages (`?` when missing).
+    pub fn label(&self) -> String {
+        self.id.unwrap_or("?").to_owned()
+    }
+
+    /// Whether a Form is on the screen.
+    pub fn has_form(&self) -> bool {
+        self.components.iter().any(|node| node.at.kind == Some("Form"))
+    }
+
+    /// How `${data.PATH}` resolves in this screen's data model.
+    pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
+        let mut segments = path.split('.');
+        let Some(schema) = segments.next().and_then(|field| self.data?.get(field)) else {
+            return Resolved::MissingData;
+        };
+        let mut schema = schema;
+        for segment in segments {
+            match schema.get("type").and_then(Value::as_str) {
+                Some("array") => return Resolved::ArrayDereference,
+                Some("object") | None => {}
+                Some(_) => return Resolved::MissingData,
+            }
+            match schema.get("properties").and_then(|properties| properties.get(segment)) {
+                Some(inner) => schema = inner,
+                // An object without declared properties: anything goes.
+                None if schema.get("properties").is_none() => return Resolved::Found(None),
+                None => return Resolved::MissingData,
+            }
+        }
+        Resolved::Found(schema.get("type").and_then(Value::as_str))
+    }
+
+    /// How `${form.NAME}` resolves on this screen.
+    pub fn resolve_input(&self, name: &str) -> Resolved<'a> {
+        let Some(node) = self.names.get(name).and_then(|index| self.components.get(*index)) else {
+            return Resolved::MissingInput;
+        };
+        match node.spec {
+            Some(spec) if spec.name == "Form" => Resolved::FormContainer,
+            Some(spec) => Resolved::Input(match spec.value {
+                Some(catalog::ValueType::String) => Type::String,
+                Some(catalog::ValueType::Number) => Type::Number,
+                Some(catalog::ValueType::Boolean) => Type::Boolean,
+                Some(catalog::ValueType::StringArray | catalog::ValueType::Media) => Type::Array,
+                Some(catalog::ValueType::DateOrRange) | None => Type::Unknown,
+            }),
+            None => Resolved::Input(Type::Unknown),
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    /// The `name`, when a string.
+    pub fn name(&self) -> Option<&'a str> {
+        self.at.component.get("name").and_then(Value::as_str)
+    }
+
+    /// Whether this is the component `name`.
+    pub fn is(&self, name: &str) -> bool {
+        self.spec.is_some_and(|spec| spec.name == name)
+    }
+}
+
+fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
+    let mut actions = Vec::new();
+    for (screen_index, screen) in flow.screens.iter().enumerate() {
+        for (component_index, node) in screen.components.iter().enumerate() {
+            if node.spec.is_some_and(Component::is_container) {
+                continue;
+            }
+            let component = node.at.component;
+            for (key, value) in component {
+                if let Some(event) = Event::from_property(key) {
+                    push_action(
+                        &mut actions,
+                        screen_index,
+                        component_index,
+                        event,
+                        None,
+                        &node.at.pointer,
+                        key,
+                        value,
+                    );
+                }
+            }
+            // Item-level actions of data-source / list-items.
+            for part in ["data-source", "list-items"] {
+                let Some(items) = component.get(part).and_then(Value::as_array) else { continue };
+                let is_list = node.spec.is_some_and(|spec| {
+                    spec.properties.iter().any(|p| p.name == part && matches!(p.kind, Kind::List(_)))
+                });
+                if !is_list {
+                    continue;
+                }
+                let part_name: &'static str =
+                    if part == "data-source" { "data-source" } else { "list-items" };
+                for (index, item) in items.iter().enumerate() {
+                    let Some(item) = item.as_object() else { continue };
+                    for (key, value) in item {
+                        if let Some(event) = Event::from_property(key) {
+                            let base = format!("{}/{part}/{index}", node.at.pointer);
+                            push_action(
+                                &mut actions,
+                                screen_index,
+                                component_index,
+                                event,
+                                Some(part_name),
+                                &base,
+                                key,
+                                value,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    actions
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_action<'a>(
+    actions: &mut Vec<ActionAt<'a>>,
+    screen: usize,
+    component: usize,
+    event: Event,
+    item: Option<&'static str>,
+    base: &str,
+    key: &str,
+    value: &'a Value,
+) {
+    let Some(action) = value.as_object() else { return };
+    actions.push(ActionAt {
+        screen,
+        component,
+        event,
+        item,
+        pointer: pointer::join(base, key),
+        action,
+        name: action.get("name").and_then(Value::as_str).and_then(ActionName::parse),
+    });
+}

@@ -1,0 +1,124 @@
+//! §4.4 (6.1+): CalendarPicker's `title`, `description`, `min-days` and `max-days` exist only in
+//! range mode; in range mode `label`, `helper-text`, `required`, `init-value` and
+//! `error-message` may be `{start-date, end-date}` objects and in single mode they may not;
+//! `min-days` not above `max-days`; initial dates are dates within the range.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::is_iso_date;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic};
+use crate::json::pointer;
+
+const RANGE_ONLY: &[&str] = &["title", "description", "min-days", "max-days"];
+const RANGE_OBJECTS: &[&str] = &["label", "helper-text", "required", "init-value", "error-message"];
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        for node in screen.components.iter().filter(|node| node.is("CalendarPicker")) {
+            let component = node.at.component;
+            let at = |key: &str| pointer::join(&node.at.pointer, key);
+            let mode = component.get("mode").and_then(Value::as_str).unwrap_or("single");
+            let range = match mode {
+                "range" => true,
+                "single" => false,
+                _ => continue, // A binding decides at run time; an invalid value is reported elsewhere.
+            };
+            if !range {
+                for property in RANGE_ONLY.iter().filter(|key| component.contains_key(**key)) {
+                    out.push(Diagnostic::error(at(property), Problem::RangeModeOnly { property }));
+                }
+            }
+            for property in RANGE_OBJECTS {
+                if let Some(Value::Object(_)) = component.get(*property)
+                    && !range
+                {
+                    out.push(Diagnostic::error(
+                        at(property),
+                        Problem::CalendarModeShape { property, range: false },
+                    ));
+                }
+            }
+            if range
+                && let Some(Value::String(text)) = component.get("init-value")
+                && matches!(expression::classify(text), Dynamic::Literal)
+            {
+                {
+                    out.push(Diagnostic::error(
+                        at("init-value"),
+                        Problem::CalendarModeShape { property: "init-value", range: true },
+                    ));
+                }
+            }
+            if let (Some(low), Some(high)) = (
+                component.get("min-days").and_then(Value::as_f64),
+                component.get("max-days").and_then(Value::as_f64),
+            ) && low > high
+            {
+                out.push(Diagnostic::error(at("min-days"), Problem::MinMaxDays));
+            }
+            if let Some(Value::Object(dates)) = component.get("init-value") {
+                for key in ["start-date", "end-date"] {
+                    if let Some(Value::String(date)) = dates.get(key)
+                        && matches!(expression::classify(date), Dynamic::Literal)
+                        && !is_iso_date(date)
+                    {
+                        out.push(Diagnostic::error(
+                            pointer::join(&at("init-value"), key),
+                            Problem::InitDateFormat { format: "YYYY-MM-DD" },
+                        ));
+                    }
+                }
+                let start = dates.get("start-date").and_then(Value::as_str).filter(|date| is_iso_date(date));
+                let end = dates.get("end-date").and_then(Value::as_str).filter(|date| is_iso_date(date));
+                if let (Some(start), Some(end)) = (start, end)
+                    && start > end
+                {
+                    out.push(Diagnostic::error(
+                        at("init-value"),
+                        Problem::DateRange { property: "init-value".into() },
+                    ));
+                }
+            }
+            super::date_picker::check_dates(flow, component, &node.at.pointer, !range, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn mode_dependent_properties() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "CalendarPicker", "name": "a", "label": {"start-date": "From", "end-date": "To"}, "title": "T", "min-days": 2},
+                   {"type": "CalendarPicker", "name": "b", "mode": "range", "label": {"end-date": "To"}, "min-days": 5, "max-days": 2,
+                    "init-value": {"start-date": "2025-03-01", "end-date": "2025-02-01"}}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyNameForCondition, &format!("{C0}/title")),
+                (Code::InvalidPropertyNameForCondition, &format!("{C0}/min-days")),
+                (Code::UnexpectedCalendarPickerRangeModeProp, &format!("{C0}/label")),
+                (Code::InvalidMinMaxDays, &format!("{C1}/min-days")),
+                (Code::InvalidDateRange, &format!("{C1}/init-value")),
+            ],
+        );
+        let single_in_range = screen(
+            "7.3",
+            json!([{"type": "CalendarPicker", "name": "c", "mode": "range", "label": "L", "init-value": "2025-01-01"}]),
+        );
+        expect(
+            check,
+            &single_in_range,
+            &[(Code::MissingCalendarPickerRangeModeProp, &format!("{C0}/init-value"))],
+        );
+    }
+}

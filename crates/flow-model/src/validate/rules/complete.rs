@@ -1,0 +1,30 @@
+//! §5.1: `complete` only on a terminal screen (its placement on a Footer comes from the
+//! catalog's allowed actions).
+use super::super::context::Flow;
+use crate::catalog::ActionName;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::Complete)) {
+        if flow.screens.get(action.screen).is_some_and(|screen| !screen.terminal) {
+            out.push(Diagnostic::error(pointer::join(&action.pointer, "name"), Problem::CompleteNotTerminal));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, footer, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn only_on_terminal_screens() {
+        let mut flow = screen("7.3", json!([footer()]));
+        expect(check, &flow, &[]);
+        flow["screens"][0]["terminal"] = json!(false);
+        expect(check, &flow, &[(Code::InvalidCompleteAction, &format!("{C0}/on-click-action/name"))]);
+    }
+}

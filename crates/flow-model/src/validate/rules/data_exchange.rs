@@ -1,0 +1,36 @@
+//! §1.3, §5.1: a `data_exchange` action needs `data_api_version` (an endpoint flow).
+use super::super::context::Flow;
+use crate::catalog::ActionName;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    if flow.endpoint {
+        return;
+    }
+    for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::DataExchange)) {
+        out.push(Diagnostic::error(
+            pointer::join(&action.pointer, "name"),
+            Problem::RequiredFor { property: "data_api_version", needed_by: "data_exchange action" },
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn needs_data_api_version() {
+        let mut flow = screen(
+            "7.3",
+            json!([{"type": "Footer", "label": "x", "on-click-action": {"name": "data_exchange"}}]),
+        );
+        expect(check, &flow, &[(Code::MissingRequiredProperty, &format!("{C0}/on-click-action/name"))]);
+        flow["data_api_version"] = json!("3.0");
+        expect(check, &flow, &[]);
+    }
+}

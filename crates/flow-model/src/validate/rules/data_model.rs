@@ -1,0 +1,234 @@
+//! §6.4: each field of a screen's `data` is an object with a string `type` and an
+//! `__example__` (only at the top level) that matches the declared schema; arrays declare
+//! `items`; `required` is a list of names. The example check covers the JSON Schema subset
+//! Flow JSON uses (type, properties, items, required, enum).
+use serde_json::{Map, Value};
+
+use super::super::context::Flow;
+use crate::diagnostic::{DataModelProblem, Diagnostic, Problem};
+use crate::json::{self, pointer};
+
+/// The JSON Schema types a data model field may declare (§6.3: no `null`).
+pub(crate) const DATA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array"];
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        let Some(data) = screen.data else { continue };
+        let at = pointer::join(&screen.pointer, "data");
+        for (field, declaration) in data {
+            let field_at = pointer::join(&at, field);
+            let report = |out: &mut Vec<Diagnostic>, at: String, problem| {
+                out.push(Diagnostic::error(at, Problem::ScreenData { field: field.clone(), problem }));
+            };
+            if field == "required" {
+                let names = declaration.as_array().is_some_and(|items| items.iter().all(Value::is_string));
+                if !names {
+                    report(out, field_at, DataModelProblem::RequiredNotArray);
+                }
+                continue;
+            }
+            let Some(schema) = declaration.as_object() else {
+                report(out, field_at, DataModelProblem::NotAnObject);
+                continue;
+            };
+            let mut problems = Vec::new();
+            check_schema(schema, &field_at, true, 0, &mut problems);
+            let schema_ok = problems.is_empty();
+            for (at, problem) in problems {
+                report(out, at, problem);
+            }
+            match schema.get("__example__") {
+                None => report(out, field_at, DataModelProblem::MissingExample),
+                Some(example) if schema_ok => {
+                    let mut path = String::new();
+                    if let Some(expected) = mismatch(schema, example, &mut path, 0) {
+                        report(
+                            out,
+                            pointer::join(&field_at, "__example__"),
+                            DataModelProblem::ExampleMismatch { at: path, expected },
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// Checks one schema object: its `type`, nested `__example__`, array `items`.
+fn check_schema(
+    schema: &Map<String, Value>,
+    at: &str,
+    top: bool,
+    depth: usize,
+    out: &mut Vec<(String, DataModelProblem)>,
+) {
+    if depth > json::MAX_DEPTH {
+        out.push((at.to_owned(), DataModelProblem::TooDeep));
+        return;
+    }
+    if !top && schema.contains_key("__example__") {
+        out.push((pointer::join(at, "__example__"), DataModelProblem::NestedExample));
+    }
+    let kind = match schema.get("type") {
+        None => {
+            out.push((at.to_owned(), DataModelProblem::MissingType));
+            return;
+        }
+        Some(Value::String(kind)) if DATA_TYPES.contains(&kind.as_str()) => kind.as_str(),
+        Some(Value::String(kind)) => {
+            out.push((pointer::join(at, "type"), DataModelProblem::UnknownType { found: kind.clone() }));
+            return;
+        }
+        Some(_) => {
+            out.push((pointer::join(at, "type"), DataModelProblem::TypeNotString));
+            return;
+        }
+    };
+    if kind == "array" {
+        match schema.get("items") {
+            None => out.push((at.to_owned(), DataModelProblem::MissingItems)),
+            Some(Value::Object(items)) => {
+                check_schema(items, &pointer::join(at, "items"), false, depth + 1, out)
+            }
+            Some(Value::Bool(_)) => {}
+            Some(_) => out.push((pointer::join(at, "items"), DataModelProblem::ItemsType)),
+        }
+    }
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        let properties_at = pointer::join(at, "properties");
+        for (name, property) in properties {
+            if let Value::Object(property) = property {
+                check_schema(property, &pointer::join(&properties_at, name), false, depth + 1, out);
+            }
+        }
+    }
+}
+
+/// The first place where `example` does not match `schema`, as (dotted path, expectation).
+fn mismatch(schema: &Map<String, Value>, example: &Value, path: &mut String, depth: usize) -> Option<String> {
+    if depth > json::MAX_DEPTH {
+        return None;
+    }
+    let fail = |expected: String| Some(expected);
+    if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+        let fits = match kind {
+            "string" => example.is_string(),
+            "number" => example.is_number(),
+            "integer" => example.as_f64().is_some_and(|number| number.fract() == 0.0),
+            "boolean" => example.is_boolean(),
+            "object" => example.is_object(),
+            "array" => example.is_array(),
+            _ => true,
+        };
+        if !fits {
+            return fail(format!("of type '{kind}'"));
+        }
+    }
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(example)
+    {
+        return fail(format!("one of {}", Value::Array(allowed.clone())));
+    }
+    match example {
+        Value::Object(object) => {
+            if let Some(Value::Array(required)) = schema.get("required") {
+                for name in required.iter().filter_map(Value::as_str) {
+                    if !object.contains_key(name) {
+                        return fail(format!("an object with the required property '{name}'"));
+                    }
+                }
+            }
+            if let Some(Value::Object(properties)) = schema.get("properties") {
+                for (name, value) in object {
+                    let Some(Value::Object(inner)) = properties.get(name) else { continue };
+                    let length = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(name);
+                    if let Some(expected) = mismatch(inner, value, path, depth + 1) {
+                        return Some(expected);
+                    }
+                    path.truncate(length);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(Value::Object(inner)) = schema.get("items") {
+                for (index, item) in items.iter().enumerate() {
+                    let length = path.len();
+                    path.push_str(&format!("[{index}]"));
+                    if let Some(expected) = mismatch(inner, item, path, depth + 1) {
+                        return Some(expected);
+                    }
+                    path.truncate(length);
+                }
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    fn with_data(data: Value) -> Value {
+        let mut flow = screen("7.3", json!([]));
+        flow["screens"][0]["data"] = data;
+        flow
+    }
+
+    #[test]
+    fn declarations_need_type_and_example() {
+        let flow = with_data(json!({
+            "a": {"type": "string"},
+            "b": {"__example__": 1},
+            "c": {"type": 3, "__example__": 1},
+            "d": "string",
+            "e": {"type": "array", "__example__": []},
+            "f": {"type": "array", "items": {"type": "string", "__example__": "x"}, "__example__": []},
+            "required": "a"
+        }));
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::MissingRequiredProperty, "/screens/0/data/a"),
+                (Code::InvalidScreenData, "/screens/0/data/b"),
+                (Code::InvalidScreenData, "/screens/0/data/c/type"),
+                (Code::InvalidScreenData, "/screens/0/data/d"),
+                (Code::InvalidScreenData, "/screens/0/data/e"),
+                (Code::InvalidScreenData, "/screens/0/data/f/items/__example__"),
+                (Code::InvalidScreenData, "/screens/0/data/required"),
+            ],
+        );
+    }
+
+    #[test]
+    fn examples_match_their_schema() {
+        let flow = with_data(json!({
+            "ok": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}, "__example__": [{"id": "1"}]},
+            "count": {"type": "integer", "__example__": 1.5},
+            "list": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+                     "__example__": [{"id": "1"}, {"id": 2}]},
+            "size": {"type": "string", "enum": ["S", "M"], "__example__": "L"},
+            "user": {"type": "object", "required": ["name"], "__example__": {}}
+        }));
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidScreenData, "/screens/0/data/count/__example__"),
+                (Code::InvalidScreenData, "/screens/0/data/list/__example__"),
+                (Code::InvalidScreenData, "/screens/0/data/size/__example__"),
+                (Code::InvalidScreenData, "/screens/0/data/user/__example__"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! §4.3: data-source items use images or colors, not both; an event's action is set on the
+//! component or on its items, not both; a Dropdown with images has at most 100 options.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::catalog::Event;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+/// Dropdown options when any has an image.
+pub(crate) const MAX_DROPDOWN_OPTIONS_WITH_IMAGES: u32 = 100;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        for node in &screen.components {
+            let Some(Value::Array(items)) = node.at.component.get("data-source") else { continue };
+            let at = pointer::join(&node.at.pointer, "data-source");
+            let objects = || items.iter().filter_map(Value::as_object);
+            let images = objects().any(|item| item.contains_key("image") || item.contains_key("alt-text"));
+            if images && objects().any(|item| item.contains_key("color")) {
+                out.push(Diagnostic::error(at.clone(), Problem::ImageAndColor));
+            }
+            for event in [Event::OnSelect, Event::OnUnselect] {
+                let key = event.property();
+                if !node.at.component.contains_key(key) {
+                    continue;
+                }
+                if let Some(index) = items.iter().position(|item| item.get(key).is_some()) {
+                    out.push(Diagnostic::error(
+                        pointer::join(&pointer::join(&at, index), key),
+                        Problem::ActionAtBothLevels { event: key },
+                    ));
+                }
+            }
+            let with_images = objects().any(|item| item.contains_key("image"));
+            if node.is("Dropdown") && with_images && items.len() > MAX_DROPDOWN_OPTIONS_WITH_IMAGES as usize {
+                out.push(Diagnostic::error(
+                    at,
+                    Problem::TooManyItems {
+                        property: "data-source".into(),
+                        max: MAX_DROPDOWN_OPTIONS_WITH_IMAGES,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn images_or_colors_and_one_level_of_actions() {
+        let action = json!({"name": "update_data", "payload": {}});
+        let flow = screen(
+            "7.3",
+            json!([{"type": "RadioButtonsGroup", "data-source": [{"id": "a", "image": "AAAA"}, {"id": "b", "color": "#000000"}]},
+                   {"type": "CheckboxGroup", "on-select-action": action, "data-source": [{"id": "a"}, {"id": "b", "on-select-action": action}]}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::DataSourceItemsHaveBothImageAndColor, &format!("{C0}/data-source")),
+                (Code::DuplicatePropetyForCondition, &format!("{C1}/data-source/1/on-select-action")),
+            ],
+        );
+        let options: Vec<_> =
+            (0..101).map(|i| json!({"id": i.to_string(), "title": "x", "image": "AAAA"})).collect();
+        expect(
+            check,
+            &screen("7.3", json!([{"type": "Dropdown", "data-source": options}])),
+            &[(Code::MaxItemsRequired, &format!("{C0}/data-source"))],
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! §6.1, §6.4: every binding a screen shows resolves: `${data.x}` is declared by the screen's
+//! data model with a fitting type, `${form.x}` names an input of the screen, and
+//! `${screen.ID.…}` (4.0+) names another existing screen. Bindings inside nested expressions
+//! and If conditions count too; action payloads have their own rule.
+use super::super::context::{Flow, Resolved};
+use super::super::strings::{self, StringAt};
+use crate::catalog::Kind;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic, Reference, Type};
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    strings::each(flow, &mut |string| {
+        if !string.is_dynamic() && !is_condition(string) {
+            return;
+        }
+        match expression::classify(string.text) {
+            Dynamic::Binding(reference) => {
+                if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
+                    out.push(Diagnostic::error(string.pointer, problem));
+                } else if string.whole
+                    && let Some(problem) = type_problem(flow, string, &reference)
+                {
+                    out.push(Diagnostic::error(string.pointer, problem));
+                }
+            }
+            Dynamic::Expression(inner) => each_reference(flow, string, inner, out),
+            _ if is_condition(string) => each_reference(flow, string, string.text, out),
+            _ => {}
+        }
+    });
+}
+
+fn is_condition(string: &StringAt<'_, '_>) -> bool {
+    string.component.is_some_and(|component| component.name == "If")
+        && string.property.is_some_and(|property| property.name == "condition")
+}
+
+/// Reports every unresolved binding of an expression (syntax is the `expressions` rule's).
+fn each_reference(flow: &Flow<'_>, string: &StringAt<'_, '_>, text: &str, out: &mut Vec<Diagnostic>) {
+    let _ = expression::check(text, &mut |reference| {
+        if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
+            out.push(Diagnostic::error(string.pointer, problem));
+        }
+        flow.type_of(string.screen, &reference)
+    });
+}
+
+/// Why `reference` does not resolve on screen `screen`, if it does not.
+pub(crate) fn resolution_problem(
+    flow: &Flow<'_>,
+    screen: usize,
+    reference: &Reference<'_>,
+) -> Option<Problem> {
+    let text = || reference.text.to_owned();
+    let label = || flow.screens.get(screen).map(|screen| screen.label()).unwrap_or_default();
+    match flow.resolve(screen, reference) {
+        Resolved::Found(_) | Resolved::Input(_) => None,
+        Resolved::MissingData => match reference.screen {
+            Some(other) => Some(Problem::MissingDynamicData {
+                reference: text(),
+                screen: other.to_owned(),
+                in_payload: false,
+            }),
+            None => {
+                Some(Problem::MissingDynamicData { reference: text(), screen: label(), in_payload: false })
+            }
+        },
+        Resolved::MissingInput => Some(Problem::MissingFormComponent {
+            reference: text(),
+            screen: reference.screen.map_or_else(label, str::to_owned),
+            in_payload: false,
+        }),
+        Resolved::FormContainer => Some(Problem::FormContainerReference),
+        Resolved::ArrayDereference => Some(Problem::ArrayDereference { reference: text() }),
+        Resolved::UnknownScreen => Some(Problem::UnknownScreenReference {
+            reference: text(),
+            screen: reference.screen.unwrap_or_default().to_owned(),
+        }),
+        Resolved::SelfScreen => Some(Problem::SelfScreenReference { reference: text() }),
+    }
+}
+
+/// The JSON Schema types that fit a property's kind.
+fn accepted(kind: &Kind, into: &mut Vec<&'static str>) {
+    match kind {
+        Kind::String(_) | Kind::Enum(_) => into.push("string"),
+        Kind::Boolean => into.push("boolean"),
+        Kind::Number | Kind::Integer => into.extend(["number", "integer"]),
+        Kind::List(_) | Kind::Components => into.push("array"),
+        Kind::Object(_) | Kind::Map(_) | Kind::Action(_) | Kind::Cases => into.push("object"),
+        Kind::Any => into.extend(["string", "number", "integer", "boolean", "object", "array"]),
+        Kind::OneOf(kinds) => kinds.iter().for_each(|kind| accepted(kind, into)),
+    }
+}
+
+fn type_problem(flow: &Flow<'_>, string: &StringAt<'_, '_>, reference: &Reference<'_>) -> Option<Problem> {
+    let property = string.property?;
+    let found = match flow.resolve(string.screen, reference) {
+        Resolved::Found(Some(found)) => found,
+        Resolved::Input(Type::String) => "string",
+        Resolved::Input(Type::Boolean) => "boolean",
+        Resolved::Input(Type::Number) => "number",
+        Resolved::Input(Type::Array) => "array",
+        _ => return None,
+    };
+    let mut expected = Vec::new();
+    accepted(&property.kind, &mut expected);
+    // Text shows numbers and booleans as text.
+    if expected.contains(&"string") && matches!(property.kind, Kind::String(_)) {
+        expected.extend(["number", "integer", "boolean"]);
+    }
+    if expected.contains(&found) {
+        return None;
+    }
+    expected.dedup();
+    Some(Problem::DynamicDataType {
+        reference: reference.text.to_owned(),
+        expected: expected.join(" or "),
+        found: found.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn bindings_resolve_with_fitting_types() {
+        let flow = json!({"version": "7.3", "screens": [
+            {"id": "A", "title": "${data.missing}", "data": {
+                "name": {"type": "string", "__example__": "x"},
+                "show": {"type": "string", "__example__": "x"},
+                "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}, "__example__": []}
+            }, "layout": {"children": [
+                {"type": "TextHeading", "text": "${data.name}", "visible": "${data.show}"},
+                {"type": "TextBody", "text": "`'Hi ' ${form.nobody} ${data.items.id}`"},
+                {"type": "TextCaption", "text": "${screen.B.data.x}"},
+                {"type": "TextCaption", "text": "${screen.A.data.name}"},
+                {"type": "TextCaption", "text": "${screen.C.form.x}"},
+                {"type": "If", "condition": "${data.nope} == 'x'", "then": []}
+            ]}},
+            {"id": "B", "data": {"x": {"type": "string", "__example__": "x"}}}
+        ]});
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidScreenDynamicData, "/screens/0/title"),
+                (Code::InvalidScreenDynamicData, &format!("{C0}/visible")),
+                (Code::InvalidScreenDynamicData, &format!("{C1}/text")),
+                (Code::InvalidScreenDynamicData, &format!("{C1}/text")),
+                (Code::InvalidScreenDynamicData, "/screens/0/layout/children/3/text"),
+                (Code::InvalidScreenDynamicData, "/screens/0/layout/children/4/text"),
+                (Code::InvalidScreenDynamicData, "/screens/0/layout/children/5/condition"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! §4.6: Footer `left-caption` and `right-caption` go together; `center-caption` goes alone.
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        for node in screen.components.iter().filter(|node| node.is("Footer")) {
+            let has = |key: &str| node.at.component.contains_key(key);
+            for (present, missing) in [("left-caption", "right-caption"), ("right-caption", "left-caption")] {
+                if has(present) && !has(missing) {
+                    out.push(Diagnostic::error(
+                        pointer::join(&node.at.pointer, present),
+                        Problem::CaptionDependency { present, missing },
+                    ));
+                }
+            }
+            if has("center-caption") && (has("left-caption") || has("right-caption")) {
+                out.push(Diagnostic::error(
+                    pointer::join(&node.at.pointer, "center-caption"),
+                    Problem::CenterCaptionExclusive,
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn captions() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "Footer", "left-caption": "a"}, {"type": "Footer", "center-caption": "c", "left-caption": "a", "right-caption": "b"}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidDependencies, &format!("{C0}/left-caption")),
+                (Code::NotKeywordSchemaValidationFailed, &format!("{C1}/center-caption")),
+            ],
+        );
+    }
+}

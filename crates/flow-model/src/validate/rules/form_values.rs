@@ -1,0 +1,149 @@
+//! §3.2: a Form's `init-values` never set a media picker; from 7.0 each `init-values` and
+//! `error-messages` key names an input of the Form, and each initial value has the type of
+//! that input's value.
+use serde_json::Value;
+
+use super::super::context::{Flow, Node};
+use super::super::schema::json_type;
+use crate::catalog::{Category, ValueType};
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic};
+use crate::json::pointer;
+use crate::version::Feature;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    let typed = flow.version.supports(Feature::TypedFormValues);
+    for screen in &flow.screens {
+        for (form_index, form) in screen.components.iter().enumerate().filter(|(_, node)| node.is("Form")) {
+            let inputs: Vec<&Node<'_>> = screen
+                .components
+                .iter()
+                .filter(|node| {
+                    node.spec.is_some_and(|spec| spec.is_input())
+                        && inside(node, form_index, &screen.components)
+                })
+                .collect();
+            let find = |name: &str| inputs.iter().find(|node| node.name() == Some(name));
+            for property in ["init-values", "error-messages"] {
+                let Some(Value::Object(values)) = form.at.component.get(property) else { continue };
+                let at = pointer::join(&form.at.pointer, property);
+                for (key, value) in values {
+                    let key_at = pointer::join(&at, key);
+                    let input = find(key);
+                    let is_media =
+                        input.and_then(|node| node.spec).is_some_and(|spec| spec.category == Category::Media);
+                    if property == "init-values" && is_media {
+                        out.push(Diagnostic::error(
+                            key_at,
+                            Problem::NativeInInitValues { name: key.clone() },
+                        ));
+                        continue;
+                    }
+                    if !typed {
+                        continue;
+                    }
+                    let Some(input) = input else {
+                        out.push(Diagnostic::error(
+                            key_at,
+                            Problem::UnusedFormValue { key: key.clone(), property },
+                        ));
+                        continue;
+                    };
+                    let is_dynamic = value.as_str().is_some_and(|text| {
+                        !matches!(expression::classify(text), Dynamic::Literal | Dynamic::Interpolated)
+                    });
+                    let expected =
+                        if property == "init-values" { input.spec.and_then(|spec| spec.value) } else { None };
+                    if let Some(expected) = expected
+                        && !is_dynamic
+                        && !fits(expected, value)
+                    {
+                        out.push(Diagnostic::error(
+                            key_at,
+                            Problem::WrongType {
+                                property: key.clone(),
+                                expected: type_name(expected),
+                                found: json_type(value),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `node` sits (at any depth) in the component at `form`.
+fn inside(node: &Node<'_>, form: usize, all: &[Node<'_>]) -> bool {
+    let mut parent = node.at.parent;
+    while let Some(index) = parent {
+        if index == form {
+            return true;
+        }
+        parent = all.get(index).and_then(|ancestor| ancestor.at.parent);
+    }
+    false
+}
+
+fn fits(expected: ValueType, value: &Value) -> bool {
+    match expected {
+        ValueType::String => value.is_string(),
+        ValueType::Number => value.is_number(),
+        ValueType::Boolean => value.is_boolean(),
+        ValueType::StringArray => value.as_array().is_some_and(|items| items.iter().all(Value::is_string)),
+        ValueType::DateOrRange => value.is_string() || value.is_object(),
+        ValueType::Media => value.is_array(),
+    }
+}
+
+fn type_name(expected: ValueType) -> &'static str {
+    match expected {
+        ValueType::String => "string",
+        ValueType::Number => "number",
+        ValueType::Boolean => "boolean",
+        ValueType::StringArray => "array<string>",
+        ValueType::DateOrRange => "string or object",
+        ValueType::Media => "array",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    fn form(init: Value, errors: Value) -> Value {
+        json!([{"type": "Form", "name": "f", "init-values": init, "error-messages": errors, "children": [
+            {"type": "TextInput", "name": "name", "label": "Name"},
+            {"type": "CheckboxGroup", "name": "tags", "label": "Tags", "data-source": []},
+            {"type": "PhotoPicker", "name": "photo", "label": "Photo"}
+        ]}])
+    }
+
+    #[test]
+    fn typed_and_known_keys_from_7_0() {
+        let flow = screen(
+            "7.3",
+            form(
+                json!({"name": 3, "tags": ["a"], "photo": [], "age": "1"}),
+                json!({"name": "Bad", "nick": "x"}),
+            ),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyType, &format!("{C0}/init-values/name")),
+                (Code::NativeComponentInFormInitValues, &format!("{C0}/init-values/photo")),
+                (Code::InvalidPropertyValue, &format!("{C0}/init-values/age")),
+                (Code::InvalidPropertyValue, &format!("{C0}/error-messages/nick")),
+            ],
+        );
+        let older = screen("6.3", form(json!({"name": 3, "photo": [], "age": "1"}), json!({})));
+        expect(check, &older, &[(Code::NativeComponentInFormInitValues, &format!("{C0}/init-values/photo"))]);
+        let dynamic = screen("7.3", form(json!({"name": "${data.name}", "tags": "${data.tags}"}), json!({})));
+        expect(check, &dynamic, &[]);
+    }
+}

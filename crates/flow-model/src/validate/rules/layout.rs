@@ -1,0 +1,103 @@
+//! §3: `layout` is `{type: "SingleColumnLayout", children: [...]}`, closed.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::json_type;
+use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::json::pointer;
+
+/// The layout types Meta offers publicly (the shopping layouts of the internal 5.2 are not).
+pub(crate) const LAYOUT_TYPES: &[&str] = &["SingleColumnLayout"];
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        let Some(Value::Object(layout)) = screen.object.get("layout") else { continue };
+        let at = pointer::join(&screen.pointer, "layout");
+        for (key, value) in layout {
+            let key_at = pointer::join(&at, key);
+            match key.as_str() {
+                "type" => match value.as_str() {
+                    Some(found) if LAYOUT_TYPES.contains(&found) => {}
+                    _ => out.push(Diagnostic::error(
+                        key_at,
+                        Problem::NotInEnum { property: "type".into(), allowed: LAYOUT_TYPES },
+                    )),
+                },
+                "children" if !value.is_array() => out.push(Diagnostic::error(
+                    key_at,
+                    Problem::WrongType {
+                        property: "children".into(),
+                        expected: "array",
+                        found: json_type(value),
+                    },
+                )),
+                "children" => {}
+                _ => out.push(Diagnostic::error(
+                    key_at,
+                    Problem::UnknownProperty {
+                        property: key.clone(),
+                        owner: Owner::Layout,
+                        since: None,
+                        inside_form: false,
+                    },
+                )),
+            }
+        }
+        for required in ["type", "children"] {
+            if !layout.contains_key(required) {
+                out.push(Diagnostic::error(
+                    at.clone(),
+                    Problem::MissingProperty { property: required.into() },
+                ));
+            }
+        }
+        if let Some(Value::Array(children)) = layout.get("children") {
+            for (index, child) in children.iter().enumerate() {
+                if !child.is_object() {
+                    out.push(Diagnostic::error(
+                        pointer::join(&pointer::join(&at, "children"), index),
+                        Problem::WrongType {
+                            property: "children".into(),
+                            expected: "object",
+                            found: json_type(child),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn single_column_layout_with_children() {
+        expect(check, &screen("7.3", json!([])), &[]);
+        let mut flow = screen("7.3", json!([1]));
+        flow["screens"][0]["layout"]["type"] = json!("CartLayout");
+        flow["screens"][0]["layout"]["x"] = json!(1);
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidEnumValue, "/screens/0/layout/type"),
+                (Code::InvalidPropertyKey, "/screens/0/layout/x"),
+                (Code::InvalidPropertyType, "/screens/0/layout/children/0"),
+            ],
+        );
+        let empty = json!({"version": "7.3", "screens": [{"id": "A", "layout": {}}]});
+        expect(
+            check,
+            &empty,
+            &[
+                (Code::MissingRequiredProperty, "/screens/0/layout"),
+                (Code::MissingRequiredProperty, "/screens/0/layout"),
+            ],
+        );
+    }
+}

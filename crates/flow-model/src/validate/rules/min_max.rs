@@ -1,0 +1,72 @@
+//! §8.2 `MIN_VALUE_GREATER_THAN_MAX`: the minimum of a pair never exceeds its maximum
+//! (TextInput characters, selections, uploads).
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+/// (component, minimum property, maximum property).
+const PAIRS: &[(&str, &str, &str)] = &[
+    ("TextInput", "min-chars", "max-chars"),
+    ("CheckboxGroup", "min-selected-items", "max-selected-items"),
+    ("ChipsSelector", "min-selected-items", "max-selected-items"),
+    ("PhotoPicker", "min-uploaded-photos", "max-uploaded-photos"),
+    ("DocumentPicker", "min-uploaded-documents", "max-uploaded-documents"),
+];
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        for node in &screen.components {
+            let Some(spec) = node.spec else { continue };
+            for (component, min, max) in PAIRS.iter().filter(|(component, ..)| *component == spec.name) {
+                let number = |key: &str| -> Option<f64> {
+                    let declared = node.at.component.get(key).and_then(Value::as_f64);
+                    let default =
+                        spec.property(key, flow.version).and_then(|p| p.default).and_then(|d| d.parse().ok());
+                    declared.or(default)
+                };
+                if let (Some(low), Some(high)) = (number(min), number(max))
+                    && low > high
+                    && node.at.component.contains_key(*min)
+                {
+                    out.push(Diagnostic::error(
+                        pointer::join(&node.at.pointer, min),
+                        Problem::MinGreaterThanMax {
+                            min,
+                            max,
+                            component,
+                            name: node.name().unwrap_or("?").to_owned(),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn minimum_not_above_maximum_defaults_included() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "TextInput", "name": "a", "min-chars": 100},
+                   {"type": "PhotoPicker", "name": "p", "min-uploaded-photos": 3, "max-uploaded-photos": 2},
+                   {"type": "CheckboxGroup", "name": "c", "min-selected-items": 2, "max-selected-items": "${data.max}"}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::MinValueGreaterThanMax, &format!("{C0}/min-chars")),
+                (Code::MinValueGreaterThanMax, &format!("{C1}/min-uploaded-photos")),
+            ],
+        );
+    }
+}

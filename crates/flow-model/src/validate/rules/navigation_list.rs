@@ -1,0 +1,121 @@
+//! §4.6: NavigationList is not on a terminal screen and shares its screen only with other
+//! NavigationLists (a wrapping Form is tolerated); `on-click-action` is set on the list or on
+//! every item, not both; no item `end` with `media-size: large`; at most one item with a badge.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        let mut lists = screen.components.iter().filter(|node| node.is("NavigationList")).peekable();
+        let Some(first) = lists.peek() else { continue };
+        if screen.terminal {
+            out.push(Diagnostic::error(
+                first.at.pointer.clone(),
+                Problem::NavigationListPlacement { terminal: true },
+            ));
+        }
+        if let Some(other) =
+            screen.components.iter().find(|node| !node.is("NavigationList") && !node.is("Form"))
+        {
+            out.push(Diagnostic::error(
+                other.at.pointer.clone(),
+                Problem::NavigationListPlacement { terminal: false },
+            ));
+        }
+        for node in lists {
+            let list = node.at.component;
+            let items: &[Value] = list.get("list-items").and_then(Value::as_array).map_or(&[], Vec::as_slice);
+            let on_list = list.contains_key("on-click-action");
+            let items_at = pointer::join(&node.at.pointer, "list-items");
+            let large = list.get("media-size").and_then(Value::as_str) == Some("large");
+            let mut badges = 0;
+            for (index, item) in items.iter().enumerate() {
+                let Some(item) = item.as_object() else { continue };
+                let item_at = pointer::join(&items_at, index);
+                if on_list && item.contains_key("on-click-action") {
+                    out.push(Diagnostic::error(
+                        pointer::join(&item_at, "on-click-action"),
+                        Problem::ActionAtBothLevels { event: "on-click-action" },
+                    ));
+                }
+                if !on_list && !item.contains_key("on-click-action") {
+                    out.push(Diagnostic::error(item_at.clone(), Problem::NavigationListActionMissing));
+                }
+                if large && item.contains_key("end") {
+                    out.push(Diagnostic::error(pointer::join(&item_at, "end"), Problem::EndWithLargeMedia));
+                }
+                if item.contains_key("badge") {
+                    badges += 1;
+                    if badges == 2 {
+                        out.push(Diagnostic::error(
+                            pointer::join(&item_at, "badge"),
+                            Problem::MultipleBadges,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    fn item(id: &str, extra: Value) -> Value {
+        let mut item = json!({"id": id, "main-content": {"title": id}});
+        if let (Some(item), Some(extra)) = (item.as_object_mut(), extra.as_object()) {
+            item.extend(extra.clone());
+        }
+        item
+    }
+
+    #[test]
+    fn placement() {
+        let list = json!({"type": "NavigationList", "name": "n", "list-items": [], "on-click-action": {"name": "data_exchange"}});
+        expect(
+            check,
+            &screen("7.3", json!([list.clone(), {"type": "TextBody", "text": "x"}])),
+            &[(Code::InvalidComponentPlacement, C0), (Code::InvalidComponentPlacement, C1)],
+        );
+        let mut flow = screen("7.3", json!([list]));
+        flow["screens"][0]["terminal"] = json!(false);
+        expect(check, &flow, &[]);
+    }
+
+    #[test]
+    fn actions_end_and_badges() {
+        let click = json!({"on-click-action": {"name": "data_exchange"}});
+        let list = json!({"type": "NavigationList", "name": "n", "media-size": "large", "list-items": [
+            item("a", click.clone()),
+            item("b", json!({"end": {"title": "x"}, "badge": "New"})),
+            item("c", json!({"badge": "Hot", "on-click-action": {"name": "data_exchange"}}))
+        ]});
+        let mut flow = screen("7.3", json!([list]));
+        flow["screens"][0]["terminal"] = json!(false);
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::MissingRequiredProperty, &format!("{C0}/list-items/1")),
+                (Code::InvalidPropertyNameForCondition, &format!("{C0}/list-items/1/end")),
+                (Code::InvalidPropertyValue, &format!("{C0}/list-items/2/badge")),
+            ],
+        );
+        let both = json!({"type": "NavigationList", "name": "n", "on-click-action": {"name": "data_exchange"},
+            "list-items": [item("a", click)]});
+        let mut flow = screen("7.3", json!([both]));
+        flow["screens"][0]["terminal"] = json!(false);
+        expect(
+            check,
+            &flow,
+            &[(Code::DuplicatePropetyForCondition, &format!("{C0}/list-items/0/on-click-action"))],
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! §5.1, §4.5: bindings in action payloads resolve (Meta checks on-click payloads in 5.x and
+//! from 7.3; in between an unresolved binding is a warning); nested expressions in payloads
+//! parse, and from 7.2 their bindings in complete / data_exchange payloads must resolve;
+//! media picker values appear only as top-level payload values, never in navigate payloads,
+//! and the pickers of a complete payload allow at most 10 files and 100 MiB.
+use serde_json::{Map, Value};
+
+use super::super::context::{ActionAt, Flow, Resolved};
+use super::dynamic_data::resolution_problem;
+use super::mixed_text::suggestion;
+use crate::catalog::{ActionName, Category};
+use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::expression::{self, Dynamic, Reference, Source};
+use crate::json::{self, pointer};
+use crate::version::Feature;
+
+/// A response message carries at most this many files (§4.5).
+const MAX_FILES: u64 = 10;
+/// And at most this many kilobytes (100 MiB).
+const MAX_KILOBYTES: u64 = 100 * 1024;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for action in &flow.actions {
+        let Some(payload) = action.payload() else { continue };
+        let at = pointer::join(&action.pointer, "payload");
+        let mut walk = Walk { flow, action, out: &mut *out, pickers: Vec::new() };
+        walk.object(payload, &at, 0);
+        let pickers = walk.pickers;
+        if action.name == Some(ActionName::Complete) && !pickers.is_empty() {
+            let (files, kilobytes) = media_totals(flow, action, &pickers);
+            if files > MAX_FILES || kilobytes > MAX_KILOBYTES {
+                out.push(Diagnostic::error(at, Problem::MediaPayloadTooLarge { files, kilobytes }));
+            }
+        }
+    }
+}
+
+struct Walk<'f, 'a, 'o> {
+    flow: &'f Flow<'a>,
+    action: &'f ActionAt<'a>,
+    out: &'o mut Vec<Diagnostic>,
+    /// Names of the pickers the payload sends.
+    pickers: Vec<String>,
+}
+
+impl Walk<'_, '_, '_> {
+    fn object(&mut self, map: &Map<String, Value>, at: &str, depth: usize) {
+        for (key, value) in map {
+            self.value(value, &pointer::join(at, key), depth + 1);
+        }
+    }
+
+    fn value(&mut self, value: &Value, at: &str, depth: usize) {
+        if depth > json::MAX_DEPTH {
+            return;
+        }
+        match value {
+            Value::String(text) => self.string(text, at, depth),
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.value(item, &pointer::join(at, index), depth + 1);
+                }
+            }
+            Value::Object(map) => self.object(map, at, depth),
+            _ => {}
+        }
+    }
+
+    fn severity(&self) -> Severity {
+        if Feature::OnClickPayloadChecked.in_version(self.flow.version) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+
+    fn string(&mut self, text: &str, at: &str, depth: usize) {
+        let flow = self.flow;
+        match expression::classify(text) {
+            Dynamic::Binding(reference) => {
+                self.media(&reference, at, depth);
+                if let Some(problem) = resolution_problem(flow, self.action.screen, &reference) {
+                    let severity = self.severity();
+                    self.out.push(Diagnostic {
+                        severity,
+                        pointer: at.to_owned(),
+                        span: None,
+                        problem: in_payload(problem),
+                    });
+                }
+            }
+            Dynamic::Expression(inner) if flow.version.supports(Feature::NestedExpressions) => {
+                let strict = flow.version.supports(Feature::PayloadExpressionsChecked)
+                    && matches!(self.action.name, Some(ActionName::Complete | ActionName::DataExchange));
+                let mut found = Vec::new();
+                let result = expression::check(inner, &mut |reference| {
+                    if let Some(problem) = resolution_problem(flow, self.action.screen, &reference) {
+                        found.push((reference.text.to_owned(), problem));
+                    }
+                    flow.type_of(self.action.screen, &reference)
+                });
+                if let Err(error) = result {
+                    let property =
+                        pointer::split_last(at).map(|(_, last)| last.into_owned()).unwrap_or_default();
+                    self.out.push(Diagnostic::error(at, Problem::Expression { property, error }));
+                }
+                for (reference, problem) in found {
+                    let diagnostic = if strict {
+                        Diagnostic::error(at, Problem::PayloadPropertyMissing { reference })
+                    } else {
+                        Diagnostic {
+                            severity: self.severity(),
+                            pointer: at.to_owned(),
+                            span: None,
+                            problem: in_payload(problem),
+                        }
+                    };
+                    self.out.push(diagnostic);
+                }
+            }
+            Dynamic::Interpolated => self.out.push(Diagnostic::warning(
+                at,
+                Problem::MixedBinding {
+                    property: pointer::split_last(at).map(|(_, last)| last.into_owned()).unwrap_or_default(),
+                    suggestion: flow.version.supports(Feature::NestedExpressions).then(|| suggestion(text)),
+                    rich_text: false,
+                },
+            )),
+            _ => {}
+        }
+    }
+
+    /// Media picker values: not in navigate payloads, only as top-level values.
+    fn media(&mut self, reference: &Reference<'_>, at: &str, depth: usize) {
+        if reference.source != Source::Form || reference.screen.is_some() {
+            return;
+        }
+        let Some(screen) = self.flow.screens.get(self.action.screen) else { return };
+        let is_media = screen
+            .names
+            .get(reference.field())
+            .and_then(|index| screen.components.get(*index))
+            .and_then(|node| node.spec)
+            .is_some_and(|spec| spec.category == Category::Media);
+        if !is_media {
+            return;
+        }
+        if self.action.name == Some(ActionName::Navigate) {
+            self.out.push(Diagnostic::error(at, Problem::MediaInNavigatePayload));
+        } else if depth > 1 {
+            self.out.push(Diagnostic::error(at, Problem::MediaNotTopLevel));
+        } else {
+            self.pickers.push(reference.field().to_owned());
+        }
+    }
+}
+
+/// Meta words unresolved payload bindings differently from those in components.
+fn in_payload(problem: Problem) -> Problem {
+    match problem {
+        Problem::MissingDynamicData { reference, screen, .. } => {
+            Problem::MissingDynamicData { reference, screen, in_payload: true }
+        }
+        Problem::MissingFormComponent { reference, screen, .. } => {
+            Problem::MissingFormComponent { reference, screen, in_payload: true }
+        }
+        other => other,
+    }
+}
+
+/// Files and kilobytes the named pickers of the action's screen allow (catalog defaults when
+/// unset).
+fn media_totals(flow: &Flow<'_>, action: &ActionAt<'_>, pickers: &[String]) -> (u64, u64) {
+    let Some(screen) = flow.screens.get(action.screen) else { return (0, 0) };
+    let mut files = 0;
+    let mut kilobytes = 0;
+    for name in pickers {
+        let Some(node) = screen.names.get(name.as_str()).and_then(|index| screen.components.get(*index))
+        else {
+            continue;
+        };
+        let Some(spec) = node.spec else { continue };
+        let number = |property: &str| -> u64 {
+            let declared = node.at.component.get(property).and_then(Value::as_u64);
+            let default =
+                spec.property(property, flow.version).and_then(|p| p.default).and_then(|d| d.parse().ok());
+            declared.or(default).unwrap_or(0)
+        };
+        let max_files =
+            if spec.name == "PhotoPicker" { "max-uploaded-photos" } else { "max-uploaded-documents" };
+        files += number(max_files);
+        kilobytes += number("max-file-size-kb");
+    }
+    let _ = Resolved::MissingData;
+    (files, kilobytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    fn with_footer(version: &str, action: Value) -> Value {
+        let mut flow = screen(
+            version,
+            json!([{"type": "PhotoPicker", "name": "photo", "label": "P", "max-uploaded-photos": 2},
+                   {"type": "Footer", "label": "Go", "on-click-action": action}]),
+        );
+        flow["screens"][0]["data"] = json!({"name": {"type": "string", "__example__": "x"}});
+        flow
+    }
+
+    const AT: &str = "/screens/0/layout/children/1/on-click-action/payload";
+
+    #[test]
+    fn payload_bindings_resolve() {
+        let flow = with_footer(
+            "7.3",
+            json!({"name": "complete", "payload": {"a": "${data.name}", "b": "${data.nope}", "c": {"d": "${form.nope}"}}}),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidOnClickActionPayload, &format!("{AT}/b")),
+                (Code::InvalidOnClickActionPayload, &format!("{AT}/c/d")),
+            ],
+        );
+        let expression = with_footer(
+            "7.3",
+            json!({"name": "complete", "payload": {"a": "`'x' ${data.nope}`", "b": "`'x' (`"}}),
+        );
+        expect(
+            check,
+            &expression,
+            &[
+                (Code::InvalidActionPayloadProperty, &format!("{AT}/a")),
+                (Code::InvalidPropertyValue, &format!("{AT}/b")),
+            ],
+        );
+    }
+
+    #[test]
+    fn media_values() {
+        let nested =
+            with_footer("7.3", json!({"name": "complete", "payload": {"a": {"b": "${form.photo}"}}}));
+        expect(check, &nested, &[(Code::InvalidOnClickActionPayload, &format!("{AT}/a/b"))]);
+        let mut navigate = with_footer(
+            "7.3",
+            json!({"name": "navigate", "next": {"type": "screen", "name": "B"}, "payload": {"p": "${form.photo}"}}),
+        );
+        navigate["screens"][0]["terminal"] = json!(false);
+        expect(check, &navigate, &[(Code::InvalidOnClickActionPayload, &format!("{AT}/p"))]);
+        let fine = with_footer("7.3", json!({"name": "complete", "payload": {"p": "${form.photo}"}}));
+        expect(check, &fine, &[]);
+        let mut large = with_footer("7.3", json!({"name": "complete", "payload": {"p": "${form.photo}"}}));
+        large["screens"][0]["layout"]["children"][0]["max-uploaded-photos"] = json!(20);
+        expect(check, &large, &[(Code::InvalidOnClickActionPayload, AT)]);
+    }
+}

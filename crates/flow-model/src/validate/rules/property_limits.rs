@@ -1,0 +1,133 @@
+//! §4: characters, item counts, number ranges and image sizes within the catalog's limits.
+//! Characters are counted as JavaScript does (UTF-16 code units), as Meta checks them.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::{self, base64_size, char_count, is_dynamic};
+use crate::catalog::{Format, Kind, Property};
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    schema::each(flow, &mut |described| {
+        for (key, value) in described.object {
+            if described.is_type_key(key) {
+                continue;
+            }
+            let Some(property) = described.property(key, flow.version) else { continue };
+            if is_dynamic(property, value, flow.version) {
+                continue;
+            }
+            let Some(kind) = schema::resolve_kind(&property.kind, value) else { continue };
+            check_value(property, kind, value, &pointer::join(described.pointer, key), out);
+        }
+    });
+}
+
+fn check_value(property: &Property, kind: &Kind, value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+    let limits = &property.limits;
+    let name = || property.name.to_owned();
+    match (kind, value) {
+        (Kind::String(format), Value::String(text)) => {
+            if let Some(max) = limits.max_chars {
+                let found = char_count(text);
+                if found > max as usize {
+                    out.push(Diagnostic::error(at, Problem::TooLong { property: name(), max, found }));
+                }
+            }
+            if let (Format::Image, Some(max)) = (format, limits.max_kilobytes)
+                && let Some(bytes) = base64_size(text)
+                && bytes > max as usize * 1024
+            {
+                out.push(Diagnostic::error(
+                    at,
+                    Problem::ImageTooLarge { max_kilobytes: max, found_kilobytes: bytes.div_ceil(1024) },
+                ));
+            }
+        }
+        (Kind::List(item), Value::Array(items)) => {
+            if let Some(min) = limits.min_items.filter(|min| items.len() < *min as usize) {
+                out.push(Diagnostic::error(at, Problem::TooFewItems { property: name(), min }));
+            }
+            if let Some(max) = limits.max_items.filter(|max| items.len() > *max as usize) {
+                out.push(Diagnostic::error(at, Problem::TooManyItems { property: name(), max }));
+            }
+            // Item limits: characters of each string of a list of strings.
+            if let Kind::String(_) = item {
+                let item_property = Property {
+                    limits: crate::catalog::Limits { min_items: None, max_items: None, ..*limits },
+                    ..*property
+                };
+                for (index, inner) in items.iter().enumerate() {
+                    check_value(&item_property, item, inner, &pointer::join(at, index), out);
+                }
+            }
+        }
+        (Kind::Components, Value::Array(items))
+            if limits.min_items.is_some_and(|min| items.len() < min as usize) =>
+        {
+            out.push(Diagnostic::error(at, Problem::EmptyComponents { property: name() }));
+        }
+        (Kind::Number | Kind::Integer, Value::Number(number)) => {
+            let Some(number) = number.as_f64() else { return };
+            if let Some(minimum) = limits.minimum.filter(|minimum| number < *minimum) {
+                out.push(Diagnostic::error(at, Problem::BelowMinimum { property: name(), minimum }));
+            }
+            if let Some(maximum) = limits.maximum.filter(|maximum| number > *maximum) {
+                out.push(Diagnostic::error(at, Problem::AboveMaximum { property: name(), maximum }));
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn characters_items_and_ranges() {
+        let long = "x".repeat(81);
+        let options: Vec<_> = (0..21).map(|i| json!({"id": i.to_string(), "title": "T"})).collect();
+        let flow = screen(
+            "7.3",
+            json!([{"type": "TextHeading", "text": long},
+                   {"type": "CheckboxGroup", "name": "c", "label": "C", "data-source": options, "max-selected-items": 1},
+                   {"type": "PhotoPicker", "name": "p", "label": "P", "max-file-size-kb": 30000},
+                   {"type": "TextBody", "text": ["ok", "y".repeat(4097)]},
+                   {"type": "TextHeading", "text": "${data.long_text_is_fine_when_it_is_a_binding_even_past_eighty_characters_x}"}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::MaxCharsRequired, &format!("{C0}/text")),
+                (Code::MaxItemsRequired, &format!("{C1}/data-source")),
+                (Code::MinimumValueRequired, &format!("{C1}/max-selected-items")),
+                (Code::MaximumValueRequired, "/screens/0/layout/children/2/max-file-size-kb"),
+                (Code::MaxCharsRequired, "/screens/0/layout/children/3/text/1"),
+            ],
+        );
+    }
+
+    #[test]
+    fn empty_if_branch_and_large_item_images() {
+        let big = "A".repeat(140 * 1024);
+        let flow = screen(
+            "7.3",
+            json!([{"type": "If", "condition": "${data.a}", "then": []},
+                   {"type": "RadioButtonsGroup", "name": "r", "label": "R", "data-source": [{"id": "a", "title": "A", "image": big}]}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValue, &format!("{C0}/then")),
+                (Code::InvalidPropertyValue, &format!("{C1}/data-source/0/image")),
+            ],
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! §4: every property value has its kind's JSON type, an allowed enum value, the string format
+//! of its kind (dates, colors, base64 images), is not blank (6.0+), and an input `name` is
+//! neither a binding nor an expression (6.0+). A boolean or number property given a string
+//! accepts only a binding or an expression.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::{self, base64_size, date_format, is_blank, is_date, is_hex_color, json_type};
+use crate::catalog::{Format, Kind, Property};
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic};
+use crate::json::pointer;
+use crate::version::{Feature, Version};
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    schema::each(flow, &mut |described| {
+        for (key, value) in described.object {
+            if described.is_type_key(key) {
+                continue;
+            }
+            let Some(property) = described.property(key, flow.version) else { continue };
+            check_value(
+                flow.version,
+                property,
+                &property.kind,
+                value,
+                &pointer::join(described.pointer, key),
+                out,
+            );
+        }
+    });
+}
+
+fn check_value(
+    version: Version,
+    property: &Property,
+    kind: &Kind,
+    value: &Value,
+    at: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let name = || property.name.to_owned();
+    if let Value::String(text) = value
+        && property.dynamic
+    {
+        match expression::classify(text) {
+            Dynamic::Binding(_) => return,
+            // Expressions are checked by the `expressions` rule; before 6.0 they are text.
+            Dynamic::Expression(_) if version.supports(Feature::NestedExpressions) => return,
+            _ => {}
+        }
+    }
+    let Some(kind) = schema::resolve_kind(kind, value) else {
+        let problem = match (kind, value) {
+            (Kind::Boolean | Kind::Number | Kind::Integer, Value::String(_)) if property.dynamic => {
+                Problem::NotDynamicFormat { property: name(), expected: kind.type_name() }
+            }
+            _ => Problem::WrongType { property: name(), expected: kind.type_name(), found: json_type(value) },
+        };
+        out.push(Diagnostic::error(at, problem));
+        return;
+    };
+    match (kind, value) {
+        (Kind::String(format), Value::String(text)) => {
+            if let Some(problem) = string_problem(version, property, *format, text) {
+                out.push(Diagnostic::error(at, problem));
+            }
+        }
+        (Kind::Enum(allowed), Value::String(text)) if !allowed.contains(&text.as_str()) => {
+            out.push(Diagnostic::error(at, Problem::NotInEnum { property: name(), allowed }));
+        }
+        (Kind::List(item), Value::Array(items)) => {
+            for (index, inner) in items.iter().enumerate() {
+                let item_property = Property { dynamic: false, ..*property };
+                check_value(version, &item_property, item, inner, &pointer::join(at, index), out);
+            }
+        }
+        (Kind::Map(inner_kind), Value::Object(map)) => {
+            for (key, inner) in map {
+                check_value(version, property, inner_kind, inner, &pointer::join(at, key), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn string_problem(version: Version, property: &Property, format: Format, text: &str) -> Option<Problem> {
+    let name = || property.name.to_owned();
+    if version.supports(Feature::NonBlankStrings) && is_blank(text) {
+        return Some(Problem::Blank { property: name() });
+    }
+    match format {
+        Format::Text | Format::Regex => None,
+        Format::Name => {
+            let dynamic = matches!(expression::classify(text), Dynamic::Binding(_) | Dynamic::Expression(_));
+            (version.supports(Feature::StaticNames) && dynamic)
+                .then(|| Problem::DynamicName { property: name() })
+        }
+        Format::Date => (!is_date(text, version))
+            .then(|| Problem::InvalidFormat { property: name(), format: date_format(version) }),
+        Format::HexColor => (!is_hex_color(text))
+            .then(|| Problem::PatternMismatch { property: name(), pattern: "^#([A-Fa-f0-9]{6})$" }),
+        Format::Image => base64_size(text).is_none().then_some(Problem::InvalidBase64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn types_enums_and_dynamic_values() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "TextBody", "text": 3, "font-weight": "heavy", "strikethrough": "yes", "visible": "${data.v}"},
+                   {"type": "TextInput", "name": "${data.n}", "label": "", "max-chars": "`${data.m} + 1`", "input-type": "${data.t}"}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyType, &format!("{C0}/text")),
+                (Code::InvalidEnumValue, &format!("{C0}/font-weight")),
+                (Code::PatternMismatch, &format!("{C0}/strikethrough")),
+                (Code::PatternMismatch, &format!("{C1}/name")),
+                (Code::PatternMismatch, &format!("{C1}/label")),
+            ],
+        );
+    }
+
+    #[test]
+    fn formats_and_versions() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "DatePicker", "name": "d", "label": "D", "min-date": "01/02/2024", "max-date": "2024-02-30"},
+                   {"type": "Dropdown", "name": "x", "label": "X", "data-source": [{"id": "a", "title": "A", "color": "red", "image": "%%"}]}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValueFormat, &format!("{C0}/min-date")),
+                (Code::InvalidPropertyValueFormat, &format!("{C0}/max-date")),
+                (Code::PatternMismatch, &format!("{C1}/data-source/0/color")),
+                (Code::InvalidPropertyValue, &format!("{C1}/data-source/0/image")),
+            ],
+        );
+        // Before 6.0, blank strings and dynamic names pass; text bodies may be lists from 5.1.
+        let old = screen(
+            "5.1",
+            json!([{"type": "TextInput", "name": "${data.n}", "label": " "}, {"type": "TextBody", "text": ["a", "b"]}]),
+        );
+        expect(check, &old, &[]);
+        let older = screen("5.0", json!([{"type": "TextBody", "text": ["a"]}]));
+        expect(check, &older, &[(Code::InvalidPropertyType, &format!("{C0}/text"))]);
+    }
+}

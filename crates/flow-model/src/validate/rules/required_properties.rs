@@ -1,0 +1,49 @@
+//! §4: each component (and each object inside one) has its required properties.
+use super::super::context::Flow;
+use super::super::schema;
+use crate::diagnostic::{Diagnostic, Problem};
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    schema::each(flow, &mut |described| {
+        for property in described.properties {
+            if property.is_available(flow.version)
+                && property.is_required(flow.version)
+                && !described.object.contains_key(property.name)
+            {
+                out.push(Diagnostic::error(
+                    described.pointer.to_owned(),
+                    Problem::MissingProperty { property: property.name.to_owned() },
+                ));
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn required_properties_by_version() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "TextInput", "label": "A"},
+                   {"type": "RadioButtonsGroup", "name": "r", "data-source": [{"id": "1"}]}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::MissingRequiredProperty, C0),
+                (Code::MissingRequiredProperty, C1),
+                (Code::MissingRequiredProperty, &format!("{C1}/data-source/0")),
+            ],
+        );
+        // `label` of RadioButtonsGroup is required from 4.0 only.
+        let old = screen("3.1", json!([{"type": "RadioButtonsGroup", "name": "r", "data-source": []}]));
+        expect(check, &old, &[]);
+    }
+}

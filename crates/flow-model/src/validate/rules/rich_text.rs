@@ -1,0 +1,80 @@
+//! §3.1, §4.1: RichText is alone on its screen (6.3+: or with a Footer), and its static
+//! (a Form around it is the placement rule's to report)
+//! text does not mix literal text with `${…}` (Meta rejects string interpolation there).
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic};
+use crate::json::pointer;
+use crate::version::{Feature, Version};
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    let footer_allowed = flow.version.supports(Feature::RichTextWithFooter);
+    let legacy = flow.version < Version::V6_0;
+    for screen in &flow.screens {
+        let Some(rich_text) = screen.components.iter().find(|node| node.is("RichText")) else { continue };
+        let others = screen
+            .components
+            .iter()
+            .any(|node| !(node.is("RichText") || node.is("Form") || footer_allowed && node.is("Footer")))
+            || screen.components.iter().filter(|node| node.is("RichText")).count() > 1;
+        if others {
+            out.push(Diagnostic::error(
+                rich_text.at.pointer.clone(),
+                Problem::RichTextPlacement { footer_allowed, legacy },
+            ));
+        }
+        for node in screen.components.iter().filter(|node| node.is("RichText")) {
+            let at = pointer::join(&node.at.pointer, "text");
+            let mixed = |text: &str| matches!(expression::classify(text), Dynamic::Interpolated);
+            match node.at.component.get("text") {
+                Some(Value::String(text)) if mixed(text) => out.push(mixed_error(at)),
+                Some(Value::Array(lines)) => {
+                    for (index, line) in lines.iter().enumerate() {
+                        // Static lines may not hold bindings at all.
+                        if line.as_str().is_some_and(expression::contains_binding) {
+                            out.push(mixed_error(pointer::join(&at, index)));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn mixed_error(at: String) -> Diagnostic {
+    Diagnostic::error(
+        at,
+        Problem::MixedBinding { property: "text".into(), suggestion: None, rich_text: true },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, footer, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn alone_or_with_a_footer_by_version() {
+        let with_footer = json!([{"type": "RichText", "text": "# Hi"}, footer()]);
+        expect(check, &screen("6.3", with_footer.clone()), &[]);
+        expect(check, &screen("6.2", with_footer), &[(Code::InvalidComponentPlacement, C0)]);
+        let with_text = json!([{"type": "RichText", "text": "# Hi"}, {"type": "TextBody", "text": "x"}]);
+        expect(check, &screen("7.3", with_text.clone()), &[(Code::InvalidComponentPlacement, C0)]);
+        expect(check, &screen("5.1", with_text), &[(Code::InvalidRichtextPlacement, C0)]);
+    }
+
+    #[test]
+    fn no_string_interpolation() {
+        let flow = screen("7.3", json!([{"type": "RichText", "text": ["# ${data.title}", "plain"]}]));
+        expect(check, &flow, &[(Code::InvalidTextDynamicData, &format!("{C0}/text/0"))]);
+        let whole = screen("7.3", json!([{"type": "RichText", "text": "${data.markdown}"}]));
+        expect(check, &whole, &[]);
+        let mixed = screen("7.3", json!([{"type": "RichText", "text": "Hello ${data.name}"}]));
+        expect(check, &mixed, &[(Code::InvalidTextDynamicData, &format!("{C0}/text"))]);
+    }
+}

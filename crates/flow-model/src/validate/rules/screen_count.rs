@@ -1,0 +1,48 @@
+//! §1.3, §3.1: a flow has 1 to 100 screens, each an object.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::json_type;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+/// Meta's `MAX_SCREENS_NUMBER`.
+pub(crate) const MAX_SCREENS: usize = 100;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(screens) = flow.root.get("screens").and_then(Value::as_array) else { return };
+    if screens.is_empty() {
+        out.push(Diagnostic::error("/screens", Problem::TooFewItems { property: "screens".into(), min: 1 }));
+    }
+    if screens.len() > MAX_SCREENS {
+        out.push(Diagnostic::error("/screens", Problem::TooManyScreens { found: screens.len() }));
+    }
+    for (index, screen) in screens.iter().enumerate() {
+        if !screen.is_object() {
+            out.push(Diagnostic::error(
+                pointer::join("/screens", index),
+                Problem::WrongType {
+                    property: "screens".into(),
+                    expected: "object",
+                    found: json_type(screen),
+                },
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::expect;
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn between_one_and_a_hundred_screen_objects() {
+        expect(check, &json!({"screens": []}), &[(Code::MinItemsRequired, "/screens")]);
+        let many: Vec<_> = (0..101).map(|_| json!({})).collect();
+        expect(check, &json!({"screens": many}), &[(Code::MaxScreensNumber, "/screens")]);
+        expect(check, &json!({"screens": [{}, 3]}), &[(Code::InvalidPropertyType, "/screens/1")]);
+    }
+}

@@ -1,0 +1,150 @@
+//! §2: the screen object is closed; `title` (⚠ required: Meta's schema requires it, its docs
+//! do not; we follow the stricter reading) is a non-blank string from 5.0; `layout` is
+//! required; `terminal`, `success`, `refresh_on_back` are booleans; `success` only on terminal
+//! screens and at least one terminal screen succeeds; `refresh_on_back: true` needs an
+//! endpoint; `data` is an object.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::{is_blank, json_type};
+use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::json::pointer;
+use crate::version::{Feature, Version};
+
+/// The screen properties and the version that introduced them.
+const SCREEN_KEYS: &[(&str, Version)] = &[
+    ("id", Version::V1_0),
+    ("title", Version::V1_0),
+    ("layout", Version::V1_0),
+    ("terminal", Version::V1_0),
+    ("success", Version::V1_0),
+    ("data", Version::V1_0),
+    ("refresh_on_back", Version::V1_0),
+    ("sensitive", Version::V5_1),
+];
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    let mut any_terminal = false;
+    let mut any_success = false;
+    for screen in &flow.screens {
+        let at = |key: &str| pointer::join(&screen.pointer, key);
+        for (key, value) in screen.object {
+            match SCREEN_KEYS.iter().find(|(name, _)| name == key) {
+                Some((_, since)) if *since <= flow.version => {}
+                found => out.push(Diagnostic::error(
+                    at(key),
+                    Problem::UnknownProperty {
+                        property: key.clone(),
+                        owner: Owner::Screen,
+                        since: found.map(|(_, since)| *since),
+                        inside_form: false,
+                    },
+                )),
+            }
+            let expected = match key.as_str() {
+                "title" => "string",
+                "layout" | "data" => "object",
+                "terminal" | "success" | "refresh_on_back" => "boolean",
+                _ => continue,
+            };
+            let fits = match expected {
+                "string" => value.is_string(),
+                "object" => value.is_object(),
+                _ => value.is_boolean(),
+            };
+            if !fits {
+                out.push(Diagnostic::error(
+                    at(key),
+                    Problem::WrongType { property: key.clone(), expected, found: json_type(value) },
+                ));
+            }
+        }
+        for required in ["title", "layout"] {
+            if !screen.object.contains_key(required) {
+                out.push(Diagnostic::error(
+                    screen.pointer.clone(),
+                    Problem::MissingProperty { property: required.into() },
+                ));
+            }
+        }
+        if let Some(Value::String(title)) = screen.object.get("title")
+            && flow.version.supports(Feature::NonBlankTitle)
+            && is_blank(title)
+        {
+            out.push(Diagnostic::error(at("title"), Problem::Blank { property: "title".into() }));
+        }
+        let success = screen.object.get("success");
+        if screen.terminal {
+            any_terminal = true;
+            any_success |= success.and_then(Value::as_bool) != Some(false);
+        } else if success.is_some() {
+            out.push(Diagnostic::error(at("success"), Problem::SuccessOnlyOnTerminal));
+        }
+        if screen.object.get("refresh_on_back").and_then(Value::as_bool) == Some(true) && !flow.endpoint {
+            out.push(Diagnostic::error(at("refresh_on_back"), Problem::RefreshOnBackWithoutEndpoint));
+        }
+    }
+    if any_terminal && !any_success {
+        out.push(Diagnostic::error("/screens", Problem::NoSuccessfulTerminal));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn closed_screen_with_typed_properties() {
+        let mut flow = screen("7.3", json!([]));
+        flow["screens"][0]["color"] = json!("red");
+        flow["screens"][0]["terminal"] = json!("yes");
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyKey, "/screens/0/color"),
+                (Code::InvalidPropertyType, "/screens/0/terminal"),
+            ],
+        );
+        let mut old = screen("5.0", json!([]));
+        old["screens"][0]["sensitive"] = json!([]);
+        expect(check, &old, &[(Code::InvalidPropertyKey, "/screens/0/sensitive")]);
+    }
+
+    #[test]
+    fn title_and_layout_are_required_and_titles_not_blank() {
+        let flow = json!({"version": "7.3", "screens": [{"id": "A", "terminal": true}]});
+        expect(
+            check,
+            &flow,
+            &[(Code::MissingRequiredProperty, "/screens/0"), (Code::MissingRequiredProperty, "/screens/0")],
+        );
+        let mut blank = screen("7.3", json!([]));
+        blank["screens"][0]["title"] = json!("  ");
+        expect(check, &blank, &[(Code::PatternMismatch, "/screens/0/title")]);
+        blank["version"] = json!("4.0");
+        expect(check, &blank, &[]);
+    }
+
+    #[test]
+    fn success_and_refresh_on_back() {
+        let mut flow = screen("7.3", json!([]));
+        flow["screens"][0]["terminal"] = json!(false);
+        flow["screens"][0]["success"] = json!(true);
+        flow["screens"][0]["refresh_on_back"] = json!(true);
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::NotKeywordSchemaValidationFailed, "/screens/0/success"),
+                (Code::InvalidPropertyValue, "/screens/0/refresh_on_back"),
+            ],
+        );
+        let mut failing = screen("7.3", json!([]));
+        failing["screens"][0]["success"] = json!(false);
+        expect(check, &failing, &[(Code::InvalidPropertyValue, "/screens")]);
+    }
+}

@@ -1,0 +1,67 @@
+//! §2 (5.1+): each `sensitive` entry names a component of the same screen.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::json_type;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        let Some(sensitive) = screen.object.get("sensitive") else { continue };
+        let at = pointer::join(&screen.pointer, "sensitive");
+        let Some(entries) = sensitive.as_array() else {
+            out.push(Diagnostic::error(
+                at,
+                Problem::WrongType {
+                    property: "sensitive".into(),
+                    expected: "array",
+                    found: json_type(sensitive),
+                },
+            ));
+            continue;
+        };
+        for (index, entry) in entries.iter().enumerate() {
+            let entry_at = pointer::join(&at, index);
+            match entry {
+                Value::String(name) if screen.names.contains_key(name.as_str()) => {}
+                Value::String(name) => {
+                    out.push(Diagnostic::error(
+                        entry_at,
+                        Problem::InvalidSensitiveField { field: name.clone() },
+                    ));
+                }
+                other => out.push(Diagnostic::error(
+                    entry_at,
+                    Problem::WrongType {
+                        property: "sensitive".into(),
+                        expected: "string",
+                        found: json_type(other),
+                    },
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn entries_name_components_of_the_screen() {
+        let mut flow = screen("7.3", json!([{"type": "TextInput", "name": "password", "label": "Password"}]));
+        flow["screens"][0]["sensitive"] = json!(["password", "pin", 3]);
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidSensitiveField, "/screens/0/sensitive/1"),
+                (Code::InvalidPropertyType, "/screens/0/sensitive/2"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! §4.7: a Switch reads a binding, has at least one case, case keys match Meta's pattern,
+//! each case is a list of components, and a Footer in one case needs one in every case.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::json_type;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic};
+use crate::json::pointer;
+use crate::walk::Place;
+
+/// Meta's pattern for case keys (Appendix A).
+pub(crate) const CASE_KEY_PATTERN: &str = "^[a-zA-Z][a-zA-Z0-9-_]*$";
+
+fn is_case_key(key: &str) -> bool {
+    let mut bytes = key.bytes();
+    bytes.next().is_some_and(|first| first.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        for (index, node) in screen.components.iter().enumerate() {
+            if !node.is("Switch") {
+                continue;
+            }
+            if let Some(Value::String(value)) = node.at.component.get("value")
+                && !matches!(expression::classify(value), Dynamic::Binding(_))
+            {
+                out.push(Diagnostic::error(
+                    pointer::join(&node.at.pointer, "value"),
+                    Problem::BindingRequired { property: "value".into() },
+                ));
+            }
+            let Some(Value::Object(cases)) = node.at.component.get("cases") else { continue };
+            let at = pointer::join(&node.at.pointer, "cases");
+            if cases.is_empty() {
+                out.push(Diagnostic::error(at.clone(), Problem::EmptySwitchCases));
+            }
+            for (key, case) in cases {
+                let case_at = pointer::join(&at, key);
+                if !is_case_key(key) {
+                    out.push(Diagnostic::error(
+                        case_at.clone(),
+                        Problem::PatternMismatch { property: key.clone(), pattern: CASE_KEY_PATTERN },
+                    ));
+                }
+                if !case.is_array() {
+                    out.push(Diagnostic::error(
+                        case_at,
+                        Problem::WrongType {
+                            property: key.clone(),
+                            expected: "array",
+                            found: json_type(case),
+                        },
+                    ));
+                }
+            }
+            let with_footer = |key: &str| {
+                screen.components.iter().any(|child| {
+                    child.at.parent == Some(index)
+                        && child.at.place == Place::SwitchCase(key)
+                        && child.is("Footer")
+                })
+            };
+            let footers = cases.keys().filter(|key| with_footer(key)).count();
+            if footers > 0 && footers < cases.len() {
+                out.push(Diagnostic::error(at, Problem::FooterInSwitchCases));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn value_cases_keys_and_footers() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "Switch", "value": "plain", "cases": {}},
+                   {"type": "Switch", "value": "${data.x}", "cases": {"1a": [], "ok": [{"type": "Footer"}], "b": 3}}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::PatternMismatch, &format!("{C0}/value")),
+                (Code::EmptySwitchCases, &format!("{C0}/cases")),
+                (Code::PatternMismatch, "/screens/0/layout/children/1/cases/1a"),
+                (Code::InvalidPropertyType, "/screens/0/layout/children/1/cases/b"),
+                (Code::MissingFooterInSwitchBranches, "/screens/0/layout/children/1/cases"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! §7.2: at least one terminal screen; each terminal screen has a Footer; from 7.3 its action
+//! ends the flow (`complete`, or `data_exchange` in an endpoint flow); before 7.3 another
+//! action there is a warning.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::json::pointer;
+use crate::version::Feature;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    if flow.screens.is_empty() {
+        return;
+    }
+    if !flow.screens.iter().any(|screen| screen.terminal) {
+        out.push(Diagnostic::error("/screens", Problem::MissingTerminalScreen));
+    }
+    let severity =
+        if flow.version.supports(Feature::StrictRouting) { Severity::Error } else { Severity::Warning };
+    for screen in flow.screens.iter().filter(|screen| screen.terminal) {
+        let footers: Vec<_> = screen.components.iter().filter(|node| node.is("Footer")).collect();
+        if footers.is_empty() {
+            out.push(Diagnostic::error(
+                screen.pointer.clone(),
+                Problem::MissingFooterOnTerminal { screen: screen.label() },
+            ));
+        }
+        for footer in footers {
+            let Some(name) = footer
+                .at
+                .component
+                .get("on-click-action")
+                .and_then(|action| action.get("name"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let ends = name == "complete" || (flow.endpoint && name == "data_exchange");
+            if !ends {
+                out.push(Diagnostic {
+                    severity,
+                    pointer: pointer::join(&pointer::join(&footer.at.pointer, "on-click-action"), "name"),
+                    span: None,
+                    problem: Problem::TerminalFooterAction {
+                        found: name.to_owned(),
+                        endpoint: flow.endpoint,
+                    },
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, footer, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn terminal_screens_end_with_a_footer_that_completes() {
+        expect(check, &screen("7.3", json!([footer()])), &[]);
+        expect(check, &screen("7.3", json!([])), &[(Code::MissingFooterOnTerminalScreen, "/screens/0")]);
+        let mut none = screen("7.3", json!([footer()]));
+        none["screens"][0]["terminal"] = json!(false);
+        expect(check, &none, &[(Code::MissingTerminalScreen, "/screens")]);
+        let navigate = json!({"type": "Footer", "label": "x", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": "B"}}});
+        expect(
+            check,
+            &screen("7.3", json!([navigate])),
+            &[(Code::InvalidPropertyValue, &format!("{C0}/on-click-action/name"))],
+        );
+    }
+}

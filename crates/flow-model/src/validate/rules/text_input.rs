@@ -1,0 +1,70 @@
+//! §4.2 (6.2+): a TextInput `pattern` is a valid JavaScript regular expression, applies only to
+//! input types text, number, password and passcode, and needs a `helper-text` that tells the
+//! user what the pattern expects.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic};
+use crate::json::pointer;
+
+/// The input types a pattern applies to.
+pub(crate) const PATTERN_INPUT_TYPES: &[&str] = &["text", "number", "password", "passcode"];
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for screen in &flow.screens {
+        for node in screen.components.iter().filter(|node| node.is("TextInput")) {
+            let component = node.at.component;
+            let Some(Value::String(pattern)) = component.get("pattern") else { continue };
+            if node.spec.and_then(|spec| spec.property("pattern", flow.version)).is_none() {
+                continue; // Before 6.2: the unknown-property rule says so.
+            }
+            let at = pointer::join(&node.at.pointer, "pattern");
+            let literal =
+                !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
+            if literal && let Err(error) = regress::Regex::new(pattern) {
+                out.push(Diagnostic::error(at.clone(), Problem::InvalidRegex { reason: error.to_string() }));
+            }
+            if let Some(Value::String(input_type)) = component.get("input-type")
+                && !PATTERN_INPUT_TYPES.contains(&input_type.as_str())
+                && !matches!(expression::classify(input_type), Dynamic::Binding(_))
+            {
+                out.push(Diagnostic::error(at, Problem::PatternInputType { input_type: input_type.clone() }));
+            }
+            if !component.contains_key("helper-text") {
+                out.push(Diagnostic::error(
+                    node.at.pointer.clone(),
+                    Problem::MissingProperty { property: "helper-text".into() },
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, C1, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn pattern_is_a_javascript_regex_with_helper_text() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "TextInput", "name": "a", "label": "A", "pattern": "^[0-9]{4}(?<year>)$", "helper-text": "4 digits"},
+                   {"type": "TextInput", "name": "b", "label": "B", "pattern": "([a-z]", "input-type": "email"},
+                   {"type": "TextInput", "name": "c", "label": "C", "pattern": "\\p{L}+", "helper-text": "letters"}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValueFormat, &format!("{C1}/pattern")),
+                (Code::InvalidPropertyValue, &format!("{C1}/pattern")),
+                (Code::MissingRequiredProperty, C1),
+            ],
+        );
+        let _ = C0;
+    }
+}

@@ -1,0 +1,142 @@
+//! §1.3: the root object is closed; `data_channel_uri` is gone since 3.0; `data_api_version`
+//! takes the values of the flow's version; `data_api_version` and `routing_model` go together.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use super::super::schema::json_type;
+use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::version::Feature;
+
+/// The root properties (the `meta` object is accepted as Meta's own builder writes it).
+const ROOT_KEYS: &[&str] =
+    &["version", "screens", "routing_model", "data_api_version", "data_channel_uri", "meta"];
+
+/// The Data API versions a flow may declare, by Flow JSON version.
+pub(crate) fn data_api_versions(flow: &Flow<'_>) -> &'static [&'static str] {
+    if flow.version.supports(Feature::DataApi4) { &["3.0", "4.0"] } else { &["3.0"] }
+}
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, value) in flow.root {
+        let pointer = crate::json::pointer::join("", key);
+        match key.as_str() {
+            "data_channel_uri" if !flow.version.supports(Feature::DataChannelUri) => {
+                out.push(Diagnostic::error(pointer, Problem::DataChannelUri));
+            }
+            "screens" if !value.is_array() => out.push(wrong_type(pointer, "screens", "array", value)),
+            "routing_model" if !value.is_object() => {
+                out.push(wrong_type(pointer, "routing_model", "object", value))
+            }
+            "meta" => match value {
+                Value::Object(meta) => {
+                    for (name, inner) in meta {
+                        let inner_pointer = crate::json::pointer::join(&pointer, name);
+                        if name != "lead_gen_ai" {
+                            out.push(unknown(
+                                inner_pointer,
+                                name,
+                                Owner::Part { property: "meta".into(), component: "Flow".into() },
+                            ));
+                        } else if !inner.is_boolean() {
+                            out.push(wrong_type(inner_pointer, "lead_gen_ai", "boolean", inner));
+                        }
+                    }
+                }
+                other => out.push(wrong_type(pointer, "meta", "object", other)),
+            },
+            "data_api_version" => {
+                let allowed = data_api_versions(flow);
+                match value.as_str() {
+                    Some(found) if allowed.contains(&found) => {}
+                    _ => out.push(Diagnostic::error(
+                        pointer,
+                        Problem::InvalidDataApiVersion {
+                            found: value.to_string(),
+                            version: flow.version,
+                            allowed,
+                        },
+                    )),
+                }
+            }
+            known if ROOT_KEYS.contains(&known) => {}
+            _ => out.push(unknown(pointer, key, Owner::Flow)),
+        }
+    }
+    // §7.1 ⚠: Meta picks the routing rules by `routing_model` and other checks by
+    // `data_api_version`; we follow the stricter reading and require both or neither.
+    let has_api = flow.root.contains_key("data_api_version");
+    let has_routing = flow.root.contains_key("routing_model");
+    if has_api && !has_routing {
+        out.push(Diagnostic::error(
+            "",
+            Problem::RequiredFor { property: "routing_model", needed_by: "property 'data_api_version'" },
+        ));
+    }
+    if has_routing && !has_api {
+        out.push(Diagnostic::error(
+            "",
+            Problem::RequiredFor { property: "data_api_version", needed_by: "property 'routing_model'" },
+        ));
+    }
+    if !flow.root.contains_key("screens") {
+        out.push(Diagnostic::error("", Problem::MissingProperty { property: "screens".into() }));
+    }
+}
+
+fn wrong_type(pointer: String, property: &str, expected: &'static str, value: &Value) -> Diagnostic {
+    Diagnostic::error(
+        pointer,
+        Problem::WrongType { property: property.into(), expected, found: json_type(value) },
+    )
+}
+
+fn unknown(pointer: String, property: &str, owner: Owner) -> Diagnostic {
+    Diagnostic::error(
+        pointer,
+        Problem::UnknownProperty { property: property.into(), owner, since: None, inside_form: false },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::expect;
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn closed_root_and_its_types() {
+        let flow =
+            json!({"version": "7.3", "screens": {}, "extra": 1, "meta": {"lead_gen_ai": 1, "x": true}});
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyType, "/screens"),
+                (Code::InvalidPropertyKey, "/extra"),
+                (Code::InvalidPropertyType, "/meta/lead_gen_ai"),
+                (Code::InvalidPropertyKey, "/meta/x"),
+            ],
+        );
+        expect(check, &json!({"version": "7.3"}), &[(Code::MissingRequiredProperty, "")]);
+    }
+
+    #[test]
+    fn data_channel_uri_is_gone_since_3_0() {
+        let flow = json!({"version": "6.0", "screens": [], "data_channel_uri": "https://x"});
+        expect(check, &flow, &[(Code::InvalidPropertyKey, "/data_channel_uri")]);
+        expect(check, &json!({"version": "2.1", "screens": [], "data_channel_uri": "https://x"}), &[]);
+    }
+
+    #[test]
+    fn data_api_version_values_and_routing_model_pairing() {
+        let four = json!({"version": "7.2", "screens": [], "data_api_version": "4.0", "routing_model": {}});
+        expect(check, &four, &[(Code::InvalidDataApiVersion, "/data_api_version")]);
+        let ok = json!({"version": "7.3", "screens": [], "data_api_version": "4.0", "routing_model": {}});
+        expect(check, &ok, &[]);
+        let alone = json!({"version": "7.3", "screens": [], "data_api_version": "3.0"});
+        expect(check, &alone, &[(Code::MissingRequiredProperty, "")]);
+        let routing = json!({"version": "7.3", "screens": [], "routing_model": {}});
+        expect(check, &routing, &[(Code::MissingRequiredProperty, "")]);
+    }
+}

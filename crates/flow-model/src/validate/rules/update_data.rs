@@ -1,0 +1,75 @@
+//! §5.1 (6.0+): `update_data` keys exist in the current screen's data model, and a key is not
+//! set to its own value.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::catalog::ActionName;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::expression::{self, Dynamic, Source};
+use crate::json::pointer;
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::UpdateData)) {
+        let Some(screen) = flow.screens.get(action.screen) else { continue };
+        let Some(payload) = action.payload() else { continue };
+        let at = pointer::join(&action.pointer, "payload");
+        let Some(data) = screen.data else {
+            out.push(Diagnostic::error(at, Problem::UpdateDataNoDataModel { screen: screen.label() }));
+            continue;
+        };
+        let unknown: Vec<String> =
+            payload.keys().filter(|key| !data.contains_key(key.as_str())).cloned().collect();
+        if !unknown.is_empty() {
+            out.push(Diagnostic::error(
+                at.clone(),
+                Problem::UpdateDataUnknownFields { screen: screen.label(), fields: unknown },
+            ));
+        }
+        for (key, value) in payload {
+            if let Value::String(text) = value
+                && let Dynamic::Binding(reference) = expression::classify(text)
+                && reference.screen.is_none()
+                && reference.source == Source::Data
+                && reference.path == key
+            {
+                out.push(Diagnostic::error(pointer::join(&at, key), Problem::UpdateDataSelf));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{C0, expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    fn flow(data: Option<Value>, payload: Value) -> Value {
+        let mut flow = screen(
+            "7.3",
+            json!([{"type": "OptIn", "name": "o", "label": "O", "on-select-action": {"name": "update_data", "payload": payload}}]),
+        );
+        if let Some(data) = data {
+            flow["screens"][0]["data"] = data;
+        }
+        flow
+    }
+
+    #[test]
+    fn keys_of_the_current_data_model_not_set_to_themselves() {
+        let at = format!("{C0}/on-select-action/payload");
+        expect(check, &flow(None, json!({"a": true})), &[(Code::InvalidUpdateDataActionPayload, &at)]);
+        let data = json!({"a": {"type": "boolean", "__example__": true}});
+        expect(
+            check,
+            &flow(Some(data.clone()), json!({"a": false, "b": 1})),
+            &[(Code::InvalidUpdateDataActionPayload, &at)],
+        );
+        expect(
+            check,
+            &flow(Some(data), json!({"a": "${data.a}"})),
+            &[(Code::InvalidUpdateDataActionPayload, &format!("{at}/a"))],
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! §1.1: `version` is present, a string, a version Meta knows, and not frozen.
+use serde_json::Value;
+
+use super::super::context::Flow;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::version::{Status, Version};
+
+pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    match flow.root.get("version") {
+        None => out.push(Diagnostic::error("", Problem::MissingVersion)),
+        Some(Value::String(text)) => match Version::parse(text).map(Version::status) {
+            Some(Status::Publishable) => {}
+            Some(Status::Frozen) => {
+                if let Some(version) = Version::parse(text) {
+                    out.push(Diagnostic::error("/version", Problem::FrozenVersion { version }));
+                }
+            }
+            Some(Status::Unknown) | None => {
+                out.push(Diagnostic::error(
+                    "/version",
+                    Problem::UnknownVersion { version: format!("'{text}'") },
+                ));
+            }
+        },
+        // Integers were accepted only before 2.1, all frozen or gone: Meta compares strings.
+        Some(other) => {
+            out.push(Diagnostic::error("/version", Problem::UnknownVersion { version: other.to_string() }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{expect, screen};
+    use super::*;
+    use crate::diagnostic::Code;
+    use serde_json::json;
+
+    #[test]
+    fn publishable_versions_pass() {
+        for version in Version::PUBLISHABLE {
+            expect(check, &screen(&version.to_string(), json!([])), &[]);
+        }
+    }
+
+    #[test]
+    fn missing_unknown_and_frozen_versions() {
+        expect(check, &json!({"screens": []}), &[(Code::MissingFlowJsonVersion, "")]);
+        for unknown in ["5.2", "7.4", "latest", "7.3.0"] {
+            expect(check, &screen(unknown, json!([])), &[(Code::InvalidFlowJsonVersion, "/version")]);
+        }
+        expect(check, &json!({"version": 7.3}), &[(Code::InvalidFlowJsonVersion, "/version")]);
+        expect(check, &screen("5.0", json!([])), &[(Code::UnsupportedFlowJsonVersion, "/version")]);
+        expect(check, &screen("2.1", json!([])), &[(Code::UnsupportedFlowJsonVersion, "/version")]);
+    }
+}
