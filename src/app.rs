@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 
 use crate::components::Notices;
 use crate::features::drafts::{Autosave, DraftsDialog, restore_last};
-use crate::features::editor::{Canvas, ScreensPanel};
+use crate::features::editor::{Canvas, FlowSettings, Palette, ScreensPanel};
 use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
 use crate::features::inspector::Inspector;
 use crate::features::json_view::JsonPane;
@@ -71,6 +71,8 @@ fn Shell() -> impl IntoView {
             <Toolbar show_json=show_json />
             <aside class="sidebar">
                 <ScreensPanel index=index />
+                <FlowSettings />
+                <Palette />
             </aside>
             <main class="workspace">
                 <div class="workspace__panes">

@@ -1,8 +1,12 @@
+use flow_model::Version;
+use flow_model::catalog::{self, Category, Parent};
 use flow_model::json::pointer;
 use leptos::prelude::*;
 use serde_json::{Value, json};
+use web_sys::DragEvent;
 
-use crate::state::{EditorState, Selection};
+use super::component_card::{DRAG_NEW, list_and_index};
+use crate::state::{EditorState, Selection, use_editor};
 
 /// Names of inputs already used in the document (fresh names avoid duplicates).
 fn used_names(root: &Value) -> Vec<String> {
@@ -65,7 +69,8 @@ pub fn new_component(kind: &str, used: &[String]) -> Value {
         }
         "Image" => json!({ "type": kind, "src": "", "alt-text": "Image" }),
         "ImageCarousel" => json!({ "type": kind, "images": [] }),
-        "NavigationList" => json!({ "type": kind, "name": name, "list-items": [] }),
+        "NavigationList" => json!({ "type": kind, "name": name,
+            "list-items": [{ "id": "first", "main-content": { "title": "First item" } }] }),
         "Form" => json!({ "type": kind, "name": name, "children": [] }),
         "If" => json!({ "type": kind, "condition": "${data.show}", "then": [] }),
         "Switch" => json!({ "type": kind, "value": "${data.choice}", "cases": { "first": [] } }),
@@ -83,6 +88,151 @@ pub fn insert_new(state: EditorState, kind: &str, list: &str, index: usize) {
     }
 }
 
+/// What kind of list a list pointer names.
+pub fn parent_of_list(root: &Value, list: &str) -> Parent {
+    if list.ends_with("/layout/children") {
+        return Parent::Layout;
+    }
+    let Some((container, _)) = pointer::split_last(list) else { return Parent::Layout };
+    let container = if list.contains("/cases/") {
+        pointer::split_last(container).map_or(container, |(c, _)| c)
+    } else {
+        container
+    };
+    let kind = root.pointer(container).and_then(|c| c.get("type")).and_then(Value::as_str);
+    match kind {
+        Some("Form") => Parent::Form,
+        Some("If") => Parent::If,
+        Some("Switch") => Parent::Switch,
+        _ => Parent::Layout,
+    }
+}
+
+/// Where the palette inserts: after the selected component in its list, else at the end of the
+/// screen (inside its top-level Form when it has one and the component may go there).
+pub fn insertion_point(
+    root: &Value,
+    selection: &Selection,
+    kind: &str,
+    version: Version,
+) -> Option<(String, usize)> {
+    let allowed = |list: &str| {
+        catalog::component(kind).is_some_and(|c| c.allowed_in(parent_of_list(root, list), version))
+    };
+    if let Some((list, index)) = selection.component.as_deref().and_then(list_and_index)
+        && allowed(&list)
+    {
+        return Some((list, index + 1));
+    }
+    let layout = format!("{}/layout/children", pointer::join("/screens", selection.screen));
+    let items = root.pointer(&layout).and_then(Value::as_array)?;
+    if let Some(form) = items.iter().position(|c| c.get("type").and_then(Value::as_str) == Some("Form")) {
+        let children = format!("{}/children", pointer::join(&layout, form));
+        let length = root.pointer(&children).and_then(Value::as_array).map_or(0, Vec::len);
+        if allowed(&children) {
+            // Before a Footer at the end, which should stay last.
+            let last_is_footer = root
+                .pointer(&pointer::join(&children, length.saturating_sub(1)))
+                .and_then(|c| c.get("type"))
+                .and_then(Value::as_str)
+                == Some("Footer");
+            let at = if last_is_footer && kind != "Footer" { length - 1 } else { length };
+            return Some((children, at));
+        }
+    }
+    allowed(&layout).then_some((layout, items.len()))
+}
+
+fn category_name(category: Category) -> &'static str {
+    match category {
+        Category::Text => "Text",
+        Category::Input => "Inputs",
+        Category::Media => "Media",
+        Category::Image => "Images",
+        Category::Navigation => "Navigation",
+        Category::Container => "Containers",
+    }
+}
+
+/// The components of the flow's version, grouped; each inserts where the selection is (click
+/// or Enter) or where it is dropped. Components not allowed at that place are disabled.
+#[component]
+pub fn Palette() -> impl IntoView {
+    let state = use_editor();
+    let version = Memo::new(move |_| {
+        state.document.with(|d| d.version().and_then(Version::parse).unwrap_or(Version::LATEST))
+    });
+    let place = Memo::new(move |_| {
+        let selection = state.selection.get();
+        let version = version.get();
+        state.document.with(|d| {
+            catalog::available(version)
+                .map(|component| {
+                    (component.name, insertion_point(d.root(), &selection, component.name, version))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let groups = [
+        Category::Text,
+        Category::Input,
+        Category::Media,
+        Category::Image,
+        Category::Navigation,
+        Category::Container,
+    ];
+    view! {
+        <section class="palette" aria-labelledby="palette-heading" data-testid="palette">
+            <header class="panel-header"><h2 id="palette-heading">"Components"</h2></header>
+            {groups
+                .into_iter()
+                .map(|category| {
+                    view! {
+                        <h3 class="palette__group">{category_name(category)}</h3>
+                        <ul class="palette__list">
+                            {move || {
+                                catalog::available(version.get())
+                                    .filter(|component| component.category == category)
+                                    .map(|component| {
+                                        let name = component.name;
+                                        let target = move || place.with(|p| p.iter().find(|(n, _)| *n == name).and_then(|(_, t)| t.clone()));
+                                        let disabled = move || target().is_none();
+                                        view! {
+                                            <li>
+                                                <button
+                                                    class="palette__item"
+                                                    data-testid="palette-item"
+                                                    data-type=name
+                                                    title=component.summary
+                                                    disabled=disabled
+                                                    draggable="true"
+                                                    on:dragstart=move |event: DragEvent| {
+                                                        if let Some(data) = event.data_transfer() {
+                                                            let _ = data.set_data(DRAG_NEW, name);
+                                                            data.set_effect_allowed("copy");
+                                                        }
+                                                    }
+                                                    on:click=move |_| {
+                                                        if let Some((list, index)) = target() {
+                                                            insert_new(state, name, &list, index);
+                                                        }
+                                                    }
+                                                >
+                                                    {name}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +242,23 @@ mod tests {
         let used = vec!["text_input".to_owned(), "text_input_2".to_owned()];
         assert_eq!(fresh_name(&used, "TextInput"), "text_input_3");
         assert_eq!(fresh_name(&used, "RadioButtonsGroup"), "radio_buttons_group");
+    }
+
+    #[test]
+    fn insertion_goes_after_the_selection_or_into_the_screens_form_before_its_footer() {
+        let root = json!({"version": "7.3", "screens": [{"id": "A", "layout": {"children": [
+            {"type": "Form", "name": "f", "children": [{"type": "TextInput", "name": "a", "label": "A"}, {"type": "Footer"}]}
+        ]}}]});
+        let form = "/screens/0/layout/children/0/children";
+        let none = Selection::default();
+        assert_eq!(insertion_point(&root, &none, "TextArea", Version::V7_3), Some((form.to_owned(), 1)));
+        assert_eq!(
+            insertion_point(&root, &none, "RichText", Version::V7_3),
+            Some(("/screens/0/layout/children".to_owned(), 1))
+        );
+        let selected = Selection { screen: 0, component: Some(format!("{form}/0")), field: None };
+        assert_eq!(insertion_point(&root, &selected, "Dropdown", Version::V7_3), Some((form.to_owned(), 1)));
+        assert_eq!(parent_of_list(&root, form), Parent::Form);
     }
 
     #[test]

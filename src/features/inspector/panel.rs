@@ -1,11 +1,23 @@
 use std::sync::Arc;
 
+use flow_model::catalog;
+use flow_model::json::pointer;
+use flow_model::walk::components;
 use leptos::prelude::*;
+use serde_json::Value;
 
+use super::bindings::suggestions;
+use super::field::{JsonField, PropertyForm};
+use super::screen::ScreenInspector;
+use super::values::document_version;
+use super::{FieldMessages, InspectorContext};
+use crate::components::{Icon, IconName};
+use crate::features::editor::component_card::{duplicate, move_by, remove};
 use crate::features::problems::ProblemIndex;
-use crate::state::use_editor;
+use crate::state::{Selection, use_editor};
 
-/// The selected component's properties.
+/// The selected component's properties as a form generated from the catalog, or the screen's
+/// properties when no component is selected.
 #[component]
 pub fn Inspector(
     /// The problem index, for messages under fields.
@@ -13,13 +25,124 @@ pub fn Inspector(
     index: Signal<Arc<ProblemIndex>>,
 ) -> impl IntoView {
     let state = use_editor();
-    let _ = index;
+    provide_context(InspectorContext { index });
+    let offered = Memo::new(move |_| {
+        let screen = state.selection.with(|s| s.screen);
+        state.document.with(|d| suggestions(d.root(), screen))
+    });
+    let target = Memo::new(move |_| state.selection.with(|s| (s.screen, s.component.clone())));
     view! {
         <section class="inspector" data-testid="inspector" aria-label="Inspector">
-            {move || match state.selection.get().component {
-                None => view! { <p class="muted">"Select a component to edit it."</p> }.into_any(),
-                Some(pointer) => view! { <code>{pointer}</code> }.into_any(),
+            <datalist id="binding-suggestions">
+                {move || offered.get().into_iter().map(|binding| view! { <option value=binding /> }).collect_view()}
+            </datalist>
+            {move || match target.get() {
+                (_, Some(at)) => view! { <ComponentInspector at=at /> }.into_any(),
+                (screen, None) => {
+                    let exists = state.document.with_untracked(|d| d.get(&pointer::join("/screens", screen)).is_some());
+                    if exists { view! { <ScreenInspector screen=screen /> }.into_any() } else { ().into_any() }
+                }
             }}
         </section>
+    }
+}
+
+#[component]
+fn ComponentInspector(at: String) -> impl IntoView {
+    let state = use_editor();
+    let version = document_version(state);
+    let kind_at = at.clone();
+    let kind = Memo::new(move |_| {
+        state
+            .document
+            .with(|d| d.get(&kind_at).and_then(|c| c.get("type")).and_then(Value::as_str).map(str::to_owned))
+    });
+    let form_at = at.clone();
+    let inside_form = Memo::new(move |_| {
+        let screen = state.selection.with(|s| s.screen);
+        state.document.with(|d| {
+            let Some(object) = d.root().get("screens").and_then(|s| s.get(screen)).and_then(Value::as_object)
+            else {
+                return false;
+            };
+            let all = components(object, &pointer::join("/screens", screen));
+            all.iter().find(|c| c.pointer == form_at).is_some_and(|c| {
+                c.ancestors(&all).any(|i| all.get(i).is_some_and(|a| a.kind == Some("Form")))
+            })
+        })
+    });
+    let screens = Memo::new(move |_| {
+        state.document.with(|d| d.screens().into_iter().map(|s| s.id).collect::<Vec<_>>())
+    });
+    let (up_at, down_at, dup_at, del_at, move_at, form_at) =
+        (at.clone(), at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
+    let move_to_screen = move |target: usize| {
+        // Into the target's Form when it has one and the component may sit in a Form.
+        let list = state.document.with_untracked(|d| {
+            let layout = format!("{}/layout/children", pointer::join("/screens", target));
+            let form = d.get(&layout).and_then(Value::as_array).and_then(|items| {
+                items.iter().position(|c| c.get("type").and_then(Value::as_str) == Some("Form"))
+            });
+            match form {
+                Some(index) => format!("{}/children", pointer::join(&layout, index)),
+                None => layout,
+            }
+        });
+        let end =
+            state.document.with_untracked(|d| d.get(&list).and_then(Value::as_array).map_or(0, Vec::len));
+        if state.edit(|d| d.move_component(&move_at, &list, end)) {
+            state.selection.set(Selection {
+                screen: target,
+                component: Some(pointer::join(&list, end)),
+                field: None,
+            });
+        }
+    };
+    view! {
+        <div class="inspector__component" data-testid="component-inspector">
+            <header class="inspector__header">
+                <h2 class="inspector__title">{move || kind.get().unwrap_or_else(|| "Unknown component".into())}</h2>
+                <div class="inspector__actions">
+                    <button class="icon-button" title="Move up (Alt+↑)" aria-label="Move up" on:click=move |_| move_by(state, &up_at, -1)><Icon name=IconName::Up /></button>
+                    <button class="icon-button" title="Move down (Alt+↓)" aria-label="Move down" on:click=move |_| move_by(state, &down_at, 1)><Icon name=IconName::Down /></button>
+                    <button class="icon-button" title="Duplicate (Ctrl+D)" aria-label="Duplicate" on:click=move |_| duplicate(state, &dup_at)><Icon name=IconName::Copy /></button>
+                    <button class="icon-button" title="Delete (Del)" aria-label="Delete" data-testid="delete-component" on:click=move |_| remove(state, &del_at)><Icon name=IconName::Delete /></button>
+                </div>
+            </header>
+            <label class="field">
+                <span class="field__label">"Move to screen"</span>
+                <select aria-label="Move to screen" on:change=move |event| {
+                    if let Ok(target) = event_target_value(&event).parse::<usize>() {
+                        move_to_screen(target);
+                    }
+                }>
+                    <option value="">"Choose…"</option>
+                    {move || {
+                        let own = state.selection.with(|s| s.screen);
+                        screens.get().into_iter().enumerate().filter(|(i, _)| *i != own)
+                            .map(|(i, id)| view! { <option value=i.to_string()>{id}</option> }).collect_view()
+                    }}
+                </select>
+            </label>
+            <FieldMessages at=at.clone() />
+            {move || match kind.get().as_deref().and_then(catalog::component) {
+                Some(component) => {
+                    let available = component.is_available(version.get());
+                    view! {
+                        {(!available).then(|| view! {
+                            <p class="field__error">{format!("{} needs Flow JSON {} or later.", component.name, component.since)}</p>
+                        })}
+                        <p class="muted inspector__summary">{component.summary}</p>
+                        <PropertyForm at=form_at.clone() properties=component.properties version=version inside_form=inside_form.get() />
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <p class="muted">"Flowsmith does not know this component type; edit it as JSON."</p>
+                    <JsonField at=form_at.clone() />
+                }
+                .into_any(),
+            }}
+        </div>
     }
 }

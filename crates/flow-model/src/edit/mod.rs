@@ -546,6 +546,34 @@ impl Document {
         Ok(transaction.commit(Scope::Structure))
     }
 
+    /// Moves item `from` of the array at `list` to position `to` (its position after the
+    /// move), e.g. to reorder the options of a data source. Costs no copy of the item.
+    pub fn move_item(&mut self, list: &str, from: usize, to: usize) -> Result<Edit, EditError> {
+        let len = resolve(self.root(), list)?
+            .as_array()
+            .ok_or_else(|| EditError::NotAList { pointer: list.to_owned() })?
+            .len();
+        for index in [from, to] {
+            if index >= len {
+                return Err(EditError::IndexOutOfRange {
+                    pointer: list.to_owned(),
+                    index,
+                    max: len.saturating_sub(1),
+                });
+            }
+        }
+        let mut transaction = Transaction::new(self);
+        if from != to {
+            transaction.apply(Change::MoveItem {
+                from: list.to_owned(),
+                from_index: from,
+                to: list.to_owned(),
+                to_index: to,
+            })?;
+        }
+        Ok(transaction.commit(Scope::Structure))
+    }
+
     /// Replaces the whole document, e.g. with what the JSON text pane now holds (its source
     /// text and spans come along). The returned edit holds only the differences between the
     /// two documents, not a copy of either.

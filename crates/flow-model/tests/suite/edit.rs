@@ -396,3 +396,15 @@ fn an_edit_of_a_large_document_holds_only_the_change() {
         .unwrap();
     assert!(undo.size() < 500, "{}", undo.size());
 }
+
+#[test]
+fn move_item_reorders_any_list_and_undoes() {
+    let mut document =
+        flow_model::parse(r#"{"a": [{"id": "x"}, {"id": "y"}, {"id": "z"}]}"#).document.unwrap();
+    let undo = document.move_item("/a", 0, 2).unwrap();
+    assert_eq!(document.root()["a"], serde_json::json!([{"id": "y"}, {"id": "z"}, {"id": "x"}]));
+    document.apply(undo).unwrap();
+    assert_eq!(document.root()["a"], serde_json::json!([{"id": "x"}, {"id": "y"}, {"id": "z"}]));
+    assert!(document.move_item("/a", 0, 3).is_err());
+    assert!(document.move_item("/nope", 0, 1).is_err());
+}
