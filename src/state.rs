@@ -220,6 +220,19 @@ impl EditorState {
         self.json_text.set(text);
     }
 
+    /// The undo history as JSON, to keep with the draft.
+    pub fn history_json(&self) -> serde_json::Value {
+        self.history.with_value(History::to_json)
+    }
+
+    /// Restores an undo history kept with the draft now open.
+    pub fn restore_history(&self, stored: &serde_json::Value) {
+        if self.history.try_update_value(|history| history.restore(stored)) == Some(true) {
+            let state = self.history.with_value(|history| (history.can_undo(), history.can_redo()));
+            self.history_state.set(state);
+        }
+    }
+
     /// Keeps the selection on an existing screen after screens were removed or undone.
     pub fn clamp_selection(&self) {
         let screens = self.document.with_untracked(|document| {

@@ -168,6 +168,31 @@ impl History {
         self.open_burst = false;
     }
 
+    /// The undo and redo stacks as JSON, to store them beside the document they belong to.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "undo": self.undo.iter().map(|step| step.undo.to_json()).collect::<Vec<_>>(),
+            "redo": self.redo.iter().map(Edit::to_json).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Restores stacks stored by [`History::to_json`] into this history (keeping its bounds).
+    /// Returns `false`, and changes nothing, when the JSON is not a stored history. The caller
+    /// must pair it with the same document it was stored with: if they do not match, the
+    /// first undo says so and clears the history.
+    pub fn restore(&mut self, stored: &serde_json::Value) -> bool {
+        let edits = |key: &str| -> Option<Vec<Edit>> {
+            stored.get(key)?.as_array()?.iter().map(Edit::from_json).collect()
+        };
+        let (Some(undo), Some(redo)) = (edits("undo"), edits("redo")) else { return false };
+        self.clear();
+        self.bytes = undo.iter().chain(&redo).map(Edit::size).sum();
+        self.undo = undo.into_iter().map(|undo| Step { undo, at_ms: 0 }).collect();
+        self.redo = redo;
+        self.trim();
+        true
+    }
+
     /// Drops the oldest steps beyond the bounds, always keeping the latest one.
     fn trim(&mut self) {
         while self.undo.len() > self.max_steps || (self.bytes > self.max_bytes && self.undo.len() > 1) {

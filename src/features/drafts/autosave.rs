@@ -7,6 +7,7 @@ use crate::state::{DraftInfo, EditorState};
 use crate::storage::{self, Store};
 
 const LAST_DRAFT: &str = "last-draft";
+const MAX_STORED_HISTORY: usize = 2 * 1024 * 1024;
 
 /// A new draft id: time and randomness, unique enough for one browser.
 pub fn new_draft_id() -> String {
@@ -23,7 +24,11 @@ fn record_of(state: EditorState) -> DraftRecord {
             document.version().unwrap_or_default().to_owned(),
         )
     });
+    // Histories are small (edits hold only what changed); a huge one is not kept, so that a
+    // write per change stays cheap.
+    let history = Some(state.history_json()).filter(|history| history.to_string().len() < MAX_STORED_HISTORY);
     DraftRecord {
+        history,
         id: draft.id,
         name: draft.name,
         flow_json,
@@ -101,6 +106,9 @@ pub fn open_record(state: EditorState, record: DraftRecord) -> bool {
     let parsed = parse(&record.flow_json);
     let Some(document) = parsed.document else { return false };
     state.open_with_text(document, record.typed_text, DraftInfo { id: record.id, name: record.name });
+    if let Some(history) = &record.history {
+        state.restore_history(history);
+    }
     true
 }
 

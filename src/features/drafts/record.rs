@@ -15,6 +15,9 @@ pub struct DraftRecord {
     pub typed_text: Option<String>,
     /// Last change, in milliseconds since the epoch.
     pub updated_at: f64,
+    /// The undo history of the draft (see `flow_model::History::to_json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<Value>,
     /// How many screens (for the library).
     #[serde(default)]
     pub screens: usize,

@@ -126,21 +126,24 @@ pub fn insertion_point(
     }
     let layout = format!("{}/layout/children", pointer::join("/screens", selection.screen));
     let items = root.pointer(&layout).and_then(Value::as_array)?;
-    if let Some(form) = items.iter().position(|c| c.get("type").and_then(Value::as_str) == Some("Form")) {
-        let children = format!("{}/children", pointer::join(&layout, form));
-        let length = root.pointer(&children).and_then(Value::as_array).map_or(0, Vec::len);
-        if allowed(&children) {
-            // Before a Footer at the end, which should stay last.
-            let last_is_footer = root
-                .pointer(&pointer::join(&children, length.saturating_sub(1)))
+    // A Footer at the end of a list stays last: new components go before it.
+    let end_of = |list: &str| {
+        let length = root.pointer(list).and_then(Value::as_array).map_or(0, Vec::len);
+        let last_is_footer = length > 0
+            && root
+                .pointer(&pointer::join(list, length - 1))
                 .and_then(|c| c.get("type"))
                 .and_then(Value::as_str)
                 == Some("Footer");
-            let at = if last_is_footer && kind != "Footer" { length - 1 } else { length };
-            return Some((children, at));
+        if last_is_footer && kind != "Footer" { length - 1 } else { length }
+    };
+    if let Some(form) = items.iter().position(|c| c.get("type").and_then(Value::as_str) == Some("Form")) {
+        let children = format!("{}/children", pointer::join(&layout, form));
+        if allowed(&children) {
+            return Some((children.clone(), end_of(&children)));
         }
     }
-    allowed(&layout).then_some((layout, items.len()))
+    allowed(&layout).then(|| (layout.clone(), end_of(&layout)))
 }
 
 fn category_name(category: Category) -> &'static str {

@@ -8,6 +8,7 @@
 //! stay lossless.
 mod components;
 mod diff;
+mod persist;
 mod screens;
 
 use std::borrow::Cow;

@@ -30,3 +30,37 @@ fn many_steps_on_a_maximal_flow_keep_only_the_changes() {
     while history.redo(&mut document).unwrap() {}
     assert_eq!(document.get("/screens/49/layout/children/0/children/2/label"), Some(&json!("Answer 249")));
 }
+
+#[test]
+fn a_stored_history_undoes_and_redoes_after_restoring() {
+    let mut document =
+        flow_model::parse(r#"{"version": "7.3", "screens": [{"id": "A", "title": "One", "layout": {"type": "SingleColumnLayout", "children": []}}]}"#)
+            .document
+            .unwrap();
+    let original = document.to_json(flow_model::Style::Compact);
+    let mut history = flow_model::History::new();
+    history.push(document.set_property("/screens/0/title", serde_json::json!("Two")).unwrap(), 0);
+    history.push(document.rename_screen("A", "B").unwrap(), 5000);
+    history.push(
+        document
+            .insert_component(
+                "/screens/0/layout/children",
+                0,
+                serde_json::json!({"type": "TextBody", "text": "x"}),
+            )
+            .unwrap(),
+        10_000,
+    );
+    history.undo(&mut document).unwrap();
+    let stored = serde_json::to_string(&history.to_json()).unwrap();
+
+    let mut restored = flow_model::History::new();
+    assert!(restored.restore(&serde_json::from_str(&stored).unwrap()));
+    assert!(restored.can_redo());
+    restored.redo(&mut document).unwrap();
+    while restored.undo(&mut document).unwrap() {}
+    assert_eq!(document.to_json(flow_model::Style::Compact), original);
+    assert!(
+        !flow_model::History::new().restore(&serde_json::json!({"undo": [{"scope": "nope"}], "redo": []}))
+    );
+}

@@ -1,0 +1,214 @@
+//! End-to-end harness: a real `flowsmith serve` on a free port, chromedriver, headless Chromium.
+//!
+//! `cargo xtask test` builds the app and the server, then runs these tests with
+//! `FLOWSMITH_BIN` (the server binary) and `FLOWSMITH_DIST` (the built app) set.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+
+/// Chromium flags that work as root on a machine without a display or a network.
+pub const CHROMIUM_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,800",
+];
+
+/// A child process killed when dropped, so a failing test leaves nothing running.
+pub struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn required_env(name: &str) -> PathBuf {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{name} is not set: run the end-to-end tests with `cargo xtask test`"))
+}
+
+/// `flowsmith serve` on a free port, serving the built app; returns it with its base URL.
+pub fn start_server() -> (Process, String) {
+    let mut child = Command::new(required_env("FLOWSMITH_BIN"))
+        .args(["serve", "--port", "0", "--app-dir"])
+        .arg(required_env("FLOWSMITH_DIST"))
+        .env("FLOWSMITH_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("flowsmith starts");
+    // The server prints its URL once it listens: no polling, no port race.
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the server prints its address");
+    let url = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in the server's first line: {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    (Process(child), url)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+}
+
+/// chromedriver on a free port, and a headless Chromium session through it.
+pub async fn start_browser() -> (Process, Client) {
+    start_browser_downloading_to(None).await
+}
+
+/// Like [`start_browser`], with downloads saved into `downloads`.
+pub async fn start_browser_downloading_to(downloads: Option<&std::path::Path>) -> (Process, Client) {
+    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_owned());
+    let port = free_port();
+    let child = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {chromedriver}: {error}"));
+    let driver = Process(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not listen on port {port} within 20 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let profile = std::env::temp_dir().join(format!("flowsmith-e2e-profile-{port}"));
+    let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|arg| (*arg).to_owned()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut capabilities = serde_json::Map::new();
+    let mut options = serde_json::json!({ "args": args });
+    if let Some(downloads) = downloads {
+        options["prefs"] = serde_json::json!({
+            "download.default_directory": downloads.display().to_string(),
+            "download.prompt_for_download": false,
+        });
+    }
+    capabilities.insert("goog:chromeOptions".to_owned(), options);
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a Chromium session");
+    (driver, client)
+}
+
+/// Shorthands for driving the app, each failing with what it was looking for.
+pub struct Page<'c> {
+    pub client: &'c Client,
+}
+
+const WAIT: Duration = Duration::from_secs(15);
+
+impl Page<'_> {
+    /// The element for a CSS selector, waiting for it to appear.
+    pub async fn find(&self, selector: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(fantoccini::Locator::Css(selector))
+            .await
+            .unwrap_or_else(|error| panic!("no element matches {selector}: {error}"))
+    }
+
+    /// Clicks the element.
+    pub async fn click(&self, selector: &str) {
+        self.find(selector)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("cannot click {selector}: {error}"));
+    }
+
+    /// Replaces the text of an input.
+    pub async fn fill(&self, selector: &str, text: &str) {
+        let element = self.find(selector).await;
+        element.clear().await.unwrap_or_else(|error| panic!("cannot clear {selector}: {error}"));
+        element.send_keys(text).await.unwrap_or_else(|error| panic!("cannot type into {selector}: {error}"));
+    }
+
+    /// Sends keys (WebDriver key codes allowed) to the element.
+    pub async fn keys(&self, selector: &str, keys: &str) {
+        self.find(selector)
+            .await
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|error| panic!("cannot type into {selector}: {error}"));
+    }
+
+    /// Chooses an option of a select by value.
+    pub async fn choose(&self, selector: &str, value: &str) {
+        self.find(selector)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|error| panic!("cannot choose {value} in {selector}: {error}"));
+    }
+
+    /// The text of every element matching the selector (no waiting).
+    pub async fn texts(&self, selector: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self.client.find_all(fantoccini::Locator::Css(selector)).await.unwrap_or_default() {
+            texts.push(element.text().await.unwrap_or_default());
+        }
+        texts
+    }
+
+    /// Saves a screenshot under target/e2e-failures/, named after what failed.
+    pub async fn screenshot(&self, what: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-failures");
+        let name: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let path = dir.join(format!("{name}.png"));
+            if std::fs::write(&path, png).is_ok() {
+                eprintln!("screenshot: {}", path.display());
+            }
+        }
+    }
+
+    /// Runs JavaScript and returns its value.
+    pub async fn script(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, Vec::new()).await.unwrap_or_else(|error| panic!("script failed: {error}"))
+    }
+
+    /// Waits until the JavaScript expression is true.
+    pub async fn until(&self, what: &str, expression: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.script(&format!("return !!({expression});")).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                self.screenshot(what).await;
+                panic!("timed out waiting for {what} ({expression})");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// WebDriver key codes.
+pub mod key {
+    pub const CONTROL: &str = "\u{E009}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const RELEASE: &str = "\u{E000}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const DELETE: &str = "\u{E017}";
+    pub const TAB: &str = "\u{E004}";
+}
