@@ -134,7 +134,17 @@ fn test() -> Result<(), Failure> {
         step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
         step.run_tests(
             tools::cargo()
-                .args(["test", "--workspace", "--locked", "--test", "e2e", "--", "--ignored"])
+                .args([
+                    "test",
+                    "--workspace",
+                    "--locked",
+                    "--test",
+                    "e2e",
+                    "--",
+                    "--ignored",
+                    "--skip",
+                    "bench_",
+                ])
                 .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
                 .env("FLOWSMITH_DIST", root.join("dist"))
                 .env("CHROMEDRIVER", &chromedriver),

@@ -8,6 +8,16 @@ use crate::storage::{self, Store};
 
 const LAST_DRAFT: &str = "last-draft";
 const MAX_STORED_HISTORY: usize = 2 * 1024 * 1024;
+/// localStorage key of a record written as the page went away.
+const UNSAVED: &str = "flowsmith-unsaved-draft";
+
+/// A record written to localStorage as the page went away, removed from there.
+fn take_unsaved() -> Option<DraftRecord> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    let json = storage.get_item(UNSAVED).ok()??;
+    let _ = storage.remove_item(UNSAVED);
+    DraftRecord::from_json(&json)
+}
 
 /// A new draft id: time and randomness, unique enough for one browser.
 pub fn new_draft_id() -> String {
@@ -40,12 +50,19 @@ fn record_of(state: EditorState) -> DraftRecord {
     }
 }
 
-/// Writes the open draft on every change: at most one write in flight, and the latest
-/// state written after it (a burst of typing costs two writes, not one per key).
+/// How long a burst of changes may go unsaved: serializing a 1 MB flow on every keystroke
+/// would cost more than the keystroke itself.
+const QUIET_MS: u64 = 300;
+
+/// Writes the open draft after every change (once the user pauses for [`QUIET_MS`], and at
+/// once when the page is hidden or closed): at most one write in flight, the latest state
+/// written after it.
 #[derive(Clone, Copy)]
 pub struct Autosave {
     pending: StoredValue<Option<(String, String)>>,
     writing: StoredValue<bool>,
+    /// Bumped on each change; a scheduled save runs only if no change came after it.
+    generation: StoredValue<u64>,
     /// The last storage error, shown once.
     pub failed: RwSignal<Option<String>>,
 }
@@ -56,6 +73,7 @@ impl Autosave {
         let autosave = Autosave {
             pending: StoredValue::new(None),
             writing: StoredValue::new(false),
+            generation: StoredValue::new(0),
             failed: RwSignal::new(None),
         };
         Effect::new(move |previous: Option<()>| {
@@ -66,11 +84,51 @@ impl Autosave {
             if previous.is_none() {
                 return;
             }
-            let record = record_of(state);
-            autosave.pending.set_value(Some((record.id.clone(), record.to_json())));
-            autosave.flush(state);
+            let generation = autosave.generation.try_update_value(|g| {
+                *g += 1;
+                *g
+            });
+            set_timeout(
+                move || {
+                    if autosave.generation.get_value() == generation.unwrap_or_default() {
+                        autosave.save_now(state);
+                    }
+                },
+                std::time::Duration::from_millis(QUIET_MS),
+            );
+        });
+        // Leaving or hiding the page saves at once, so a reload or a closed tab loses nothing.
+        let hidden = window_event_listener(leptos::ev::pagehide, move |_| autosave.save_if_changed(state));
+        // visibilitychange bubbles from the document to the window.
+        let visibility = window_event_listener(leptos::ev::visibilitychange, move |_| {
+            autosave.save_if_changed(state);
+        });
+        on_cleanup(move || {
+            hidden.remove();
+            visibility.remove();
         });
         autosave
+    }
+
+    /// Saves now if a change is waiting for its quiet period. The page may be going away, and
+    /// an IndexedDB write may not finish then: the record also goes to localStorage, which
+    /// writes synchronously, and the next start takes it from there.
+    fn save_if_changed(self, state: EditorState) {
+        if self.generation.get_value() != 0 {
+            let record = record_of(state);
+            if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+            {
+                let _ = storage.set_item(UNSAVED, &record.to_json());
+            }
+            self.save_now(state);
+        }
+    }
+
+    fn save_now(self, state: EditorState) {
+        self.generation.set_value(0);
+        let record = record_of(state);
+        self.pending.set_value(Some((record.id.clone(), record.to_json())));
+        self.flush(state);
     }
 
     fn flush(self, state: EditorState) {
@@ -116,13 +174,23 @@ pub fn open_record(state: EditorState, record: DraftRecord) -> bool {
 /// first visit. Sets `ready` when done.
 pub fn restore_last(state: EditorState, ready: RwSignal<bool>) {
     spawn_local(async move {
-        let last = match storage::get(Store::Session, LAST_DRAFT).await {
+        let stored = match storage::get(Store::Session, LAST_DRAFT).await {
             Ok(Some(id)) => storage::get(Store::Drafts, &id)
                 .await
                 .ok()
                 .flatten()
                 .and_then(|json| DraftRecord::from_json(&json)),
             _ => None,
+        };
+        // What the page wrote as it went away is newer than IndexedDB when that write did not
+        // finish; keep it in IndexedDB now.
+        let last = match (take_unsaved(), stored) {
+            (Some(unsaved), stored) if stored.as_ref().is_none_or(|s| s.updated_at <= unsaved.updated_at) => {
+                let _ = storage::put(Store::Drafts, &unsaved.id, &unsaved.to_json()).await;
+                let _ = storage::put(Store::Session, LAST_DRAFT, &unsaved.id).await;
+                Some(unsaved)
+            }
+            (_, stored) => stored,
         };
         let restored = last.is_some_and(|record| open_record(state, record));
         if !restored {

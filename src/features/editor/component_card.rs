@@ -5,7 +5,7 @@ use serde_json::Value;
 use web_sys::{DragEvent, KeyboardEvent};
 
 use super::canvas::Problems;
-use super::summary::{CardSummary, summarize};
+use super::summary::summarize;
 use crate::state::{EditorState, Selection, use_editor};
 
 /// Drag data type of a component being moved: its pointer.
@@ -131,12 +131,22 @@ pub fn ComponentCard(at: String) -> impl IntoView {
     let state = use_editor();
     let Problems(problems) = expect_context::<Problems>();
     let component_pointer = at.clone();
-    let content = Memo::new(move |_| {
-        state.document.with(|document| {
-            let component = document.get(&component_pointer)?;
-            let kind = component.get("type").and_then(Value::as_str).unwrap_or("?").to_owned();
-            let summary = component.as_object().map(summarize).unwrap_or_else(CardSummary::default);
-            Some((kind, summary, nested_lists(&component_pointer, component)))
+    // Three memos, so typing into a label re-renders the heading only, and nested lists only
+    // when they change.
+    let (kind_at, summary_at) = (component_pointer.clone(), component_pointer.clone());
+    let kind = Memo::new(move |_| {
+        state.document.with(|d| {
+            d.get(&kind_at).map(|c| c.get("type").and_then(Value::as_str).unwrap_or("?").to_owned())
+        })
+    });
+    let summary = Memo::new(move |_| {
+        state
+            .document
+            .with(|d| d.get(&summary_at).and_then(Value::as_object).map(summarize).unwrap_or_default())
+    });
+    let lists = Memo::new(move |_| {
+        state.document.with(|d| {
+            d.get(&component_pointer).map(|c| nested_lists(&component_pointer, c)).unwrap_or_default()
         })
     });
     let counts_pointer = at.clone();
@@ -171,7 +181,7 @@ pub fn ComponentCard(at: String) -> impl IntoView {
             class:card--drop-after=move || drop_hint.get() == Some(true)
             data-testid="component-card"
             data-pointer=at.clone()
-            data-type=move || content.with(|c| c.as_ref().map(|c| c.0.clone()))
+            data-type=move || kind.get()
             tabindex="0"
             draggable="true"
             aria-selected=move || is_selected.get().to_string()
@@ -206,40 +216,44 @@ pub fn ComponentCard(at: String) -> impl IntoView {
                 }
             }
         >
-            {move || content.get().map(|(kind, summary, lists)| {
-                let counts = counts();
-                view! {
-                    <header class="card__header">
-                        <span class="card__type" data-testid="component-type">{kind}</span>
-                        {summary.name.map(|name| view! { <code class="card__name">{name}</code> })}
+            <header class="card__header">
+                <span class="card__type" data-testid="component-type">{move || kind.get().unwrap_or_default()}</span>
+                {move || summary.with(|s| s.name.clone()).map(|name| view! { <code class="card__name">{name}</code> })}
+                {move || {
+                    let counts = counts();
+                    view! {
                         {(counts.errors > 0).then(|| view! { <span class="badge badge--error" title="Errors">{counts.errors}</span> })}
                         {(counts.warnings > 0).then(|| view! { <span class="badge badge--warning" title="Warnings">{counts.warnings}</span> })}
-                    </header>
-                    <p class="card__heading">{summary.heading}</p>
-                    {(!summary.details.is_empty()).then(|| view! {
-                        <ul class="card__details">
-                            {summary.details.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                        </ul>
-                    })}
-                    {if lists.is_empty() {
-                        Either::Left(())
-                    } else {
-                        Either::Right(view! {
-                            <div class="card__lists">
-                                {lists
-                                    .into_iter()
-                                    .map(|(list, label)| view! {
-                                        <div class="card__branch">
-                                            {(!label.is_empty()).then(|| view! { <span class="card__branch-label">{label}</span> })}
-                                            <ComponentList list=list />
-                                        </div>
-                                    })
-                                    .collect_view()}
-                            </div>
-                        })
-                    }}
+                    }
+                }}
+            </header>
+            <p class="card__heading">{move || summary.with(|s| s.heading.clone())}</p>
+            {move || {
+                let details = summary.with(|s| s.details.clone());
+                (!details.is_empty()).then(|| view! {
+                    <ul class="card__details">{details.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                })
+            }}
+            {move || {
+                let lists = lists.get();
+                if lists.is_empty() {
+                    Either::Left(())
+                } else {
+                    Either::Right(view! {
+                        <div class="card__lists">
+                            {lists
+                                .into_iter()
+                                .map(|(list, label)| view! {
+                                    <div class="card__branch">
+                                        {(!label.is_empty()).then(|| view! { <span class="card__branch-label">{label}</span> })}
+                                        <ComponentList list=list />
+                                    </div>
+                                })
+                                .collect_view()}
+                        </div>
+                    })
                 }
-            })}
+            }}
         </article>
     }
     .into_any()
