@@ -14,6 +14,7 @@ pub mod diagnostic;
 mod document;
 pub mod expression;
 pub mod json;
+pub mod model;
 pub mod templates;
 mod validate;
 pub mod version;
