@@ -103,6 +103,9 @@ pub enum Dynamic<'a> {
 
 /// Tells what a string property value is.
 pub fn classify(text: &str) -> Dynamic<'_> {
+    if !text.contains('$') && !text.starts_with('`') {
+        return Dynamic::Literal;
+    }
     if let Some(inner) = text.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')) {
         return Dynamic::Expression(inner);
     }

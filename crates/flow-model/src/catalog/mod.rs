@@ -418,7 +418,7 @@ pub fn find_property(
     name: &str,
     version: Version,
 ) -> Option<&'static Property> {
-    properties.iter().find(|property| property.name == name && property.is_available(version))
+    properties.iter().find(|property| same(property.name, name) && property.is_available(version))
 }
 
 /// Whether `properties` has `name` in any version, and the first such version.
@@ -531,7 +531,14 @@ impl Property {
 
 /// The component of a `type` value, e.g. `catalog::component("TextInput")`.
 pub fn component(name: &str) -> Option<&'static Component> {
-    COMPONENTS.iter().find(|component| component.name == name)
+    COMPONENTS.iter().find(|component| same(component.name, name))
+}
+
+/// String equality without a call to `memcmp`: names are short and mostly differ early, and
+/// the validator compares them in its hot loops.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Every component, in palette order.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::catalog::{self, ActionName, Component, Event, Kind};
+use crate::catalog::{self, ActionName, Event, Kind};
 use crate::expression::{Reference, Source, Type};
 use crate::json::pointer;
 use crate::version::Version;
@@ -24,6 +24,8 @@ pub(crate) struct Flow<'a> {
     pub ids: HashMap<&'a str, usize>,
     /// Every action of every component, in document order.
     pub actions: Vec<ActionAt<'a>>,
+    /// Every string that may read data (bindings, expressions, If conditions), in order.
+    pub strings: Vec<super::strings::StringAt<'a>>,
 }
 
 /// A screen being validated.
@@ -40,8 +42,9 @@ pub(crate) struct Screen<'a> {
     pub data: Option<&'a Map<String, Value>>,
     /// Its components in document order.
     pub components: Vec<Node<'a>>,
-    /// Component index by `name` (the first component with the name).
-    pub names: HashMap<&'a str, usize>,
+    /// The catalog property of each member of each component, in member order: component `i`'s
+    /// are `props[node.props..]`, as many as its members. Resolved once for all rules.
+    pub props: Vec<Option<&'static catalog::Property>>,
 }
 
 /// A component being validated.
@@ -49,9 +52,13 @@ pub(crate) struct Node<'a> {
     /// Where it is.
     pub at: ComponentAt<'a>,
     /// Its catalog entry, for known types.
-    pub spec: Option<&'static Component>,
+    pub spec: Option<&'static catalog::Component>,
     /// It sits inside a Form (at any depth).
     pub in_form: bool,
+    /// Its `name`, when a string.
+    pub name: Option<&'a str>,
+    /// Where its members' properties start in [`Screen::props`].
+    pub props: usize,
 }
 
 /// An action object and where it is.
@@ -117,7 +124,7 @@ impl<'a> Flow<'a> {
         if let Some(list) = root.get("screens").and_then(Value::as_array) {
             for (index, value) in list.iter().enumerate() {
                 if let Some(object) = value.as_object() {
-                    screens.push(Screen::new(object, pointer::join("/screens", index)));
+                    screens.push(Screen::new(object, pointer::join("/screens", index), version));
                 }
             }
         }
@@ -127,8 +134,10 @@ impl<'a> Flow<'a> {
                 ids.entry(id).or_insert(index);
             }
         }
-        let mut flow = Flow { root, version, endpoint, screens, ids, actions: Vec::new() };
+        let mut flow =
+            Flow { root, version, endpoint, screens, ids, actions: Vec::new(), strings: Vec::new() };
         flow.actions = collect_actions(&flow);
+        flow.strings = super::strings::collect(&flow);
         flow
     }
 
@@ -166,20 +175,23 @@ impl<'a> Flow<'a> {
 }
 
 impl<'a> Screen<'a> {
-    fn new(object: &'a Map<String, Value>, pointer: String) -> Screen<'a> {
+    fn new(object: &'a Map<String, Value>, pointer: String, version: Version) -> Screen<'a> {
         let walked = walk::components(object, &pointer);
         let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
+        let mut props = Vec::with_capacity(walked.len() * 6);
         for at in walked {
             let spec = at.kind.and_then(catalog::component);
             let in_form = at.place == Place::Form
                 || at.parent.and_then(|parent| components.get(parent)).is_some_and(|parent| parent.in_form);
-            components.push(Node { at, spec, in_form });
-        }
-        let mut names = HashMap::new();
-        for (index, node) in components.iter().enumerate() {
-            if let Some(name) = node.name() {
-                names.entry(name).or_insert(index);
+            let start = props.len();
+            let mut name = None;
+            for (key, value) in at.component {
+                props.push(spec.and_then(|spec| spec.property(key, version)));
+                if key == "name" {
+                    name = value.as_str();
+                }
             }
+            components.push(Node { at, spec, in_form, name, props: start });
         }
         Screen {
             pointer,
@@ -188,7 +200,7 @@ impl<'a> Screen<'a> {
             data: object.get("data").and_then(Value::as_object),
             object,
             components,
-            names,
+            props,
         }
     }
 
@@ -225,9 +237,32 @@ impl<'a> Screen<'a> {
         Resolved::Found(schema.get("type").and_then(Value::as_str))
     }
 
+    /// The first component named `name` (a linear search: screens hold at most 50 components,
+    /// and names are looked up only for bindings and sensitive fields).
+    pub fn named(&self, name: &str) -> Option<&Node<'a>> {
+        self.components.iter().find(|node| node.name.is_some_and(|found| catalog::same(found, name)))
+    }
+
+    /// The components directly in component `index` (its branches, cases or children), in
+    /// document order. A container's contents follow it directly, so the scan stops at the
+    /// first component outside it.
+    pub fn children(&self, index: usize) -> impl Iterator<Item = &Node<'a>> {
+        self.components
+            .get(index + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |node| node.at.parent.is_some_and(|parent| parent >= index))
+            .filter(move |node| node.at.parent == Some(index))
+    }
+
+    /// The catalog property of each member of `node`, in member order.
+    pub fn props_of(&self, node: &Node<'_>) -> &[Option<&'static catalog::Property>] {
+        self.props.get(node.props..node.props + node.at.component.len()).unwrap_or_default()
+    }
+
     /// How `${form.NAME}` resolves on this screen.
     pub fn resolve_input(&self, name: &str) -> Resolved<'a> {
-        let Some(node) = self.names.get(name).and_then(|index| self.components.get(*index)) else {
+        let Some(node) = self.named(name) else {
             return Resolved::MissingInput;
         };
         match node.spec {
@@ -247,12 +282,12 @@ impl<'a> Screen<'a> {
 impl<'a> Node<'a> {
     /// The `name`, when a string.
     pub fn name(&self) -> Option<&'a str> {
-        self.at.component.get("name").and_then(Value::as_str)
+        self.name
     }
 
     /// Whether this is the component `name`.
     pub fn is(&self, name: &str) -> bool {
-        self.spec.is_some_and(|spec| spec.name == name)
+        self.spec.is_some_and(|spec| catalog::same(spec.name, name))
     }
 }
 
@@ -260,7 +295,8 @@ fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
     let mut actions = Vec::new();
     for (screen_index, screen) in flow.screens.iter().enumerate() {
         for (component_index, node) in screen.components.iter().enumerate() {
-            if node.spec.is_some_and(Component::is_container) {
+            let Some(spec) = node.spec.filter(|spec| !spec.is_container()) else { continue };
+            if !spec.properties.iter().any(|property| holds_actions(&property.kind)) {
                 continue;
             }
             let component = node.at.component;
@@ -281,9 +317,7 @@ fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
             // Item-level actions of data-source / list-items.
             for part in ["data-source", "list-items"] {
                 let Some(items) = component.get(part).and_then(Value::as_array) else { continue };
-                let is_list = node.spec.is_some_and(|spec| {
-                    spec.properties.iter().any(|p| p.name == part && matches!(p.kind, Kind::List(_)))
-                });
+                let is_list = spec.properties.iter().any(|p| p.name == part && holds_actions(&p.kind));
                 if !is_list {
                     continue;
                 }
@@ -311,6 +345,26 @@ fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
         }
     }
     actions
+}
+
+/// A member of an object. Components have a handful of members: comparing keys is cheaper
+/// than hashing them, and the validator looks members up in its hot loops.
+pub(crate) fn member<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if object.len() > 16 {
+        return object.get(key);
+    }
+    object.iter().find(|(name, _)| catalog::same(name, key)).map(|(_, value)| value)
+}
+
+/// Whether values of `kind` are or hold actions.
+fn holds_actions(kind: &Kind) -> bool {
+    match kind {
+        Kind::Action(_) => true,
+        Kind::List(Kind::Object(properties)) => {
+            properties.iter().any(|property| matches!(property.kind, Kind::Action(_)))
+        }
+        _ => false,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

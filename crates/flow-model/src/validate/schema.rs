@@ -2,6 +2,8 @@
 //! data-source items) and checks single values against a property's kind. Shared by the
 //! schema rules (`unknown_properties`, `required_properties`, `property_types`,
 //! `property_limits`).
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use super::context::Flow;
@@ -24,12 +26,17 @@ pub(crate) struct Described<'a, 'p> {
     pub part: Option<&'static str>,
     /// The component sits in a Form.
     pub in_form: bool,
+    /// The properties of the members, in member order, when already resolved.
+    resolved: Option<&'p [Option<&'static Property>]>,
 }
 
-impl Described<'_, '_> {
-    /// The property `name` as it is in `version`.
-    pub fn property(&self, name: &str, version: Version) -> Option<&'static Property> {
-        find_property(self.properties, name, version)
+impl<'a> Described<'a, '_> {
+    /// Each member with its property in `version` (`None`: not a property of the object).
+    pub fn members(
+        &self,
+        version: Version,
+    ) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, '_> {
+        members(self.object, self.properties, self.resolved, version)
     }
 
     /// Whether `key` is the component's `type`, which the catalog does not list.
@@ -53,10 +60,13 @@ pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&Described<'a, '_>
                 component,
                 part: None,
                 in_form: node.in_form,
+                resolved: Some(screen.props_of(node)),
             };
             visit(&described);
             let fields = Fields { component, in_form: node.in_form };
-            parts(flow.version, &mut buffer, &fields, node.at.component, component.properties, visit);
+            let entries =
+                members(node.at.component, component.properties, Some(screen.props_of(node)), flow.version);
+            parts(flow.version, &mut buffer, &fields, entries, visit);
         }
     }
 }
@@ -73,12 +83,11 @@ fn parts<'a>(
     version: Version,
     buffer: &mut String,
     fields: &Fields,
-    object: &'a Map<String, Value>,
-    properties: &'static [Property],
+    entries: impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)>,
     visit: &mut dyn FnMut(&Described<'a, '_>),
 ) {
-    for (key, value) in object {
-        let Some(property) = find_property(properties, key, version) else { continue };
+    for (key, value, property) in entries {
+        let Some(property) = property else { continue };
         let inner = match property.kind {
             Kind::Object(inner) => Some((inner, false)),
             Kind::List(&Kind::Object(inner)) => Some((inner, true)),
@@ -99,8 +108,9 @@ fn parts<'a>(
                 component: fields.component,
                 part: Some(property.name),
                 in_form: fields.in_form,
+                resolved: None,
             });
-            parts(version, buffer, fields, object, inner, visit);
+            parts(version, buffer, fields, members(object, inner, None, version), visit);
         };
         match (listed, value) {
             (false, Value::Object(object)) => one(buffer, object),
@@ -108,7 +118,7 @@ fn parts<'a>(
                 for (index, item) in items.iter().enumerate() {
                     if let Value::Object(object) = item {
                         let item_length = buffer.len();
-                        pointer::push(buffer, &index.to_string());
+                        let _ = write!(buffer, "/{index}");
                         one(buffer, object);
                         buffer.truncate(item_length);
                     }
@@ -117,6 +127,46 @@ fn parts<'a>(
             _ => {}
         }
         buffer.truncate(length);
+    }
+}
+
+/// Each member of `object` with its property among `properties` in `version`, from `resolved`
+/// when the context resolved them already.
+fn members<'a, 'r>(
+    object: &'a Map<String, Value>,
+    properties: &'static [Property],
+    resolved: Option<&'r [Option<&'static Property>]>,
+    version: Version,
+) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, 'r> {
+    object.iter().enumerate().map(move |(index, (key, value))| {
+        let property = match resolved {
+            Some(resolved) => resolved.get(index).copied().flatten(),
+            None => find_property(properties, key, version),
+        };
+        (key, value, property)
+    })
+}
+
+/// A place below a described object, turned into a pointer only when a diagnostic needs it
+/// (building pointers for every value would cost more than the checks).
+#[derive(Clone, Copy)]
+pub(crate) enum At<'p> {
+    /// A pointer.
+    Base(&'p str),
+    /// A member of an object.
+    Key(&'p At<'p>, &'p str),
+    /// An item of an array.
+    Index(&'p At<'p>, usize),
+}
+
+impl At<'_> {
+    /// The pointer. Recursion follows the catalog's static nesting of kinds (a few levels).
+    pub fn pointer(&self) -> String {
+        match self {
+            At::Base(base) => (*base).to_owned(),
+            At::Key(parent, key) => pointer::join(&parent.pointer(), key),
+            At::Index(parent, index) => pointer::join(&parent.pointer(), index),
+        }
     }
 }
 

@@ -1,6 +1,9 @@
-//! Walks every string a screen shows or reads: screen titles and the values of component
-//! properties (actions and nested component lists excluded: they have their own rules).
-//! Shared by the rules on bindings, expressions and mixed text.
+//! The strings that may read data: screen titles, values of dynamic component properties and
+//! If conditions (actions and nested component lists excluded: they have their own rules).
+//! Collected once per validation, keeping only those that hold a `$` or start with a backtick
+//! (and every If condition): the rules on bindings, expressions and mixed text read this list.
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 use super::context::Flow;
@@ -8,11 +11,11 @@ use crate::catalog::{Component, Event, Kind, Property};
 use crate::json::{self, pointer};
 
 /// One string of a screen.
-pub(crate) struct StringAt<'a, 'p> {
+pub(crate) struct StringAt<'a> {
     /// Index of the screen.
     pub screen: usize,
     /// Pointer to the string.
-    pub pointer: &'p str,
+    pub pointer: String,
     /// The string.
     pub text: &'a str,
     /// The component property it is (in), `None` for a screen title.
@@ -23,7 +26,7 @@ pub(crate) struct StringAt<'a, 'p> {
     pub whole: bool,
 }
 
-impl StringAt<'_, '_> {
+impl StringAt<'_> {
     /// The property name for messages.
     pub fn property_name(&self) -> &'static str {
         self.property.map_or("title", |property| property.name)
@@ -33,17 +36,37 @@ impl StringAt<'_, '_> {
     pub fn is_dynamic(&self) -> bool {
         self.property.is_none_or(|property| property.dynamic)
     }
+
+    /// Whether this is an If condition.
+    pub fn is_condition(&self) -> bool {
+        self.component.is_some_and(|component| component.name == "If")
+            && self.property.is_some_and(|property| property.name == "condition")
+    }
 }
 
-/// Calls `visit` for every string of every screen, in document order.
-pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&StringAt<'a, '_>)) {
+/// Calls `visit` for every collected string, in document order.
+pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&StringAt<'a>)) {
+    for string in &flow.strings {
+        visit(string);
+    }
+}
+
+/// Whether a string may read data: anything else is plain text to every rule that reads this list.
+fn may_read_data(text: &str) -> bool {
+    text.starts_with('`') || text.contains('$')
+}
+
+/// Collects the strings of every screen, in document order.
+pub(crate) fn collect<'a>(flow: &Flow<'a>) -> Vec<StringAt<'a>> {
+    let mut found = Vec::new();
     let mut buffer = String::new();
     for (screen_index, screen) in flow.screens.iter().enumerate() {
-        if let Some(Value::String(title)) = screen.object.get("title") {
-            let at = pointer::join(&screen.pointer, "title");
-            visit(&StringAt {
+        if let Some(Value::String(title)) = screen.object.get("title")
+            && may_read_data(title)
+        {
+            found.push(StringAt {
                 screen: screen_index,
-                pointer: &at,
+                pointer: pointer::join(&screen.pointer, "title"),
                 text: title,
                 property: None,
                 component: None,
@@ -52,52 +75,68 @@ pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&StringAt<'a, '_>)
         }
         for node in &screen.components {
             let Some(component) = node.spec else { continue };
-            for (key, value) in node.at.component {
-                if key == "type" || Event::from_property(key).is_some() {
+            for ((key, value), property) in node.at.component.iter().zip(screen.props_of(node)) {
+                let Some(property) = property else { continue };
+                if Event::from_property(key).is_some()
+                    || matches!(property.kind, Kind::Components | Kind::Cases)
+                {
                     continue;
                 }
-                let Some(property) = component.properties.iter().find(|property| property.name == key) else {
+                // Only dynamic values (and If conditions, always expressions) read data.
+                let condition = property.name == "condition" && component.name == "If";
+                if !(property.dynamic || condition) {
                     continue;
-                };
-                if matches!(property.kind, Kind::Components | Kind::Cases) {
+                }
+                if let Value::String(text) = value {
+                    if condition || may_read_data(text) {
+                        found.push(StringAt {
+                            screen: screen_index,
+                            pointer: pointer::join(&node.at.pointer, key),
+                            text,
+                            property: Some(property),
+                            component: Some(component),
+                            whole: true,
+                        });
+                    }
                     continue;
                 }
                 buffer.clear();
                 buffer.push_str(&node.at.pointer);
                 pointer::push(&mut buffer, key);
-                let mut at = Walk { screen: screen_index, property, component, visit: &mut *visit };
-                at.value(&mut buffer, value, true, 0);
+                let mut walk = Walk { screen: screen_index, property, component, found: &mut found };
+                walk.value(&mut buffer, value, 0);
             }
         }
     }
+    found
 }
 
 struct Walk<'v, 'a> {
     screen: usize,
     property: &'static Property,
     component: &'static Component,
-    visit: &'v mut dyn FnMut(&StringAt<'a, '_>),
+    found: &'v mut Vec<StringAt<'a>>,
 }
 
 impl<'a> Walk<'_, 'a> {
-    fn value(&mut self, buffer: &mut String, value: &'a Value, whole: bool, depth: usize) {
+    fn value(&mut self, buffer: &mut String, value: &'a Value, depth: usize) {
         if depth > json::MAX_DEPTH {
             return;
         }
         match value {
-            Value::String(text) => (self.visit)(&StringAt {
+            Value::String(text) if may_read_data(text) => self.found.push(StringAt {
                 screen: self.screen,
-                pointer: buffer,
+                pointer: buffer.clone(),
                 text,
                 property: Some(self.property),
                 component: Some(self.component),
-                whole,
+                whole: false,
             }),
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
                     let length = buffer.len();
-                    pointer::push(buffer, &index.to_string());
-                    self.value(buffer, item, false, depth + 1);
+                    let _ = write!(buffer, "/{index}");
+                    self.value(buffer, item, depth + 1);
                     buffer.truncate(length);
                 }
             }
@@ -109,7 +148,7 @@ impl<'a> Walk<'_, 'a> {
                     }
                     let length = buffer.len();
                     pointer::push(buffer, key);
-                    self.value(buffer, item, false, depth + 1);
+                    self.value(buffer, item, depth + 1);
                     buffer.truncate(length);
                 }
             }

@@ -1,6 +1,4 @@
 //! §3.3: every component has a `type` naming a component of the flow's version.
-use serde_json::Value;
-
 use super::super::context::Flow;
 use super::super::schema::json_type;
 use crate::catalog;
@@ -10,18 +8,17 @@ use crate::json::pointer;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in &screen.components {
-            let at = pointer::join(&node.at.pointer, "type");
-            match node.at.component.get("type") {
-                None => out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
-                    Problem::MissingProperty { property: "type".into() },
-                )),
-                Some(Value::String(found)) => match catalog::component(found) {
-                    None => {
-                        out.push(Diagnostic::error(at, Problem::UnknownComponent { found: found.clone() }))
-                    }
+            let at = || pointer::join(&node.at.pointer, "type");
+            let declared = match node.at.kind {
+                Some(_) => None,
+                None => node.at.component.get("type"),
+            };
+            match node.at.kind.map(|kind| (kind, declared)) {
+                Some((found, _)) => match catalog::component(found) {
+                    None => out
+                        .push(Diagnostic::error(at(), Problem::UnknownComponent { found: found.to_owned() })),
                     Some(component) if !component.is_available(flow.version) => out.push(Diagnostic::error(
-                        at,
+                        at(),
                         Problem::ComponentTooNew {
                             component: component.name,
                             since: component.since,
@@ -30,14 +27,20 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     )),
                     Some(_) => {}
                 },
-                Some(other) => out.push(Diagnostic::error(
-                    at,
-                    Problem::WrongType {
-                        property: "type".into(),
-                        expected: "string",
-                        found: json_type(other),
-                    },
-                )),
+                None => match declared {
+                    None => out.push(Diagnostic::error(
+                        node.at.pointer.clone(),
+                        Problem::MissingProperty { property: "type".into() },
+                    )),
+                    Some(other) => out.push(Diagnostic::error(
+                        at(),
+                        Problem::WrongType {
+                            property: "type".into(),
+                            expected: "string",
+                            found: json_type(other),
+                        },
+                    )),
+                },
             }
         }
     }

@@ -2,7 +2,7 @@
 //! component or on its items, not both; a Dropdown with images has at most 100 options.
 use serde_json::Value;
 
-use super::super::context::Flow;
+use super::super::context::{Flow, member};
 use crate::catalog::Event;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
@@ -13,26 +13,35 @@ pub(crate) const MAX_DROPDOWN_OPTIONS_WITH_IMAGES: u32 = 100;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in &screen.components {
-            let Some(Value::Array(items)) = node.at.component.get("data-source") else { continue };
+            if !node
+                .spec
+                .is_some_and(|spec| spec.properties.iter().any(|property| property.name == "data-source"))
+            {
+                continue;
+            }
+            let Some(Value::Array(items)) = member(node.at.component, "data-source") else { continue };
             let at = pointer::join(&node.at.pointer, "data-source");
             let objects = || items.iter().filter_map(Value::as_object);
-            let images = objects().any(|item| item.contains_key("image") || item.contains_key("alt-text"));
-            if images && objects().any(|item| item.contains_key("color")) {
+            let has = |item: &serde_json::Map<String, Value>, key: &str| member(item, key).is_some();
+            let images = objects().any(|item| has(item, "image") || has(item, "alt-text"));
+            if images && objects().any(|item| has(item, "color")) {
                 out.push(Diagnostic::error(at.clone(), Problem::ImageAndColor));
             }
             for event in [Event::OnSelect, Event::OnUnselect] {
                 let key = event.property();
-                if !node.at.component.contains_key(key) {
+                if member(node.at.component, key).is_none() {
                     continue;
                 }
-                if let Some(index) = items.iter().position(|item| item.get(key).is_some()) {
+                if let Some(index) =
+                    items.iter().position(|item| item.as_object().is_some_and(|item| has(item, key)))
+                {
                     out.push(Diagnostic::error(
                         pointer::join(&pointer::join(&at, index), key),
                         Problem::ActionAtBothLevels { event: key },
                     ));
                 }
             }
-            let with_images = objects().any(|item| item.contains_key("image"));
+            let with_images = objects().any(|item| has(item, "image"));
             if node.is("Dropdown") && with_images && items.len() > MAX_DROPDOWN_OPTIONS_WITH_IMAGES as usize {
                 out.push(Diagnostic::error(
                     at,

@@ -10,36 +10,31 @@ use crate::expression::{self, Dynamic, Reference, Type};
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     strings::each(flow, &mut |string| {
-        if !string.is_dynamic() && !is_condition(string) {
+        if !string.is_dynamic() && !string.is_condition() {
             return;
         }
         match expression::classify(string.text) {
             Dynamic::Binding(reference) => {
                 if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
-                    out.push(Diagnostic::error(string.pointer, problem));
+                    out.push(Diagnostic::error(&string.pointer, problem));
                 } else if string.whole
                     && let Some(problem) = type_problem(flow, string, &reference)
                 {
-                    out.push(Diagnostic::error(string.pointer, problem));
+                    out.push(Diagnostic::error(&string.pointer, problem));
                 }
             }
             Dynamic::Expression(inner) => each_reference(flow, string, inner, out),
-            _ if is_condition(string) => each_reference(flow, string, string.text, out),
+            _ if string.is_condition() => each_reference(flow, string, string.text, out),
             _ => {}
         }
     });
 }
 
-fn is_condition(string: &StringAt<'_, '_>) -> bool {
-    string.component.is_some_and(|component| component.name == "If")
-        && string.property.is_some_and(|property| property.name == "condition")
-}
-
 /// Reports every unresolved binding of an expression (syntax is the `expressions` rule's).
-fn each_reference(flow: &Flow<'_>, string: &StringAt<'_, '_>, text: &str, out: &mut Vec<Diagnostic>) {
+fn each_reference(flow: &Flow<'_>, string: &StringAt<'_>, text: &str, out: &mut Vec<Diagnostic>) {
     let _ = expression::check(text, &mut |reference| {
         if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
-            out.push(Diagnostic::error(string.pointer, problem));
+            out.push(Diagnostic::error(&string.pointer, problem));
         }
         flow.type_of(string.screen, &reference)
     });
@@ -93,7 +88,7 @@ fn accepted(kind: &Kind, into: &mut Vec<&'static str>) {
     }
 }
 
-fn type_problem(flow: &Flow<'_>, string: &StringAt<'_, '_>, reference: &Reference<'_>) -> Option<Problem> {
+fn type_problem(flow: &Flow<'_>, string: &StringAt<'_>, reference: &Reference<'_>) -> Option<Problem> {
     let property = string.property?;
     let found = match flow.resolve(string.screen, reference) {
         Resolved::Found(Some(found)) => found,

@@ -22,9 +22,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::error(node.at.pointer.clone(), Problem::IfNesting));
             }
             let footer_in = |place: Place<'_>| {
-                screen.components.iter().any(|child| {
-                    child.at.parent == Some(index) && child.at.place == place && child.is("Footer")
-                })
+                screen.children(index).any(|child| child.at.place == place && child.is("Footer"))
             };
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
                 out.push(Diagnostic::error(node.at.pointer.clone(), Problem::FooterInIfBranches));

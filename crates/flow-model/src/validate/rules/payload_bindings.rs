@@ -5,7 +5,7 @@
 //! and the pickers of a complete payload allow at most 10 files and 100 MiB.
 use serde_json::{Map, Value};
 
-use super::super::context::{ActionAt, Flow, Resolved};
+use super::super::context::{ActionAt, Flow};
 use super::dynamic_data::resolution_problem;
 use super::mixed_text::suggestion;
 use crate::catalog::{ActionName, Category};
@@ -137,9 +137,7 @@ impl Walk<'_, '_, '_> {
         }
         let Some(screen) = self.flow.screens.get(self.action.screen) else { return };
         let is_media = screen
-            .names
-            .get(reference.field())
-            .and_then(|index| screen.components.get(*index))
+            .named(reference.field())
             .and_then(|node| node.spec)
             .is_some_and(|spec| spec.category == Category::Media);
         if !is_media {
@@ -175,10 +173,7 @@ fn media_totals(flow: &Flow<'_>, action: &ActionAt<'_>, pickers: &[String]) -> (
     let mut files = 0;
     let mut kilobytes = 0;
     for name in pickers {
-        let Some(node) = screen.names.get(name.as_str()).and_then(|index| screen.components.get(*index))
-        else {
-            continue;
-        };
+        let Some(node) = screen.named(name) else { continue };
         let Some(spec) = node.spec else { continue };
         let number = |property: &str| -> u64 {
             let declared = node.at.component.get(property).and_then(Value::as_u64);
@@ -191,7 +186,6 @@ fn media_totals(flow: &Flow<'_>, action: &ActionAt<'_>, pickers: &[String]) -> (
         files += number(max_files);
         kilobytes += number("max-file-size-kb");
     }
-    let _ = Resolved::MissingData;
     (files, kilobytes)
 }
 

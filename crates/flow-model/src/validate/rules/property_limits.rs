@@ -3,28 +3,28 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use super::super::schema::{self, base64_size, char_count, is_dynamic};
+use super::super::schema::{self, At, base64_size, char_count, is_dynamic};
 use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::json::pointer;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
-        for (key, value) in described.object {
+        for (key, value, property) in described.members(flow.version) {
             if described.is_type_key(key) {
                 continue;
             }
-            let Some(property) = described.property(key, flow.version) else { continue };
+            let Some(property) = property else { continue };
             if is_dynamic(property, value, flow.version) {
                 continue;
             }
             let Some(kind) = schema::resolve_kind(&property.kind, value) else { continue };
-            check_value(property, kind, value, &pointer::join(described.pointer, key), out);
+            let base = At::Base(described.pointer);
+            check_value(property, kind, value, At::Key(&base, key), out);
         }
     });
 }
 
-fn check_value(property: &Property, kind: &Kind, value: &Value, at: &str, out: &mut Vec<Diagnostic>) {
+fn check_value(property: &Property, kind: &Kind, value: &Value, at: At<'_>, out: &mut Vec<Diagnostic>) {
     let limits = &property.limits;
     let name = || property.name.to_owned();
     match (kind, value) {
@@ -32,7 +32,10 @@ fn check_value(property: &Property, kind: &Kind, value: &Value, at: &str, out: &
             if let Some(max) = limits.max_chars {
                 let found = char_count(text);
                 if found > max as usize {
-                    out.push(Diagnostic::error(at, Problem::TooLong { property: name(), max, found }));
+                    out.push(Diagnostic::error(
+                        at.pointer(),
+                        Problem::TooLong { property: name(), max, found },
+                    ));
                 }
             }
             if let (Format::Image, Some(max)) = (format, limits.max_kilobytes)
@@ -40,17 +43,17 @@ fn check_value(property: &Property, kind: &Kind, value: &Value, at: &str, out: &
                 && bytes > max as usize * 1024
             {
                 out.push(Diagnostic::error(
-                    at,
+                    at.pointer(),
                     Problem::ImageTooLarge { max_kilobytes: max, found_kilobytes: bytes.div_ceil(1024) },
                 ));
             }
         }
         (Kind::List(item), Value::Array(items)) => {
             if let Some(min) = limits.min_items.filter(|min| items.len() < *min as usize) {
-                out.push(Diagnostic::error(at, Problem::TooFewItems { property: name(), min }));
+                out.push(Diagnostic::error(at.pointer(), Problem::TooFewItems { property: name(), min }));
             }
             if let Some(max) = limits.max_items.filter(|max| items.len() > *max as usize) {
-                out.push(Diagnostic::error(at, Problem::TooManyItems { property: name(), max }));
+                out.push(Diagnostic::error(at.pointer(), Problem::TooManyItems { property: name(), max }));
             }
             // Item limits: characters of each string of a list of strings.
             if let Kind::String(_) = item {
@@ -59,22 +62,28 @@ fn check_value(property: &Property, kind: &Kind, value: &Value, at: &str, out: &
                     ..*property
                 };
                 for (index, inner) in items.iter().enumerate() {
-                    check_value(&item_property, item, inner, &pointer::join(at, index), out);
+                    check_value(&item_property, item, inner, At::Index(&at, index), out);
                 }
             }
         }
         (Kind::Components, Value::Array(items))
             if limits.min_items.is_some_and(|min| items.len() < min as usize) =>
         {
-            out.push(Diagnostic::error(at, Problem::EmptyComponents { property: name() }));
+            out.push(Diagnostic::error(at.pointer(), Problem::EmptyComponents { property: name() }));
         }
         (Kind::Number | Kind::Integer, Value::Number(number)) => {
             let Some(number) = number.as_f64() else { return };
             if let Some(minimum) = limits.minimum.filter(|minimum| number < *minimum) {
-                out.push(Diagnostic::error(at, Problem::BelowMinimum { property: name(), minimum }));
+                out.push(Diagnostic::error(
+                    at.pointer(),
+                    Problem::BelowMinimum { property: name(), minimum },
+                ));
             }
             if let Some(maximum) = limits.maximum.filter(|maximum| number > *maximum) {
-                out.push(Diagnostic::error(at, Problem::AboveMaximum { property: name(), maximum }));
+                out.push(Diagnostic::error(
+                    at.pointer(),
+                    Problem::AboveMaximum { property: name(), maximum },
+                ));
             }
         }
         _ => {}

@@ -5,28 +5,21 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use super::super::schema::{self, base64_size, date_format, is_blank, is_date, is_hex_color, json_type};
+use super::super::schema::{self, At, base64_size, date_format, is_blank, is_date, is_hex_color, json_type};
 use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
-use crate::json::pointer;
 use crate::version::{Feature, Version};
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
-        for (key, value) in described.object {
+        for (key, value, property) in described.members(flow.version) {
             if described.is_type_key(key) {
                 continue;
             }
-            let Some(property) = described.property(key, flow.version) else { continue };
-            check_value(
-                flow.version,
-                property,
-                &property.kind,
-                value,
-                &pointer::join(described.pointer, key),
-                out,
-            );
+            let Some(property) = property else { continue };
+            let base = At::Base(described.pointer);
+            check_value(flow.version, property, &property.kind, value, At::Key(&base, key), out);
         }
     });
 }
@@ -36,7 +29,7 @@ fn check_value(
     property: &Property,
     kind: &Kind,
     value: &Value,
-    at: &str,
+    at: At<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     let name = || property.name.to_owned();
@@ -57,27 +50,27 @@ fn check_value(
             }
             _ => Problem::WrongType { property: name(), expected: kind.type_name(), found: json_type(value) },
         };
-        out.push(Diagnostic::error(at, problem));
+        out.push(Diagnostic::error(at.pointer(), problem));
         return;
     };
     match (kind, value) {
         (Kind::String(format), Value::String(text)) => {
             if let Some(problem) = string_problem(version, property, *format, text) {
-                out.push(Diagnostic::error(at, problem));
+                out.push(Diagnostic::error(at.pointer(), problem));
             }
         }
         (Kind::Enum(allowed), Value::String(text)) if !allowed.contains(&text.as_str()) => {
-            out.push(Diagnostic::error(at, Problem::NotInEnum { property: name(), allowed }));
+            out.push(Diagnostic::error(at.pointer(), Problem::NotInEnum { property: name(), allowed }));
         }
         (Kind::List(item), Value::Array(items)) => {
             for (index, inner) in items.iter().enumerate() {
                 let item_property = Property { dynamic: false, ..*property };
-                check_value(version, &item_property, item, inner, &pointer::join(at, index), out);
+                check_value(version, &item_property, item, inner, At::Index(&at, index), out);
             }
         }
         (Kind::Map(inner_kind), Value::Object(map)) => {
             for (key, inner) in map {
-                check_value(version, property, inner_kind, inner, &pointer::join(at, key), out);
+                check_value(version, property, inner_kind, inner, At::Key(&at, key), out);
             }
         }
         _ => {}

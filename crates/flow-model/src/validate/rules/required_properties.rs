@@ -8,7 +8,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         for property in described.properties {
             if property.is_available(flow.version)
                 && property.is_required(flow.version)
-                && !described.object.contains_key(property.name)
+                && !described.object.keys().any(|key| crate::catalog::same(key, property.name))
             {
                 out.push(Diagnostic::error(
                     described.pointer.to_owned(),

@@ -24,7 +24,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         for (index, entry) in entries.iter().enumerate() {
             let entry_at = pointer::join(&at, index);
             match entry {
-                Value::String(name) if screen.names.contains_key(name.as_str()) => {}
+                Value::String(name) if screen.named(name).is_some() => {}
                 Value::String(name) => {
                     out.push(Diagnostic::error(
                         entry_at,

@@ -57,11 +57,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             let with_footer = |key: &str| {
-                screen.components.iter().any(|child| {
-                    child.at.parent == Some(index)
-                        && child.at.place == Place::SwitchCase(key)
-                        && child.is("Footer")
-                })
+                screen
+                    .children(index)
+                    .any(|child| child.at.place == Place::SwitchCase(key) && child.is("Footer"))
             };
             let footers = cases.keys().filter(|key| with_footer(key)).count();
             if footers > 0 && footers < cases.len() {

@@ -8,11 +8,10 @@ use crate::json::pointer;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
-        for key in described.object.keys() {
+        for (key, _, found) in described.members(flow.version) {
             if described.is_type_key(key) {
                 continue;
             }
-            let found = described.property(key, flow.version);
             let inside_form = found.is_some_and(|property| property.outside_form_only && described.in_form);
             if found.is_some() && !inside_form {
                 continue;
