@@ -4,6 +4,8 @@
 
 mod support;
 
+mod inspector;
+mod problems;
 mod screen_list;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

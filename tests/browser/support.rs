@@ -25,3 +25,20 @@ pub fn find(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement
         .unwrap_or_else(|| panic!("no element matches {selector}"))
         .unchecked_into()
 }
+
+/// Lets effects and timers run (a macrotask).
+pub async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let window = web_sys::window().expect("a window");
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Types into an input: sets its value and sends the input event.
+pub fn type_into(input: &web_sys::HtmlElement, text: &str) {
+    let input: web_sys::HtmlInputElement = input.clone().unchecked_into();
+    input.set_value(text);
+    let event = web_sys::Event::new("input").expect("an event");
+    input.dispatch_event(&event).expect("dispatched");
+}

@@ -187,3 +187,33 @@ async fn build_a_flow_with_the_ui_export_it_break_it_reload_and_undo() {
     assert_eq!(text, "Welcome");
     client.close().await.expect("the session closes");
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn json_view_edits_the_cards_live_and_keeps_text_that_does_not_parse() {
+    let (_server, url) = support::start_server();
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    client.goto(&url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+    page.click("[data-testid=toggle-json]").await;
+    let editor = "[data-testid=json-editor-content]";
+    page.click(editor).await;
+    // Replace the whole text with another flow: the cards follow as it parses.
+    page.keys(editor, &format!("{}a{}", key::CONTROL, key::RELEASE)).await;
+    page.keys(editor, r#"{"version": "7.3", "screens": [{"id": "ONLY", "title": "Typed here", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": []}}]}"#).await;
+    page.until("the typed screen", "document.querySelector('[data-screen-id=ONLY]')").await;
+    assert_eq!(page.texts("[data-testid=screen-title]").await, ["Typed here"]);
+    // Text that does not parse: the cards keep the last good flow, the error is shown, the
+    // text stays as typed.
+    page.keys(editor, ",").await;
+    page.until("a JSON text problem", "[...document.querySelectorAll('[data-testid=problem-group] h3')].some(h => h.textContent.startsWith('JSON text'))").await;
+    assert_eq!(page.texts("[data-testid=screen-title]").await, ["Typed here"]);
+    let text =
+        page.script("return document.querySelector('[data-testid=json-editor-content]').textContent;").await;
+    assert!(text.as_str().is_some_and(|text| text.ends_with("]},")), "{text}");
+    // Undo goes back through the typed flow to the sample.
+    page.click("[data-testid=undo]").await;
+    page.until("the sample again", "document.querySelector('[data-screen-id=APPOINTMENT]')").await;
+    client.close().await.expect("the session closes");
+}

@@ -1,0 +1,41 @@
+use flow_model::parse;
+use flowsmith::features::problems::{ProblemsPanel, problem_index};
+use flowsmith::state::{DraftInfo, EditorState};
+use leptos::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::support::{container, find, texts, tick};
+
+#[wasm_bindgen_test]
+async fn problems_are_grouped_by_screen_and_a_click_selects_the_field() {
+    let text = r#"{"version": "7.3", "screens": [
+        {"id": "FIRST", "title": "First", "layout": {"type": "SingleColumnLayout", "children": [
+            {"type": "TextInput", "name": "n", "label": "A label much longer than twenty"},
+            {"type": "Footer", "label": "Next", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": "SECOND"}}}]}},
+        {"id": "SECOND", "title": "Second", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [
+            {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete"}}]}}]}"#;
+    let document = parse(text).document.expect("JSON");
+    let root = container();
+    let state = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let captured = state.clone();
+    let mounted = leptos::mount::mount_to(root.clone(), move || {
+        let state = EditorState::provide(document.clone(), DraftInfo::default());
+        *captured.borrow_mut() = Some(state);
+        let index = problem_index(state);
+        view! { <ProblemsPanel index=index screen_names=Signal::stored(vec!["First (FIRST)".into(), "Second (SECOND)".into()]) /> }
+    });
+    mounted.forget();
+    let state: EditorState = state.borrow().expect("state");
+    tick().await;
+    assert_eq!(texts(&root, "[data-testid=error-count]"), ["1 errors"]);
+    let groups = texts(&root, "[data-testid=problem-group] h3");
+    assert_eq!(groups, ["First (FIRST) 1"]);
+    let problem = find(&root, "[data-testid=problem]");
+    assert_eq!(problem.get_attribute("data-code").as_deref(), Some("MAX_CHARS_REQUIRED"));
+    problem.click();
+    tick().await;
+    let selection = state.selection.get_untracked();
+    assert_eq!(selection.screen, 0);
+    assert_eq!(selection.component.as_deref(), Some("/screens/0/layout/children/0"));
+    assert_eq!(selection.field.as_deref(), Some("/screens/0/layout/children/0/label"));
+}
