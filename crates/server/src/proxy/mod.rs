@@ -92,6 +92,8 @@ async fn to_sandbox(sandbox: Router, key: &Secret, request: Request) -> Response
         headers.insert(API_KEY_HEADER, value);
     }
     parts.headers = headers;
+    // The front's own route parameters must not reach the sandbox's extractors.
+    parts.extensions = axum::http::Extensions::new();
     match sandbox.oneshot(Request::from_parts(parts, body)).await {
         Ok(response) => response,
         Err(never) => match never {},

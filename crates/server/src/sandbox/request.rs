@@ -33,7 +33,10 @@ async fn path_ids(parts: &mut Parts) -> Result<HashMap<String, String>, ApiError
         .await
         .map_err(|_| ApiError::NotFound("Not found".to_owned()))?;
     // An id with characters ids never have cannot name anything: 404, and it goes no further.
-    if let Some((name, _)) = ids.iter().find(|(_, id)| !ids::is_valid(id)) {
+    let named = ["partner_id", "waba_account_id", "flow_id"];
+    if let Some((name, _)) =
+        ids.iter().find(|(name, id)| named.contains(&name.as_str()) && !ids::is_valid(id))
+    {
         return Err(match name.as_str() {
             "flow_id" => ApiError::flow_not_found(),
             _ => ApiError::NotFound(format!("No such {}", name.trim_end_matches("_id").replace('_', " "))),
