@@ -79,6 +79,8 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route("/preview/{token}/flow.json", get(preview_json))
         .fallback(|| async { ApiError::NotFound("No such sandbox route".to_owned()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // The app's body limit (10 MB flow.json plus multipart) applies, not axum's 2 MB default.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(sandbox)
 }
 
