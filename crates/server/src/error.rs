@@ -21,7 +21,7 @@ tokio::task_local! {
 
 /// The current request's id, or a fresh one outside a request.
 pub fn request_id() -> String {
-    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| crate::ids::token(20))
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| crate::ids::request_id())
 }
 
 /// An error raised by Meta's Graph API, as 360dialog passes it on.

@@ -28,7 +28,7 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
         .get(REQUEST_ID_HEADER)
         .and_then(|value| value.to_str().ok())
         .filter(|value| crate::ids::is_valid(value))
-        .map_or_else(|| crate::ids::token(20), str::to_owned);
+        .map_or_else(crate::ids::request_id, str::to_owned);
     request.extensions_mut().insert(RequestId(id.clone()));
     let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&id) {

@@ -15,7 +15,7 @@ use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub mod config;
 pub mod error;
@@ -182,7 +182,11 @@ pub fn app(state: AppState) -> Router {
         .layer(cors(&settings))
         .layer(middleware::from_fn_with_state(security, statics::security_headers))
         .layer(middleware::from_fn_with_state(settings.request_timeout, layers::timeout))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(middleware::from_fn(layers::request_id))
 }
 
@@ -267,7 +271,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         Mode::Dialog360 => "360dialog Partner API".to_owned(),
     };
     println!("flowsmith: serving http://{address}/ (app from {}, API: {backend})", app_dir.display());
-    axum::serve(listener, app(state))
+    axum::serve(listener, app(state).into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(ServeError::Serve)?;

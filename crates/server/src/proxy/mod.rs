@@ -28,6 +28,10 @@ use crate::sandbox::{API_KEY_HEADER, is_partner_operation};
 /// Largest upstream answer passed on (Partner API answers are small JSON documents).
 pub const MAX_UPSTREAM_RESPONSE: usize = 16 * 1024 * 1024;
 
+/// Upstream calls in flight at once; more wait their turn. Bounds the upstream connections
+/// (and their buffers) however many browsers are connected.
+pub const MAX_UPSTREAM_CALLS: usize = 32;
+
 /// Where the front sends the app's calls.
 #[derive(Clone)]
 pub enum Target {
@@ -37,9 +41,11 @@ pub enum Target {
     Upstream(Arc<Upstream>),
 }
 
-/// The front's state.
+/// The front's state (cheap to clone: one `Arc`).
 #[derive(Clone)]
-pub struct Front {
+pub struct Front(Arc<FrontInner>);
+
+struct FrontInner {
     target: Target,
     partner_id: Option<String>,
 }
@@ -47,7 +53,7 @@ pub struct Front {
 impl Front {
     /// A front for `target`; with `partner_id`, only that partner's paths pass.
     pub fn new(target: Target, partner_id: Option<String>) -> Self {
-        Front { target, partner_id }
+        Front(Arc::new(FrontInner { target, partner_id }))
     }
 }
 
@@ -71,15 +77,15 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
     if !ids_ok || !is_partner_operation(request.method(), &segments) {
         return Err(not_an_operation().await);
     }
-    if let (Some(configured), Some(asked)) = (&front.partner_id, segments.get(1))
+    if let (Some(configured), Some(asked)) = (&front.0.partner_id, segments.get(1))
         && configured != asked
     {
         return Err(ApiError::Forbidden(format!(
             "This server works for partner {configured}; partner {asked} is not forwarded"
         )));
     }
-    match front.target {
-        Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox, &key, request).await),
+    match &front.0.target {
+        Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox.clone(), key, request).await),
         Target::Upstream(upstream) => upstream.forward(request).await,
     }
 }
@@ -108,6 +114,7 @@ pub struct Upstream {
     secret: Secret,
     timeout: Duration,
     body_limit: usize,
+    calls: tokio::sync::Semaphore,
 }
 
 /// The HTTP client for upstream calls: rustls with the ring provider, system roots.
@@ -117,6 +124,7 @@ pub fn http_client(redirects: reqwest::redirect::Policy) -> Result<reqwest::Clie
     reqwest::Client::builder()
         .redirect(redirects)
         .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(MAX_UPSTREAM_CALLS)
         .build()
         .map_err(|error| format!("cannot set up the HTTPS client: {error}"))
 }
@@ -128,10 +136,13 @@ impl Upstream {
             .map_err(|_| "the partner API key holds characters a header cannot")?;
         value.set_sensitive(true);
         let client = http_client(reqwest::redirect::Policy::none())?;
-        Ok(Upstream { client, base, key: value, secret: key, timeout, body_limit })
+        let calls = tokio::sync::Semaphore::new(MAX_UPSTREAM_CALLS);
+        Ok(Upstream { client, base, key: value, secret: key, timeout, body_limit, calls })
     }
 
     async fn forward(&self, request: Request) -> Result<Response, ApiError> {
+        let _turn =
+            self.calls.acquire().await.map_err(|_| ApiError::Internal("upstream closed".to_owned()))?;
         let (parts, body) = request.into_parts();
         let mut url = self.base.clone();
         url.set_path(&format!("{}{}", self.base.path().trim_end_matches('/'), parts.uri.path()));
