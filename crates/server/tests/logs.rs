@@ -91,3 +91,38 @@ fn help_documents_every_flag_and_hides_the_key() {
         assert!(help.contains(flag), "{flag} is not in --help:\n{help}");
     }
 }
+
+#[tokio::test]
+async fn sigterm_stops_the_server_gracefully() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flowsmith"))
+        .args(["serve", "--port", "0", "--mode", "sandbox", "--app-dir"])
+        .arg(app_dir("sigterm"))
+        .arg("--data-dir")
+        .arg(temp_dir("sigterm-data"))
+        .env("FLOWSMITH_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = Vec::new();
+    let mut byte = [0u8; 1];
+    while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
+        first.push(byte[0]);
+    }
+    let line = String::from_utf8(first).unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    assert_eq!(client().get(format!("{url}/healthz")).send().await.unwrap().status(), 200);
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(rest.contains("flowsmith: stopped"), "{rest}");
+}
