@@ -43,10 +43,17 @@ fn required_env(name: &str) -> PathBuf {
 
 /// `flowsmith serve` on a free port, serving the built app; returns it with its base URL.
 pub fn start_server() -> (Process, String) {
+    // A fresh sandbox per server, so tests never see each other's flows.
+    let data_dir =
+        std::env::temp_dir().join(format!("flowsmith-e2e-data-{}-{}", std::process::id(), free_port()));
     let mut child = Command::new(required_env("FLOWSMITH_BIN"))
         .args(["serve", "--port", "0", "--app-dir"])
         .arg(required_env("FLOWSMITH_DIST"))
+        .arg("--data-dir")
+        .arg(&data_dir)
         .env("FLOWSMITH_LOG", "warn")
+        .env_remove("FLOWSMITH_PARTNER_API_KEY")
+        .env_remove("FLOWSMITH_MODE")
         .stdout(Stdio::piped())
         .spawn()
         .expect("flowsmith starts");

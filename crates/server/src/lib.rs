@@ -1,37 +1,41 @@
-//! The `flowsmith` server: the app's static files, `GET /healthz`, and graceful shutdown.
+//! The `flowsmith` server: the app's static files, the Partner API (proxied to 360dialog with
+//! the key kept here, or answered by the local sandbox), and graceful shutdown.
 //!
 //! `app()` builds the whole `Router` so that tests drive it without a socket; `serve()` binds,
 //! prints the URL and runs until Ctrl-C or SIGTERM.
 use std::io;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use axum::{Json, Router, routing::get};
-use serde_json::json;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, Method, header};
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
-use tower_http::trace::TraceLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-/// How `flowsmith serve` is configured: flags, or the environment variables named here.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ServeConfig {
-    /// Address to listen on. Keep the loopback default unless the app must be reachable from
-    /// other machines.
-    #[arg(long, env = "FLOWSMITH_BIND", default_value = "127.0.0.1")]
-    pub bind: IpAddr,
-    /// TCP port to listen on (0 picks a free port).
-    #[arg(long, env = "FLOWSMITH_PORT", default_value_t = 8080)]
-    pub port: u16,
-    /// Folder of the built app (Trunk's output, with index.html).
-    #[arg(long, env = "FLOWSMITH_APP_DIR", default_value = "dist")]
-    pub app_dir: PathBuf,
-}
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod layers;
+pub mod proxy;
+pub mod sandbox;
+pub mod statics;
+
+pub use config::{Mode, ServeConfig, Settings};
 
 /// Why the server could not start. Each message says what happened and what to do.
 #[derive(Debug)]
 pub enum ServeError {
+    /// A flag or environment variable is wrong.
+    Config(String),
     /// The app folder has no index.html.
     AppDirMissing(PathBuf),
+    /// The sandbox's data folder or database cannot be used.
+    DataDir(String),
     /// Another process holds the address.
     AddressInUse(SocketAddr),
     /// Any other failure to bind the address.
@@ -45,12 +49,14 @@ pub enum ServeError {
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::Config(message) => write!(f, "{message} (see `flowsmith serve --help`)"),
             Self::AppDirMissing(dir) => write!(
                 f,
                 "app folder '{}' has no index.html: build the app with `cargo xtask serve`, \
                  or point --app-dir (FLOWSMITH_APP_DIR) at a Trunk build",
                 dir.display()
             ),
+            Self::DataDir(message) => write!(f, "{message} (--data-dir, FLOWSMITH_DATA_DIR)"),
             Self::AddressInUse(address) => write!(
                 f,
                 "cannot listen on {address}: the address is already in use; stop the other \
@@ -68,37 +74,204 @@ impl std::fmt::Display for ServeError {
 
 impl std::error::Error for ServeError {}
 
-/// The whole HTTP surface: health check, then the app's files with `index.html` for any other
-/// path (the app routes on the client, e.g. `/embed`).
-pub fn app(config: &ServeConfig) -> Router {
-    let index = config.app_dir.join("index.html");
-    let files = ServeDir::new(&config.app_dir).fallback(ServeFile::new(index));
-    Router::new().route("/healthz", get(healthz)).fallback_service(files).layer(TraceLayer::new_for_http())
+/// Everything the routes share, built once the address is known.
+#[derive(Clone)]
+pub struct AppState {
+    settings: Arc<Settings>,
+    public_url: url::Url,
+    sandbox: Option<sandbox::Sandbox>,
+    front: proxy::Front,
+    assets: proxy::asset::AssetFetcher,
 }
 
-async fn healthz() -> Json<serde_json::Value> {
+impl AppState {
+    /// Opens the sandbox (in sandbox mode) and sets up the upstream client, for a server
+    /// listening on `address`.
+    pub fn new(settings: Settings, address: SocketAddr) -> Result<AppState, ServeError> {
+        Self::with_asset_policy(settings, address, proxy::asset::AssetPolicy::meta())
+    }
+
+    /// As [`AppState::new`], fetching asset links under `policy` (tests use a local host).
+    pub fn with_asset_policy(
+        settings: Settings,
+        address: SocketAddr,
+        policy: proxy::asset::AssetPolicy,
+    ) -> Result<AppState, ServeError> {
+        let public_url = match &settings.public_url {
+            Some(url) => url.clone(),
+            None => url::Url::parse(&format!("http://{address}"))
+                .map_err(|error| ServeError::Config(format!("no URL for {address}: {error}")))?,
+        };
+        let (sandbox, target) = match &settings.backend {
+            config::Backend::Sandbox { api_key } => {
+                let store = sandbox::Store::open(&settings.data_dir)
+                    .map_err(|sandbox::OpenError(message)| ServeError::DataDir(message))?;
+                let links = sandbox::Links::new(&public_url);
+                let sandbox = sandbox::Sandbox::new(store, api_key.clone(), links, settings.body_limit);
+                let router = sandbox::router(sandbox.clone());
+                (Some(sandbox), proxy::Target::Sandbox(router, api_key.clone()))
+            }
+            config::Backend::Upstream { base, api_key } => {
+                let upstream = proxy::Upstream::new(
+                    base.clone(),
+                    api_key.clone(),
+                    settings.upstream_timeout,
+                    settings.body_limit,
+                )
+                .map_err(ServeError::Config)?;
+                (None, proxy::Target::Upstream(Arc::new(upstream)))
+            }
+        };
+        let sandbox_assets = sandbox.as_ref().map(|sandbox| {
+            let prefix = format!("{}/sandbox/assets/", public_url.as_str().trim_end_matches('/'));
+            (prefix, sandbox::router(sandbox.clone()))
+        });
+        let assets = proxy::asset::AssetFetcher::new(policy, settings.upstream_timeout, sandbox_assets)
+            .map_err(ServeError::Config)?;
+        let front = proxy::Front::new(target, settings.partner_id.clone());
+        Ok(AppState { settings: Arc::new(settings), public_url, sandbox, front, assets })
+    }
+
+    /// The sandbox, in sandbox mode.
+    pub fn sandbox(&self) -> Option<&sandbox::Sandbox> {
+        self.sandbox.as_ref()
+    }
+
+    /// The URL links to this server start with.
+    pub fn public_url(&self) -> &url::Url {
+        &self.public_url
+    }
+}
+
+/// The whole HTTP surface:
+/// - `GET /healthz`, `GET /flowsmith/config` (mode and partner id, for the app);
+/// - `/api/v2/…`: the Partner API operations (proxy or sandbox), everything else under `/api/` 404;
+/// - `GET /flowsmith/asset?url=…`: a flow.json from an asset `download_url`;
+/// - `/sandbox/…` in sandbox mode (see [`sandbox`]);
+/// - the app's files, with `index.html` for client routes such as `/embed`.
+///
+/// Layers, outermost first: request id, trace, timeout, security headers, CORS, body limit;
+/// the API routes also refuse requests from foreign pages ([`layers::origin_guard`]).
+pub fn app(state: AppState) -> Router {
+    let settings = Arc::clone(&state.settings);
+    let policy = Arc::new(layers::OriginPolicy {
+        allowed: settings.cors_origins.clone(),
+        public_origin: state.public_url.origin().ascii_serialization(),
+    });
+    let mut api = Router::new()
+        .merge(proxy::router(state.front.clone()))
+        .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
+        .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))
+        .route("/flowsmith/{*rest}", axum::routing::any(|| async { not_found("No such Flowsmith route") }));
+    api = match &state.sandbox {
+        Some(sandbox) => api.nest("/sandbox", sandbox::router(sandbox.clone())),
+        None => api.route(
+            "/sandbox/{*rest}",
+            axum::routing::any(|| async { not_found("The sandbox runs only in sandbox mode") }),
+        ),
+    };
+    let api = api.route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
+    let files = statics::AppFiles::new(&settings.app_dir);
+    let security = Arc::new(statics::SecurityHeaders::new(&settings));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api)
+        .fallback(get(statics::app_files).head(statics::app_files).with_state(files))
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(settings.body_limit, layers::body_limit))
+        .layer(cors(&settings))
+        .layer(middleware::from_fn_with_state(security, statics::security_headers))
+        .layer(middleware::from_fn_with_state(settings.request_timeout, layers::timeout))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(middleware::from_fn(layers::request_id))
+}
+
+fn not_found(message: &str) -> error::ApiError {
+    error::ApiError::NotFound(message.to_owned())
+}
+
+/// The span of one request: its id, method and path (never headers or the query).
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request.extensions().get::<layers::RequestId>().map_or("", |id| id.0.as_str());
+    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+}
+
+/// CORS for the configured origins only: preflights answered, no credentials ever (so never
+/// credentials with a wildcard), `x-request-id` readable by the page.
+fn cors(settings: &Settings) -> CorsLayer {
+    let origins = match &settings.cors_origins {
+        config::Origins::Any => AllowOrigin::any(),
+        config::Origins::List(list) => AllowOrigin::list(list.clone()),
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static(sandbox::API_KEY_HEADER),
+            HeaderName::from_static(layers::REQUEST_ID_HEADER),
+        ])
+        .expose_headers([HeaderName::from_static(layers::REQUEST_ID_HEADER)])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// What the app needs to know about this server (never the key).
+async fn flowsmith_config(State(state): State<AppState>) -> Json<Value> {
+    let settings = &state.settings;
+    let mut config = json!({
+        "mode": settings.mode().as_str(),
+        "partner_id": settings.partner_id,
+        "api_base": "/api/v2",
+        "asset_endpoint": "/flowsmith/asset",
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    if state.sandbox.is_some() {
+        config["sandbox"] = json!({
+            "api_base": "/sandbox/api/v2",
+            "control": "/sandbox/control/flows/{flow_id}/status",
+            "waba_accounts": ["sandbox1WA", "sandbox2WA"],
+        });
+    }
+    Json(config)
 }
 
 /// Checks the configuration, then binds the address. Split from [`serve`] so tests can bind
 /// port 0 and learn the address.
-pub async fn bind(config: &ServeConfig) -> Result<TcpListener, ServeError> {
-    if !config.app_dir.join("index.html").is_file() {
-        return Err(ServeError::AppDirMissing(config.app_dir.clone()));
+pub async fn bind(settings: &Settings) -> Result<TcpListener, ServeError> {
+    if statics::index_of(&settings.app_dir).is_none() {
+        return Err(ServeError::AppDirMissing(settings.app_dir.clone()));
     }
-    let address = SocketAddr::new(config.bind, config.port);
-    TcpListener::bind(address).await.map_err(|error| match error.kind() {
-        io::ErrorKind::AddrInUse => ServeError::AddressInUse(address),
-        _ => ServeError::Bind(address, error),
+    TcpListener::bind(settings.address).await.map_err(|error| match error.kind() {
+        io::ErrorKind::AddrInUse => ServeError::AddressInUse(settings.address),
+        _ => ServeError::Bind(settings.address, error),
     })
 }
 
-/// Binds, prints the URL, and serves until Ctrl-C or SIGTERM, finishing requests in flight.
+/// Binds, opens the sandbox or the upstream, prints the URL, and serves until Ctrl-C or
+/// SIGTERM, finishing requests in flight.
 pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
-    let listener = bind(&config).await?;
+    let settings = Settings::from_config(&config)?;
+    let listener = bind(&settings).await?;
     let address = listener.local_addr().map_err(ServeError::Serve)?;
-    println!("flowsmith: serving http://{address}/ (app from {})", config.app_dir.display());
-    axum::serve(listener, app(&config))
+    let mode = settings.mode();
+    let app_dir = settings.app_dir.clone();
+    let data_dir = settings.data_dir.clone();
+    let state = AppState::new(settings, address)?;
+    let backend = match mode {
+        Mode::Sandbox => format!("sandbox in {}", data_dir.display()),
+        Mode::Dialog360 => "360dialog Partner API".to_owned(),
+    };
+    println!("flowsmith: serving http://{address}/ (app from {}, API: {backend})", app_dir.display());
+    axum::serve(listener, app(state).into_make_service())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(ServeError::Serve)?;

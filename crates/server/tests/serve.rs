@@ -1,55 +1,107 @@
-//! `flowsmith serve`: static app, health check, and the errors people see when it cannot start.
+//! `flowsmith serve`: static app, health check, security headers, bad paths, and the errors
+//! people see when it cannot start.
+mod common;
+
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::{Path, PathBuf};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use flowsmith_server::{ServeConfig, ServeError, app, bind};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use common::{app_dir, assert_envelope, client, json, sandbox_config, start, temp_dir};
 
-fn app_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flowsmith-serve-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), "<!doctype html><title>Flowsmith</title>").unwrap();
-    std::fs::write(dir.join("app.js"), "export {}").unwrap();
-    dir
-}
-
-fn config(app_dir: &Path, port: u16) -> ServeConfig {
-    ServeConfig { bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port, app_dir: app_dir.to_owned() }
-}
-
-async fn get(config: &ServeConfig, path: &str) -> (StatusCode, String) {
-    let request = Request::get(path).body(Body::empty()).unwrap();
-    let response = app(config).oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
+use flowsmith_server::{ServeConfig, ServeError, Settings, bind};
 
 #[tokio::test]
-async fn healthz_answers_ok() {
-    let config = config(&app_dir("healthz"), 0);
-    let (status, body) = get(&config, "/healthz").await;
-    assert_eq!(status, StatusCode::OK);
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["status"], "ok");
+async fn healthz_answers_ok_with_a_request_id() {
+    let server = start(sandbox_config("healthz")).await;
+    let response = client().get(server.at("/healthz")).send().await.unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(id.len() >= 16, "{id}");
+    let (status, body) = json(response).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    // A caller's plain id is kept; a hostile one is replaced.
+    let kept = client().get(server.at("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "abc-123");
+    let replaced = client().get(server.at("/healthz")).header("x-request-id", "a b/c").send().await.unwrap();
+    assert_ne!(replaced.headers()["x-request-id"], "a b/c");
 }
 
 #[tokio::test]
 async fn serves_app_files_and_index_for_client_routes() {
-    let config = config(&app_dir("files"), 0);
-    assert_eq!(get(&config, "/app.js").await, (StatusCode::OK, "export {}".to_owned()));
-    let (status, body) = get(&config, "/embed").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<title>Flowsmith</title>"), "{body}");
+    let server = start(sandbox_config("files")).await;
+    let response = client().get(server.at("/app.js")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "export {}");
+    for route in ["/", "/embed", "/embed?flow=x", "/library/flows"] {
+        let response = client().get(server.at(route)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{route}");
+        assert!(response.text().await.unwrap().contains("<title>Flowsmith</title>"), "{route}");
+    }
+    let (status, body) = json(client().get(server.at("/missing.js")).send().await.unwrap()).await;
+    assert_envelope(status, &body, 404);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let mut config = sandbox_config("headers");
+    config.frame_ancestors = vec!["https://crm.example.com".to_owned()];
+    let server = start(config).await;
+    for path in ["/", "/healthz", "/api/v2/nothing"] {
+        let response = client().get(server.at(path)).send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'self' https://crm.example.com;"), "{csp}");
+        assert!(csp.contains("frame-src 'self' https://business.facebook.com"), "{csp}");
+        // The inline loader script of index.html is allowed by its hash, nothing else inline.
+        assert!(csp.contains("'sha256-"), "{csp}");
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    }
+}
+
+/// Sends `path` byte for byte (HTTP clients normalise `..` and `%2e%2e` away).
+async fn raw_get(server: &common::Server, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(server.url.trim_start_matches("http://")).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
+
+#[tokio::test]
+async fn path_traversal_is_refused_with_the_envelope() {
+    let server = start(sandbox_config("traversal")).await;
+    for path in [
+        "/../../etc/passwd",
+        "/..%2f..%2fetc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/a/..%5c..%5cCargo.toml",
+        "/x%00.js",
+        "/./index.html",
+    ] {
+        let answer = raw_get(&server, path).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{path}: {answer}");
+        assert!(answer.contains("\"http_code\":400") && !answer.contains("root:"), "{path}: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn config_tells_the_app_the_mode_and_partner() {
+    let server = start(sandbox_config("config")).await;
+    let (status, body) = json(client().get(server.at("/flowsmith/config")).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["mode"], "sandbox");
+    assert_eq!(body["partner_id"], "sandboxPA");
+    assert_eq!(body["api_base"], "/api/v2");
+    let (status, body) = json(client().get(server.at("/flowsmith/nothing")).send().await.unwrap()).await;
+    assert_envelope(status, &body, 404);
 }
 
 #[tokio::test]
 async fn missing_app_folder_is_named_with_what_to_do() {
     let missing = std::env::temp_dir().join("flowsmith-no-such-dist");
-    let error = bind(&config(&missing, 0)).await.unwrap_err();
+    let settings = Settings::from_config(&ServeConfig::new(&missing)).unwrap();
+    let error = bind(&settings).await.unwrap_err();
     assert!(matches!(error, ServeError::AppDirMissing(_)));
     let message = error.to_string();
     assert!(message.contains("flowsmith-no-such-dist") && message.contains("cargo xtask serve"), "{message}");
@@ -57,11 +109,39 @@ async fn missing_app_folder_is_named_with_what_to_do() {
 
 #[tokio::test]
 async fn port_in_use_is_named_with_what_to_do() {
-    let dir = app_dir("port");
-    let first = bind(&config(&dir, 0)).await.unwrap();
-    let port = first.local_addr().unwrap().port();
-    let error = bind(&config(&dir, port)).await.unwrap_err();
+    let mut config = ServeConfig::new(app_dir("port"));
+    config.bind = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    config.port = 0;
+    let first = bind(&Settings::from_config(&config).unwrap()).await.unwrap();
+    config.port = first.local_addr().unwrap().port();
+    let error = bind(&Settings::from_config(&config).unwrap()).await.unwrap_err();
     assert!(matches!(error, ServeError::AddressInUse(_)));
     let message = error.to_string();
-    assert!(message.contains(&format!("127.0.0.1:{port}")) && message.contains("--port"), "{message}");
+    assert!(
+        message.contains(&format!("127.0.0.1:{}", config.port)) && message.contains("--port"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn unusable_data_folders_are_named_at_start() {
+    let file = temp_dir("datafile").join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let garbage = temp_dir("garbage");
+    std::fs::write(garbage.join(flowsmith_server::sandbox::DATABASE_FILE), vec![7u8; 8192]).unwrap();
+    for (dir, words) in [
+        (file, "is a file"),
+        (std::path::PathBuf::from("/proc/flowsmith-cannot-create"), "cannot create the data folder"),
+        (garbage, "not a SQLite database"),
+    ] {
+        let mut config = sandbox_config("datadir");
+        config.data_dir = dir;
+        let settings = Settings::from_config(&config).unwrap();
+        let address = "127.0.0.1:0".parse().unwrap();
+        let Err(error) = flowsmith_server::AppState::new(settings, address) else {
+            panic!("{words}: opened")
+        };
+        let message = error.to_string();
+        assert!(message.contains(words) && message.contains("--data-dir"), "{message}");
+    }
 }

@@ -1,0 +1,513 @@
+//! How `flowsmith serve` is configured: flags and environment variables (clap), then checked
+//! once into [`Settings`], which is what the server runs on.
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use axum::http::HeaderValue;
+use url::Url;
+
+use crate::ServeError;
+
+/// 360dialog's production host of the Partner API.
+pub const DEFAULT_UPSTREAM: &str = "https://hub.360dialog.io";
+/// The key the sandbox accepts unless told otherwise.
+pub const DEFAULT_SANDBOX_KEY: &str = "sandbox";
+/// A 10 MB flow.json (Meta's limit) plus room for the multipart envelope around it.
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024 + 512 * 1024;
+/// The partner id of the sandbox, as 360dialog shapes them (`…PA`).
+pub const SANDBOX_PARTNER_ID: &str = "sandboxPA";
+
+/// Flags of `flowsmith serve`; each also reads the environment variable named in its help.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    /// Address to listen on. Keep the loopback default unless the app must be reachable from
+    /// other machines.
+    #[arg(long, env = "FLOWSMITH_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+    /// TCP port to listen on (0 picks a free port).
+    #[arg(long, env = "FLOWSMITH_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Folder of the built app (Trunk's output, with index.html).
+    #[arg(long, env = "FLOWSMITH_APP_DIR", default_value = "dist")]
+    pub app_dir: PathBuf,
+    /// `sandbox` (a local stand-in of the Partner API, stored in --data-dir) or `360dialog`
+    /// (forward to --upstream-url with the partner API key). Default: `360dialog` when a key is
+    /// configured, `sandbox` otherwise.
+    #[arg(long, env = "FLOWSMITH_MODE")]
+    pub mode: Option<Mode>,
+    /// Base URL of the 360dialog Partner API (360dialog mode). Must be https, except on loopback.
+    #[arg(long, env = "FLOWSMITH_UPSTREAM_URL", default_value = DEFAULT_UPSTREAM)]
+    pub upstream_url: String,
+    /// Partner API key (360dialog mode). Prefer the environment variable or --partner-api-key-file:
+    /// a flag is visible to other users of the machine in the process list. Never logged.
+    #[arg(long, env = "FLOWSMITH_PARTNER_API_KEY", hide_env_values = true)]
+    pub partner_api_key: Option<Secret>,
+    /// File holding the partner API key (surrounding whitespace is ignored).
+    #[arg(long, env = "FLOWSMITH_PARTNER_API_KEY_FILE")]
+    pub partner_api_key_file: Option<PathBuf>,
+    /// Your 360dialog partner id (`…PA`). In 360dialog mode only this partner's paths are
+    /// forwarded; the app reads it from /flowsmith/config. The sandbox's partner is `sandboxPA`.
+    #[arg(long, env = "FLOWSMITH_PARTNER_ID")]
+    pub partner_id: Option<String>,
+    /// The X-API-Key the sandbox accepts on /sandbox/api/v2/… (the app's same-origin
+    /// /api/v2/… gets it added by the server).
+    #[arg(long, env = "FLOWSMITH_SANDBOX_API_KEY", default_value = DEFAULT_SANDBOX_KEY, hide_env_values = true)]
+    pub sandbox_api_key: Secret,
+    /// Origins allowed to call this server from a browser (CORS), e.g. `https://crm.example.com`;
+    /// repeat the flag or separate with commas. Default: none besides the same origin. `*` is
+    /// accepted in sandbox mode only (it would lend the partner key to every web site).
+    #[arg(long = "cors-origin", env = "FLOWSMITH_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// Largest request body, in bytes or with a K/M suffix (KiB/MiB).
+    #[arg(long, env = "FLOWSMITH_BODY_LIMIT", default_value_t = ByteSize(DEFAULT_BODY_LIMIT))]
+    pub body_limit: ByteSize,
+    /// How long to wait for the Partner API (and asset hosts) before answering 504, e.g. `30s`,
+    /// `500ms`.
+    #[arg(long, env = "FLOWSMITH_UPSTREAM_TIMEOUT", default_value = "30s")]
+    pub upstream_timeout: Seconds,
+    /// How long any request may take before this server answers 504 itself.
+    #[arg(long, env = "FLOWSMITH_REQUEST_TIMEOUT", default_value = "60s")]
+    pub request_timeout: Seconds,
+    /// Folder of the sandbox's database (created if missing; survives restarts).
+    #[arg(long, env = "FLOWSMITH_DATA_DIR", default_value = "flowsmith-data")]
+    pub data_dir: PathBuf,
+    /// The URL people reach this server at, used in the sandbox's preview and download links.
+    /// Default: http:// and the address it listens on.
+    #[arg(long, env = "FLOWSMITH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Origins allowed to show the app in a frame (CSP frame-ancestors), e.g. to embed the
+    /// preview at /embed; repeat or separate with commas. Default: the same origin only.
+    #[arg(long = "frame-ancestor", env = "FLOWSMITH_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub frame_ancestors: Vec<String>,
+}
+
+impl ServeConfig {
+    /// The defaults of every flag, serving the app in `app_dir`, ignoring the environment.
+    pub fn new(app_dir: impl Into<PathBuf>) -> Self {
+        ServeConfig {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            app_dir: app_dir.into(),
+            mode: None,
+            upstream_url: DEFAULT_UPSTREAM.to_owned(),
+            partner_api_key: None,
+            partner_api_key_file: None,
+            partner_id: None,
+            sandbox_api_key: Secret::new(DEFAULT_SANDBOX_KEY),
+            cors_origins: Vec::new(),
+            body_limit: ByteSize(DEFAULT_BODY_LIMIT),
+            upstream_timeout: Seconds(Duration::from_secs(30)),
+            request_timeout: Seconds(Duration::from_secs(60)),
+            data_dir: PathBuf::from("flowsmith-data"),
+            public_url: None,
+            frame_ancestors: Vec::new(),
+        }
+    }
+}
+
+/// Where the Partner API calls of the app go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// The local sandbox.
+    Sandbox,
+    /// 360dialog's Partner API, with the key added by this server.
+    #[value(name = "360dialog")]
+    Dialog360,
+}
+
+impl Mode {
+    /// `sandbox` or `360dialog`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Dialog360 => "360dialog",
+        }
+    }
+}
+
+/// A credential: shown as `[redacted]` by `Debug` and `Display`, so it cannot slip into logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The credential itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Compares without an early exit, so response times do not tell how much of a guess matched.
+    pub fn matches(&self, candidate: &[u8]) -> bool {
+        let own = self.0.as_bytes();
+        let mut difference = own.len() ^ candidate.len();
+        for (index, byte) in own.iter().enumerate() {
+            difference |= usize::from(byte ^ candidate.get(index).copied().unwrap_or(!byte));
+        }
+        difference == 0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(value.to_owned()))
+    }
+}
+
+/// A size in bytes, written as `1048576`, `512K` or `11M` (binary units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub usize);
+
+impl FromStr for ByteSize {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let lower = text.to_ascii_lowercase();
+        let (digits, unit) = match lower.trim_end_matches("ib").trim_end_matches('b') {
+            rest if rest.ends_with('k') => (&rest[..rest.len() - 1], 1024),
+            rest if rest.ends_with('m') => (&rest[..rest.len() - 1], 1024 * 1024),
+            rest => (rest, 1),
+        };
+        digits
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|number| number.checked_mul(unit))
+            .filter(|bytes| *bytes > 0)
+            .map(ByteSize)
+            .ok_or_else(|| format!("'{text}' is not a size: write bytes, or a number with K or M"))
+    }
+}
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A duration written as `30s`, `30` (seconds) or `500ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seconds(pub Duration);
+
+impl FromStr for Seconds {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        let parsed = if let Some(millis) = trimmed.strip_suffix("ms") {
+            millis.trim().parse::<u64>().ok().map(Duration::from_millis)
+        } else {
+            trimmed.trim_end_matches('s').trim().parse::<u64>().ok().map(Duration::from_secs)
+        };
+        parsed
+            .filter(|duration| !duration.is_zero())
+            .map(Seconds)
+            .ok_or_else(|| format!("'{text}' is not a duration: write e.g. 30s or 500ms"))
+    }
+}
+
+/// CORS origins: a list, or any origin (sandbox only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origins {
+    /// Only these exact origins (`scheme://host[:port]`).
+    List(Vec<HeaderValue>),
+    /// Every origin (`*`): never with credentials.
+    Any,
+}
+
+impl Origins {
+    /// Whether `origin` (an `Origin` header value) may call us.
+    pub fn allows(&self, origin: &[u8]) -> bool {
+        match self {
+            Origins::Any => true,
+            Origins::List(list) => list.iter().any(|allowed| allowed.as_bytes() == origin),
+        }
+    }
+}
+
+/// Where the app's Partner API calls go, with what they need.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// The local sandbox, stored in `data_dir`.
+    Sandbox {
+        /// The key it accepts.
+        api_key: Secret,
+    },
+    /// 360dialog's Partner API.
+    Upstream {
+        /// Base URL, without a trailing slash.
+        base: Url,
+        /// The partner API key added to every forwarded call.
+        api_key: Secret,
+    },
+}
+
+/// The checked configuration the server runs on.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to listen.
+    pub address: SocketAddr,
+    /// The built app.
+    pub app_dir: PathBuf,
+    /// Sandbox or 360dialog.
+    pub backend: Backend,
+    /// The partner the app works for (`sandboxPA` in sandbox mode).
+    pub partner_id: Option<String>,
+    /// CORS origins.
+    pub cors_origins: Origins,
+    /// Largest request body in bytes.
+    pub body_limit: usize,
+    /// Wait for upstream calls.
+    pub upstream_timeout: Duration,
+    /// Wait for any request.
+    pub request_timeout: Duration,
+    /// The sandbox's folder.
+    pub data_dir: PathBuf,
+    /// Configured public URL; `None` means http:// and the bound address.
+    pub public_url: Option<Url>,
+    /// CSP frame-ancestors sources besides `'self'`.
+    pub frame_ancestors: Vec<String>,
+    /// The upstream's origin for the CSP's connect-src (direct mode of the app).
+    pub upstream_origin: String,
+}
+
+impl Settings {
+    /// Checks the flags: reads the key file, parses URLs and origins, picks the mode.
+    pub fn from_config(config: &ServeConfig) -> Result<Settings, ServeError> {
+        let invalid = |message: String| ServeError::Config(message);
+        let api_key = partner_api_key(config)?;
+        let mode = config.mode.unwrap_or(if api_key.is_some() { Mode::Dialog360 } else { Mode::Sandbox });
+        let upstream = upstream_url(&config.upstream_url).map_err(invalid)?;
+        let upstream_origin = upstream.origin().ascii_serialization();
+        let backend = match (mode, api_key) {
+            (Mode::Sandbox, _) => {
+                if config.sandbox_api_key.expose().is_empty() {
+                    return Err(invalid("--sandbox-api-key must not be empty".to_owned()));
+                }
+                Backend::Sandbox { api_key: config.sandbox_api_key.clone() }
+            }
+            (Mode::Dialog360, Some(api_key)) => Backend::Upstream { base: upstream, api_key },
+            (Mode::Dialog360, None) => {
+                return Err(invalid(
+                    "360dialog mode needs the partner API key: set FLOWSMITH_PARTNER_API_KEY or \
+                     --partner-api-key-file, or run with --mode sandbox"
+                        .to_owned(),
+                ));
+            }
+        };
+        let partner_id = match (&backend, &config.partner_id) {
+            (Backend::Sandbox { .. }, _) => Some(SANDBOX_PARTNER_ID.to_owned()),
+            (Backend::Upstream { .. }, Some(id)) if !crate::ids::is_valid(id) => {
+                return Err(invalid(format!(
+                    "--partner-id '{id}' is not a 360dialog id (letters, digits, '-' and '_')"
+                )));
+            }
+            (Backend::Upstream { .. }, id) => id.clone(),
+        };
+        let cors_origins = cors_origins(&config.cors_origins, mode).map_err(invalid)?;
+        let frame_ancestors = config
+            .frame_ancestors
+            .iter()
+            .map(|origin| origin_of(origin))
+            .collect::<Result<_, _>>()
+            .map_err(|message| invalid(format!("--frame-ancestor: {message}")))?;
+        let public_url = match &config.public_url {
+            None => None,
+            Some(text) => Some(public_url(text).map_err(invalid)?),
+        };
+        Ok(Settings {
+            address: SocketAddr::new(config.bind, config.port),
+            app_dir: config.app_dir.clone(),
+            backend,
+            partner_id,
+            cors_origins,
+            body_limit: config.body_limit.0,
+            upstream_timeout: config.upstream_timeout.0,
+            request_timeout: config.request_timeout.0,
+            data_dir: config.data_dir.clone(),
+            public_url,
+            frame_ancestors,
+            upstream_origin,
+        })
+    }
+
+    /// `sandbox` or `360dialog`.
+    pub fn mode(&self) -> Mode {
+        match self.backend {
+            Backend::Sandbox { .. } => Mode::Sandbox,
+            Backend::Upstream { .. } => Mode::Dialog360,
+        }
+    }
+}
+
+fn partner_api_key(config: &ServeConfig) -> Result<Option<Secret>, ServeError> {
+    if let Some(key) = &config.partner_api_key {
+        let trimmed = key.expose().trim();
+        if !trimmed.is_empty() {
+            return Ok(Some(Secret::new(trimmed)));
+        }
+    }
+    let Some(path) = &config.partner_api_key_file else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        ServeError::Config(format!("cannot read the partner API key file '{}': {error}", path.display()))
+    })?;
+    let key = text.trim();
+    if key.is_empty() || key.contains(['\r', '\n']) {
+        return Err(ServeError::Config(format!(
+            "the partner API key file '{}' must hold the key alone on one line",
+            path.display()
+        )));
+    }
+    Ok(Some(Secret::new(key)))
+}
+
+fn upstream_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|error| format!("--upstream-url '{text}': {error}"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => {
+            return Err(format!(
+                "--upstream-url '{text}' must be https (plain http only on loopback): the partner key \
+                 travels with every call"
+            ));
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err(format!("--upstream-url '{text}' must not hold credentials or a query"));
+    }
+    let mut url = url;
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+fn public_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|error| format!("--public-url '{text}': {error}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("--public-url '{text}' must be an http or https URL"));
+    }
+    let mut url = url;
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    url.set_query(None);
+    url.set_fragment(None);
+    Ok(url)
+}
+
+/// `https://example.com:8443` from a flag value, or why it is not an origin.
+fn origin_of(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    let url =
+        Url::parse(trimmed).map_err(|_| format!("'{trimmed}' is not an origin like https://example.com"))?;
+    let origin = url.origin();
+    if !origin.is_tuple() || !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("'{trimmed}' is not an origin like https://example.com"));
+    }
+    let serialized = origin.ascii_serialization();
+    if serialized != trimmed.trim_end_matches('/') {
+        return Err(format!(
+            "'{trimmed}' is not an origin: write only scheme, host and port, e.g. {serialized}"
+        ));
+    }
+    Ok(serialized)
+}
+
+fn cors_origins(values: &[String], mode: Mode) -> Result<Origins, String> {
+    let values: Vec<&str> =
+        values.iter().map(|value| value.trim()).filter(|value| !value.is_empty()).collect();
+    if values.contains(&"*") {
+        if mode == Mode::Dialog360 {
+            return Err("--cors-origin '*' is refused in 360dialog mode: every web site could then spend \
+                        your partner key; list the origins instead"
+                .to_owned());
+        }
+        return Ok(Origins::Any);
+    }
+    let mut list = Vec::new();
+    for value in values {
+        let origin = origin_of(value).map_err(|message| format!("--cors-origin: {message}"))?;
+        let header = HeaderValue::from_str(&origin).map_err(|_| format!("--cors-origin: '{value}'"))?;
+        list.push(header);
+    }
+    Ok(Origins::List(list))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_durations_parse_with_units() {
+        assert_eq!("1024".parse::<ByteSize>(), Ok(ByteSize(1024)));
+        assert_eq!("512K".parse::<ByteSize>(), Ok(ByteSize(512 * 1024)));
+        assert_eq!("11MiB".parse::<ByteSize>(), Ok(ByteSize(11 * 1024 * 1024)));
+        assert!("-1".parse::<ByteSize>().is_err() && "0".parse::<ByteSize>().is_err());
+        assert_eq!("30s".parse::<Seconds>(), Ok(Seconds(Duration::from_secs(30))));
+        assert_eq!("250ms".parse::<Seconds>(), Ok(Seconds(Duration::from_millis(250))));
+        assert!("soon".parse::<Seconds>().is_err() && "0s".parse::<Seconds>().is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("abc123");
+        assert_eq!(format!("{secret} {secret:?}"), "[redacted] [redacted]");
+        assert!(secret.matches(b"abc123"));
+        assert!(!secret.matches(b"abc12") && !secret.matches(b"abc1234") && !secret.matches(b""));
+    }
+
+    #[test]
+    fn mode_follows_the_key() {
+        let mut config = ServeConfig::new("dist");
+        assert_eq!(Settings::from_config(&config).unwrap().mode(), Mode::Sandbox);
+        config.partner_api_key = Some(Secret::new(" key "));
+        let settings = Settings::from_config(&config).unwrap();
+        assert_eq!(settings.mode(), Mode::Dialog360);
+        assert!(!format!("{settings:?}").contains("key\""), "{settings:?}");
+        config.partner_api_key = None;
+        config.mode = Some(Mode::Dialog360);
+        let error = Settings::from_config(&config).unwrap_err().to_string();
+        assert!(error.contains("FLOWSMITH_PARTNER_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn upstream_must_be_https_except_on_loopback() {
+        assert!(upstream_url("https://hub.360dialog.io/").is_ok());
+        assert!(upstream_url("http://127.0.0.1:9000").is_ok());
+        assert!(upstream_url("http://hub.360dialog.io").is_err());
+        assert!(upstream_url("https://user:pw@hub.360dialog.io").is_err());
+    }
+
+    #[test]
+    fn origins_are_exact_and_wildcard_only_in_the_sandbox() {
+        assert_eq!(origin_of("https://example.com/"), Ok("https://example.com".to_owned()));
+        assert!(origin_of("https://example.com/path").is_err());
+        assert!(origin_of("example.com").is_err());
+        assert_eq!(cors_origins(&["*".to_owned()], Mode::Sandbox), Ok(Origins::Any));
+        assert!(cors_origins(&["*".to_owned()], Mode::Dialog360).is_err());
+    }
+}

@@ -1,0 +1,272 @@
+//! The app's same-origin Partner API: `/api/v2/partners/{partner_id}/…`.
+//!
+//! Exactly the 11 flows operations of the seed spec and the partner's channel listing pass;
+//! every other path or method under `/api/` is a 404. The server's own key is added: in
+//! 360dialog mode the call goes to the upstream over HTTPS (request bodies streamed, so a
+//! 10 MB upload is never held whole); in sandbox mode it goes in-process to the sandbox. The
+//! browser's own credentials never cross, and the key never comes back: response headers and
+//! bodies that would hold it are cleaned before they leave.
+pub mod asset;
+mod headers;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::StreamExt as _;
+use tower::ServiceExt as _;
+
+use crate::config::Secret;
+use crate::error::ApiError;
+use crate::sandbox::{API_KEY_HEADER, is_partner_operation};
+
+/// Largest upstream answer passed on (Partner API answers are small JSON documents).
+pub const MAX_UPSTREAM_RESPONSE: usize = 16 * 1024 * 1024;
+
+/// Upstream calls in flight at once; more wait their turn. Bounds the upstream connections
+/// (and their buffers) however many browsers are connected.
+pub const MAX_UPSTREAM_CALLS: usize = 32;
+
+/// Where the front sends the app's calls.
+#[derive(Clone)]
+pub enum Target {
+    /// The in-process sandbox router (its routes start at `/api/v2`), and its key.
+    Sandbox(Router, Secret),
+    /// 360dialog.
+    Upstream(Arc<Upstream>),
+}
+
+/// The front's state (cheap to clone: one `Arc`).
+#[derive(Clone)]
+pub struct Front(Arc<FrontInner>);
+
+struct FrontInner {
+    target: Target,
+    partner_id: Option<String>,
+}
+
+impl Front {
+    /// A front for `target`; with `partner_id`, only that partner's paths pass.
+    pub fn new(target: Target, partner_id: Option<String>) -> Self {
+        Front(Arc::new(FrontInner { target, partner_id }))
+    }
+}
+
+/// The `/api/` routes.
+pub fn router(front: Front) -> Router {
+    Router::new()
+        .route("/api/v2/{*rest}", axum::routing::any(forward))
+        .route("/api/{*rest}", axum::routing::any(not_an_operation))
+        .with_state(front)
+}
+
+async fn not_an_operation() -> ApiError {
+    ApiError::NotFound("Not a Partner API operation this server forwards".to_owned())
+}
+
+async fn forward(State(front): State<Front>, request: Request) -> Result<Response, ApiError> {
+    let path = request.uri().path().to_owned();
+    let segments: Vec<&str> = path.trim_start_matches("/api/v2/").split('/').collect();
+    // Ids are checked before anything else, so "..", "%2F" and friends never reach a URL.
+    let ids_ok = segments.iter().all(|segment| crate::ids::is_valid(segment));
+    if !ids_ok || !is_partner_operation(request.method(), &segments) {
+        return Err(not_an_operation().await);
+    }
+    if let (Some(configured), Some(asked)) = (&front.0.partner_id, segments.get(1))
+        && configured != asked
+    {
+        return Err(ApiError::Forbidden(format!(
+            "This server works for partner {configured}; partner {asked} is not forwarded"
+        )));
+    }
+    match &front.0.target {
+        Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox.clone(), key, request).await),
+        Target::Upstream(upstream) => upstream.forward(request).await,
+    }
+}
+
+async fn to_sandbox(sandbox: Router, key: &Secret, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let mut headers = headers::request_headers(&parts.headers);
+    if let Ok(mut value) = HeaderValue::from_str(key.expose()) {
+        value.set_sensitive(true);
+        headers.insert(API_KEY_HEADER, value);
+    }
+    parts.headers = headers;
+    // The front's own route parameters must not reach the sandbox's extractors.
+    parts.extensions = axum::http::Extensions::new();
+    match sandbox.oneshot(Request::from_parts(parts, body)).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// 360dialog's Partner API behind the front.
+pub struct Upstream {
+    client: reqwest::Client,
+    base: url::Url,
+    key: HeaderValue,
+    secret: Secret,
+    timeout: Duration,
+    body_limit: usize,
+    calls: tokio::sync::Semaphore,
+}
+
+/// The HTTP client for upstream calls: rustls with the ring provider, system roots.
+pub fn http_client(redirects: reqwest::redirect::Policy) -> Result<reqwest::Client, String> {
+    // The process-wide provider; a second call finds it installed, which is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(redirects)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(MAX_UPSTREAM_CALLS)
+        .build()
+        .map_err(|error| format!("cannot set up the HTTPS client: {error}"))
+}
+
+impl Upstream {
+    /// Forwards to `base` with `key`, waiting at most `timeout`.
+    pub fn new(base: url::Url, key: Secret, timeout: Duration, body_limit: usize) -> Result<Self, String> {
+        let mut value = HeaderValue::from_str(key.expose())
+            .map_err(|_| "the partner API key holds characters a header cannot")?;
+        value.set_sensitive(true);
+        let client = http_client(reqwest::redirect::Policy::none())?;
+        let calls = tokio::sync::Semaphore::new(MAX_UPSTREAM_CALLS);
+        Ok(Upstream { client, base, key: value, secret: key, timeout, body_limit, calls })
+    }
+
+    async fn forward(&self, request: Request) -> Result<Response, ApiError> {
+        let _turn =
+            self.calls.acquire().await.map_err(|_| ApiError::Internal("upstream closed".to_owned()))?;
+        let (parts, body) = request.into_parts();
+        let mut url = self.base.clone();
+        url.set_path(&format!("{}{}", self.base.path().trim_end_matches('/'), parts.uri.path()));
+        url.set_query(parts.uri.query());
+        let mut headers = headers::request_headers(&parts.headers);
+        headers.insert(API_KEY_HEADER, self.key.clone());
+        if let Ok(id) = HeaderValue::from_str(&crate::error::request_id()) {
+            headers.insert(crate::layers::REQUEST_ID_HEADER, id);
+        }
+        let has_body = parts.headers.contains_key(axum::http::header::CONTENT_LENGTH)
+            || parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING);
+        let over_limit = Arc::new(AtomicBool::new(false));
+        let mut call = self.client.request(parts.method.clone(), url).headers(headers).timeout(self.timeout);
+        if has_body {
+            let flag = Arc::clone(&over_limit);
+            let stream = body.into_data_stream().map(move |chunk| {
+                chunk.inspect_err(|error| {
+                    if crate::layers::is_length_limit(error) {
+                        flag.store(true, Ordering::Relaxed);
+                    }
+                })
+            });
+            call = call.body(reqwest::Body::wrap_stream(stream));
+        }
+        let upstream = call.send().await.map_err(|error| self.failure(&error, &over_limit))?;
+        let status = upstream.status();
+        let returned = headers::response_headers(upstream.headers(), self.secret.expose());
+        let body = self.read_capped(upstream).await?;
+        let body = redact(body, self.secret.expose());
+        if status.is_server_error() {
+            return Err(ApiError::BadGateway(format!(
+                "The 360dialog Partner API failed with HTTP {}: {}",
+                status.as_u16(),
+                upstream_message(&body)
+            )));
+        }
+        let mut response = (status, body).into_response();
+        response.headers_mut().extend(returned);
+        Ok(response)
+    }
+
+    async fn read_capped(&self, mut upstream: reqwest::Response) -> Result<Bytes, ApiError> {
+        let mut body = Vec::new();
+        loop {
+            match upstream.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_UPSTREAM_RESPONSE {
+                        return Err(ApiError::BadGateway(format!(
+                            "The 360dialog Partner API answered with more than {MAX_UPSTREAM_RESPONSE} bytes"
+                        )));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(Bytes::from(body)),
+                Err(error) => return Err(self.failure(&error, &AtomicBool::new(false))),
+            }
+        }
+    }
+
+    fn failure(&self, error: &reqwest::Error, over_limit: &AtomicBool) -> ApiError {
+        if over_limit.load(Ordering::Relaxed) {
+            return ApiError::PayloadTooLarge { limit: self.body_limit };
+        }
+        if error.is_timeout() {
+            return ApiError::UpstreamTimeout { what: "The 360dialog Partner API", after: self.timeout };
+        }
+        let host = self.base.host_str().unwrap_or_default();
+        // reqwest's message names the URL (never the key, which is a header); keep it short.
+        let reason = if error.is_connect() { "cannot connect" } else { "the connection failed" };
+        tracing::warn!(host, error = %error, "upstream call failed");
+        ApiError::BadGateway(format!(
+            "Cannot reach the 360dialog Partner API at {host}: {reason}; try again later"
+        ))
+    }
+}
+
+/// The upstream's `developer_message` (either spelling), or the start of its body.
+fn upstream_message(body: &[u8]) -> String {
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let meta = parsed.as_ref().and_then(|value| value.get("meta"));
+    let message = meta
+        .and_then(|meta| meta.get("developer_message").or_else(|| meta.get("developerMessage")))
+        .and_then(serde_json::Value::as_str);
+    match message {
+        Some(message) => message.chars().take(500).collect(),
+        None if body.is_empty() => "no body".to_owned(),
+        None => String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
+    }
+}
+
+/// `body` with every occurrence of `secret` replaced by `[redacted]`.
+pub fn redact(body: Bytes, secret: &str) -> Bytes {
+    let needle = secret.as_bytes();
+    if needle.is_empty() || !body.windows(needle.len()).any(|window| window == needle) {
+        return body;
+    }
+    tracing::warn!("the upstream's answer held the partner API key; it was redacted");
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest: &[u8] = &body;
+    while let Some(at) = rest.windows(needle.len()).position(|window| window == needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"[redacted]");
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    Bytes::from(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_cut_out_of_bodies() {
+        let body = redact(Bytes::from_static(b"{\"key\":\"k3y\",\"again\":\"k3yk3y\"}"), "k3y");
+        assert_eq!(&body[..], b"{\"key\":\"[redacted]\",\"again\":\"[redacted][redacted]\"}");
+        assert_eq!(&redact(Bytes::from_static(b"clean"), "k3y")[..], b"clean");
+    }
+
+    #[test]
+    fn upstream_messages_are_read_in_both_spellings() {
+        assert_eq!(upstream_message(br#"{"meta":{"developer_message":"down"}}"#), "down");
+        assert_eq!(upstream_message(br#"{"meta":{"developerMessage":"down"}}"#), "down");
+        assert_eq!(upstream_message(b"<html>Bad gateway</html>"), "<html>Bad gateway</html>");
+        assert_eq!(upstream_message(b""), "no body");
+    }
+}

@@ -1,0 +1,185 @@
+//! The app's files, with `index.html` for client routes (`/embed`), and the security headers
+//! every response carries (a Content Security Policy derived from the built `index.html`).
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// Meta's web preview host: the `preview_url` of flows in 360dialog mode, shown in an iframe.
+pub const META_PREVIEW_ORIGIN: &str = "https://business.facebook.com";
+
+/// The built app.
+#[derive(Clone)]
+pub struct AppFiles {
+    files: ServeDir,
+    index: ServeFile,
+}
+
+impl AppFiles {
+    /// Serves `dir`, whose `index.html` answers client routes.
+    pub fn new(dir: &Path) -> Self {
+        AppFiles { files: ServeDir::new(dir), index: ServeFile::new(dir.join("index.html")) }
+    }
+}
+
+/// GET and HEAD of the app's files. A path that tries to leave the folder (`..`, encoded
+/// separators, backslashes, NUL) is refused with 400; a missing path without a file extension
+/// is a client route and gets `index.html`; a missing file gets 404.
+pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return ApiError::MethodNotAllowed.into_response();
+    }
+    let path = request.uri().path().to_owned();
+    if !is_safe_path(&path) {
+        return ApiError::wrong_payload("This path is not allowed").into_response();
+    }
+    let client_route = !path.rsplit('/').next().unwrap_or_default().contains('.');
+    let (parts, body) = request.into_parts();
+    let head = Request::from_parts(parts.clone(), axum::body::Body::empty());
+    let response = match files.files.oneshot(Request::from_parts(parts, body)).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    };
+    if response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    if !client_route {
+        return ApiError::NotFound("No such file".to_owned()).into_response();
+    }
+    let mut response = match files.index.oneshot(head).await {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// Whether a request path stays inside the app folder once decoded.
+fn is_safe_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
+        return false;
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(path).collect();
+    !decoded.contains(&b'\\')
+        && !decoded.contains(&0)
+        && decoded.split(|byte| *byte == b'/').all(|segment| segment != b".." && segment != b".")
+}
+
+/// The headers added to every response.
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+}
+
+impl SecurityHeaders {
+    /// The policy for this configuration and the app's `index.html` (read once at start).
+    pub fn new(settings: &Settings) -> Self {
+        let index = std::fs::read_to_string(settings.app_dir.join("index.html")).unwrap_or_default();
+        let csp = content_security_policy(settings, &index);
+        SecurityHeaders {
+            csp: HeaderValue::from_str(&csp)
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+        }
+    }
+}
+
+/// Only this server's own code, styles and data; the wasm module; the preview iframe (the
+/// sandbox's is same-origin, 360dialog's is Meta's); framing by the configured origins only.
+fn content_security_policy(settings: &Settings, index_html: &str) -> String {
+    let mut scripts = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    // Trunk writes the loader of the wasm module inline; allow exactly that script.
+    scripts.extend(inline_scripts(index_html).map(|script| {
+        let digest = Sha256::digest(script.as_bytes());
+        format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+    }));
+    let mut connect = vec!["'self'".to_owned()];
+    if let crate::config::Origins::List(origins) = &settings.cors_origins {
+        connect.extend(origins.iter().filter_map(|origin| origin.to_str().ok().map(str::to_owned)));
+    }
+    connect.push(settings.upstream_origin.clone());
+    let mut ancestors = vec!["'self'".to_owned()];
+    ancestors.extend(settings.frame_ancestors.iter().cloned());
+    format!(
+        "default-src 'self'; script-src {}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+         font-src 'self' data:; connect-src {}; frame-src 'self' {META_PREVIEW_ORIGIN}; frame-ancestors {}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'",
+        scripts.join(" "),
+        connect.join(" "),
+        ancestors.join(" "),
+    )
+}
+
+/// The bodies of `<script>` elements without `src`.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, rest) = rest.split_once('>')?;
+        if attributes.contains("src=") {
+            return None;
+        }
+        let (body, _) = rest.split_once("</script>")?;
+        Some(body)
+    })
+}
+
+/// Adds the CSP, `X-Content-Type-Options: nosniff` and a referrer policy to every response.
+pub async fn security_headers(
+    State(headers): State<Arc<SecurityHeaders>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let map = response.headers_mut();
+    map.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
+    map.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    map.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// The folder's `index.html`, or why it is missing.
+pub fn index_of(dir: &Path) -> Option<PathBuf> {
+    let index = dir.join("index.html");
+    index.is_file().then_some(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused_in_every_spelling() {
+        assert!(is_safe_path("/app.js") && is_safe_path("/embed") && is_safe_path("/a/b.c"));
+        for path in
+            ["/../x", "/a/../../x", "/%2e%2e/x", "/..%2fx", "/%2E%2E%5Cx", "/a\\..\\x", "/x%00", "/./x"]
+        {
+            assert!(!is_safe_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn inline_scripts_are_found_and_external_ones_skipped() {
+        let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
+        assert_eq!(inline_scripts(html).collect::<Vec<_>>(), vec!["init()"]);
+    }
+
+    #[test]
+    fn policy_names_frame_ancestors_and_inline_hashes() {
+        let mut config = crate::config::ServeConfig::new("dist");
+        config.frame_ancestors = vec!["https://crm.example.com".to_owned()];
+        let settings = Settings::from_config(&config).unwrap();
+        let policy = content_security_policy(&settings, "<script>x</script>");
+        assert!(policy.contains("frame-ancestors 'self' https://crm.example.com;"), "{policy}");
+        assert!(policy.contains("'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"), "{policy}");
+        assert!(policy.contains("frame-src 'self' https://business.facebook.com"), "{policy}");
+    }
+}

@@ -1,0 +1,149 @@
+//! Shared by the integration tests: a real `flowsmith serve` on 127.0.0.1:0 with its own app
+//! and data folders, a stub upstream on 127.0.0.1:0, and a plain HTTP client.
+#![allow(dead_code)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use flowsmith_server::{AppState, ServeConfig, Settings, app, bind};
+use serde_json::Value;
+
+pub const PARTNER: &str = "sandboxPA";
+pub const WABA1: &str = "sandbox1WA";
+pub const WABA2: &str = "sandbox2WA";
+pub const KEY: &str = "sandbox";
+
+/// A fresh folder under the system's temp folder, unique per test and run.
+pub fn temp_dir(name: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("flowsmith-test-{name}-{}-{unique}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// An app folder with an index.html (with an inline script, as Trunk writes) and one file.
+pub fn app_dir(name: &str) -> PathBuf {
+    let dir = temp_dir(&format!("{name}-app"));
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Flowsmith</title><script type=\"module\">import init from '/app.js';</script>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("app.js"), "export {}").unwrap();
+    dir
+}
+
+/// Sandbox mode on a free port with fresh folders.
+pub fn sandbox_config(name: &str) -> ServeConfig {
+    let mut config = ServeConfig::new(app_dir(name));
+    config.port = 0;
+    config.bind = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    config.data_dir = temp_dir(&format!("{name}-data"));
+    config
+}
+
+/// A running server.
+pub struct Server {
+    pub url: String,
+    pub state: AppState,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    /// `{url}{path}`.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// The sandbox API path of a flows operation under the default partner.
+    pub fn flows(&self, waba: &str, rest: &str) -> String {
+        self.at(&format!("/api/v2/partners/{PARTNER}/waba_accounts/{waba}/flows{rest}"))
+    }
+
+    /// The same under `/sandbox` (the key-checked surface).
+    pub fn sandbox_flows(&self, waba: &str, rest: &str) -> String {
+        self.at(&format!("/sandbox/api/v2/partners/{PARTNER}/waba_accounts/{waba}/flows{rest}"))
+    }
+}
+
+/// Starts `config` on its port (0: a free one).
+pub async fn start(config: ServeConfig) -> Server {
+    start_with(config, None).await
+}
+
+/// Starts `config`, fetching asset links under `policy` when given.
+pub async fn start_with(
+    config: ServeConfig,
+    policy: Option<flowsmith_server::proxy::asset::AssetPolicy>,
+) -> Server {
+    let settings = Settings::from_config(&config).unwrap();
+    let listener = bind(&settings).await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let state = match policy {
+        Some(policy) => AppState::with_asset_policy(settings, address, policy).unwrap(),
+        None => AppState::new(settings, address).unwrap(),
+    };
+    let router = app(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    Server { url: format!("http://{address}"), state, task }
+}
+
+/// A stub upstream: `router` on a free loopback port; returns its base URL and task.
+pub async fn stub(router: Router) -> (String, SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    (format!("http://{address}"), address, task)
+}
+
+/// A client that never follows redirects and has no proxy.
+pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build().unwrap()
+}
+
+/// Status and JSON body.
+pub async fn json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, value)
+}
+
+/// Asserts the 360dialog error envelope with `status`, and returns its developer_message.
+pub fn assert_envelope(status: u16, body: &Value, expected: u16) -> String {
+    assert_eq!(status, expected, "{body}");
+    let meta = &body["meta"];
+    assert_eq!(meta["success"], false, "{body}");
+    assert_eq!(meta["http_code"], expected, "{body}");
+    assert!(meta["360dialog_trace_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+    meta["developer_message"].as_str().unwrap_or_else(|| panic!("no developer_message: {body}")).to_owned()
+}
+
+/// A multipart upload of `file` as flow.json.
+pub fn flow_json_form(file: Vec<u8>) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file)
+                .file_name("flow.json")
+                .mime_str("application/json")
+                .unwrap(),
+        )
+        .text("name", "flow.json")
+        .text("asset_type", "FLOW_JSON")
+}
