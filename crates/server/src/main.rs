@@ -1,4 +1,7 @@
-//! `flowsmith`: serves the Flowsmith app (and, later, the Partner API proxy and sandbox).
+//! `flowsmith`: serves the Flowsmith app (and, later, the Partner API proxy and sandbox);
+//! validates and formats flow.json files.
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -15,10 +18,18 @@ struct Cli {
 enum Command {
     /// Serve the app on a local address.
     Serve(ServeConfig),
+    // The help texts of these two are the doc comments of their argument structs.
+    Validate(cli::validate::ValidateArgs),
+    Fmt(cli::fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Validate(args) => return cli::validate::run(args).into(),
+        Command::Fmt(args) => return cli::fmt::run(args).into(),
+        Command::Serve(_) => {}
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FLOWSMITH_LOG")
@@ -27,6 +38,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
+        Command::Validate(_) | Command::Fmt(_) => Ok(()),
         Command::Serve(config) => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
