@@ -49,6 +49,14 @@ mod native {
                 b.iter(|| round_trip(black_box(input.as_bytes())))
             });
         }
+        // Where the time of the maximal flow goes.
+        let input = samples::maximal_flow(100, 50);
+        group.throughput(Throughput::Bytes(input.len() as u64));
+        group.bench_function("100 x 50: parse only", |b| b.iter(|| parse(black_box(input.as_bytes()))));
+        let document = parse(&input).document.unwrap_or_else(|| Document::from_value(Value::Null));
+        group.bench_function("100 x 50: serialize only", |b| {
+            b.iter(|| black_box(&document).to_json(Style::Pretty))
+        });
         group.finish();
 
         let mut group = c.benchmark_group("limit");
