@@ -1,7 +1,9 @@
-//! `cargo xtask`: the two commands of the README, and the tools they need.
+//! `cargo xtask`: the commands of the README, and the tools they need.
 //!
 //! - `cargo xtask serve`: install what is missing, build the app (release), run `flowsmith serve`.
 //! - `cargo xtask test`: install what is missing, then every check, stopping at the first failure.
+//! - `cargo xtask bench`: flow-model's criterion benchmarks (figures go to BENCHMARKS.md).
+//! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
 mod pipeline;
 mod tools;
@@ -19,6 +21,9 @@ commands:
   test              install missing tools and run every check: fmt, clippy (native and wasm32),
                     native tests, browser tests, release build, end-to-end tests
   build             install missing tools and build the app in release mode into dist/
+  bench             run flow-model's benchmarks (criterion; record figures in BENCHMARKS.md)
+  fuzz [SECONDS]    install cargo-fuzz if missing and run each flow-model fuzz target for SECONDS
+                    (default 60) on the nightly toolchain; findings go to fuzz/artifacts/
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +34,8 @@ fn main() -> ExitCode {
         Some("serve") => serve(&rest),
         Some("test") => test(),
         Some("build") => build(),
+        Some("bench") => bench(),
+        Some("fuzz") => fuzz(&rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -71,6 +78,35 @@ fn serve(server_args: &[String]) -> Result<(), Failure> {
     let mut command = std::process::Command::new(server);
     command.arg("serve").arg("--app-dir").arg(dist).args(server_args);
     pipeline::run_until_interrupted(&mut command)
+}
+
+fn bench() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("bench");
+    pipeline.step("flow-model benchmarks", |step| {
+        step.run(tools::cargo().args(["bench", "--locked", "-p", "flow-model", "--bench", "flow_model"]))
+    })?;
+    pipeline.finish();
+    Ok(())
+}
+
+/// The fuzz targets of `fuzz/Cargo.toml`, each run for the same time.
+const FUZZ_TARGETS: &[&str] = &["check", "edits"];
+
+fn fuzz(args: &[String]) -> Result<(), Failure> {
+    let seconds: u64 = match args {
+        [] => 60,
+        [seconds] => seconds
+            .parse()
+            .map_err(|_| Failure::new(format!("'{seconds}' is not a number of seconds\n\n{USAGE}")))?,
+        _ => return Err(Failure::new(format!("fuzz takes at most one argument\n\n{USAGE}"))),
+    };
+    let mut pipeline = Pipeline::new("fuzz");
+    pipeline.step("tools", |_| tools::ensure_cargo_fuzz())?;
+    for target in FUZZ_TARGETS {
+        pipeline.step(target, |step| step.run(&mut tools::cargo_fuzz_run(target, seconds)))?;
+    }
+    pipeline.finish();
+    Ok(())
 }
 
 fn test() -> Result<(), Failure> {

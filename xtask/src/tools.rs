@@ -261,6 +261,39 @@ pub fn ensure_chromium() -> Result<PathBuf, Failure> {
     Ok(chromedriver)
 }
 
+/// A command on the nightly toolchain (through rustup), without the variables of the stable
+/// cargo that runs this xtask, which would otherwise pin the toolchain.
+fn nightly_cargo() -> Command {
+    let mut cargo = command("cargo");
+    cargo.arg("+nightly").env_remove("RUSTUP_TOOLCHAIN").env_remove("CARGO").env_remove("RUSTC");
+    cargo
+}
+
+/// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz`.
+pub fn ensure_cargo_fuzz() -> Result<(), Failure> {
+    let nightly = nightly_cargo().arg("--version").output().is_ok_and(|output| output.status.success());
+    if nightly {
+        present("nightly toolchain");
+    } else {
+        run(command("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
+    }
+    let fuzz =
+        nightly_cargo().args(["fuzz", "--version"]).output().is_ok_and(|output| output.status.success());
+    if fuzz {
+        present("cargo-fuzz");
+        return Ok(());
+    }
+    println!("    installing cargo-fuzz with cargo install (about 2 minutes here)");
+    run(cargo().args(["install", "cargo-fuzz", "--locked"]))
+}
+
+/// `cargo +nightly fuzz run TARGET` for `seconds`, from the workspace root (where `fuzz/` is).
+pub fn cargo_fuzz_run(target: &str, seconds: u64) -> Command {
+    let mut fuzz = nightly_cargo();
+    fuzz.args(["fuzz", "run", target, "--", &format!("-max_total_time={seconds}")]);
+    fuzz
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,28 +59,49 @@ pub(crate) struct NavigateAction<'a> {
     pub target: &'a str,
 }
 
-/// Every string in `value` with its pointer, and every action object (an object with a string
-/// `name`) with its pointer, in document order. Iterative: nesting cannot overflow the stack.
-fn visit<'a>(value: &'a Value, at: &str, mut found: impl FnMut(&str, &'a Value)) {
-    let mut pending = vec![(value, at.to_owned())];
-    while let Some((value, at)) = pending.pop() {
+/// One step of a path: a member name or an array index.
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Every string in `value`, and every action object (an object with a string `name`), in
+/// document order, with a way to write its pointer (`at` and the path below it) when wanted:
+/// a flow has many values and few are looked for. Iterative: nesting cannot overflow the stack.
+fn visit<'a>(value: &'a Value, at: &str, mut found: impl FnMut(&dyn Fn() -> String, &'a Value)) {
+    let mut path: Vec<Token<'a>> = Vec::new();
+    // (value, its depth below `value`, the token that leads to it)
+    let mut pending = vec![(value, 0usize, None)];
+    let pointer_of = |path: &[Token<'_>]| {
+        let mut pointer = at.to_owned();
+        for token in path {
+            match token {
+                Token::Key(key) => pointer::push(&mut pointer, key),
+                Token::Index(index) => pointer.push_str(&format!("/{index}")),
+            }
+        }
+        pointer
+    };
+    while let Some((value, depth, token)) = pending.pop() {
+        path.truncate(depth.saturating_sub(1));
+        if let Some(token) = token {
+            path.push(token);
+        }
+        let interesting = |child: &Value| child.is_object() || child.is_array() || child.is_string();
         match value {
-            Value::String(_) => found(&at, value),
+            Value::String(_) => found(&|| pointer_of(&path), value),
             Value::Object(map) => {
                 if map.get("name").is_some_and(Value::is_string) {
-                    found(&at, value);
+                    found(&|| pointer_of(&path), value);
                 }
-                for (key, child) in map.iter().rev() {
-                    if child.is_object() || child.is_array() || child.is_string() {
-                        pending.push((child, pointer::join(&at, key)));
-                    }
+                for (key, child) in map.iter().rev().filter(|(_, child)| interesting(child)) {
+                    pending.push((child, depth + 1, Some(Token::Key(key))));
                 }
             }
             Value::Array(items) => {
-                for (index, child) in items.iter().enumerate().rev() {
-                    if child.is_object() || child.is_array() || child.is_string() {
-                        pending.push((child, pointer::join(&at, index)));
-                    }
+                for (index, child) in items.iter().enumerate().rev().filter(|(_, child)| interesting(child)) {
+                    pending.push((child, depth + 1, Some(Token::Index(index))));
                 }
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -117,7 +138,7 @@ pub(crate) fn actions<'a>(root: &'a Value, name: &str) -> Vec<Action<'a>> {
                 let named =
                     |action: &&Map<String, Value>| action.get("name").and_then(Value::as_str) == Some(name);
                 if let Some(action) = value.as_object().filter(named) {
-                    actions.push((at.to_owned(), action));
+                    actions.push((at(), action));
                 }
             });
         }
@@ -180,11 +201,12 @@ impl Document {
                 Value::Object(action) if is_navigate_to(action, id) => ReferenceKind::NavigateTarget,
                 _ => return,
             };
+            let at = at();
             let pointer = match kind {
                 ReferenceKind::NavigateTarget => format!("{at}/next/name"),
-                _ => at.to_owned(),
+                _ => at.clone(),
             };
-            found.push(ScreenReference { kind, in_screen: screen_holding(root, at), pointer });
+            found.push(ScreenReference { kind, in_screen: screen_holding(root, &at), pointer });
         });
         found.extend(routing_references(root, id));
         found

@@ -1,4 +1,7 @@
-//! `flowsmith`: serves the Flowsmith app (and, later, the Partner API proxy and sandbox).
+//! `flowsmith`: serves the Flowsmith app (and, later, the Partner API proxy and sandbox);
+//! validates and formats flow.json files.
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,11 +21,19 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app on a local address.
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
+    // The help texts of these two are the doc comments of their argument structs.
+    Validate(cli::validate::ValidateArgs),
+    Fmt(cli::fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Validate(args) => return cli::validate::run(args).into(),
+        Command::Fmt(args) => return cli::fmt::run(args).into(),
+        Command::Serve(_) => {}
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FLOWSMITH_LOG")
@@ -31,11 +42,12 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
+        Command::Validate(_) | Command::Fmt(_) => Ok(()),
         Command::Serve(config) => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(flowsmith_server::ServeError::Runtime)
-            .and_then(|runtime| runtime.block_on(serve(config))),
+            .and_then(|runtime| runtime.block_on(serve(*config))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
