@@ -15,6 +15,7 @@ use crate::state::{DraftInfo, EditorState, use_editor};
 /// The root component: the editor state, the draft restored from the browser, the shell.
 #[component]
 pub fn App() -> impl IntoView {
+    crate::regex::use_browser_regex();
     let state = EditorState::provide(Document::from_value(serde_json::json!({})), DraftInfo::default());
     let ready = RwSignal::new(false);
     restore_last(state, ready);
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
             <Shell />
         </Show>
     }
+    .into_any()
 }
 
 /// Undo, redo and the other editor-wide shortcuts. Keys a focused widget already handled
@@ -89,6 +91,7 @@ fn Shell() -> impl IntoView {
             <Notices />
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -142,4 +145,5 @@ fn Toolbar(show_json: RwSignal<bool>) -> impl IntoView {
             <DraftsDialog open=drafts />
         </header>
     }
+    .into_any()
 }

@@ -2,6 +2,7 @@
 pub mod app;
 pub mod components;
 pub mod features;
+pub mod regex;
 pub mod state;
 pub mod storage;
 

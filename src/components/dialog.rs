@@ -49,4 +49,5 @@ pub fn Dialog(
             <div class="dialog__body">{children()}</div>
         </dialog>
     }
+    .into_any()
 }

@@ -38,4 +38,5 @@ pub fn Icon(name: IconName) -> impl IntoView {
             <path d=name.path() fill="currentColor" stroke="currentColor" stroke-width="0.6" stroke-linejoin="round" />
         </svg>
     }
+    .into_any()
 }

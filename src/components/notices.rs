@@ -29,4 +29,5 @@ pub fn Notices() -> impl IntoView {
             />
         </div>
     }
+    .into_any()
 }

@@ -9,3 +9,16 @@ mod problems;
 mod screen_list;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+mod regex {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn patterns_are_checked_by_the_browser_engine() {
+        flowsmith::regex::use_browser_regex();
+        assert_eq!(flow_model::regex::check(r"^\d{3}(?<x>a)$"), Some(Ok(())));
+        assert!(
+            matches!(flow_model::regex::check("(unclosed"), Some(Err(message)) if message.contains("Invalid"))
+        );
+    }
+}

@@ -82,8 +82,34 @@ fn serve(server_args: &[String]) -> Result<(), Failure> {
 
 fn bench() -> Result<(), Failure> {
     let mut pipeline = Pipeline::new("bench");
+    let build_tools = build_tools(&mut pipeline)?;
+    let chromedriver = pipeline.step("browser tools", |_| tools::ensure_chromium())?;
     pipeline.step("flow-model benchmarks", |step| {
         step.run(tools::cargo().args(["bench", "--locked", "-p", "flow-model", "--bench", "flow_model"]))
+    })?;
+    pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
+    // Browser measurements of the release build, driven over WebDriver (`tests/e2e/bench.rs`).
+    pipeline.step("browser benchmarks", |step| {
+        let root = tools::workspace_root();
+        step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
+        step.run(
+            tools::cargo()
+                .args([
+                    "test",
+                    "--workspace",
+                    "--locked",
+                    "--test",
+                    "e2e",
+                    "--",
+                    "--ignored",
+                    "bench_",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
+                .env("FLOWSMITH_DIST", root.join("dist"))
+                .env("CHROMEDRIVER", &chromedriver),
+        )
     })?;
     pipeline.finish();
     Ok(())

@@ -19,6 +19,7 @@ mod history;
 pub mod json;
 pub mod model;
 mod references;
+pub mod regex;
 pub mod samples;
 pub mod templates;
 mod validate;

@@ -134,4 +134,5 @@ pub fn DraftsDialog(open: RwSignal<bool>) -> impl IntoView {
             </ul>
         </Dialog>
     }
+    .into_any()
 }

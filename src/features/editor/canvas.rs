@@ -105,6 +105,7 @@ pub fn Canvas(
             }}
         </section>
     }
+    .into_any()
 }
 
 /// Copies (or cuts) the selected component as JSON, so it pastes into other flows and tabs.

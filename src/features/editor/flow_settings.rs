@@ -168,6 +168,7 @@ pub fn FlowSettings() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[cfg(test)]

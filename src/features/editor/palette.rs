@@ -2,7 +2,7 @@ use flow_model::Version;
 use flow_model::catalog::{self, Category, Parent};
 use flow_model::json::pointer;
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 use web_sys::DragEvent;
 
 use super::component_card::{DRAG_NEW, list_and_index};
@@ -42,40 +42,49 @@ pub fn fresh_name(used: &[String], kind: &str) -> String {
     (2..).map(|n| format!("{base}_{n}")).find(|candidate| !used.contains(candidate)).unwrap_or(base)
 }
 
-/// A new component of `kind` with its required properties filled in with placeholders, so
-/// that it is valid (or close to it) the moment it is added.
+/// New components of each type, with their required properties filled in with placeholders,
+/// so that a component is valid (or close to it) the moment it is added. Kept as JSON text:
+/// `json!` for each would cost kilobytes of wasm.
+const NEW_COMPONENTS: &str = r#"{
+  "TextHeading": {"text": "Heading"},
+  "TextSubheading": {"text": "Subheading"},
+  "TextBody": {"text": "Text"},
+  "TextCaption": {"text": "Caption"},
+  "RichText": {"text": ["Rich **text**"]},
+  "TextInput": {"name": "", "label": "Label", "input-type": "text"},
+  "TextArea": {"name": "", "label": "Label"},
+  "Dropdown": {"name": "", "label": "Label", "data-source": [{"id": "first", "title": "First option"}, {"id": "second", "title": "Second option"}]},
+  "RadioButtonsGroup": {"name": "", "label": "Label", "data-source": [{"id": "first", "title": "First option"}, {"id": "second", "title": "Second option"}]},
+  "CheckboxGroup": {"name": "", "label": "Label", "data-source": [{"id": "first", "title": "First option"}, {"id": "second", "title": "Second option"}]},
+  "ChipsSelector": {"name": "", "label": "Label", "data-source": [{"id": "first", "title": "First option"}, {"id": "second", "title": "Second option"}]},
+  "DatePicker": {"name": "", "label": "Date"},
+  "CalendarPicker": {"name": "", "label": "Date"},
+  "OptIn": {"name": "", "label": "I agree"},
+  "PhotoPicker": {"name": "", "label": "Photos"},
+  "DocumentPicker": {"name": "", "label": "Documents"},
+  "Footer": {"label": "Continue", "on-click-action": {"name": "complete"}},
+  "EmbeddedLink": {"text": "Learn more", "on-click-action": {"name": "open_url", "url": "https://example.com"}},
+  "Image": {"src": "", "alt-text": "Image"},
+  "ImageCarousel": {"images": []},
+  "NavigationList": {"name": "", "list-items": [{"id": "first", "main-content": {"title": "First item"}}]},
+  "Form": {"name": "", "children": []},
+  "If": {"condition": "${data.show}", "then": []},
+  "Switch": {"value": "${data.choice}", "cases": {"first": []}}
+}"#;
+
+/// A new component of `kind` with its required properties filled in and, for inputs and
+/// Forms, a name not used yet.
 pub fn new_component(kind: &str, used: &[String]) -> Value {
-    let name = fresh_name(used, kind);
-    let options =
-        json!([{ "id": "first", "title": "First option" }, { "id": "second", "title": "Second option" }]);
-    match kind {
-        "TextHeading" => json!({ "type": kind, "text": "Heading" }),
-        "TextSubheading" => json!({ "type": kind, "text": "Subheading" }),
-        "TextBody" => json!({ "type": kind, "text": "Text" }),
-        "TextCaption" => json!({ "type": kind, "text": "Caption" }),
-        "RichText" => json!({ "type": kind, "text": ["Rich **text**"] }),
-        "TextInput" => json!({ "type": kind, "name": name, "label": "Label", "input-type": "text" }),
-        "TextArea" => json!({ "type": kind, "name": name, "label": "Label" }),
-        "Dropdown" | "RadioButtonsGroup" | "CheckboxGroup" | "ChipsSelector" => {
-            json!({ "type": kind, "name": name, "label": "Label", "data-source": options })
+    let mut component = serde_json::Map::new();
+    component.insert("type".into(), Value::from(kind));
+    let defaults: serde_json::Map<String, Value> = serde_json::from_str(NEW_COMPONENTS).unwrap_or_default();
+    if let Some(Value::Object(properties)) = defaults.get(kind) {
+        for (key, value) in properties {
+            let value = if key == "name" { Value::from(fresh_name(used, kind)) } else { value.clone() };
+            component.insert(key.clone(), value);
         }
-        "DatePicker" | "CalendarPicker" => json!({ "type": kind, "name": name, "label": "Date" }),
-        "OptIn" => json!({ "type": kind, "name": name, "label": "I agree" }),
-        "PhotoPicker" => json!({ "type": kind, "name": name, "label": "Photos" }),
-        "DocumentPicker" => json!({ "type": kind, "name": name, "label": "Documents" }),
-        "Footer" => json!({ "type": kind, "label": "Continue", "on-click-action": { "name": "complete" } }),
-        "EmbeddedLink" => {
-            json!({ "type": kind, "text": "Learn more", "on-click-action": { "name": "open_url", "url": "https://example.com" } })
-        }
-        "Image" => json!({ "type": kind, "src": "", "alt-text": "Image" }),
-        "ImageCarousel" => json!({ "type": kind, "images": [] }),
-        "NavigationList" => json!({ "type": kind, "name": name,
-            "list-items": [{ "id": "first", "main-content": { "title": "First item" } }] }),
-        "Form" => json!({ "type": kind, "name": name, "children": [] }),
-        "If" => json!({ "type": kind, "condition": "${data.show}", "then": [] }),
-        "Switch" => json!({ "type": kind, "value": "${data.choice}", "cases": { "first": [] } }),
-        _ => json!({ "type": kind }),
     }
+    Value::Object(component)
 }
 
 /// Inserts a new component of `kind` at `index` of `list` and selects it.
@@ -234,11 +243,13 @@ pub fn Palette() -> impl IntoView {
                 .collect_view()}
         </section>
     }
+    .into_any()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn fresh_names_follow_the_type_and_avoid_used_ones() {
@@ -262,6 +273,14 @@ mod tests {
         let selected = Selection { screen: 0, component: Some(format!("{form}/0")), field: None };
         assert_eq!(insertion_point(&root, &selected, "Dropdown", Version::V7_3), Some((form.to_owned(), 1)));
         assert_eq!(parent_of_list(&root, form), Parent::Form);
+    }
+
+    #[test]
+    fn every_component_of_the_catalog_has_a_new_form() {
+        let defaults: serde_json::Map<String, Value> = serde_json::from_str(NEW_COMPONENTS).unwrap();
+        for component in catalog::components() {
+            assert!(defaults.contains_key(component.name), "{} has no new form", component.name);
+        }
     }
 
     #[test]

@@ -104,4 +104,5 @@ pub fn ScreenList(
             />
         </ol>
     }
+    .into_any()
 }

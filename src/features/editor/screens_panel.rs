@@ -101,6 +101,7 @@ pub fn ScreensPanel(
             <DeleteScreenDialog deleting=deleting />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -165,6 +166,7 @@ fn RenameScreenDialog(renaming: RwSignal<Option<(usize, String)>>) -> impl IntoV
             </form>
         </Dialog>
     }
+    .into_any()
 }
 
 #[component]
@@ -224,6 +226,7 @@ fn DeleteScreenDialog(deleting: RwSignal<Option<(usize, String, Vec<ScreenRefere
             </footer>
         </Dialog>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -41,4 +41,5 @@ pub fn NewFlowDialog(open: RwSignal<bool>) -> impl IntoView {
             </ul>
         </Dialog>
     }
+    .into_any()
 }

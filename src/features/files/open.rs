@@ -97,6 +97,7 @@ pub fn OpenFile() -> impl IntoView {
             />
         </label>
     }
+    .into_any()
 }
 
 /// A dialog to paste flow.json text.
@@ -136,6 +137,7 @@ pub fn PasteDialog(open: RwSignal<bool>) -> impl IntoView {
             </footer>
         </Dialog>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ pub fn ActionEditor(at: String, property: &'static Property, version: Version) -
             }}
         </div>
     }
+    .into_any()
 }
 
 fn describe(action: ActionName) -> &'static str {
@@ -196,6 +197,7 @@ fn NavigateTarget(at: String, payload_at: String) -> impl IntoView {
             "Fill payload from the target's data model"
         </button>
     }
+    .into_any()
 }
 
 /// A payload object: rows of key and value (values usually bindings), with the screen's form
@@ -278,6 +280,7 @@ pub fn PayloadEditor(at: String) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -323,6 +326,7 @@ fn PayloadRow(payload_at: String, key: String) -> impl IntoView {
             <button type="button" class="icon-button" aria-label=format!("Remove {key}") on:click=move |_| write(state, &remove_at, None)>"×"</button>
         </li>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -178,6 +178,7 @@ fn SchemaField(at: String, name: String, top_level: bool) -> impl IntoView {
             }}
         </li>
     }
+    .into_any()
 }
 
 /// The `items` schema of an array field.

@@ -131,6 +131,7 @@ pub fn PropertyField(at: String, property: &'static Property, version: Version) 
             <FieldMessages at=messages_at />
         </div>
     }
+    .into_any()
 }
 
 /// Focuses the element when the selection asks for this field (a problem was clicked).
@@ -252,6 +253,7 @@ fn BooleanField(at: String, property: &'static Property, input_id: String) -> im
             />
         </Show>
     }
+    .into_any()
 }
 
 /// A number (or a binding, for dynamic properties).
@@ -287,6 +289,7 @@ fn NumberField(at: String, property: &'static Property, input_id: String) -> imp
             on:blur=move |_| state.break_burst()
         />
     }
+    .into_any()
 }
 
 /// One of a list of strings.
@@ -321,6 +324,7 @@ fn EnumField(
             {move || foreign().map(|other| view! { <option value=other.clone()>{other.clone()}</option> })}
         </select>
     }
+    .into_any()
 }
 
 /// A subset of a list of strings, as check boxes.
@@ -364,6 +368,7 @@ fn ChoicesField(at: String, options: &'static [&'static str]) -> impl IntoView {
                 .collect_view()}
         </div>
     }
+    .into_any()
 }
 
 /// A closed object (e.g. a NavigationList item's main content): its own fields.
@@ -389,6 +394,7 @@ fn ObjectField(at: String, properties: &'static [Property], version: Version) ->
             </fieldset>
         </Show>
     }
+    .into_any()
 }
 
 /// Any value as JSON text; written when it parses.
@@ -444,4 +450,5 @@ pub fn JsonField(at: String) -> impl IntoView {
         ></textarea>
         <p class="field__error">{move || error.get()}</p>
     }
+    .into_any()
 }

@@ -89,6 +89,7 @@ pub fn ImageField(at: String, property: &'static Property, input_id: String) -> 
         </div>
         <p class="field__error" role="alert">{move || error.get()}</p>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -131,4 +131,5 @@ pub fn ItemsEditor(
             {max.map(|max| view! { <span class="muted">{move || format!(" {}/{max}", count())}</span> })}
         </div>
     }
+    .into_any()
 }

@@ -48,4 +48,5 @@ pub fn FieldMessages(at: String) -> impl IntoView {
             }}
         </ul>
     }
+    .into_any()
 }

@@ -45,6 +45,7 @@ pub fn Inspector(
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -145,4 +146,5 @@ fn ComponentInspector(at: String) -> impl IntoView {
             }}
         </div>
     }
+    .into_any()
 }

@@ -151,4 +151,5 @@ pub fn ScreenInspector(screen: usize) -> impl IntoView {
             <FieldMessages at=pointer::join(&at, "data") />
         </section>
     }
+    .into_any()
 }

@@ -107,4 +107,5 @@ pub fn JsonPane() -> impl IntoView {
             />
         </div>
     }
+    .into_any()
 }

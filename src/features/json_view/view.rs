@@ -187,4 +187,5 @@ pub fn JsonView(
             </Show>
         </div>
     }
+    .into_any()
 }

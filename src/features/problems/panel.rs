@@ -71,6 +71,7 @@ fn problem_row(
             </button>
         </li>
     }
+    .into_any()
 }
 
 /// Every problem of the flow, grouped by screen with counts. Clicking one selects its screen
@@ -131,4 +132,5 @@ pub fn ProblemsPanel(
             </Show>
         </section>
     }
+    .into_any()
 }

@@ -22,8 +22,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let at = pointer::join(&node.at.pointer, "pattern");
             let literal =
                 !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
-            if literal && let Err(error) = regress::Regex::new(pattern) {
-                out.push(Diagnostic::error(at.clone(), Problem::InvalidRegex { reason: error.to_string() }));
+            if literal && let Some(Err(reason)) = crate::regex::check(pattern) {
+                out.push(Diagnostic::error(at.clone(), Problem::InvalidRegex { reason }));
             }
             if let Some(Value::String(input_type)) = component.get("input-type")
                 && !PATTERN_INPUT_TYPES.contains(&input_type.as_str())
