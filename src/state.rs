@@ -51,6 +51,10 @@ pub struct EditorState {
     pub draft: RwSignal<DraftInfo>,
     /// Messages shown as toasts.
     pub notices: RwSignal<Vec<Notice>>,
+    /// What other features keep with the draft outside flow.json (graph positions, preview
+    /// mocks, the remote flow it is linked to), by feature key. Saved with the draft; never
+    /// written into flow.json.
+    pub extras: RwSignal<serde_json::Map<String, serde_json::Value>>,
     /// Bumped on every change of the document (by edits, undo, redo or replacement).
     pub revision: RwSignal<u64>,
     /// Flow-rule diagnostics of `document`, in document order (pointers, no spans).
@@ -97,6 +101,7 @@ impl EditorState {
             selection: RwSignal::new(Selection::default()),
             draft: RwSignal::new(draft),
             notices: RwSignal::new(Vec::new()),
+            extras: RwSignal::new(serde_json::Map::new()),
             revision: RwSignal::new(0),
             diagnostics,
             json_view_text,
@@ -203,8 +208,27 @@ impl EditorState {
         }
     }
 
-    /// Opens another document: a new history, the first screen selected.
+    /// A feature's value kept with the draft (see `extras`).
+    pub fn extra(&self, key: &'static str) -> Memo<Option<serde_json::Value>> {
+        let extras = self.extras;
+        Memo::new(move |_| extras.with(|extras| extras.get(key).cloned()))
+    }
+
+    /// Sets (or with `None` removes) a feature's value kept with the draft.
+    pub fn set_extra(&self, key: &str, value: Option<serde_json::Value>) {
+        self.extras.update(|extras| match value {
+            Some(value) => {
+                extras.insert(key.to_owned(), value);
+            }
+            None => {
+                extras.remove(key);
+            }
+        });
+    }
+
+    /// Opens another document: a new history, the first screen selected, no extras.
     pub fn open(&self, document: Document, draft: DraftInfo) {
+        self.extras.set(serde_json::Map::new());
         self.document.set(document);
         self.json_text.set(None);
         self.history.update_value(History::clear);

@@ -46,7 +46,7 @@ fn record_of(state: EditorState) -> DraftRecord {
         updated_at: js_sys::Date::now(),
         screens,
         version,
-        extra: Default::default(),
+        extra: state.extras.get_untracked(),
     }
 }
 
@@ -80,6 +80,7 @@ impl Autosave {
             state.revision.track();
             state.json_text.track();
             state.draft.track();
+            state.extras.track();
             // The first run only subscribes: the draft is written on its first change.
             if previous.is_none() {
                 return;
@@ -164,6 +165,7 @@ pub fn open_record(state: EditorState, record: DraftRecord) -> bool {
     let parsed = parse(&record.flow_json);
     let Some(document) = parsed.document else { return false };
     state.open_with_text(document, record.typed_text, DraftInfo { id: record.id, name: record.name });
+    state.extras.set(record.extra);
     if let Some(history) = &record.history {
         state.restore_history(history);
     }
