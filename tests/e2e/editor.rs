@@ -217,3 +217,70 @@ async fn json_view_edits_the_cards_live_and_keeps_text_that_does_not_parse() {
     page.until("the sample again", "document.querySelector('[data-screen-id=APPOINTMENT]')").await;
     client.close().await.expect("the session closes");
 }
+
+/// Drags one element onto another with HTML5 drag events (WebDriver's pointer actions do not
+/// start native drag and drop in Chromium), dropping on the lower half of the target.
+const DRAG: &str = r#"
+const [from, to] = arguments;
+const source = document.querySelector(from), target = document.querySelector(to);
+const data = new DataTransfer();
+const rect = target.getBoundingClientRect();
+const at = { bubbles: true, cancelable: true, dataTransfer: data, clientX: rect.left + 5, clientY: rect.bottom - 2 };
+source.dispatchEvent(new DragEvent('dragstart', at));
+target.dispatchEvent(new DragEvent('dragover', at));
+target.dispatchEvent(new DragEvent('drop', at));
+source.dispatchEvent(new DragEvent('dragend', at));
+"#;
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn cards_move_by_drag_and_drop_within_a_screen_and_to_another() {
+    let (_server, url) = support::start_server();
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    client.goto(&url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+    let types = || async {
+        let found = page
+            .script("return [...document.querySelectorAll('[data-testid=canvas] [data-testid=component-card]')].map(c => c.dataset.type);")
+            .await;
+        found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    // Within the screen: the subheading goes below the Dropdown.
+    client
+        .execute(
+            DRAG,
+            vec![
+                "[data-testid=component-card][data-type=TextSubheading]".into(),
+                "[data-testid=component-card][data-type=Dropdown]".into(),
+            ],
+        )
+        .await
+        .expect("drag");
+    page.until(
+        "moved down",
+        "document.querySelectorAll('[data-testid=component-card]')[1]?.dataset.type == 'Dropdown'",
+    )
+    .await;
+    assert_eq!(types().await[..3], ["Form", "Dropdown", "TextSubheading"]);
+    // To another screen: onto DETAILS in the screen list; it lands in its Form, before the Footer.
+    client
+        .execute(DRAG, vec!["[data-testid=component-card][data-type=TextSubheading]".into(), "[data-screen-id=DETAILS]".into()])
+        .await
+        .expect("drag");
+    page.until(
+        "on DETAILS",
+        "document.querySelector('[data-testid=canvas-title]')?.textContent == 'Your details'",
+    )
+    .await;
+    assert_eq!(
+        types().await,
+        ["Form", "TextInput", "TextInput", "TextInput", "TextArea", "TextSubheading", "Footer"]
+    );
+    client.close().await.expect("the session closes");
+}

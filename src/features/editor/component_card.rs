@@ -62,6 +62,42 @@ pub fn move_by(state: EditorState, at: &str, by: isize) {
     }
 }
 
+/// Moves the component at `at` to another screen, where the palette would put a new one of
+/// its type (into the screen's Form when allowed, before a closing Footer); it stays selected.
+pub fn move_to_screen(state: EditorState, at: &str, target: usize) {
+    let Some(kind) = state
+        .document
+        .with_untracked(|d| d.get(at).and_then(|c| c.get("type")).and_then(Value::as_str).map(str::to_owned))
+    else {
+        return;
+    };
+    if state.document.with_untracked(|d| flow_model::walk::target_of(d.root(), at).screen) == Some(target) {
+        return;
+    }
+    let version = state.document.with_untracked(|d| {
+        d.version().and_then(flow_model::Version::parse).unwrap_or(flow_model::Version::LATEST)
+    });
+    let place = state.document.with_untracked(|d| {
+        super::palette::insertion_point(
+            d.root(),
+            &Selection { screen: target, component: None, field: None },
+            &kind,
+            version,
+        )
+    });
+    let Some((list, index)) = place else {
+        state.notify_error(format!("A {kind} cannot go on that screen."));
+        return;
+    };
+    if state.edit(|document| document.move_component(at, &list, index)) {
+        state.selection.set(Selection {
+            screen: target,
+            component: Some(pointer::join(&list, index)),
+            field: None,
+        });
+    }
+}
+
 /// Removes the component at `at`; the selection moves to a neighbour or clears.
 pub fn remove(state: EditorState, at: &str) {
     if state.edit(|document| document.remove_component(at)) {

@@ -5,7 +5,7 @@ use crate::components::{Icon, IconName};
 use crate::features::problems::Counts;
 
 /// What the user asks of a screen in the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScreenAction {
     /// Show it in the editor.
     Select(usize),
@@ -17,6 +17,8 @@ pub enum ScreenAction {
     Move(usize, isize),
     /// Remove it (asks first).
     Delete(usize),
+    /// A dragged component (its pointer) was dropped on it.
+    DropComponent(usize, String),
 }
 
 /// The screens of the flow, in order, with their problem counts and actions.
@@ -49,6 +51,24 @@ pub fn ScreenList(
                     let components = screen.component_types.len();
                     view! {
                         <li
+                            on:dragover=move |event: web_sys::DragEvent| {
+                                let dragging = event.data_transfer().is_some_and(|data| {
+                                    data.types().includes(&crate::features::editor::component_card::DRAG_COMPONENT.into(), 0)
+                                });
+                                if dragging {
+                                    event.prevent_default();
+                                }
+                            }
+                            on:drop=move |event: web_sys::DragEvent| {
+                                let at = event
+                                    .data_transfer()
+                                    .and_then(|data| data.get_data(crate::features::editor::component_card::DRAG_COMPONENT).ok())
+                                    .filter(|at| !at.is_empty());
+                                if let Some(at) = at {
+                                    event.prevent_default();
+                                    on_action.run(ScreenAction::DropComponent(index, at));
+                                }
+                            }
                             class="screen-item"
                             class:screen-item--selected=move || selected.get() == index
                             data-testid="screen-card"

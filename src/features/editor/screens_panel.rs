@@ -49,6 +49,7 @@ pub fn ScreensPanel(
 
     let on_action = Callback::new(move |action: ScreenAction| match action {
         ScreenAction::Select(screen) => state.selection.set(Selection { screen, ..Selection::default() }),
+        ScreenAction::DropComponent(screen, at) => super::component_card::move_to_screen(state, &at, screen),
         ScreenAction::Move(from, by) => {
             let count = screens.with_untracked(Vec::len) as isize;
             let to = from as isize + by;

@@ -12,9 +12,9 @@ use super::screen::ScreenInspector;
 use super::values::document_version;
 use super::{FieldMessages, InspectorContext};
 use crate::components::{Icon, IconName};
-use crate::features::editor::component_card::{duplicate, move_by, remove};
+use crate::features::editor::component_card::{duplicate, move_by, move_to_screen, remove};
 use crate::features::problems::ProblemIndex;
-use crate::state::{Selection, use_editor};
+use crate::state::use_editor;
 
 /// The selected component's properties as a form generated from the catalog, or the screen's
 /// properties when no component is selected.
@@ -77,28 +77,7 @@ fn ComponentInspector(at: String) -> impl IntoView {
     });
     let (up_at, down_at, dup_at, del_at, move_at, form_at) =
         (at.clone(), at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
-    let move_to_screen = move |target: usize| {
-        // Into the target's Form when it has one and the component may sit in a Form.
-        let list = state.document.with_untracked(|d| {
-            let layout = format!("{}/layout/children", pointer::join("/screens", target));
-            let form = d.get(&layout).and_then(Value::as_array).and_then(|items| {
-                items.iter().position(|c| c.get("type").and_then(Value::as_str) == Some("Form"))
-            });
-            match form {
-                Some(index) => format!("{}/children", pointer::join(&layout, index)),
-                None => layout,
-            }
-        });
-        let end =
-            state.document.with_untracked(|d| d.get(&list).and_then(Value::as_array).map_or(0, Vec::len));
-        if state.edit(|d| d.move_component(&move_at, &list, end)) {
-            state.selection.set(Selection {
-                screen: target,
-                component: Some(pointer::join(&list, end)),
-                field: None,
-            });
-        }
-    };
+    let move_to_screen = move |target: usize| move_to_screen(state, &move_at, target);
     view! {
         <div class="inspector__component" data-testid="component-inspector">
             <header class="inspector__header">
