@@ -1,0 +1,6 @@
+//! The phone preview: a renderer of every component of the catalog looking like WhatsApp,
+//! interactive (form state, client-side checks, actions, a mock endpoint), and the embed page
+//! (`/embed`, a second wasm bundle) that shows it to the editor and to host applications
+//! through a postMessage protocol.
+pub mod markdown;
+pub mod runtime;
