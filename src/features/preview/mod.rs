@@ -2,5 +2,15 @@
 //! interactive (form state, client-side checks, actions, a mock endpoint), and the embed page
 //! (`/embed`, a second wasm bundle) that shows it to the editor and to host applications
 //! through a postMessage protocol.
+pub mod bridge;
+mod embed;
+mod inputs;
 pub mod markdown;
+mod phone;
+pub mod protocol;
+pub mod render;
 pub mod runtime;
+pub mod session;
+
+pub use embed::{EmbedApp, read_flow};
+pub use phone::{Controls, Phone};
