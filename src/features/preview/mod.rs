@@ -6,11 +6,14 @@ pub mod bridge;
 mod embed;
 mod inputs;
 pub mod markdown;
+mod pane;
 mod phone;
 pub mod protocol;
 pub mod render;
 pub mod runtime;
 pub mod session;
+pub mod settings;
 
 pub use embed::{EmbedApp, read_flow};
+pub use pane::PreviewPane;
 pub use phone::{Controls, Phone};
