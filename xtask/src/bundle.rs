@@ -31,8 +31,8 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
         let mut trunk = tools::command(&build_tools.trunk);
         trunk.args([
             "build",
-            "--release",
             bundle.page,
+            "--release",
             "--dist",
             bundle.folder,
             "--public-url",

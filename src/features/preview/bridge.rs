@@ -56,6 +56,9 @@ export async function deflateFragment(text) {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 export function errorText(error) { return String(error && error.message || error); }
+export function markFirstRender() {
+  if (!performance.getEntriesByName('flowsmith:first-render').length) performance.mark('flowsmith:first-render');
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = patternMatches)]
@@ -89,6 +92,10 @@ extern "C" {
     fn deflate_fragment_js(text: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = errorText)]
     fn error_text(error: &JsValue) -> String;
+    /// Marks the first screen drawn (`performance.mark('flowsmith:first-render')`, once), for
+    /// the embed page's benchmark.
+    #[wasm_bindgen(js_name = markFirstRender)]
+    pub fn mark_first_render();
 }
 
 /// Whether `value` matches `pattern` as a whole, with JavaScript's `RegExp`; `None` when the

@@ -89,6 +89,8 @@ pub fn EmbedApp() -> impl IntoView {
             }
             session.load(flow, options);
             status.set(Status::Ready);
+            // The next frame comes after the view is in the DOM: the first screen is drawn.
+            request_animation_frame(bridge::mark_first_render);
         }
         Err(why) => {
             status.set(Status::Failed(why.clone()));
