@@ -29,7 +29,7 @@ async fn mount(
     session.load(flow, options);
     let mounted = leptos::mount::mount_to(
         root.clone(),
-        move || view! { <Phone session=session theme=Signal::stored(None) /> },
+        move || view! { <Phone session=session theme=Signal::stored(None::<String>) /> },
     );
     mounted.forget();
     tick().await;
@@ -214,16 +214,7 @@ async fn bindings_if_switch_visible_and_enabled_follow_the_form_live() {
     );
     let select: web_sys::HtmlSelectElement = find(&root, "[data-type=Dropdown] select").unchecked_into();
     select.set_value("b");
-    select
-        .dispatch_event(
-            &web_sys::Event::new_with_event_init_dict("change", &{
-                let init = web_sys::EventInit::new();
-                init.set_bubbles(true);
-                init
-            })
-            .unwrap(),
-        )
-        .unwrap();
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
     tick().await;
     assert_eq!(texts(&root, "[data-type=TextBody]"), ["then", "case b"]);
 }
@@ -270,7 +261,7 @@ async fn checks_init_values_navigate_update_data_and_the_mock_endpoint() {
     type_into(&find(&root, "[data-name=code] input"), "123");
     find(&root, "[data-type=RadioButtonsGroup] input").click();
     tick().await;
-    assert_eq!(texts(&root, "[data-type=TextBody]"), ["Updated"], "update_data changed ${data}");
+    assert_eq!(texts(&root, "[data-type=TextBody]"), ["Updated"], "update_data changed the data");
     find(&root, "[data-testid=preview-footer]").click();
     tick().await;
     assert_eq!(texts(&root, "[data-testid=preview-title]"), ["Next"]);

@@ -231,7 +231,9 @@ pub fn number_property(component: &Map<String, Value>, name: &str, lookup: &mut 
     })
 }
 
-/// A boolean property, static or evaluated; `default` when absent or not a boolean.
+/// A boolean property: as written, or what its binding reads (`"true"`/`"false"` text as
+/// booleans, anything else by JavaScript truthiness, so a binding that reads nothing is
+/// false); `default` when absent or when its expression does not evaluate.
 pub fn bool_property(
     component: &Map<String, Value>,
     name: &str,
@@ -241,9 +243,9 @@ pub fn bool_property(
     match component.get(name) {
         Some(Value::Bool(value)) => *value,
         Some(Value::String(text)) => match evaluate::evaluate_text(text, lookup) {
-            Ok(Value::Bool(value)) => value,
             Ok(Value::String(text)) if text == "true" || text == "false" => text == "true",
-            _ => default,
+            Ok(value) => truthy(&value),
+            Err(_) => default,
         },
         _ => default,
     }
@@ -762,7 +764,10 @@ mod tests {
             names(json!({"show": true, "kind": "a"}), json!({"more": true})),
             ["hidden", "then", "case_a"]
         );
-        let problems = check_screen(screen, &Map::new(), &mut scope(json!({}), json!({})), &no_regex);
+        let problems =
+            check_screen(screen, &Map::new(), &mut scope(json!({"show": true}), json!({})), &no_regex);
         assert_eq!(problems.keys().collect::<Vec<_>>(), ["hidden", "else"]);
+        let hidden = check_screen(screen, &Map::new(), &mut scope(json!({}), json!({})), &no_regex);
+        assert_eq!(hidden.keys().collect::<Vec<_>>(), ["else"], "a binding that reads nothing is false");
     }
 }

@@ -56,6 +56,9 @@ pub struct Session {
     pub highlighted: RwSignal<Option<String>>,
     events: StoredValue<Option<Callback<EmbedEvent>>>,
     next_key: StoredValue<u64>,
+    /// Owns the visits' signals: a visit outlives the view that created it (a click on a
+    /// screen that is replaced by the next one).
+    owner: StoredValue<Owner>,
 }
 
 impl Default for Session {
@@ -77,6 +80,7 @@ impl Session {
             highlighted: RwSignal::new(None),
             events: StoredValue::new(None),
             next_key: StoredValue::new(0),
+            owner: StoredValue::new(Owner::new()),
         }
     }
 
@@ -179,13 +183,13 @@ impl Session {
             let errors = business_errors(object, &mut lookup);
             (form, errors)
         });
-        Visit {
+        self.owner.get_value().with(|| Visit {
             key: key.unwrap_or_default(),
             screen: StoredValue::new(screen.to_owned()),
             data: RwSignal::new(data),
             form: RwSignal::new(form),
             errors: RwSignal::new(errors),
-        }
+        })
     }
 
     /// `${screen.ID.data.x}` / `${screen.ID.form.x}`: the latest visit of that screen.
