@@ -25,6 +25,15 @@ async fn pick_date(page: &Page<'_>, selector: &str, date: &str) {
     .await;
 }
 
+/// Clicks an element of the phone after scrolling it to the middle of the screen, as a person
+/// would: the Footer is pinned over the bottom of the screen.
+async fn tap(page: &Page<'_>, selector: &str) {
+    page.find(selector).await;
+    page.script(&format!("document.querySelector(\"{selector}\").scrollIntoView({{ block: 'center' }});"))
+        .await;
+    page.click(selector).await;
+}
+
 async fn title(page: &Page<'_>) -> String {
     page.find("[data-testid=preview-title]").await.text().await.unwrap_or_default()
 }
@@ -78,7 +87,7 @@ async fn appointment_sample_is_walked_in_the_preview_to_its_response() {
     assert_eq!(title(&page).await, "Book appointment", "a required field stops the Footer");
     page.choose(".wa-c[data-type=Dropdown] select", "dental").await;
     pick_date(&page, ".wa-c[data-type=DatePicker] input", "2026-12-01").await;
-    page.click(".wa-c[data-type=RadioButtonsGroup] input[value='10:30']").await;
+    tap(&page, ".wa-c[data-type=RadioButtonsGroup] input[value='10:30']").await;
     page.click("[data-testid=preview-footer]").await;
     wait_title(&page, "Your details").await;
 
@@ -106,7 +115,7 @@ async fn appointment_sample_is_walked_in_the_preview_to_its_response() {
         "document.querySelector('[data-name=accept_policy] [data-testid=preview-error]')?.textContent === 'This field is required.'",
     )
     .await;
-    page.click("[data-name=accept_policy] input").await;
+    tap(&page, "[data-name=accept_policy] input").await;
     page.click("[data-testid=preview-footer]").await;
     let response = page.find("[data-testid=preview-response]").await.text().await.expect("the response");
     let response: Value = serde_json::from_str(&response).expect("the response is JSON");

@@ -84,11 +84,15 @@ pub fn EmbedApp() -> impl IntoView {
     session.on_event(Callback::new(move |event| post.with_value(|post| post(event))));
     let show = move |text: &str, options: Options| match read_flow(text) {
         Ok(flow) => {
-            if let Some(theme_asked) = options.theme.clone() {
-                theme.set(Some(theme_asked));
+            if options.theme.is_some() && theme.with_untracked(|shown| *shown != options.theme) {
+                theme.set(options.theme.clone());
             }
             session.load(flow, options);
-            status.set(Status::Ready);
+            // Setting a signal notifies even when the value is the same: the phone would be
+            // drawn again on every load.
+            if status.with_untracked(|status| *status != Status::Ready) {
+                status.set(Status::Ready);
+            }
             // The next frame comes after the view is in the DOM: the first screen is drawn.
             request_animation_frame(bridge::mark_first_render);
         }

@@ -103,6 +103,13 @@ impl Session {
     /// Shows `flow`. The visits stay (with their values) while their screens exist, so editing
     /// a flow keeps the preview where it was; otherwise it starts again.
     pub fn load(&self, flow: Value, options: Options) {
+        // The editor sends the flow after every change, and the same flow again when only the
+        // selection moved: an unchanged flow keeps the screen as it is (focus included).
+        if self.flow.with_untracked(|current| **current == flow)
+            && self.options.with_untracked(|current| *current == options)
+        {
+            return;
+        }
         let options_changed = self.options.with_untracked(|current| current.data != options.data);
         let start_screen = options.screen.clone();
         self.options.set(options);
