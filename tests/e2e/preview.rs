@@ -125,6 +125,19 @@ async fn appointment_sample_is_walked_in_the_preview_to_its_response() {
                "email": "ana@example.com", "phone": "+351 912 345 678", "notes": "First visit",
                "accept_policy": true, "flow_token": "unused"})
     );
+
+    // The preview's settings are edited in the phone's pane and kept with the draft.
+    page.click("[data-testid=preview-restart-flow]").await;
+    page.click("[data-testid=preview-settings-toggle]").await;
+    page.choose("[data-testid=preview-theme-select]", "dark").await;
+    page.find(".wa-phone[data-theme=dark]").await;
+    client.enter_parent_frame().await.expect("back to the editor");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client.refresh().await.expect("the editor reloads");
+    page.click("[data-testid=toggle-preview]").await;
+    enter_preview(&client).await;
+    wait_title(&page, "Book appointment").await;
+    page.find(".wa-phone[data-theme=dark]").await;
     client.close().await.expect("the session closes");
 }
 

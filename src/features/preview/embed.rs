@@ -11,6 +11,8 @@ use super::bridge;
 use super::phone::{Controls, Phone};
 use super::protocol::{self, EmbedEvent, HostMessage, Options};
 use super::session::Session;
+use super::settings::PreviewSettings;
+use super::settings_panel::SettingsPanel;
 
 /// What the page is doing.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +84,9 @@ pub fn EmbedApp() -> impl IntoView {
     };
     let post = StoredValue::new_local(post);
     session.on_event(Callback::new(move |event| post.with_value(|post| post(event))));
+    let editable = RwSignal::new(false);
+    let show_settings = RwSignal::new(false);
+    let settings = RwSignal::new(PreviewSettings::default());
     let show = move |text: &str, options: Options| match read_flow(text) {
         Ok(flow) => {
             if options.theme.is_some() && theme.with_untracked(|shown| *shown != options.theme) {
@@ -116,7 +121,18 @@ pub fn EmbedApp() -> impl IntoView {
                 _ => {}
             }
             match protocol::read_host_message(&json) {
-                Some(HostMessage::Load { flow, options }) => show(&flow, options),
+                Some(HostMessage::Load { flow, options, settings: None }) => show(&flow, options),
+                Some(HostMessage::Load { flow, options, settings: Some(kept) }) => {
+                    let mut from_settings = kept.options();
+                    from_settings.screen = options.screen;
+                    if settings.with_untracked(|shown| *shown != kept) {
+                        settings.set(kept);
+                    }
+                    if !editable.get_untracked() {
+                        editable.set(true);
+                    }
+                    show(&flow, from_settings);
+                }
                 Some(HostMessage::Select { screen, component }) => {
                     if let Some(screen) = screen {
                         session.show_screen(&screen);
@@ -132,9 +148,30 @@ pub fn EmbedApp() -> impl IntoView {
     on_cleanup(move || listener.remove());
     load_from_address(status, show);
     post.with_value(|post| post(EmbedEvent::Ready { version: protocol::VERSION }));
+    let settings_changed = Callback::new(move |changed: PreviewSettings| {
+        let flow = session.flow.with_untracked(|flow| (**flow).clone());
+        let options = changed.options();
+        theme.set(options.theme.clone());
+        session.load(flow, options);
+        post.with_value(|post| post(EmbedEvent::Settings { settings: changed }));
+    });
     view! {
         <div class="preview-embed">
             <Controls session=session theme=theme />
+            <Show when=move || editable.get()>
+                <button
+                    type="button"
+                    class="preview-controls__button preview-settings__toggle"
+                    data-testid="preview-settings-toggle"
+                    aria-expanded=move || show_settings.get().to_string()
+                    on:click=move |_| show_settings.update(|shown| *shown = !*shown)
+                >
+                    "Data & endpoint"
+                </button>
+                <Show when=move || show_settings.get()>
+                    <SettingsPanel session=session settings=settings on_change=settings_changed />
+                </Show>
+            </Show>
             {move || match status.get() {
                 Status::Ready => view! { <Phone session=session theme=theme /> }.into_any(),
                 Status::Waiting => notice("Waiting for a flow…", "preview-waiting"),

@@ -13,6 +13,7 @@ pub mod render;
 pub mod runtime;
 pub mod session;
 pub mod settings;
+mod settings_panel;
 
 pub use embed::{EmbedApp, read_flow};
 pub use pane::PreviewPane;

@@ -1,7 +1,10 @@
 //! The preview beside the editor: the `/embed` page in an iframe, driven with the same
 //! postMessage protocol host applications use. The flow is sent after each change (debounced),
 //! the editor's selection highlights the component and shows its screen, and a click in the
-//! phone selects the card. The preview's settings are edited here and kept with the draft.
+//! phone selects the card. The preview's settings (first screen's data, mock answers, test
+//! endpoint, theme) are kept with the draft as they are: the form that edits them is drawn by
+//! the preview page (`settings_panel.rs`, in the embed bundle, so the editor's bundle does not
+//! carry it), which sends every change back as `flowsmith:settings`.
 use std::time::Duration;
 
 use flow_model::Style;
@@ -11,7 +14,9 @@ use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
 use super::bridge;
-use super::settings::{EXTRA_KEY, PreviewSettings};
+
+/// The key of the preview's settings in the draft's extras.
+const EXTRA_KEY: &str = "preview";
 use crate::features::files::copy_to_clipboard;
 use crate::state::{EditorState, Selection, use_editor};
 
@@ -37,9 +42,7 @@ pub fn PreviewPane() -> impl IntoView {
     let state = use_editor();
     let frame = NodeRef::<leptos::html::Iframe>::new();
     let ready = RwSignal::new(false);
-    let show_settings = RwSignal::new(false);
-    let stored = state.extra(EXTRA_KEY);
-    let settings = Memo::new(move |_| stored.with(|value| PreviewSettings::from_extra(value.as_ref())));
+    let settings = state.extra(EXTRA_KEY);
     let origin = window().location().origin().unwrap_or_default();
     let target = move || frame.get_untracked().map(|frame| bridge::frame_window(&JsValue::from(frame)));
     let send = {
@@ -53,11 +56,11 @@ pub fn PreviewPane() -> impl IntoView {
     let send = StoredValue::new_local(send);
     let load = move || {
         let flow = state.document.with_untracked(|document| document.to_json(Style::Compact));
-        let options = settings.with_untracked(PreviewSettings::options);
+        let settings = settings.get_untracked().unwrap_or_else(|| Value::Object(Map::new()));
         let mut message = Map::new();
         message.insert("type".to_owned(), Value::String("flowsmith:load".to_owned()));
         message.insert("flow".to_owned(), Value::String(flow));
-        message.insert("options".to_owned(), serde_json::to_value(options).unwrap_or_default());
+        message.insert("settings".to_owned(), settings);
         send.with_value(|send| send(Value::Object(message).to_string()));
     };
     let select = move |selection: &Selection| {
@@ -115,6 +118,13 @@ pub fn PreviewPane() -> impl IntoView {
                     state.selection.set(Selection { screen, component: Some(pointer), field: None });
                 }
             }
+            "flowsmith:settings" => {
+                let settings =
+                    event.get("settings").cloned().filter(|s| s.as_object().is_some_and(|s| !s.is_empty()));
+                if state.extras.with_untracked(|extras| extras.get(EXTRA_KEY) != settings.as_ref()) {
+                    state.set_extra(EXTRA_KEY, settings);
+                }
+            }
             "flowsmith:screen" => {
                 let index = event.get("index").and_then(Value::as_u64).unwrap_or_default() as usize;
                 if state.selection.with_untracked(|selection| selection.screen != index) {
@@ -129,20 +139,8 @@ pub fn PreviewPane() -> impl IntoView {
         <section class="preview-pane" data-testid="preview-pane" aria-label="Phone preview">
             <div class="preview-pane__bar">
                 <h2>"Preview"</h2>
-                <button
-                    class="button button--small"
-                    class:button--pressed=move || show_settings.get()
-                    data-testid="preview-settings-toggle"
-                    aria-expanded=move || show_settings.get().to_string()
-                    on:click=move |_| show_settings.update(|shown| *shown = !*shown)
-                >
-                    "Data & endpoint"
-                </button>
                 <CopyLink />
             </div>
-            <Show when=move || show_settings.get()>
-                <SettingsPanel settings=settings />
-            </Show>
             <iframe
                 node_ref=frame
                 class="preview-pane__frame"
@@ -176,96 +174,4 @@ fn CopyLink() -> impl IntoView {
     };
     view! { <button class="button button--small" data-testid="preview-copy-link" title="Copy a link that opens this flow in the preview" on:click=copy>"Copy link"</button> }
         .into_any()
-}
-
-/// Theme, the first screen's data, mock answers per screen, the test endpoint.
-#[component]
-fn SettingsPanel(settings: Memo<PreviewSettings>) -> impl IntoView {
-    let state = use_editor();
-    let change = move |edit: &dyn Fn(&mut PreviewSettings)| {
-        let mut next = settings.get_untracked();
-        edit(&mut next);
-        state.set_extra(EXTRA_KEY, next.to_extra());
-    };
-    let screen = Memo::new(move |_| screen_id(state, state.selection.with(|s| s.screen)).unwrap_or_default());
-    let examples = move || {
-        let id = screen_id(state, 0).unwrap_or_default();
-        state.document.with_untracked(|document| {
-            let screen = super::runtime::screen(document.root(), &id).cloned().unwrap_or_default();
-            serde_json::to_string_pretty(&Value::Object(super::runtime::example_data(&screen)))
-                .unwrap_or_default()
-        })
-    };
-    view! {
-        <div class="preview-settings" data-testid="preview-settings">
-            <label class="field">
-                <span class="field__label">"Theme"</span>
-                <select
-                    data-testid="preview-theme-select"
-                    prop:value=move || settings.with(|s| s.theme.clone())
-                    on:change=move |event| { let theme = event_target_value(&event); change(&|s| s.theme = theme.clone()) }
-                >
-                    <option value="">"System"</option>
-                    <option value="light">"Light"</option>
-                    <option value="dark">"Dark"</option>
-                </select>
-            </label>
-            <label class="field">
-                <span class="field__label">"First screen's data"</span>
-                <select
-                    data-testid="preview-data-mode"
-                    prop:value=move || if settings.with(|s| s.custom_data.is_some()) { "custom" } else { "examples" }
-                    on:change=move |event| {
-                        let custom = event_target_value(&event) == "custom";
-                        let text = custom.then(examples);
-                        change(&|s| s.custom_data = text.clone());
-                    }
-                >
-                    <option value="examples">"The __example__ values of its data model"</option>
-                    <option value="custom">"Custom JSON"</option>
-                </select>
-            </label>
-            <Show when=move || settings.with(|s| s.custom_data.is_some())>
-                <textarea
-                    class="preview-settings__json"
-                    data-testid="preview-custom-data"
-                    rows="5"
-                    spellcheck="false"
-                    prop:value=move || settings.with(|s| s.custom_data.clone().unwrap_or_default())
-                    on:change=move |event| { let text = event_target_value(&event); change(&|s| s.custom_data = Some(text.clone())) }
-                ></textarea>
-            </Show>
-            <label class="field">
-                <span class="field__label">{move || format!("Endpoint's answer to a data_exchange from {}", screen.get())}</span>
-                <textarea
-                    class="preview-settings__json"
-                    data-testid="preview-mock"
-                    rows="5"
-                    spellcheck="false"
-                    placeholder="{\"screen\": \"NEXT_SCREEN\", \"data\": {}}"
-                    prop:value=move || settings.with(|s| s.mock_text(&screen.get()))
-                    on:change=move |event| {
-                        let (text, id) = (event_target_value(&event), screen.get_untracked());
-                        change(&|s| {
-                            if text.trim().is_empty() { s.mocks.remove(&id); } else { s.mocks.insert(id.clone(), Value::String(text.clone())); }
-                        })
-                    }
-                ></textarea>
-            </label>
-            <label class="field">
-                <span class="field__label">"Test endpoint (plain JSON) for screens without an answer"</span>
-                <input
-                    type="url"
-                    data-testid="preview-endpoint"
-                    placeholder="http://localhost:3000/flow"
-                    prop:value=move || settings.with(|s| s.endpoint.clone())
-                    on:change=move |event| { let url = event_target_value(&event); change(&|s| s.endpoint = url.clone()) }
-                />
-            </label>
-            <ul class="preview-settings__problems">
-                {move || settings.with(PreviewSettings::problems).into_iter().map(|problem| view! { <li>{problem}</li> }).collect::<Vec<_>>()}
-            </ul>
-        </div>
-    }
-    .into_any()
 }

@@ -4,9 +4,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::settings::PreviewSettings;
+
 /// What the host sends to the embed page.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type")]
+#[allow(clippy::large_enum_variant)] // one message at a time: boxing would only add code
 pub enum HostMessage {
     /// Show a flow (an object or its JSON text), with preview options.
     #[serde(rename = "flowsmith:load")]
@@ -16,6 +19,11 @@ pub enum HostMessage {
         /// Initial data, mock answers, test endpoint, theme.
         #[serde(default)]
         options: Options,
+        /// Settings the host keeps and lets the person edit here (the editor's, kept with the
+        /// draft): they give the options, and the page shows their form and reports changes
+        /// with `flowsmith:settings`.
+        #[serde(default)]
+        settings: Option<PreviewSettings>,
     },
     /// Highlight a component and show its screen (the editor's selection).
     #[serde(rename = "flowsmith:select")]
@@ -89,6 +97,12 @@ pub enum EmbedEvent {
         /// Its JSON Pointer.
         pointer: String,
     },
+    /// The person changed the settings the host sent (to keep them).
+    #[serde(rename = "flowsmith:settings")]
+    Settings {
+        /// All of them.
+        settings: PreviewSettings,
+    },
     /// A flow could not be loaded.
     #[serde(rename = "flowsmith:error")]
     Error {
@@ -124,7 +138,8 @@ mod tests {
             load,
             Some(HostMessage::Load {
                 flow: "{}".into(),
-                options: Options { theme: Some("dark".into()), ..Options::default() }
+                options: Options { theme: Some("dark".into()), ..Options::default() },
+                settings: None,
             })
         );
         assert_eq!(read_host_message(r#"{"type": "flowsmith:restart"}"#), Some(HostMessage::Restart));
