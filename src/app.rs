@@ -9,6 +9,7 @@ use crate::features::editor::{Canvas, FlowSettings, Palette, ScreensPanel};
 use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
 use crate::features::inspector::Inspector;
 use crate::features::json_view::JsonPane;
+use crate::features::preview::PreviewPane;
 use crate::features::problems::{ProblemsPanel, problem_index};
 use crate::state::{DraftInfo, EditorState, use_editor};
 
@@ -68,9 +69,12 @@ fn Shell() -> impl IntoView {
         })
     });
     let show_json = RwSignal::new(false);
+    // The phone preview shows beside the canvas on screens wide enough for both.
+    let show_preview =
+        RwSignal::new(window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(0.0) >= 1400.0);
     view! {
         <div class="shell" class:shell--json=move || show_json.get()>
-            <Toolbar show_json=show_json />
+            <Toolbar show_json=show_json show_preview=show_preview />
             <aside class="sidebar">
                 <ScreensPanel index=index />
                 <FlowSettings />
@@ -81,6 +85,9 @@ fn Shell() -> impl IntoView {
                     <Canvas index=index />
                     <Show when=move || show_json.get()>
                         <JsonPane />
+                    </Show>
+                    <Show when=move || show_preview.get()>
+                        <PreviewPane />
                     </Show>
                 </div>
                 <ProblemsPanel index=index screen_names=screen_names />
@@ -95,7 +102,7 @@ fn Shell() -> impl IntoView {
 }
 
 #[component]
-fn Toolbar(show_json: RwSignal<bool>) -> impl IntoView {
+fn Toolbar(show_json: RwSignal<bool>, show_preview: RwSignal<bool>) -> impl IntoView {
     let state = use_editor();
     let new_flow = RwSignal::new(false);
     let paste = RwSignal::new(false);
@@ -139,6 +146,13 @@ fn Toolbar(show_json: RwSignal<bool>) -> impl IntoView {
                     aria-pressed=move || show_json.get().to_string()
                     on:click=move |_| show_json.update(|shown| *shown = !*shown)
                 >"JSON"</button>
+                <button
+                    class="button"
+                    class:button--pressed=move || show_preview.get()
+                    data-testid="toggle-preview"
+                    aria-pressed=move || show_preview.get().to_string()
+                    on:click=move |_| show_preview.update(|shown| *shown = !*shown)
+                >"Preview"</button>
             </nav>
             <NewFlowDialog open=new_flow />
             <PasteDialog open=paste />

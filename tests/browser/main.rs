@@ -5,6 +5,7 @@
 mod support;
 
 mod inspector;
+mod preview;
 mod problems;
 mod screen_list;
 

@@ -4,6 +4,7 @@
 
 mod bench;
 mod editor;
+mod preview;
 mod support;
 
 use std::time::Duration;

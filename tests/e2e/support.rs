@@ -43,6 +43,11 @@ fn required_env(name: &str) -> PathBuf {
 
 /// `flowsmith serve` on a free port, serving the built app; returns it with its base URL.
 pub fn start_server() -> (Process, String) {
+    start_server_with(&[])
+}
+
+/// Like [`start_server`], with more `flowsmith serve` arguments (e.g. `--frame-ancestor`).
+pub fn start_server_with(extra: &[&str]) -> (Process, String) {
     // A fresh sandbox per server, so tests never see each other's flows.
     let data_dir =
         std::env::temp_dir().join(format!("flowsmith-e2e-data-{}-{}", std::process::id(), free_port()));
@@ -51,6 +56,7 @@ pub fn start_server() -> (Process, String) {
         .arg(required_env("FLOWSMITH_DIST"))
         .arg("--data-dir")
         .arg(&data_dir)
+        .args(extra)
         .env("FLOWSMITH_LOG", "warn")
         .env_remove("FLOWSMITH_PARTNER_API_KEY")
         .env_remove("FLOWSMITH_MODE")
@@ -70,7 +76,7 @@ pub fn start_server() -> (Process, String) {
     (Process(child), url)
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
 }
 

@@ -329,10 +329,11 @@ pub struct Outcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Token<'a> {
-    String,
-    Number,
-    Boolean,
+pub(crate) enum Token<'a> {
+    /// A single-quoted literal: the text between the quotes, escapes as written.
+    String(&'a str),
+    Number(&'a str),
+    Boolean(bool),
     Binding(Reference<'a>),
     Operator(&'static str),
     Open,
@@ -343,7 +344,7 @@ enum Token<'a> {
 
 const OPERATORS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "/", "%"];
 
-fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
+pub(crate) fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
     let mut tokens = Vec::new();
     let bytes = text.as_bytes();
     let mut pos = 0;
@@ -367,7 +368,7 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
                         Some(_) => end += 1,
                     }
                 }
-                tokens.push(Token::String);
+                tokens.push(Token::String(text.get(pos + 1..end).unwrap_or_default()));
                 pos = end + 1;
             }
             b'$' if rest.starts_with("${") => {
@@ -387,7 +388,7 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
                         text: rest.get(..len).unwrap_or(rest).to_owned(),
                     });
                 }
-                tokens.push(Token::Number);
+                tokens.push(Token::Number(rest.get(..len).unwrap_or_default()));
                 pos += len;
             }
             b'(' => {
@@ -402,7 +403,7 @@ fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
                 let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
                 let word = rest.get(..len).unwrap_or(rest);
                 if word == "true" || word == "false" {
-                    tokens.push(Token::Boolean);
+                    tokens.push(Token::Boolean(word == "true"));
                 } else {
                     return Err(ExpressionError::UnexpectedText { text: word.to_owned() });
                 }
@@ -638,7 +639,7 @@ impl Parser<'_, '_, '_> {
         if self.eat(&["-"])?.is_some() {
             // Only a number literal may follow directly: `-5`, not `-${data.x}` or `- 5`.
             return match self.tokens.get(self.pos) {
-                Some(Token::Number) => {
+                Some(Token::Number(_)) => {
                     self.pos += 1;
                     Ok(Operand { ty: Type::Number, dynamic: false })
                 }
@@ -656,10 +657,12 @@ impl Parser<'_, '_, '_> {
         loop {
             let spaced = matches!(self.tokens.get(self.pos), Some(Token::Space));
             match self.peek() {
-                Some(Token::String | Token::Number | Token::Boolean | Token::Binding(_) | Token::Open) => {
+                Some(
+                    Token::String(_) | Token::Number(_) | Token::Boolean(_) | Token::Binding(_) | Token::Open,
+                ) => {
                     // Two numbers or two groups side by side are more likely a missing operator.
                     let next = self.peek();
-                    if !spaced && matches!((result.ty, next), (Type::Number, Some(Token::Number))) {
+                    if !spaced && matches!((result.ty, next), (Type::Number, Some(Token::Number(_)))) {
                         return Err(ExpressionError::MissingOperator);
                     }
                     self.skip_space();
@@ -691,9 +694,9 @@ impl Parser<'_, '_, '_> {
         };
         self.pos += 1;
         match token {
-            Token::String => Ok(Operand { ty: Type::String, dynamic: false }),
-            Token::Number => Ok(Operand { ty: Type::Number, dynamic: false }),
-            Token::Boolean => Ok(Operand { ty: Type::Boolean, dynamic: false }),
+            Token::String(_) => Ok(Operand { ty: Type::String, dynamic: false }),
+            Token::Number(_) => Ok(Operand { ty: Type::Number, dynamic: false }),
+            Token::Boolean(_) => Ok(Operand { ty: Type::Boolean, dynamic: false }),
             Token::Binding(reference) => Ok(Operand { ty: (self.resolve)(reference), dynamic: true }),
             Token::Open => {
                 if let Some(Token::Close) = self.peek() {

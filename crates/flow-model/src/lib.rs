@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod diagnostic;
 mod document;
 mod edit;
+pub mod evaluate;
 pub mod expression;
 pub mod graph;
 mod history;

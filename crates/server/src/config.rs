@@ -82,6 +82,11 @@ pub struct ServeConfig {
     /// preview at /embed; repeat or separate with commas. Default: the same origin only.
     #[arg(long = "frame-ancestor", env = "FLOWSMITH_FRAME_ANCESTORS", value_delimiter = ',')]
     pub frame_ancestors: Vec<String>,
+    /// Origins the preview (/embed) may fetch from: flows given as `/embed?flow=<url>` and a
+    /// plain-JSON test endpoint answering data_exchange (CSP connect-src); repeat or separate
+    /// with commas. Default: the same origin only.
+    #[arg(long = "preview-origin", env = "FLOWSMITH_PREVIEW_ORIGINS", value_delimiter = ',')]
+    pub preview_origins: Vec<String>,
 }
 
 impl ServeConfig {
@@ -104,6 +109,7 @@ impl ServeConfig {
             data_dir: PathBuf::from("flowsmith-data"),
             public_url: None,
             frame_ancestors: Vec::new(),
+            preview_origins: Vec::new(),
         }
     }
 }
@@ -285,6 +291,8 @@ pub struct Settings {
     pub public_url: Option<Url>,
     /// CSP frame-ancestors sources besides `'self'`.
     pub frame_ancestors: Vec<String>,
+    /// Origins the preview may fetch flows and test-endpoint answers from (CSP connect-src).
+    pub preview_origins: Vec<String>,
     /// The upstream's origin for the CSP's connect-src (direct mode of the app).
     pub upstream_origin: String,
 }
@@ -329,6 +337,12 @@ impl Settings {
             .map(|origin| origin_of(origin))
             .collect::<Result<_, _>>()
             .map_err(|message| invalid(format!("--frame-ancestor: {message}")))?;
+        let preview_origins = config
+            .preview_origins
+            .iter()
+            .map(|origin| origin_of(origin))
+            .collect::<Result<_, _>>()
+            .map_err(|message| invalid(format!("--preview-origin: {message}")))?;
         let public_url = match &config.public_url {
             None => None,
             Some(text) => Some(public_url(text).map_err(invalid)?),
@@ -345,6 +359,7 @@ impl Settings {
             data_dir: config.data_dir.clone(),
             public_url,
             frame_ancestors,
+            preview_origins,
             upstream_origin,
         })
     }

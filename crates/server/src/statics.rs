@@ -1,5 +1,6 @@
-//! The app's files, with `index.html` for client routes (`/embed`), and the security headers
-//! every response carries (a Content Security Policy derived from the built `index.html`).
+//! The app's files, with `index.html` for the editor's client routes and `embed/index.html`
+//! for the preview at `/embed` (a bundle of its own), and the security headers every response
+//! carries (a Content Security Policy derived from both built pages).
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,13 +24,29 @@ pub const META_PREVIEW_ORIGIN: &str = "https://business.facebook.com";
 pub struct AppFiles {
     files: ServeDir,
     index: ServeFile,
+    /// The preview page, when the build has one (`embed/index.html`).
+    embed: Option<ServeFile>,
 }
 
+/// Where the preview page and its files are served (`/embed`, `/embed?flow=…`, `/embed/…`).
+pub const EMBED_PATH: &str = "/embed";
+
 impl AppFiles {
-    /// Serves `dir`, whose `index.html` answers client routes.
+    /// Serves `dir`, whose `index.html` answers client routes and whose `embed/index.html`
+    /// answers `/embed`.
     pub fn new(dir: &Path) -> Self {
-        AppFiles { files: ServeDir::new(dir), index: ServeFile::new(dir.join("index.html")) }
+        let embed = dir.join("embed").join("index.html");
+        AppFiles {
+            files: ServeDir::new(dir),
+            index: ServeFile::new(dir.join("index.html")),
+            embed: embed.is_file().then(|| ServeFile::new(embed)),
+        }
     }
+}
+
+/// Whether a path is the preview page itself (not one of its files).
+fn is_embed_page(path: &str) -> bool {
+    path == EMBED_PATH || path == "/embed/" || path == "/embed/index.html"
 }
 
 /// GET and HEAD of the app's files. A path that tries to leave the folder (`..`, encoded
@@ -44,6 +61,14 @@ pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Respo
         return ApiError::wrong_payload("This path is not allowed").into_response();
     }
     let client_route = !path.rsplit('/').next().unwrap_or_default().contains('.');
+    if let Some(embed) = files.embed.as_ref().filter(|_| is_embed_page(&path)) {
+        let mut response = match embed.clone().oneshot(request).await {
+            Ok(response) => response.map(axum::body::Body::new),
+            Err(never) => match never {},
+        };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        return response;
+    }
     let (parts, body) = request.into_parts();
     let head = Request::from_parts(parts.clone(), axum::body::Body::empty());
     let response = match files.files.oneshot(Request::from_parts(parts, body)).await {
@@ -83,10 +108,14 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    /// The policy for this configuration and the app's `index.html` (read once at start).
+    /// The policy for this configuration and the app's pages (`index.html` and the preview's
+    /// `embed/index.html`, read once at start).
     pub fn new(settings: &Settings) -> Self {
-        let index = std::fs::read_to_string(settings.app_dir.join("index.html")).unwrap_or_default();
-        let csp = content_security_policy(settings, &index);
+        let mut pages = std::fs::read_to_string(settings.app_dir.join("index.html")).unwrap_or_default();
+        pages.push_str(
+            &std::fs::read_to_string(settings.app_dir.join("embed").join("index.html")).unwrap_or_default(),
+        );
+        let csp = content_security_policy(settings, &pages);
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
@@ -108,6 +137,8 @@ fn content_security_policy(settings: &Settings, index_html: &str) -> String {
         connect.extend(origins.iter().filter_map(|origin| origin.to_str().ok().map(str::to_owned)));
     }
     connect.push(settings.upstream_origin.clone());
+    // The preview fetches flows (`/embed?flow=`) and test-endpoint answers from these.
+    connect.extend(settings.preview_origins.iter().cloned());
     let mut ancestors = vec!["'self'".to_owned()];
     ancestors.extend(settings.frame_ancestors.iter().cloned());
     format!(
@@ -181,5 +212,23 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'self' https://crm.example.com;"), "{policy}");
         assert!(policy.contains("'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"), "{policy}");
         assert!(policy.contains("frame-src 'self' https://business.facebook.com"), "{policy}");
+    }
+
+    #[test]
+    fn preview_origins_may_be_fetched_from() {
+        let mut config = crate::config::ServeConfig::new("dist");
+        config.preview_origins = vec!["http://localhost:3000".to_owned()];
+        let settings = Settings::from_config(&config).unwrap();
+        let policy = content_security_policy(&settings, "");
+        assert!(
+            policy.contains("connect-src 'self' https://hub.360dialog.io http://localhost:3000;"),
+            "{policy}"
+        );
+    }
+
+    #[test]
+    fn the_preview_page_is_embed_and_its_files_are_files() {
+        assert!(is_embed_page("/embed") && is_embed_page("/embed/"));
+        assert!(!is_embed_page("/embed/flowsmith-embed.js") && !is_embed_page("/embedded"));
     }
 }

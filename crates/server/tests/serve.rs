@@ -39,6 +39,33 @@ async fn serves_app_files_and_index_for_client_routes() {
 }
 
 #[tokio::test]
+async fn the_preview_page_answers_embed_with_its_own_files_and_script_hash() {
+    let config = sandbox_config("embed");
+    let embed = config.app_dir.join("embed");
+    std::fs::create_dir_all(&embed).unwrap();
+    std::fs::write(
+        embed.join("index.html"),
+        "<!doctype html><title>Flowsmith preview</title><script type=\"module\">import('/embed/e.js');</script>",
+    )
+    .unwrap();
+    std::fs::write(embed.join("e.js"), "export const embed = 1;").unwrap();
+    let server = start(config).await;
+    for route in ["/embed", "/embed?flow=%2Fsandbox%2Fpreview%2Fx%2Fflow.json", "/embed/", "/embed#flow=abc"]
+    {
+        let response = client().get(server.at(route)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{route}");
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        // Both pages' inline loaders are allowed: the editor's and the preview's.
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        assert!(response.text().await.unwrap().contains("<title>Flowsmith preview</title>"), "{route}");
+    }
+    let script = client().get(server.at("/embed/e.js")).send().await.unwrap();
+    assert_eq!(script.text().await.unwrap(), "export const embed = 1;");
+    let editor = client().get(server.at("/library")).send().await.unwrap();
+    assert!(editor.text().await.unwrap().contains("<title>Flowsmith</title>"));
+}
+
+#[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let mut config = sandbox_config("headers");
     config.frame_ancestors = vec!["https://crm.example.com".to_owned()];

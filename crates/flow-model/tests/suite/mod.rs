@@ -1,6 +1,7 @@
 //! On wasm32, `#[test]` is wasm-bindgen-test's, so the same tests run in the browser.
 mod documents;
 mod edit;
+mod evaluate;
 mod graph;
 mod history;
 #[cfg(not(target_arch = "wasm32"))]
