@@ -270,7 +270,13 @@ async fn cards_move_by_drag_and_drop_within_a_screen_and_to_another() {
     assert_eq!(types().await[..3], ["Form", "Dropdown", "TextSubheading"]);
     // To another screen: onto DETAILS in the screen list; it lands in its Form, before the Footer.
     client
-        .execute(DRAG, vec!["[data-testid=component-card][data-type=TextSubheading]".into(), "[data-screen-id=DETAILS]".into()])
+        .execute(
+            DRAG,
+            vec![
+                "[data-testid=component-card][data-type=TextSubheading]".into(),
+                "[data-screen-id=DETAILS]".into(),
+            ],
+        )
         .await
         .expect("drag");
     page.until(
