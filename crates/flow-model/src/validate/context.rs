@@ -1,6 +1,12 @@
 //! What every rule needs, computed once per validation: the version whose rules apply, the
-//! screens with their components (walked once), and every action with where it sits.
+//! screens with their components (walked once), every action with where it sits, every object
+//! the catalog describes and every string that may read data.
+//!
+//! Places are kept as indexes ([`Where`]) and turned into JSON Pointers only when a rule
+//! reports something: a valid flow needs no pointer at all, and formatting one per component,
+//! object and string was a third of the validator's time.
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
@@ -26,6 +32,47 @@ pub(crate) struct Flow<'a> {
     pub actions: Vec<ActionAt<'a>>,
     /// Every string that may read data (bindings, expressions, If conditions), in order.
     pub strings: Vec<super::strings::StringAt<'a>>,
+    /// Every object the catalog describes (components and the objects inside them), in order.
+    pub described: Vec<super::schema::Described<'a>>,
+    /// The catalog property of each member of each described object, in member order: a
+    /// component's are `props[node.props..]`, as many as its members. Resolved once for all
+    /// rules.
+    pub props: Vec<Option<&'static catalog::Property>>,
+    /// The tokens of every [`Where`] below a component or screen.
+    pub tokens: Vec<Token<'a>>,
+}
+
+/// A place in a screen (the screen itself, a component, or something below either), turned
+/// into a JSON Pointer by [`Flow::pointer`] only when a diagnostic needs one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Where {
+    /// Index in [`Flow::screens`].
+    pub screen: usize,
+    /// Index in the screen's components; `None`: below the screen itself.
+    pub component: Option<usize>,
+    /// The tokens after the component (or screen): `Flow::tokens[start..end]`.
+    pub tokens: (usize, usize),
+}
+
+/// One token of a JSON Pointer, unescaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token<'a> {
+    /// An object member.
+    Key(&'a str),
+    /// An array item.
+    Index(usize),
+}
+
+impl Token<'_> {
+    /// Appends the token to a pointer.
+    pub fn push_to(self, pointer: &mut String) {
+        match self {
+            Token::Key(key) => pointer::push(pointer, key),
+            Token::Index(index) => {
+                let _ = write!(pointer, "/{index}");
+            }
+        }
+    }
 }
 
 /// A screen being validated.
@@ -42,9 +89,6 @@ pub(crate) struct Screen<'a> {
     pub data: Option<&'a Map<String, Value>>,
     /// Its components in document order.
     pub components: Vec<Node<'a>>,
-    /// The catalog property of each member of each component, in member order: component `i`'s
-    /// are `props[node.props..]`, as many as its members. Resolved once for all rules.
-    pub props: Vec<Option<&'static catalog::Property>>,
 }
 
 /// A component being validated.
@@ -57,7 +101,7 @@ pub(crate) struct Node<'a> {
     pub in_form: bool,
     /// Its `name`, when a string.
     pub name: Option<&'a str>,
-    /// Where its members' properties start in [`Screen::props`].
+    /// Where its members' properties start in [`Flow::props`].
     pub props: usize,
 }
 
@@ -121,10 +165,12 @@ impl<'a> Flow<'a> {
             .map_or(Version::LATEST, Version::rules);
         let endpoint = root.contains_key("data_api_version");
         let mut screens = Vec::new();
+        let mut props = Vec::new();
         if let Some(list) = root.get("screens").and_then(Value::as_array) {
+            screens.reserve(list.len());
             for (index, value) in list.iter().enumerate() {
                 if let Some(object) = value.as_object() {
-                    screens.push(Screen::new(object, pointer::join("/screens", index), version));
+                    screens.push(Screen::new(object, pointer::join("/screens", index), version, &mut props));
                 }
             }
         }
@@ -134,11 +180,40 @@ impl<'a> Flow<'a> {
                 ids.entry(id).or_insert(index);
             }
         }
-        let mut flow =
-            Flow { root, version, endpoint, screens, ids, actions: Vec::new(), strings: Vec::new() };
+        let mut flow = Flow {
+            root,
+            version,
+            endpoint,
+            screens,
+            ids,
+            actions: Vec::new(),
+            strings: Vec::new(),
+            described: Vec::new(),
+            props,
+            tokens: Vec::new(),
+        };
         flow.actions = collect_actions(&flow);
-        flow.strings = super::strings::collect(&flow);
+        // The collectors read the screens and add to the pools of properties and tokens.
+        let mut props = std::mem::take(&mut flow.props);
+        let mut tokens = Vec::new();
+        flow.described = super::schema::collect(&flow, &mut props, &mut tokens);
+        flow.strings = super::strings::collect(&flow, &props, &mut tokens);
+        flow.props = props;
+        flow.tokens = tokens;
         flow
+    }
+
+    /// The JSON Pointer of `at`.
+    pub fn pointer(&self, at: &Where) -> String {
+        let Some(screen) = self.screens.get(at.screen) else { return String::new() };
+        let mut pointer = match at.component.and_then(|index| screen.components.get(index)) {
+            Some(node) => screen.pointer_of(node),
+            None => screen.pointer.clone(),
+        };
+        for token in self.tokens.get(at.tokens.0..at.tokens.1).unwrap_or_default() {
+            token.push_to(&mut pointer);
+        }
+        pointer
     }
 
     /// The screen with `id`.
@@ -175,10 +250,15 @@ impl<'a> Flow<'a> {
 }
 
 impl<'a> Screen<'a> {
-    fn new(object: &'a Map<String, Value>, pointer: String, version: Version) -> Screen<'a> {
-        let walked = walk::components(object, &pointer);
+    fn new(
+        object: &'a Map<String, Value>,
+        pointer: String,
+        version: Version,
+        props: &mut Vec<Option<&'static catalog::Property>>,
+    ) -> Screen<'a> {
+        let walked = walk::components(object, "");
         let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
-        let mut props = Vec::with_capacity(walked.len() * 6);
+        props.reserve(walked.len() * 6);
         for at in walked {
             let spec = at.kind.and_then(catalog::component);
             let in_form = at.place == Place::Form
@@ -200,8 +280,12 @@ impl<'a> Screen<'a> {
             data: object.get("data").and_then(Value::as_object),
             object,
             components,
-            props,
         }
+    }
+
+    /// The JSON Pointer of `node`, one of this screen's components.
+    pub fn pointer_of(&self, node: &Node<'a>) -> String {
+        walk::pointer_with(&self.pointer, &node.at, |index| self.components.get(index).map(|node| &node.at))
     }
 
     /// The screen id for messages (`?` when missing).
@@ -255,11 +339,6 @@ impl<'a> Screen<'a> {
             .filter(move |node| node.at.parent == Some(index))
     }
 
-    /// The catalog property of each member of `node`, in member order.
-    pub fn props_of(&self, node: &Node<'_>) -> &[Option<&'static catalog::Property>] {
-        self.props.get(node.props..node.props + node.at.component.len()).unwrap_or_default()
-    }
-
     /// How `${form.NAME}` resolves on this screen.
     pub fn resolve_input(&self, name: &str) -> Resolved<'a> {
         let Some(node) = self.named(name) else {
@@ -300,18 +379,12 @@ fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
                 continue;
             }
             let component = node.at.component;
+            // Built when the component holds an action: most hold none.
+            let mut node_pointer = None;
             for (key, value) in component {
                 if let Some(event) = Event::from_property(key) {
-                    push_action(
-                        &mut actions,
-                        screen_index,
-                        component_index,
-                        event,
-                        None,
-                        &node.at.pointer,
-                        key,
-                        value,
-                    );
+                    let base = node_pointer.get_or_insert_with(|| screen.pointer_of(node));
+                    push_action(&mut actions, screen_index, component_index, event, None, base, key, value);
                 }
             }
             // Item-level actions of data-source / list-items.
@@ -327,7 +400,8 @@ fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
                     let Some(item) = item.as_object() else { continue };
                     for (key, value) in item {
                         if let Some(event) = Event::from_property(key) {
-                            let base = format!("{}/{part}/{index}", node.at.pointer);
+                            let node_pointer = node_pointer.get_or_insert_with(|| screen.pointer_of(node));
+                            let base = format!("{node_pointer}/{part}/{index}");
                             push_action(
                                 &mut actions,
                                 screen_index,

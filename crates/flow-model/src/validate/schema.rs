@@ -1,21 +1,20 @@
-//! Walks every object the catalog describes (components, and the objects inside them such as
-//! data-source items) and checks single values against a property's kind. Shared by the
-//! schema rules (`unknown_properties`, `required_properties`, `property_types`,
-//! `property_limits`).
-use std::fmt::Write as _;
-
+//! Collects every object the catalog describes (components, and the objects inside them such
+//! as data-source items) once per validation, with the catalog property of each member, and
+//! checks single values against a property's kind. Shared by the schema rules
+//! (`unknown_properties`, `required_properties`, `property_types`, `property_limits`), which
+//! each read the list instead of walking the components again.
 use serde_json::{Map, Value};
 
-use super::context::Flow;
+use super::context::{Flow, Token, Where};
 use crate::catalog::{Component, Kind, Property, find_property};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
 
 /// An object described by the catalog.
-pub(crate) struct Described<'a, 'p> {
-    /// Pointer to the object.
-    pub pointer: &'p str,
+pub(crate) struct Described<'a> {
+    /// Where the object is.
+    pub at: Where,
     /// The object.
     pub object: &'a Map<String, Value>,
     /// Its properties.
@@ -26,17 +25,22 @@ pub(crate) struct Described<'a, 'p> {
     pub part: Option<&'static str>,
     /// The component sits in a Form.
     pub in_form: bool,
-    /// The properties of the members, in member order, when already resolved.
-    resolved: Option<&'p [Option<&'static Property>]>,
+    /// Where the properties of its members start in [`Flow::props`].
+    props: usize,
 }
 
-impl<'a> Described<'a, '_> {
-    /// Each member with its property in `version` (`None`: not a property of the object).
-    pub fn members(
+impl<'a> Described<'a> {
+    /// Each member with its property in the flow's version (`None`: not a property of the
+    /// object).
+    pub fn members<'f>(
         &self,
-        version: Version,
-    ) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, '_> {
-        members(self.object, self.properties, self.resolved, version)
+        flow: &'f Flow<'a>,
+    ) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, 'f> {
+        let resolved = flow.props.get(self.props..self.props + self.object.len()).unwrap_or_default();
+        self.object
+            .iter()
+            .enumerate()
+            .map(move |(index, (key, value))| (key, value, resolved.get(index).copied().flatten()))
     }
 
     /// Whether `key` is the component's `type`, which the catalog does not list.
@@ -46,113 +50,135 @@ impl<'a> Described<'a, '_> {
 }
 
 /// Calls `visit` for every described object of the flow, in document order.
-pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&Described<'a, '_>)) {
-    let mut buffer = String::new();
-    for screen in &flow.screens {
-        for node in &screen.components {
+pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&Described<'a>)) {
+    for described in &flow.described {
+        visit(described);
+    }
+}
+
+/// What stays the same while one component's objects are collected.
+struct Collector<'c, 'a> {
+    version: Version,
+    screen: usize,
+    component: Option<usize>,
+    spec: &'static Component,
+    in_form: bool,
+    props: &'c mut Vec<Option<&'static Property>>,
+    tokens: &'c mut Vec<Token<'a>>,
+    /// The tokens from the component to the object being collected.
+    path: Vec<Token<'a>>,
+    found: Vec<Described<'a>>,
+}
+
+/// Every described object of the flow, in document order (a component, then the objects
+/// inside it, depth first). The properties of the components' own members are in `props`
+/// already; those of the objects inside them are added.
+pub(crate) fn collect<'a>(
+    flow: &Flow<'a>,
+    props: &mut Vec<Option<&'static Property>>,
+    tokens: &mut Vec<Token<'a>>,
+) -> Vec<Described<'a>> {
+    let count: usize = flow.screens.iter().map(|screen| screen.components.len()).sum();
+    let mut found = Vec::with_capacity(count + count / 2);
+    for (screen_index, screen) in flow.screens.iter().enumerate() {
+        for (index, node) in screen.components.iter().enumerate() {
             let Some(component) = node.spec else { continue };
-            buffer.clear();
-            buffer.push_str(&node.at.pointer);
-            let described = Described {
-                pointer: &buffer,
+            found.push(Described {
+                at: Where { screen: screen_index, component: Some(index), tokens: (0, 0) },
                 object: node.at.component,
                 properties: component.properties,
                 component,
                 part: None,
                 in_form: node.in_form,
-                resolved: Some(screen.props_of(node)),
+                props: node.props,
+            });
+            // Most components hold no object (only lists of items do): skip the collector.
+            let holds_objects = component.properties.iter().any(|property| inner_object(property).is_some());
+            if !holds_objects {
+                continue;
+            }
+            let mut collector = Collector {
+                version: flow.version,
+                screen: screen_index,
+                component: Some(index),
+                spec: component,
+                in_form: node.in_form,
+                props,
+                tokens,
+                path: Vec::new(),
+                found,
             };
-            visit(&described);
-            let fields = Fields { component, in_form: node.in_form };
-            let entries =
-                members(node.at.component, component.properties, Some(screen.props_of(node)), flow.version);
-            parts(flow.version, &mut buffer, &fields, entries, visit);
+            collector.parts(node.at.component, node.props);
+            found = collector.found;
         }
+    }
+    found
+}
+
+/// The properties of the objects a property holds, and whether it holds a list of them.
+fn inner_object(property: &Property) -> Option<(&'static [Property], bool)> {
+    match property.kind {
+        Kind::Object(inner) => Some((inner, false)),
+        Kind::List(&Kind::Object(inner)) => Some((inner, true)),
+        Kind::OneOf(kinds) => kinds.iter().find_map(|kind| match kind {
+            Kind::Object(inner) => Some((*inner, false)),
+            _ => None,
+        }),
+        _ => None,
     }
 }
 
-/// The fields of [`Described`] that stay the same inside one component.
-struct Fields {
-    component: &'static Component,
-    in_form: bool,
-}
-
-/// Visits the objects inside `object`'s properties. Recursion follows the catalog's static
-/// nesting (at most three levels), never the document's.
-fn parts<'a>(
-    version: Version,
-    buffer: &mut String,
-    fields: &Fields,
-    entries: impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)>,
-    visit: &mut dyn FnMut(&Described<'a, '_>),
-) {
-    for (key, value, property) in entries {
-        let Some(property) = property else { continue };
-        let inner = match property.kind {
-            Kind::Object(inner) => Some((inner, false)),
-            Kind::List(&Kind::Object(inner)) => Some((inner, true)),
-            Kind::OneOf(kinds) => kinds.iter().find_map(|kind| match kind {
-                Kind::Object(inner) => Some((*inner, false)),
-                _ => None,
-            }),
-            _ => None,
-        };
-        let Some((inner, listed)) = inner else { continue };
-        let length = buffer.len();
-        pointer::push(buffer, key);
-        let mut one = |buffer: &mut String, object: &'a Map<String, Value>| {
-            visit(&Described {
-                pointer: buffer,
-                object,
-                properties: inner,
-                component: fields.component,
-                part: Some(property.name),
-                in_form: fields.in_form,
-                resolved: None,
-            });
-            parts(version, buffer, fields, members(object, inner, None, version), visit);
-        };
-        match (listed, value) {
-            (false, Value::Object(object)) => one(buffer, object),
-            (true, Value::Array(items)) => {
-                for (index, item) in items.iter().enumerate() {
-                    if let Value::Object(object) = item {
-                        let item_length = buffer.len();
-                        let _ = write!(buffer, "/{index}");
-                        one(buffer, object);
-                        buffer.truncate(item_length);
+impl<'a> Collector<'_, 'a> {
+    /// Collects the objects inside `object`'s members, whose properties start at `props` in
+    /// the pool. Recursion follows the catalog's static nesting (at most three levels), never
+    /// the document's.
+    fn parts(&mut self, object: &'a Map<String, Value>, props: usize) {
+        for (index, (key, value)) in object.iter().enumerate() {
+            let Some(property) = self.props.get(props + index).copied().flatten() else { continue };
+            let Some((inner, listed)) = inner_object(property) else { continue };
+            self.path.push(Token::Key(key));
+            match (listed, value) {
+                (false, Value::Object(object)) => self.one(object, inner, property.name),
+                (true, Value::Array(items)) => {
+                    for (index, item) in items.iter().enumerate() {
+                        if let Value::Object(object) = item {
+                            self.path.push(Token::Index(index));
+                            self.one(object, inner, property.name);
+                            self.path.pop();
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
+            self.path.pop();
         }
-        buffer.truncate(length);
     }
-}
 
-/// Each member of `object` with its property among `properties` in `version`, from `resolved`
-/// when the context resolved them already.
-fn members<'a, 'r>(
-    object: &'a Map<String, Value>,
-    properties: &'static [Property],
-    resolved: Option<&'r [Option<&'static Property>]>,
-    version: Version,
-) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, 'r> {
-    object.iter().enumerate().map(move |(index, (key, value))| {
-        let property = match resolved {
-            Some(resolved) => resolved.get(index).copied().flatten(),
-            None => find_property(properties, key, version),
-        };
-        (key, value, property)
-    })
+    /// Collects `object` (at `self.path`) and the objects inside it.
+    fn one(&mut self, object: &'a Map<String, Value>, properties: &'static [Property], part: &'static str) {
+        let start = self.props.len();
+        self.props.extend(object.keys().map(|key| find_property(properties, key, self.version)));
+        let first = self.tokens.len();
+        self.tokens.extend_from_slice(&self.path);
+        self.found.push(Described {
+            at: Where { screen: self.screen, component: self.component, tokens: (first, self.tokens.len()) },
+            object,
+            properties,
+            component: self.spec,
+            part: Some(part),
+            in_form: self.in_form,
+            props: start,
+        });
+        self.parts(object, start);
+    }
 }
 
 /// A place below a described object, turned into a pointer only when a diagnostic needs it
 /// (building pointers for every value would cost more than the checks).
 #[derive(Clone, Copy)]
 pub(crate) enum At<'p> {
-    /// A pointer.
-    Base(&'p str),
+    /// A described object.
+    Object(&'p Where),
     /// A member of an object.
     Key(&'p At<'p>, &'p str),
     /// An item of an array.
@@ -161,11 +187,11 @@ pub(crate) enum At<'p> {
 
 impl At<'_> {
     /// The pointer. Recursion follows the catalog's static nesting of kinds (a few levels).
-    pub fn pointer(&self) -> String {
+    pub fn pointer(&self, flow: &Flow<'_>) -> String {
         match self {
-            At::Base(base) => (*base).to_owned(),
-            At::Key(parent, key) => pointer::join(&parent.pointer(), key),
-            At::Index(parent, index) => pointer::join(&parent.pointer(), index),
+            At::Object(at) => flow.pointer(at),
+            At::Key(parent, key) => pointer::join(&parent.pointer(flow), key),
+            At::Index(parent, index) => pointer::join(&parent.pointer(flow), index),
         }
     }
 }

@@ -2,20 +2,18 @@
 //! If conditions (actions and nested component lists excluded: they have their own rules).
 //! Collected once per validation, keeping only those that hold a `$` or start with a backtick
 //! (and every If condition): the rules on bindings, expressions and mixed text read this list.
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
-use super::context::Flow;
+use super::context::{Flow, Token, Where};
 use crate::catalog::{Component, Event, Kind, Property};
-use crate::json::{self, pointer};
+use crate::json;
 
 /// One string of a screen.
 pub(crate) struct StringAt<'a> {
     /// Index of the screen.
     pub screen: usize,
-    /// Pointer to the string.
-    pub pointer: String,
+    /// Where the string is ([`Flow::pointer`] gives its pointer).
+    pub at: Where,
     /// The string.
     pub text: &'a str,
     /// The component property it is (in), `None` for a screen title.
@@ -56,55 +54,63 @@ fn may_read_data(text: &str) -> bool {
     text.starts_with('`') || text.contains('$')
 }
 
-/// Collects the strings of every screen, in document order.
-pub(crate) fn collect<'a>(flow: &Flow<'a>) -> Vec<StringAt<'a>> {
+/// Collects the strings of every screen, in document order, with the properties of the
+/// components' members from `props`; the tokens of their places go to `tokens`.
+pub(crate) fn collect<'a>(
+    flow: &Flow<'a>,
+    props: &[Option<&'static Property>],
+    tokens: &mut Vec<Token<'a>>,
+) -> Vec<StringAt<'a>> {
     let mut found = Vec::new();
-    let mut buffer = String::new();
+    let mut path = Vec::new();
     for (screen_index, screen) in flow.screens.iter().enumerate() {
         if let Some(Value::String(title)) = screen.object.get("title")
             && may_read_data(title)
         {
+            let first = tokens.len();
+            tokens.push(Token::Key("title"));
             found.push(StringAt {
                 screen: screen_index,
-                pointer: pointer::join(&screen.pointer, "title"),
+                at: Where { screen: screen_index, component: None, tokens: (first, tokens.len()) },
                 text: title,
                 property: None,
                 component: None,
                 whole: true,
             });
         }
-        for node in &screen.components {
+        for (index, node) in screen.components.iter().enumerate() {
             let Some(component) = node.spec else { continue };
-            for ((key, value), property) in node.at.component.iter().zip(screen.props_of(node)) {
+            let resolved = props.get(node.props..node.props + node.at.component.len()).unwrap_or_default();
+            for ((key, value), property) in node.at.component.iter().zip(resolved) {
                 let Some(property) = property else { continue };
-                if Event::from_property(key).is_some()
-                    || matches!(property.kind, Kind::Components | Kind::Cases)
-                {
-                    continue;
-                }
                 // Only dynamic values (and If conditions, always expressions) read data.
                 let condition = property.name == "condition" && component.name == "If";
                 if !(property.dynamic || condition) {
                     continue;
                 }
+                if Event::from_property(key).is_some()
+                    || matches!(property.kind, Kind::Components | Kind::Cases)
+                {
+                    continue;
+                }
+                path.clear();
+                path.push(Token::Key(key.as_str()));
+                let mut walk = Walk {
+                    screen: screen_index,
+                    component: index,
+                    property,
+                    spec: component,
+                    found: &mut found,
+                    tokens,
+                    path: &mut path,
+                };
                 if let Value::String(text) = value {
                     if condition || may_read_data(text) {
-                        found.push(StringAt {
-                            screen: screen_index,
-                            pointer: pointer::join(&node.at.pointer, key),
-                            text,
-                            property: Some(property),
-                            component: Some(component),
-                            whole: true,
-                        });
+                        walk.push(text, true);
                     }
                     continue;
                 }
-                buffer.clear();
-                buffer.push_str(&node.at.pointer);
-                pointer::push(&mut buffer, key);
-                let mut walk = Walk { screen: screen_index, property, component, found: &mut found };
-                walk.value(&mut buffer, value, 0);
+                walk.value(value, 0);
             }
         }
     }
@@ -113,31 +119,44 @@ pub(crate) fn collect<'a>(flow: &Flow<'a>) -> Vec<StringAt<'a>> {
 
 struct Walk<'v, 'a> {
     screen: usize,
+    component: usize,
     property: &'static Property,
-    component: &'static Component,
+    spec: &'static Component,
     found: &'v mut Vec<StringAt<'a>>,
+    tokens: &'v mut Vec<Token<'a>>,
+    /// The tokens from the component to the value being walked.
+    path: &'v mut Vec<Token<'a>>,
 }
 
 impl<'a> Walk<'_, 'a> {
-    fn value(&mut self, buffer: &mut String, value: &'a Value, depth: usize) {
+    fn push(&mut self, text: &'a str, whole: bool) {
+        let first = self.tokens.len();
+        self.tokens.extend_from_slice(self.path);
+        self.found.push(StringAt {
+            screen: self.screen,
+            at: Where {
+                screen: self.screen,
+                component: Some(self.component),
+                tokens: (first, self.tokens.len()),
+            },
+            text,
+            property: Some(self.property),
+            component: Some(self.spec),
+            whole,
+        });
+    }
+
+    fn value(&mut self, value: &'a Value, depth: usize) {
         if depth > json::MAX_DEPTH {
             return;
         }
         match value {
-            Value::String(text) if may_read_data(text) => self.found.push(StringAt {
-                screen: self.screen,
-                pointer: buffer.clone(),
-                text,
-                property: Some(self.property),
-                component: Some(self.component),
-                whole: false,
-            }),
+            Value::String(text) if may_read_data(text) => self.push(text, false),
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    let length = buffer.len();
-                    let _ = write!(buffer, "/{index}");
-                    self.value(buffer, item, depth + 1);
-                    buffer.truncate(length);
+                    self.path.push(Token::Index(index));
+                    self.value(item, depth + 1);
+                    self.path.pop();
                 }
             }
             Value::Object(map) => {
@@ -146,10 +165,9 @@ impl<'a> Walk<'_, 'a> {
                     if Event::from_property(key).is_some() {
                         continue;
                     }
-                    let length = buffer.len();
-                    pointer::push(buffer, key);
-                    self.value(buffer, item, depth + 1);
-                    buffer.truncate(length);
+                    self.path.push(Token::Key(key));
+                    self.value(item, depth + 1);
+                    self.path.pop();
                 }
             }
             _ => {}

@@ -13,7 +13,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("DatePicker") || node.is("CalendarPicker"))
         {
-            check_dates(flow, node.at.component, &node.at.pointer, node.is("DatePicker"), out);
+            check_dates(flow, node.at.component, &|| screen.pointer_of(node), node.is("DatePicker"), out);
         }
     }
 }
@@ -27,7 +27,7 @@ fn literal(value: Option<&Value>) -> Option<&str> {
 pub(super) fn check_dates(
     flow: &Flow<'_>,
     component: &serde_json::Map<String, Value>,
-    at: &str,
+    at: &dyn Fn() -> String,
     single_init_value: bool,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -46,7 +46,7 @@ pub(super) fn check_dates(
         && low > high
     {
         out.push(Diagnostic::error(
-            pointer::join(at, "min-date"),
+            pointer::join(&at(), "min-date"),
             Problem::DateRange { property: "min-date".into() },
         ));
     }
@@ -58,7 +58,7 @@ pub(super) fn check_dates(
             if literal(Some(date)).and_then(key).is_some_and(|date| outside(&date)) {
                 out.push(Diagnostic {
                     severity: Severity::Warning,
-                    pointer: pointer::join(&pointer::join(at, "unavailable-dates"), index),
+                    pointer: pointer::join(&pointer::join(&at(), "unavailable-dates"), index),
                     span: None,
                     problem: Problem::DateRange { property: "unavailable-dates".into() },
                 });
@@ -69,14 +69,14 @@ pub(super) fn check_dates(
         return;
     }
     if let Some(text) = literal(component.get("init-value")) {
-        let init_at = pointer::join(at, "init-value");
+        let init_at = || pointer::join(&at(), "init-value");
         if !is_date(text, flow.version) {
             out.push(Diagnostic::error(
-                init_at,
+                init_at(),
                 Problem::InitDateFormat { format: date_format(flow.version) },
             ));
         } else if key(text).is_some_and(|date| outside(&date)) {
-            out.push(Diagnostic::error(init_at, Problem::DateRange { property: "init-value".into() }));
+            out.push(Diagnostic::error(init_at(), Problem::DateRange { property: "init-value".into() }));
         }
     }
 }

@@ -16,11 +16,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         match expression::classify(string.text) {
             Dynamic::Binding(reference) => {
                 if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
-                    out.push(Diagnostic::error(&string.pointer, problem));
+                    out.push(Diagnostic::error(flow.pointer(&string.at), problem));
                 } else if string.whole
                     && let Some(problem) = type_problem(flow, string, &reference)
                 {
-                    out.push(Diagnostic::error(&string.pointer, problem));
+                    out.push(Diagnostic::error(flow.pointer(&string.at), problem));
                 }
             }
             Dynamic::Expression(inner) => each_reference(flow, string, inner, out),
@@ -34,7 +34,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 fn each_reference(flow: &Flow<'_>, string: &StringAt<'_>, text: &str, out: &mut Vec<Diagnostic>) {
     let _ = expression::check(text, &mut |reference| {
         if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
-            out.push(Diagnostic::error(&string.pointer, problem));
+            out.push(Diagnostic::error(flow.pointer(&string.at), problem));
         }
         flow.type_of(string.screen, &reference)
     });

@@ -20,7 +20,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 .property
                 .is_none_or(|property| matches!(property.kind, Kind::String(_) | Kind::OneOf(_)));
             if text_kind {
-                out.push(Diagnostic::warning(&string.pointer, Problem::ExpressionTooOld { property }));
+                out.push(Diagnostic::warning(
+                    flow.pointer(&string.at),
+                    Problem::ExpressionTooOld { property },
+                ));
             }
             return;
         }
@@ -37,7 +40,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|expected| ExpressionError::ResultType { expected, found: outcome.result }),
         };
         if let Some(error) = error {
-            out.push(Diagnostic::error(&string.pointer, Problem::Expression { property, error }));
+            out.push(Diagnostic::error(flow.pointer(&string.at), Problem::Expression { property, error }));
         }
     });
 }

@@ -15,7 +15,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let Some(name) = node.name() else { continue };
             if !seen.insert(name) {
                 out.push(Diagnostic::error(
-                    pointer::join(&node.at.pointer, "name"),
+                    pointer::join(&screen.pointer_of(node), "name"),
                     Problem::DuplicateName { name: name.to_owned() },
                 ));
             }

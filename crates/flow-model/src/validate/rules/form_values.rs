@@ -26,7 +26,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let find = |name: &str| inputs.iter().find(|node| node.name() == Some(name));
             for property in ["init-values", "error-messages"] {
                 let Some(Value::Object(values)) = form.at.component.get(property) else { continue };
-                let at = pointer::join(&form.at.pointer, property);
+                let at = pointer::join(&screen.pointer_of(form), property);
                 for (key, value) in values {
                     let key_at = pointer::join(&at, key);
                     let input = find(key);

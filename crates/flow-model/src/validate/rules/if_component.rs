@@ -19,13 +19,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if if_depth(node, &screen.components) == MAX_IF_NESTING + 1 {
-                out.push(Diagnostic::error(node.at.pointer.clone(), Problem::IfNesting));
+                out.push(Diagnostic::error(screen.pointer_of(node), Problem::IfNesting));
             }
             let footer_in = |place: Place<'_>| {
                 screen.children(index).any(|child| child.at.place == place && child.is("Footer"))
             };
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
-                out.push(Diagnostic::error(node.at.pointer.clone(), Problem::FooterInIfBranches));
+                out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterInIfBranches));
             }
             if let Some(Value::String(condition)) = node.at.component.get("condition") {
                 let text =
@@ -42,7 +42,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 if let Some(error) = error {
                     out.push(Diagnostic::error(
-                        pointer::join(&node.at.pointer, "condition"),
+                        pointer::join(&screen.pointer_of(node), "condition"),
                         Problem::Expression { property: "condition".into(), error },
                     ));
                 }

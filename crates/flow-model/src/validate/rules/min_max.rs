@@ -31,7 +31,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     && node.at.component.contains_key(*min)
                 {
                     out.push(Diagnostic::error(
-                        pointer::join(&node.at.pointer, min),
+                        pointer::join(&screen.pointer_of(node), min),
                         Problem::MinGreaterThanMax {
                             min,
                             max,

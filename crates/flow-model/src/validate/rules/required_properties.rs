@@ -11,7 +11,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 && !described.object.keys().any(|key| crate::catalog::same(key, property.name))
             {
                 out.push(Diagnostic::error(
-                    described.pointer.to_owned(),
+                    flow.pointer(&described.at),
                     Problem::MissingProperty { property: property.name.to_owned() },
                 ));
             }

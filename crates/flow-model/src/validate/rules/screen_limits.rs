@@ -56,7 +56,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 .find(|node| node.spec.is_some_and(|spec| group.names.contains(&spec.name)));
             if let Some(node) = beyond {
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::TooManyOfType { component: group.names.join(" or "), max: group.max, found },
                 ));
             }
@@ -74,7 +74,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     .filter(|node| node.is(component.name))
                     .count();
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::TooManyInFlow { component: component.name, max, found: total },
                 ));
             }

@@ -19,7 +19,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if node.spec.and_then(|spec| spec.property("pattern", flow.version)).is_none() {
                 continue; // Before 6.2: the unknown-property rule says so.
             }
-            let at = pointer::join(&node.at.pointer, "pattern");
+            let at = pointer::join(&screen.pointer_of(node), "pattern");
             let literal =
                 !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
             if literal && let Err(error) = regress::Regex::new(pattern) {
@@ -33,7 +33,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             }
             if !component.contains_key("helper-text") {
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::MissingProperty { property: "helper-text".into() },
                 ));
             }

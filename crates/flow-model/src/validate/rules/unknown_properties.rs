@@ -8,7 +8,7 @@ use crate::json::pointer;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
-        for (key, _, found) in described.members(flow.version) {
+        for (key, _, found) in described.members(flow) {
             if described.is_type_key(key) {
                 continue;
             }
@@ -24,7 +24,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             };
             let since = first_version_of(described.properties, key).filter(|since| *since > flow.version);
             out.push(Diagnostic::error(
-                pointer::join(described.pointer, key),
+                pointer::join(&flow.pointer(&described.at), key),
                 Problem::UnknownProperty { property: key.clone(), owner, since, inside_form },
             ));
         }
