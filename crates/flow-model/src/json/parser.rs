@@ -72,6 +72,25 @@ struct Parser<'a> {
     duplicates: Vec<Duplicate>,
 }
 
+/// Inserts a member; when the key was already there (it keeps its place, takes the new value),
+/// returns the key and the value it replaced.
+fn insert_returning_duplicate(
+    map: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+) -> Option<(String, Value)> {
+    match map.entry(key) {
+        serde_json::map::Entry::Vacant(entry) => {
+            entry.insert(value);
+            None
+        }
+        serde_json::map::Entry::Occupied(mut entry) => {
+            let old = entry.insert(value);
+            Some((entry.key().clone(), old))
+        }
+    }
+}
+
 fn offset(value: usize) -> u32 {
     // Inputs are capped at 10 MB before parsing, far below u32::MAX.
     u32::try_from(value).unwrap_or(u32::MAX)
@@ -155,12 +174,12 @@ impl Parser<'_> {
                 node.key_start = offset(key_start);
                 node.key_end = offset(key_end);
             }
-            if map.contains_key(&key) {
+            // For an existing key this keeps its position and takes the new value. One hash
+            // lookup per member: duplicates are rare, so their bookkeeping comes after.
+            if let Some((key, _)) = insert_returning_duplicate(&mut map, key, value) {
                 self.replace_duplicate(object_index, &map, &key, member_index);
-                self.duplicates.push(Duplicate { key: key.clone(), key_start, key_end });
+                self.duplicates.push(Duplicate { key, key_start, key_end });
             }
-            // For an existing key this keeps its position and takes the new value.
-            map.insert(key, value);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -247,21 +266,20 @@ impl Parser<'_> {
         let opening = self.pos;
         self.pos += 1;
         let start = self.pos;
-        // Fast path: no escapes, copy the slice as is.
-        loop {
-            match self.peek() {
-                None => return self.fail(SyntaxProblem::UnterminatedString, opening),
-                Some(b'"') => {
-                    let text = self.text.get(start..self.pos).unwrap_or_default().to_owned();
-                    self.pos += 1;
-                    return Ok(text);
-                }
-                Some(b'\\') => break,
-                Some(byte) if byte < 0x20 => {
-                    return self.fail(SyntaxProblem::ControlCharacterInString, self.pos);
-                }
-                Some(_) => self.pos += 1,
+        // Fast path: no escapes, copy the slice as is. The scan over the slice (rather than
+        // byte by byte through `peek`) is what keeps large flows within their time budget.
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let stop = rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+        self.pos = start + stop.unwrap_or(rest.len());
+        match self.peek() {
+            None => return self.fail(SyntaxProblem::UnterminatedString, opening),
+            Some(b'"') => {
+                let text = self.text.get(start..self.pos).unwrap_or_default().to_owned();
+                self.pos += 1;
+                return Ok(text);
             }
+            Some(b'\\') => {}
+            Some(_) => return self.fail(SyntaxProblem::ControlCharacterInString, self.pos),
         }
         let mut text = String::with_capacity(self.pos - start + 16);
         text.push_str(self.text.get(start..self.pos).unwrap_or_default());
