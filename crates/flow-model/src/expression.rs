@@ -344,7 +344,8 @@ enum Token<'a> {
 const OPERATORS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "/", "%"];
 
 fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
-    let mut tokens = Vec::new();
+    // Room for a typical condition (`${data.x} != ''` is five tokens) without growing.
+    let mut tokens = Vec::with_capacity(text.len().min(16));
     let bytes = text.as_bytes();
     let mut pos = 0;
     while let Some(&byte) = bytes.get(pos) {

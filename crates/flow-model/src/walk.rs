@@ -3,7 +3,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::json::pointer;
+use crate::json::{member, pointer};
 
 /// The list a component sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,8 +135,10 @@ impl<'s, 'a> IntoIterator for &'s Components<'a> {
 /// containers before what they contain. Anything that is not an object is skipped. Iterative:
 /// nesting depth cannot overflow the stack.
 pub fn components<'a>(screen: &'a Map<String, Value>, screen_pointer: &str) -> Components<'a> {
-    let mut found = Vec::new();
-    if let Some(children) = screen.get("layout").and_then(|layout| layout.get("children")) {
+    // Room for Meta's maximum of 50 components per screen (and the Form around them).
+    let mut found = Vec::with_capacity(64);
+    let layout = member(screen, "layout").and_then(Value::as_object);
+    if let Some(children) = layout.and_then(|layout| member(layout, "children")) {
         walk(children, &mut found);
     }
     Components { screen_pointer: screen_pointer.to_owned(), list: found }
@@ -156,23 +158,23 @@ fn walk<'a>(children: &'a Value, found: &mut Vec<ComponentAt<'a>>) {
     push_list(&mut stack, Some(children), Place::Layout, None);
     while let Some((item, place, parent, position)) = stack.pop() {
         let Some(component) = item.as_object() else { continue };
-        let kind = component.get("type").and_then(Value::as_str);
+        let kind = member(component, "type").and_then(Value::as_str);
         let index = found.len();
         found.push(ComponentAt { component, kind, place, parent, index: position });
         match kind {
             Some("If") => {
                 // `else` is pushed first so that `then` pops first.
-                push_list(&mut stack, component.get("else"), Place::IfElse, Some(index));
-                push_list(&mut stack, component.get("then"), Place::IfThen, Some(index));
+                push_list(&mut stack, member(component, "else"), Place::IfElse, Some(index));
+                push_list(&mut stack, member(component, "then"), Place::IfThen, Some(index));
             }
             Some("Switch") => {
-                if let Some(cases) = component.get("cases").and_then(Value::as_object) {
+                if let Some(cases) = member(component, "cases").and_then(Value::as_object) {
                     for (key, list) in cases.iter().rev() {
                         push_list(&mut stack, Some(list), Place::SwitchCase(key.as_str()), Some(index));
                     }
                 }
             }
-            Some("Form") => push_list(&mut stack, component.get("children"), Place::Form, Some(index)),
+            Some("Form") => push_list(&mut stack, member(component, "children"), Place::Form, Some(index)),
             _ => {}
         }
     }

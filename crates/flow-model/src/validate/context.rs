@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{self, ActionName, Event, Kind};
 use crate::expression::{Reference, Source, Type};
+pub(crate) use crate::json::member;
 use crate::json::pointer;
 use crate::version::Version;
 use crate::walk::{self, ComponentAt, Place};
@@ -301,24 +302,26 @@ impl<'a> Screen<'a> {
     /// How `${data.PATH}` resolves in this screen's data model.
     pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
         let mut segments = path.split('.');
-        let Some(schema) = segments.next().and_then(|field| self.data?.get(field)) else {
+        let Some(schema) = segments.next().and_then(|field| member(self.data?, field)) else {
             return Resolved::MissingData;
         };
+        // `Value::get` hashes the key; data model objects are small enough to scan.
+        let get = |schema: &'a Value, key: &str| schema.as_object().and_then(|object| member(object, key));
         let mut schema = schema;
         for segment in segments {
-            match schema.get("type").and_then(Value::as_str) {
+            match get(schema, "type").and_then(Value::as_str) {
                 Some("array") => return Resolved::ArrayDereference,
                 Some("object") | None => {}
                 Some(_) => return Resolved::MissingData,
             }
-            match schema.get("properties").and_then(|properties| properties.get(segment)) {
+            match get(schema, "properties").and_then(|properties| get(properties, segment)) {
                 Some(inner) => schema = inner,
                 // An object without declared properties: anything goes.
-                None if schema.get("properties").is_none() => return Resolved::Found(None),
+                None if get(schema, "properties").is_none() => return Resolved::Found(None),
                 None => return Resolved::MissingData,
             }
         }
-        Resolved::Found(schema.get("type").and_then(Value::as_str))
+        Resolved::Found(get(schema, "type").and_then(Value::as_str))
     }
 
     /// The first component named `name` (a linear search: screens hold at most 50 components,
@@ -419,15 +422,6 @@ fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
         }
     }
     actions
-}
-
-/// A member of an object. Components have a handful of members: comparing keys is cheaper
-/// than hashing them, and the validator looks members up in its hot loops.
-pub(crate) fn member<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if object.len() > 16 {
-        return object.get(key);
-    }
-    object.iter().find(|(name, _)| catalog::same(name, key)).map(|(_, value)| value)
 }
 
 /// Whether values of `kind` are or hold actions.

@@ -78,8 +78,11 @@ pub(crate) fn collect<'a>(
     props: &mut Vec<Option<&'static Property>>,
     tokens: &mut Vec<Token<'a>>,
 ) -> Vec<Described<'a>> {
+    // Components, and about as many objects inside them (list items) at most, usually.
     let count: usize = flow.screens.iter().map(|screen| screen.components.len()).sum();
-    let mut found = Vec::with_capacity(count + count / 2);
+    let mut found = Vec::with_capacity(count * 2);
+    props.reserve(count * 2);
+    tokens.reserve(count * 2);
     for (screen_index, screen) in flow.screens.iter().enumerate() {
         for (index, node) in screen.components.iter().enumerate() {
             let Some(component) = node.spec else { continue };

@@ -2,7 +2,7 @@
 //! value within them, and an `init-value` in the version's date format.
 use serde_json::Value;
 
-use super::super::context::Flow;
+use super::super::context::{Flow, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::expression::{self, Dynamic};
@@ -40,8 +40,8 @@ pub(super) fn check_dates(
             text.parse::<u64>().ok().map(|number| (number, String::new()))
         }
     };
-    let min = literal(component.get("min-date")).and_then(key);
-    let max = literal(component.get("max-date")).and_then(key);
+    let min = literal(member(component, "min-date")).and_then(key);
+    let max = literal(member(component, "max-date")).and_then(key);
     if let (Some(low), Some(high)) = (&min, &max)
         && low > high
     {
@@ -53,7 +53,7 @@ pub(super) fn check_dates(
     let outside = |date: &(u64, String)| {
         min.as_ref().is_some_and(|low| date < low) || max.as_ref().is_some_and(|high| date > high)
     };
-    if let Some(Value::Array(dates)) = component.get("unavailable-dates") {
+    if let Some(Value::Array(dates)) = member(component, "unavailable-dates") {
         for (index, date) in dates.iter().enumerate() {
             if literal(Some(date)).and_then(key).is_some_and(|date| outside(&date)) {
                 out.push(Diagnostic {
@@ -68,7 +68,7 @@ pub(super) fn check_dates(
     if !single_init_value {
         return;
     }
-    if let Some(text) = literal(component.get("init-value")) {
+    if let Some(text) = literal(member(component, "init-value")) {
         let init_at = || pointer::join(&at(), "init-value");
         if !is_date(text, flow.version) {
             out.push(Diagnostic::error(

@@ -3,7 +3,7 @@
 //! reads dynamic data and gives a boolean.
 use serde_json::Value;
 
-use super::super::context::{Flow, Node};
+use super::super::context::{Flow, Node, member};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, ExpressionError, Type};
 use crate::json::pointer;
@@ -27,7 +27,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
                 out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterInIfBranches));
             }
-            if let Some(Value::String(condition)) = node.at.component.get("condition") {
+            if let Some(Value::String(condition)) = member(node.at.component, "condition") {
                 let text =
                     condition.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')).unwrap_or(condition);
                 let outcome =

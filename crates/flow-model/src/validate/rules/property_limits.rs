@@ -36,7 +36,8 @@ fn check_value(
     let name = || property.name.to_owned();
     match (kind, value) {
         (Kind::String(format), Value::String(text)) => {
-            if let Some(max) = limits.max_chars {
+            // A string has no more UTF-16 units than UTF-8 bytes: most need no counting.
+            if let Some(max) = limits.max_chars.filter(|max| text.len() > *max as usize) {
                 let found = char_count(text);
                 if found > max as usize {
                     out.push(Diagnostic::error(

@@ -64,8 +64,8 @@ fn check_value(
             out.push(Diagnostic::error(at.pointer(flow), Problem::NotInEnum { property: name(), allowed }));
         }
         (Kind::List(item), Value::Array(items)) => {
+            let item_property = Property { dynamic: false, ..*property };
             for (index, inner) in items.iter().enumerate() {
-                let item_property = Property { dynamic: false, ..*property };
                 check_value(flow, &item_property, item, inner, At::Index(&at, index), out);
             }
         }

@@ -6,8 +6,9 @@ use crate::diagnostic::{Diagnostic, Problem};
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
         for property in described.properties {
-            if property.is_available(flow.version)
-                && property.is_required(flow.version)
+            // Most properties are optional: that test first.
+            if property.is_required(flow.version)
+                && property.is_available(flow.version)
                 && !described.object.keys().any(|key| crate::catalog::same(key, property.name))
             {
                 out.push(Diagnostic::error(
