@@ -71,7 +71,7 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
     let json = text.get(prefix..).unwrap_or_default();
     match parser::parse(json) {
         Ok(output) => {
-            let source = Source::new(text.to_owned(), prefix, output.nodes);
+            let source = Source::parsed(text.to_owned(), prefix, output.nodes, &output.line_starts);
             for duplicate in output.duplicates {
                 let mut diagnostic = Diagnostic::error("", Problem::DuplicateKey { key: duplicate.key });
                 diagnostic.span = Some(Span {
