@@ -121,7 +121,19 @@ impl Parser<'_> {
     fn skip_whitespace(&mut self) {
         while let Some(byte) = self.peek() {
             match byte {
-                b' ' | b'\t' => {}
+                b' ' => {
+                    // Indentation, most of the whitespace of pretty JSON, comes in runs: eight
+                    // spaces at a time (one comparison each), then the rest of the run.
+                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
+                    let mut run = 0;
+                    while rest.get(run..run + 8) == Some(b"        ".as_slice()) {
+                        run += 8;
+                    }
+                    run += rest.get(run..).unwrap_or_default().iter().take_while(|b| **b == b' ').count();
+                    self.pos += run;
+                    continue;
+                }
+                b'\t' => {}
                 b'\n' => self.line_starts.push(self.pos + 1),
                 // A carriage return ends a line unless a line feed follows (then that one does).
                 b'\r' if self.bytes.get(self.pos + 1) != Some(&b'\n') => self.line_starts.push(self.pos + 1),

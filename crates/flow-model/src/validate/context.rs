@@ -43,6 +43,20 @@ pub(crate) struct Flow<'a> {
     pub tokens: Vec<Token<'a>>,
 }
 
+/// What [`Flow::new`] gathers while it visits each component once (its members are then in
+/// cache): the catalog property of each member, the tokens of places, the described objects,
+/// the strings that may read data and the actions.
+#[derive(Default)]
+pub(crate) struct Gathered<'a> {
+    pub props: Vec<Option<&'static catalog::Property>>,
+    pub tokens: Vec<Token<'a>>,
+    pub described: Vec<super::schema::Described<'a>>,
+    pub strings: Vec<super::strings::StringAt<'a>>,
+    pub actions: Vec<ActionAt<'a>>,
+    /// Scratch: the tokens from a component to what is being gathered.
+    pub path: Vec<Token<'a>>,
+}
+
 /// A place in a screen (the screen itself, a component, or something below either), turned
 /// into a JSON Pointer by [`Flow::pointer`] only when a diagnostic needs one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,12 +180,13 @@ impl<'a> Flow<'a> {
             .map_or(Version::LATEST, Version::rules);
         let endpoint = root.contains_key("data_api_version");
         let mut screens = Vec::new();
-        let mut props = Vec::new();
+        let mut gathered = Gathered::default();
         if let Some(list) = root.get("screens").and_then(Value::as_array) {
             screens.reserve(list.len());
             for (index, value) in list.iter().enumerate() {
                 if let Some(object) = value.as_object() {
-                    screens.push(Screen::new(object, pointer::join("/screens", index), version, &mut props));
+                    let pointer = pointer::join("/screens", index);
+                    screens.push(Screen::new(object, pointer, screens.len(), version, &mut gathered));
                 }
             }
         }
@@ -181,27 +196,18 @@ impl<'a> Flow<'a> {
                 ids.entry(id).or_insert(index);
             }
         }
-        let mut flow = Flow {
+        Flow {
             root,
             version,
             endpoint,
             screens,
             ids,
-            actions: Vec::new(),
-            strings: Vec::new(),
-            described: Vec::new(),
-            props,
-            tokens: Vec::new(),
-        };
-        flow.actions = collect_actions(&flow);
-        // The collectors read the screens and add to the pools of properties and tokens.
-        let mut props = std::mem::take(&mut flow.props);
-        let mut tokens = Vec::new();
-        flow.described = super::schema::collect(&flow, &mut props, &mut tokens);
-        flow.strings = super::strings::collect(&flow, &props, &mut tokens);
-        flow.props = props;
-        flow.tokens = tokens;
-        flow
+            actions: gathered.actions,
+            strings: gathered.strings,
+            described: gathered.described,
+            props: gathered.props,
+            tokens: gathered.tokens,
+        }
     }
 
     /// The JSON Pointer of `at`.
@@ -251,34 +257,44 @@ impl<'a> Flow<'a> {
 }
 
 impl<'a> Screen<'a> {
+    /// Screen `index` of [`Flow::screens`], at `pointer`. Each component is visited once,
+    /// and everything the rules need from its members is gathered then.
     fn new(
         object: &'a Map<String, Value>,
         pointer: String,
+        index: usize,
         version: Version,
-        props: &mut Vec<Option<&'static catalog::Property>>,
+        gathered: &mut Gathered<'a>,
     ) -> Screen<'a> {
+        super::strings::gather_title(index, object, gathered);
         let walked = walk::components(object, "");
         let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
-        props.reserve(walked.len() * 6);
+        gathered.props.reserve(walked.len() * 6);
         for at in walked {
             let spec = at.kind.and_then(catalog::component);
             let in_form = at.place == Place::Form
                 || at.parent.and_then(|parent| components.get(parent)).is_some_and(|parent| parent.in_form);
-            let start = props.len();
+            let start = gathered.props.len();
             let mut name = None;
             for (key, value) in at.component {
-                props.push(spec.and_then(|spec| spec.property(key, version)));
+                gathered.props.push(spec.and_then(|spec| spec.property(key, version)));
                 if key == "name" {
                     name = value.as_str();
                 }
             }
             components.push(Node { at, spec, in_form, name, props: start });
+            let component = components.len() - 1;
+            if let Some(node) = components.last() {
+                super::schema::gather(version, index, component, node, gathered);
+                super::strings::gather(index, component, node, gathered);
+                gather_actions(index, component, &pointer, &components, gathered);
+            }
         }
         Screen {
             pointer,
-            id: object.get("id").and_then(Value::as_str),
-            terminal: object.get("terminal").and_then(Value::as_bool) == Some(true),
-            data: object.get("data").and_then(Value::as_object),
+            id: member(object, "id").and_then(Value::as_str),
+            terminal: member(object, "terminal").and_then(Value::as_bool) == Some(true),
+            data: member(object, "data").and_then(Value::as_object),
             object,
             components,
         }
@@ -373,55 +389,59 @@ impl<'a> Node<'a> {
     }
 }
 
-fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
-    let mut actions = Vec::new();
-    for (screen_index, screen) in flow.screens.iter().enumerate() {
-        for (component_index, node) in screen.components.iter().enumerate() {
-            let Some(spec) = node.spec.filter(|spec| !spec.is_container()) else { continue };
-            if !spec.properties.iter().any(|property| holds_actions(&property.kind)) {
-                continue;
-            }
-            let component = node.at.component;
-            // Built when the component holds an action: most hold none.
-            let mut node_pointer = None;
-            for (key, value) in component {
+/// Gathers the actions of component `index` of screen `screen` (at `screen_pointer`), the last
+/// of `components` so far.
+fn gather_actions<'a>(
+    screen: usize,
+    index: usize,
+    screen_pointer: &str,
+    components: &[Node<'a>],
+    gathered: &mut Gathered<'a>,
+) {
+    let Some(node) = components.get(index) else { return };
+    let Some(spec) = node.spec.filter(|spec| !spec.is_container()) else { return };
+    if !spec.properties.iter().any(|property| holds_actions(&property.kind)) {
+        return;
+    }
+    let component = node.at.component;
+    // Built when the component holds an action: most hold none.
+    let mut node_pointer = None;
+    let pointer_of =
+        || walk::pointer_with(screen_pointer, &node.at, |index| components.get(index).map(|node| &node.at));
+    for (key, value) in component {
+        if let Some(event) = Event::from_property(key) {
+            let base = node_pointer.get_or_insert_with(pointer_of);
+            push_action(&mut gathered.actions, screen, index, event, None, base, key, value);
+        }
+    }
+    // Item-level actions of data-source / list-items.
+    for part in ["data-source", "list-items"] {
+        let Some(items) = member(component, part).and_then(Value::as_array) else { continue };
+        let is_list = spec.properties.iter().any(|p| p.name == part && holds_actions(&p.kind));
+        if !is_list {
+            continue;
+        }
+        let part_name: &'static str = if part == "data-source" { "data-source" } else { "list-items" };
+        for (item_index, item) in items.iter().enumerate() {
+            let Some(item) = item.as_object() else { continue };
+            for (key, value) in item {
                 if let Some(event) = Event::from_property(key) {
-                    let base = node_pointer.get_or_insert_with(|| screen.pointer_of(node));
-                    push_action(&mut actions, screen_index, component_index, event, None, base, key, value);
-                }
-            }
-            // Item-level actions of data-source / list-items.
-            for part in ["data-source", "list-items"] {
-                let Some(items) = component.get(part).and_then(Value::as_array) else { continue };
-                let is_list = spec.properties.iter().any(|p| p.name == part && holds_actions(&p.kind));
-                if !is_list {
-                    continue;
-                }
-                let part_name: &'static str =
-                    if part == "data-source" { "data-source" } else { "list-items" };
-                for (index, item) in items.iter().enumerate() {
-                    let Some(item) = item.as_object() else { continue };
-                    for (key, value) in item {
-                        if let Some(event) = Event::from_property(key) {
-                            let node_pointer = node_pointer.get_or_insert_with(|| screen.pointer_of(node));
-                            let base = format!("{node_pointer}/{part}/{index}");
-                            push_action(
-                                &mut actions,
-                                screen_index,
-                                component_index,
-                                event,
-                                Some(part_name),
-                                &base,
-                                key,
-                                value,
-                            );
-                        }
-                    }
+                    let node_pointer = node_pointer.get_or_insert_with(pointer_of);
+                    let base = format!("{node_pointer}/{part}/{item_index}");
+                    push_action(
+                        &mut gathered.actions,
+                        screen,
+                        index,
+                        event,
+                        Some(part_name),
+                        &base,
+                        key,
+                        value,
+                    );
                 }
             }
         }
     }
-    actions
 }
 
 /// Whether values of `kind` are or hold actions.

@@ -5,7 +5,7 @@
 //! each read the list instead of walking the components again.
 use serde_json::{Map, Value};
 
-use super::context::{Flow, Token, Where};
+use super::context::{Flow, Gathered, Node, Token, Where};
 use crate::catalog::{Component, Kind, Property, find_property};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
@@ -36,11 +36,16 @@ impl<'a> Described<'a> {
         &self,
         flow: &'f Flow<'a>,
     ) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, 'f> {
-        let resolved = flow.props.get(self.props..self.props + self.object.len()).unwrap_or_default();
+        let resolved = self.resolved(flow);
         self.object
             .iter()
             .enumerate()
             .map(move |(index, (key, value))| (key, value, resolved.get(index).copied().flatten()))
+    }
+
+    /// The property of each member in the flow's version, in member order.
+    pub fn resolved<'f>(&self, flow: &'f Flow<'_>) -> &'f [Option<&'static Property>] {
+        flow.props.get(self.props..self.props + self.object.len()).unwrap_or_default()
     }
 
     /// Whether `key` is the component's `type`, which the catalog does not list.
@@ -56,66 +61,45 @@ pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&Described<'a>)) {
     }
 }
 
-/// What stays the same while one component's objects are collected.
+/// Gathers component `index` of screen `screen` (whose members' properties are in
+/// `gathered.props` already) and the objects inside it, depth first, adding the properties of
+/// their members.
+pub(crate) fn gather<'a>(
+    version: Version,
+    screen: usize,
+    index: usize,
+    node: &Node<'a>,
+    gathered: &mut Gathered<'a>,
+) {
+    let Some(component) = node.spec else { return };
+    gathered.described.push(Described {
+        at: Where { screen, component: Some(index), tokens: (0, 0) },
+        object: node.at.component,
+        properties: component.properties,
+        component,
+        part: None,
+        in_form: node.in_form,
+        props: node.props,
+    });
+    // Most components hold no object (only lists of items do).
+    if !component.properties.iter().any(|property| inner_object(property).is_some()) {
+        return;
+    }
+    gathered.path.clear();
+    let mut collector =
+        Collector { version, screen, component: index, spec: component, in_form: node.in_form, gathered };
+    collector.parts(node.at.component, node.props);
+}
+
+/// What stays the same while one component's objects are gathered.
 struct Collector<'c, 'a> {
     version: Version,
     screen: usize,
-    component: Option<usize>,
+    component: usize,
     spec: &'static Component,
     in_form: bool,
-    props: &'c mut Vec<Option<&'static Property>>,
-    tokens: &'c mut Vec<Token<'a>>,
-    /// The tokens from the component to the object being collected.
-    path: Vec<Token<'a>>,
-    found: Vec<Described<'a>>,
-}
-
-/// Every described object of the flow, in document order (a component, then the objects
-/// inside it, depth first). The properties of the components' own members are in `props`
-/// already; those of the objects inside them are added.
-pub(crate) fn collect<'a>(
-    flow: &Flow<'a>,
-    props: &mut Vec<Option<&'static Property>>,
-    tokens: &mut Vec<Token<'a>>,
-) -> Vec<Described<'a>> {
-    // Components, and about as many objects inside them (list items) at most, usually.
-    let count: usize = flow.screens.iter().map(|screen| screen.components.len()).sum();
-    let mut found = Vec::with_capacity(count * 2);
-    props.reserve(count * 2);
-    tokens.reserve(count * 2);
-    for (screen_index, screen) in flow.screens.iter().enumerate() {
-        for (index, node) in screen.components.iter().enumerate() {
-            let Some(component) = node.spec else { continue };
-            found.push(Described {
-                at: Where { screen: screen_index, component: Some(index), tokens: (0, 0) },
-                object: node.at.component,
-                properties: component.properties,
-                component,
-                part: None,
-                in_form: node.in_form,
-                props: node.props,
-            });
-            // Most components hold no object (only lists of items do): skip the collector.
-            let holds_objects = component.properties.iter().any(|property| inner_object(property).is_some());
-            if !holds_objects {
-                continue;
-            }
-            let mut collector = Collector {
-                version: flow.version,
-                screen: screen_index,
-                component: Some(index),
-                spec: component,
-                in_form: node.in_form,
-                props,
-                tokens,
-                path: Vec::new(),
-                found,
-            };
-            collector.parts(node.at.component, node.props);
-            found = collector.found;
-        }
-    }
-    found
+    /// Its `path` holds the tokens from the component to the object being gathered.
+    gathered: &'c mut Gathered<'a>,
 }
 
 /// The properties of the objects a property holds, and whether it holds a list of them.
@@ -132,39 +116,44 @@ fn inner_object(property: &Property) -> Option<(&'static [Property], bool)> {
 }
 
 impl<'a> Collector<'_, 'a> {
-    /// Collects the objects inside `object`'s members, whose properties start at `props` in
+    /// Gathers the objects inside `object`'s members, whose properties start at `props` in
     /// the pool. Recursion follows the catalog's static nesting (at most three levels), never
     /// the document's.
     fn parts(&mut self, object: &'a Map<String, Value>, props: usize) {
         for (index, (key, value)) in object.iter().enumerate() {
-            let Some(property) = self.props.get(props + index).copied().flatten() else { continue };
+            let Some(property) = self.gathered.props.get(props + index).copied().flatten() else { continue };
             let Some((inner, listed)) = inner_object(property) else { continue };
-            self.path.push(Token::Key(key));
+            self.gathered.path.push(Token::Key(key));
             match (listed, value) {
                 (false, Value::Object(object)) => self.one(object, inner, property.name),
                 (true, Value::Array(items)) => {
                     for (index, item) in items.iter().enumerate() {
                         if let Value::Object(object) = item {
-                            self.path.push(Token::Index(index));
+                            self.gathered.path.push(Token::Index(index));
                             self.one(object, inner, property.name);
-                            self.path.pop();
+                            self.gathered.path.pop();
                         }
                     }
                 }
                 _ => {}
             }
-            self.path.pop();
+            self.gathered.path.pop();
         }
     }
 
-    /// Collects `object` (at `self.path`) and the objects inside it.
+    /// Gathers `object` (at the path) and the objects inside it.
     fn one(&mut self, object: &'a Map<String, Value>, properties: &'static [Property], part: &'static str) {
-        let start = self.props.len();
-        self.props.extend(object.keys().map(|key| find_property(properties, key, self.version)));
-        let first = self.tokens.len();
-        self.tokens.extend_from_slice(&self.path);
-        self.found.push(Described {
-            at: Where { screen: self.screen, component: self.component, tokens: (first, self.tokens.len()) },
+        let gathered = &mut *self.gathered;
+        let start = gathered.props.len();
+        gathered.props.extend(object.keys().map(|key| find_property(properties, key, self.version)));
+        let first = gathered.tokens.len();
+        gathered.tokens.extend_from_slice(&gathered.path);
+        gathered.described.push(Described {
+            at: Where {
+                screen: self.screen,
+                component: Some(self.component),
+                tokens: (first, gathered.tokens.len()),
+            },
             object,
             properties,
             component: self.spec,

@@ -2,9 +2,9 @@
 //! If conditions (actions and nested component lists excluded: they have their own rules).
 //! Collected once per validation, keeping only those that hold a `$` or start with a backtick
 //! (and every If condition): the rules on bindings, expressions and mixed text read this list.
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::context::{Flow, Token, Where};
+use super::context::{Flow, Gathered, Node, Token, Where, member};
 use crate::catalog::{Component, Event, Kind, Property};
 use crate::json;
 
@@ -54,67 +54,55 @@ fn may_read_data(text: &str) -> bool {
     text.starts_with('`') || text.contains('$')
 }
 
-/// Collects the strings of every screen, in document order, with the properties of the
-/// components' members from `props`; the tokens of their places go to `tokens`.
-pub(crate) fn collect<'a>(
-    flow: &Flow<'a>,
-    props: &[Option<&'static Property>],
-    tokens: &mut Vec<Token<'a>>,
-) -> Vec<StringAt<'a>> {
-    let mut found = Vec::new();
-    let mut path = Vec::new();
-    for (screen_index, screen) in flow.screens.iter().enumerate() {
-        if let Some(Value::String(title)) = screen.object.get("title")
-            && may_read_data(title)
-        {
-            let first = tokens.len();
-            tokens.push(Token::Key("title"));
-            found.push(StringAt {
-                screen: screen_index,
-                at: Where { screen: screen_index, component: None, tokens: (first, tokens.len()) },
-                text: title,
-                property: None,
-                component: None,
-                whole: true,
-            });
-        }
-        for (index, node) in screen.components.iter().enumerate() {
-            let Some(component) = node.spec else { continue };
-            let resolved = props.get(node.props..node.props + node.at.component.len()).unwrap_or_default();
-            for ((key, value), property) in node.at.component.iter().zip(resolved) {
-                let Some(property) = property else { continue };
-                // Only dynamic values (and If conditions, always expressions) read data.
-                let condition = property.name == "condition" && component.name == "If";
-                if !(property.dynamic || condition) {
-                    continue;
-                }
-                if Event::from_property(key).is_some()
-                    || matches!(property.kind, Kind::Components | Kind::Cases)
-                {
-                    continue;
-                }
-                path.clear();
-                path.push(Token::Key(key.as_str()));
-                let mut walk = Walk {
-                    screen: screen_index,
-                    component: index,
-                    property,
-                    spec: component,
-                    found: &mut found,
-                    tokens,
-                    path: &mut path,
-                };
-                if let Value::String(text) = value {
-                    if condition || may_read_data(text) {
-                        walk.push(text, true);
-                    }
-                    continue;
-                }
-                walk.value(value, 0);
-            }
-        }
+/// Gathers a screen's title when it may read data (before the screen's components).
+pub(crate) fn gather_title<'a>(screen: usize, object: &'a Map<String, Value>, gathered: &mut Gathered<'a>) {
+    if let Some(Value::String(title)) = member(object, "title")
+        && may_read_data(title)
+    {
+        let first = gathered.tokens.len();
+        gathered.tokens.push(Token::Key("title"));
+        gathered.strings.push(StringAt {
+            screen,
+            at: Where { screen, component: None, tokens: (first, gathered.tokens.len()) },
+            text: title,
+            property: None,
+            component: None,
+            whole: true,
+        });
     }
-    found
+}
+
+/// Gathers the strings of component `index` of screen `screen`, in document order, with the
+/// properties of its members (already in `gathered.props`).
+pub(crate) fn gather<'a>(screen: usize, index: usize, node: &Node<'a>, gathered: &mut Gathered<'a>) {
+    let Some(component) = node.spec else { return };
+    let Gathered { props, tokens, strings, path, .. } = gathered;
+    let resolved = props.get(node.props..node.props + node.at.component.len()).unwrap_or_default();
+    for ((key, value), property) in node.at.component.iter().zip(resolved) {
+        let Some(property) = property else { continue };
+        // Only dynamic values (and If conditions, always expressions) read data.
+        let condition = property.name == "condition" && component.name == "If";
+        if !(property.dynamic || condition) {
+            continue;
+        }
+        // The property's name is the key (and already in cache, unlike the key's text).
+        if Event::from_property(property.name).is_some()
+            || matches!(property.kind, Kind::Components | Kind::Cases)
+        {
+            continue;
+        }
+        path.clear();
+        path.push(Token::Key(key.as_str()));
+        let mut walk =
+            Walk { screen, component: index, property, spec: component, found: strings, tokens, path };
+        if let Value::String(text) = value {
+            if condition || may_read_data(text) {
+                walk.push(text, true);
+            }
+            continue;
+        }
+        walk.value(value, 0);
+    }
 }
 
 struct Walk<'v, 'a> {

@@ -10,10 +10,11 @@ use crate::diagnostic::{Diagnostic, Problem};
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
         for (key, value, property) in described.members(flow) {
-            if described.is_type_key(key) {
+            let Some(property) = property else { continue };
+            // The property's name is the key (already in cache, unlike the key's text).
+            if described.is_type_key(property.name) {
                 continue;
             }
-            let Some(property) = property else { continue };
             if is_dynamic(property, value, flow.version) {
                 continue;
             }

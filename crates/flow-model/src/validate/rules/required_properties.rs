@@ -5,11 +5,14 @@ use crate::diagnostic::{Diagnostic, Problem};
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
+        // A member is named like a property exactly when it resolved to a property of that
+        // name: reading the resolved properties spares reading every key's text again.
+        let resolved = described.resolved(flow);
         for property in described.properties {
             // Most properties are optional: that test first.
             if property.is_required(flow.version)
                 && property.is_available(flow.version)
-                && !described.object.keys().any(|key| crate::catalog::same(key, property.name))
+                && !resolved.iter().flatten().any(|found| crate::catalog::same(found.name, property.name))
             {
                 out.push(Diagnostic::error(
                     flow.pointer(&described.at),

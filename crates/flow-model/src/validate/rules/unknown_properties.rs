@@ -9,11 +9,9 @@ use crate::json::pointer;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
         for (key, _, found) in described.members(flow) {
-            if described.is_type_key(key) {
-                continue;
-            }
             let inside_form = found.is_some_and(|property| property.outside_form_only && described.in_form);
-            if found.is_some() && !inside_form {
+            // Known properties first: that test needs no key text.
+            if found.is_some() && !inside_form || described.is_type_key(key) {
                 continue;
             }
             let owner = match described.part {
