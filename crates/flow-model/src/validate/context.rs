@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use super::strings::{Checked, StringAt};
 use crate::catalog::{self, ActionName, Event, Kind};
 use crate::expression::{Reference, Source, Type};
 pub(crate) use crate::json::member;
@@ -41,6 +42,8 @@ pub(crate) struct Flow<'a> {
     pub props: Vec<Option<&'static catalog::Property>>,
     /// The tokens of every [`Where`] below a component or screen.
     pub tokens: Vec<Token<'a>>,
+    /// The bindings read by the strings checked as expressions (see [`StringAt::checked`]).
+    pub references: Vec<Reference<'a>>,
 }
 
 /// What [`Flow::new`] gathers while it visits each component once (its members are then in
@@ -183,6 +186,14 @@ impl<'a> Flow<'a> {
         let mut gathered = Gathered::default();
         if let Some(list) = root.get("screens").and_then(Value::as_array) {
             screens.reserve(list.len());
+            // Room for Meta's maximum of 50 components per screen: growing these lists as they
+            // fill copied them over and over.
+            let components = list.len() * 64;
+            gathered.props.reserve(components * 6);
+            gathered.described.reserve(components * 2);
+            gathered.tokens.reserve(components * 2);
+            gathered.strings.reserve(components / 4);
+            gathered.actions.reserve(list.len() * 4);
             for (index, value) in list.iter().enumerate() {
                 if let Some(object) = value.as_object() {
                     let pointer = pointer::join("/screens", index);
@@ -196,7 +207,7 @@ impl<'a> Flow<'a> {
                 ids.entry(id).or_insert(index);
             }
         }
-        Flow {
+        let mut flow = Flow {
             root,
             version,
             endpoint,
@@ -207,7 +218,41 @@ impl<'a> Flow<'a> {
             described: gathered.described,
             props: gathered.props,
             tokens: gathered.tokens,
+            references: Vec::new(),
+        };
+        // Expressions resolve bindings against every screen: checked once all are known.
+        let mut references = Vec::new();
+        let checked: Vec<Option<Checked>> = flow
+            .strings
+            .iter()
+            .map(|string| {
+                string.expression().map(|text| Checked::new(&flow, string.screen, text, &mut references))
+            })
+            .collect();
+        for (string, checked) in flow.strings.iter_mut().zip(checked) {
+            string.checked = checked;
         }
+        flow.references = references;
+        flow
+    }
+
+    /// The If condition of component `index` of screen `screen`, when it was collected.
+    pub fn condition_of(&self, screen: usize, index: usize) -> Option<&StringAt<'a>> {
+        // The strings are in document order: by screen, then component.
+        let start = self
+            .strings
+            .partition_point(|string| (string.at.screen, string.at.component) < (screen, Some(index)));
+        self.strings
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|string| string.at.screen == screen && string.at.component == Some(index))
+            .find(|string| string.is_condition() && string.whole)
+    }
+
+    /// The bindings `checked` read, in order.
+    pub fn references_of(&self, checked: &Checked) -> &[Reference<'a>] {
+        self.references.get(checked.references.0..checked.references.1).unwrap_or_default()
     }
 
     /// The JSON Pointer of `at`.

@@ -236,6 +236,10 @@ pub(crate) fn is_dynamic(property: &Property, value: &Value, version: Version) -
 
 /// Whether a string is blank (empty or whitespace only).
 pub(crate) fn is_blank(text: &str) -> bool {
+    // Most text starts with a printable ASCII character: no need to decode it.
+    if text.as_bytes().first().is_some_and(|byte| (0x21..0x7f).contains(byte)) {
+        return false;
+    }
     text.trim().is_empty()
 }
 
@@ -324,6 +328,16 @@ mod tests {
         assert!(!is_iso_date("2024-01-01T00"));
         assert!(is_date("1700000000000", Version::V4_0));
         assert!(!is_date("2024-01-01", Version::V4_0));
+    }
+
+    #[test]
+    fn blank_is_whitespace_only() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n\u{b}"));
+        assert!(is_blank("\u{3000}"));
+        assert!(!is_blank("a"));
+        assert!(!is_blank(" a"));
+        assert!(!is_blank("é"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::context::{Flow, Gathered, Node, Token, Where, member};
 use crate::catalog::{Component, Event, Kind, Property};
+use crate::expression::{self, Dynamic, ExpressionError, Outcome, Reference};
 use crate::json;
 
 /// One string of a screen.
@@ -22,6 +23,47 @@ pub(crate) struct StringAt<'a> {
     pub component: Option<&'static Component>,
     /// The string is the property's whole value (not inside an array or object).
     pub whole: bool,
+    /// Its check as an expression, when it is a nested expression or an If condition (that
+    /// is not one binding). Several rules read it; it is checked once.
+    pub checked: Option<Checked>,
+}
+
+/// A string checked as an expression ([`expression::check`]).
+pub(crate) struct Checked {
+    /// What the check found.
+    pub outcome: Result<Outcome, ExpressionError>,
+    /// The bindings it read, in order (up to an error): `Flow::references[start..end]`.
+    pub references: (usize, usize),
+}
+
+impl Checked {
+    /// Checks `text` of screen `screen`, adding the bindings it reads to `references`.
+    pub fn new<'a>(
+        flow: &Flow<'a>,
+        screen: usize,
+        text: &'a str,
+        references: &mut Vec<Reference<'a>>,
+    ) -> Checked {
+        let start = references.len();
+        let outcome = expression::check(text, &mut |reference| {
+            references.push(reference);
+            flow.type_of(screen, &reference)
+        });
+        Checked { outcome, references: (start, references.len()) }
+    }
+}
+
+impl<'a> StringAt<'a> {
+    /// The text an expression check reads: between the backticks of a nested expression,
+    /// else the whole text of an If condition (`None`: not checked as an expression).
+    pub fn expression(&self) -> Option<&'a str> {
+        match expression::classify(self.text) {
+            Dynamic::Expression(inner) => Some(inner),
+            Dynamic::Binding(_) => None,
+            _ if self.is_condition() => Some(self.text),
+            _ => None,
+        }
+    }
 }
 
 impl StringAt<'_> {
@@ -51,7 +93,7 @@ pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&StringAt<'a>)) {
 
 /// Whether a string may read data: anything else is plain text to every rule that reads this list.
 fn may_read_data(text: &str) -> bool {
-    text.starts_with('`') || text.contains('$')
+    text.starts_with('`') || text.as_bytes().contains(&b'$')
 }
 
 /// Gathers a screen's title when it may read data (before the screen's components).
@@ -68,6 +110,7 @@ pub(crate) fn gather_title<'a>(screen: usize, object: &'a Map<String, Value>, ga
             property: None,
             component: None,
             whole: true,
+            checked: None,
         });
     }
 }
@@ -131,6 +174,7 @@ impl<'a> Walk<'_, 'a> {
             property: Some(self.property),
             component: Some(self.spec),
             whole,
+            checked: None,
         });
     }
 

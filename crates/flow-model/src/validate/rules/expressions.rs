@@ -27,7 +27,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             }
             return;
         }
-        let outcome = expression::check(inner, &mut |reference| flow.type_of(string.screen, &reference));
+        let outcome = match &string.checked {
+            Some(checked) => checked.outcome.clone(),
+            None => expression::check(inner, &mut |reference| flow.type_of(string.screen, &reference)),
+        };
         let expected = match string.property.map(|property| &property.kind) {
             Some(Kind::Boolean) => Some(Type::Boolean),
             Some(Kind::Number | Kind::Integer) => Some(Type::Number),

@@ -30,8 +30,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(Value::String(condition)) = member(node.at.component, "condition") {
                 let text =
                     condition.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')).unwrap_or(condition);
-                let outcome =
-                    expression::check(text, &mut |reference| flow.type_of(screen_index, &reference));
+                // Checked once by the context when it collected the condition.
+                let outcome = match flow
+                    .condition_of(screen_index, index)
+                    .and_then(|string| string.checked.as_ref())
+                {
+                    Some(checked) => checked.outcome.clone(),
+                    None => expression::check(text, &mut |reference| flow.type_of(screen_index, &reference)),
+                };
                 let error = match outcome {
                     Err(error) => Some(error),
                     Ok(outcome) if !outcome.dynamic => Some(ExpressionError::LiteralOnly),

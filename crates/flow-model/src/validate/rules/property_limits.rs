@@ -4,13 +4,17 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{self, At, base64_size, char_count, is_dynamic};
-use crate::catalog::{Format, Kind, Property};
+use crate::catalog::{Format, Kind, Limits, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     schema::each(flow, &mut |described| {
         for (key, value, property) in described.members(flow) {
             let Some(property) = property else { continue };
+            // Without limits there is nothing to check (and no need to read the value).
+            if property.limits == Limits::default() {
+                continue;
+            }
             // The property's name is the key (already in cache, unlike the key's text).
             if described.is_type_key(property.name) {
                 continue;
