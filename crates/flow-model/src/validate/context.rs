@@ -44,6 +44,9 @@ pub(crate) struct Flow<'a> {
     pub tokens: Vec<Token<'a>>,
     /// The bindings read by the strings checked as expressions (see [`StringAt::checked`]).
     pub references: Vec<Reference<'a>>,
+    /// The required properties, in the flow's version, of each list of properties the
+    /// described objects have (a dozen lists for thousands of objects).
+    required: Vec<(&'static [catalog::Property], Vec<&'static catalog::Property>)>,
 }
 
 /// What [`Flow::new`] gathers while it visits each component once (its members are then in
@@ -219,7 +222,17 @@ impl<'a> Flow<'a> {
             props: gathered.props,
             tokens: gathered.tokens,
             references: Vec::new(),
+            required: Vec::new(),
         };
+        for described in &flow.described {
+            let list = described.properties;
+            if !flow.required.iter().any(|(known, _)| std::ptr::eq(*known, list)) {
+                let required = list
+                    .iter()
+                    .filter(|property| property.is_required(version) && property.is_available(version));
+                flow.required.push((list, required.collect()));
+            }
+        }
         // Expressions resolve bindings against every screen: checked once all are known.
         let mut references = Vec::new();
         let checked: Vec<Option<Checked>> = flow
@@ -248,6 +261,13 @@ impl<'a> Flow<'a> {
             .iter()
             .take_while(|string| string.at.screen == screen && string.at.component == Some(index))
             .find(|string| string.is_condition() && string.whole)
+    }
+
+    /// The required properties of `list` in the flow's version (a list some described object
+    /// has).
+    pub fn required_of(&self, list: &'static [catalog::Property]) -> &[&'static catalog::Property] {
+        let found = self.required.iter().find(|(known, _)| std::ptr::eq(*known, list));
+        found.map(|(_, required)| required.as_slice()).unwrap_or_default()
     }
 
     /// The bindings `checked` read, in order.

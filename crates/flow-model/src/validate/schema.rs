@@ -54,13 +54,6 @@ impl<'a> Described<'a> {
     }
 }
 
-/// Calls `visit` for every described object of the flow, in document order.
-pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&Described<'a>)) {
-    for described in &flow.described {
-        visit(described);
-    }
-}
-
 /// Gathers component `index` of screen `screen` (whose members' properties are in
 /// `gathered.props` already) and the objects inside it, depth first, adding the properties of
 /// their members.

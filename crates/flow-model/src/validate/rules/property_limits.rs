@@ -3,30 +3,28 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use super::super::schema::{self, At, base64_size, char_count, is_dynamic};
+use super::super::schema::{self, At, Described, base64_size, char_count, is_dynamic};
 use crate::catalog::{Format, Kind, Limits, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    schema::each(flow, &mut |described| {
-        for (key, value, property) in described.members(flow) {
-            let Some(property) = property else { continue };
-            // Without limits there is nothing to check (and no need to read the value).
-            if property.limits == Limits::default() {
-                continue;
-            }
-            // The property's name is the key (already in cache, unlike the key's text).
-            if described.is_type_key(property.name) {
-                continue;
-            }
-            if is_dynamic(property, value, flow.version) {
-                continue;
-            }
-            let Some(kind) = schema::resolve_kind(&property.kind, value) else { continue };
-            let base = At::Object(&described.at);
-            check_value(flow, property, kind, value, At::Key(&base, key), out);
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, value, property) in described.members(flow) {
+        let Some(property) = property else { continue };
+        // Without limits there is nothing to check (and no need to read the value).
+        if property.limits == Limits::default() {
+            continue;
         }
-    });
+        // The property's name is the key (already in cache, unlike the key's text).
+        if described.is_type_key(property.name) {
+            continue;
+        }
+        if is_dynamic(property, value, flow.version) {
+            continue;
+        }
+        let Some(kind) = schema::resolve_kind(&property.kind, value) else { continue };
+        let base = At::Object(&described.at);
+        check_value(flow, property, kind, value, At::Key(&base, key), out);
+    }
 }
 
 fn check_value(
@@ -108,7 +106,7 @@ fn check_value(
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, C1, expect, screen};
+    use super::super::test_support::{C0, C1, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;

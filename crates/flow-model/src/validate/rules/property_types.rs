@@ -5,24 +5,24 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use super::super::schema::{self, At, base64_size, date_format, is_blank, is_date, is_hex_color, json_type};
+use super::super::schema::{
+    self, At, Described, base64_size, date_format, is_blank, is_date, is_hex_color, json_type,
+};
 use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    schema::each(flow, &mut |described| {
-        for (key, value, property) in described.members(flow) {
-            let Some(property) = property else { continue };
-            // The property's name is the key (already in cache, unlike the key's text).
-            if described.is_type_key(property.name) {
-                continue;
-            }
-            let base = At::Object(&described.at);
-            check_value(flow, property, &property.kind, value, At::Key(&base, key), out);
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, value, property) in described.members(flow) {
+        let Some(property) = property else { continue };
+        // The property's name is the key (already in cache, unlike the key's text).
+        if described.is_type_key(property.name) {
+            continue;
         }
-    });
+        let base = At::Object(&described.at);
+        check_value(flow, property, &property.kind, value, At::Key(&base, key), out);
+    }
 }
 
 fn check_value(
@@ -101,7 +101,7 @@ fn string_problem(version: Version, property: &Property, format: Format, text: &
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, C1, expect, screen};
+    use super::super::test_support::{C0, C1, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;

@@ -1,46 +1,25 @@
 //! §4: each component (and each object inside one) has its required properties.
 use super::super::context::Flow;
-use super::super::schema;
-use crate::catalog::Property;
+use super::super::schema::Described;
 use crate::diagnostic::{Diagnostic, Problem};
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    // The required properties of each list of properties in the flow's version, found once:
-    // a flow describes thousands of objects with a dozen lists.
-    let mut required: Vec<(&'static [Property], Vec<&'static Property>)> = Vec::new();
-    schema::each(flow, &mut |described| {
-        let index = match required.iter().position(|(list, _)| std::ptr::eq(*list, described.properties)) {
-            Some(index) => index,
-            None => {
-                let list = described.properties;
-                let found = list
-                    .iter()
-                    .filter(|property| {
-                        property.is_required(flow.version) && property.is_available(flow.version)
-                    })
-                    .collect();
-                required.push((list, found));
-                required.len() - 1
-            }
-        };
-        let Some((_, properties)) = required.get(index) else { return };
-        // A member is named like a property exactly when it resolved to a property of that
-        // name: reading the resolved properties spares reading every key's text again.
-        let resolved = described.resolved(flow);
-        for property in properties {
-            if !resolved.iter().flatten().any(|found| crate::catalog::same(found.name, property.name)) {
-                out.push(Diagnostic::error(
-                    flow.pointer(&described.at),
-                    Problem::MissingProperty { property: property.name.to_owned() },
-                ));
-            }
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    // A member is named like a property exactly when it resolved to a property of that name:
+    // reading the resolved properties spares reading every key's text again.
+    let resolved = described.resolved(flow);
+    for property in flow.required_of(described.properties) {
+        if !resolved.iter().flatten().any(|found| crate::catalog::same(found.name, property.name)) {
+            out.push(Diagnostic::error(
+                flow.pointer(&described.at),
+                Problem::MissingProperty { property: property.name.to_owned() },
+            ));
         }
-    });
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, C1, expect, screen};
+    use super::super::test_support::{C0, C1, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;
