@@ -47,6 +47,17 @@ pub(crate) struct Flow<'a> {
     /// The required properties, in the flow's version, of each list of properties the
     /// described objects have (a dozen lists for thousands of objects).
     required: Vec<(&'static [catalog::Property], Vec<&'static catalog::Property>)>,
+    /// Where in `required` each list is, by [`slot`] of its address (first come): most
+    /// lookups take one comparison.
+    required_slots: [Option<usize>; SLOTS],
+}
+
+/// Size of [`Flow::required_slots`].
+const SLOTS: usize = 64;
+
+/// The slot of a list of properties, from its address (the lists are statics).
+fn slot(list: &'static [catalog::Property]) -> usize {
+    (list.as_ptr() as usize / std::mem::align_of::<catalog::Property>()) % SLOTS
 }
 
 /// What [`Flow::new`] gathers while it visits each component once (its members are then in
@@ -61,6 +72,37 @@ pub(crate) struct Gathered<'a> {
     pub actions: Vec<ActionAt<'a>>,
     /// Scratch: the tokens from a component to what is being gathered.
     pub path: Vec<Token<'a>>,
+}
+
+/// For each component of the catalog (by position), its properties in the flow's version,
+/// listed when one is first met: looking members up in these short lists, rather than in every
+/// shape of every property, was most of the time spent gathering.
+#[derive(Default)]
+struct Available {
+    lists: Vec<Option<Vec<(&'static str, &'static catalog::Property)>>>,
+}
+
+impl Available {
+    /// The component of type `kind` and its properties in `version`.
+    fn component(
+        &mut self,
+        kind: &str,
+        version: Version,
+    ) -> Option<(&'static catalog::Component, &[(&'static str, &'static catalog::Property)])> {
+        let index = catalog::COMPONENTS.iter().position(|component| catalog::same(component.name, kind))?;
+        let spec = catalog::COMPONENTS.get(index)?;
+        if self.lists.len() <= index {
+            self.lists.resize(index + 1, None);
+        }
+        let available = self.lists.get_mut(index)?.get_or_insert_with(|| {
+            spec.properties
+                .iter()
+                .filter(|property| property.is_available(version))
+                .map(|property| (property.name, property))
+                .collect()
+        });
+        Some((spec, available))
+    }
 }
 
 /// A place in a screen (the screen itself, a component, or something below either), turned
@@ -187,6 +229,7 @@ impl<'a> Flow<'a> {
         let endpoint = root.contains_key("data_api_version");
         let mut screens = Vec::new();
         let mut gathered = Gathered::default();
+        let mut available = Available::default();
         if let Some(list) = root.get("screens").and_then(Value::as_array) {
             screens.reserve(list.len());
             // Room for Meta's maximum of 50 components per screen: growing these lists as they
@@ -200,7 +243,9 @@ impl<'a> Flow<'a> {
             for (index, value) in list.iter().enumerate() {
                 if let Some(object) = value.as_object() {
                     let pointer = pointer::join("/screens", index);
-                    screens.push(Screen::new(object, pointer, screens.len(), version, &mut gathered));
+                    let screen =
+                        Screen::new(object, pointer, screens.len(), version, &mut gathered, &mut available);
+                    screens.push(screen);
                 }
             }
         }
@@ -223,14 +268,18 @@ impl<'a> Flow<'a> {
             tokens: gathered.tokens,
             references: Vec::new(),
             required: Vec::new(),
+            required_slots: [None; SLOTS],
         };
         for described in &flow.described {
             let list = described.properties;
-            if !flow.required.iter().any(|(known, _)| std::ptr::eq(*known, list)) {
+            if flow.required_index(list).is_none() {
                 let required = list
                     .iter()
                     .filter(|property| property.is_required(version) && property.is_available(version));
                 flow.required.push((list, required.collect()));
+                if let Some(free @ None) = flow.required_slots.get_mut(slot(list)) {
+                    *free = Some(flow.required.len() - 1);
+                }
             }
         }
         // Expressions resolve bindings against every screen: checked once all are known.
@@ -266,8 +315,17 @@ impl<'a> Flow<'a> {
     /// The required properties of `list` in the flow's version (a list some described object
     /// has).
     pub fn required_of(&self, list: &'static [catalog::Property]) -> &[&'static catalog::Property] {
-        let found = self.required.iter().find(|(known, _)| std::ptr::eq(*known, list));
+        let found = self.required_index(list).and_then(|index| self.required.get(index));
         found.map(|(_, required)| required.as_slice()).unwrap_or_default()
+    }
+
+    fn required_index(&self, list: &'static [catalog::Property]) -> Option<usize> {
+        let is =
+            |index: &usize| self.required.get(*index).is_some_and(|(known, _)| std::ptr::eq(*known, list));
+        match self.required_slots.get(slot(list)).copied().flatten() {
+            Some(index) if is(&index) => Some(index),
+            _ => (0..self.required.len()).find(is),
+        }
     }
 
     /// The bindings `checked` read, in order.
@@ -330,19 +388,25 @@ impl<'a> Screen<'a> {
         index: usize,
         version: Version,
         gathered: &mut Gathered<'a>,
+        available: &mut Available,
     ) -> Screen<'a> {
         super::strings::gather_title(index, object, gathered);
         let walked = walk::components(object, "");
         let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
         gathered.props.reserve(walked.len() * 6);
         for at in walked {
-            let spec = at.kind.and_then(catalog::component);
             let in_form = at.place == Place::Form
                 || at.parent.and_then(|parent| components.get(parent)).is_some_and(|parent| parent.in_form);
             let start = gathered.props.len();
             let mut name = None;
+            // The first property of the name available in the version, as `Component::property`.
+            let (spec, properties) = match at.kind.and_then(|kind| available.component(kind, version)) {
+                Some((spec, properties)) => (Some(spec), properties),
+                None => (None, [].as_slice()),
+            };
             for (key, value) in at.component {
-                gathered.props.push(spec.and_then(|spec| spec.property(key, version)));
+                let property = properties.iter().find(|(name, _)| catalog::same(name, key));
+                gathered.props.push(property.map(|(_, property)| *property));
                 if key == "name" {
                     name = value.as_str();
                 }
