@@ -476,7 +476,10 @@ impl<'t, 'a> Parser<'t, 'a, '_> {
     /// Consumes `operator` when it comes next.
     fn eat(&mut self, operators: &[&'static str]) -> Result<Option<&'static str>, ExpressionError> {
         match self.peek() {
-            Some(Token::Operator(found)) if operators.contains(found) => {
+            // Byte comparison: operators are one or two bytes, too short for `memcmp`.
+            Some(Token::Operator(found))
+                if operators.iter().any(|operator| crate::catalog::same(operator, found)) =>
+            {
                 self.skip_space();
                 self.pos += 1;
                 self.operators += 1;

@@ -1,6 +1,7 @@
 //! JSON text: the strict reader, JSON Pointers and the source map.
 pub(crate) mod parser;
 pub mod pointer;
+pub(crate) mod pretty;
 mod source_map;
 
 pub use parser::MAX_DEPTH;
