@@ -123,13 +123,17 @@ impl Parser<'_> {
             match byte {
                 b' ' => {
                     // Indentation, most of the whitespace of pretty JSON, comes in runs: eight
-                    // spaces at a time (one comparison each), then the rest of the run.
+                    // spaces at a time (one comparison each), then four, two and one.
                     let rest = self.bytes.get(self.pos..).unwrap_or_default();
                     let mut run = 0;
                     while rest.get(run..run + 8) == Some(b"        ".as_slice()) {
                         run += 8;
                     }
-                    run += rest.get(run..).unwrap_or_default().iter().take_while(|b| **b == b' ').count();
+                    for spaces in [b"    ".as_slice(), b"  ", b" "] {
+                        if rest.get(run..run + spaces.len()) == Some(spaces) {
+                            run += spaces.len();
+                        }
+                    }
                     self.pos += run;
                     continue;
                 }
@@ -462,6 +466,21 @@ impl Parser<'_> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn whitespace_runs_of_any_length() {
+        for length in 0..40 {
+            let spaces = " ".repeat(length);
+            let text = format!(
+                "{{{spaces}\"a\"{spaces}:{spaces}\t{spaces}[{spaces}1 ,\n{spaces}2{spaces}]{spaces}}}{spaces}"
+            );
+            let output = parse(&text).unwrap();
+            assert_eq!(output.value, json!({"a": [1, 2]}), "{length}");
+            let one = text.find('1').unwrap();
+            assert_eq!(output.nodes[2].start as usize, one, "{length}");
+            assert_eq!(output.line_starts, [text.find('\n').unwrap() + 1], "{length}");
+        }
+    }
 
     fn problem(text: &str) -> Failure {
         match parse(text) {
