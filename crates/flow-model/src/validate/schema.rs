@@ -1,8 +1,8 @@
-//! Collects every object the catalog describes (components, and the objects inside them such
+//! Gathers every object the catalog describes (components, and the objects inside them such
 //! as data-source items) once per validation, with the catalog property of each member, and
-//! checks single values against a property's kind. Shared by the schema rules
-//! (`unknown_properties`, `required_properties`, `property_types`, `property_limits`), which
-//! each read the list instead of walking the components again.
+//! checks single values against a property's kind. The schema rules (`unknown_properties`,
+//! `required_properties`, `property_types`, `property_limits`) check these objects one at a
+//! time, in one shared pass, instead of walking the components again.
 use serde_json::{Map, Value};
 
 use super::context::{Flow, Gathered, Node, Token, Where};

@@ -1,7 +1,8 @@
 //! The strings that may read data: screen titles, values of dynamic component properties and
 //! If conditions (actions and nested component lists excluded: they have their own rules).
-//! Collected once per validation, keeping only those that hold a `$` or start with a backtick
+//! Gathered once per validation, keeping only those that hold a `$` or start with a backtick
 //! (and every If condition): the rules on bindings, expressions and mixed text read this list.
+//! Expressions and conditions are checked once, when the context is built ([`Checked`]).
 use serde_json::{Map, Value};
 
 use super::context::{Flow, Gathered, Node, Token, Where, member};
