@@ -152,6 +152,42 @@ pub(crate) struct Screen<'a> {
     pub data: Option<&'a Map<String, Value>>,
     /// Its components in document order.
     pub components: Vec<Node<'a>>,
+    /// The components by `name`.
+    names: Names<'a>,
+}
+
+/// Items by name, to find the first of a name (in item order) without a scan each time when
+/// there are many: names are looked up for every `${form.…}` binding, sensitive field and
+/// initial value, which on a large screen grew with the square of its size.
+pub(crate) struct Names<'a> {
+    /// (name, position) sorted, when there are more than [`Names::SCAN`] items; else empty.
+    sorted: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Names<'a> {
+    /// Up to this many items (Meta allows 50 components per screen), a scan is cheaper.
+    const SCAN: usize = 64;
+
+    /// An index of `names` (each item's name, when it has one, in item order).
+    pub fn new(names: impl ExactSizeIterator<Item = Option<&'a str>>) -> Names<'a> {
+        if names.len() <= Names::SCAN {
+            return Names { sorted: Vec::new() };
+        }
+        let mut sorted: Vec<(&'a str, usize)> =
+            names.enumerate().filter_map(|(position, name)| name.map(|name| (name, position))).collect();
+        sorted.sort_unstable();
+        Names { sorted }
+    }
+
+    /// The position of the first item named `name`; `names` gives each item's name, in the
+    /// order given to [`Names::new`].
+    pub fn first(&self, name: &str, mut names: impl Iterator<Item = Option<&'a str>>) -> Option<usize> {
+        if self.sorted.is_empty() {
+            return names.position(|found| found.is_some_and(|found| catalog::same(found, name)));
+        }
+        let start = self.sorted.partition_point(|(found, _)| *found < name);
+        self.sorted.get(start).filter(|(found, _)| *found == name).map(|(_, position)| *position)
+    }
 }
 
 /// A component being validated.
@@ -425,6 +461,7 @@ impl<'a> Screen<'a> {
             terminal: member(object, "terminal").and_then(Value::as_bool) == Some(true),
             data: member(object, "data").and_then(Value::as_object),
             object,
+            names: Names::new(components.iter().map(|node| node.name)),
             components,
         }
     }
@@ -469,10 +506,10 @@ impl<'a> Screen<'a> {
         Resolved::Found(get(schema, "type").and_then(Value::as_str))
     }
 
-    /// The first component named `name` (a linear search: screens hold at most 50 components,
-    /// and names are looked up only for bindings and sensitive fields).
+    /// The first component named `name`.
     pub fn named(&self, name: &str) -> Option<&Node<'a>> {
-        self.components.iter().find(|node| node.name.is_some_and(|found| catalog::same(found, name)))
+        let position = self.names.first(name, self.components.iter().map(|node| node.name));
+        position.and_then(|position| self.components.get(position))
     }
 
     /// The components directly in component `index` (its branches, cases or children), in
