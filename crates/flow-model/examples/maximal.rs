@@ -1,70 +1,16 @@
-//! Times parse + validate + serialize of a maximal flow: 100 screens of 50 components each
-//! (about 1 MB of Flow JSON). `cargo run --release -p flow-model --example maximal`.
-use std::fmt::Write as _;
-use std::time::Instant;
+//! Times parse + validate + serialize of a maximal flow: `flow_model::samples::maximal_flow`,
+//! 100 screens of 50 components each (about 1.2 MB of Flow JSON), the input the benches and the
+//! browser benchmark use. `cargo run --release -p flow-model --example maximal [SCREENS]`.
+//!
+//! `MODE=parse|validate|serialize` repeats one step only (`MODE=all` all three), `RUNS` times (200 by default), for
+//! `perf stat` or `valgrind --tool=callgrind`, which count instructions even on a busy machine.
+use std::time::{Duration, Instant};
 
-use flow_model::{Style, parse, validate};
-
-/// A valid flow of `screens` screens with 50 components each (Form children included).
-fn maximal_flow(screens: usize) -> String {
-    let id = |index: usize| -> String {
-        // Screen ids are letters only: 0 -> A, 25 -> Z, 26 -> BA, ...
-        let mut id = String::new();
-        let mut n = index;
-        loop {
-            id.insert(0, char::from(b'A' + (n % 26) as u8));
-            n /= 26;
-            if n == 0 {
-                break;
-            }
-        }
-        format!("STEP_{id}")
-    };
-    let mut json = String::from("{\n  \"version\": \"7.3\",\n  \"screens\": [\n");
-    for screen in 0..screens {
-        let last = screen + 1 == screens;
-        let _ = write!(
-            json,
-            "    {{\"id\": \"{}\", \"title\": \"Step {}\",{}\n      \"data\": {{\"previous\": {{\"type\": \"string\", \"__example__\": \"Ana\"}}}},\n      \"layout\": {{\"type\": \"SingleColumnLayout\", \"children\": [\n",
-            id(screen),
-            screen + 1,
-            if last { " \"terminal\": true," } else { "" }
-        );
-        json.push_str("        {\"type\": \"TextHeading\", \"text\": \"`'Hello ' ${data.previous}`\"},\n");
-        json.push_str("        {\"type\": \"Form\", \"name\": \"form\", \"children\": [\n");
-        // Heading, Form, 42 components with 5 If branches holding one more each, Footer: 50.
-        for component in 0..42 {
-            let line = match component % 8 {
-                0 => format!("{{\"type\": \"TextInput\", \"name\": \"input_{component}\", \"label\": \"Field {component}\", \"input-type\": \"text\", \"required\": true, \"helper-text\": \"Type something here\"}}"),
-                1 => format!("{{\"type\": \"TextArea\", \"name\": \"area_{component}\", \"label\": \"Notes {component}\", \"max-length\": 300}}"),
-                2 => format!("{{\"type\": \"Dropdown\", \"name\": \"pick_{component}\", \"label\": \"Pick {component}\", \"data-source\": [{{\"id\": \"a\", \"title\": \"Option A\"}}, {{\"id\": \"b\", \"title\": \"Option B\"}}, {{\"id\": \"c\", \"title\": \"Option C\"}}]}}"),
-                3 => format!("{{\"type\": \"CheckboxGroup\", \"name\": \"check_{component}\", \"label\": \"Check {component}\", \"data-source\": [{{\"id\": \"a\", \"title\": \"Option A\"}}, {{\"id\": \"b\", \"title\": \"Option B\"}}]}}"),
-                4 => "{\"type\": \"TextBody\", \"text\": \"Some explanatory text that is long enough to look like a real paragraph in a flow.\", \"markdown\": true}".to_owned(),
-                5 => format!("{{\"type\": \"If\", \"condition\": \"${{form.input_{}}} != ''\", \"then\": [{{\"type\": \"TextCaption\", \"text\": \"Thanks\"}}]}}", component - 5),
-                6 => format!("{{\"type\": \"DatePicker\", \"name\": \"date_{component}\", \"label\": \"Date {component}\", \"min-date\": \"2026-01-01\", \"max-date\": \"2026-12-31\"}}"),
-                _ => format!("{{\"type\": \"RadioButtonsGroup\", \"name\": \"radio_{component}\", \"label\": \"Radio {component}\", \"data-source\": [{{\"id\": \"y\", \"title\": \"Yes\"}}, {{\"id\": \"n\", \"title\": \"No\"}}]}}"),
-            };
-            let _ = writeln!(json, "          {line},");
-        }
-        if last {
-            json.push_str("          {\"type\": \"Footer\", \"label\": \"Finish\", \"on-click-action\": {\"name\": \"complete\", \"payload\": {\"name\": \"${form.input_0}\"}}}\n");
-        } else {
-            let _ = writeln!(
-                json,
-                "          {{\"type\": \"Footer\", \"label\": \"Next\", \"on-click-action\": {{\"name\": \"navigate\", \"next\": {{\"type\": \"screen\", \"name\": \"{}\"}}, \"payload\": {{\"previous\": \"${{form.input_0}}\"}}}}}}",
-                id(screen + 1)
-            );
-        }
-        json.push_str("        ]}\n      ]}}");
-        json.push_str(if last { "\n" } else { ",\n" });
-    }
-    json.push_str("  ]\n}\n");
-    json
-}
+use flow_model::{Style, parse, samples, validate};
 
 fn main() {
     let screens: usize = std::env::args().nth(1).and_then(|arg| arg.parse().ok()).unwrap_or(100);
-    let text = maximal_flow(screens);
+    let text = samples::maximal_flow(screens, 50);
     if let Ok(path) = std::env::var("WRITE") {
         std::fs::write(path, &text).unwrap();
     }
@@ -80,21 +26,24 @@ fn main() {
         text.len(),
         diagnostics.len()
     );
-    // MODE=parse|validate|serialize repeats one step only (for `perf stat`, which counts CPU
-    // time and instructions even on a busy machine).
+    let runs: usize = std::env::var("RUNS").ok().and_then(|runs| runs.parse().ok()).unwrap_or(200);
     if let Ok(mode) = std::env::var("MODE") {
-        for _ in 0..200 {
+        for _ in 0..runs {
             match mode.as_str() {
                 "parse" => drop(std::hint::black_box(parse(&text))),
                 "validate" => drop(std::hint::black_box(validate(&document))),
-                _ => drop(std::hint::black_box(document.to_json(Style::Pretty))),
+                "serialize" => drop(std::hint::black_box(document.to_json(Style::Pretty))),
+                "all" => {
+                    let document = parse(&text).document.expect("JSON");
+                    drop(std::hint::black_box((validate(&document), document.to_json(Style::Pretty))));
+                }
+                _ => {}
             }
         }
         return;
     }
-    let runs = 50;
-    let mut total = Vec::new();
-    let mut validating = Vec::new();
+    let runs = runs.clamp(1, 50);
+    let mut steps: [Vec<Duration>; 4] = Default::default();
     for _ in 0..runs {
         let start = Instant::now();
         let document = parse(&text).document.expect("JSON");
@@ -105,11 +54,13 @@ fn main() {
         let all = start.elapsed();
         assert_eq!(found.len(), diagnostics.len());
         assert!(!written.is_empty());
-        total.push(all);
-        validating.push(validated - parsed);
+        for (step, time) in steps.iter_mut().zip([all, parsed, validated - parsed, all - validated]) {
+            step.push(time);
+        }
     }
-    total.sort();
-    validating.sort();
-    println!("parse + validate + serialize: median {:?}, best {:?}", total[runs / 2], total[0]);
-    println!("validate alone: median {:?}, best {:?}", validating[runs / 2], validating[0]);
+    let names = ["parse + validate + serialize", "parse alone", "validate alone", "serialize alone"];
+    for (name, times) in names.iter().zip(&mut steps) {
+        times.sort();
+        println!("{name}: median {:?}, best {:?}", times[runs / 2], times[0]);
+    }
 }

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Problem, Span};
-use crate::json::{Source, parser};
+use crate::json::{self, Source, parser};
 use crate::walk;
 
 /// The largest flow.json Meta accepts (10 MB).
@@ -71,7 +71,7 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
     let json = text.get(prefix..).unwrap_or_default();
     match parser::parse(json) {
         Ok(output) => {
-            let source = Source::new(text.to_owned(), prefix, output.nodes);
+            let source = Source::parsed(text.to_owned(), prefix, output.nodes, &output.line_starts);
             for duplicate in output.duplicates {
                 let mut diagnostic = Diagnostic::error("", Problem::DuplicateKey { key: duplicate.key });
                 diagnostic.span = Some(Span {
@@ -179,12 +179,15 @@ impl Document {
 
     /// The document as JSON text: same values, same key order, unknown keys kept.
     pub fn to_json(&self, style: Style) -> String {
-        let written = match style {
-            Style::Pretty => serde_json::to_string_pretty(&self.root),
-            Style::Compact => serde_json::to_string(&self.root),
-        };
-        // Writing a `Value` to a `String` cannot fail: its map keys are strings.
-        written.unwrap_or_default()
+        match style {
+            // About as long as the text read, when there is one.
+            Style::Pretty => json::pretty::to_string(
+                &self.root,
+                self.source.as_ref().map_or(4096, |source| source.text().len() + 4096),
+            ),
+            // Writing a `Value` to a `String` cannot fail: its map keys are strings.
+            Style::Compact => serde_json::to_string(&self.root).unwrap_or_default(),
+        }
     }
 
     /// The `version` string, when present.

@@ -103,7 +103,9 @@ pub enum Dynamic<'a> {
 
 /// Tells what a string property value is.
 pub fn classify(text: &str) -> Dynamic<'_> {
-    if !text.contains('$') && !text.starts_with('`') {
+    // A byte search: `str::contains(char)` sets up a general searcher, and most values are
+    // short literals.
+    if !text.starts_with('`') && !text.as_bytes().contains(&b'$') {
         return Dynamic::Literal;
     }
     if let Some(inner) = text.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')) {
@@ -305,7 +307,10 @@ const MAX_OPERATORS: usize = 512;
 
 /// Checks the text between the backticks of a nested expression (or an If condition) and
 /// returns its type. `resolve` gives the type of each binding (and may record it).
-pub fn check(text: &str, resolve: &mut dyn FnMut(Reference<'_>) -> Type) -> Result<Outcome, ExpressionError> {
+pub fn check<'t>(
+    text: &'t str,
+    resolve: &mut dyn FnMut(Reference<'t>) -> Type,
+) -> Result<Outcome, ExpressionError> {
     let tokens = tokenize(text)?;
     if tokens.is_empty() {
         return Err(ExpressionError::Empty);
@@ -345,7 +350,8 @@ pub(crate) enum Token<'a> {
 const OPERATORS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "/", "%"];
 
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
-    let mut tokens = Vec::new();
+    // Room for a typical condition (`${data.x} != ''` is five tokens) without growing.
+    let mut tokens = Vec::with_capacity(text.len().min(16));
     let bytes = text.as_bytes();
     let mut pos = 0;
     while let Some(&byte) = bytes.get(pos) {
@@ -448,16 +454,18 @@ struct Parser<'t, 'a, 'r> {
     pos: usize,
     depth: usize,
     operators: usize,
-    resolve: &'r mut dyn FnMut(Reference<'_>) -> Type,
+    resolve: &'r mut dyn FnMut(Reference<'a>) -> Type,
 }
 
-impl Parser<'_, '_, '_> {
-    fn peek(&self) -> Option<Token<'_>> {
+impl<'t, 'a> Parser<'t, 'a, '_> {
+    /// The next token after spaces, by reference: tokens are large (a binding holds its
+    /// parts), and the parser peeks at every precedence level.
+    fn peek(&self) -> Option<&'t Token<'a>> {
         let mut pos = self.pos;
         while let Some(Token::Space) = self.tokens.get(pos) {
             pos += 1;
         }
-        self.tokens.get(pos).copied()
+        self.tokens.get(pos)
     }
 
     fn skip_space(&mut self) {
@@ -469,7 +477,10 @@ impl Parser<'_, '_, '_> {
     /// Consumes `operator` when it comes next.
     fn eat(&mut self, operators: &[&'static str]) -> Result<Option<&'static str>, ExpressionError> {
         match self.peek() {
-            Some(Token::Operator(found)) if operators.contains(&found) => {
+            // Byte comparison: operators are one or two bytes, too short for `memcmp`.
+            Some(Token::Operator(found))
+                if operators.iter().any(|operator| crate::catalog::same(operator, found)) =>
+            {
                 self.skip_space();
                 self.pos += 1;
                 self.operators += 1;
@@ -489,7 +500,7 @@ impl Parser<'_, '_, '_> {
     ) -> Result<Operand, ExpressionError> {
         match self.peek() {
             None | Some(Token::Close) => Err(ExpressionError::MissingOperand { operator }),
-            Some(Token::Operator(found)) if found != "!" && found != "-" => {
+            Some(&Token::Operator(found)) if found != "!" && found != "-" => {
                 Err(ExpressionError::MissingOperand { operator })
             }
             _ => next(self),
@@ -531,7 +542,7 @@ impl Parser<'_, '_, '_> {
         next: fn(&mut Self) -> Result<Operand, ExpressionError>,
     ) -> Result<Operand, ExpressionError> {
         match self.peek() {
-            Some(Token::Operator(operator)) if operator != "!" && operator != "-" => {
+            Some(&Token::Operator(operator)) if operator != "!" && operator != "-" => {
                 Err(ExpressionError::MissingOperand { operator })
             }
             None => Err(ExpressionError::Empty),

@@ -175,10 +175,8 @@ impl<'a> Screen<'a> {
 
     /// Every component of the screen in document order, containers before their contents.
     pub fn components(&self) -> Vec<(String, Component<'a>)> {
-        crate::walk::components(self.object, &self.pointer())
-            .into_iter()
-            .map(|found| (found.pointer, Component { object: found.component }))
-            .collect()
+        let all = crate::walk::components(self.object, &self.pointer());
+        all.iter().map(|found| (all.pointer(found), Component { object: found.component })).collect()
     }
 }
 

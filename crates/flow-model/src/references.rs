@@ -142,12 +142,18 @@ pub(crate) fn actions<'a>(root: &'a Value, name: &str) -> Vec<Action<'a>> {
                 }
             });
         }
+        if actions.is_empty() {
+            continue;
+        }
+        let pointers: Vec<String> =
+            components.iter().map(|component| components.pointer(component)).collect();
         for (at, action) in actions {
             let holder = components
                 .iter()
-                .filter(|component| crate::edit::is_within(&at, &component.pointer))
-                .max_by_key(|component| component.pointer.len())
-                .cloned();
+                .zip(&pointers)
+                .filter(|(_, pointer)| crate::edit::is_within(&at, pointer))
+                .max_by_key(|(_, pointer)| pointer.len())
+                .map(|(component, pointer)| Holder { pointer: pointer.clone(), kind: component.kind });
             found.push(Action { screen: index, pointer: at, holder, action });
         }
     }
@@ -161,9 +167,17 @@ pub(crate) struct Action<'a> {
     /// Pointer of the action object.
     pub pointer: String,
     /// The innermost component that holds it, when it sits in one.
-    pub holder: Option<walk::ComponentAt<'a>>,
+    pub holder: Option<Holder<'a>>,
     /// The action object.
     pub action: &'a Map<String, Value>,
+}
+
+/// The component that holds an action.
+pub(crate) struct Holder<'a> {
+    /// Its JSON Pointer.
+    pub pointer: String,
+    /// Its `type`, when a string.
+    pub kind: Option<&'a str>,
 }
 
 /// Every navigate action with a string target, in document order.

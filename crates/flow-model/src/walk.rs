@@ -1,7 +1,9 @@
 //! Every component of a screen, in document order, with where it sits.
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
-use crate::json::pointer;
+use crate::json::{member, pointer};
 
 /// The list a component sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +23,6 @@ pub enum Place<'a> {
 /// One component of a screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentAt<'a> {
-    /// JSON Pointer to the component object.
-    pub pointer: String,
     /// The component object.
     pub component: &'a Map<String, Value>,
     /// Its `type`, when that is a string.
@@ -31,6 +31,8 @@ pub struct ComponentAt<'a> {
     pub place: Place<'a>,
     /// Index (in the same list of components) of the Form, If or Switch it sits in directly.
     pub parent: Option<usize>,
+    /// Its position in the list it sits in.
+    pub index: usize,
 }
 
 impl ComponentAt<'_> {
@@ -40,69 +42,142 @@ impl ComponentAt<'_> {
             all.get(*index).and_then(|component| component.parent)
         })
     }
+
+    /// Appends the tokens from its container (or the screen) to it, e.g. `/children/3`.
+    fn push_tokens(&self, pointer: &mut String) {
+        match self.place {
+            Place::Layout => pointer.push_str("/layout/children"),
+            Place::Form => pointer.push_str("/children"),
+            Place::IfThen => pointer.push_str("/then"),
+            Place::IfElse => pointer.push_str("/else"),
+            Place::SwitchCase(key) => {
+                pointer.push_str("/cases");
+                pointer::push(pointer, key);
+            }
+        }
+        let _ = write!(pointer, "/{}", self.index);
+    }
+}
+
+/// The JSON Pointer of `component`, a component of the screen at `screen_pointer`, from its
+/// place and index and those of its containers (`container` looks them up by index). Pointers
+/// are built on demand: most components never need one, and building one for each costs more
+/// than validating them.
+pub fn pointer_with<'c, 'a: 'c>(
+    screen_pointer: &str,
+    component: &'c ComponentAt<'a>,
+    container: impl Fn(usize) -> Option<&'c ComponentAt<'a>>,
+) -> String {
+    let mut chain = vec![component];
+    let mut next = component.parent;
+    while let Some(index) = next {
+        let Some(found) = container(index) else { break };
+        chain.push(found);
+        // Containers come before what they hold, so indexes decrease; anything else is not a
+        // list from `components` and must not loop.
+        next = found.parent.filter(|parent| *parent < index);
+    }
+    let mut pointer = String::with_capacity(screen_pointer.len() + 20 * chain.len());
+    pointer.push_str(screen_pointer);
+    for component in chain.iter().rev() {
+        component.push_tokens(&mut pointer);
+    }
+    pointer
+}
+
+/// Every component of one screen, in document order (from [`components`]). Derefs to the list;
+/// [`Components::pointer`] gives a component's JSON Pointer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Components<'a> {
+    screen_pointer: String,
+    list: Vec<ComponentAt<'a>>,
+}
+
+impl<'a> Components<'a> {
+    /// The JSON Pointer of `component`, one of these components.
+    pub fn pointer(&self, component: &ComponentAt<'a>) -> String {
+        pointer_with(&self.screen_pointer, component, |index| self.list.get(index))
+    }
+
+    /// The pointer of the screen they were walked from, as given to [`components`].
+    pub fn screen_pointer(&self) -> &str {
+        &self.screen_pointer
+    }
+}
+
+impl<'a> std::ops::Deref for Components<'a> {
+    type Target = [ComponentAt<'a>];
+
+    fn deref(&self) -> &Self::Target {
+        &self.list
+    }
+}
+
+impl<'a> IntoIterator for Components<'a> {
+    type Item = ComponentAt<'a>;
+    type IntoIter = std::vec::IntoIter<ComponentAt<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Components<'a> {
+    type Item = &'s ComponentAt<'a>;
+    type IntoIter = std::slice::Iter<'s, ComponentAt<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
 }
 
 /// Every component of `screen` (the screen object at `screen_pointer`) in document order,
 /// containers before what they contain. Anything that is not an object is skipped. Iterative:
 /// nesting depth cannot overflow the stack.
-pub fn components<'a>(screen: &'a Map<String, Value>, screen_pointer: &str) -> Vec<ComponentAt<'a>> {
-    let mut found = Vec::new();
-    let Some(children) = screen.get("layout").and_then(|layout| layout.get("children")) else {
-        return found;
-    };
-    // Pending lists, popped last-first: (list, its pointer, its place, its container).
-    let mut pending: Vec<(&'a Value, String, Place<'a>, Option<usize>)> =
-        vec![(children, format!("{screen_pointer}/layout/children"), Place::Layout, None)];
-    // Components are collected per list and pushed in reverse so that the stack pops them in
-    // document order; a component's own lists are pushed right after it is recorded.
-    let mut stack: Vec<(&'a Value, String, Place<'a>, Option<usize>)> = Vec::new();
-    while let Some((list, list_pointer, place, parent)) = pending.pop() {
-        let Some(items) = list.as_array() else { continue };
-        for (index, item) in items.iter().enumerate().rev() {
-            stack.push((item, pointer::join(&list_pointer, index), place, parent));
+pub fn components<'a>(screen: &'a Map<String, Value>, screen_pointer: &str) -> Components<'a> {
+    // Room for Meta's maximum of 50 components per screen (and the Form around them).
+    let mut found = Vec::with_capacity(64);
+    let layout = member(screen, "layout").and_then(Value::as_object);
+    if let Some(children) = layout.and_then(|layout| member(layout, "children")) {
+        walk(children, &mut found);
+    }
+    Components { screen_pointer: screen_pointer.to_owned(), list: found }
+}
+
+fn walk<'a>(children: &'a Value, found: &mut Vec<ComponentAt<'a>>) {
+    let Some(items) = children.as_array() else { return };
+    // Pending items, popped last-first: (item, its place, its container, its position). Items
+    // are pushed in reverse so that the stack pops them in document order; a component's own
+    // lists are pushed right after it is recorded, so they come before its next sibling.
+    let mut stack: Vec<(&'a Value, Place<'a>, Option<usize>, usize)> = Vec::with_capacity(items.len());
+    let push_list = |stack: &mut Vec<_>, list: Option<&'a Value>, place, parent| {
+        if let Some(items) = list.and_then(Value::as_array) {
+            stack.extend(items.iter().enumerate().rev().map(|(index, item)| (item, place, parent, index)));
         }
-        while let Some((item, item_pointer, place, parent)) = stack.pop() {
-            let Some(component) = item.as_object() else { continue };
-            let kind = component.get("type").and_then(Value::as_str);
-            let index = found.len();
-            let lists: Vec<(&'a Value, String, Place<'a>)> = match kind {
-                Some("If") => [("then", Place::IfThen), ("else", Place::IfElse)]
-                    .into_iter()
-                    .filter_map(|(key, place)| {
-                        component.get(key).map(|list| (list, pointer::join(&item_pointer, key), place))
-                    })
-                    .collect(),
-                Some("Switch") => component
-                    .get("cases")
-                    .and_then(Value::as_object)
-                    .map(|cases| {
-                        let cases_pointer = pointer::join(&item_pointer, "cases");
-                        cases
-                            .iter()
-                            .map(|(key, list)| {
-                                (list, pointer::join(&cases_pointer, key), Place::SwitchCase(key.as_str()))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                Some("Form") => component
-                    .get("children")
-                    .map(|list| vec![(list, pointer::join(&item_pointer, "children"), Place::Form)])
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
-            found.push(ComponentAt { pointer: item_pointer, component, kind, place, parent });
-            // Nested components come right after their container, before its next sibling.
-            for (list, list_pointer, place) in lists.into_iter().rev() {
-                if let Some(items) = list.as_array() {
-                    for (nested_index, nested) in items.iter().enumerate().rev() {
-                        stack.push((nested, pointer::join(&list_pointer, nested_index), place, Some(index)));
+    };
+    push_list(&mut stack, Some(children), Place::Layout, None);
+    while let Some((item, place, parent, position)) = stack.pop() {
+        let Some(component) = item.as_object() else { continue };
+        let kind = member(component, "type").and_then(Value::as_str);
+        let index = found.len();
+        found.push(ComponentAt { component, kind, place, parent, index: position });
+        match kind {
+            Some("If") => {
+                // `else` is pushed first so that `then` pops first.
+                push_list(&mut stack, member(component, "else"), Place::IfElse, Some(index));
+                push_list(&mut stack, member(component, "then"), Place::IfThen, Some(index));
+            }
+            Some("Switch") => {
+                if let Some(cases) = member(component, "cases").and_then(Value::as_object) {
+                    for (key, list) in cases.iter().rev() {
+                        push_list(&mut stack, Some(list), Place::SwitchCase(key.as_str()), Some(index));
                     }
                 }
             }
+            Some("Form") => push_list(&mut stack, member(component, "children"), Place::Form, Some(index)),
+            _ => {}
         }
     }
-    found
 }
 
 /// Where a JSON Pointer lands in a flow: which screen, which component (the innermost one
@@ -134,16 +209,18 @@ pub fn target_of(root: &Value, at: &str) -> Target {
     let screen_pointer = pointer::join("/screens", index);
     let inside =
         |outer: &str| at == outer || at.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'));
-    let innermost = components(screen, &screen_pointer)
-        .into_iter()
-        .filter(|component| inside(&component.pointer))
-        .max_by_key(|component| component.pointer.len());
+    let all = components(screen, &screen_pointer);
+    let innermost = all
+        .iter()
+        .map(|component| all.pointer(component))
+        .filter(|pointer| inside(pointer))
+        .max_by_key(String::len);
     if let Some(component) = innermost {
-        let rest = at.get(component.pointer.len()..).unwrap_or_default();
+        let rest = at.get(component.len()..).unwrap_or_default();
         if let Some(first) = rest.strip_prefix('/').and_then(|rest| rest.split('/').next()) {
-            target.property = Some(format!("{}/{first}", component.pointer));
+            target.property = Some(format!("{component}/{first}"));
         }
-        target.component = Some(component.pointer);
+        target.component = Some(component);
     }
     target
 }
@@ -179,7 +256,9 @@ mod tests {
             {"type": "Switch", "value": "${data.y}", "cases": {"a": [{"type": "Image"}], "b~/": [{"type": "OptIn"}]}}
         ]}});
         let found = components(screen.as_object().unwrap(), "/screens/0");
-        let summary: Vec<_> = found.iter().map(|c| (c.kind.unwrap(), c.pointer.as_str(), c.parent)).collect();
+        let pointers: Vec<String> = found.iter().map(|c| found.pointer(c)).collect();
+        let summary: Vec<_> =
+            found.iter().zip(&pointers).map(|(c, p)| (c.kind.unwrap(), p.as_str(), c.parent)).collect();
         assert_eq!(
             summary,
             [

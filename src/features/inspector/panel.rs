@@ -67,7 +67,7 @@ fn ComponentInspector(at: String) -> impl IntoView {
                 return false;
             };
             let all = components(object, &pointer::join("/screens", screen));
-            all.iter().find(|c| c.pointer == form_at).is_some_and(|c| {
+            all.iter().find(|c| all.pointer(c) == form_at).is_some_and(|c| {
                 c.ancestors(&all).any(|i| all.get(i).is_some_and(|a| a.kind == Some("Form")))
             })
         })

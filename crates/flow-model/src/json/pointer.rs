@@ -1,5 +1,6 @@
 //! JSON Pointer (RFC 6901) tokens: `~0` is `~`, `~1` is `/`.
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// The unescaped tokens of a pointer, or `None` when it does not start with `/` (the empty
 /// pointer, the whole document, has no tokens).
@@ -18,11 +19,17 @@ fn unescape(token: &str) -> Cow<'_, str> {
 
 /// A token as it is written in a pointer.
 pub fn escape(token: &str) -> Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    if needs_escape(token) {
         Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
     } else {
         Cow::Borrowed(token)
     }
+}
+
+/// Whether a token holds `~` or `/` (a byte scan: tokens are short, and a pattern of two
+/// characters sets up a general searcher).
+fn needs_escape(token: &str) -> bool {
+    token.bytes().any(|byte| byte == b'~' || byte == b'/')
 }
 
 /// Appends one token to a pointer.
@@ -33,10 +40,17 @@ pub fn push(pointer: &mut String, token: &str) {
 
 /// `pointer` with one more token.
 pub fn join(pointer: &str, token: impl std::fmt::Display) -> String {
-    let token = token.to_string();
-    let mut joined = String::with_capacity(pointer.len() + token.len() + 1);
+    // The token is written in place (no string of its own), and escaped only when needed.
+    let mut joined = String::with_capacity(pointer.len() + 24);
     joined.push_str(pointer);
-    push(&mut joined, &token);
+    joined.push('/');
+    let start = joined.len();
+    let _ = write!(joined, "{token}");
+    if let Some(written) = joined.get(start..).filter(|written| needs_escape(written)) {
+        let escaped = escape(written).into_owned();
+        joined.truncate(start);
+        joined.push_str(&escaped);
+    }
     joined
 }
 

@@ -21,6 +21,15 @@ impl Source {
         Source { text, prefix, nodes, line_starts }
     }
 
+    /// The text of a successful parse, with the line starts the parser noted (offsets in the
+    /// JSON after `prefix`, the first line's excluded).
+    pub(crate) fn parsed(text: String, prefix: usize, nodes: Vec<Node>, lines: &[usize]) -> Self {
+        let mut line_starts = Vec::with_capacity(lines.len() + 1);
+        line_starts.push(0);
+        line_starts.extend(lines.iter().map(|start| prefix + start));
+        Source { text, prefix, nodes, line_starts }
+    }
+
     /// The text, exactly as read.
     pub fn text(&self) -> &str {
         &self.text
@@ -169,6 +178,18 @@ mod tests {
     fn source(text: &str) -> (Source, Value) {
         let output = parser::parse(text).unwrap();
         (Source::new(text.to_owned(), 0, output.nodes), output.value)
+    }
+
+    #[test]
+    fn the_parser_notes_the_lines_a_scan_finds() {
+        for text in ["{}", "{\n  \"a\": [1,\r\n 2],\r \"b\": \"x\"\n}\n", "\r\n[\r\r\n]\n\n", "\u{feff} [\n]"]
+        {
+            let prefix = if text.starts_with('\u{feff}') { 3 } else { 0 };
+            let output = parser::parse(&text[prefix..]).unwrap();
+            let scanned = Source::new(text.to_owned(), prefix, Vec::new());
+            let parsed = Source::parsed(text.to_owned(), prefix, output.nodes, &output.line_starts);
+            assert_eq!(parsed.line_starts, scanned.line_starts, "{text:?}");
+        }
     }
 
     fn text_of(source: &Source, span: Span) -> &str {

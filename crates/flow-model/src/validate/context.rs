@@ -1,11 +1,19 @@
 //! What every rule needs, computed once per validation: the version whose rules apply, the
-//! screens with their components (walked once), and every action with where it sits.
+//! screens with their components (walked once), every action with where it sits, every object
+//! the catalog describes and every string that may read data.
+//!
+//! Places are kept as indexes ([`Where`]) and turned into JSON Pointers only when a rule
+//! reports something: a valid flow needs no pointer at all, and formatting one per component,
+//! object and string was a third of the validator's time.
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use super::strings::{Checked, StringAt};
 use crate::catalog::{self, ActionName, Event, Kind};
 use crate::expression::{Reference, Source, Type};
+pub(crate) use crate::json::member;
 use crate::json::pointer;
 use crate::version::Version;
 use crate::walk::{self, ComponentAt, Place};
@@ -26,6 +34,108 @@ pub(crate) struct Flow<'a> {
     pub actions: Vec<ActionAt<'a>>,
     /// Every string that may read data (bindings, expressions, If conditions), in order.
     pub strings: Vec<super::strings::StringAt<'a>>,
+    /// Every object the catalog describes (components and the objects inside them), in order.
+    pub described: Vec<super::schema::Described<'a>>,
+    /// The catalog property of each member of each described object, in member order: a
+    /// component's are `props[node.props..]`, as many as its members. Resolved once for all
+    /// rules.
+    pub props: Vec<Option<&'static catalog::Property>>,
+    /// The tokens of every [`Where`] below a component or screen.
+    pub tokens: Vec<Token<'a>>,
+    /// The bindings read by the strings checked as expressions (see [`StringAt::checked`]).
+    pub references: Vec<Reference<'a>>,
+    /// The required properties, in the flow's version, of each list of properties the
+    /// described objects have (a dozen lists for thousands of objects).
+    required: Vec<(&'static [catalog::Property], Vec<&'static catalog::Property>)>,
+    /// Where in `required` each list is, by [`slot`] of its address (first come): most
+    /// lookups take one comparison.
+    required_slots: [Option<usize>; SLOTS],
+}
+
+/// Size of [`Flow::required_slots`].
+const SLOTS: usize = 64;
+
+/// The slot of a list of properties, from its address (the lists are statics).
+fn slot(list: &'static [catalog::Property]) -> usize {
+    (list.as_ptr() as usize / std::mem::align_of::<catalog::Property>()) % SLOTS
+}
+
+/// What [`Flow::new`] gathers while it visits each component once (its members are then in
+/// cache): the catalog property of each member, the tokens of places, the described objects,
+/// the strings that may read data and the actions.
+#[derive(Default)]
+pub(crate) struct Gathered<'a> {
+    pub props: Vec<Option<&'static catalog::Property>>,
+    pub tokens: Vec<Token<'a>>,
+    pub described: Vec<super::schema::Described<'a>>,
+    pub strings: Vec<super::strings::StringAt<'a>>,
+    pub actions: Vec<ActionAt<'a>>,
+    /// Scratch: the tokens from a component to what is being gathered.
+    pub path: Vec<Token<'a>>,
+}
+
+/// For each component of the catalog (by position), its properties in the flow's version,
+/// listed when one is first met: looking members up in these short lists, rather than in every
+/// shape of every property, was most of the time spent gathering.
+#[derive(Default)]
+struct Available {
+    lists: Vec<Option<Vec<(&'static str, &'static catalog::Property)>>>,
+}
+
+impl Available {
+    /// The component of type `kind` and its properties in `version`.
+    fn component(
+        &mut self,
+        kind: &str,
+        version: Version,
+    ) -> Option<(&'static catalog::Component, &[(&'static str, &'static catalog::Property)])> {
+        let index = catalog::COMPONENTS.iter().position(|component| catalog::same(component.name, kind))?;
+        let spec = catalog::COMPONENTS.get(index)?;
+        if self.lists.len() <= index {
+            self.lists.resize(index + 1, None);
+        }
+        let available = self.lists.get_mut(index)?.get_or_insert_with(|| {
+            spec.properties
+                .iter()
+                .filter(|property| property.is_available(version))
+                .map(|property| (property.name, property))
+                .collect()
+        });
+        Some((spec, available))
+    }
+}
+
+/// A place in a screen (the screen itself, a component, or something below either), turned
+/// into a JSON Pointer by [`Flow::pointer`] only when a diagnostic needs one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Where {
+    /// Index in [`Flow::screens`].
+    pub screen: usize,
+    /// Index in the screen's components; `None`: below the screen itself.
+    pub component: Option<usize>,
+    /// The tokens after the component (or screen): `Flow::tokens[start..end]`.
+    pub tokens: (usize, usize),
+}
+
+/// One token of a JSON Pointer, unescaped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token<'a> {
+    /// An object member.
+    Key(&'a str),
+    /// An array item.
+    Index(usize),
+}
+
+impl Token<'_> {
+    /// Appends the token to a pointer.
+    pub fn push_to(self, pointer: &mut String) {
+        match self {
+            Token::Key(key) => pointer::push(pointer, key),
+            Token::Index(index) => {
+                let _ = write!(pointer, "/{index}");
+            }
+        }
+    }
 }
 
 /// A screen being validated.
@@ -42,9 +152,42 @@ pub(crate) struct Screen<'a> {
     pub data: Option<&'a Map<String, Value>>,
     /// Its components in document order.
     pub components: Vec<Node<'a>>,
-    /// The catalog property of each member of each component, in member order: component `i`'s
-    /// are `props[node.props..]`, as many as its members. Resolved once for all rules.
-    pub props: Vec<Option<&'static catalog::Property>>,
+    /// The components by `name`.
+    names: Names<'a>,
+}
+
+/// Items by name, to find the first of a name (in item order) without a scan each time when
+/// there are many: names are looked up for every `${form.…}` binding, sensitive field and
+/// initial value, which on a large screen grew with the square of its size.
+pub(crate) struct Names<'a> {
+    /// (name, position) sorted, when there are more than [`Names::SCAN`] items; else empty.
+    sorted: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Names<'a> {
+    /// Up to this many items (Meta allows 50 components per screen), a scan is cheaper.
+    const SCAN: usize = 64;
+
+    /// An index of `names` (each item's name, when it has one, in item order).
+    pub fn new(names: impl ExactSizeIterator<Item = Option<&'a str>>) -> Names<'a> {
+        if names.len() <= Names::SCAN {
+            return Names { sorted: Vec::new() };
+        }
+        let mut sorted: Vec<(&'a str, usize)> =
+            names.enumerate().filter_map(|(position, name)| name.map(|name| (name, position))).collect();
+        sorted.sort_unstable();
+        Names { sorted }
+    }
+
+    /// The position of the first item named `name`; `names` gives each item's name, in the
+    /// order given to [`Names::new`].
+    pub fn first(&self, name: &str, mut names: impl Iterator<Item = Option<&'a str>>) -> Option<usize> {
+        if self.sorted.is_empty() {
+            return names.position(|found| found.is_some_and(|found| catalog::same(found, name)));
+        }
+        let start = self.sorted.partition_point(|(found, _)| *found < name);
+        self.sorted.get(start).filter(|(found, _)| *found == name).map(|(_, position)| *position)
+    }
 }
 
 /// A component being validated.
@@ -57,7 +200,7 @@ pub(crate) struct Node<'a> {
     pub in_form: bool,
     /// Its `name`, when a string.
     pub name: Option<&'a str>,
-    /// Where its members' properties start in [`Screen::props`].
+    /// Where its members' properties start in [`Flow::props`].
     pub props: usize,
 }
 
@@ -121,10 +264,24 @@ impl<'a> Flow<'a> {
             .map_or(Version::LATEST, Version::rules);
         let endpoint = root.contains_key("data_api_version");
         let mut screens = Vec::new();
+        let mut gathered = Gathered::default();
+        let mut available = Available::default();
         if let Some(list) = root.get("screens").and_then(Value::as_array) {
+            screens.reserve(list.len());
+            // Room for Meta's maximum of 50 components per screen: growing these lists as they
+            // fill copied them over and over.
+            let components = list.len() * 64;
+            gathered.props.reserve(components * 6);
+            gathered.described.reserve(components * 2);
+            gathered.tokens.reserve(components * 2);
+            gathered.strings.reserve(components / 4);
+            gathered.actions.reserve(list.len() * 4);
             for (index, value) in list.iter().enumerate() {
                 if let Some(object) = value.as_object() {
-                    screens.push(Screen::new(object, pointer::join("/screens", index), version));
+                    let pointer = pointer::join("/screens", index);
+                    let screen =
+                        Screen::new(object, pointer, screens.len(), version, &mut gathered, &mut available);
+                    screens.push(screen);
                 }
             }
         }
@@ -134,11 +291,95 @@ impl<'a> Flow<'a> {
                 ids.entry(id).or_insert(index);
             }
         }
-        let mut flow =
-            Flow { root, version, endpoint, screens, ids, actions: Vec::new(), strings: Vec::new() };
-        flow.actions = collect_actions(&flow);
-        flow.strings = super::strings::collect(&flow);
+        let mut flow = Flow {
+            root,
+            version,
+            endpoint,
+            screens,
+            ids,
+            actions: gathered.actions,
+            strings: gathered.strings,
+            described: gathered.described,
+            props: gathered.props,
+            tokens: gathered.tokens,
+            references: Vec::new(),
+            required: Vec::new(),
+            required_slots: [None; SLOTS],
+        };
+        for described in &flow.described {
+            let list = described.properties;
+            if flow.required_index(list).is_none() {
+                let required = list
+                    .iter()
+                    .filter(|property| property.is_required(version) && property.is_available(version));
+                flow.required.push((list, required.collect()));
+                if let Some(free @ None) = flow.required_slots.get_mut(slot(list)) {
+                    *free = Some(flow.required.len() - 1);
+                }
+            }
+        }
+        // Expressions resolve bindings against every screen: checked once all are known.
+        let mut references = Vec::new();
+        let checked: Vec<Option<Checked>> = flow
+            .strings
+            .iter()
+            .map(|string| {
+                string.expression().map(|text| Checked::new(&flow, string.screen, text, &mut references))
+            })
+            .collect();
+        for (string, checked) in flow.strings.iter_mut().zip(checked) {
+            string.checked = checked;
+        }
+        flow.references = references;
         flow
+    }
+
+    /// The If condition of component `index` of screen `screen`, when it was collected.
+    pub fn condition_of(&self, screen: usize, index: usize) -> Option<&StringAt<'a>> {
+        // The strings are in document order: by screen, then component.
+        let start = self
+            .strings
+            .partition_point(|string| (string.at.screen, string.at.component) < (screen, Some(index)));
+        self.strings
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|string| string.at.screen == screen && string.at.component == Some(index))
+            .find(|string| string.is_condition() && string.whole)
+    }
+
+    /// The required properties of `list` in the flow's version (a list some described object
+    /// has).
+    pub fn required_of(&self, list: &'static [catalog::Property]) -> &[&'static catalog::Property] {
+        let found = self.required_index(list).and_then(|index| self.required.get(index));
+        found.map(|(_, required)| required.as_slice()).unwrap_or_default()
+    }
+
+    fn required_index(&self, list: &'static [catalog::Property]) -> Option<usize> {
+        let is =
+            |index: &usize| self.required.get(*index).is_some_and(|(known, _)| std::ptr::eq(*known, list));
+        match self.required_slots.get(slot(list)).copied().flatten() {
+            Some(index) if is(&index) => Some(index),
+            _ => (0..self.required.len()).find(is),
+        }
+    }
+
+    /// The bindings `checked` read, in order.
+    pub fn references_of(&self, checked: &Checked) -> &[Reference<'a>] {
+        self.references.get(checked.references.0..checked.references.1).unwrap_or_default()
+    }
+
+    /// The JSON Pointer of `at`.
+    pub fn pointer(&self, at: &Where) -> String {
+        let Some(screen) = self.screens.get(at.screen) else { return String::new() };
+        let mut pointer = match at.component.and_then(|index| screen.components.get(index)) {
+            Some(node) => screen.pointer_of(node),
+            None => screen.pointer.clone(),
+        };
+        for token in self.tokens.get(at.tokens.0..at.tokens.1).unwrap_or_default() {
+            token.push_to(&mut pointer);
+        }
+        pointer
     }
 
     /// The screen with `id`.
@@ -175,33 +416,59 @@ impl<'a> Flow<'a> {
 }
 
 impl<'a> Screen<'a> {
-    fn new(object: &'a Map<String, Value>, pointer: String, version: Version) -> Screen<'a> {
-        let walked = walk::components(object, &pointer);
+    /// Screen `index` of [`Flow::screens`], at `pointer`. Each component is visited once,
+    /// and everything the rules need from its members is gathered then.
+    fn new(
+        object: &'a Map<String, Value>,
+        pointer: String,
+        index: usize,
+        version: Version,
+        gathered: &mut Gathered<'a>,
+        available: &mut Available,
+    ) -> Screen<'a> {
+        super::strings::gather_title(index, object, gathered);
+        let walked = walk::components(object, "");
         let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
-        let mut props = Vec::with_capacity(walked.len() * 6);
+        gathered.props.reserve(walked.len() * 6);
         for at in walked {
-            let spec = at.kind.and_then(catalog::component);
             let in_form = at.place == Place::Form
                 || at.parent.and_then(|parent| components.get(parent)).is_some_and(|parent| parent.in_form);
-            let start = props.len();
+            let start = gathered.props.len();
             let mut name = None;
+            // The first property of the name available in the version, as `Component::property`.
+            let (spec, properties) = match at.kind.and_then(|kind| available.component(kind, version)) {
+                Some((spec, properties)) => (Some(spec), properties),
+                None => (None, [].as_slice()),
+            };
             for (key, value) in at.component {
-                props.push(spec.and_then(|spec| spec.property(key, version)));
+                let property = properties.iter().find(|(name, _)| catalog::same(name, key));
+                gathered.props.push(property.map(|(_, property)| *property));
                 if key == "name" {
                     name = value.as_str();
                 }
             }
             components.push(Node { at, spec, in_form, name, props: start });
+            let component = components.len() - 1;
+            if let Some(node) = components.last() {
+                super::schema::gather(version, index, component, node, gathered);
+                super::strings::gather(index, component, node, gathered);
+                gather_actions(index, component, &pointer, &components, gathered);
+            }
         }
         Screen {
             pointer,
-            id: object.get("id").and_then(Value::as_str),
-            terminal: object.get("terminal").and_then(Value::as_bool) == Some(true),
-            data: object.get("data").and_then(Value::as_object),
+            id: member(object, "id").and_then(Value::as_str),
+            terminal: member(object, "terminal").and_then(Value::as_bool) == Some(true),
+            data: member(object, "data").and_then(Value::as_object),
             object,
+            names: Names::new(components.iter().map(|node| node.name)),
             components,
-            props,
         }
+    }
+
+    /// The JSON Pointer of `node`, one of this screen's components.
+    pub fn pointer_of(&self, node: &Node<'a>) -> String {
+        walk::pointer_with(&self.pointer, &node.at, |index| self.components.get(index).map(|node| &node.at))
     }
 
     /// The screen id for messages (`?` when missing).
@@ -217,30 +484,32 @@ impl<'a> Screen<'a> {
     /// How `${data.PATH}` resolves in this screen's data model.
     pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
         let mut segments = path.split('.');
-        let Some(schema) = segments.next().and_then(|field| self.data?.get(field)) else {
+        let Some(schema) = segments.next().and_then(|field| member(self.data?, field)) else {
             return Resolved::MissingData;
         };
+        // `Value::get` hashes the key; data model objects are small enough to scan.
+        let get = |schema: &'a Value, key: &str| schema.as_object().and_then(|object| member(object, key));
         let mut schema = schema;
         for segment in segments {
-            match schema.get("type").and_then(Value::as_str) {
+            match get(schema, "type").and_then(Value::as_str) {
                 Some("array") => return Resolved::ArrayDereference,
                 Some("object") | None => {}
                 Some(_) => return Resolved::MissingData,
             }
-            match schema.get("properties").and_then(|properties| properties.get(segment)) {
+            match get(schema, "properties").and_then(|properties| get(properties, segment)) {
                 Some(inner) => schema = inner,
                 // An object without declared properties: anything goes.
-                None if schema.get("properties").is_none() => return Resolved::Found(None),
+                None if get(schema, "properties").is_none() => return Resolved::Found(None),
                 None => return Resolved::MissingData,
             }
         }
-        Resolved::Found(schema.get("type").and_then(Value::as_str))
+        Resolved::Found(get(schema, "type").and_then(Value::as_str))
     }
 
-    /// The first component named `name` (a linear search: screens hold at most 50 components,
-    /// and names are looked up only for bindings and sensitive fields).
+    /// The first component named `name`.
     pub fn named(&self, name: &str) -> Option<&Node<'a>> {
-        self.components.iter().find(|node| node.name.is_some_and(|found| catalog::same(found, name)))
+        let position = self.names.first(name, self.components.iter().map(|node| node.name));
+        position.and_then(|position| self.components.get(position))
     }
 
     /// The components directly in component `index` (its branches, cases or children), in
@@ -253,11 +522,6 @@ impl<'a> Screen<'a> {
             .iter()
             .take_while(move |node| node.at.parent.is_some_and(|parent| parent >= index))
             .filter(move |node| node.at.parent == Some(index))
-    }
-
-    /// The catalog property of each member of `node`, in member order.
-    pub fn props_of(&self, node: &Node<'_>) -> &[Option<&'static catalog::Property>] {
-        self.props.get(node.props..node.props + node.at.component.len()).unwrap_or_default()
     }
 
     /// How `${form.NAME}` resolves on this screen.
@@ -291,69 +555,59 @@ impl<'a> Node<'a> {
     }
 }
 
-fn collect_actions<'a>(flow: &Flow<'a>) -> Vec<ActionAt<'a>> {
-    let mut actions = Vec::new();
-    for (screen_index, screen) in flow.screens.iter().enumerate() {
-        for (component_index, node) in screen.components.iter().enumerate() {
-            let Some(spec) = node.spec.filter(|spec| !spec.is_container()) else { continue };
-            if !spec.properties.iter().any(|property| holds_actions(&property.kind)) {
-                continue;
-            }
-            let component = node.at.component;
-            for (key, value) in component {
+/// Gathers the actions of component `index` of screen `screen` (at `screen_pointer`), the last
+/// of `components` so far.
+fn gather_actions<'a>(
+    screen: usize,
+    index: usize,
+    screen_pointer: &str,
+    components: &[Node<'a>],
+    gathered: &mut Gathered<'a>,
+) {
+    let Some(node) = components.get(index) else { return };
+    let Some(spec) = node.spec.filter(|spec| !spec.is_container()) else { return };
+    if !spec.properties.iter().any(|property| holds_actions(&property.kind)) {
+        return;
+    }
+    let component = node.at.component;
+    // Built when the component holds an action: most hold none.
+    let mut node_pointer = None;
+    let pointer_of =
+        || walk::pointer_with(screen_pointer, &node.at, |index| components.get(index).map(|node| &node.at));
+    for (key, value) in component {
+        if let Some(event) = Event::from_property(key) {
+            let base = node_pointer.get_or_insert_with(pointer_of);
+            push_action(&mut gathered.actions, screen, index, event, None, base, key, value);
+        }
+    }
+    // Item-level actions of data-source / list-items.
+    for part in ["data-source", "list-items"] {
+        let Some(items) = member(component, part).and_then(Value::as_array) else { continue };
+        let is_list = spec.properties.iter().any(|p| p.name == part && holds_actions(&p.kind));
+        if !is_list {
+            continue;
+        }
+        let part_name: &'static str = if part == "data-source" { "data-source" } else { "list-items" };
+        for (item_index, item) in items.iter().enumerate() {
+            let Some(item) = item.as_object() else { continue };
+            for (key, value) in item {
                 if let Some(event) = Event::from_property(key) {
+                    let node_pointer = node_pointer.get_or_insert_with(pointer_of);
+                    let base = format!("{node_pointer}/{part}/{item_index}");
                     push_action(
-                        &mut actions,
-                        screen_index,
-                        component_index,
+                        &mut gathered.actions,
+                        screen,
+                        index,
                         event,
-                        None,
-                        &node.at.pointer,
+                        Some(part_name),
+                        &base,
                         key,
                         value,
                     );
                 }
             }
-            // Item-level actions of data-source / list-items.
-            for part in ["data-source", "list-items"] {
-                let Some(items) = component.get(part).and_then(Value::as_array) else { continue };
-                let is_list = spec.properties.iter().any(|p| p.name == part && holds_actions(&p.kind));
-                if !is_list {
-                    continue;
-                }
-                let part_name: &'static str =
-                    if part == "data-source" { "data-source" } else { "list-items" };
-                for (index, item) in items.iter().enumerate() {
-                    let Some(item) = item.as_object() else { continue };
-                    for (key, value) in item {
-                        if let Some(event) = Event::from_property(key) {
-                            let base = format!("{}/{part}/{index}", node.at.pointer);
-                            push_action(
-                                &mut actions,
-                                screen_index,
-                                component_index,
-                                event,
-                                Some(part_name),
-                                &base,
-                                key,
-                                value,
-                            );
-                        }
-                    }
-                }
-            }
         }
     }
-    actions
-}
-
-/// A member of an object. Components have a handful of members: comparing keys is cheaper
-/// than hashing them, and the validator looks members up in its hot loops.
-pub(crate) fn member<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if object.len() > 16 {
-        return object.get(key);
-    }
-    object.iter().find(|(name, _)| catalog::same(name, key)).map(|(_, value)| value)
 }
 
 /// Whether values of `kind` are or hold actions.

@@ -18,9 +18,7 @@ pub fn validate(document: &Document) -> Vec<Diagnostic> {
     match document.root().as_object() {
         Some(root) => {
             let flow = context::Flow::new(root);
-            for rule in rules::ALL {
-                (rule.check)(&flow, &mut found);
-            }
+            rules::run(&flow, &mut found);
         }
         None => found.push(Diagnostic::error(
             "",

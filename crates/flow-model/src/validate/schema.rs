@@ -1,21 +1,20 @@
-//! Walks every object the catalog describes (components, and the objects inside them such as
-//! data-source items) and checks single values against a property's kind. Shared by the
-//! schema rules (`unknown_properties`, `required_properties`, `property_types`,
-//! `property_limits`).
-use std::fmt::Write as _;
-
+//! Gathers every object the catalog describes (components, and the objects inside them such
+//! as data-source items) once per validation, with the catalog property of each member, and
+//! checks single values against a property's kind. The schema rules (`unknown_properties`,
+//! `required_properties`, `property_types`, `property_limits`) check these objects one at a
+//! time, in one shared pass, instead of walking the components again.
 use serde_json::{Map, Value};
 
-use super::context::Flow;
+use super::context::{Flow, Gathered, Node, Token, Where};
 use crate::catalog::{Component, Kind, Property, find_property};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
 
 /// An object described by the catalog.
-pub(crate) struct Described<'a, 'p> {
-    /// Pointer to the object.
-    pub pointer: &'p str,
+pub(crate) struct Described<'a> {
+    /// Where the object is.
+    pub at: Where,
     /// The object.
     pub object: &'a Map<String, Value>,
     /// Its properties.
@@ -26,17 +25,27 @@ pub(crate) struct Described<'a, 'p> {
     pub part: Option<&'static str>,
     /// The component sits in a Form.
     pub in_form: bool,
-    /// The properties of the members, in member order, when already resolved.
-    resolved: Option<&'p [Option<&'static Property>]>,
+    /// Where the properties of its members start in [`Flow::props`].
+    props: usize,
 }
 
-impl<'a> Described<'a, '_> {
-    /// Each member with its property in `version` (`None`: not a property of the object).
-    pub fn members(
+impl<'a> Described<'a> {
+    /// Each member with its property in the flow's version (`None`: not a property of the
+    /// object).
+    pub fn members<'f>(
         &self,
-        version: Version,
-    ) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, '_> {
-        members(self.object, self.properties, self.resolved, version)
+        flow: &'f Flow<'a>,
+    ) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, 'f> {
+        let resolved = self.resolved(flow);
+        self.object
+            .iter()
+            .enumerate()
+            .map(move |(index, (key, value))| (key, value, resolved.get(index).copied().flatten()))
+    }
+
+    /// The property of each member in the flow's version, in member order.
+    pub fn resolved<'f>(&self, flow: &'f Flow<'_>) -> &'f [Option<&'static Property>] {
+        flow.props.get(self.props..self.props + self.object.len()).unwrap_or_default()
     }
 
     /// Whether `key` is the component's `type`, which the catalog does not list.
@@ -45,114 +54,116 @@ impl<'a> Described<'a, '_> {
     }
 }
 
-/// Calls `visit` for every described object of the flow, in document order.
-pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&Described<'a, '_>)) {
-    let mut buffer = String::new();
-    for screen in &flow.screens {
-        for node in &screen.components {
-            let Some(component) = node.spec else { continue };
-            buffer.clear();
-            buffer.push_str(&node.at.pointer);
-            let described = Described {
-                pointer: &buffer,
-                object: node.at.component,
-                properties: component.properties,
-                component,
-                part: None,
-                in_form: node.in_form,
-                resolved: Some(screen.props_of(node)),
-            };
-            visit(&described);
-            let fields = Fields { component, in_form: node.in_form };
-            let entries =
-                members(node.at.component, component.properties, Some(screen.props_of(node)), flow.version);
-            parts(flow.version, &mut buffer, &fields, entries, visit);
-        }
+/// Gathers component `index` of screen `screen` (whose members' properties are in
+/// `gathered.props` already) and the objects inside it, depth first, adding the properties of
+/// their members.
+pub(crate) fn gather<'a>(
+    version: Version,
+    screen: usize,
+    index: usize,
+    node: &Node<'a>,
+    gathered: &mut Gathered<'a>,
+) {
+    let Some(component) = node.spec else { return };
+    gathered.described.push(Described {
+        at: Where { screen, component: Some(index), tokens: (0, 0) },
+        object: node.at.component,
+        properties: component.properties,
+        component,
+        part: None,
+        in_form: node.in_form,
+        props: node.props,
+    });
+    // Most components hold no object (only lists of items do).
+    if !component.properties.iter().any(|property| inner_object(property).is_some()) {
+        return;
+    }
+    gathered.path.clear();
+    let mut collector =
+        Collector { version, screen, component: index, spec: component, in_form: node.in_form, gathered };
+    collector.parts(node.at.component, node.props);
+}
+
+/// What stays the same while one component's objects are gathered.
+struct Collector<'c, 'a> {
+    version: Version,
+    screen: usize,
+    component: usize,
+    spec: &'static Component,
+    in_form: bool,
+    /// Its `path` holds the tokens from the component to the object being gathered.
+    gathered: &'c mut Gathered<'a>,
+}
+
+/// The properties of the objects a property holds, and whether it holds a list of them.
+fn inner_object(property: &Property) -> Option<(&'static [Property], bool)> {
+    match property.kind {
+        Kind::Object(inner) => Some((inner, false)),
+        Kind::List(&Kind::Object(inner)) => Some((inner, true)),
+        Kind::OneOf(kinds) => kinds.iter().find_map(|kind| match kind {
+            Kind::Object(inner) => Some((*inner, false)),
+            _ => None,
+        }),
+        _ => None,
     }
 }
 
-/// The fields of [`Described`] that stay the same inside one component.
-struct Fields {
-    component: &'static Component,
-    in_form: bool,
-}
-
-/// Visits the objects inside `object`'s properties. Recursion follows the catalog's static
-/// nesting (at most three levels), never the document's.
-fn parts<'a>(
-    version: Version,
-    buffer: &mut String,
-    fields: &Fields,
-    entries: impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)>,
-    visit: &mut dyn FnMut(&Described<'a, '_>),
-) {
-    for (key, value, property) in entries {
-        let Some(property) = property else { continue };
-        let inner = match property.kind {
-            Kind::Object(inner) => Some((inner, false)),
-            Kind::List(&Kind::Object(inner)) => Some((inner, true)),
-            Kind::OneOf(kinds) => kinds.iter().find_map(|kind| match kind {
-                Kind::Object(inner) => Some((*inner, false)),
-                _ => None,
-            }),
-            _ => None,
-        };
-        let Some((inner, listed)) = inner else { continue };
-        let length = buffer.len();
-        pointer::push(buffer, key);
-        let mut one = |buffer: &mut String, object: &'a Map<String, Value>| {
-            visit(&Described {
-                pointer: buffer,
-                object,
-                properties: inner,
-                component: fields.component,
-                part: Some(property.name),
-                in_form: fields.in_form,
-                resolved: None,
-            });
-            parts(version, buffer, fields, members(object, inner, None, version), visit);
-        };
-        match (listed, value) {
-            (false, Value::Object(object)) => one(buffer, object),
-            (true, Value::Array(items)) => {
-                for (index, item) in items.iter().enumerate() {
-                    if let Value::Object(object) = item {
-                        let item_length = buffer.len();
-                        let _ = write!(buffer, "/{index}");
-                        one(buffer, object);
-                        buffer.truncate(item_length);
+impl<'a> Collector<'_, 'a> {
+    /// Gathers the objects inside `object`'s members, whose properties start at `props` in
+    /// the pool. Recursion follows the catalog's static nesting (at most three levels), never
+    /// the document's.
+    fn parts(&mut self, object: &'a Map<String, Value>, props: usize) {
+        for (index, (key, value)) in object.iter().enumerate() {
+            let Some(property) = self.gathered.props.get(props + index).copied().flatten() else { continue };
+            let Some((inner, listed)) = inner_object(property) else { continue };
+            self.gathered.path.push(Token::Key(key));
+            match (listed, value) {
+                (false, Value::Object(object)) => self.one(object, inner, property.name),
+                (true, Value::Array(items)) => {
+                    for (index, item) in items.iter().enumerate() {
+                        if let Value::Object(object) = item {
+                            self.gathered.path.push(Token::Index(index));
+                            self.one(object, inner, property.name);
+                            self.gathered.path.pop();
+                        }
                     }
                 }
+                _ => {}
             }
-            _ => {}
+            self.gathered.path.pop();
         }
-        buffer.truncate(length);
     }
-}
 
-/// Each member of `object` with its property among `properties` in `version`, from `resolved`
-/// when the context resolved them already.
-fn members<'a, 'r>(
-    object: &'a Map<String, Value>,
-    properties: &'static [Property],
-    resolved: Option<&'r [Option<&'static Property>]>,
-    version: Version,
-) -> impl Iterator<Item = (&'a String, &'a Value, Option<&'static Property>)> + use<'a, 'r> {
-    object.iter().enumerate().map(move |(index, (key, value))| {
-        let property = match resolved {
-            Some(resolved) => resolved.get(index).copied().flatten(),
-            None => find_property(properties, key, version),
-        };
-        (key, value, property)
-    })
+    /// Gathers `object` (at the path) and the objects inside it.
+    fn one(&mut self, object: &'a Map<String, Value>, properties: &'static [Property], part: &'static str) {
+        let gathered = &mut *self.gathered;
+        let start = gathered.props.len();
+        gathered.props.extend(object.keys().map(|key| find_property(properties, key, self.version)));
+        let first = gathered.tokens.len();
+        gathered.tokens.extend_from_slice(&gathered.path);
+        gathered.described.push(Described {
+            at: Where {
+                screen: self.screen,
+                component: Some(self.component),
+                tokens: (first, gathered.tokens.len()),
+            },
+            object,
+            properties,
+            component: self.spec,
+            part: Some(part),
+            in_form: self.in_form,
+            props: start,
+        });
+        self.parts(object, start);
+    }
 }
 
 /// A place below a described object, turned into a pointer only when a diagnostic needs it
 /// (building pointers for every value would cost more than the checks).
 #[derive(Clone, Copy)]
 pub(crate) enum At<'p> {
-    /// A pointer.
-    Base(&'p str),
+    /// A described object.
+    Object(&'p Where),
     /// A member of an object.
     Key(&'p At<'p>, &'p str),
     /// An item of an array.
@@ -161,11 +172,11 @@ pub(crate) enum At<'p> {
 
 impl At<'_> {
     /// The pointer. Recursion follows the catalog's static nesting of kinds (a few levels).
-    pub fn pointer(&self) -> String {
+    pub fn pointer(&self, flow: &Flow<'_>) -> String {
         match self {
-            At::Base(base) => (*base).to_owned(),
-            At::Key(parent, key) => pointer::join(&parent.pointer(), key),
-            At::Index(parent, index) => pointer::join(&parent.pointer(), index),
+            At::Object(at) => flow.pointer(at),
+            At::Key(parent, key) => pointer::join(&parent.pointer(flow), key),
+            At::Index(parent, index) => pointer::join(&parent.pointer(flow), index),
         }
     }
 }
@@ -218,6 +229,10 @@ pub(crate) fn is_dynamic(property: &Property, value: &Value, version: Version) -
 
 /// Whether a string is blank (empty or whitespace only).
 pub(crate) fn is_blank(text: &str) -> bool {
+    // Most text starts with a printable ASCII character: no need to decode it.
+    if text.as_bytes().first().is_some_and(|byte| (0x21..0x7f).contains(byte)) {
+        return false;
+    }
     text.trim().is_empty()
 }
 
@@ -306,6 +321,16 @@ mod tests {
         assert!(!is_iso_date("2024-01-01T00"));
         assert!(is_date("1700000000000", Version::V4_0));
         assert!(!is_date("2024-01-01", Version::V4_0));
+    }
+
+    #[test]
+    fn blank_is_whitespace_only() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \t\n\u{b}"));
+        assert!(is_blank("\u{3000}"));
+        assert!(!is_blank("a"));
+        assert!(!is_blank(" a"));
+        assert!(!is_blank("é"));
     }
 
     #[test]

@@ -1,21 +1,21 @@
 //! The strings that may read data: screen titles, values of dynamic component properties and
 //! If conditions (actions and nested component lists excluded: they have their own rules).
-//! Collected once per validation, keeping only those that hold a `$` or start with a backtick
+//! Gathered once per validation, keeping only those that hold a `$` or start with a backtick
 //! (and every If condition): the rules on bindings, expressions and mixed text read this list.
-use std::fmt::Write as _;
+//! Expressions and conditions are checked once, when the context is built ([`Checked`]).
+use serde_json::{Map, Value};
 
-use serde_json::Value;
-
-use super::context::Flow;
+use super::context::{Flow, Gathered, Node, Token, Where, member};
 use crate::catalog::{Component, Event, Kind, Property};
-use crate::json::{self, pointer};
+use crate::expression::{self, Dynamic, ExpressionError, Outcome, Reference};
+use crate::json;
 
 /// One string of a screen.
 pub(crate) struct StringAt<'a> {
     /// Index of the screen.
     pub screen: usize,
-    /// Pointer to the string.
-    pub pointer: String,
+    /// Where the string is ([`Flow::pointer`] gives its pointer).
+    pub at: Where,
     /// The string.
     pub text: &'a str,
     /// The component property it is (in), `None` for a screen title.
@@ -24,6 +24,47 @@ pub(crate) struct StringAt<'a> {
     pub component: Option<&'static Component>,
     /// The string is the property's whole value (not inside an array or object).
     pub whole: bool,
+    /// Its check as an expression, when it is a nested expression or an If condition (that
+    /// is not one binding). Several rules read it; it is checked once.
+    pub checked: Option<Checked>,
+}
+
+/// A string checked as an expression ([`expression::check`]).
+pub(crate) struct Checked {
+    /// What the check found.
+    pub outcome: Result<Outcome, ExpressionError>,
+    /// The bindings it read, in order (up to an error): `Flow::references[start..end]`.
+    pub references: (usize, usize),
+}
+
+impl Checked {
+    /// Checks `text` of screen `screen`, adding the bindings it reads to `references`.
+    pub fn new<'a>(
+        flow: &Flow<'a>,
+        screen: usize,
+        text: &'a str,
+        references: &mut Vec<Reference<'a>>,
+    ) -> Checked {
+        let start = references.len();
+        let outcome = expression::check(text, &mut |reference| {
+            references.push(reference);
+            flow.type_of(screen, &reference)
+        });
+        Checked { outcome, references: (start, references.len()) }
+    }
+}
+
+impl<'a> StringAt<'a> {
+    /// The text an expression check reads: between the backticks of a nested expression,
+    /// else the whole text of an If condition (`None`: not checked as an expression).
+    pub fn expression(&self) -> Option<&'a str> {
+        match expression::classify(self.text) {
+            Dynamic::Expression(inner) => Some(inner),
+            Dynamic::Binding(_) => None,
+            _ if self.is_condition() => Some(self.text),
+            _ => None,
+        }
+    }
 }
 
 impl StringAt<'_> {
@@ -53,91 +94,102 @@ pub(crate) fn each<'a>(flow: &Flow<'a>, visit: &mut dyn FnMut(&StringAt<'a>)) {
 
 /// Whether a string may read data: anything else is plain text to every rule that reads this list.
 fn may_read_data(text: &str) -> bool {
-    text.starts_with('`') || text.contains('$')
+    text.starts_with('`') || text.as_bytes().contains(&b'$')
 }
 
-/// Collects the strings of every screen, in document order.
-pub(crate) fn collect<'a>(flow: &Flow<'a>) -> Vec<StringAt<'a>> {
-    let mut found = Vec::new();
-    let mut buffer = String::new();
-    for (screen_index, screen) in flow.screens.iter().enumerate() {
-        if let Some(Value::String(title)) = screen.object.get("title")
-            && may_read_data(title)
-        {
-            found.push(StringAt {
-                screen: screen_index,
-                pointer: pointer::join(&screen.pointer, "title"),
-                text: title,
-                property: None,
-                component: None,
-                whole: true,
-            });
-        }
-        for node in &screen.components {
-            let Some(component) = node.spec else { continue };
-            for ((key, value), property) in node.at.component.iter().zip(screen.props_of(node)) {
-                let Some(property) = property else { continue };
-                if Event::from_property(key).is_some()
-                    || matches!(property.kind, Kind::Components | Kind::Cases)
-                {
-                    continue;
-                }
-                // Only dynamic values (and If conditions, always expressions) read data.
-                let condition = property.name == "condition" && component.name == "If";
-                if !(property.dynamic || condition) {
-                    continue;
-                }
-                if let Value::String(text) = value {
-                    if condition || may_read_data(text) {
-                        found.push(StringAt {
-                            screen: screen_index,
-                            pointer: pointer::join(&node.at.pointer, key),
-                            text,
-                            property: Some(property),
-                            component: Some(component),
-                            whole: true,
-                        });
-                    }
-                    continue;
-                }
-                buffer.clear();
-                buffer.push_str(&node.at.pointer);
-                pointer::push(&mut buffer, key);
-                let mut walk = Walk { screen: screen_index, property, component, found: &mut found };
-                walk.value(&mut buffer, value, 0);
-            }
-        }
+/// Gathers a screen's title when it may read data (before the screen's components).
+pub(crate) fn gather_title<'a>(screen: usize, object: &'a Map<String, Value>, gathered: &mut Gathered<'a>) {
+    if let Some(Value::String(title)) = member(object, "title")
+        && may_read_data(title)
+    {
+        let first = gathered.tokens.len();
+        gathered.tokens.push(Token::Key("title"));
+        gathered.strings.push(StringAt {
+            screen,
+            at: Where { screen, component: None, tokens: (first, gathered.tokens.len()) },
+            text: title,
+            property: None,
+            component: None,
+            whole: true,
+            checked: None,
+        });
     }
-    found
+}
+
+/// Gathers the strings of component `index` of screen `screen`, in document order, with the
+/// properties of its members (already in `gathered.props`).
+pub(crate) fn gather<'a>(screen: usize, index: usize, node: &Node<'a>, gathered: &mut Gathered<'a>) {
+    let Some(component) = node.spec else { return };
+    let Gathered { props, tokens, strings, path, .. } = gathered;
+    let resolved = props.get(node.props..node.props + node.at.component.len()).unwrap_or_default();
+    for ((key, value), property) in node.at.component.iter().zip(resolved) {
+        let Some(property) = property else { continue };
+        // Only dynamic values (and If conditions, always expressions) read data.
+        let condition = property.name == "condition" && component.name == "If";
+        if !(property.dynamic || condition) {
+            continue;
+        }
+        // The property's name is the key (and already in cache, unlike the key's text).
+        if Event::from_property(property.name).is_some()
+            || matches!(property.kind, Kind::Components | Kind::Cases)
+        {
+            continue;
+        }
+        path.clear();
+        path.push(Token::Key(key.as_str()));
+        let mut walk =
+            Walk { screen, component: index, property, spec: component, found: strings, tokens, path };
+        if let Value::String(text) = value {
+            if condition || may_read_data(text) {
+                walk.push(text, true);
+            }
+            continue;
+        }
+        walk.value(value, 0);
+    }
 }
 
 struct Walk<'v, 'a> {
     screen: usize,
+    component: usize,
     property: &'static Property,
-    component: &'static Component,
+    spec: &'static Component,
     found: &'v mut Vec<StringAt<'a>>,
+    tokens: &'v mut Vec<Token<'a>>,
+    /// The tokens from the component to the value being walked.
+    path: &'v mut Vec<Token<'a>>,
 }
 
 impl<'a> Walk<'_, 'a> {
-    fn value(&mut self, buffer: &mut String, value: &'a Value, depth: usize) {
+    fn push(&mut self, text: &'a str, whole: bool) {
+        let first = self.tokens.len();
+        self.tokens.extend_from_slice(self.path);
+        self.found.push(StringAt {
+            screen: self.screen,
+            at: Where {
+                screen: self.screen,
+                component: Some(self.component),
+                tokens: (first, self.tokens.len()),
+            },
+            text,
+            property: Some(self.property),
+            component: Some(self.spec),
+            whole,
+            checked: None,
+        });
+    }
+
+    fn value(&mut self, value: &'a Value, depth: usize) {
         if depth > json::MAX_DEPTH {
             return;
         }
         match value {
-            Value::String(text) if may_read_data(text) => self.found.push(StringAt {
-                screen: self.screen,
-                pointer: buffer.clone(),
-                text,
-                property: Some(self.property),
-                component: Some(self.component),
-                whole: false,
-            }),
+            Value::String(text) if may_read_data(text) => self.push(text, false),
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
-                    let length = buffer.len();
-                    let _ = write!(buffer, "/{index}");
-                    self.value(buffer, item, depth + 1);
-                    buffer.truncate(length);
+                    self.path.push(Token::Index(index));
+                    self.value(item, depth + 1);
+                    self.path.pop();
                 }
             }
             Value::Object(map) => {
@@ -146,10 +198,9 @@ impl<'a> Walk<'_, 'a> {
                     if Event::from_property(key).is_some() {
                         continue;
                     }
-                    let length = buffer.len();
-                    pointer::push(buffer, key);
-                    self.value(buffer, item, depth + 1);
-                    buffer.truncate(length);
+                    self.path.push(Token::Key(key));
+                    self.value(item, depth + 1);
+                    self.path.pop();
                 }
             }
             _ => {}

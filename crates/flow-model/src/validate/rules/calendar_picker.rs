@@ -17,7 +17,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("CalendarPicker")) {
             let component = node.at.component;
-            let at = |key: &str| pointer::join(&node.at.pointer, key);
+            let at = |key: &str| pointer::join(&screen.pointer_of(node), key);
             let mode = component.get("mode").and_then(Value::as_str).unwrap_or("single");
             let range = match mode {
                 "range" => true,
@@ -80,7 +80,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
-            super::date_picker::check_dates(flow, component, &node.at.pointer, !range, out);
+            super::date_picker::check_dates(flow, component, &|| screen.pointer_of(node), !range, out);
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::json::pointer;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in &screen.components {
-            let at = || pointer::join(&node.at.pointer, "type");
+            let at = || pointer::join(&screen.pointer_of(node), "type");
             let declared = match node.at.kind {
                 Some(_) => None,
                 None => node.at.component.get("type"),
@@ -29,7 +29,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 },
                 None => match declared {
                     None => out.push(Diagnostic::error(
-                        node.at.pointer.clone(),
+                        screen.pointer_of(node),
                         Problem::MissingProperty { property: "type".into() },
                     )),
                     Some(other) => out.push(Diagnostic::error(

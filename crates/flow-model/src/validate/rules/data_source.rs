@@ -20,12 +20,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let Some(Value::Array(items)) = member(node.at.component, "data-source") else { continue };
-            let at = pointer::join(&node.at.pointer, "data-source");
+            let at = || pointer::join(&screen.pointer_of(node), "data-source");
             let objects = || items.iter().filter_map(Value::as_object);
             let has = |item: &serde_json::Map<String, Value>, key: &str| member(item, key).is_some();
             let images = objects().any(|item| has(item, "image") || has(item, "alt-text"));
             if images && objects().any(|item| has(item, "color")) {
-                out.push(Diagnostic::error(at.clone(), Problem::ImageAndColor));
+                out.push(Diagnostic::error(at(), Problem::ImageAndColor));
             }
             for event in [Event::OnSelect, Event::OnUnselect] {
                 let key = event.property();
@@ -36,7 +36,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     items.iter().position(|item| item.as_object().is_some_and(|item| has(item, key)))
                 {
                     out.push(Diagnostic::error(
-                        pointer::join(&pointer::join(&at, index), key),
+                        pointer::join(&pointer::join(&at(), index), key),
                         Problem::ActionAtBothLevels { event: key },
                     ));
                 }
@@ -44,7 +44,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let with_images = objects().any(|item| has(item, "image"));
             if node.is("Dropdown") && with_images && items.len() > MAX_DROPDOWN_OPTIONS_WITH_IMAGES as usize {
                 out.push(Diagnostic::error(
-                    at,
+                    at(),
                     Problem::TooManyItems {
                         property: "data-source".into(),
                         max: MAX_DROPDOWN_OPTIONS_WITH_IMAGES,

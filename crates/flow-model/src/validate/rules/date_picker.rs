@@ -2,7 +2,7 @@
 //! value within them, and an `init-value` in the version's date format.
 use serde_json::Value;
 
-use super::super::context::Flow;
+use super::super::context::{Flow, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::expression::{self, Dynamic};
@@ -13,7 +13,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("DatePicker") || node.is("CalendarPicker"))
         {
-            check_dates(flow, node.at.component, &node.at.pointer, node.is("DatePicker"), out);
+            check_dates(flow, node.at.component, &|| screen.pointer_of(node), node.is("DatePicker"), out);
         }
     }
 }
@@ -27,7 +27,7 @@ fn literal(value: Option<&Value>) -> Option<&str> {
 pub(super) fn check_dates(
     flow: &Flow<'_>,
     component: &serde_json::Map<String, Value>,
-    at: &str,
+    at: &dyn Fn() -> String,
     single_init_value: bool,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -40,25 +40,25 @@ pub(super) fn check_dates(
             text.parse::<u64>().ok().map(|number| (number, String::new()))
         }
     };
-    let min = literal(component.get("min-date")).and_then(key);
-    let max = literal(component.get("max-date")).and_then(key);
+    let min = literal(member(component, "min-date")).and_then(key);
+    let max = literal(member(component, "max-date")).and_then(key);
     if let (Some(low), Some(high)) = (&min, &max)
         && low > high
     {
         out.push(Diagnostic::error(
-            pointer::join(at, "min-date"),
+            pointer::join(&at(), "min-date"),
             Problem::DateRange { property: "min-date".into() },
         ));
     }
     let outside = |date: &(u64, String)| {
         min.as_ref().is_some_and(|low| date < low) || max.as_ref().is_some_and(|high| date > high)
     };
-    if let Some(Value::Array(dates)) = component.get("unavailable-dates") {
+    if let Some(Value::Array(dates)) = member(component, "unavailable-dates") {
         for (index, date) in dates.iter().enumerate() {
             if literal(Some(date)).and_then(key).is_some_and(|date| outside(&date)) {
                 out.push(Diagnostic {
                     severity: Severity::Warning,
-                    pointer: pointer::join(&pointer::join(at, "unavailable-dates"), index),
+                    pointer: pointer::join(&pointer::join(&at(), "unavailable-dates"), index),
                     span: None,
                     problem: Problem::DateRange { property: "unavailable-dates".into() },
                 });
@@ -68,15 +68,15 @@ pub(super) fn check_dates(
     if !single_init_value {
         return;
     }
-    if let Some(text) = literal(component.get("init-value")) {
-        let init_at = pointer::join(at, "init-value");
+    if let Some(text) = literal(member(component, "init-value")) {
+        let init_at = || pointer::join(&at(), "init-value");
         if !is_date(text, flow.version) {
             out.push(Diagnostic::error(
-                init_at,
+                init_at(),
                 Problem::InitDateFormat { format: date_format(flow.version) },
             ));
         } else if key(text).is_some_and(|date| outside(&date)) {
-            out.push(Diagnostic::error(init_at, Problem::DateRange { property: "init-value".into() }));
+            out.push(Diagnostic::error(init_at(), Problem::DateRange { property: "init-value".into() }));
         }
     }
 }

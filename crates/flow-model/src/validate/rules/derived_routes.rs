@@ -64,7 +64,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             neighbours.entry(to).or_default().push(from);
         }
     }
-    for list in &lists {
+    // A NavigationList may lead to any screen. Linking every screen with the first screen that
+    // has one connects the same screens as linking it with all of them, without a number of
+    // links that grows with the square of the screens.
+    if let Some(list) = lists.first() {
         for id in &ids {
             neighbours.entry(list).or_default().push(id);
             neighbours.entry(id).or_default().push(list);

@@ -16,11 +16,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         match expression::classify(string.text) {
             Dynamic::Binding(reference) => {
                 if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
-                    out.push(Diagnostic::error(&string.pointer, problem));
+                    out.push(Diagnostic::error(flow.pointer(&string.at), problem));
                 } else if string.whole
                     && let Some(problem) = type_problem(flow, string, &reference)
                 {
-                    out.push(Diagnostic::error(&string.pointer, problem));
+                    out.push(Diagnostic::error(flow.pointer(&string.at), problem));
                 }
             }
             Dynamic::Expression(inner) => each_reference(flow, string, inner, out),
@@ -32,12 +32,21 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Reports every unresolved binding of an expression (syntax is the `expressions` rule's).
 fn each_reference(flow: &Flow<'_>, string: &StringAt<'_>, text: &str, out: &mut Vec<Diagnostic>) {
-    let _ = expression::check(text, &mut |reference| {
-        if let Some(problem) = resolution_problem(flow, string.screen, &reference) {
-            out.push(Diagnostic::error(&string.pointer, problem));
+    let mut report = |reference: &Reference<'_>| {
+        if let Some(problem) = resolution_problem(flow, string.screen, reference) {
+            out.push(Diagnostic::error(flow.pointer(&string.at), problem));
         }
-        flow.type_of(string.screen, &reference)
-    });
+    };
+    // The context checked the expression once, and kept the bindings it read.
+    match &string.checked {
+        Some(checked) => flow.references_of(checked).iter().for_each(report),
+        None => {
+            let _ = expression::check(text, &mut |reference| {
+                report(&reference);
+                flow.type_of(string.screen, &reference)
+            });
+        }
+    }
 }
 
 /// Why `reference` does not resolve on screen `screen`, if it does not.

@@ -20,11 +20,17 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 .property
                 .is_none_or(|property| matches!(property.kind, Kind::String(_) | Kind::OneOf(_)));
             if text_kind {
-                out.push(Diagnostic::warning(&string.pointer, Problem::ExpressionTooOld { property }));
+                out.push(Diagnostic::warning(
+                    flow.pointer(&string.at),
+                    Problem::ExpressionTooOld { property },
+                ));
             }
             return;
         }
-        let outcome = expression::check(inner, &mut |reference| flow.type_of(string.screen, &reference));
+        let outcome = match &string.checked {
+            Some(checked) => checked.outcome.clone(),
+            None => expression::check(inner, &mut |reference| flow.type_of(string.screen, &reference)),
+        };
         let expected = match string.property.map(|property| &property.kind) {
             Some(Kind::Boolean) => Some(Type::Boolean),
             Some(Kind::Number | Kind::Integer) => Some(Type::Number),
@@ -37,7 +43,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|expected| ExpressionError::ResultType { expected, found: outcome.result }),
         };
         if let Some(error) = error {
-            out.push(Diagnostic::error(&string.pointer, Problem::Expression { property, error }));
+            out.push(Diagnostic::error(flow.pointer(&string.at), Problem::Expression { property, error }));
         }
     });
 }

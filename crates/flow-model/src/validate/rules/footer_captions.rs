@@ -10,14 +10,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             for (present, missing) in [("left-caption", "right-caption"), ("right-caption", "left-caption")] {
                 if has(present) && !has(missing) {
                     out.push(Diagnostic::error(
-                        pointer::join(&node.at.pointer, present),
+                        pointer::join(&screen.pointer_of(node), present),
                         Problem::CaptionDependency { present, missing },
                     ));
                 }
             }
             if has("center-caption") && (has("left-caption") || has("right-caption")) {
                 out.push(Diagnostic::error(
-                    pointer::join(&node.at.pointer, "center-caption"),
+                    pointer::join(&screen.pointer_of(node), "center-caption"),
                     Problem::CenterCaptionExclusive,
                 ));
             }

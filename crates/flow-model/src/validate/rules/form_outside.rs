@@ -14,13 +14,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let Some(component) = node.spec else { continue };
             if component.is_input() {
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::ComponentOutsideForm { component: component.name.to_owned() },
                 ));
             } else if component.name == "Footer"
                 && node.at.component.get("on-click-action").is_some_and(|action| reads_form(action, 0))
             {
-                out.push(Diagnostic::error(node.at.pointer.clone(), Problem::FooterOutsideFormReadsForm));
+                out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterOutsideFormReadsForm));
             }
         }
     }

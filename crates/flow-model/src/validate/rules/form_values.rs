@@ -3,7 +3,7 @@
 //! that input's value.
 use serde_json::Value;
 
-use super::super::context::{Flow, Node};
+use super::super::context::{Flow, Names, Node};
 use super::super::schema::json_type;
 use crate::catalog::{Category, ValueType};
 use crate::diagnostic::{Diagnostic, Problem};
@@ -15,18 +15,24 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let typed = flow.version.supports(Feature::TypedFormValues);
     for screen in &flow.screens {
         for (form_index, form) in screen.components.iter().enumerate().filter(|(_, node)| node.is("Form")) {
+            // The Form's components follow it directly (its subtree): scanning them, not the
+            // whole screen, keeps many Forms from costing the square of the screen.
             let inputs: Vec<&Node<'_>> = screen
                 .components
+                .get(form_index + 1..)
+                .unwrap_or_default()
                 .iter()
-                .filter(|node| {
-                    node.spec.is_some_and(|spec| spec.is_input())
-                        && inside(node, form_index, &screen.components)
-                })
+                .take_while(|node| node.at.parent.is_some_and(|parent| parent >= form_index))
+                .filter(|node| node.spec.is_some_and(|spec| spec.is_input()))
                 .collect();
-            let find = |name: &str| inputs.iter().find(|node| node.name() == Some(name));
+            let names = Names::new(inputs.iter().map(|node| node.name()));
+            let find = |name: &str| {
+                let position = names.first(name, inputs.iter().map(|node| node.name()));
+                position.and_then(|position| inputs.get(position))
+            };
             for property in ["init-values", "error-messages"] {
                 let Some(Value::Object(values)) = form.at.component.get(property) else { continue };
-                let at = pointer::join(&form.at.pointer, property);
+                let at = pointer::join(&screen.pointer_of(form), property);
                 for (key, value) in values {
                     let key_at = pointer::join(&at, key);
                     let input = find(key);
@@ -71,18 +77,6 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// Whether `node` sits (at any depth) in the component at `form`.
-fn inside(node: &Node<'_>, form: usize, all: &[Node<'_>]) -> bool {
-    let mut parent = node.at.parent;
-    while let Some(index) = parent {
-        if index == form {
-            return true;
-        }
-        parent = all.get(index).and_then(|ancestor| ancestor.at.parent);
-    }
-    false
 }
 
 fn fits(expected: ValueType, value: &Value) -> bool {

@@ -3,7 +3,7 @@
 //! reads dynamic data and gives a boolean.
 use serde_json::Value;
 
-use super::super::context::{Flow, Node};
+use super::super::context::{Flow, Node, member};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, ExpressionError, Type};
 use crate::json::pointer;
@@ -19,19 +19,25 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if if_depth(node, &screen.components) == MAX_IF_NESTING + 1 {
-                out.push(Diagnostic::error(node.at.pointer.clone(), Problem::IfNesting));
+                out.push(Diagnostic::error(screen.pointer_of(node), Problem::IfNesting));
             }
             let footer_in = |place: Place<'_>| {
                 screen.children(index).any(|child| child.at.place == place && child.is("Footer"))
             };
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
-                out.push(Diagnostic::error(node.at.pointer.clone(), Problem::FooterInIfBranches));
+                out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterInIfBranches));
             }
-            if let Some(Value::String(condition)) = node.at.component.get("condition") {
+            if let Some(Value::String(condition)) = member(node.at.component, "condition") {
                 let text =
                     condition.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')).unwrap_or(condition);
-                let outcome =
-                    expression::check(text, &mut |reference| flow.type_of(screen_index, &reference));
+                // Checked once by the context when it collected the condition.
+                let outcome = match flow
+                    .condition_of(screen_index, index)
+                    .and_then(|string| string.checked.as_ref())
+                {
+                    Some(checked) => checked.outcome.clone(),
+                    None => expression::check(text, &mut |reference| flow.type_of(screen_index, &reference)),
+                };
                 let error = match outcome {
                     Err(error) => Some(error),
                     Ok(outcome) if !outcome.dynamic => Some(ExpressionError::LiteralOnly),
@@ -42,7 +48,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 if let Some(error) = error {
                     out.push(Diagnostic::error(
-                        pointer::join(&node.at.pointer, "condition"),
+                        pointer::join(&screen.pointer_of(node), "condition"),
                         Problem::Expression { property: "condition".into(), error },
                     ));
                 }

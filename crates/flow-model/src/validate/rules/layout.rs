@@ -12,19 +12,20 @@ pub(crate) const LAYOUT_TYPES: &[&str] = &["SingleColumnLayout"];
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         let Some(Value::Object(layout)) = screen.object.get("layout") else { continue };
-        let at = pointer::join(&screen.pointer, "layout");
+        // Pointers are built only for what is reported.
+        let at = || pointer::join(&screen.pointer, "layout");
         for (key, value) in layout {
-            let key_at = pointer::join(&at, key);
+            let key_at = || pointer::join(&at(), key);
             match key.as_str() {
                 "type" => match value.as_str() {
                     Some(found) if LAYOUT_TYPES.contains(&found) => {}
                     _ => out.push(Diagnostic::error(
-                        key_at,
+                        key_at(),
                         Problem::NotInEnum { property: "type".into(), allowed: LAYOUT_TYPES },
                     )),
                 },
                 "children" if !value.is_array() => out.push(Diagnostic::error(
-                    key_at,
+                    key_at(),
                     Problem::WrongType {
                         property: "children".into(),
                         expected: "array",
@@ -33,7 +34,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 )),
                 "children" => {}
                 _ => out.push(Diagnostic::error(
-                    key_at,
+                    key_at(),
                     Problem::UnknownProperty {
                         property: key.clone(),
                         owner: Owner::Layout,
@@ -45,17 +46,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
         for required in ["type", "children"] {
             if !layout.contains_key(required) {
-                out.push(Diagnostic::error(
-                    at.clone(),
-                    Problem::MissingProperty { property: required.into() },
-                ));
+                out.push(Diagnostic::error(at(), Problem::MissingProperty { property: required.into() }));
             }
         }
         if let Some(Value::Array(children)) = layout.get("children") {
             for (index, child) in children.iter().enumerate() {
                 if !child.is_object() {
                     out.push(Diagnostic::error(
-                        pointer::join(&pointer::join(&at, "children"), index),
+                        pointer::join(&pointer::join(&at(), "children"), index),
                         Problem::WrongType {
                             property: "children".into(),
                             expected: "object",

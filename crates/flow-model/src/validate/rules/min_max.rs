@@ -2,7 +2,7 @@
 //! (TextInput characters, selections, uploads).
 use serde_json::Value;
 
-use super::super::context::Flow;
+use super::super::context::{Flow, member};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
 
@@ -21,17 +21,17 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let Some(spec) = node.spec else { continue };
             for (component, min, max) in PAIRS.iter().filter(|(component, ..)| *component == spec.name) {
                 let number = |key: &str| -> Option<f64> {
-                    let declared = node.at.component.get(key).and_then(Value::as_f64);
+                    let declared = member(node.at.component, key).and_then(Value::as_f64);
                     let default =
                         spec.property(key, flow.version).and_then(|p| p.default).and_then(|d| d.parse().ok());
                     declared.or(default)
                 };
                 if let (Some(low), Some(high)) = (number(min), number(max))
                     && low > high
-                    && node.at.component.contains_key(*min)
+                    && member(node.at.component, min).is_some()
                 {
                     out.push(Diagnostic::error(
-                        pointer::join(&node.at.pointer, min),
+                        pointer::join(&screen.pointer_of(node), min),
                         Problem::MinGreaterThanMax {
                             min,
                             max,

@@ -19,7 +19,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
         match expression::classify(string.text) {
             Dynamic::Interpolated => out.push(Diagnostic::warning(
-                &string.pointer,
+                flow.pointer(&string.at),
                 Problem::MixedBinding {
                     property: string.property_name().to_owned(),
                     suggestion: expressions.then(|| suggestion(string.text)),
@@ -28,7 +28,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             )),
             Dynamic::InvalidBinding => {
                 out.push(Diagnostic::warning(
-                    &string.pointer,
+                    flow.pointer(&string.at),
                     Problem::InvalidBinding { text: string.text.to_owned() },
                 ));
             }

@@ -1,6 +1,7 @@
 //! The rules, one per file. Each reads the shared [`Flow`] context and appends diagnostics;
 //! the order here does not matter (diagnostics are sorted into document order afterwards).
 use super::context::Flow;
+use super::schema::Described;
 use crate::diagnostic::Diagnostic;
 
 mod action_shape;
@@ -50,58 +51,106 @@ pub(super) struct Rule {
     #[cfg_attr(not(test), allow(dead_code))]
     pub name: &'static str,
     /// Appends the rule's diagnostics.
-    pub check: fn(&Flow<'_>, &mut Vec<Diagnostic>),
+    pub check: Check,
+}
+
+/// How a rule reads the flow.
+#[derive(Clone, Copy)]
+pub(super) enum Check {
+    /// The whole flow at once.
+    Flow(fn(&Flow<'_>, &mut Vec<Diagnostic>)),
+    /// One object the catalog describes at a time ([`Flow::described`]). Consecutive such
+    /// rules share one pass over the objects, so each object's members are read while in cache.
+    Each(fn(&Flow<'_>, &Described<'_>, &mut Vec<Diagnostic>)),
 }
 
 macro_rules! rules {
-    ($($rule:ident),* $(,)?) => {
+    ($($rule:ident: $check:ident),* $(,)?) => {
         /// Every rule.
-        pub(super) const ALL: &[Rule] = &[$(Rule { name: stringify!($rule), check: $rule::check }),*];
+        pub(super) const ALL: &[Rule] = &[$(Rule { name: stringify!($rule), check: Check::$check($rule::check) }),*];
     };
 }
 
 rules![
-    version,
-    top_level,
-    screen_count,
-    screen_ids,
-    screen_properties,
-    sensitive,
-    layout,
-    component_types,
-    placement,
-    unknown_properties,
-    required_properties,
-    property_types,
-    property_limits,
-    screen_limits,
-    rich_text,
-    navigation_list,
-    form_outside,
-    form_names,
-    form_values,
-    if_component,
-    switch_component,
-    data_model,
-    dynamic_data,
-    expressions,
-    mixed_text,
-    action_shape,
-    navigate,
-    complete,
-    data_exchange,
-    update_data,
-    payload_bindings,
-    routing_model,
-    derived_routes,
-    terminal,
-    footer_captions,
-    data_source,
-    text_input,
-    min_max,
-    date_picker,
-    calendar_picker,
+    version: Flow,
+    top_level: Flow,
+    screen_count: Flow,
+    screen_ids: Flow,
+    screen_properties: Flow,
+    sensitive: Flow,
+    layout: Flow,
+    component_types: Flow,
+    placement: Flow,
+    unknown_properties: Each,
+    required_properties: Each,
+    property_types: Each,
+    property_limits: Each,
+    screen_limits: Flow,
+    rich_text: Flow,
+    navigation_list: Flow,
+    form_outside: Flow,
+    form_names: Flow,
+    form_values: Flow,
+    if_component: Flow,
+    switch_component: Flow,
+    data_model: Flow,
+    dynamic_data: Flow,
+    expressions: Flow,
+    mixed_text: Flow,
+    action_shape: Flow,
+    navigate: Flow,
+    complete: Flow,
+    data_exchange: Flow,
+    update_data: Flow,
+    payload_bindings: Flow,
+    routing_model: Flow,
+    derived_routes: Flow,
+    terminal: Flow,
+    footer_captions: Flow,
+    data_source: Flow,
+    text_input: Flow,
+    min_max: Flow,
+    date_picker: Flow,
+    calendar_picker: Flow,
 ];
+
+/// Runs every rule in order, appending their diagnostics to `out`.
+pub(super) fn run(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    let mut each = Vec::new();
+    for rule in ALL {
+        match rule.check {
+            Check::Flow(check) => {
+                run_each(flow, &each, out);
+                each.clear();
+                check(flow, out);
+            }
+            Check::Each(check) => each.push(check),
+        }
+    }
+    run_each(flow, &each, out);
+}
+
+/// Runs consecutive rules of described objects in one pass over the objects. Each rule's
+/// diagnostics are kept apart and appended in rule order, as if the rules had run one after
+/// the other.
+fn run_each(
+    flow: &Flow<'_>,
+    checks: &[fn(&Flow<'_>, &Described<'_>, &mut Vec<Diagnostic>)],
+    out: &mut Vec<Diagnostic>,
+) {
+    if checks.is_empty() {
+        return;
+    }
+    let mut found: Vec<Vec<Diagnostic>> = checks.iter().map(|_| Vec::new()).collect();
+    for described in &flow.described {
+        for (check, found) in checks.iter().zip(&mut found) {
+            check(flow, described, found);
+        }
+    }
+    for mut found in found {
+        out.append(&mut found);
+    }
+}
 
 #[cfg(test)]
 pub(super) mod test_support {
@@ -120,10 +169,30 @@ pub(super) mod test_support {
         found.into_iter().map(|diagnostic| (diagnostic.code(), diagnostic.pointer)).collect()
     }
 
+    /// Asserts that the rule of described objects `check` finds exactly `expected` on `flow`.
+    pub fn expect_each(
+        check: fn(&Flow<'_>, &super::super::schema::Described<'_>, &mut Vec<Diagnostic>),
+        flow: &Value,
+        expected: &[(Code, &str)],
+    ) {
+        let Some(root) = flow.as_object() else { panic!("a flow is an object") };
+        let context = Flow::new(root);
+        let mut found = Vec::new();
+        super::run_each(&context, &[check], &mut found);
+        compare(
+            found.into_iter().map(|diagnostic| (diagnostic.code(), diagnostic.pointer)).collect(),
+            flow,
+            expected,
+        );
+    }
+
     /// Asserts that `check` finds exactly `expected` on `flow`.
     pub fn expect(check: fn(&Flow<'_>, &mut Vec<Diagnostic>), flow: &Value, expected: &[(Code, &str)]) {
+        compare(run(check, flow), flow, expected);
+    }
+
+    fn compare(mut found: Vec<(Code, String)>, flow: &Value, expected: &[(Code, &str)]) {
         // Rules may report in any order: the validator sorts into document order afterwards.
-        let mut found = run(check, flow);
         found.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
         let mut expected: Vec<(Code, String)> =
             expected.iter().map(|(code, pointer)| (*code, (*pointer).to_owned())).collect();

@@ -13,7 +13,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(first) = lists.peek() else { continue };
         if screen.terminal {
             out.push(Diagnostic::error(
-                first.at.pointer.clone(),
+                screen.pointer_of(first),
                 Problem::NavigationListPlacement { terminal: true },
             ));
         }
@@ -21,7 +21,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             screen.components.iter().find(|node| !node.is("NavigationList") && !node.is("Form"))
         {
             out.push(Diagnostic::error(
-                other.at.pointer.clone(),
+                screen.pointer_of(other),
                 Problem::NavigationListPlacement { terminal: false },
             ));
         }
@@ -29,7 +29,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let list = node.at.component;
             let items: &[Value] = list.get("list-items").and_then(Value::as_array).map_or(&[], Vec::as_slice);
             let on_list = list.contains_key("on-click-action");
-            let items_at = pointer::join(&node.at.pointer, "list-items");
+            let items_at = pointer::join(&screen.pointer_of(node), "list-items");
             let large = list.get("media-size").and_then(Value::as_str) == Some("large");
             let mut badges = 0;
             for (index, item) in items.iter().enumerate() {

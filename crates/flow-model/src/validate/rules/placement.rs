@@ -32,13 +32,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     Problem::NotAllowedIn { component: component.name, parent: parent.as_str() }
                 };
-                out.push(Diagnostic::error(node.at.pointer.clone(), problem));
+                out.push(Diagnostic::error(screen.pointer_of(node), problem));
             } else if parent == Parent::If
                 && component.name == "Footer"
                 && in_nested_if(node, &screen.components)
             {
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::NotAllowedIn { component: component.name, parent: "a nested If" },
                 ));
             }

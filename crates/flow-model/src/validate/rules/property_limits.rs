@@ -3,37 +3,48 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use super::super::schema::{self, At, base64_size, char_count, is_dynamic};
-use crate::catalog::{Format, Kind, Property};
+use super::super::schema::{self, At, Described, base64_size, char_count, is_dynamic};
+use crate::catalog::{Format, Kind, Limits, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    schema::each(flow, &mut |described| {
-        for (key, value, property) in described.members(flow.version) {
-            if described.is_type_key(key) {
-                continue;
-            }
-            let Some(property) = property else { continue };
-            if is_dynamic(property, value, flow.version) {
-                continue;
-            }
-            let Some(kind) = schema::resolve_kind(&property.kind, value) else { continue };
-            let base = At::Base(described.pointer);
-            check_value(property, kind, value, At::Key(&base, key), out);
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, value, property) in described.members(flow) {
+        let Some(property) = property else { continue };
+        // Without limits there is nothing to check (and no need to read the value).
+        if property.limits == Limits::default() {
+            continue;
         }
-    });
+        // The property's name is the key (already in cache, unlike the key's text).
+        if described.is_type_key(property.name) {
+            continue;
+        }
+        if is_dynamic(property, value, flow.version) {
+            continue;
+        }
+        let Some(kind) = schema::resolve_kind(&property.kind, value) else { continue };
+        let base = At::Object(&described.at);
+        check_value(flow, property, kind, value, At::Key(&base, key), out);
+    }
 }
 
-fn check_value(property: &Property, kind: &Kind, value: &Value, at: At<'_>, out: &mut Vec<Diagnostic>) {
+fn check_value(
+    flow: &Flow<'_>,
+    property: &Property,
+    kind: &Kind,
+    value: &Value,
+    at: At<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let limits = &property.limits;
     let name = || property.name.to_owned();
     match (kind, value) {
         (Kind::String(format), Value::String(text)) => {
-            if let Some(max) = limits.max_chars {
+            // A string has no more UTF-16 units than UTF-8 bytes: most need no counting.
+            if let Some(max) = limits.max_chars.filter(|max| text.len() > *max as usize) {
                 let found = char_count(text);
                 if found > max as usize {
                     out.push(Diagnostic::error(
-                        at.pointer(),
+                        at.pointer(flow),
                         Problem::TooLong { property: name(), max, found },
                     ));
                 }
@@ -43,17 +54,20 @@ fn check_value(property: &Property, kind: &Kind, value: &Value, at: At<'_>, out:
                 && bytes > max as usize * 1024
             {
                 out.push(Diagnostic::error(
-                    at.pointer(),
+                    at.pointer(flow),
                     Problem::ImageTooLarge { max_kilobytes: max, found_kilobytes: bytes.div_ceil(1024) },
                 ));
             }
         }
         (Kind::List(item), Value::Array(items)) => {
             if let Some(min) = limits.min_items.filter(|min| items.len() < *min as usize) {
-                out.push(Diagnostic::error(at.pointer(), Problem::TooFewItems { property: name(), min }));
+                out.push(Diagnostic::error(at.pointer(flow), Problem::TooFewItems { property: name(), min }));
             }
             if let Some(max) = limits.max_items.filter(|max| items.len() > *max as usize) {
-                out.push(Diagnostic::error(at.pointer(), Problem::TooManyItems { property: name(), max }));
+                out.push(Diagnostic::error(
+                    at.pointer(flow),
+                    Problem::TooManyItems { property: name(), max },
+                ));
             }
             // Item limits: characters of each string of a list of strings.
             if let Kind::String(_) = item {
@@ -62,26 +76,26 @@ fn check_value(property: &Property, kind: &Kind, value: &Value, at: At<'_>, out:
                     ..*property
                 };
                 for (index, inner) in items.iter().enumerate() {
-                    check_value(&item_property, item, inner, At::Index(&at, index), out);
+                    check_value(flow, &item_property, item, inner, At::Index(&at, index), out);
                 }
             }
         }
         (Kind::Components, Value::Array(items))
             if limits.min_items.is_some_and(|min| items.len() < min as usize) =>
         {
-            out.push(Diagnostic::error(at.pointer(), Problem::EmptyComponents { property: name() }));
+            out.push(Diagnostic::error(at.pointer(flow), Problem::EmptyComponents { property: name() }));
         }
         (Kind::Number | Kind::Integer, Value::Number(number)) => {
             let Some(number) = number.as_f64() else { return };
             if let Some(minimum) = limits.minimum.filter(|minimum| number < *minimum) {
                 out.push(Diagnostic::error(
-                    at.pointer(),
+                    at.pointer(flow),
                     Problem::BelowMinimum { property: name(), minimum },
                 ));
             }
             if let Some(maximum) = limits.maximum.filter(|maximum| number > *maximum) {
                 out.push(Diagnostic::error(
-                    at.pointer(),
+                    at.pointer(flow),
                     Problem::AboveMaximum { property: name(), maximum },
                 ));
             }
@@ -92,7 +106,7 @@ fn check_value(property: &Property, kind: &Kind, value: &Value, at: At<'_>, out:
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, C1, expect, screen};
+    use super::super::test_support::{C0, C1, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;

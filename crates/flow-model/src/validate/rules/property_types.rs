@@ -5,33 +5,35 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use super::super::schema::{self, At, base64_size, date_format, is_blank, is_date, is_hex_color, json_type};
+use super::super::schema::{
+    self, At, Described, base64_size, date_format, is_blank, is_date, is_hex_color, json_type,
+};
 use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    schema::each(flow, &mut |described| {
-        for (key, value, property) in described.members(flow.version) {
-            if described.is_type_key(key) {
-                continue;
-            }
-            let Some(property) = property else { continue };
-            let base = At::Base(described.pointer);
-            check_value(flow.version, property, &property.kind, value, At::Key(&base, key), out);
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, value, property) in described.members(flow) {
+        let Some(property) = property else { continue };
+        // The property's name is the key (already in cache, unlike the key's text).
+        if described.is_type_key(property.name) {
+            continue;
         }
-    });
+        let base = At::Object(&described.at);
+        check_value(flow, property, &property.kind, value, At::Key(&base, key), out);
+    }
 }
 
 fn check_value(
-    version: Version,
+    flow: &Flow<'_>,
     property: &Property,
     kind: &Kind,
     value: &Value,
     at: At<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let version = flow.version;
     let name = || property.name.to_owned();
     if let Value::String(text) = value
         && property.dynamic
@@ -50,27 +52,27 @@ fn check_value(
             }
             _ => Problem::WrongType { property: name(), expected: kind.type_name(), found: json_type(value) },
         };
-        out.push(Diagnostic::error(at.pointer(), problem));
+        out.push(Diagnostic::error(at.pointer(flow), problem));
         return;
     };
     match (kind, value) {
         (Kind::String(format), Value::String(text)) => {
             if let Some(problem) = string_problem(version, property, *format, text) {
-                out.push(Diagnostic::error(at.pointer(), problem));
+                out.push(Diagnostic::error(at.pointer(flow), problem));
             }
         }
         (Kind::Enum(allowed), Value::String(text)) if !allowed.contains(&text.as_str()) => {
-            out.push(Diagnostic::error(at.pointer(), Problem::NotInEnum { property: name(), allowed }));
+            out.push(Diagnostic::error(at.pointer(flow), Problem::NotInEnum { property: name(), allowed }));
         }
         (Kind::List(item), Value::Array(items)) => {
+            let item_property = Property { dynamic: false, ..*property };
             for (index, inner) in items.iter().enumerate() {
-                let item_property = Property { dynamic: false, ..*property };
-                check_value(version, &item_property, item, inner, At::Index(&at, index), out);
+                check_value(flow, &item_property, item, inner, At::Index(&at, index), out);
             }
         }
         (Kind::Map(inner_kind), Value::Object(map)) => {
             for (key, inner) in map {
-                check_value(version, property, inner_kind, inner, At::Key(&at, key), out);
+                check_value(flow, property, inner_kind, inner, At::Key(&at, key), out);
             }
         }
         _ => {}
@@ -99,7 +101,7 @@ fn string_problem(version: Version, property: &Property, format: Format, text: &
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, C1, expect, screen};
+    use super::super::test_support::{C0, C1, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;

@@ -1,27 +1,25 @@
 //! §4: each component (and each object inside one) has its required properties.
 use super::super::context::Flow;
-use super::super::schema;
+use super::super::schema::Described;
 use crate::diagnostic::{Diagnostic, Problem};
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    schema::each(flow, &mut |described| {
-        for property in described.properties {
-            if property.is_available(flow.version)
-                && property.is_required(flow.version)
-                && !described.object.keys().any(|key| crate::catalog::same(key, property.name))
-            {
-                out.push(Diagnostic::error(
-                    described.pointer.to_owned(),
-                    Problem::MissingProperty { property: property.name.to_owned() },
-                ));
-            }
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    // A member is named like a property exactly when it resolved to a property of that name:
+    // reading the resolved properties spares reading every key's text again.
+    let resolved = described.resolved(flow);
+    for property in flow.required_of(described.properties) {
+        if !resolved.iter().flatten().any(|found| crate::catalog::same(found.name, property.name)) {
+            out.push(Diagnostic::error(
+                flow.pointer(&described.at),
+                Problem::MissingProperty { property: property.name.to_owned() },
+            ));
         }
-    });
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, C1, expect, screen};
+    use super::super::test_support::{C0, C1, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;

@@ -21,12 +21,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             || screen.components.iter().filter(|node| node.is("RichText")).count() > 1;
         if others {
             out.push(Diagnostic::error(
-                rich_text.at.pointer.clone(),
+                screen.pointer_of(rich_text),
                 Problem::RichTextPlacement { footer_allowed, legacy },
             ));
         }
         for node in screen.components.iter().filter(|node| node.is("RichText")) {
-            let at = pointer::join(&node.at.pointer, "text");
+            let at = pointer::join(&screen.pointer_of(node), "text");
             let mixed = |text: &str| matches!(expression::classify(text), Dynamic::Interpolated);
             match node.at.component.get("text") {
                 Some(Value::String(text)) if mixed(text) => out.push(mixed_error(at)),

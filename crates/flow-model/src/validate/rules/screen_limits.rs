@@ -33,6 +33,13 @@ fn groups(flow: &Flow<'_>) -> Vec<Group> {
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let groups = groups(flow);
+    // (component name, its group) for every name of every group.
+    let grouped: Vec<(&'static str, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(index, group)| group.names.iter().map(move |name| (*name, index)))
+        .collect();
+    let mut totals = vec![0usize; groups.len()];
     let mut per_flow: HashMap<&'static str, usize> = HashMap::new();
     for screen in &flow.screens {
         let counted = screen.components.iter().filter(|node| !node.is("Form")).count();
@@ -43,7 +50,22 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Problem::TooManyComponents { max: MAX_COMPONENTS_PER_SCREEN as u32, found: counted },
             ));
         }
-        let most = most_per_group(&screen.components, &groups);
+        // The most of a group at once is at most its total on the screen: only a screen whose
+        // total is over the maximum needs the count over branches (which allocates per
+        // component).
+        totals.fill(0);
+        for node in &screen.components {
+            let Some(spec) = node.spec else { continue };
+            for (name, group) in &grouped {
+                if catalog::same(name, spec.name)
+                    && let Some(total) = totals.get_mut(*group)
+                {
+                    *total += 1;
+                }
+            }
+        }
+        let over = totals.iter().zip(&groups).any(|(total, group)| *total > group.max as usize);
+        let most = if over { most_per_group(&screen.components, &groups) } else { Vec::new() };
         for (group, found) in groups.iter().zip(most) {
             if found <= group.max as usize {
                 continue;
@@ -56,7 +78,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 .find(|node| node.spec.is_some_and(|spec| group.names.contains(&spec.name)));
             if let Some(node) = beyond {
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::TooManyOfType { component: group.names.join(" or "), max: group.max, found },
                 ));
             }
@@ -74,7 +96,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     .filter(|node| node.is(component.name))
                     .count();
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::TooManyInFlow { component: component.name, max, found: total },
                 ));
             }

@@ -28,12 +28,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 && !matches!(expression::classify(value), Dynamic::Binding(_))
             {
                 out.push(Diagnostic::error(
-                    pointer::join(&node.at.pointer, "value"),
+                    pointer::join(&screen.pointer_of(node), "value"),
                     Problem::BindingRequired { property: "value".into() },
                 ));
             }
             let Some(Value::Object(cases)) = node.at.component.get("cases") else { continue };
-            let at = pointer::join(&node.at.pointer, "cases");
+            let at = pointer::join(&screen.pointer_of(node), "cases");
             if cases.is_empty() {
                 out.push(Diagnostic::error(at.clone(), Problem::EmptySwitchCases));
             }

@@ -39,7 +39,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !ends {
                 out.push(Diagnostic {
                     severity,
-                    pointer: pointer::join(&pointer::join(&footer.at.pointer, "on-click-action"), "name"),
+                    pointer: pointer::join(
+                        &pointer::join(&screen.pointer_of(footer), "on-click-action"),
+                        "name",
+                    ),
                     span: None,
                     problem: Problem::TerminalFooterAction {
                         found: name.to_owned(),

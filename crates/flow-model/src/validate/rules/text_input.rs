@@ -3,7 +3,7 @@
 //! user what the pattern expects.
 use serde_json::Value;
 
-use super::super::context::Flow;
+use super::super::context::{Flow, member};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
@@ -15,25 +15,25 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("TextInput")) {
             let component = node.at.component;
-            let Some(Value::String(pattern)) = component.get("pattern") else { continue };
+            let Some(Value::String(pattern)) = member(component, "pattern") else { continue };
             if node.spec.and_then(|spec| spec.property("pattern", flow.version)).is_none() {
                 continue; // Before 6.2: the unknown-property rule says so.
             }
-            let at = pointer::join(&node.at.pointer, "pattern");
+            let at = pointer::join(&screen.pointer_of(node), "pattern");
             let literal =
                 !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
             if literal && let Some(Err(reason)) = crate::regex::check(pattern) {
                 out.push(Diagnostic::error(at.clone(), Problem::InvalidRegex { reason }));
             }
-            if let Some(Value::String(input_type)) = component.get("input-type")
+            if let Some(Value::String(input_type)) = member(component, "input-type")
                 && !PATTERN_INPUT_TYPES.contains(&input_type.as_str())
                 && !matches!(expression::classify(input_type), Dynamic::Binding(_))
             {
                 out.push(Diagnostic::error(at, Problem::PatternInputType { input_type: input_type.clone() }));
             }
-            if !component.contains_key("helper-text") {
+            if member(component, "helper-text").is_none() {
                 out.push(Diagnostic::error(
-                    node.at.pointer.clone(),
+                    screen.pointer_of(node),
                     Problem::MissingProperty { property: "helper-text".into() },
                 ));
             }

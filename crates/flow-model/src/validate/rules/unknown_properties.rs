@@ -1,39 +1,35 @@
 //! §4: component schemas are closed: a property the component does not have in the flow's
 //! version is `INVALID_PROPERTY_KEY` (so are `init-value` / `error-message` inside a Form).
 use super::super::context::Flow;
-use super::super::schema;
+use super::super::schema::Described;
 use crate::catalog::first_version_of;
 use crate::diagnostic::{Diagnostic, Owner, Problem};
 use crate::json::pointer;
 
-pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    schema::each(flow, &mut |described| {
-        for (key, _, found) in described.members(flow.version) {
-            if described.is_type_key(key) {
-                continue;
-            }
-            let inside_form = found.is_some_and(|property| property.outside_form_only && described.in_form);
-            if found.is_some() && !inside_form {
-                continue;
-            }
-            let owner = match described.part {
-                None => Owner::Component(described.component.name.to_owned()),
-                Some(part) => {
-                    Owner::Part { property: part.to_owned(), component: described.component.name.to_owned() }
-                }
-            };
-            let since = first_version_of(described.properties, key).filter(|since| *since > flow.version);
-            out.push(Diagnostic::error(
-                pointer::join(described.pointer, key),
-                Problem::UnknownProperty { property: key.clone(), owner, since, inside_form },
-            ));
+pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
+    for (key, _, found) in described.members(flow) {
+        let inside_form = found.is_some_and(|property| property.outside_form_only && described.in_form);
+        // Known properties first: that test needs no key text.
+        if found.is_some() && !inside_form || described.is_type_key(key) {
+            continue;
         }
-    });
+        let owner = match described.part {
+            None => Owner::Component(described.component.name.to_owned()),
+            Some(part) => {
+                Owner::Part { property: part.to_owned(), component: described.component.name.to_owned() }
+            }
+        };
+        let since = first_version_of(described.properties, key).filter(|since| *since > flow.version);
+        out.push(Diagnostic::error(
+            pointer::join(&flow.pointer(&described.at), key),
+            Problem::UnknownProperty { property: key.clone(), owner, since, inside_form },
+        ));
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{C0, expect, screen};
+    use super::super::test_support::{C0, expect_each as expect, screen};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;
