@@ -3,5 +3,6 @@ mod documents;
 mod edit;
 mod graph;
 mod history;
+mod layout;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
