@@ -24,6 +24,7 @@ mod min_max;
 mod mixed_text;
 mod navigate;
 mod navigation_list;
+mod paths;
 mod payload_bindings;
 mod placement;
 mod property_limits;
@@ -94,6 +95,7 @@ rules![
     payload_bindings,
     routing_model,
     derived_routes,
+    paths,
     terminal,
     footer_captions,
     data_source,
