@@ -4,6 +4,7 @@
 
 mod bench;
 mod editor;
+mod graph;
 mod support;
 
 use std::time::Duration;

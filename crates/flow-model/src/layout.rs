@@ -36,9 +36,15 @@ pub struct Options {
     pub node_gap: f64,
 }
 
+impl Options {
+    /// The node cards of the graph view: 220 × 96 pixels.
+    pub const CARDS: Options =
+        Options { node_width: 220.0, node_height: 96.0, layer_gap: 150.0, node_gap: 36.0 };
+}
+
 impl Default for Options {
     fn default() -> Self {
-        Options { node_width: 220.0, node_height: 96.0, layer_gap: 112.0, node_gap: 36.0 }
+        Options::CARDS
     }
 }
 
