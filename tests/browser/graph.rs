@@ -80,6 +80,13 @@ async fn a_dense_flow_with_cycles_and_dangling_targets_renders_and_names_its_pro
     let graph = state.document.with_untracked(analyze);
     assert_eq!(count(&root, "[data-testid=graph-edge-path]"), graph.edges.len());
     assert!(graph.edges.len() >= 300, "{} edges", graph.edges.len());
+    let performance = web_sys::window().and_then(|w| w.performance()).expect("performance");
+    let measures = performance.get_entries_by_name("flowsmith:graph-layout");
+    assert!(
+        measures.length() > 0,
+        "the layout is measured: {:?}",
+        performance.get_entries_by_type("measure")
+    );
     let missing = find(&root, "[data-testid=graph-node][data-screen-id=NOWHERE]");
     assert!(missing.get_attribute("class").unwrap_or_default().contains("graph-node--missing"));
     assert!(count(&root, "[data-testid=graph-finding][data-kind=cycle]") > 0, "the cycle is named");

@@ -65,7 +65,6 @@ async fn dragging_between_two_nodes_adds_a_route_and_selecting_a_node_switches_s
         "two routes, the Footer's navigate, the endpoint's choice"
     );
 
-    page.screenshot("look-small").await;
     // Selecting a node selects its screen in the editor.
     page.click("[data-testid=graph-node][data-screen-id=DONE] .graph-node__card").await;
     page.until(
@@ -133,7 +132,6 @@ async fn a_dense_tangled_flow_renders_and_names_its_problems() {
     .await;
     page.until("a cycle is shown", "document.querySelector('[data-testid=graph-finding][data-kind=cycle]')")
         .await;
-    page.screenshot("look-dense").await;
     // The finding links to its diagnostic in the problems panel.
     page.click("[data-testid=graph-finding][data-kind=cycle]").await;
     page.until("its problem is focused", "document.activeElement?.dataset.testid == 'problem' && document.activeElement.dataset.code == 'INVALID_ROUTING_MODEL'").await;

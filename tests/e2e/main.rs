@@ -5,6 +5,7 @@
 mod bench;
 mod editor;
 mod graph;
+mod graph_bench;
 mod support;
 
 use std::time::Duration;

@@ -4,8 +4,8 @@ use flow_model::graph::{EdgeKind, Mismatch};
 use leptos::prelude::*;
 
 use super::actions::{remove_edge, reveal_problem};
-use super::edge_line::mismatch_text;
 use super::graph_state::GraphState;
+use super::markup::mismatch_text;
 use crate::features::inspector::navigate_payload;
 use crate::features::problems::ProblemIndex;
 use crate::state::{Selection, use_editor};

@@ -7,136 +7,68 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::JsFuture;
 
-use super::edge_line::{kind_key, mismatch_text};
 use super::geometry::{NODES, bounds, edge_path};
-use super::node_card::{badges, shorten};
+use super::markup::{edge_class, edge_markup, markers, node_class, node_markup};
 use super::scene::Scene;
 use crate::features::files::download_blob;
 
-/// XML text with `&`, `<`, `>` and `"` escaped.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+/// The look of the exported file: the app's light theme, written out (the file has no access
+/// to the app's style sheet).
+const STYLE: &str = "text{font-family:system-ui,sans-serif}\
+.graph-node__card{fill:#fff;stroke:#d9dde3}.graph-node--flagged .graph-node__card{stroke:#8a5a00}\
+.graph-node--missing .graph-node__card{fill:#fdecea;stroke:#c62828;stroke-dasharray:6 4}\
+.graph-node__stripe{fill:#d9dde3}.graph-node--entry .graph-node__stripe{fill:#0d7a6e}\
+.graph-node--terminal .graph-node__stripe{fill:#1c1e21}\
+.graph-node__title{font-weight:600;font-size:14px;fill:#1c1e21}\
+.graph-node__id{font-family:monospace;font-size:11px;fill:#5f6670}.graph-node__meta{font-size:11px;fill:#5f6670}\
+.graph-node__handle{display:none}\
+.graph-badge rect{fill:#f9fafb}.graph-badge text,.graph-finding text{font-size:11px;fill:#5f6670}\
+.graph-badge--entry rect{fill:#e3f2ef}.graph-badge--entry text{fill:#0d7a6e}\
+.graph-badge--error rect{fill:#fdecea}.graph-badge--error text{fill:#c62828}\
+.graph-badge--warning rect,.graph-finding rect{fill:#fff4d6}.graph-badge--warning text,.graph-finding text{fill:#8a5a00}\
+.graph-finding rect{stroke:#8a5a00}\
+.graph-edge__hit{display:none}.graph-edge__line{fill:none;stroke:#6b7280;stroke-width:1.8px}\
+.graph-edge--navigate .graph-edge__line{stroke:#2563eb}.graph-edge--list .graph-edge__line{stroke:#7c3aed;stroke-dasharray:2 4}\
+.graph-edge--endpoint .graph-edge__line{stroke:#b45309;stroke-dasharray:7 5}\
+.graph-edge--flagged .graph-edge__line{stroke:#c62828}\
+.graph-edge__label{font-size:11px;fill:#5f6670;paint-order:stroke;stroke:#f4f5f7;stroke-width:3px}\
+.graph-edge--flagged .graph-edge__label{fill:#c62828}\
+.graph-arrow path{fill:#6b7280}.graph-arrow--navigate path{fill:#2563eb}.graph-arrow--list path{fill:#7c3aed}\
+.graph-arrow--endpoint path{fill:#b45309}.graph-arrow--flagged path{fill:#c62828}";
 
-fn edge_color(kind: &str, flagged: bool) -> &'static str {
-    match (flagged, kind) {
-        (true, _) => "#c62828",
-        (_, "navigate") => "#2563eb",
-        (_, "list") => "#7c3aed",
-        (_, "endpoint") => "#b45309",
-        _ => "#6b7280",
-    }
-}
-
-/// The graph as an SVG document: every node card and edge, with labels and findings.
+/// The graph as an SVG document: every card and edge as the view draws them (the same
+/// markup), with a style sheet of its own.
 pub fn svg_document(scene: &Scene, positions: &[Point]) -> String {
     let (left, top, right, bottom) = bounds(positions).unwrap_or((0.0, 0.0, 100.0, 100.0));
-    // Room for findings above and arcs of backward edges.
+    // Room for findings above the cards and the arcs of backward edges.
     let margin = 40.0 + NODES.node_height + 60.0;
     let (x0, y0) = (left - 40.0, top - margin);
     let (width, height) = (right - left + 80.0, bottom - top + margin + 40.0);
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0} {y0:.0} {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" font-family="system-ui, sans-serif" font-size="12">"##
-    );
-    svg.push_str("<defs>");
-    for kind in ["routing", "navigate", "list", "endpoint", "flagged"] {
-        let color = edge_color(kind, kind == "flagged");
-        let _ = write!(
-            svg,
-            r#"<marker id="a-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{color}"/></marker>"#
-        );
-    }
-    svg.push_str("</defs>");
-    let _ = write!(
-        svg,
-        r##"<rect x="{x0:.0}" y="{y0:.0}" width="{width:.0}" height="{height:.0}" fill="#f4f5f7"/>"##
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0} {y0:.0} {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}"><style>{STYLE}</style><defs>{}</defs><rect x="{x0:.0}" y="{y0:.0}" width="{width:.0}" height="{height:.0}" fill="#f4f5f7"/>"##,
+        markers()
     );
     let at = |index: usize| positions.get(index).copied().unwrap_or_default();
     for edge in &scene.edges {
-        let kind = kind_key(&edge.kind);
         let dangling = scene.nodes.get(edge.to).is_some_and(|node| node.screen.is_none());
-        let flagged = edge.mismatch.is_some() || dangling;
-        let color = edge_color(kind, flagged);
-        let dash = match kind {
-            "endpoint" => r#" stroke-dasharray="7 5""#,
-            "list" => r#" stroke-dasharray="2 4""#,
-            _ => "",
-        };
-        let marker = if flagged { "flagged" } else { kind };
         let (d, label) = edge_path(at(edge.from), at(edge.to), edge.from == edge.to, edge.lane);
         let _ = write!(
             svg,
-            r#"<path d="{d}" fill="none" stroke="{color}" stroke-width="1.8"{dash} marker-end="url(#a-{marker})"/>"#
+            r#"<g class="{}">{}</g>"#,
+            edge_class(edge, dangling, false),
+            edge_markup(edge, dangling, &d, label)
         );
-        let text = edge.mismatch.map_or_else(|| edge.label.clone(), |m| format!("⚠ {}", mismatch_text(m)));
-        if !text.is_empty() {
-            let _ = write!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="{color}" stroke="#f4f5f7" stroke-width="3" paint-order="stroke" font-size="11">{}</text>"##,
-                label.x,
-                label.y - 5.0,
-                escape(&text)
-            );
-        }
     }
     for (index, node) in scene.nodes.iter().enumerate() {
         let p = at(index);
-        let (stroke, dash) =
-            if node.screen.is_none() { ("#c62828", r#" stroke-dasharray="6 4""#) } else { ("#9aa3ad", "") };
-        let stripe = if node.entry {
-            "#0d7a6e"
-        } else if node.terminal {
-            "#1c1e21"
-        } else {
-            "#d9dde3"
-        };
         let _ = write!(
             svg,
-            r##"<g transform="translate({:.1} {:.1})"><rect width="{}" height="{}" rx="10" fill="#ffffff" stroke="{stroke}"{dash}/><rect width="6" height="{}" rx="3" fill="{stripe}"/>"##,
-            p.x, p.y, NODES.node_width, NODES.node_height, NODES.node_height
+            r#"<g class="{}" transform="translate({:.1} {:.1})">{}</g>"#,
+            node_class(node, false, false),
+            p.x,
+            p.y,
+            node_markup(node)
         );
-        let title = if node.title.is_empty() { &node.id } else { &node.title };
-        let meta = if node.screen.is_none() {
-            "no such screen".to_owned()
-        } else {
-            format!("{} components", node.components)
-        };
-        let _ = write!(
-            svg,
-            r##"<text x="14" y="24" font-weight="600" font-size="14" fill="#1c1e21">{}</text><text x="14" y="42" fill="#5f6670" font-family="monospace" font-size="11">{}</text><text x="14" y="59" fill="#5f6670" font-size="11">{}</text>"##,
-            escape(&shorten(title, 26)),
-            escape(&shorten(&node.id, 30)),
-            escape(&meta)
-        );
-        for (text, class, x, width) in badges(node) {
-            let (fill, color) = match class {
-                "entry" => ("#e3f2ef", "#0d7a6e"),
-                "terminal" => ("#e5e7eb", "#1c1e21"),
-                "error" => ("#fdecea", "#c62828"),
-                _ => ("#fff4d6", "#8a5a00"),
-            };
-            let _ = write!(
-                svg,
-                r#"<rect x="{x:.1}" y="70" width="{width:.1}" height="17" rx="4" fill="{fill}"/><text x="{:.1}" y="82.5" fill="{color}" font-size="11">{}</text>"#,
-                x + 6.0,
-                escape(&text)
-            );
-        }
-        let mut x = 0.0;
-        for finding in &node.findings {
-            let label = finding.kind.label();
-            let width = label.chars().count() as f64 * 6.2 + 14.0;
-            let _ = write!(
-                svg,
-                r##"<rect x="{x:.1}" y="-22" width="{width:.1}" height="18" rx="9" fill="#fff4d6" stroke="#8a5a00"/><text x="{:.1}" y="-9" fill="#8a5a00" font-size="11">{}</text>"##,
-                x + 7.0,
-                escape(label)
-            );
-            x += width + 4.0;
-        }
-        svg.push_str("</g>");
     }
     svg.push_str("</svg>\n");
     svg
@@ -214,7 +146,6 @@ mod tests {
         let svg = svg_document(&scene, &positions);
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert_eq!(svg.matches("marker-end=").count(), scene.edges.len());
-        assert_eq!(svg.matches("<g transform=").count(), scene.nodes.len());
-        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(svg.matches("<g class=\"graph-node").count(), scene.nodes.len());
     }
 }

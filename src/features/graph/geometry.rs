@@ -40,9 +40,9 @@ impl Transform {
         Transform { x: x - anchor.x * k, y: y - anchor.y * k, k }
     }
 
-    /// The SVG `transform` attribute.
-    pub fn attribute(self) -> String {
-        format!("translate({:.1} {:.1}) scale({:.4})", self.x, self.y, self.k)
+    /// The CSS `transform` of the drawing's plane (origin at its top-left corner).
+    pub fn css(self) -> String {
+        format!("translate({:.1}px, {:.1}px) scale({:.4})", self.x, self.y, self.k)
     }
 }
 
@@ -85,6 +85,16 @@ pub fn first_view(positions: &[Point], width: f64, height: f64) -> Transform {
         }
         _ => whole,
     }
+}
+
+/// The drawing's box in graph coordinates (left, top, width, height): every node with room
+/// around for arcs and findings, in steps of 500 so that it rarely changes.
+pub fn canvas(positions: &[Point]) -> (f64, f64, f64, f64) {
+    let (left, top, right, bottom) = bounds(positions).unwrap_or((0.0, 0.0, 0.0, 0.0));
+    let step = 500.0;
+    let (left, top) = (((left - 400.0) / step).floor() * step, ((top - 400.0) / step).floor() * step);
+    let (right, bottom) = (((right + 400.0) / step).ceil() * step, ((bottom + 400.0) / step).ceil() * step);
+    (left, top, right - left, bottom - top)
 }
 
 /// Whether every node is inside the view at `transform`.
@@ -208,7 +218,8 @@ mod tests {
         assert!(fits(&positions, t, 800.0, 600.0));
         assert!(!fits(&positions, Transform::default(), 800.0, 600.0));
         assert_eq!(fit(&[p(0.0, 0.0)], 800.0, 600.0).k, 1.0, "never zoomed in past 100%");
-        assert_eq!(first_view(&positions, 800.0, 600.0), t, "small enough to read whole");
+        let small = [p(0.0, 0.0), p(600.0, 300.0)];
+        assert_eq!(first_view(&small, 800.0, 600.0), fit(&small, 800.0, 600.0), "small enough to read whole");
         let long: Vec<Point> = (0..100).map(|i| p(i as f64 * 370.0, 0.0)).collect();
         let start = first_view(&long, 800.0, 600.0);
         assert!(start.k >= 0.4 && start.to_graph(0.0, 300.0).x < 0.0, "a long flow opens at its start");

@@ -24,6 +24,12 @@ fn hit(event: &PointerEvent, name: &str) -> Option<usize> {
     target.closest(&format!("[{name}]")).ok()??.get_attribute(name)?.parse().ok()
 }
 
+/// Whether the event's target is inside an element having attribute `name`.
+fn within(event: &PointerEvent, name: &str) -> bool {
+    let target = event.target().and_then(|target| target.dyn_into::<Element>().ok());
+    target.is_some_and(|target| target.closest(&format!("[{name}]")).ok().flatten().is_some())
+}
+
 fn two_pointers(graph: GraphState) -> Option<((f64, f64), (f64, f64))> {
     graph.pointers.with_value(|pointers| match pointers.as_slice() {
         [a, b, ..] => Some(((a.1, a.2), (b.1, b.2))),
@@ -56,9 +62,11 @@ pub fn down(graph: GraphState, event: &PointerEvent, viewport: &Element, on_find
         return;
     }
     let gesture = if let Some(problem) = hit(event, "data-finding") {
+        // No focus for the viewport: it goes to the problem's row.
+        event.prevent_default();
         on_finding(problem);
         Gesture::Idle
-    } else if let Some(from) = hit(event, "data-handle") {
+    } else if let Some(from) = hit(event, "data-node").filter(|_| within(event, "data-handle")) {
         graph.connecting.set(Some((from, graph.transform.get_untracked().to_graph(x, y))));
         Gesture::Connect { from }
     } else if let Some(index) = hit(event, "data-node") {
@@ -86,7 +94,7 @@ pub fn moved(graph: GraphState, event: &PointerEvent, viewport: &Element) {
     match graph.gesture.get_value() {
         Gesture::Idle => {}
         Gesture::Pan { x: x0, y: y0, from } => {
-            graph.transform.set(Transform { x: from.x + x - x0, y: from.y + y - y0, k: from.k });
+            graph.move_view(Transform { x: from.x + x - x0, y: from.y + y - y0, k: from.k });
         }
         Gesture::Node { index, x: x0, y: y0, at, moved } => {
             let k = graph.transform.get_untracked().k;
@@ -102,7 +110,7 @@ pub fn moved(graph: GraphState, event: &PointerEvent, viewport: &Element) {
         Gesture::Pinch { distance: start, from } => {
             if let Some((a, b)) = two_pointers(graph) {
                 let middle = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-                graph.transform.set(from.zoom_at(distance(a, b) / start, middle.0, middle.1));
+                graph.move_view(from.zoom_at(distance(a, b) / start, middle.0, middle.1));
             }
         }
     }
@@ -156,14 +164,11 @@ pub fn wheel(graph: GraphState, event: &WheelEvent, viewport: &Element) {
     let (x, y) = local(event, viewport);
     let scale = if event.delta_mode() == WheelEvent::DOM_DELTA_LINE { 16.0 } else { 1.0 };
     let (dx, dy) = (event.delta_x() * scale, event.delta_y() * scale);
+    let t = graph.transform.get_untracked();
     if event.ctrl_key() || (dx == 0.0 && !event.shift_key()) {
-        let factor = (-dy * 0.0015).exp();
-        graph.transform.update(|t| *t = t.zoom_at(factor, x, y));
+        graph.move_view(t.zoom_at((-dy * 0.0015).exp(), x, y));
     } else {
         let (dx, dy) = if event.shift_key() && dx == 0.0 { (dy, 0.0) } else { (dx, dy) };
-        graph.transform.update(|t| {
-            t.x -= dx;
-            t.y -= dy;
-        });
+        graph.move_view(Transform { x: t.x - dx, y: t.y - dy, k: t.k });
     }
 }

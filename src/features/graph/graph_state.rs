@@ -41,6 +41,22 @@ pub fn positions_extra<'a>(positions: impl Iterator<Item = (&'a str, Point)>) ->
     Value::Object(extra)
 }
 
+/// Runs `work` as a User Timing measure named `name` (seen in the browser's performance
+/// panel, and read by the graph benchmark).
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|window| window.performance());
+    let start = format!("{name}:start");
+    if let Some(performance) = &performance {
+        let _ = performance.mark(&start);
+    }
+    let value = work();
+    if let Some(performance) = &performance {
+        let _ = performance.measure_with_start_mark(name, &start);
+        performance.clear_marks_with_mark_name(&start);
+    }
+    value
+}
+
 /// A layout and the generation of "tidy up" it belongs to.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layout {
@@ -95,6 +111,10 @@ pub struct GraphState {
     pub gesture: StoredValue<Gesture>,
     /// Pointers down, for pinch: (id, x, y).
     pub pointers: StoredValue<Vec<(i32, f64, f64)>>,
+    /// Whether the view is being panned or zoomed (the drawing then moves as one layer).
+    pub moving: RwSignal<bool>,
+    /// Counts pan and zoom steps, so that only the last one ends `moving`.
+    pub moves: StoredValue<u64>,
 }
 
 impl GraphState {
@@ -112,8 +132,11 @@ impl GraphState {
                     layout.arrangement.nodes.iter().map(|node| (node.id.as_str(), node.at)).collect()
                 })
                 .unwrap_or_default();
-            let arrangement = graph
-                .with(|graph| arrange(graph, |id| kept.get(id).or_else(|| earlier.get(id)).copied(), &NODES));
+            let arrangement = timed("flowsmith:graph-layout", || {
+                graph.with(|graph| {
+                    arrange(graph, |id| kept.get(id).or_else(|| earlier.get(id)).copied(), &NODES)
+                })
+            });
             Arc::new(Layout { generation, arrangement })
         });
         let drag = RwSignal::new(None::<(usize, Point)>);
@@ -160,6 +183,8 @@ impl GraphState {
             size: RwSignal::new((800.0, 600.0)),
             gesture: StoredValue::new(Gesture::Idle),
             pointers: StoredValue::new(Vec::new()),
+            moving: RwSignal::new(false),
+            moves: StoredValue::new(0),
         }
     }
 
@@ -177,6 +202,29 @@ impl GraphState {
                 ))
             });
         state.set_extra(EXTRA, Some(extra));
+    }
+
+    /// Sets the pan and zoom. While the view moves, the drawing is one composited layer that
+    /// the browser moves without painting it again; a moment after the last step it is drawn
+    /// afresh at the new zoom, sharp.
+    pub fn move_view(&self, transform: Transform) {
+        self.transform.set(transform);
+        if !self.moving.get_untracked() {
+            self.moving.set(true);
+        }
+        let step = self.moves.try_update_value(|moves| {
+            *moves += 1;
+            *moves
+        });
+        let (moving, moves) = (self.moving, self.moves);
+        set_timeout(
+            move || {
+                if moves.try_get_value() == step {
+                    moving.set(false);
+                }
+            },
+            std::time::Duration::from_millis(200),
+        );
     }
 
     /// Forgets every position: the next layout is made afresh.

@@ -1,3 +1,5 @@
+use std::fmt::Write;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -25,26 +27,34 @@ pub fn Minimap() -> impl IntoView {
             (left, top, scale, ((right - left) * scale).max(24.0), ((bottom - top) * scale).max(24.0))
         })
     });
-    let nodes = move || {
-        let (left, top, scale, _, _) = frame.get();
-        graph.positions.with(|positions| {
-            positions
-                .iter()
-                .map(|p| {
-                    view! {
-                        <rect x=(p.x - left) * scale y=(p.y - top) * scale
-                            width=NODES.node_width * scale height=NODES.node_height * scale />
-                    }
-                })
-                .collect_view()
-        })
-    };
-    let visible = move || {
+    // One string for the whole minimap: it is redrawn as a whole anyway.
+    let drawing = move || {
         let (left, top, scale, _, _) = frame.get();
         let t = graph.transform.get();
         let (width, height) = graph.size.get();
         let corner = t.to_graph(0.0, 0.0);
-        ((corner.x - left) * scale, (corner.y - top) * scale, width / t.k * scale, height / t.k * scale)
+        let mut svg = String::from(r#"<g class="graph-minimap__nodes">"#);
+        graph.positions.with(|positions| {
+            for p in positions.iter() {
+                let _ = write!(
+                    svg,
+                    r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#,
+                    (p.x - left) * scale,
+                    (p.y - top) * scale,
+                    NODES.node_width * scale,
+                    NODES.node_height * scale
+                );
+            }
+        });
+        let _ = write!(
+            svg,
+            r#"</g><rect class="graph-minimap__view" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#,
+            (corner.x - left) * scale,
+            (corner.y - top) * scale,
+            width / t.k * scale,
+            height / t.k * scale
+        );
+        svg
     };
     let dragging = StoredValue::new(false);
     let center_at = move |event: &web_sys::PointerEvent| {
@@ -76,11 +86,8 @@ pub fn Minimap() -> impl IntoView {
                 on:pointermove=move |event| if dragging.get_value() { center_at(&event) }
                 on:pointerup=move |_| dragging.set_value(false)
                 on:pointerleave=move |_| dragging.set_value(false)
-            >
-                <g class="graph-minimap__nodes">{nodes}</g>
-                <rect class="graph-minimap__view" x=move || visible().0 y=move || visible().1
-                    width=move || visible().2 height=move || visible().3 />
-            </svg>
+                inner_html=drawing
+            />
         </Show>
     }
     .into_any()

@@ -12,6 +12,7 @@ pub mod geometry;
 mod gestures;
 pub mod graph_state;
 mod graph_view;
+mod markup;
 mod minimap;
 mod node_card;
 pub mod scene;

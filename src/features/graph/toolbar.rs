@@ -10,7 +10,7 @@ use crate::state::use_editor;
 /// Zooms the view by `factor` around its middle.
 pub fn zoom(graph: GraphState, factor: f64) {
     let (width, height) = graph.size.get_untracked();
-    graph.transform.update(|t| *t = t.zoom_at(factor, width / 2.0, height / 2.0));
+    graph.move_view(graph.transform.get_untracked().zoom_at(factor, width / 2.0, height / 2.0));
 }
 
 /// Shows every node.

@@ -1,30 +1,16 @@
 use flow_model::layout::Point;
-use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::edge_line::EdgeLine;
-use super::geometry::{NODES, edge_path, node_at};
+use super::geometry::{NODES, canvas, edge_path, fits, node_at};
 use super::gestures;
 use super::graph_state::GraphState;
+use super::markup::markers;
 use super::node_card::NodeCard;
+use super::toolbar::fit_to_view;
 use crate::state::use_editor;
-
-/// Arrowheads, one per edge style.
-fn markers() -> impl IntoView {
-    ["routing", "navigate", "list", "endpoint", "flagged"]
-        .into_iter()
-        .map(|kind| {
-            view! {
-                <marker id=format!("graph-arrow-{kind}") class=format!("graph-arrow graph-arrow--{kind}")
-                    viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-                    <path d="M0 0L10 5L0 10z" />
-                </marker>
-            }
-        })
-        .collect_view()
-}
 
 /// The drawing: edges under node cards, the route being drawn on top, in one group that pan
 /// and zoom move (one attribute per frame). Gestures are handled here, on the viewport.
@@ -66,26 +52,48 @@ pub fn Viewport(
             let _ = element.remove_event_listener_with_callback("wheel", listener.as_ref().unchecked_ref());
         }
     });
-    let resize = window_event_listener(ev::resize, move |_| {
-        if let Some(element) = viewport.get_untracked() {
-            graph.size.set((element.client_width() as f64, element.client_height() as f64));
+    // The view's size follows the panes around it; a flow that was in view whole stays so.
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn Fn()>)>);
+    Effect::new(move |_| {
+        let Some(element) = viewport.get() else { return };
+        let target = element.clone();
+        let resized = Closure::<dyn Fn()>::new(move || {
+            let size = (target.client_width() as f64, target.client_height() as f64);
+            let (before, t) = (graph.size.get_untracked(), graph.transform.get_untracked());
+            if size == before || size.0 <= 0.0 {
+                return;
+            }
+            let was_whole = graph.positions.with_untracked(|p| fits(p, t, before.0, before.1));
+            graph.size.set(size);
+            if was_whole {
+                fit_to_view(graph);
+            }
+        });
+        if let Ok(resize) = web_sys::ResizeObserver::new(resized.as_ref().unchecked_ref()) {
+            resize.observe(&element);
+            observer.set_value(Some((resize, resized)));
         }
     });
-    on_cleanup(move || resize.remove());
+    on_cleanup(move || {
+        if let Some((resize, _)) = observer.try_update_value(Option::take).flatten() {
+            resize.disconnect();
+        }
+    });
 
     let nodes = move || graph.scene.with(|scene| scene.nodes.iter().cloned().enumerate().collect::<Vec<_>>());
     let node_view = move |(index, node): (usize, super::scene::NodeView)| {
         let at = Memo::new(move |_| graph.positions.with(|p| p.get(index).copied().unwrap_or_default()));
         let screen = node.screen;
-        let selected = Signal::derive(move || screen.is_some() && screen == Some(selected_screen.get()));
-        let target = Signal::derive(move || {
-            graph.connecting.with(|connecting| {
+        let card_state = Signal::derive(move || {
+            let selected = screen.is_some() && screen == Some(selected_screen.get());
+            let target = graph.connecting.with(|connecting| {
                 connecting.is_some_and(|(from, point)| {
                     from != index && graph.positions.with(|p| node_at(p, point)) == Some(index)
                 })
-            })
+            });
+            (selected, target)
         });
-        view! { <NodeCard index=index node=node at=at selected=selected target=target /> }
+        view! { <NodeCard index=index node=node at=at state=card_state /> }
     };
     let edges = move || graph.scene.with(|scene| scene.edges.iter().cloned().enumerate().collect::<Vec<_>>());
     let edge_view = move |(index, edge): (usize, super::scene::EdgeView)| {
@@ -111,6 +119,7 @@ pub fn Viewport(
             }
         })
     };
+    let area = Memo::new(move |_| graph.positions.with(|p| canvas(p)));
     let element =
         move || viewport.get_untracked().map(|element| element.unchecked_into::<web_sys::Element>());
     view! {
@@ -132,10 +141,20 @@ pub fn Viewport(
             }
             on:keydown=move |event| on_key.run(event)
         >
-            <svg class="graph__svg" class:graph__svg--far=move || graph.transform.with(|t| t.k < 0.55)
-                class:graph__svg--plain=move || !graph.overlays.get() data-testid="graph-svg">
-                <defs>{markers()}</defs>
-                <g transform=move || graph.transform.with(|t| t.attribute()) data-testid="graph-content">
+            // Pan and zoom move this plane with a CSS transform: no repaint of the drawing.
+            <div class="graph__plane" class:graph__plane--moving=move || graph.moving.get()
+                style:transform=move || graph.transform.with(|t| t.css()) data-testid="graph-content">
+                <svg
+                    class=move || {
+                        let far = if graph.transform.with(|t| t.k < 0.55) { " graph__svg--far" } else { "" };
+                        let plain = if graph.overlays.get() { "" } else { " graph__svg--plain" };
+                        format!("graph__svg{far}{plain}")
+                    }
+                    data-testid="graph-svg"
+                    style=move || { let (x, y, w, h) = area.get(); format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px") }
+                    viewBox=move || { let (x, y, w, h) = area.get(); format!("{x} {y} {w} {h}") }
+                >
+                    <defs inner_html=markers() />
                     <g class="graph__edges">
                         <For each=edges key=|(index, edge)| (*index, edge.clone()) children=edge_view />
                     </g>
@@ -143,8 +162,8 @@ pub fn Viewport(
                         <For each=nodes key=|(index, node)| (*index, node.clone()) children=node_view />
                     </g>
                     {drawing}
-                </g>
-            </svg>
+                </svg>
+            </div>
         </div>
     }
     .into_any()
