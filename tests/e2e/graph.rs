@@ -137,3 +137,43 @@ async fn a_dense_tangled_flow_renders_and_names_its_problems() {
     page.until("its problem is focused", "document.activeElement?.dataset.testid == 'problem' && document.activeElement.dataset.code == 'INVALID_ROUTING_MODEL'").await;
     client.close().await.expect("the session closes");
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_graph_exports_as_svg_and_png() {
+    let downloads = std::env::temp_dir().join(format!("flowsmith-e2e-graph-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads).expect("a downloads folder");
+    let (_server, url) = support::start_server();
+    let (_driver, client) = support::start_browser_downloading_to(Some(&downloads)).await;
+    let page = Page { client: &client };
+    client.goto(&url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+    open_flow(&page, FLOW).await;
+    page.until("the flow opens", "document.querySelector('[data-screen-id=DETAILS]')").await;
+    page.click("[data-testid=workspace-graph]").await;
+    page.until("three nodes", "document.querySelectorAll('[data-testid=graph-node]').length == 3").await;
+    page.click("[data-testid=graph-export-svg]").await;
+    page.click("[data-testid=graph-export-png]").await;
+    let read = |name: &str| {
+        let path = downloads.join(name);
+        async move {
+            for _ in 0..150 {
+                if let Ok(bytes) = std::fs::read(&path)
+                    && !bytes.is_empty()
+                {
+                    return bytes;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("{} was not downloaded", path.display());
+        }
+    };
+    let svg = String::from_utf8(read("Pasted flow-graph.svg").await).expect("UTF-8");
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+    assert_eq!(svg.matches("class=\"graph-node").count(), 3);
+    assert_eq!(svg.matches("data-testid=\"graph-edge-path\"").count(), 4);
+    let png = read("Pasted flow-graph.png").await;
+    assert_eq!(png.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]), "a PNG file");
+    client.close().await.expect("the session closes");
+}

@@ -57,11 +57,13 @@ pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
     value
 }
 
-/// A layout and the generation of "tidy up" it belongs to.
+/// A layout, and the draft and generation of "tidy up" it belongs to.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layout {
     /// Bumped by "tidy up": earlier positions are forgotten.
     pub generation: u64,
+    /// The draft laid out: another draft starts afresh.
+    pub draft: String,
     /// Where each node is.
     pub arrangement: Arrangement,
 }
@@ -125,9 +127,10 @@ impl GraphState {
         let relayout = RwSignal::new(0u64);
         let layout = Memo::new(move |previous: Option<&Arc<Layout>>| {
             let generation = relayout.get();
+            let draft = state.draft.with(|draft| draft.id.clone());
             let kept = saved.with(|extra| kept_positions(extra.as_ref()));
             let earlier: HashMap<&str, Point> = previous
-                .filter(|layout| layout.generation == generation)
+                .filter(|layout| layout.generation == generation && layout.draft == draft)
                 .map(|layout| {
                     layout.arrangement.nodes.iter().map(|node| (node.id.as_str(), node.at)).collect()
                 })
@@ -137,7 +140,7 @@ impl GraphState {
                     arrange(graph, |id| kept.get(id).or_else(|| earlier.get(id)).copied(), &NODES)
                 })
             });
-            Arc::new(Layout { generation, arrangement })
+            Arc::new(Layout { generation, draft, arrangement })
         });
         let drag = RwSignal::new(None::<(usize, Point)>);
         let positions = Memo::new(move |_| {
@@ -188,7 +191,9 @@ impl GraphState {
         }
     }
 
-    /// Keeps the positions shown now with the draft, with `moved` placed at `at`.
+    /// Keeps the positions shown now with the draft (when they changed), with `moved` placed
+    /// at `at`: called when a card is dropped, a screen added from the graph, and the graph
+    /// closed, so that the next time it opens (or the draft is reopened) nothing has moved.
     pub fn keep_positions(&self, state: EditorState, moved: Option<(&str, Point)>) {
         let extra =
             self.layout.with_untracked(|layout| {
@@ -201,7 +206,9 @@ impl GraphState {
                     moved.filter(|(id, _)| !layout.arrangement.nodes.iter().any(|node| node.id == *id)),
                 ))
             });
-        state.set_extra(EXTRA, Some(extra));
+        if state.extras.with_untracked(|extras| extras.get(EXTRA) != Some(&extra)) {
+            state.set_extra(EXTRA, Some(extra));
+        }
     }
 
     /// Sets the pan and zoom. While the view moves, the drawing is one composited layer that

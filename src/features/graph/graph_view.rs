@@ -66,6 +66,8 @@ pub fn GraphView(
     let state = use_editor();
     let graph = GraphState::new(state, index);
     provide_context(graph);
+    // Cleanups run before the memos are dropped: the layout is still there to keep.
+    on_cleanup(move || graph.keep_positions(state, None));
     let viewport = NodeRef::<leptos::html::Div>::new();
     let offer = RwSignal::new(None::<RouteOffer>);
     let deleting = RwSignal::new(None::<(usize, String, Vec<ScreenReference>)>);

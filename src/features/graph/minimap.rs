@@ -27,13 +27,11 @@ pub fn Minimap() -> impl IntoView {
             (left, top, scale, ((right - left) * scale).max(24.0), ((bottom - top) * scale).max(24.0))
         })
     });
-    // One string for the whole minimap: it is redrawn as a whole anyway.
-    let drawing = move || {
+    // The cards as one string (they change when the layout does); the frame of what is
+    // visible as one transform (it changes with every pan and zoom step).
+    let cards = move || {
         let (left, top, scale, _, _) = frame.get();
-        let t = graph.transform.get();
-        let (width, height) = graph.size.get();
-        let corner = t.to_graph(0.0, 0.0);
-        let mut svg = String::from(r#"<g class="graph-minimap__nodes">"#);
+        let mut svg = String::new();
         graph.positions.with(|positions| {
             for p in positions.iter() {
                 let _ = write!(
@@ -46,15 +44,20 @@ pub fn Minimap() -> impl IntoView {
                 );
             }
         });
-        let _ = write!(
-            svg,
-            r#"</g><rect class="graph-minimap__view" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#,
+        svg
+    };
+    let visible = move || {
+        let (left, top, scale, _, _) = frame.get();
+        let t = graph.transform.get();
+        let (width, height) = graph.size.get();
+        let corner = t.to_graph(0.0, 0.0);
+        format!(
+            "translate({:.1} {:.1}) scale({:.2} {:.2})",
             (corner.x - left) * scale,
             (corner.y - top) * scale,
             width / t.k * scale,
             height / t.k * scale
-        );
-        svg
+        )
     };
     let dragging = StoredValue::new(false);
     let center_at = move |event: &web_sys::PointerEvent| {
@@ -66,9 +69,8 @@ pub fn Minimap() -> impl IntoView {
         let (x, y) = super::gestures::local(event, &svg);
         let (gx, gy) = (x / scale + left, y / scale + top);
         let (width, height) = graph.size.get_untracked();
-        graph
-            .transform
-            .update(|t| *t = Transform { x: width / 2.0 - gx * t.k, y: height / 2.0 - gy * t.k, k: t.k });
+        let k = graph.transform.get_untracked().k;
+        graph.move_view(Transform { x: width / 2.0 - gx * k, y: height / 2.0 - gy * k, k });
     };
     view! {
         <Show when=move || shown.get()>
@@ -86,8 +88,10 @@ pub fn Minimap() -> impl IntoView {
                 on:pointermove=move |event| if dragging.get_value() { center_at(&event) }
                 on:pointerup=move |_| dragging.set_value(false)
                 on:pointerleave=move |_| dragging.set_value(false)
-                inner_html=drawing
-            />
+            >
+                <g class="graph-minimap__nodes" inner_html=cards />
+                <rect class="graph-minimap__view" width="1" height="1" transform=visible />
+            </svg>
         </Show>
     }
     .into_any()

@@ -133,6 +133,11 @@ pub(super) mod test_support {
         assert_eq!(found, expected, "in {flow}");
     }
 
+    /// A Footer navigating to screen `to`.
+    pub fn navigate_footer(to: &str) -> Value {
+        json!({"type": "Footer", "label": "x", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": to}}})
+    }
+
     /// A one-screen flow (`A`, terminal) of `version` whose layout holds `children`.
     pub fn screen(version: &str, children: Value) -> Value {
         json!({
