@@ -171,7 +171,7 @@ async fn the_graph_exports_as_svg_and_png() {
     };
     let svg = String::from_utf8(read("Pasted flow-graph.svg").await).expect("UTF-8");
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
-    assert_eq!(svg.matches("class=\"graph-node").count(), 3);
+    assert_eq!(svg.matches("<g class=\"graph-node").count(), 3);
     assert_eq!(svg.matches("data-testid=\"graph-edge-path\"").count(), 4);
     let png = read("Pasted flow-graph.png").await;
     assert_eq!(png.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]), "a PNG file");
