@@ -7,6 +7,7 @@ use crate::components::Notices;
 use crate::features::drafts::{Autosave, DraftsDialog, restore_last};
 use crate::features::editor::{Canvas, FlowSettings, Palette, ScreensPanel};
 use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
+use crate::features::graph::{GraphView, WorkspaceSwitch};
 use crate::features::inspector::Inspector;
 use crate::features::json_view::JsonPane;
 use crate::features::preview::PreviewPane;
@@ -69,12 +70,13 @@ fn Shell() -> impl IntoView {
         })
     });
     let show_json = RwSignal::new(false);
+    let show_graph = RwSignal::new(false);
     // The phone preview shows beside the canvas on screens wide enough for both.
     let show_preview =
         RwSignal::new(window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(0.0) >= 1400.0);
     view! {
         <div class="shell" class:shell--json=move || show_json.get()>
-            <Toolbar show_json=show_json show_preview=show_preview />
+            <Toolbar show_json=show_json show_preview=show_preview show_graph=show_graph />
             <aside class="sidebar">
                 <ScreensPanel index=index />
                 <FlowSettings />
@@ -82,7 +84,9 @@ fn Shell() -> impl IntoView {
             </aside>
             <main class="workspace">
                 <div class="workspace__panes">
-                    <Canvas index=index />
+                    <Show when=move || show_graph.get() fallback=move || view! { <Canvas index=index /> }>
+                        <GraphView index=index on_open=Callback::new(move |()| show_graph.set(false)) />
+                    </Show>
                     <Show when=move || show_json.get()>
                         <JsonPane />
                     </Show>
@@ -102,7 +106,11 @@ fn Shell() -> impl IntoView {
 }
 
 #[component]
-fn Toolbar(show_json: RwSignal<bool>, show_preview: RwSignal<bool>) -> impl IntoView {
+fn Toolbar(
+    show_json: RwSignal<bool>,
+    show_preview: RwSignal<bool>,
+    show_graph: RwSignal<bool>,
+) -> impl IntoView {
     let state = use_editor();
     let new_flow = RwSignal::new(false);
     let paste = RwSignal::new(false);
@@ -136,6 +144,7 @@ fn Toolbar(show_json: RwSignal<bool>, show_preview: RwSignal<bool>) -> impl Into
                 <button class="button" data-testid="export" title="Download flow.json" on:click=export>"Export"</button>
                 <button class="button" data-testid="copy-json" on:click=copy>"Copy JSON"</button>
             </nav>
+            <WorkspaceSwitch show_graph=show_graph />
             <nav class="toolbar__actions" aria-label="Edit">
                 <button class="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !state.can_undo() on:click=move |_| state.undo()>"Undo"</button>
                 <button class="button" data-testid="redo" title="Redo (Ctrl+Shift+Z, Ctrl+Y)" disabled=move || !state.can_redo() on:click=move |_| state.redo()>"Redo"</button>

@@ -2,6 +2,7 @@
 pub mod drafts;
 pub mod editor;
 pub mod files;
+pub mod graph;
 pub mod inspector;
 pub mod json_view;
 pub mod preview;

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod graph;
 mod inspector;
 mod preview;
 mod problems;

@@ -4,6 +4,8 @@
 
 mod bench;
 mod editor;
+mod graph;
+mod graph_bench;
 mod preview;
 mod support;
 

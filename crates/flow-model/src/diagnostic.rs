@@ -1402,6 +1402,18 @@ pub enum RoutingProblem {
         /// Derived from navigate actions.
         derived: bool,
     },
+    /// A screen that is not terminal and leads to no other screen (a warning).
+    DeadEnd {
+        /// The screen id.
+        screen: String,
+    },
+    /// A screen linked to the others that no path from an entry screen reaches (a warning).
+    Unreachable {
+        /// The screen id.
+        screen: String,
+    },
+    /// Screens that lead back to each other (a warning; Meta rejects only some cycles).
+    Cycle(Vec<String>),
     /// A navigate action without a route.
     MissingRoute {
         /// The screen of the action.
@@ -1445,6 +1457,19 @@ impl fmt::Display for RoutingProblem {
             RoutingProblem::NotConnected { screens, derived: true } => write!(
                 f,
                 "Following screens are not connected with the rest of the screens via navigate screen action: {}.",
+                List(screens)
+            ),
+            RoutingProblem::DeadEnd { screen } => write!(
+                f,
+                "Screen '{screen}' leads nowhere: it is not terminal and no action or route goes on from it, so people get stuck there. Add a navigate action or make it terminal."
+            ),
+            RoutingProblem::Unreachable { screen } => write!(
+                f,
+                "No path from the entry screen reaches screen '{screen}': people never see it. Navigate to it from a screen they reach."
+            ),
+            RoutingProblem::Cycle(screens) => write!(
+                f,
+                "Screens {} lead back to each other: people can go round in circles. Routes should move forward and end at a terminal screen.",
                 List(screens)
             ),
             RoutingProblem::MissingRoute { from, to } => write!(

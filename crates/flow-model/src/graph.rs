@@ -52,6 +52,16 @@ impl Edge {
     }
 }
 
+/// How an edge disagrees with the others in a flow with a routing model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mismatch {
+    /// A navigate action whose route is in neither direction of `routing_model`.
+    NotInRoutingModel,
+    /// A route of `routing_model` that no action of its screen takes (no navigate action to
+    /// its target, no data_exchange letting the endpoint choose it).
+    NoActionTakesIt,
+}
+
 /// One screen as a node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
@@ -85,6 +95,49 @@ pub struct Graph {
     pub cycles: Vec<Vec<String>>,
 }
 
+impl Graph {
+    /// For each edge (same order), how it disagrees with the others. Only a flow with a
+    /// routing model (`routing_model`) can disagree; dangling edges are not mismatches (they
+    /// are problems of their own).
+    pub fn mismatches(&self, routing_model: bool) -> Vec<Option<Mismatch>> {
+        let pairs = |kinds: &[EdgeKind]| -> std::collections::HashSet<(&str, &str)> {
+            self.edges
+                .iter()
+                .filter(|edge| kinds.contains(&edge.kind))
+                .map(|edge| (edge.from.as_str(), edge.to.as_str()))
+                .collect()
+        };
+        let routes = pairs(&[EdgeKind::Routing]);
+        let navigated = pairs(&[EdgeKind::Navigate, EdgeKind::NavigationListItem]);
+        let asks_endpoint: std::collections::HashSet<&str> = self
+            .edges
+            .iter()
+            .filter(|edge| edge.kind == EdgeKind::DataExchange)
+            .map(|edge| edge.from.as_str())
+            .collect();
+        self.edges
+            .iter()
+            .map(|edge| {
+                let pair = (edge.from.as_str(), edge.to.as_str());
+                if !routing_model || !edge.target_exists {
+                    return None;
+                }
+                match edge.kind {
+                    EdgeKind::Navigate | EdgeKind::NavigationListItem
+                        if !routes.contains(&pair) && !routes.contains(&(pair.1, pair.0)) =>
+                    {
+                        Some(Mismatch::NotInRoutingModel)
+                    }
+                    EdgeKind::Routing if !navigated.contains(&pair) && !asks_endpoint.contains(pair.0) => {
+                        Some(Mismatch::NoActionTakesIt)
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Builds the screen graph of `document` and analyses it.
 pub fn analyze(document: &Document) -> Graph {
     let root = document.root();
@@ -103,6 +156,14 @@ pub fn analyze(document: &Document) -> Graph {
         });
     }
     let edges = edges(root, &index_of);
+    summarize(nodes, edges)
+}
+
+/// The analysis of screens `nodes` (distinct ids, document order) linked by `edges`: entry,
+/// terminal, unreachable and dead-end screens, cycles.
+pub(crate) fn summarize(nodes: Vec<Node>, edges: Vec<Edge>) -> Graph {
+    let index_of: HashMap<&str, usize> =
+        nodes.iter().enumerate().map(|(index, node)| (node.id.as_str(), index)).collect();
     let count = nodes.len();
     // Adjacency by node index, without dangling targets; `successors` keeps self-loops.
     let mut successors: Vec<Vec<usize>> = vec![Vec::new(); count];

@@ -18,6 +18,7 @@ pub mod expression;
 pub mod graph;
 mod history;
 pub mod json;
+pub mod layout;
 pub mod model;
 mod references;
 pub mod regex;

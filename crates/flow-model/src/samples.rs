@@ -112,6 +112,58 @@ pub fn maximal_flow(screens: usize, components: usize) -> String {
     serde_json::to_string_pretty(&flow).unwrap_or_default()
 }
 
+/// An endpoint flow (Flow JSON 7.3, data API 3.0) of `screens` small screens whose routing
+/// model gives each screen up to `routes` forward destinations, spread without pattern (the
+/// next screen always among them). Even screens navigate to the next one, odd ones ask the
+/// endpoint (data_exchange), the last is terminal: a dense routing graph for the graph view.
+pub fn routing_flow(screens: usize, routes: usize) -> String {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut routing = serde_json::Map::new();
+    let screen_list: Vec<Value> = (0..screens)
+        .map(|index| {
+            let last = index + 1 == screens;
+            let mut targets: Vec<usize> = Vec::new();
+            if !last {
+                targets.push(index + 1);
+            }
+            for _ in 1..routes {
+                let target = index + 2 + (next() % 12) as usize;
+                if target < screens && !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+            routing.insert(screen_id(index), targets.iter().map(|&t| Value::from(screen_id(t))).collect());
+            let action = if last {
+                json!({"name": "complete"})
+            } else if index % 2 == 0 {
+                json!({"name": "navigate", "next": {"type": "screen", "name": screen_id(index + 1)}})
+            } else {
+                json!({"name": "data_exchange", "payload": {"step": index}})
+            };
+            let mut screen = json!({
+                "id": screen_id(index),
+                "title": format!("Step {}", index + 1),
+                "layout": {"type": "SingleColumnLayout", "children": [
+                    {"type": "TextBody", "text": "Tell us a little more."},
+                    {"type": "Footer", "label": if last { "Done" } else { "Continue" }, "on-click-action": action}
+                ]}
+            });
+            if last && let Some(object) = screen.as_object_mut() {
+                object.insert("terminal".to_owned(), Value::Bool(true));
+            }
+            screen
+        })
+        .collect();
+    let flow = json!({"version": "7.3", "data_api_version": "3.0", "routing_model": routing, "screens": screen_list});
+    serde_json::to_string_pretty(&flow).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,4 +11,4 @@ pub use canvas::Canvas;
 pub use flow_settings::FlowSettings;
 pub use palette::Palette;
 pub use screen_list::{ScreenAction, ScreenList};
-pub use screens_panel::{ScreensPanel, fresh_screen_id};
+pub use screens_panel::{DeleteScreenDialog, ScreensPanel, fresh_screen_id};

@@ -170,8 +170,12 @@ fn RenameScreenDialog(renaming: RwSignal<Option<(usize, String)>>) -> impl IntoV
     .into_any()
 }
 
+/// Asks before deleting a screen, naming what refers to it (the screen list and the graph
+/// open it with the screen's index, id and references).
 #[component]
-fn DeleteScreenDialog(deleting: RwSignal<Option<(usize, String, Vec<ScreenReference>)>>) -> impl IntoView {
+pub fn DeleteScreenDialog(
+    deleting: RwSignal<Option<(usize, String, Vec<ScreenReference>)>>,
+) -> impl IntoView {
     let state = use_editor();
     let close = Callback::new(move |()| deleting.set(None));
     let confirm = move |_| {

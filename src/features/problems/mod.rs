@@ -4,4 +4,4 @@ mod index;
 mod panel;
 
 pub use index::{Counts, ProblemIndex, problem_index};
-pub use panel::ProblemsPanel;
+pub use panel::{ProblemsPanel, select_problem};

@@ -4,7 +4,7 @@ use flow_model::Diagnostic;
 use leptos::prelude::*;
 
 use super::ProblemIndex;
-use crate::state::{Selection, use_editor};
+use crate::state::{EditorState, Selection, use_editor};
 
 /// One group of the panel: a screen (or the whole flow) and its problems.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +62,7 @@ fn problem_row(
                 data-testid="problem"
                 data-code=diagnostic.code().as_str()
                 data-pointer=diagnostic.pointer.clone()
+                data-position=position
                 disabled=!clickable
                 on:click=move |_| choose(position)
             >
@@ -72,6 +73,18 @@ fn problem_row(
         </li>
     }
     .into_any()
+}
+
+/// Selects what the diagnostic at `position` is about: its screen, card and field. What a
+/// click on a row does, and what the graph's overlays do to link to their diagnostic.
+pub fn select_problem(state: EditorState, index: &ProblemIndex, position: usize) {
+    let Some(target) = index.targets.get(position).cloned() else { return };
+    let pointer = index.diagnostics.get(position).map(|d| d.pointer.clone());
+    state.selection.set(Selection {
+        screen: target.screen.unwrap_or_else(|| state.selection.get_untracked().screen),
+        component: target.component,
+        field: target.property.or(pointer),
+    });
 }
 
 /// Every problem of the flow, grouped by screen with counts. Clicking one selects its screen
@@ -92,16 +105,7 @@ pub fn ProblemsPanel(
         index.with(|index| screen_names.with(|names| groups(index, names, &text_problems)))
     });
     let total = move || index.with(|index| index.total);
-    let choose = move |position: usize| {
-        let Some(target) = index.with_untracked(|index| index.targets.get(position).cloned()) else { return };
-        let pointer =
-            index.with_untracked(|index| index.diagnostics.get(position).map(|d| d.pointer.clone()));
-        state.selection.set(Selection {
-            screen: target.screen.unwrap_or_else(|| state.selection.get_untracked().screen),
-            component: target.component,
-            field: target.property.or(pointer),
-        });
-    };
+    let choose = move |position: usize| index.with_untracked(|index| select_problem(state, index, position));
     view! {
         <section class="problems" data-testid="problems" aria-label="Problems">
             <button class="problems__header" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|open| *open = !*open)>

@@ -9,6 +9,7 @@
 mod components;
 mod diff;
 mod persist;
+mod routes;
 mod screens;
 
 use std::borrow::Cow;
@@ -246,6 +247,11 @@ pub enum EditError {
     },
     /// A screen must be an object with a string `id`.
     NotAScreen,
+    /// A route from a screen to itself.
+    RouteToItself {
+        /// The screen id.
+        id: String,
+    },
     /// The edit would nest objects and arrays deeper than documents may.
     TooDeep {
         /// The maximum nesting depth.
@@ -284,6 +290,9 @@ impl fmt::Display for EditError {
                  underscores), and not the reserved word SUCCESS"
             ),
             EditError::NotAScreen => f.write_str("a screen must be an object with a string 'id'"),
+            EditError::RouteToItself { id } => {
+                write!(f, "screen '{id}' cannot lead to itself: Meta rejects routes that loop on one screen")
+            }
             EditError::TooDeep { limit } => {
                 write!(f, "the edit would nest objects and arrays more than {limit} levels deep")
             }

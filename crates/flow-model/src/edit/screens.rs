@@ -30,7 +30,7 @@ pub struct ScreenRemoval {
 }
 
 /// The index of the screen with this id in `screens`.
-fn screen_index(root: &Value, id: &str) -> Result<usize, EditError> {
+pub(super) fn screen_index(root: &Value, id: &str) -> Result<usize, EditError> {
     references::screens(root)
         .find(|(_, screen)| references::screen_id(screen) == Some(id))
         .map(|(index, _)| index)

@@ -4,5 +4,6 @@ mod edit;
 mod evaluate;
 mod graph;
 mod history;
+mod layout;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;

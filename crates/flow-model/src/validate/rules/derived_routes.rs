@@ -84,14 +84,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::expect;
+    use super::super::test_support::{expect, navigate_footer as go};
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::{Value, json};
-
-    fn go(to: &str) -> Value {
-        json!({"type": "Footer", "label": "x", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": to}}})
-    }
 
     fn flow(screens: Vec<(&str, Vec<Value>)>) -> Value {
         let screens: Vec<Value> = screens

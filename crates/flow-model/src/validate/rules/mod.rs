@@ -25,6 +25,7 @@ mod min_max;
 mod mixed_text;
 mod navigate;
 mod navigation_list;
+mod paths;
 mod payload_bindings;
 mod placement;
 mod property_limits;
@@ -105,6 +106,7 @@ rules![
     payload_bindings: Flow,
     routing_model: Flow,
     derived_routes: Flow,
+    paths: Flow,
     terminal: Flow,
     footer_captions: Flow,
     data_source: Flow,
@@ -198,6 +200,11 @@ pub(super) mod test_support {
             expected.iter().map(|(code, pointer)| (*code, (*pointer).to_owned())).collect();
         expected.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
         assert_eq!(found, expected, "in {flow}");
+    }
+
+    /// A Footer navigating to screen `to`.
+    pub fn navigate_footer(to: &str) -> Value {
+        json!({"type": "Footer", "label": "x", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": to}}})
     }
 
     /// A one-screen flow (`A`, terminal) of `version` whose layout holds `children`.
