@@ -9,6 +9,7 @@ use crate::features::editor::{Canvas, FlowSettings, Palette, ScreensPanel};
 use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
 use crate::features::inspector::Inspector;
 use crate::features::json_view::JsonPane;
+use crate::features::library::{PreviewPane, RemoteBar};
 use crate::features::problems::{ProblemsPanel, problem_index};
 use crate::state::{DraftInfo, EditorState, use_editor};
 
@@ -51,6 +52,7 @@ fn global_shortcuts(state: EditorState) {
 fn Shell() -> impl IntoView {
     let state = use_editor();
     global_shortcuts(state);
+    let (library, _) = crate::features::library::provide(state);
     let index = problem_index(state);
     let screen_names = Memo::new(move |_| {
         state.document.with(|document| {
@@ -69,24 +71,37 @@ fn Shell() -> impl IntoView {
     });
     let show_json = RwSignal::new(false);
     view! {
-        <div class="shell" class:shell--json=move || show_json.get()>
+        <div class="shell" class:shell--json=move || show_json.get() class:shell--read-only=move || state.read_only.with(Option::is_some)>
             <Toolbar show_json=show_json />
             <aside class="sidebar">
                 <ScreensPanel index=index />
-                <FlowSettings />
-                <Palette />
+                // A locked (published) flow: settings and palette are disabled; edits elsewhere are refused.
+                <fieldset class="plain-fieldset" disabled=move || state.read_only.with(Option::is_some)>
+                    <FlowSettings />
+                    <Palette />
+                </fieldset>
             </aside>
             <main class="workspace">
+                <Show when=move || state.read_only.with(Option::is_some)>
+                    <p class="read-only-banner" data-testid="read-only-banner">{move || state.read_only.get()}</p>
+                </Show>
                 <div class="workspace__panes">
                     <Canvas index=index />
                     <Show when=move || show_json.get()>
-                        <JsonPane />
+                        <div class="workspace__json" inert=move || state.read_only.with(Option::is_some)>
+                            <JsonPane />
+                        </div>
+                    </Show>
+                    <Show when=move || library.preview_open.get()>
+                        <PreviewPane />
                     </Show>
                 </div>
                 <ProblemsPanel index=index screen_names=screen_names />
             </main>
             <aside class="inspector-pane">
-                <Inspector index=index />
+                <fieldset class="plain-fieldset" disabled=move || state.read_only.with(Option::is_some)>
+                    <Inspector index=index />
+                </fieldset>
             </aside>
             <Notices />
         </div>
@@ -140,6 +155,7 @@ fn Toolbar(show_json: RwSignal<bool>) -> impl IntoView {
                     on:click=move |_| show_json.update(|shown| *shown = !*shown)
                 >"JSON"</button>
             </nav>
+            <RemoteBar />
             <NewFlowDialog open=new_flow />
             <PasteDialog open=paste />
             <DraftsDialog open=drafts />

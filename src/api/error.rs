@@ -194,11 +194,10 @@ fn plain_error_message(value: &Value) -> Option<String> {
 fn graph_error(meta: &Value, message: &str) -> Option<GraphError> {
     let from_value = |value: &Value| -> Option<GraphError> {
         let error = value.get("error").unwrap_or(value);
-        let error = match error {
+        match error {
             Value::String(text) => serde_json::from_str::<Value>(text).ok().and_then(|v| from_object(&v)),
             other => from_object(other),
-        };
-        error
+        }
     };
     meta.get("details").and_then(from_value).or_else(|| meta.get("error").and_then(from_value)).or_else(
         || {

@@ -4,4 +4,5 @@ pub mod editor;
 pub mod files;
 pub mod inspector;
 pub mod json_view;
+pub mod library;
 pub mod problems;
