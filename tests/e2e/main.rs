@@ -3,7 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod bench;
+mod client;
 mod editor;
+mod library;
 mod support;
 
 use std::time::Duration;

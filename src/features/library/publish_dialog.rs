@@ -75,7 +75,7 @@ pub fn PublishDialog(open: RwSignal<bool>, link: Memo<Option<RemoteLink>>) -> im
                 </ul>
             </Show>
             <footer class="dialog__actions">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
+                <button type="button" class="button" data-testid="publish-cancel" on:click=move |_| close.run(())>"Cancel"</button>
                 <button type="button" class="button button--primary" data-testid="publish-confirm"
                     disabled=move || !found.with(Vec::is_empty) || actions.busy() on:click=publish>"Publish"</button>
             </footer>
