@@ -148,7 +148,7 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     page.click("[data-testid=publish-confirm]").await;
     status_is(&page, "PUBLISHED").await;
     page.find("[data-testid=read-only-banner]").await;
-    assert_eq!(page.script("return document.querySelector('[data-testid=component-inspector] [data-property=label] > input').disabled").await, true);
+    assert_eq!(page.script("return document.querySelector('[data-testid=component-inspector] [data-property=label] > input').matches(':disabled')").await, true);
     assert_eq!(
         page.script("return document.querySelector('[data-testid=save-remote]').disabled").await,
         true
@@ -171,9 +171,14 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     open_library(&page).await;
     page.find(&row("lead-gen v2")).await;
     page.click(&format!("{} [data-testid=flow-deprecate]", row("lead-gen"))).await;
-    let text = page.find("[data-testid=confirm-text]").await.text().await.expect("text");
+    let text = page
+        .find("[data-testid=library-dialog] [data-testid=confirm-text]")
+        .await
+        .text()
+        .await
+        .expect("text");
     assert!(text.contains("cannot be undone"), "{text}");
-    page.click("[data-testid=confirm-yes]").await;
+    page.click("[data-testid=library-dialog] [data-testid=confirm-yes]").await;
     page.until(
         "deprecated",
         &format!("document.querySelector(\"{}\")?.dataset.status == 'DEPRECATED'", row("lead-gen")),

@@ -62,11 +62,13 @@ pub fn FlowRow(
                 <span class=errors_class data-testid="flow-errors" title="Validation errors Meta reported">{errors}</span>
             </td>
             <td class="muted">{flow.json_version.clone().unwrap_or_else(|| "—".to_owned())}</td>
-            <td class="flow-row__actions">
-                {button(RowAction::Open, "Open", "flow-open", true, &flow)}
-                {button(RowAction::Clone, "Clone…", "flow-clone", true, &flow)}
-                {button(RowAction::Deprecate, "Deprecate…", "flow-deprecate", live, &flow)}
-                {button(RowAction::Delete, "Delete…", "flow-delete", draft, &flow)}
+            <td>
+                <div class="flow-row__actions">
+                    {button(RowAction::Open, "Open", "flow-open", true, &flow)}
+                    {button(RowAction::Clone, "Clone…", "flow-clone", true, &flow)}
+                    {button(RowAction::Deprecate, "Deprecate…", "flow-deprecate", live, &flow)}
+                    {button(RowAction::Delete, "Delete…", "flow-delete", draft, &flow)}
+                </div>
             </td>
         </tr>
     }

@@ -74,7 +74,8 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
             let result = ops::save(state, library.client(), library.account(), request).await;
             match &result {
                 Ok(Saved::Uploaded { errors: 0 }) => state.notify("Saved to WhatsApp; Meta found no errors."),
-                Ok(Saved::Uploaded { errors }) => state.notify_error(format!(
+                // The errors stay listed under Problems; the message need not stay.
+                Ok(Saved::Uploaded { errors }) => state.notify(format!(
                     "Saved to WhatsApp, but Meta found {errors} error(s): they are listed under Problems, marked WhatsApp."
                 )),
                 _ => {}
