@@ -9,7 +9,7 @@ mod error;
 mod transport;
 mod types;
 
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 pub use error::{ApiError, ErrorKind, GraphError};
 pub use transport::{
@@ -134,16 +134,17 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    async fn json<R: DeserializeOwned>(
+    /// One API call whose answer is a JSON object. (One future type for every operation: the
+    /// answers are read by non-async code, which keeps the bundle small.)
+    async fn api(
         &self,
         method: Method,
-        path: String,
+        path: Result<String, ApiError>,
         body: Option<String>,
-        what: &str,
-    ) -> Result<R, ApiError> {
-        let body = body.map(|body| ("application/json".to_owned(), body));
-        let text = self.call(method, self.api_url(&path), body).await?;
-        serde_json::from_str(&text).map_err(|_| ApiError::unexpected(200, what))
+    ) -> Result<Value, ApiError> {
+        let url = self.api_url(&path?);
+        let text = self.call(method, url, body.map(|body| ("application/json".to_owned(), body))).await?;
+        json_object(&text)
     }
 
     /// What the same-origin server says about itself (`GET /flowsmith/config`).
@@ -153,46 +154,26 @@ impl<T: Transport> Client<T> {
             Via::Direct { .. } => String::new(),
         };
         let text = self.call(Method::Get, format!("{origin}/flowsmith/config"), None).await?;
-        serde_json::from_str(&text).map_err(|_| ApiError::unexpected(200, "the server's configuration"))
+        json_object(&text).map(|value| ServerConfig::read(&value))
     }
 
     /// The partner's WhatsApp Business Accounts, from its channel listing.
     pub async fn waba_accounts(&self, partner_id: &str) -> Result<Vec<WabaAccount>, ApiError> {
-        let path = Self::partner_path(partner_id, "channels?limit=1000")?;
-        let channels: types::Channels = self.json(Method::Get, path, None, "a channel listing").await?;
-        let mut accounts: Vec<WabaAccount> = Vec::new();
-        for channel in channels.partner_channels {
-            let phone = channel
-                .setup_info
-                .as_ref()
-                .and_then(|info| info.get("phone_number"))
-                .and_then(|phone| phone.as_str())
-                .map(str::to_owned);
-            let mut account = channel.waba_account.unwrap_or_default();
-            if account.id.is_empty() {
-                account.id = channel.waba_account_id.unwrap_or_default();
-            }
-            if account.name.is_empty() {
-                account.name = phone.unwrap_or_default();
-            }
-            if !account.id.is_empty() && !accounts.iter().any(|known| known.id == account.id) {
-                accounts.push(account);
-            }
-        }
-        Ok(accounts)
+        let path = Self::partner_path(partner_id, "channels?limit=1000");
+        self.api(Method::Get, path, None).await.map(|value| WabaAccount::read_channels(&value))
     }
 
     /// Every flow of the account.
     pub async fn list_flows(&self, account: &Account) -> Result<Vec<FlowInfo>, ApiError> {
-        let path = Self::flows_path(account, &format!("?{LIST_FIELDS}"))?;
-        let list: types::FlowList = self.json(Method::Get, path, None, "a list of flows").await?;
-        Ok(list.flows)
+        let value =
+            self.api(Method::Get, Self::flows_path(account, &format!("?{LIST_FIELDS}")), None).await?;
+        Ok(types::items(&value, "flows").iter().map(FlowInfo::read).collect())
     }
 
     /// One flow.
     pub async fn get_flow(&self, account: &Account, flow_id: &str) -> Result<FlowInfo, ApiError> {
-        let path = Self::flow_path(account, flow_id, &format!("?{FLOW_FIELDS}"))?;
-        self.json(Method::Get, path, None, "a flow").await
+        let path = Self::flow_path(account, flow_id, &format!("?{FLOW_FIELDS}"));
+        self.api(Method::Get, path, None).await.map(|value| FlowInfo::read(&value))
     }
 
     /// Creates a flow (a copy of `clone_flow_id` when given); returns its id.
@@ -200,10 +181,10 @@ impl<T: Transport> Client<T> {
         if let Some(source) = &flow.clone_flow_id {
             check_id("flow id to clone", source)?;
         }
-        let body = serde_json::to_string(flow).unwrap_or_default();
-        let created: types::Created =
-            self.json(Method::Post, Self::flows_path(account, "")?, Some(body), "a new flow's id").await?;
-        Ok(created.id)
+        let value = self.api(Method::Post, Self::flows_path(account, ""), Some(flow.to_json())).await?;
+        Some(types::text(&value, "id"))
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| ApiError::unexpected(200, "a new flow's id"))
     }
 
     /// Changes a flow's name, categories and endpoint.
@@ -213,22 +194,18 @@ impl<T: Transport> Client<T> {
         flow_id: &str,
         update: &FlowUpdate,
     ) -> Result<(), ApiError> {
-        let body = serde_json::to_string(update).unwrap_or_default();
-        let path = Self::flow_path(account, flow_id, "")?;
-        self.json::<serde_json::Value>(Method::Patch, path, Some(body), "a result").await.map(drop)
+        self.api(Method::Patch, Self::flow_path(account, flow_id, ""), Some(update.to_json())).await.map(drop)
     }
 
     /// Deletes a draft that was never published.
     pub async fn delete_flow(&self, account: &Account, flow_id: &str) -> Result<(), ApiError> {
-        let path = Self::flow_path(account, flow_id, "")?;
-        self.json::<serde_json::Value>(Method::Delete, path, None, "a result").await.map(drop)
+        self.api(Method::Delete, Self::flow_path(account, flow_id, ""), None).await.map(drop)
     }
 
     /// The flow's assets (its flow.json, with a download link).
     pub async fn assets(&self, account: &Account, flow_id: &str) -> Result<Vec<Asset>, ApiError> {
-        let path = Self::flow_path(account, flow_id, "/assets")?;
-        let assets: types::Assets = self.json(Method::Get, path, None, "a list of assets").await?;
-        Ok(assets.assets)
+        let value = self.api(Method::Get, Self::flow_path(account, flow_id, "/assets"), None).await?;
+        Ok(types::items(&value, "assets").iter().map(Asset::read).collect())
     }
 
     /// Uploads flow.json; returns Meta's validation errors (empty when Meta accepts it).
@@ -247,21 +224,17 @@ impl<T: Transport> Client<T> {
         }
         let url = self.api_url(&Self::flow_path(account, flow_id, "/assets")?);
         let text = self.call(Method::Post, url, Some(flow_json_multipart(flow_json))).await?;
-        let uploaded: types::Uploaded =
-            serde_json::from_str(&text).map_err(|_| ApiError::unexpected(200, "an upload result"))?;
-        Ok(uploaded.validation_errors)
+        json_object(&text).map(|value| ValidationError::read_all(&value))
     }
 
     /// Publishes the flow (for good: a published flow cannot be unpublished).
     pub async fn publish(&self, account: &Account, flow_id: &str) -> Result<(), ApiError> {
-        let path = Self::flow_path(account, flow_id, "/publish")?;
-        self.json::<serde_json::Value>(Method::Post, path, None, "a result").await.map(drop)
+        self.api(Method::Post, Self::flow_path(account, flow_id, "/publish"), None).await.map(drop)
     }
 
     /// Deprecates a published flow (for good).
     pub async fn deprecate(&self, account: &Account, flow_id: &str) -> Result<(), ApiError> {
-        let path = Self::flow_path(account, flow_id, "/deprecate")?;
-        self.json::<serde_json::Value>(Method::Post, path, None, "a result").await.map(drop)
+        self.api(Method::Post, Self::flow_path(account, flow_id, "/deprecate"), None).await.map(drop)
     }
 
     /// The web preview link; `invalidate` asks for a new one (the old stops working).
@@ -275,9 +248,8 @@ impl<T: Transport> Client<T> {
             account,
             flow_id,
             if invalidate { "/preview?invalidate=true" } else { "/preview" },
-        )?;
-        let out: types::PreviewOut = self.json(Method::Get, path, None, "a preview link").await?;
-        Ok(out.preview)
+        );
+        self.api(Method::Get, path, None).await.map(|value| Preview::read(&value))
     }
 
     /// Copies flows of another account of the partner into `account` (all of them when
@@ -294,14 +266,9 @@ impl<T: Transport> Client<T> {
         if let Some(names) = names {
             body.insert("source_flow_names".to_owned(), names.to_vec().into());
         }
-        let body = serde_json::Value::Object(body).to_string();
-        self.json(
-            Method::Post,
-            Self::flows_path(account, "/migrate_flows")?,
-            Some(body),
-            "a migration result",
-        )
-        .await
+        let body = Value::Object(body).to_string();
+        let value = self.api(Method::Post, Self::flows_path(account, "/migrate_flows"), Some(body)).await?;
+        Ok(Migration::read(&value))
     }
 
     /// The text behind an asset's `download_url`: through the server's `/flowsmith/asset`,
@@ -336,6 +303,14 @@ impl<T: Transport> Client<T> {
             return Ok(None);
         };
         self.download(&asset.download_url).await.map(Some)
+    }
+}
+
+/// An answer's JSON object (a 2xx answer that is not one is "unexpected").
+fn json_object(text: &str) -> Result<Value, ApiError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) if value.is_object() => Ok(value),
+        _ => Err(ApiError::unexpected(200, "the JSON object the API answers with")),
     }
 }
 

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{CloneSource, use_actions};
+use super::{CloneSource, Job, use_actions};
 use crate::components::Dialog;
 
 /// Asks for the name of a copy of a flow (names are unique in an account) and clones it.
@@ -17,10 +17,10 @@ pub fn CloneDialog(source: RwSignal<Option<CloneSource>>) -> impl IntoView {
                     let name = RwSignal::new(format!("{} copy", flow.name));
                     let from = flow.name.clone();
                     let submit = move |_| {
-                        if name.with_untracked(|name| name.trim().is_empty()) || actions.clone.pending().get_untracked() {
+                        if name.with_untracked(|name| name.trim().is_empty()) {
                             return;
                         }
-                        actions.clone.dispatch((account.clone(), flow.clone(), name.get_untracked(), open_it));
+                        actions.run(Job::Clone((account.clone(), flow.clone(), name.get_untracked(), open_it)));
                         source.set(None);
                     };
                     view! {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::ops::Lifecycle;
-use super::{LifecycleRequest, use_actions};
+use super::{Job, LifecycleRequest, use_actions};
 use crate::components::Dialog;
 
 /// What deprecating or deleting means, said before it is done.
@@ -33,10 +33,8 @@ pub fn ConfirmDialog(request: RwSignal<Option<LifecycleRequest>>) -> impl IntoVi
         request.with(|request| request.as_ref().map(|(_, _, name, operation)| consequences(*operation, name)))
     };
     let confirm = move |_| {
-        if let Some(chosen) = request.get_untracked()
-            && !actions.lifecycle.pending().get_untracked()
-        {
-            actions.lifecycle.dispatch(chosen);
+        if let Some(chosen) = request.get_untracked() {
+            actions.run(Job::Lifecycle(chosen));
         }
         request.set(None);
     };

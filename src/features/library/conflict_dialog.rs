@@ -43,14 +43,12 @@ pub fn differences(theirs: &Value, ours: &Value) -> Vec<String> {
 pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
     let state = use_editor();
     let actions = use_actions();
-    let remote = Memo::new(move |_| {
-        actions.save.value().with(|value| match value {
-            Some(Ok(Saved::Conflict { remote })) => Some(remote.clone()),
-            _ => None,
-        })
+    let remote = Memo::new(move |_| match actions.saved() {
+        Some(Ok(Saved::Conflict { remote })) => Some(remote),
+        _ => None,
     });
     let open = Signal::derive(move || remote.with(Option::is_some));
-    let close = Callback::new(move |()| actions.save.value().set(None));
+    let close = Callback::new(move |()| actions.forget());
     let ours = Memo::new(move |_| if open.get() { state.document.with(upload_text) } else { String::new() });
     let summary = Memo::new(move |_| {
         remote.with(|remote| {

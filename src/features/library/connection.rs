@@ -3,7 +3,7 @@
 //! localStorage; a direct-mode key only in sessionStorage (gone when the tab closes).
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::api::{Account, ApiError, Browser, Client, ServerConfig, Via};
 
@@ -11,20 +11,38 @@ const SETTINGS_KEY: &str = "flowsmith-connection";
 const KEY_KEY: &str = "flowsmith-partner-api-key";
 
 /// What the user chose.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConnectionSettings {
     /// `…PA`
-    #[serde(default)]
     pub partner_id: String,
     /// `…WA`
-    #[serde(default)]
     pub waba_id: String,
     /// Call the API directly from the browser with a key.
-    #[serde(default)]
     pub direct: bool,
     /// The base URL of direct mode.
-    #[serde(default)]
     pub base_url: String,
+}
+
+impl ConnectionSettings {
+    fn to_json(&self) -> String {
+        let mut object = Map::new();
+        object.insert("partner_id".into(), Value::from(self.partner_id.clone()));
+        object.insert("waba_id".into(), Value::from(self.waba_id.clone()));
+        object.insert("direct".into(), Value::from(self.direct));
+        object.insert("base_url".into(), Value::from(self.base_url.clone()));
+        Value::Object(object).to_string()
+    }
+
+    fn from_json(json: &str) -> Option<Self> {
+        let value: Value = serde_json::from_str(json).ok()?;
+        let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+        Some(ConnectionSettings {
+            partner_id: text("partner_id"),
+            waba_id: text("waba_id"),
+            direct: value.get("direct").and_then(Value::as_bool).unwrap_or_default(),
+            base_url: text("base_url"),
+        })
+    }
 }
 
 fn local() -> Option<web_sys::Storage> {
@@ -56,7 +74,7 @@ impl Library {
     pub fn provide() -> Library {
         let stored = local()
             .and_then(|storage| storage.get_item(SETTINGS_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str::<ConnectionSettings>(&json).ok())
+            .and_then(|json| ConnectionSettings::from_json(&json))
             .unwrap_or_default();
         let key = session().and_then(|storage| storage.get_item(KEY_KEY).ok().flatten()).unwrap_or_default();
         let library = Library {
@@ -83,7 +101,7 @@ impl Library {
     /// Remembers the settings in this browser (and the key for this tab only).
     pub fn save_settings(&self, settings: ConnectionSettings, key: String) {
         if let Some(storage) = local() {
-            let _ = storage.set_item(SETTINGS_KEY, &serde_json::to_string(&settings).unwrap_or_default());
+            let _ = storage.set_item(SETTINGS_KEY, &settings.to_json());
         }
         if let Some(storage) = session() {
             let _ = if settings.direct && !key.is_empty() {

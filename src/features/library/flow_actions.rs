@@ -7,7 +7,7 @@ use super::details_dialog::DetailsDialog;
 use super::link::RemoteLink;
 use super::ops::{Lifecycle, SaveRequest, Saved};
 use super::publish_dialog::PublishDialog;
-use super::{CloneSource, LifecycleRequest, use_actions, use_library};
+use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
 
 /// What can be done to the open draft's flow: save (with a retry after a failure), preview,
 /// publish, and in "More": details, clone, deprecate, delete.
@@ -29,13 +29,7 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
             clone.set(Some((link.account(), link.info(), true)));
         }
     };
-    let last_save = StoredValue::new(SaveRequest::default());
-    let save_with = move |request: SaveRequest| {
-        if !actions.save.pending().get_untracked() {
-            last_save.set_value(request.clone());
-            actions.save.dispatch(request);
-        }
-    };
+    let save_with = move |request: SaveRequest| actions.run(Job::Save(request));
     let save = move |_| {
         if link.with_untracked(Option::is_none) {
             details.set(true);
@@ -43,11 +37,15 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
             save_with(SaveRequest::default());
         }
     };
-    let failure =
-        move || actions.save.value().with(|value| value.as_ref().and_then(|r| r.as_ref().err().cloned()));
-    let asks_details = Signal::derive(move || {
-        details.get() || actions.save.value().with(|value| matches!(value, Some(Ok(Saved::NeedsDetails))))
-    });
+    let failure = move || actions.saved().and_then(Result::err);
+    let asks_details =
+        Signal::derive(move || details.get() || actions.saved() == Some(Ok(Saved::NeedsDetails)));
+    // A retry repeats the failed save as it was asked.
+    let retry = move |_| {
+        if let Some((job @ Job::Save(_), Err(_))) = actions.job.value().get_untracked() {
+            actions.run(job);
+        }
+    };
     let status = move || link.with(|link| link.as_ref().map(|link| link.status.clone()).unwrap_or_default());
     let linked = move || link.with(Option::is_some);
     let editable = move || link.with(|link| link.as_ref().is_none_or(RemoteLink::is_editable));
@@ -66,11 +64,11 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
             title=move || if editable() { "Save this draft to WhatsApp (creates the flow on the first save)" } else { "Only drafts can be saved: clone this flow to change it" }
             on:click=save
         >
-            {move || if actions.save.pending().get() { "Saving…" } else { "Save to WhatsApp" }}
+            {move || if actions.saving() { "Saving…" } else { "Save to WhatsApp" }}
         </button>
         <button class="button" data-testid="preview-remote" disabled=move || !linked() on:click=preview>"Preview"</button>
         <button class="button" data-testid="publish" disabled=move || !linked() || actions.busy() || status() != "DRAFT" on:click=move |_| publish.set(true)>
-            {move || if actions.lifecycle.pending().get() { "Working…" } else { "Publish…" }}
+            "Publish…"
         </button>
         <details class="menu" data-testid="flow-menu">
             <summary class="button">"More"</summary>
@@ -84,8 +82,8 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
         <Show when=move || failure().is_some()>
             <span class="save-failure" role="alert" data-testid="save-error">
                 <span>{move || failure().map(|message| format!("Not saved: {message} Your draft is safe in this browser."))}</span>
-                <button class="button button--small" data-testid="save-retry" disabled=move || actions.busy() on:click=move |_| save_with(last_save.get_value())>"Retry"</button>
-                <button class="icon-button" aria-label="Dismiss" on:click=move |_| actions.save.value().set(None)>"×"</button>
+                <button class="button button--small" data-testid="save-retry" disabled=move || actions.busy() on:click=retry>"Retry"</button>
+                <button class="icon-button" aria-label="Dismiss" on:click=move |_| actions.forget()>"×"</button>
             </span>
         </Show>
         <DetailsDialog
@@ -93,8 +91,8 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
             link=link
             on_close=Callback::new(move |()| {
                 details.set(false);
-                if actions.save.value().with_untracked(|v| matches!(v, Some(Ok(Saved::NeedsDetails)))) {
-                    actions.save.value().set(None);
+                if actions.saved() == Some(Ok(Saved::NeedsDetails)) {
+                    actions.forget();
                 }
             })
             on_save=Callback::new(move |chosen| {
@@ -102,7 +100,13 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
                 save_with(SaveRequest { details: Some(chosen), overwrite: false });
             })
         />
-        <ConflictDialog on_overwrite=Callback::new(move |()| save_with(SaveRequest { overwrite: true, ..last_save.get_value() })) />
+        <ConflictDialog on_overwrite=Callback::new(move |()| {
+            let asked = match actions.job.value().get_untracked() {
+                Some((Job::Save(request), _)) => request,
+                _ => SaveRequest::default(),
+            };
+            save_with(SaveRequest { overwrite: true, ..asked });
+        }) />
         <PublishDialog open=publish link=link />
         <CloneDialog source=clone />
         <ConfirmDialog request=confirm />

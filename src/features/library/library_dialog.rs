@@ -5,18 +5,33 @@ use super::confirm::ConfirmDialog;
 use super::flow_row::{FlowRow, RowAction};
 use super::migrate_dialog::MigrateDialog;
 use super::ops::Lifecycle;
-use super::{CloneSource, LifecycleRequest, use_actions, use_library};
+use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
 use crate::api::FlowInfo;
 use crate::components::Dialog;
 
-/// Orders of the list.
-fn sort(flows: &mut [FlowInfo], by: &str) {
-    match by {
-        "status" => flows.sort_by(|a, b| a.status.cmp(&b.status).then_with(|| a.name.cmp(&b.name))),
-        "errors" => flows.sort_by_key(|flow| std::cmp::Reverse(flow.validation_errors.len())),
-        "version" => flows.sort_by(|a, b| b.json_version.cmp(&a.json_version)),
-        _ => flows.sort_by_key(|flow| flow.name.to_lowercase()),
+/// The list in the chosen order. An insertion sort on one string key: lists are short, and
+/// one small loop costs the bundle less than a sort instantiated per order.
+fn sorted(flows: Vec<FlowInfo>, by: &str) -> Vec<FlowInfo> {
+    let key = |flow: &FlowInfo| match by {
+        "status" => format!("{}\u{0}{}", flow.status, flow.name.to_lowercase()),
+        "errors" => {
+            format!("{:010}", u32::MAX as usize - flow.validation_errors.len().min(u32::MAX as usize))
+        }
+        "version" => format!("{:>10}", flow.json_version.clone().unwrap_or_default()),
+        _ => flow.name.to_lowercase(),
+    };
+    let mut keyed: Vec<(String, FlowInfo)> = flows.into_iter().map(|flow| (key(&flow), flow)).collect();
+    for end in 1..keyed.len() {
+        let mut at = end;
+        while at > 0 && keyed[at - 1].0 > keyed[at].0 {
+            keyed.swap(at - 1, at);
+            at -= 1;
+        }
     }
+    if by == "version" {
+        keyed.reverse();
+    }
+    keyed.into_iter().map(|(_, flow)| flow).collect()
 }
 
 /// Every flow of the account: search, status filter, sort; open, clone, deprecate, delete;
@@ -50,15 +65,14 @@ pub fn LibraryDialog(open: RwSignal<bool>) -> impl IntoView {
             (needle.is_empty() || flow.name.to_lowercase().contains(&needle) || flow.id.contains(&needle))
                 && status.with(|s| s.is_empty() || *s == flow.status)
         });
-        sort(&mut list, &order.get());
-        list
+        sorted(list, &order.get())
     });
     let on_action = Callback::new(move |(action, flow): (RowAction, FlowInfo)| {
         let account = library.account();
         match action {
             RowAction::Open => {
-                if !actions.open.pending().get_untracked() {
-                    actions.open.dispatch((account, flow.id));
+                if !actions.busy() {
+                    actions.run(Job::Open(account, flow.id));
                     open.set(false);
                 }
             }

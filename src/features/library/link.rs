@@ -4,8 +4,7 @@
 //! uploaded, to tell unsaved changes and changes made elsewhere.
 use flow_model::{Document, Style};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::api::{Account, FlowInfo, ValidationError};
 use crate::features::problems::{REMOTE_KEY, RemoteProblem};
@@ -15,7 +14,7 @@ use crate::state::EditorState;
 const READ_ONLY_KEY: &str = "read_only";
 
 /// The open draft's flow on WhatsApp.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RemoteLink {
     /// `…PA`
     pub partner_id: String,
@@ -26,27 +25,66 @@ pub struct RemoteLink {
     /// The flow's name on WhatsApp.
     pub name: String,
     /// Its categories.
-    #[serde(default)]
     pub categories: Vec<String>,
     /// Its endpoint, if any.
-    #[serde(default)]
     pub endpoint_uri: Option<String>,
     /// Its status when last seen.
-    #[serde(default)]
     pub status: String,
     /// Fingerprint of the flow.json on WhatsApp as last fetched or uploaded; `None` before the
     /// first upload.
-    #[serde(default)]
     pub remote_hash: Option<String>,
     /// Fingerprint of this draft (pretty flow.json) when it last matched WhatsApp's.
-    #[serde(default)]
     pub saved_hash: Option<String>,
     /// Meta's validation errors of that flow.json, placed on the document.
-    #[serde(default)]
     pub problems: Vec<RemoteProblem>,
 }
 
 impl RemoteLink {
+    /// As kept with the draft.
+    pub fn to_value(&self) -> Value {
+        let mut object = Map::new();
+        for (key, text) in [
+            ("partner_id", &self.partner_id),
+            ("waba_id", &self.waba_id),
+            ("flow_id", &self.flow_id),
+            ("name", &self.name),
+            ("status", &self.status),
+        ] {
+            object.insert(key.into(), Value::from(text.clone()));
+        }
+        object.insert("categories".into(), Value::from(self.categories.clone()));
+        for (key, text) in [
+            ("endpoint_uri", &self.endpoint_uri),
+            ("remote_hash", &self.remote_hash),
+            ("saved_hash", &self.saved_hash),
+        ] {
+            object.insert(key.into(), text.clone().map_or(Value::Null, Value::from));
+        }
+        object.insert(
+            "problems".into(),
+            Value::Array(self.problems.iter().map(RemoteProblem::to_value).collect()),
+        );
+        Value::Object(object)
+    }
+
+    /// From what was kept; `None` when it is not a link.
+    pub fn from_value(value: &Value) -> Option<Self> {
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        let list = |key: &str| value.get(key).and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        Some(RemoteLink {
+            partner_id: text("partner_id")?,
+            waba_id: text("waba_id")?,
+            flow_id: text("flow_id")?,
+            name: text("name").unwrap_or_default(),
+            categories: list("categories").iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            endpoint_uri: text("endpoint_uri"),
+            status: text("status").unwrap_or_default(),
+            remote_hash: text("remote_hash"),
+            saved_hash: text("saved_hash"),
+            problems: list("problems").iter().map(RemoteProblem::from_value).collect(),
+        })
+    }
+
     /// Where the flow lives.
     pub fn account(&self) -> Account {
         Account { partner_id: self.partner_id.clone(), waba_id: self.waba_id.clone() }
@@ -74,18 +112,12 @@ impl RemoteLink {
 /// The open draft's link, if any (a memo of the extras).
 pub fn remote_link(state: EditorState) -> Memo<Option<RemoteLink>> {
     let extras = state.extras;
-    Memo::new(move |_| {
-        extras.with(|extras| {
-            extras.get(REMOTE_KEY).and_then(|value| serde_json::from_value(value.clone()).ok())
-        })
-    })
+    Memo::new(move |_| extras.with(|extras| extras.get(REMOTE_KEY).and_then(RemoteLink::from_value)))
 }
 
 /// The open draft's link, read once (not tracked).
 pub fn remote_link_untracked(state: EditorState) -> Option<RemoteLink> {
-    state.extras.with_untracked(|extras| {
-        extras.get(REMOTE_KEY).and_then(|value| serde_json::from_value(value.clone()).ok())
-    })
+    state.extras.with_untracked(|extras| extras.get(REMOTE_KEY).and_then(RemoteLink::from_value))
 }
 
 /// Links the open draft to a flow (or unlinks it with `None`), and locks the editor when the
@@ -98,7 +130,7 @@ pub fn set_link(state: EditorState, link: Option<&RemoteLink>) {
         )
     });
     state.extras.update(|extras| {
-        match link.and_then(|link| serde_json::to_value(link).ok()) {
+        match link.map(RemoteLink::to_value) {
             Some(value) => extras.insert(REMOTE_KEY.to_owned(), value),
             None => extras.remove(REMOTE_KEY),
         };

@@ -40,91 +40,116 @@ pub type CloneRequest = (Account, FlowInfo, String, bool);
 /// What to clone: where, the source, whether to open the clone.
 pub type CloneSource = (Account, FlowInfo, bool);
 
-/// The library's long operations.
+/// A long operation on WhatsApp. All run through one `Action`: one runs at a time, and every
+/// button that starts one is disabled meanwhile (nothing is submitted twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Save the open draft.
+    Save(SaveRequest),
+    /// Open a remote flow (account, flow id).
+    Open(Account, String),
+    /// Publish, deprecate or delete a flow.
+    Lifecycle(LifecycleRequest),
+    /// Clone a flow.
+    Clone(CloneRequest),
+}
+
+/// How a job ended (with the job, so a failure can be retried as it was).
+pub type JobResult = (Job, Result<Option<Saved>, String>);
+
+/// The library's actions: the jobs, and the preview link (its own, as the pane shows it while
+/// other jobs run).
 #[derive(Clone, Copy)]
 pub struct Actions {
-    /// Save the open draft.
-    pub save: Action<SaveRequest, Result<Saved, String>>,
-    /// Open a remote flow (account, flow id).
-    pub open: Action<(Account, String), Result<String, String>>,
-    /// Publish, deprecate or delete a flow.
-    pub lifecycle: Action<LifecycleRequest, Result<String, String>>,
-    /// Clone a flow.
-    pub clone: Action<CloneRequest, Result<String, String>>,
+    /// Save, open, lifecycle and clone.
+    pub job: Action<Job, JobResult>,
     /// Get the open flow's preview link (`true`: a new one).
     pub preview: Action<bool, Result<Preview, String>>,
 }
 
 impl Actions {
-    /// Whether any operation is running (buttons that start one are disabled).
+    /// Whether a job is running (buttons that start one are disabled).
     pub fn busy(&self) -> bool {
-        self.save.pending().get()
-            || self.open.pending().get()
-            || self.lifecycle.pending().get()
-            || self.clone.pending().get()
+        self.job.pending().get()
     }
+
+    /// Starts a job unless one is running.
+    pub fn run(&self, job: Job) {
+        if !self.job.pending().get_untracked() {
+            self.job.dispatch(job);
+        }
+    }
+
+    /// Whether the running job is a save.
+    pub fn saving(&self) -> bool {
+        self.job.input().with(|job| matches!(job, Some(Job::Save(_))))
+    }
+
+    /// The last save's outcome, while it is the last job's.
+    pub fn saved(&self) -> Option<Result<Saved, String>> {
+        self.job.value().with(|value| match value {
+            Some((Job::Save(_), result)) => Some(result.clone().map(Option::unwrap_or_default)),
+            _ => None,
+        })
+    }
+
+    /// Forgets the last job's outcome (a dismissed failure, a closed question).
+    pub fn forget(&self) {
+        self.job.value().set(None);
+    }
+}
+
+async fn run_job(state: EditorState, library: Library, job: Job) -> Result<Option<Saved>, String> {
+    let client = library.client();
+    let result = match job {
+        Job::Save(request) => {
+            let saved = ops::save(state, client, library.account(), request).await?;
+            if let Saved::Uploaded { errors } = saved {
+                state.notify(match errors {
+                    0 => "Saved to WhatsApp; Meta found no errors.".to_owned(),
+                    // The errors stay listed under Problems; the message need not stay.
+                    n => format!(
+                        "Saved to WhatsApp, but Meta found {n} error(s): see Problems, marked WhatsApp."
+                    ),
+                });
+            }
+            return Ok(Some(saved));
+        }
+        Job::Open(account, flow_id) => ops::open(state, client, account, flow_id)
+            .await
+            .map(|name| format!("Opened {name} from WhatsApp as a new draft.")),
+        Job::Lifecycle((account, flow_id, name, operation)) => {
+            ops::lifecycle(state, client, account, flow_id, name, operation).await
+        }
+        Job::Clone((account, source, name, open_it)) => {
+            match ops::clone_flow(client.clone(), account.clone(), source, name.clone()).await {
+                Ok(id) if open_it => {
+                    ops::open(state, client, account, id).await.map(|_| format!("Cloned as {name}."))
+                }
+                Ok(_) => Ok(format!("Cloned as {name}.")),
+                Err(message) => Err(message),
+            }
+        }
+    };
+    result.map(|done| {
+        state.notify(done);
+        None
+    })
 }
 
 /// Provides the library and its actions (called once by the shell).
 pub fn provide(state: EditorState) -> (Library, Actions) {
     let library = Library::provide();
-    let save = Action::new_local(move |request: &SaveRequest| {
-        let request = request.clone();
+    let job = Action::new_local(move |job: &Job| {
+        let job = job.clone();
         async move {
-            let result = ops::save(state, library.client(), library.account(), request).await;
-            match &result {
-                Ok(Saved::Uploaded { errors: 0 }) => state.notify("Saved to WhatsApp; Meta found no errors."),
-                // The errors stay listed under Problems; the message need not stay.
-                Ok(Saved::Uploaded { errors }) => state.notify(format!(
-                    "Saved to WhatsApp, but Meta found {errors} error(s): they are listed under Problems, marked WhatsApp."
-                )),
-                _ => {}
-            }
-            library.changes.update(|changes| *changes += 1);
-            result
-        }
-    });
-    let open = Action::new_local(move |(account, flow_id): &(Account, String)| {
-        let (account, flow_id) = (account.clone(), flow_id.clone());
-        async move {
-            let result = ops::open(state, library.client(), account, flow_id).await;
-            match &result {
-                Ok(name) => state.notify(format!("Opened {name} from WhatsApp as a new draft.")),
-                Err(message) => state.notify_error(message.clone()),
-            }
-            result
-        }
-    });
-    let lifecycle = Action::new_local(move |request: &LifecycleRequest| {
-        let (account, flow_id, name, operation) = request.clone();
-        async move {
-            let result = ops::lifecycle(state, library.client(), account, flow_id, name, operation).await;
-            match &result {
-                Ok(done) => state.notify(done.clone()),
-                Err(message) => state.notify_error(message.clone()),
-            }
-            library.changes.update(|changes| *changes += 1);
-            result
-        }
-    });
-    let clone = Action::new_local(move |request: &CloneRequest| {
-        let (account, source, name, open_it) = request.clone();
-        async move {
-            let client = library.client();
-            let mut result = ops::clone_flow(client.clone(), account.clone(), source, name.clone()).await;
-            if let Ok(id) = &result {
-                if open_it {
-                    result = ops::open(state, client, account, id.clone()).await.map(|_| id.clone());
-                }
-                if result.is_ok() {
-                    state.notify(format!("Cloned as {name}."));
-                }
-            }
-            if let Err(message) = &result {
+            let result = run_job(state, library, job.clone()).await;
+            // A failed save is shown by the toolbar with a retry; others as a notice.
+            if let (Err(message), false) = (&result, matches!(job, Job::Save(_))) {
                 state.notify_error(message.clone());
             }
             library.changes.update(|changes| *changes += 1);
-            result
+            (job, result)
         }
     });
     let preview = Action::new_local(move |invalidate: &bool| {
@@ -142,7 +167,7 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
                 .map_err(|error| error.for_people())
         }
     });
-    let actions = Actions { save, open, lifecycle, clone, preview };
+    let actions = Actions { job, preview };
     provide_context(actions);
     (library, actions)
 }

@@ -54,7 +54,7 @@ pub struct SaveRequest {
 }
 
 /// How a save ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Saved {
     /// Uploaded; Meta found this many errors.
     Uploaded {
@@ -67,6 +67,7 @@ pub enum Saved {
         remote: String,
     },
     /// The draft has no link and no details were given: ask for them.
+    #[default]
     NeedsDetails,
 }
 

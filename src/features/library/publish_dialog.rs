@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::link::{RemoteLink, has_unsaved_changes};
 use super::ops::Lifecycle;
-use super::use_actions;
+use super::{Job, use_actions};
 use crate::components::Dialog;
 use crate::state::use_editor;
 
@@ -44,14 +44,13 @@ pub fn PublishDialog(open: RwSignal<bool>, link: Memo<Option<RemoteLink>>) -> im
     let publish = move |_| {
         if let Some(link) = link.get_untracked()
             && found.with_untracked(Vec::is_empty)
-            && !actions.lifecycle.pending().get_untracked()
         {
-            actions.lifecycle.dispatch((
+            actions.run(Job::Lifecycle((
                 link.account(),
                 link.flow_id.clone(),
                 link.name.clone(),
                 Lifecycle::Publish,
-            ));
+            )));
             open.set(false);
         }
     };
