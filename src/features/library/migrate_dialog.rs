@@ -69,10 +69,6 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
             run.dispatch((source.get_untracked(), names));
         }
     };
-    let failed = move || {
-        outcomes
-            .with(|all| all.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| n.clone()).collect::<Vec<_>>())
-    };
     let here = move || library.settings.with(|s| s.waba_id.clone());
     view! {
         <Dialog open=open on_close=close title="Migrate flows from another account" testid="migrate-dialog">
@@ -86,53 +82,64 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
                         .map(|a| view! { <option value=a.id.clone()>{format!("{} ({})", a.name, a.id)}</option> }).collect_view()}
                 </select>
             </label>
-            <p class="field__error" role="alert">{move || accounts.get().and_then(Result::err).or_else(|| source_flows.get().and_then(Result::err))}</p>
-            <ul class="migrate__flows" data-testid="migrate-flows">
-                {move || source_flows.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|flow| {
-                    let name = flow.name.clone();
-                    let toggle = name.clone();
-                    view! {
-                        <li><label>
-                            <input type="checkbox" data-testid="migrate-flow" value=name.clone()
-                                prop:checked=move || chosen.with(|c| c.contains(&name))
-                                on:change=move |e| { let on = event_target_checked(&e); chosen.update(|c| { c.retain(|x| *x != toggle); if on { c.push(toggle.clone()); } }); } />
-                            {format!(" {} · {}", flow.name, super::link::status_label(&flow.status))}
-                        </label></li>
-                    }
-                }).collect_view()}
-            </ul>
-            <div class="dialog__actions">
-                <button type="button" class="button" data-testid="migrate-all" disabled=move || source.with(String::is_empty) || run.pending().get()
-                    on:click=move |_| chosen.set(source_flows.get_untracked().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| f.name).collect())>"Select all"</button>
-                <button type="button" class="button button--primary" data-testid="migrate-run" disabled=move || chosen.with(Vec::is_empty) || run.pending().get()
-                    on:click=move |_| start(chosen.get_untracked())>
-                    {move || if run.pending().get() { let (done, total) = progress.get(); format!("Migrating… {done} of {total}") } else { format!("Migrate {} flow(s)", chosen.with(Vec::len)) }}
-                </button>
-            </div>
-            <Show when=move || run.pending().get()>
-                <progress data-testid="migrate-progress" max=move || progress.get().1 value=move || progress.get().0></progress>
-            </Show>
-            <Show when=move || outcomes.with(|o| !o.is_empty())>
-                <table class="library__table" data-testid="migrate-results">
-                    <thead><tr><th>"Flow"</th><th>"Result"</th></tr></thead>
-                    <tbody>
-                        {move || outcomes.get().into_iter().map(|(name, outcome)| {
-                            let ok = outcome.is_ok();
-                            let key = name.clone();
+            // One closure renders the rest (few, small parts; no text inputs to keep focus in).
+            {move || {
+                let pending = run.pending().get();
+                let (done, total) = progress.get();
+                let picked = chosen.get();
+                let error = accounts.get().and_then(Result::err).or_else(|| source_flows.get().and_then(Result::err));
+                let flows = source_flows.get().and_then(Result::ok).unwrap_or_default();
+                let all: Vec<String> = flows.iter().map(|flow| flow.name.clone()).collect();
+                let results = outcomes.get();
+                let retry: Vec<String> = results.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| n.clone()).collect();
+                let run_label = if pending { format!("Migrating… {done} of {total}") } else { format!("Migrate {} flow(s)", picked.len()) };
+                let (none_picked, no_retry, no_source) = (picked.is_empty(), retry.is_empty(), flows.is_empty());
+                view! {
+                    <p class="field__error" role="alert">{error}</p>
+                    <ul class="migrate__flows" data-testid="migrate-flows">
+                        {flows.into_iter().map(|flow| {
+                            let on = picked.contains(&flow.name);
+                            let name = flow.name.clone();
                             view! {
-                                <tr data-testid="migrate-result" data-name=key data-ok=ok.to_string()>
-                                    <td>{name}</td>
-                                    <td class:field__error=!ok>{match outcome { Ok(id) => format!("Migrated: new id {id}"), Err(why) => format!("Failed: {why}") }}</td>
-                                </tr>
+                                <li><label>
+                                    <input type="checkbox" data-testid="migrate-flow" value=flow.name.clone() checked=on
+                                        on:change=move |_| chosen.update(|c| { c.retain(|x| *x != name); if !on { c.push(name.clone()); } }) />
+                                    {format!(" {} · {}", flow.name, super::link::status_label(&flow.status))}
+                                </label></li>
                             }
                         }).collect_view()}
-                    </tbody>
-                </table>
-                <div class="dialog__actions">
-                    <button type="button" class="button" data-testid="migrate-retry" disabled=move || failed().is_empty() || run.pending().get()
-                        on:click=move |_| start(failed())>"Retry the failed"</button>
-                </div>
-            </Show>
+                    </ul>
+                    <div class="dialog__actions">
+                        <button type="button" class="button" data-testid="migrate-all" disabled=no_source || pending
+                            on:click=move |_| chosen.set(all.clone())>"Select all"</button>
+                        <button type="button" class="button button--primary" data-testid="migrate-run" disabled=none_picked || pending
+                            on:click=move |_| start(chosen.get_untracked())>{run_label}</button>
+                    </div>
+                    {pending.then(|| view! { <progress data-testid="migrate-progress" max=total value=done></progress> })}
+                    {(!results.is_empty()).then(|| view! {
+                        <table class="library__table" data-testid="migrate-results">
+                            <thead><tr><th>"Flow"</th><th>"Result"</th></tr></thead>
+                            <tbody>
+                                {results.into_iter().map(|(name, outcome)| {
+                                    let key = name.clone();
+                                    let (ok, text) = match outcome { Ok(id) => (true, format!("Migrated: new id {id}")), Err(why) => (false, format!("Failed: {why}")) };
+                                    view! {
+                                        <tr data-testid="migrate-result" data-name=key data-ok=ok.to_string()>
+                                            <td>{name}</td>
+                                            <td class=if ok { "" } else { "field__error" }>{text}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <div class="dialog__actions">
+                            <button type="button" class="button" data-testid="migrate-retry" disabled=no_retry || pending
+                                on:click=move |_| start(retry.clone())>"Retry the failed"</button>
+                        </div>
+                    })}
+                }
+                .into_any()
+            }}
         </Dialog>
     }
     .into_any()
