@@ -15,10 +15,11 @@ use crate::support;
 
 /// The client's requests over native HTTP/1.1.
 #[derive(Clone)]
-struct Native(HyperClient<HttpConnector, Full<Bytes>>);
+pub struct Native(HyperClient<HttpConnector, Full<Bytes>>);
 
 impl Native {
-    fn new() -> Self {
+    /// A client with its own connection pool.
+    pub fn new() -> Self {
         Native(HyperClient::builder(TokioExecutor::new()).build_http())
     }
 }

@@ -1,7 +1,10 @@
 //! The flows library end to end, against `flowsmith serve`'s sandbox: connect, open a seeded
 //! flow, break it, save, see Meta's errors on the card, fix, save, preview, publish (read-only
-//! from then on), clone, deprecate the original, migrate two flows with one name clash; and a
-//! dropped connection while saving.
+//! from then on), clone, deprecate the original, migrate two flows with one name clash; and
+//! wrong ids, a flow changed elsewhere, and a dropped connection while saving.
+use flowsmith::api::{Account, Client, Via};
+
+use crate::client::Native;
 use crate::support::{self, Page};
 
 const BUDGET: &str = "/screens/0/layout/children/2";
@@ -214,13 +217,41 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
-async fn a_dropped_connection_keeps_the_draft_and_offers_a_retry() {
+async fn wrong_ids_a_conflict_and_a_dropped_connection_are_said_plainly_and_keep_the_draft() {
     let (server, url) = support::start_server();
     let (_driver, client) = support::start_browser().await;
     let page = Page { client: &client };
     client.goto(&url).await.expect("the app loads");
     page.find("[data-testid=screen-list]").await;
-    connect(&page, "sandbox1WA").await;
+    // Wrong partner ids: said in the connection panel.
+    page.until(
+        "the server's mode",
+        "document.querySelector('[data-testid=mode-badge]')?.textContent == 'Sandbox'",
+    )
+    .await;
+    page.click("[data-testid=connection-button]").await;
+    for (typed, said) in [("not/valid", "not a valid partner id"), ("otherPA", "partner otherPA")] {
+        page.fill("[data-testid=partner-id]", typed).await;
+        page.script("document.querySelector('[data-testid=partner-id]').dispatchEvent(new Event('change'))")
+            .await;
+        page.until(
+            said,
+            &format!(
+                "document.querySelector('[data-testid=connection-error]')?.textContent.includes('{said}')"
+            ),
+        )
+        .await;
+    }
+    page.fill("[data-testid=partner-id]", "sandboxPA").await;
+    page.script("document.querySelector('[data-testid=partner-id]').dispatchEvent(new Event('change'))")
+        .await;
+    page.until(
+        "the accounts",
+        "document.querySelector('[data-testid=waba-picker] option[value=sandbox1WA]')",
+    )
+    .await;
+    page.choose("[data-testid=waba-picker]", "sandbox1WA").await;
+    page.click("[data-testid=connection-save]").await;
     // A first save of the sample creates a flow: name and categories are asked.
     page.click("[data-testid=save-remote]").await;
     page.fill("[data-testid=details-name]", "my booking").await;
@@ -232,8 +263,35 @@ async fn a_dropped_connection_keeps_the_draft_and_offers_a_retry() {
     status_is(&page, "DRAFT").await;
     page.until("saved", "!document.querySelector('[data-testid=unsaved-changes]')").await;
 
+    // Someone else saves the flow meanwhile: saving asks, showing both versions.
+    let api = Client::new(Native::new(), Via::Server { origin: url.clone() });
+    let clinic = Account { partner_id: "sandboxPA".into(), waba_id: "sandbox1WA".into() };
+    let flows = api.list_flows(&clinic).await.expect("flows");
+    let id =
+        flows.iter().find(|flow| flow.name == "my booking").map(|flow| flow.id.clone()).expect("created");
+    let theirs =
+        flow_model::templates::APPOINTMENT_BOOKING.replacen("Book appointment", "Booked elsewhere", 1);
+    assert!(api.upload_flow_json(&clinic, &id, &theirs).await.expect("their upload").is_empty());
+    page.click("[data-testid=component-card][data-type=TextSubheading]").await;
+    page.fill("[data-testid=component-inspector] [data-property=text] > textarea, [data-testid=component-inspector] [data-property=text] > input", "Mine").await;
+    page.click("[data-testid=save-remote]").await;
+    page.until(
+        "the conflict",
+        "document.querySelector('[data-testid=conflict-theirs]')?.textContent.includes('Booked elsewhere')",
+    )
+    .await;
+    page.find("[data-testid=conflict-summary] li").await;
+    let ours = page.script("return document.querySelector('[data-testid=conflict-ours]').textContent").await;
+    assert!(
+        ours.as_str().is_some_and(|text| text.contains("Mine") && !text.contains("Booked elsewhere")),
+        "{ours}"
+    );
+    page.click("[data-testid=conflict-overwrite]").await;
+    page.until("overwritten", "!document.querySelector('[data-testid=unsaved-changes]') && !document.querySelector('[data-testid=remote-busy]')").await;
+    let now = api.flow_json(&clinic, &id).await.expect("download").expect("a flow.json");
+    assert!(now.contains("Mine") && !now.contains("Booked elsewhere"));
+
     // Edit, then lose the server: the save fails, says why, and keeps the draft.
-    page.click("[data-testid=component-card][data-type=TextSubheading], [data-testid=component-card][data-type=TextHeading]").await;
     page.fill("[data-testid=component-inspector] [data-property=text] > textarea, [data-testid=component-inspector] [data-property=text] > input", "Changed offline").await;
     page.until("unsaved", "document.querySelector('[data-testid=unsaved-changes]')").await;
     drop(server);
