@@ -6,14 +6,8 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::support::{container, find, texts, tick};
 
-#[wasm_bindgen_test]
-async fn problems_are_grouped_by_screen_and_a_click_selects_the_field() {
-    let text = r#"{"version": "7.3", "screens": [
-        {"id": "FIRST", "title": "First", "layout": {"type": "SingleColumnLayout", "children": [
-            {"type": "TextInput", "name": "n", "label": "A label much longer than twenty"},
-            {"type": "Footer", "label": "Next", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": "SECOND"}}}]}},
-        {"id": "SECOND", "title": "Second", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [
-            {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete"}}]}}]}"#;
+/// The problems panel of `text`'s flow mounted in a fresh container, with its state.
+fn mount_panel(text: &str, screen_names: Vec<String>) -> (web_sys::HtmlElement, EditorState) {
     let document = parse(text).document.expect("JSON");
     let root = container();
     let state = std::rc::Rc::new(std::cell::RefCell::new(None));
@@ -22,10 +16,22 @@ async fn problems_are_grouped_by_screen_and_a_click_selects_the_field() {
         let state = EditorState::provide(document.clone(), DraftInfo::default());
         *captured.borrow_mut() = Some(state);
         let index = problem_index(state);
-        view! { <ProblemsPanel index=index screen_names=Signal::stored(vec!["First (FIRST)".into(), "Second (SECOND)".into()]) /> }
+        view! { <ProblemsPanel index=index screen_names=Signal::stored(screen_names.clone()) /> }
     });
     mounted.forget();
-    let state: EditorState = state.borrow().expect("state");
+    let state = state.borrow().expect("state");
+    (root, state)
+}
+
+#[wasm_bindgen_test]
+async fn problems_are_grouped_by_screen_and_a_click_selects_the_field() {
+    let text = r#"{"version": "7.3", "screens": [
+        {"id": "FIRST", "title": "First", "layout": {"type": "SingleColumnLayout", "children": [
+            {"type": "TextInput", "name": "n", "label": "A label much longer than twenty"},
+            {"type": "Footer", "label": "Next", "on-click-action": {"name": "navigate", "next": {"type": "screen", "name": "SECOND"}}}]}},
+        {"id": "SECOND", "title": "Second", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [
+            {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete"}}]}}]}"#;
+    let (root, state) = mount_panel(text, vec!["First (FIRST)".into(), "Second (SECOND)".into()]);
     tick().await;
     assert_eq!(texts(&root, "[data-testid=error-count]"), ["1 errors"]);
     let groups = texts(&root, "[data-testid=problem-group] h3");
@@ -46,18 +52,7 @@ async fn whatsapp_errors_of_the_last_save_show_beside_ours_and_land_on_the_field
         {"id": "ONLY", "title": "Only", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": [
             {"type": "TextInput", "name": "n", "label": "Name"},
             {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete"}}]}}]}"#;
-    let document = parse(text).document.expect("JSON");
-    let root = container();
-    let state = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let captured = state.clone();
-    let mounted = leptos::mount::mount_to(root.clone(), move || {
-        let state = EditorState::provide(document.clone(), DraftInfo::default());
-        *captured.borrow_mut() = Some(state);
-        let index = problem_index(state);
-        view! { <ProblemsPanel index=index screen_names=Signal::stored(vec!["Only (ONLY)".into()]) /> }
-    });
-    mounted.forget();
-    let state: EditorState = state.borrow().expect("state");
+    let (root, state) = mount_panel(text, vec!["Only (ONLY)".into()]);
     tick().await;
     assert!(texts(&root, "[data-testid=remote-problem]").is_empty());
     state.set_extra(

@@ -23,7 +23,10 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                     let asked = RwSignal::new(initial.partner_id.clone());
                     let accounts = LocalResource::new(move || {
                         let partner = asked.get();
-                        let via = settings.with(|s| via_of(s, &key.get()));
+                        // The mode is tracked; the base URL and key are read as they are then
+                        // (a reload per keystroke would be wasted).
+                        settings.with(|s| s.direct);
+                        let via = settings.with_untracked(|s| via_of(s, &key.get_untracked()));
                         async move {
                             if partner.trim().is_empty() {
                                 return Ok(Vec::new());
