@@ -33,9 +33,15 @@ pub fn PreviewPane() -> impl IntoView {
         state.revision.track();
         link.with(|link| link.as_ref().is_some_and(|link| has_unsaved_changes(state, link)))
     });
+    // The frame is made anew on Reload and after each save (the link stays the same, the
+    // flow behind it changed), so the page loads again.
+    let reloads = RwSignal::new(0u64);
+    let saved_version =
+        Memo::new(move |_| link.with(|link| link.as_ref().and_then(|link| link.saved_hash.clone())));
     let refresh = move |invalidate: bool| {
         if !actions.preview.pending().get_untracked() {
             loaded.set(false);
+            reloads.update(|n| *n += 1);
             actions.preview.dispatch(invalidate);
         }
     };
@@ -71,9 +77,15 @@ pub fn PreviewPane() -> impl IntoView {
                 <p class="muted">"Getting the preview link…"</p>
             </Show>
             <Show when=move || url.with(Option::is_some)>
-                <iframe class="remote-preview__frame" data-testid="preview-frame" title="Flow preview"
-                    data-loaded=move || loaded.get().to_string()
-                    src=move || url.get().unwrap_or_default() on:load=move |_| loaded.set(true)></iframe>
+                {move || {
+                    reloads.track();
+                    saved_version.track();
+                    view! {
+                        <iframe class="remote-preview__frame" data-testid="preview-frame" title="Flow preview"
+                            data-loaded=move || loaded.get().to_string()
+                            src=url.get().unwrap_or_default() on:load=move |_| loaded.set(true)></iframe>
+                    }
+                }}
                 <p class="muted remote-preview__expiry">{move || expires().map(|at| format!("Link valid until {at}"))}</p>
             </Show>
         </section>
