@@ -37,9 +37,24 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                     let edit = move |change: fn(&mut ConnectionSettings, String)| {
                         move |event| settings.update(|s| change(s, event_target_value(&event)))
                     };
+                    let refused = RwSignal::new(None::<&'static str>);
                     let save = move |_| {
-                        library.save_settings(settings.get_untracked(), key.get_untracked());
-                        close.run(());
+                        let chosen = settings.get_untracked();
+                        let base = chosen.base_url.trim();
+                        let problem = if !chosen.direct {
+                            None
+                        } else if !(base.starts_with("https://") || base.starts_with("http://")) {
+                            Some("Direct mode needs the Partner API base URL, starting with https://.")
+                        } else if key.with_untracked(|key| key.trim().is_empty()) {
+                            Some("Direct mode needs your partner API key.")
+                        } else {
+                            None
+                        };
+                        refused.set(problem);
+                        if problem.is_none() {
+                            library.save_settings(chosen, key.get_untracked().trim().to_owned());
+                            close.run(());
+                        }
                     };
                     view! {
                         <p class="muted">
@@ -100,6 +115,7 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                                     on:input=move |e| key.set(event_target_value(&e)) />
                             </label>
                         </Show>
+                        <p class="field__error" role="alert" data-testid="connection-refused">{move || refused.get()}</p>
                         <footer class="dialog__actions">
                             <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
                             <button type="button" class="button button--primary" data-testid="connection-save" on:click=save>"Use this connection"</button>
