@@ -9,7 +9,7 @@ use crate::features::editor::{Canvas, FlowSettings, Palette, ScreensPanel};
 use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
 use crate::features::inspector::Inspector;
 use crate::features::json_view::JsonPane;
-use crate::features::library::{PreviewPane, RemoteBar};
+use crate::features::library::{Actions, PreviewPane, RemoteBar, save_shortcut};
 use crate::features::problems::{ProblemsPanel, problem_index};
 use crate::state::{DraftInfo, EditorState, use_editor};
 
@@ -32,7 +32,7 @@ pub fn App() -> impl IntoView {
 
 /// Undo, redo and the other editor-wide shortcuts. Keys a focused widget already handled
 /// (CodeMirror, a card) arrive with `defaultPrevented` and are left alone.
-fn global_shortcuts(state: EditorState) {
+fn global_shortcuts(state: EditorState, actions: Actions) {
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.default_prevented() || !(event.ctrl_key() || event.meta_key()) {
             return;
@@ -40,7 +40,11 @@ fn global_shortcuts(state: EditorState) {
         match (event.key().to_lowercase().as_str(), event.shift_key()) {
             ("z", false) => state.undo(),
             ("z", true) | ("y", false) => state.redo(),
-            ("s", _) => state.notify("Every change is already kept in this browser. Export to get a file."),
+            ("s", _) => {
+                if !save_shortcut(state, actions) {
+                    state.notify("Every change is already kept in this browser. Export to get a file.");
+                }
+            }
             _ => return,
         }
         event.prevent_default();
@@ -51,8 +55,8 @@ fn global_shortcuts(state: EditorState) {
 #[component]
 fn Shell() -> impl IntoView {
     let state = use_editor();
-    global_shortcuts(state);
-    let (library, _) = crate::features::library::provide(state);
+    let (library, actions) = crate::features::library::provide(state);
+    global_shortcuts(state, actions);
     let index = problem_index(state);
     let screen_names = Memo::new(move |_| {
         state.document.with(|document| {

@@ -5,7 +5,7 @@
 use flowsmith::api::{Account, Client, Via};
 
 use crate::client::Native;
-use crate::support::{self, Page};
+use crate::support::{self, Page, key};
 
 const BUDGET: &str = "/screens/0/layout/children/2";
 
@@ -122,11 +122,13 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     );
     page.click("[data-testid=publish-cancel]").await;
 
-    // Fix and save: Meta's error is gone.
-    page.fill("[data-testid=component-inspector] [data-property=label] > input", "Budget").await;
+    // Fix and save with Ctrl+S: Meta's error is gone.
+    let label = "[data-testid=component-inspector] [data-property=label] > input";
+    page.fill(label, "Budget").await;
     page.until("fixed", "document.querySelector('[data-testid=error-count]')?.textContent == '0 errors'")
         .await;
-    save_and_wait(&page).await;
+    page.keys(label, &format!("{}s{}", key::CONTROL, key::RELEASE)).await;
+    page.until("saved", "!document.querySelector('[data-testid=unsaved-changes]') && !document.querySelector('[data-testid=remote-busy]')").await;
     page.until("no Meta errors", "!document.querySelector('[data-testid=remote-problem]')").await;
 
     // Preview: Meta's link in an iframe beside the editor.

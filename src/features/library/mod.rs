@@ -172,6 +172,16 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
     (library, actions)
 }
 
+/// Ctrl+S: saves the open draft to WhatsApp when it is linked to an editable flow there.
+/// Returns whether it did (otherwise the shell says the draft is kept in the browser).
+pub fn save_shortcut(state: EditorState, actions: Actions) -> bool {
+    let editable = link::remote_link_untracked(state).is_some_and(|link| link.is_editable());
+    if editable {
+        actions.run(Job::Save(SaveRequest::default()));
+    }
+    editable
+}
+
 /// The actions from context.
 ///
 /// # Panics
