@@ -75,7 +75,7 @@ fn Shell() -> impl IntoView {
     });
     let show_json = RwSignal::new(false);
     view! {
-        <div class="shell" class:shell--json=move || show_json.get() class:shell--read-only=move || state.read_only.with(Option::is_some)>
+        <div class="shell" class:shell--json=move || show_json.get()>
             <Toolbar show_json=show_json />
             <aside class="sidebar">
                 <ScreensPanel index=index />
