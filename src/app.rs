@@ -10,6 +10,7 @@ use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipb
 use crate::features::graph::{GraphView, WorkspaceSwitch};
 use crate::features::inspector::Inspector;
 use crate::features::json_view::JsonPane;
+use crate::features::library::{Actions, RemoteBar, WhatsAppPreview, save_shortcut};
 use crate::features::preview::PreviewPane;
 use crate::features::problems::{ProblemsPanel, problem_index};
 use crate::state::{DraftInfo, EditorState, use_editor};
@@ -33,7 +34,7 @@ pub fn App() -> impl IntoView {
 
 /// Undo, redo and the other editor-wide shortcuts. Keys a focused widget already handled
 /// (CodeMirror, a card) arrive with `defaultPrevented` and are left alone.
-fn global_shortcuts(state: EditorState) {
+fn global_shortcuts(state: EditorState, actions: Actions) {
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.default_prevented() || !(event.ctrl_key() || event.meta_key()) {
             return;
@@ -41,7 +42,11 @@ fn global_shortcuts(state: EditorState) {
         match (event.key().to_lowercase().as_str(), event.shift_key()) {
             ("z", false) => state.undo(),
             ("z", true) | ("y", false) => state.redo(),
-            ("s", _) => state.notify("Every change is already kept in this browser. Export to get a file."),
+            ("s", _) => {
+                if !save_shortcut(state, actions) {
+                    state.notify("Every change is already kept in this browser. Export to get a file.");
+                }
+            }
             _ => return,
         }
         event.prevent_default();
@@ -52,7 +57,8 @@ fn global_shortcuts(state: EditorState) {
 #[component]
 fn Shell() -> impl IntoView {
     let state = use_editor();
-    global_shortcuts(state);
+    let (library, actions) = crate::features::library::provide(state);
+    global_shortcuts(state, actions);
     let index = problem_index(state);
     let screen_names = Memo::new(move |_| {
         state.document.with(|document| {
@@ -79,16 +85,27 @@ fn Shell() -> impl IntoView {
             <Toolbar show_json=show_json show_preview=show_preview show_graph=show_graph />
             <aside class="sidebar">
                 <ScreensPanel index=index />
-                <FlowSettings />
-                <Palette />
+                // A locked (published) flow: settings and palette are disabled; edits elsewhere are refused.
+                <fieldset class="plain-fieldset" disabled=move || state.read_only.with(Option::is_some)>
+                    <FlowSettings />
+                    <Palette />
+                </fieldset>
             </aside>
             <main class="workspace">
+                <Show when=move || state.read_only.with(Option::is_some)>
+                    <p class="read-only-banner" data-testid="read-only-banner">{move || state.read_only.get()}</p>
+                </Show>
                 <div class="workspace__panes">
                     <Show when=move || show_graph.get() fallback=move || view! { <Canvas index=index /> }>
                         <GraphView index=index on_open=Callback::new(move |()| show_graph.set(false)) />
                     </Show>
                     <Show when=move || show_json.get()>
-                        <JsonPane />
+                        <div class="workspace__json" inert=move || state.read_only.with(Option::is_some)>
+                            <JsonPane />
+                        </div>
+                    </Show>
+                    <Show when=move || library.preview_open.get()>
+                        <WhatsAppPreview />
                     </Show>
                     <Show when=move || show_preview.get()>
                         <PreviewPane />
@@ -97,7 +114,9 @@ fn Shell() -> impl IntoView {
                 <ProblemsPanel index=index screen_names=screen_names />
             </main>
             <aside class="inspector-pane">
-                <Inspector index=index />
+                <fieldset class="plain-fieldset" disabled=move || state.read_only.with(Option::is_some)>
+                    <Inspector index=index />
+                </fieldset>
             </aside>
             <Notices />
         </div>
@@ -163,6 +182,7 @@ fn Toolbar(
                     on:click=move |_| show_preview.update(|shown| *shown = !*shown)
                 >"Preview"</button>
             </nav>
+            <RemoteBar />
             <NewFlowDialog open=new_flow />
             <PasteDialog open=paste />
             <DraftsDialog open=drafts />

@@ -1,4 +1,5 @@
 //! The Flowsmith app: a Leptos (client-side rendered) single-page app.
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod features;

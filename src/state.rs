@@ -55,6 +55,10 @@ pub struct EditorState {
     /// mocks, the remote flow it is linked to), by feature key. Saved with the draft; never
     /// written into flow.json.
     pub extras: RwSignal<serde_json::Map<String, serde_json::Value>>,
+    /// Why the document may not be changed, when a feature locked it (extras key
+    /// `read_only`, e.g. a flow published on WhatsApp): edits, typing, undo and redo are
+    /// refused with this reason.
+    pub read_only: Memo<Option<String>>,
     /// Bumped on every change of the document (by edits, undo, redo or replacement).
     pub revision: RwSignal<u64>,
     /// Flow-rule diagnostics of `document`, in document order (pointers, no spans).
@@ -95,13 +99,20 @@ impl EditorState {
                 None => Vec::new(),
             }))
         });
+        let extras = RwSignal::new(serde_json::Map::new());
+        let read_only = Memo::new(move |_| {
+            extras.with(|extras: &serde_json::Map<String, serde_json::Value>| {
+                extras.get("read_only").and_then(|reason| reason.as_str()).map(str::to_owned)
+            })
+        });
         let state = EditorState {
             document,
             json_text,
             selection: RwSignal::new(Selection::default()),
             draft: RwSignal::new(draft),
             notices: RwSignal::new(Vec::new()),
-            extras: RwSignal::new(serde_json::Map::new()),
+            extras,
+            read_only,
             revision: RwSignal::new(0),
             diagnostics,
             json_view_text,
@@ -134,6 +145,9 @@ impl EditorState {
     /// Typed text in the JSON view gives way to the edited document. Returns whether the
     /// edit was made; a failed edit changes nothing and says why.
     pub fn edit(&self, edit: impl FnOnce(&mut Document) -> Result<Edit, EditError>) -> bool {
+        if self.refused_read_only() {
+            return false;
+        }
         let result = self.document.try_update(edit);
         match result {
             Some(Ok(undo)) => {
@@ -150,6 +164,17 @@ impl EditorState {
         }
     }
 
+    /// Whether the document is locked; says why when it is.
+    fn refused_read_only(&self) -> bool {
+        match self.read_only.get_untracked() {
+            Some(reason) => {
+                self.notify_error(reason);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Ends a typing burst: the next edit is a new undo step (e.g. a field lost focus).
     pub fn break_burst(&self) {
         self.history.update_value(History::break_burst);
@@ -159,6 +184,9 @@ impl EditorState {
     /// step per burst of typing); when it does not, the cards keep the last good document and
     /// the text is kept as typed.
     pub fn type_json(&self, text: String) {
+        if self.refused_read_only() {
+            return;
+        }
         let parsed = parse(&text);
         let usable = parsed.document.filter(|_| !parsed.diagnostics.iter().any(Diagnostic::is_error));
         if let Some(document) = usable {
@@ -183,12 +211,18 @@ impl EditorState {
 
     /// Reverts the last step.
     pub fn undo(&self) {
+        if self.refused_read_only() {
+            return;
+        }
         let result = self.history.try_update_value(|history| self.document.try_update(|d| history.undo(d)));
         self.finish_history_move(result.flatten(), "undo");
     }
 
     /// Repeats the last undone step.
     pub fn redo(&self) {
+        if self.refused_read_only() {
+            return;
+        }
         let result = self.history.try_update_value(|history| self.document.try_update(|d| history.redo(d)));
         self.finish_history_move(result.flatten(), "redo");
     }

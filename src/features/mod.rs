@@ -5,5 +5,6 @@ pub mod files;
 pub mod graph;
 pub mod inspector;
 pub mod json_view;
+pub mod library;
 pub mod preview;
 pub mod problems;

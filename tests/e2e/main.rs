@@ -3,9 +3,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod bench;
+mod client;
 mod editor;
 mod graph;
 mod graph_bench;
+mod library;
 mod preview;
 mod support;
 

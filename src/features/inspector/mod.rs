@@ -32,7 +32,9 @@ pub struct InspectorContext {
 #[component]
 pub fn FieldMessages(at: String) -> impl IntoView {
     let InspectorContext { index } = expect_context::<InspectorContext>();
+    let remote_at = at.clone();
     let messages = Memo::new(move |_| index.with(|index| index.for_property(&at)));
+    let remote = Memo::new(move |_| index.with(|index| index.remote_for_property(&remote_at)));
     view! {
         <ul class="field__messages">
             {move || {
@@ -42,6 +44,17 @@ pub fn FieldMessages(at: String) -> impl IntoView {
                     .map(|diagnostic| view! {
                         <li class="field__message" class:field__message--error=diagnostic.is_error() data-testid="field-message" data-code=diagnostic.code().as_str()>
                             {diagnostic.message()}
+                        </li>
+                    })
+                    .collect_view()
+            }}
+            {move || {
+                remote
+                    .get()
+                    .into_iter()
+                    .map(|problem| view! {
+                        <li class="field__message field__message--error field__message--remote" data-testid="field-message" data-source="whatsapp" data-code=problem.code>
+                            "WhatsApp: " {problem.message}
                         </li>
                     })
                     .collect_view()

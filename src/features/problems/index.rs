@@ -5,6 +5,7 @@ use flow_model::walk::{Target, target_of};
 use flow_model::{Diagnostic, Document};
 use leptos::prelude::*;
 
+use super::{RemoteProblem, remote_problems};
 use crate::state::EditorState;
 
 /// How many errors and warnings.
@@ -46,6 +47,13 @@ pub struct ProblemIndex {
     pub properties: HashMap<String, Vec<usize>>,
     /// Every diagnostic.
     pub total: Counts,
+    /// Meta's validation errors of the last save (counted in `screens` and `components` as
+    /// errors, not in `total`).
+    pub remote: Arc<Vec<RemoteProblem>>,
+    /// Where each of Meta's errors lands (same order).
+    pub remote_targets: Vec<Target>,
+    /// Positions in `remote` per property pointer.
+    pub remote_properties: HashMap<String, Vec<usize>>,
 }
 
 impl ProblemIndex {
@@ -68,6 +76,34 @@ impl ProblemIndex {
         index
     }
 
+    /// Adds Meta's validation errors, landing on the same screens, cards and fields.
+    pub fn with_remote(mut self, document: &Document, remote: Vec<RemoteProblem>) -> Self {
+        for (position, problem) in remote.iter().enumerate() {
+            let target = target_of(document.root(), &problem.pointer);
+            if let Some(screen) = target.screen {
+                self.screens.entry(screen).or_default().errors += 1;
+            }
+            if let Some(component) = &target.component {
+                self.components.entry(component.clone()).or_default().errors += 1;
+            }
+            let property = target.property.clone().unwrap_or_else(|| problem.pointer.clone());
+            self.remote_properties.entry(property).or_default().push(position);
+            self.remote_targets.push(target);
+        }
+        self.remote = Arc::new(remote);
+        self
+    }
+
+    /// Meta's errors about one property.
+    pub fn remote_for_property(&self, pointer: &str) -> Vec<RemoteProblem> {
+        self.remote_properties
+            .get(pointer)
+            .into_iter()
+            .flatten()
+            .filter_map(|position| self.remote.get(*position).cloned())
+            .collect()
+    }
+
     /// The diagnostics about one property.
     pub fn for_property(&self, pointer: &str) -> Vec<Diagnostic> {
         self.properties
@@ -83,6 +119,11 @@ impl ProblemIndex {
 pub fn problem_index(state: EditorState) -> Memo<Arc<ProblemIndex>> {
     Memo::new(move |_| {
         let diagnostics = state.diagnostics.get();
-        Arc::new(state.document.with(|document| ProblemIndex::new(document, diagnostics)))
+        let remote = state.extras.with(remote_problems);
+        Arc::new(
+            state
+                .document
+                .with(|document| ProblemIndex::new(document, diagnostics).with_remote(document, remote)),
+        )
     })
 }

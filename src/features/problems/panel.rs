@@ -3,7 +3,7 @@ use std::sync::Arc;
 use flow_model::Diagnostic;
 use leptos::prelude::*;
 
-use super::ProblemIndex;
+use super::{ProblemIndex, RemoteProblem};
 use crate::state::{EditorState, Selection, use_editor};
 
 /// One group of the panel: a screen (or the whole flow) and its problems.
@@ -13,6 +13,8 @@ struct Group {
     title: String,
     screen: Option<usize>,
     rows: Vec<(usize, Diagnostic)>,
+    /// Meta's errors of the last save, by position in the index's `remote`.
+    remote: Vec<(usize, RemoteProblem)>,
 }
 
 fn groups(index: &ProblemIndex, screen_names: &[String], text_problems: &[Diagnostic]) -> Vec<Group> {
@@ -23,9 +25,16 @@ fn groups(index: &ProblemIndex, screen_names: &[String], text_problems: &[Diagno
             title: "JSON text (the cards show the last version that parsed)".into(),
             screen: None,
             rows: text_problems.iter().cloned().enumerate().map(|(i, d)| (usize::MAX - i, d)).collect(),
+            remote: Vec::new(),
         });
     }
-    let mut flow = Group { key: "flow".into(), title: "Flow".into(), screen: None, rows: Vec::new() };
+    let mut flow = Group {
+        key: "flow".into(),
+        title: "Flow".into(),
+        screen: None,
+        rows: Vec::new(),
+        remote: Vec::new(),
+    };
     let mut by_screen: Vec<Group> = screen_names
         .iter()
         .enumerate()
@@ -34,16 +43,22 @@ fn groups(index: &ProblemIndex, screen_names: &[String], text_problems: &[Diagno
             title: name.clone(),
             screen: Some(screen),
             rows: Vec::new(),
+            remote: Vec::new(),
         })
         .collect();
     for (position, (diagnostic, target)) in index.diagnostics.iter().zip(&index.targets).enumerate() {
         let group = target.screen.and_then(|screen| by_screen.get_mut(screen)).unwrap_or(&mut flow);
         group.rows.push((position, diagnostic.clone()));
     }
-    if !flow.rows.is_empty() {
+    for (position, (problem, target)) in index.remote.iter().zip(&index.remote_targets).enumerate() {
+        let group = target.screen.and_then(|screen| by_screen.get_mut(screen)).unwrap_or(&mut flow);
+        group.remote.push((position, problem.clone()));
+    }
+    let shown = |group: &Group| !group.rows.is_empty() || !group.remote.is_empty();
+    if shown(&flow) {
         groups.push(flow);
     }
-    groups.extend(by_screen.into_iter().filter(|group| !group.rows.is_empty()));
+    groups.extend(by_screen.into_iter().filter(shown));
     groups
 }
 
@@ -80,11 +95,42 @@ fn problem_row(
 pub fn select_problem(state: EditorState, index: &ProblemIndex, position: usize) {
     let Some(target) = index.targets.get(position).cloned() else { return };
     let pointer = index.diagnostics.get(position).map(|d| d.pointer.clone());
+    select_target(state, target, pointer);
+}
+
+/// Selects `target`'s screen, card and field (`pointer` when the target names no property).
+fn select_target(state: EditorState, target: flow_model::walk::Target, pointer: Option<String>) {
     state.selection.set(Selection {
         screen: target.screen.unwrap_or_else(|| state.selection.get_untracked().screen),
         component: target.component,
         field: target.property.or(pointer),
     });
+}
+
+/// One of Meta's validation errors: marked as Meta's, with its code.
+fn remote_row(
+    position: usize,
+    problem: RemoteProblem,
+    choose: impl Fn(usize) + Copy + 'static,
+) -> impl IntoView {
+    let code = problem.code.clone();
+    view! {
+        <li>
+            <button
+                class="problem problem--error problem--remote"
+                data-testid="remote-problem"
+                data-code=code
+                data-pointer=problem.pointer.clone()
+                title="Reported by WhatsApp for the flow.json last saved there"
+                on:click=move |_| choose(position)
+            >
+                <span class="problem__severity problem__source">"WhatsApp"</span>
+                <span class="problem__message">{problem.message}</span>
+                <code class="problem__code">{problem.code}</code>
+            </button>
+        </li>
+    }
+    .into_any()
 }
 
 /// Every problem of the flow, grouped by screen with counts. Clicking one selects its screen
@@ -106,12 +152,26 @@ pub fn ProblemsPanel(
     });
     let total = move || index.with(|index| index.total);
     let choose = move |position: usize| index.with_untracked(|index| select_problem(state, index, position));
+    let choose_remote = move |position: usize| {
+        let found = index.with_untracked(|index| {
+            Some((index.remote_targets.get(position)?.clone(), index.remote.get(position)?.pointer.clone()))
+        });
+        if let Some((target, pointer)) = found {
+            select_target(state, target, Some(pointer).filter(|pointer| !pointer.is_empty()));
+        }
+    };
+    let remote_total = move || index.with(|index| index.remote.len());
     view! {
         <section class="problems" data-testid="problems" aria-label="Problems">
             <button class="problems__header" aria-expanded=move || expanded.get().to_string() on:click=move |_| expanded.update(|open| *open = !*open)>
                 <span class="problems__title">"Problems"</span>
                 <span class="badge badge--error" data-testid="error-count">{move || format!("{} errors", total().errors)}</span>
                 <span class="badge badge--warning" data-testid="warning-count">{move || format!("{} warnings", total().warnings)}</span>
+                <Show when=move || remote_total() != 0>
+                    <span class="badge badge--remote" data-testid="remote-error-count" title="Reported by WhatsApp for the flow.json last saved there">
+                        {move || format!("{} from WhatsApp", remote_total())}
+                    </span>
+                </Show>
             </button>
             <Show when=move || expanded.get()>
                 <div class="problems__list">
@@ -122,11 +182,14 @@ pub fn ProblemsPanel(
                         all.get()
                             .into_iter()
                             .map(|group| {
-                                let count = group.rows.len();
+                                let count = group.rows.len() + group.remote.len();
                                 view! {
                                     <div class="problems__group" data-testid="problem-group">
                                         <h3>{group.title.clone()} " " <span class="problems__count">{count}</span></h3>
-                                        <ul>{group.rows.into_iter().map(|(position, diagnostic)| problem_row(position, diagnostic, choose)).collect_view()}</ul>
+                                        <ul>
+                                            {group.rows.into_iter().map(|(position, diagnostic)| problem_row(position, diagnostic, choose)).collect_view()}
+                                            {group.remote.into_iter().map(|(position, problem)| remote_row(position, problem, choose_remote)).collect_view()}
+                                        </ul>
                                     </div>
                                 }
                             })

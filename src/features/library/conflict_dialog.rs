@@ -1,0 +1,117 @@
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::link::{remote_link_untracked, upload_text};
+use super::ops::{Saved, open_text};
+use super::use_actions;
+use crate::components::Dialog;
+use crate::state::use_editor;
+
+/// Where two flows differ, by screen, for people.
+pub fn differences(theirs: &Value, ours: &Value) -> Vec<String> {
+    let screens = |flow: &Value| -> Vec<(String, Value)> {
+        let list = flow.get("screens").and_then(Value::as_array).cloned().unwrap_or_default();
+        list.into_iter()
+            .map(|screen| (screen.get("id").and_then(Value::as_str).unwrap_or("?").to_owned(), screen))
+            .collect()
+    };
+    let (theirs_screens, ours_screens) = (screens(theirs), screens(ours));
+    let mut found = Vec::new();
+    for (id, screen) in &theirs_screens {
+        match ours_screens.iter().find(|(other, _)| other == id) {
+            None => found.push(format!("Screen {id} is only on WhatsApp")),
+            Some((_, mine)) if mine != screen => found.push(format!("Screen {id} differs")),
+            Some(_) => {}
+        }
+    }
+    for (id, _) in ours_screens.iter().filter(|(id, _)| !theirs_screens.iter().any(|(other, _)| other == id))
+    {
+        found.push(format!("Screen {id} is only in your draft"));
+    }
+    fn settings(flow: &Value) -> Vec<(&String, &Value)> {
+        flow.as_object().map(|o| o.iter().filter(|(k, _)| *k != "screens").collect()).unwrap_or_default()
+    }
+    if settings(theirs) != settings(ours) {
+        found.push("Flow settings (version, routing, data API) differ".to_owned());
+    }
+    found
+}
+
+/// Shown when the flow.json on WhatsApp changed since this draft was opened or saved: both
+/// versions side by side, where they differ, and the choice.
+#[component]
+pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
+    let state = use_editor();
+    let actions = use_actions();
+    let remote = Memo::new(move |_| match actions.saved() {
+        Some(Ok(Saved::Conflict { remote })) => Some(remote),
+        _ => None,
+    });
+    let open = Signal::derive(move || remote.with(Option::is_some));
+    let close = Callback::new(move |()| actions.forget());
+    let ours = Memo::new(move |_| if open.get() { state.document.with(upload_text) } else { String::new() });
+    let summary = Memo::new(move |_| {
+        remote.with(|remote| {
+            let theirs: Value =
+                remote.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
+            state.document.with(|d| differences(&theirs, d.root()))
+        })
+    });
+    let open_theirs = move |_| {
+        let (Some(text), Some(link)) = (remote.get_untracked(), remote_link_untracked(state)) else { return };
+        close.run(());
+        match open_text(state, &link.account(), &link.info(), &text) {
+            Ok(()) => {
+                state.notify("Opened the version on WhatsApp as a new draft; yours stays under Drafts.")
+            }
+            Err(message) => state.notify_error(message),
+        }
+    };
+    view! {
+        <Dialog open=open on_close=close title="The flow changed on WhatsApp" testid="conflict-dialog">
+            <p>"Someone saved this flow on WhatsApp after you opened it. Saving now would replace their version with yours."</p>
+            <ul class="conflict__summary" data-testid="conflict-summary">
+                {move || summary.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+            <div class="conflict__panes">
+                <section>
+                    <h3>"On WhatsApp now"</h3>
+                    <pre class="conflict__text" data-testid="conflict-theirs">{move || remote.get()}</pre>
+                </section>
+                <section>
+                    <h3>"Your draft"</h3>
+                    <pre class="conflict__text" data-testid="conflict-ours">{move || ours.get()}</pre>
+                </section>
+            </div>
+            <footer class="dialog__actions">
+                <button type="button" class="button" on:click=move |_| close.run(())>"Keep editing"</button>
+                <button type="button" class="button" data-testid="conflict-open-theirs" on:click=open_theirs>"Open theirs as a new draft"</button>
+                <button type="button" class="button button--danger" data-testid="conflict-overwrite"
+                    on:click=move |_| on_overwrite.run(())>"Replace with mine"</button>
+            </footer>
+        </Dialog>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_named_by_screen() {
+        let theirs =
+            serde_json::json!({"version": "7.3", "screens": [{"id": "A", "title": "x"}, {"id": "B"}]});
+        let ours = serde_json::json!({"version": "7.2", "screens": [{"id": "A", "title": "y"}, {"id": "C"}]});
+        assert_eq!(
+            differences(&theirs, &ours),
+            [
+                "Screen A differs",
+                "Screen B is only on WhatsApp",
+                "Screen C is only in your draft",
+                "Flow settings (version, routing, data API) differ"
+            ]
+        );
+        assert!(differences(&ours, &ours).is_empty());
+    }
+}

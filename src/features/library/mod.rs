@@ -1,0 +1,191 @@
+//! The flows library: the connection to the Partner API, every flow of the account, and the
+//! open draft's life on WhatsApp (save, preview, publish, deprecate, delete, clone, migrate).
+//!
+//! State: [`Library`] (connection, server mode, a change counter lists reload on) and
+//! [`Actions`] (one `Action` per long operation, shared by every button that starts it, so
+//! `.pending()` disables them all and nothing is submitted twice). The open draft's link to
+//! its remote flow is kept with the draft ([`link`]).
+mod clone_dialog;
+mod confirm;
+mod conflict_dialog;
+mod connection;
+mod connection_dialog;
+mod details_dialog;
+mod flow_actions;
+mod flow_row;
+mod library_dialog;
+pub mod link;
+mod migrate_dialog;
+pub mod ops;
+mod preview_pane;
+mod publish_dialog;
+mod remote_bar;
+
+use leptos::prelude::*;
+
+pub use connection::{ConnectionSettings, Library, use_library, via_of};
+pub use preview_pane::WhatsAppPreview;
+pub use remote_bar::RemoteBar;
+
+use crate::api::{Account, FlowInfo, Preview};
+use crate::state::EditorState;
+use ops::{Lifecycle, SaveRequest, Saved};
+
+/// A lifecycle request: where, which flow (id and name), what.
+pub type LifecycleRequest = (Account, String, String, Lifecycle);
+
+/// A clone request: where, the source, the new name, whether to open the clone.
+pub type CloneRequest = (Account, FlowInfo, String, bool);
+
+/// What to clone: where, the source, whether to open the clone.
+pub type CloneSource = (Account, FlowInfo, bool);
+
+/// A long operation on WhatsApp. All run through one `Action`: one runs at a time, and every
+/// button that starts one is disabled meanwhile (nothing is submitted twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// Save the open draft.
+    Save(SaveRequest),
+    /// Open a remote flow (account, flow id).
+    Open(Account, String),
+    /// Publish, deprecate or delete a flow.
+    Lifecycle(LifecycleRequest),
+    /// Clone a flow.
+    Clone(CloneRequest),
+}
+
+/// How a job ended (with the job, so a failure can be retried as it was).
+pub type JobResult = (Job, Result<Option<Saved>, String>);
+
+/// The library's actions: the jobs, and the preview link (its own, as the pane shows it while
+/// other jobs run).
+#[derive(Clone, Copy)]
+pub struct Actions {
+    /// Save, open, lifecycle and clone.
+    pub job: Action<Job, JobResult>,
+    /// Get the open flow's preview link (`true`: a new one).
+    pub preview: Action<bool, Result<Preview, String>>,
+}
+
+impl Actions {
+    /// Whether a job is running (buttons that start one are disabled).
+    pub fn busy(&self) -> bool {
+        self.job.pending().get()
+    }
+
+    /// Starts a job unless one is running.
+    pub fn run(&self, job: Job) {
+        if !self.job.pending().get_untracked() {
+            self.job.dispatch(job);
+        }
+    }
+
+    /// Whether the running job is a save.
+    pub fn saving(&self) -> bool {
+        self.job.input().with(|job| matches!(job, Some(Job::Save(_))))
+    }
+
+    /// The last save's outcome, while it is the last job's.
+    pub fn saved(&self) -> Option<Result<Saved, String>> {
+        self.job.value().with(|value| match value {
+            Some((Job::Save(_), result)) => Some(result.clone().map(Option::unwrap_or_default)),
+            _ => None,
+        })
+    }
+
+    /// Forgets the last job's outcome (a dismissed failure, a closed question).
+    pub fn forget(&self) {
+        self.job.value().set(None);
+    }
+}
+
+async fn run_job(state: EditorState, library: Library, job: Job) -> Result<Option<Saved>, String> {
+    let client = library.client();
+    let result = match job {
+        Job::Save(request) => {
+            let saved = ops::save(state, client, library.account(), request).await?;
+            if let Saved::Uploaded { errors } = saved {
+                state.notify(match errors {
+                    0 => "Saved to WhatsApp; Meta found no errors.".to_owned(),
+                    // The errors stay listed under Problems; the message need not stay.
+                    n => format!(
+                        "Saved to WhatsApp, but Meta found {n} error(s): see Problems, marked WhatsApp."
+                    ),
+                });
+            }
+            return Ok(Some(saved));
+        }
+        Job::Open(account, flow_id) => ops::open(state, client, account, flow_id)
+            .await
+            .map(|name| format!("Opened {name} from WhatsApp as a new draft.")),
+        Job::Lifecycle((account, flow_id, name, operation)) => {
+            ops::lifecycle(state, client, account, flow_id, name, operation).await
+        }
+        Job::Clone((account, source, name, open_it)) => {
+            match ops::clone_flow(client.clone(), account.clone(), source, name.clone()).await {
+                Ok(id) if open_it => {
+                    ops::open(state, client, account, id).await.map(|_| format!("Cloned as {name}."))
+                }
+                Ok(_) => Ok(format!("Cloned as {name}.")),
+                Err(message) => Err(message),
+            }
+        }
+    };
+    result.map(|done| {
+        state.notify(done);
+        None
+    })
+}
+
+/// Provides the library and its actions (called once by the shell).
+pub fn provide(state: EditorState) -> (Library, Actions) {
+    let library = Library::provide();
+    let job = Action::new_local(move |job: &Job| {
+        let job = job.clone();
+        async move {
+            let result = run_job(state, library, job.clone()).await;
+            // A failed save is shown by the toolbar with a retry; others as a notice.
+            if let (Err(message), false) = (&result, matches!(job, Job::Save(_))) {
+                state.notify_error(message.clone());
+            }
+            library.changes.update(|changes| *changes += 1);
+            (job, result)
+        }
+    });
+    let preview = Action::new_local(move |invalidate: &bool| {
+        let invalidate = *invalidate;
+        async move {
+            let Some(link) = link::remote_link_untracked(state) else {
+                return Err(
+                    "Save this flow to WhatsApp first: the preview shows the version saved there.".to_owned()
+                );
+            };
+            library
+                .client()
+                .preview(&link.account(), &link.flow_id, invalidate)
+                .await
+                .map_err(|error| error.for_people())
+        }
+    });
+    let actions = Actions { job, preview };
+    provide_context(actions);
+    (library, actions)
+}
+
+/// Ctrl+S: saves the open draft to WhatsApp when it is linked to an editable flow there.
+/// Returns whether it did (otherwise the shell says the draft is kept in the browser).
+pub fn save_shortcut(state: EditorState, actions: Actions) -> bool {
+    let editable = link::remote_link_untracked(state).is_some_and(|link| link.is_editable());
+    if editable {
+        actions.run(Job::Save(SaveRequest::default()));
+    }
+    editable
+}
+
+/// The actions from context.
+///
+/// # Panics
+/// Outside the shell (a programming error).
+pub fn use_actions() -> Actions {
+    expect_context::<Actions>()
+}

@@ -1,0 +1,78 @@
+use leptos::prelude::*;
+
+use super::connection_dialog::ConnectionDialog;
+use super::flow_actions::FlowActions;
+use super::library_dialog::LibraryDialog;
+use super::link::{has_unsaved_changes, remote_link, status_label};
+use super::{use_actions, use_library};
+use crate::state::use_editor;
+
+/// The toolbar's WhatsApp part: where calls go (mode badge, account), the flows library, and
+/// the open draft's flow on WhatsApp with what can be done to it.
+#[component]
+pub fn RemoteBar() -> impl IntoView {
+    let state = use_editor();
+    let library = use_library();
+    let actions = use_actions();
+    let connection = RwSignal::new(false);
+    let flows = RwSignal::new(false);
+    let link = remote_link(state);
+    let unsaved = Memo::new(move |_| {
+        state.revision.track();
+        link.with(|link| link.as_ref().map(|link| has_unsaved_changes(state, link)))
+    });
+    let account = move || {
+        library.settings.with(|settings| {
+            if settings.waba_id.is_empty() {
+                "no account chosen".to_owned()
+            } else {
+                settings.waba_id.clone()
+            }
+        })
+    };
+    view! {
+        <nav class="toolbar__actions remote-bar" aria-label="WhatsApp" data-testid="remote-bar">
+            <button
+                class="button connection-button"
+                data-testid="connection-button"
+                title="Partner API connection: partner, WhatsApp Business Account, mode"
+                on:click=move |_| connection.set(true)
+            >
+                <span
+                    class="mode-badge"
+                    class:mode-badge--sandbox=move || library.mode_label() == "Sandbox"
+                    class:mode-badge--direct=move || library.settings.with(|s| s.direct)
+                    data-testid="mode-badge"
+                >
+                    {move || library.mode_label()}
+                </span>
+                <span class="connection-button__account" data-testid="connection-account">{account}</span>
+            </button>
+            <button class="button" data-testid="open-library" on:click=move |_| flows.set(true)>"Flows…"</button>
+            <Show when=move || link.with(Option::is_some)>
+                <span class="remote-flow" data-testid="remote-flow" title="The flow on WhatsApp this draft is linked to">
+                    <span class="remote-flow__name">{move || link.with(|l| l.as_ref().map(|l| l.name.clone()))}</span>
+                    <span
+                        class="status-badge"
+                        data-testid="remote-status"
+                        data-status=move || link.with(|l| l.as_ref().map(|l| l.status.clone()))
+                    >
+                        {move || link.with(|l| l.as_ref().map(|l| status_label(&l.status)))}
+                    </span>
+                    <Show when=move || unsaved.get() == Some(true)>
+                        <span class="remote-flow__unsaved" data-testid="unsaved-changes" title="Changed since it was last saved to WhatsApp">
+                            "• not saved"
+                        </span>
+                    </Show>
+                </span>
+            </Show>
+            <FlowActions link=link />
+            <Show when=move || actions.busy()>
+                <span class="spinner" role="progressbar" aria-label="Working" data-testid="remote-busy"></span>
+            </Show>
+            <ConnectionDialog open=connection />
+            <LibraryDialog open=flows />
+        </nav>
+    }
+    .into_any()
+}
