@@ -63,15 +63,9 @@ fn Shell() -> impl IntoView {
     let screen_names = Memo::new(move |_| {
         state.document.with(|document| {
             document
-                .screens()
+                .screen_labels()
                 .into_iter()
-                .map(|screen| {
-                    if screen.title.is_empty() {
-                        screen.id
-                    } else {
-                        format!("{} ({})", screen.title, screen.id)
-                    }
-                })
+                .map(|(id, title)| if title.is_empty() { id } else { format!("{title} ({id})") })
                 .collect::<Vec<_>>()
         })
     });

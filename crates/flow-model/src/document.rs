@@ -203,6 +203,19 @@ impl Document {
         };
         screens.iter().filter_map(Value::as_object).map(summarize_screen).collect()
     }
+
+    /// Each screen's `id` and `title` (empty when missing), in document order, skipping what
+    /// is not a screen object. Unlike [`Document::screens`] it does not walk the components,
+    /// so views that need only names can recompute it on every change of a large flow.
+    pub fn screen_labels(&self) -> Vec<(String, String)> {
+        let Some(screens) = self.root.get("screens").and_then(Value::as_array) else {
+            return Vec::new();
+        };
+        let text = |screen: &Map<String, Value>, key: &str| {
+            screen.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+        };
+        screens.iter().filter_map(Value::as_object).map(|s| (text(s, "id"), text(s, "title"))).collect()
+    }
 }
 
 /// One screen as the screen list shows it.

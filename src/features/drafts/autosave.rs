@@ -30,7 +30,7 @@ fn record_of(state: EditorState) -> DraftRecord {
     let (flow_json, screens, version) = state.document.with_untracked(|document| {
         (
             document.to_json(Style::Pretty),
-            document.screens().len(),
+            document.screen_labels().len(),
             document.version().unwrap_or_default().to_owned(),
         )
     });

@@ -24,7 +24,7 @@ pub fn fresh_screen_id(taken: &[String], base: &str) -> String {
 }
 
 fn screen_ids(state: crate::state::EditorState) -> Vec<String> {
-    state.document.with_untracked(|document| document.screens().into_iter().map(|screen| screen.id).collect())
+    state.document.with_untracked(|document| document.screen_labels().into_iter().map(|(id, _)| id).collect())
 }
 
 /// The screen list with its actions: add, rename (references follow), reorder, duplicate,

@@ -70,7 +70,7 @@ pub fn remove_edge(state: EditorState, graph: GraphState, index: usize) {
 pub fn add_screen(state: EditorState, graph: GraphState, at: Point) {
     let ids: Vec<String> = state
         .document
-        .with_untracked(|document| document.screens().into_iter().map(|screen| screen.id).collect());
+        .with_untracked(|document| document.screen_labels().into_iter().map(|(id, _)| id).collect());
     let id = fresh_screen_id(&ids, "NEW_SCREEN");
     let position = ids.len();
     let screen = flow_model::Document::new_screen(&id, "New screen");

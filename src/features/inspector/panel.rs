@@ -26,13 +26,25 @@ pub fn Inspector(
 ) -> impl IntoView {
     let state = use_editor();
     provide_context(InspectorContext { index });
-    let offered = Memo::new(move |_| {
-        let screen = state.selection.with(|s| s.screen);
-        state.document.with(|d| suggestions(d.root(), screen))
+    // The datalist of bindings is filled when a field of the inspector gains focus and when
+    // the selection changes, not on every change of the document: it only matters while a
+    // field is being typed in, and walking every screen of a large flow on each keystroke
+    // cost more than the rest of the inspector.
+    let offered = RwSignal::new(Vec::<String>::new());
+    let refresh = move || {
+        let screen = state.selection.with_untracked(|s| s.screen);
+        let fresh = state.document.with_untracked(|d| suggestions(d.root(), screen));
+        if offered.with_untracked(|current| *current != fresh) {
+            offered.set(fresh);
+        }
+    };
+    Effect::new(move |_| {
+        state.selection.track();
+        refresh();
     });
     let target = Memo::new(move |_| state.selection.with(|s| (s.screen, s.component.clone())));
     view! {
-        <section class="inspector" data-testid="inspector" aria-label="Inspector">
+        <section class="inspector" data-testid="inspector" aria-label="Inspector" on:focusin=move |_| refresh()>
             <datalist id="binding-suggestions">
                 {move || offered.get().into_iter().map(|binding| view! { <option value=binding /> }).collect_view()}
             </datalist>
@@ -73,7 +85,7 @@ fn ComponentInspector(at: String) -> impl IntoView {
         })
     });
     let screens = Memo::new(move |_| {
-        state.document.with(|d| d.screens().into_iter().map(|s| s.id).collect::<Vec<_>>())
+        state.document.with(|d| d.screen_labels().into_iter().map(|(id, _)| id).collect::<Vec<_>>())
     });
     let (up_at, down_at, dup_at, del_at, move_at, form_at) =
         (at.clone(), at.clone(), at.clone(), at.clone(), at.clone(), at.clone());

@@ -9,18 +9,17 @@ use crate::state::use_editor;
 
 /// Where two flows differ, by screen, for people.
 pub fn differences(theirs: &Value, ours: &Value) -> Vec<String> {
-    let screens = |flow: &Value| -> Vec<(String, Value)> {
-        let list = flow.get("screens").and_then(Value::as_array).cloned().unwrap_or_default();
-        list.into_iter()
-            .map(|screen| (screen.get("id").and_then(Value::as_str).unwrap_or("?").to_owned(), screen))
-            .collect()
-    };
+    // Borrowed, not cloned: a flow may be megabytes.
+    fn screens(flow: &Value) -> Vec<(&str, &Value)> {
+        let list = flow.get("screens").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        list.iter().map(|screen| (screen.get("id").and_then(Value::as_str).unwrap_or("?"), screen)).collect()
+    }
     let (theirs_screens, ours_screens) = (screens(theirs), screens(ours));
     let mut found = Vec::new();
     for (id, screen) in &theirs_screens {
         match ours_screens.iter().find(|(other, _)| other == id) {
             None => found.push(format!("Screen {id} is only on WhatsApp")),
-            Some((_, mine)) if mine != screen => found.push(format!("Screen {id} differs")),
+            Some((_, mine)) if *mine != *screen => found.push(format!("Screen {id} differs")),
             Some(_) => {}
         }
     }
@@ -50,10 +49,12 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
     let open = Signal::derive(move || remote.with(Option::is_some));
     let close = Callback::new(move |()| actions.forget());
     let ours = Memo::new(move |_| if open.get() { state.document.with(upload_text) } else { String::new() });
+    // Read only while the dialog is open: otherwise this memo would compare the whole flow on
+    // every keystroke.
     let summary = Memo::new(move |_| {
         remote.with(|remote| {
-            let theirs: Value =
-                remote.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
+            let Some(text) = remote.as_deref() else { return Vec::new() };
+            let theirs: Value = serde_json::from_str(text).unwrap_or(Value::Null);
             state.document.with(|d| differences(&theirs, d.root()))
         })
     });

@@ -18,6 +18,22 @@ fn appointment_booking_lists_its_three_screens() {
         screens[0].component_types,
         ["Form", "TextSubheading", "Dropdown", "DatePicker", "RadioButtonsGroup", "Footer"]
     );
+    let labels: Vec<_> = screens.iter().map(|s| (s.id.clone(), s.title.clone())).collect();
+    assert_eq!(document.screen_labels(), labels);
+}
+
+#[test]
+fn screen_labels_skip_what_is_not_a_screen_and_default_to_empty() {
+    let document = parse(r#"{"screens": [{"id": "A"}, 3, {"title": "T"}, {"id": 7, "title": "U"}]}"#)
+        .document
+        .expect("JSON");
+    let labels = document.screen_labels();
+    let expected = [("A", ""), ("", "T"), ("", "U")];
+    assert_eq!(labels.len(), expected.len());
+    for ((id, title), (want_id, want_title)) in labels.iter().zip(expected) {
+        assert_eq!((id.as_str(), title.as_str()), (want_id, want_title));
+    }
+    assert!(parse(r#"{"version": "7.3"}"#).document.expect("JSON").screen_labels().is_empty());
 }
 
 #[test]
