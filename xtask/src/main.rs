@@ -85,7 +85,34 @@ fn bench() -> Result<(), Failure> {
     let build_tools = build_tools(&mut pipeline)?;
     let chromedriver = pipeline.step("browser tools", |_| tools::ensure_chromium())?;
     pipeline.step("flow-model benchmarks", |step| {
-        step.run(tools::cargo().args(["bench", "--locked", "-p", "flow-model", "--bench", "flow_model"]))
+        step.run(tools::cargo().args(["bench", "--locked", "-p", "flow-model", "--bench", "flow_model"]))?;
+        step.run(tools::cargo().args(["bench", "--locked", "-p", "flow-model", "--bench", "validation"]))
+    })?;
+    // flow-model in headless Chromium, built as the app ships it (`wasm-release`: size-optimised).
+    pipeline.step("flow-model in the browser", |step| {
+        let root = tools::workspace_root();
+        step.run(
+            tools::cargo()
+                .args([
+                    "test",
+                    "--locked",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--profile",
+                    "wasm-release",
+                    "-p",
+                    "flow-model",
+                    "--test",
+                    "tests",
+                    "--",
+                    "--include-ignored",
+                    "--nocapture",
+                    "bench_",
+                ])
+                .env("CHROMEDRIVER", &chromedriver)
+                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("webdriver.json"))
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+        )
     })?;
     pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
     // Browser measurements of the release build, driven over WebDriver (`tests/e2e/bench.rs`).

@@ -7,3 +7,5 @@ mod history;
 mod layout;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
+#[cfg(target_arch = "wasm32")]
+mod timing;
