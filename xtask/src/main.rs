@@ -90,29 +90,21 @@ fn bench() -> Result<(), Failure> {
     })?;
     // flow-model in headless Chromium, built as the app ships it (`wasm-release`: size-optimised).
     pipeline.step("flow-model in the browser", |step| {
-        let root = tools::workspace_root();
-        step.run(
-            tools::cargo()
-                .args([
-                    "test",
-                    "--locked",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "--profile",
-                    "wasm-release",
-                    "-p",
-                    "flow-model",
-                    "--test",
-                    "tests",
-                    "--",
-                    "--include-ignored",
-                    "--nocapture",
-                    "bench_",
-                ])
-                .env("CHROMEDRIVER", &chromedriver)
-                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("webdriver.json"))
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
-        )
+        step.run(&mut browser_tests(
+            &chromedriver,
+            &[
+                "--profile",
+                "wasm-release",
+                "-p",
+                "flow-model",
+                "--test",
+                "tests",
+                "--",
+                "--include-ignored",
+                "--nocapture",
+                "bench_",
+            ],
+        ))
     })?;
     pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
     // Browser measurements of the release build, driven over WebDriver (`tests/e2e/bench.rs`).
@@ -140,6 +132,19 @@ fn bench() -> Result<(), Failure> {
     })?;
     pipeline.finish();
     Ok(())
+}
+
+/// `cargo test` of wasm32 targets with `args`, run by wasm-bindgen-test-runner in headless
+/// Chromium through `chromedriver`.
+fn browser_tests(chromedriver: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut command = tools::cargo();
+    command
+        .args(["test", "--locked", "--target", "wasm32-unknown-unknown"])
+        .args(args)
+        .env("CHROMEDRIVER", chromedriver)
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", tools::workspace_root().join("webdriver.json"))
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
+    command
 }
 
 /// The fuzz targets of `fuzz/Cargo.toml`, each run for the same time.
@@ -199,22 +204,7 @@ fn test() -> Result<(), Failure> {
         step.run_tests(tools::cargo().args(["test", "--workspace", "--locked"]))
     })?;
     pipeline.step("browser tests", |step| {
-        step.run_tests(
-            tools::cargo()
-                .args([
-                    "test",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "--locked",
-                    "-p",
-                    "flowsmith",
-                    "-p",
-                    "flow-model",
-                ])
-                .env("CHROMEDRIVER", &chromedriver)
-                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root.join("webdriver.json"))
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
-        )
+        step.run_tests(&mut browser_tests(&chromedriver, &["-p", "flowsmith", "-p", "flow-model"]))
     })?;
     pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
     pipeline.step("end-to-end tests", |step| {
