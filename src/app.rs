@@ -172,9 +172,10 @@ fn Toolbar(
                     class="button"
                     class:button--pressed=move || show_preview.get()
                     data-testid="toggle-preview"
+                    title="The flow running in a phone, beside the editor"
                     aria-pressed=move || show_preview.get().to_string()
                     on:click=move |_| show_preview.update(|shown| *shown = !*shown)
-                >"Preview"</button>
+                >"Phone preview"</button>
             </nav>
             <RemoteBar />
             <NewFlowDialog open=new_flow />

@@ -66,7 +66,7 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
         >
             {move || if actions.saving() { "Saving…" } else { "Save to WhatsApp" }}
         </button>
-        <button class="button" data-testid="preview-remote" disabled=move || !linked() on:click=preview>"Preview"</button>
+        <button class="button" data-testid="preview-remote" title="Meta's web preview of the flow as last saved to WhatsApp" disabled=move || !linked() on:click=preview>"WhatsApp preview"</button>
         <button class="button" data-testid="publish" disabled=move || !linked() || actions.busy() || status() != "DRAFT" on:click=move |_| publish.set(true)>
             "Publish…"
         </button>
