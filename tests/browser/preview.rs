@@ -119,6 +119,36 @@ async fn every_component_of_the_catalog_renders() {
 }
 
 #[wasm_bindgen_test]
+async fn the_chat_summary_masks_the_screens_sensitive_fields() {
+    let mut first = screen(
+        "DETAILS",
+        json!([{"type": "Form", "name": "f", "children": [
+            {"type": "TextInput", "name": "who", "label": "Name"},
+            {"type": "TextInput", "name": "email", "label": "Email", "input-type": "email"},
+            {"type": "TextInput", "name": "pin", "label": "PIN", "input-type": "passcode"},
+            {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}]),
+    );
+    first["sensitive"] = json!(["email", "pin"]);
+    first["terminal"] = json!(true);
+    let (root, session, _) = mount(flow(vec![first]), Options::default()).await;
+    let visit = session.visits.get_untracked()[0];
+    for (name, value) in [("who", "Ana"), ("email", "ana@example.com"), ("pin", "1234")] {
+        session.set_value(visit, name, json!(value));
+    }
+    find(&root, "[data-testid=preview-footer]").click();
+    tick().await;
+    assert_eq!(texts(&root, "[data-testid=preview-summary] h3"), ["DETAILS"]);
+    assert_eq!(
+        texts(&root, "[data-testid=preview-summary] dt"),
+        ["Name", "Email"],
+        "the passcode is left out"
+    );
+    assert_eq!(texts(&root, "[data-testid=preview-summary] dd"), ["Ana", "••••"]);
+    let summary = texts(&root, "[data-testid=preview-summary]").join("");
+    assert!(!summary.contains("ana@example.com") && !summary.contains("1234"), "{summary}");
+}
+
+#[wasm_bindgen_test]
 async fn hostile_strings_stay_text_everywhere() {
     let children = json!([
         {"type": "TextHeading", "text": HOSTILE},

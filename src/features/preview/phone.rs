@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::render::{Ctx, list, problem};
-use super::runtime;
+use super::runtime::{self, Shown};
 use super::session::{Ending, Session};
 
 /// The phone showing the session's current screen.
@@ -91,6 +91,7 @@ fn ending_view(session: Session, ending: Ending) -> AnyView {
                     <p class="wa-ending__title">"✓ Flow completed"</p>
                     <p class="wa-caption">"The business receives this response_json:"</p>
                     <pre class="wa-response" data-testid="preview-response">{json}</pre>
+                    {summary_view(session)}
                     <button type="button" class="wa-footer__button" data-testid="preview-restart-flow" on:click=restart>"Start again"</button>
                 </div>
             }
@@ -105,6 +106,42 @@ fn ending_view(session: Session, ending: Ending) -> AnyView {
         }
         .into_any(),
     }
+}
+
+/// The summary the person sees in the chat after completing: each screen's answers, with the
+/// screen's `sensitive` fields masked or left out as WhatsApp does.
+fn summary_view(session: Session) -> AnyView {
+    let screens = session.summary();
+    if screens.is_empty() {
+        return ().into_any();
+    }
+    let rows = screens
+        .into_iter()
+        .map(|(title, answers)| {
+            let answers = answers
+                .into_iter()
+                .filter_map(|answer| {
+                    let (value, masked) = match answer.shown {
+                        Shown::Text(text) => (text, false),
+                        Shown::Masked => ("••••".to_owned(), true),
+                        Shown::Hidden => return None,
+                    };
+                    Some(view! {
+                        <dt>{answer.label}</dt>
+                        <dd class:wa-summary__masked=masked>{value}</dd>
+                    })
+                })
+                .collect::<Vec<_>>();
+            view! { <h3 class="wa-summary__screen">{title}</h3><dl>{answers}</dl> }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section class="wa-summary" data-testid="preview-summary" aria-label="Summary in the chat">
+            <p class="wa-caption">"The person sees this summary in the chat (sensitive fields masked):"</p>
+            {rows}
+        </section>
+    }
+    .into_any()
 }
 
 /// Above the phone: jump to a screen, start again, light or dark.

@@ -598,6 +598,103 @@ pub fn check_screen(
     problems
 }
 
+/// How an answer shows in the summary of a completed flow in the chat.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// As the person gave it.
+    Text(String),
+    /// A `sensitive` field: `••••`.
+    Masked,
+    /// A `sensitive` password or passcode, or picked media: left out of the summary.
+    Hidden,
+}
+
+/// One answer of the completion summary: the input's label and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The input's label (its name when it has none).
+    pub label: String,
+    /// What the summary shows.
+    pub shown: Shown,
+}
+
+/// The answers a screen contributes to the summary WhatsApp shows in the chat when the flow
+/// completes: each visible input with a value, in document order. The screen's `sensitive`
+/// fields are masked as flow-json.md §2 says: text, date, choice and selection inputs as
+/// `••••`, password and passcode inputs and picked media left out, OptIn shown as it is.
+pub fn summary(
+    screen: &Map<String, Value>,
+    form: &Map<String, Value>,
+    lookup: &mut Lookup<'_>,
+) -> Vec<Answer> {
+    let sensitive: Vec<&str> = screen
+        .get("sensitive")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut answers = Vec::new();
+    for (name, component) in visible_inputs(screen, lookup) {
+        let value = form.get(name);
+        let kind = component.get("type").and_then(Value::as_str).unwrap_or_default();
+        if is_empty(value) && kind != "OptIn" {
+            continue;
+        }
+        let label = text_property(component, "label", lookup).ok().filter(|label| !label.is_empty());
+        let shown = if !sensitive.contains(&name) || kind == "OptIn" {
+            Shown::Text(answer_text(component, kind, value, lookup))
+        } else {
+            let secret =
+                matches!(component.get("input-type").and_then(Value::as_str), Some("password" | "passcode"));
+            if secret || matches!(kind, "PhotoPicker" | "DocumentPicker") {
+                Shown::Hidden
+            } else {
+                Shown::Masked
+            }
+        };
+        answers.push(Answer { label: label.unwrap_or_else(|| name.to_owned()), shown });
+    }
+    answers
+}
+
+/// An input's value as the summary writes it: the titles of chosen items, dates as written,
+/// a date range as "start – end", a count of picked files, "Yes" or "No" for an OptIn.
+fn answer_text(
+    component: &Map<String, Value>,
+    kind: &str,
+    value: Option<&Value>,
+    lookup: &mut Lookup<'_>,
+) -> String {
+    let title_of = |id: &Value, lookup: &mut Lookup<'_>| -> String {
+        let items = component
+            .get("data-source")
+            .map(|source| evaluate::evaluate_value(source, lookup).unwrap_or(Value::Null))
+            .unwrap_or(Value::Null);
+        let wanted = display(id);
+        items
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|item| item.get("id").map(display).as_deref() == Some(wanted.as_str()))
+            .and_then(|item| item.get("title"))
+            .map(display)
+            .unwrap_or(wanted)
+    };
+    match (kind, value) {
+        ("OptIn", value) => if value.is_some_and(truthy) { "Yes" } else { "No" }.to_owned(),
+        ("PhotoPicker" | "DocumentPicker", value) => plural(count(value) as f64, "file", "files"),
+        (_, Some(Value::Array(chosen))) => {
+            chosen.iter().map(|id| title_of(id, lookup)).collect::<Vec<_>>().join(", ")
+        }
+        (_, Some(Value::Object(range))) => {
+            let part = |key: &str| range.get(key).map(display).unwrap_or_default();
+            format!("{} – {}", part("start-date"), part("end-date"))
+        }
+        ("Dropdown" | "RadioButtonsGroup", Some(id)) => title_of(id, lookup),
+        (_, Some(value)) => display(value),
+        (_, None) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,6 +709,61 @@ mod tests {
 
     fn no_regex(_: &str, _: &str) -> Option<bool> {
         None
+    }
+
+    #[test]
+    fn the_completion_summary_masks_sensitive_fields_as_meta_does() {
+        let screen = json!({"id": "A", "sensitive": ["pin", "email", "dept", "terms", "photo"],
+            "layout": {"children": [{"type": "Form", "name": "f", "children": [
+                {"type": "TextInput", "name": "who", "label": "Name"},
+                {"type": "TextInput", "name": "pin", "label": "PIN", "input-type": "passcode"},
+                {"type": "TextInput", "name": "email", "label": "Email", "input-type": "email"},
+                {"type": "Dropdown", "name": "dept", "label": "Department",
+                    "data-source": [{"id": "gp", "title": "General practice"}]},
+                {"type": "RadioButtonsGroup", "name": "time", "label": "Time", "data-source": "${data.times}"},
+                {"type": "CheckboxGroup", "name": "extras", "label": "Extras",
+                    "data-source": [{"id": "a", "title": "Parking"}, {"id": "b", "title": "Wheelchair"}]},
+                {"type": "CalendarPicker", "name": "stay", "label": "Stay", "mode": "range"},
+                {"type": "TextArea", "name": "notes", "label": "Notes"},
+                {"type": "OptIn", "name": "terms", "label": "I agree"},
+                {"type": "PhotoPicker", "name": "photo", "label": "Photo"}]}]}});
+        let screen = screen.as_object().unwrap();
+        let form = json!({"who": "Ana", "pin": "1234", "email": "ana@example.com", "dept": "gp",
+            "time": "t2", "extras": ["a", "b"], "stay": {"start-date": "2026-01-02", "end-date": "2026-01-05"},
+            "notes": "  ", "terms": true, "photo": [{"name": "x.jpg"}]});
+        let data = json!({"times": [{"id": "t1", "title": "09:00"}, {"id": "t2", "title": "10:30"}]});
+        let answers = summary(screen, form.as_object().unwrap(), &mut scope(data, json!({})));
+        let text = |s: &str| Shown::Text(s.to_owned());
+        let found: Vec<(&str, Shown)> = answers.iter().map(|a| (a.label.as_str(), a.shown.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                ("Name", text("Ana")),
+                ("PIN", Shown::Hidden),
+                ("Email", Shown::Masked),
+                ("Department", Shown::Masked),
+                ("Time", text("10:30")),
+                ("Extras", text("Parking, Wheelchair")),
+                ("Stay", text("2026-01-02 – 2026-01-05")),
+                ("I agree", text("Yes")),
+                ("Photo", Shown::Hidden),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_summary_leaves_out_hidden_and_unanswered_inputs_and_names_unlabelled_ones() {
+        let screen = json!({"id": "A", "layout": {"children": [
+            {"type": "TextInput", "name": "shown", "visible": "${data.show}"},
+            {"type": "TextInput", "name": "empty", "label": "Empty"},
+            {"type": "OptIn", "name": "news", "label": "News"}]}});
+        let form = json!({"shown": "x"});
+        let mut lookup = scope(json!({"show": false}), json!({}));
+        let answers = summary(screen.as_object().unwrap(), form.as_object().unwrap(), &mut lookup);
+        assert_eq!(answers, [Answer { label: "News".into(), shown: Shown::Text("No".into()) }]);
+        let mut lookup = scope(json!({"show": true}), json!({}));
+        let answers = summary(screen.as_object().unwrap(), form.as_object().unwrap(), &mut lookup);
+        assert_eq!(answers[0], Answer { label: "shown".into(), shown: Shown::Text("x".into()) });
     }
 
     #[test]

@@ -221,6 +221,26 @@ impl Session {
         }
     }
 
+    /// The answers of every visited screen, as the chat's summary of a completed flow shows
+    /// them (sensitive fields masked): (screen title, its answers), screens without answers
+    /// left out.
+    pub fn summary(&self) -> Vec<(String, Vec<runtime::Answer>)> {
+        let visits = self.visits.get_untracked();
+        self.flow.with_untracked(|flow| {
+            visits
+                .iter()
+                .filter_map(|visit| {
+                    let id = visit.screen.get_value();
+                    let screen = runtime::screen(flow, &id)?;
+                    let form = visit.form.get_untracked();
+                    let answers = runtime::summary(screen, &form, &mut untracked(self.lookup(*visit)));
+                    let title = screen.get("title").and_then(Value::as_str).map_or(id, str::to_owned);
+                    (!answers.is_empty()).then_some((title, answers))
+                })
+                .collect()
+        })
+    }
+
     /// Sets an input's value; its message goes away until it is checked again.
     pub fn set_value(&self, visit: Visit, name: &str, value: Value) {
         visit.form.update(|form| {
