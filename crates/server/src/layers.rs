@@ -89,15 +89,64 @@ pub struct OriginPolicy {
     pub allowed: Origins,
     /// The public URL's origin (`http://127.0.0.1:8080`).
     pub public_origin: String,
+    /// Host names, besides IP addresses and `localhost`, that requests may name in `Host`:
+    /// the public URL's and the allowed origins', lowercase, without port.
+    pub hosts: Vec<String>,
 }
 
-/// Refuses requests that a browser sent from a page of another origin that is not allowed.
+impl OriginPolicy {
+    /// The policy for the server at `public_url` called from `allowed` origins.
+    pub fn new(allowed: Origins, public_url: &url::Url) -> OriginPolicy {
+        let mut hosts: Vec<String> = public_url.host_str().map(str::to_ascii_lowercase).into_iter().collect();
+        if let Origins::List(origins) = &allowed {
+            let parsed = origins.iter().filter_map(|origin| url::Url::parse(origin.to_str().ok()?).ok());
+            hosts.extend(parsed.filter_map(|url| url.host_str().map(str::to_ascii_lowercase)));
+        }
+        OriginPolicy { allowed, public_origin: public_url.origin().ascii_serialization(), hosts }
+    }
+
+    /// Whether a request naming `host` (a `Host` header: name or address, maybe a port) may
+    /// use the API. A page of another site can make its own domain name resolve to this
+    /// machine (DNS rebinding) and then call the API as its "same origin", so only names this
+    /// server is known by pass: IP addresses (a rebinding needs a name), `localhost`, and the
+    /// hosts of the public URL and of the allowed origins.
+    pub fn trusts_host(&self, host: &str) -> bool {
+        let host = host.trim();
+        if host.starts_with('[') {
+            return true; // An IPv6 address.
+        }
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        name.parse::<std::net::Ipv4Addr>().is_ok()
+            || name == "localhost"
+            || name.ends_with(".localhost")
+            || self.hosts.contains(&name)
+    }
+}
+
+/// Refuses requests addressed to a host name this server is not known by (see
+/// [`OriginPolicy::trusts_host`]), and requests that a browser sent from a page of another
+/// origin that is not allowed.
 ///
 /// CORS only stops a foreign page from *reading* answers; a form post or a `fetch` with
 /// `mode: "no-cors"` still reaches the server, which would spend the partner key on the
 /// page's behalf. Browsers name the page's origin in `Origin`, so this checks it. Requests
 /// without `Origin` (curl, servers, same-origin GETs) pass.
 pub async fn origin_guard(State(policy): State<Arc<OriginPolicy>>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|host| host.to_str().ok());
+    if let Some(host) = host.or_else(|| request.uri().authority().map(|a| a.as_str()))
+        && !policy.trusts_host(host)
+    {
+        return ApiError::Forbidden(format!(
+            "Requests addressed to '{host}' are refused: this server only answers its IP address, localhost \
+             and the name of --public-url (a page of another site could otherwise reach it under its own \
+             name); start it with --public-url to use that name"
+        ))
+        .into_response();
+    }
     if let Some(origin) = request.headers().get(header::ORIGIN) {
         let trusted = is_same_origin(origin, request.headers())
             || origin.as_bytes() == policy.public_origin.as_bytes()
@@ -122,6 +171,37 @@ fn is_same_origin(origin: &HeaderValue, headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_addresses_localhost_and_known_names_are_trusted_hosts() {
+        let public = url::Url::parse("http://flows.example.com:8080/").unwrap();
+        let allowed = Origins::List(vec![HeaderValue::from_static("https://crm.example.org")]);
+        let policy = OriginPolicy::new(allowed, &public);
+        for host in [
+            "127.0.0.1:8080",
+            "127.0.0.1",
+            "10.1.2.3:9000",
+            "[::1]:8080",
+            "localhost:8080",
+            "LOCALHOST",
+            "app.localhost:8080",
+            "flows.example.com:8080",
+            "Flows.Example.com.",
+            "crm.example.org",
+        ] {
+            assert!(policy.trusts_host(host), "{host}");
+        }
+        for host in [
+            "evil.test:8080",
+            "evil.test",
+            "127.0.0.1.evil.test",
+            "localhost.evil.test:8080",
+            "example.com",
+            "",
+        ] {
+            assert!(!policy.trusts_host(host), "{host}");
+        }
+    }
 
     #[test]
     fn same_origin_compares_scheme_less_authority_with_host() {

@@ -154,10 +154,7 @@ impl AppState {
 /// the API routes also refuse requests from foreign pages ([`layers::origin_guard`]).
 pub fn app(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
-    let policy = Arc::new(layers::OriginPolicy {
-        allowed: settings.cors_origins.clone(),
-        public_origin: state.public_url.origin().ascii_serialization(),
-    });
+    let policy = Arc::new(layers::OriginPolicy::new(settings.cors_origins.clone(), &state.public_url));
     let mut api = Router::new()
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))

@@ -88,3 +88,32 @@ async fn a_wildcard_never_comes_with_credentials() {
     let error = flowsmith_server::Settings::from_config(&config).unwrap_err().to_string();
     assert!(error.contains("refused in 360dialog mode"), "{error}");
 }
+
+#[tokio::test]
+async fn a_page_that_rebinds_its_own_name_to_this_machine_is_refused() {
+    let server = start(sandbox_config("cors-rebinding")).await;
+    let path = format!("/api/v2/partners/{PARTNER}/waba_accounts/sandbox1WA/flows");
+    let url = server.at(&path);
+    let port = reqwest::Url::parse(&url).unwrap().port().unwrap();
+    // The attacker's page at http://evil.test:PORT, its name now resolving to 127.0.0.1: the
+    // browser sends its own name in Host and Origin, which look "same origin".
+    let evil = format!("evil.test:{port}");
+    let post = client()
+        .post(&url)
+        .header("host", &evil)
+        .header("origin", format!("http://{evil}"))
+        .json(&serde_json::json!({"name": "rebound", "categories": ["OTHER"]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(post).await;
+    assert_envelope(status, &body, 403);
+    assert!(body.to_string().contains("--public-url"), "{body}");
+    let get = client().get(&url).header("host", &evil).send().await.unwrap();
+    assert_eq!(get.status(), 403, "a same-origin GET has no Origin; the Host alone decides");
+    // The names this server is known by still work.
+    let local = client().get(&url).header("host", format!("localhost:{port}")).send().await.unwrap();
+    let (status, list) = json(local).await;
+    assert_eq!(status, 200);
+    assert!(!list.to_string().contains("rebound"), "{list}");
+}
