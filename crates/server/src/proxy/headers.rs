@@ -3,6 +3,7 @@
 //! credentials and identity (cookies, `Authorization`, `X-API-Key`, `Origin`, `Referer`)
 //! going up, nor the upstream's cookies and CORS decisions coming down.
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use bytes::Bytes;
 
 /// Hop-by-hop headers.
 const HOP_BY_HOP: &[&str] = &[
@@ -53,13 +54,17 @@ fn crosses(name: &HeaderName, connection: &[String]) -> bool {
     !HOP_BY_HOP.contains(&name) && !connection.iter().any(|named| named == name)
 }
 
-/// The browser's headers as sent upstream (before the key is added).
+/// The browser's headers as sent upstream (before the key is added). The values are copies:
+/// hyper's values share the connection's read buffer, which they would keep alive.
 pub fn request_headers(headers: &HeaderMap) -> HeaderMap {
     let connection = named_by_connection(headers);
     let mut out = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
         if crosses(name, &connection) && !NOT_FORWARDED.contains(&name.as_str()) {
-            out.append(name.clone(), value.clone());
+            let mut copy = HeaderValue::from_maybe_shared(Bytes::copy_from_slice(value.as_bytes()))
+                .unwrap_or_else(|_| value.clone());
+            copy.set_sensitive(value.is_sensitive());
+            out.append(name.clone(), copy);
         }
     }
     out

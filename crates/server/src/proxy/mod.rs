@@ -176,9 +176,8 @@ impl Upstream {
     }
 
     async fn forward(&self, request: Request) -> Result<Response, ApiError> {
-        let _turn =
-            self.calls.acquire().await.map_err(|_| ApiError::Internal("upstream closed".to_owned()))?;
         let (parts, body) = request.into_parts();
+        let method = parts.method.clone();
         let path_and_query = parts.uri.path_and_query().map_or("/", |path| path.as_str());
         let mut target = String::with_capacity(self.prefix.len() + path_and_query.len());
         target.push_str(&self.prefix);
@@ -192,6 +191,10 @@ impl Upstream {
         }
         let has_body = parts.headers.contains_key(axum::http::header::CONTENT_LENGTH)
             || parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING);
+        // The URI and header values still point into hyper's read buffer of the connection
+        // (8 KB); the upstream call holds copies, so a request waiting for its turn below
+        // holds a few hundred bytes, not that buffer.
+        drop(parts);
         let over_limit = Arc::new(AtomicBool::new(false));
         let body = if has_body {
             let flag = Arc::clone(&over_limit);
@@ -205,9 +208,11 @@ impl Upstream {
             Body::empty()
         };
         let mut call = axum::http::Request::new(body);
-        *call.method_mut() = parts.method;
+        *call.method_mut() = method;
         *call.uri_mut() = uri;
         *call.headers_mut() = headers;
+        let _turn =
+            self.calls.acquire().await.map_err(|_| ApiError::Internal("upstream closed".to_owned()))?;
         let exchange = async {
             let upstream = self
                 .client
