@@ -2,10 +2,12 @@
 //!
 //! - `cargo xtask serve`: install what is missing, build the app (release), run `flowsmith serve`.
 //! - `cargo xtask test`: install what is missing, then every check, stopping at the first failure.
-//! - `cargo xtask bench`: flow-model's criterion benchmarks (figures go to BENCHMARKS.md).
+//! - `cargo xtask bench [server]`: flow-model's criterion benchmarks, the browser benchmarks and
+//!   the server's proxy benchmarks (figures go to BENCHMARKS.md); `server` runs only the last.
 //! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
 mod pipeline;
+mod server_bench;
 mod tools;
 
 use std::process::ExitCode;
@@ -21,7 +23,8 @@ commands:
   test              install missing tools and run every check: fmt, clippy (native and wasm32),
                     native tests, browser tests, release build, end-to-end tests
   build             install missing tools and build the app in release mode into dist/
-  bench             run flow-model's benchmarks (criterion; record figures in BENCHMARKS.md)
+  bench [server]    run flow-model's, the browser's and the proxy's benchmarks (record figures in
+                    BENCHMARKS.md); `bench server` runs only the proxy's (wrk, release build)
   fuzz [SECONDS]    install cargo-fuzz if missing and run each flow-model fuzz target for SECONDS
                     (default 60) on the nightly toolchain; findings go to fuzz/artifacts/
 ";
@@ -34,7 +37,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(&rest),
         Some("test") => test(),
         Some("build") => build(),
-        Some("bench") => bench(),
+        Some("bench") => match rest.as_slice() {
+            [] => bench(),
+            [server] if server == "server" => bench_server(),
+            _ => Err(Failure::new(format!("bench takes no argument or `server`\n\n{USAGE}"))),
+        },
         Some("fuzz") => fuzz(&rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -130,6 +137,29 @@ fn bench() -> Result<(), Failure> {
                 .env("CHROMEDRIVER", &chromedriver),
         )
     })?;
+    pipeline.finish();
+    bench_server()
+}
+
+/// The proxy's budgets (issue 5): wrk against `examples/bench_stub.rs`, direct and through
+/// `flowsmith serve` (`server_bench.rs`).
+fn bench_server() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("bench server");
+    pipeline.step("wrk", |_| tools::ensure_wrk())?;
+    pipeline.step("server build", |step| {
+        step.run(tools::cargo().args([
+            "build",
+            "--release",
+            "--locked",
+            "-p",
+            "flowsmith-server",
+            "--bin",
+            "flowsmith",
+            "--example",
+            "bench_stub",
+        ]))
+    })?;
+    pipeline.step("proxy benchmarks", |_| server_bench::run())?;
     pipeline.finish();
     Ok(())
 }

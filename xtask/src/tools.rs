@@ -112,6 +112,17 @@ fn cargo_install(krate: &str, version: &str, locked: bool, minutes: u32) -> Resu
     run(&mut install)
 }
 
+/// wrk, the load generator of the proxy benchmarks (from apt when missing).
+pub fn ensure_wrk() -> Result<(), Failure> {
+    match find("wrk") {
+        Some(_) => {
+            present("wrk");
+            Ok(())
+        }
+        None => apt_install(&["wrk"], "the proxy benchmarks"),
+    }
+}
+
 /// rustfmt and clippy, which `cargo xtask test` runs; components of the active toolchain.
 fn ensure_components() -> Result<(), Failure> {
     for (component, probe) in [("rustfmt", "fmt"), ("clippy", "clippy")] {

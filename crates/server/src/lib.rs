@@ -15,6 +15,7 @@ use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub mod config;
@@ -169,22 +170,32 @@ pub fn app(state: AppState) -> Router {
     };
     let api = api.route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
     let files = statics::AppFiles::new(&settings.app_dir);
-    let security = Arc::new(statics::SecurityHeaders::new(&settings));
-    Router::new()
+    let security = statics::SecurityHeaders::new(&settings);
+    let routes = Router::new()
         .route("/healthz", get(healthz))
         .merge(api)
-        .fallback(get(statics::app_files).head(statics::app_files).with_state(files))
-        .layer(DefaultBodyLimit::disable())
-        .layer(middleware::from_fn_with_state(settings.body_limit, layers::body_limit))
-        .layer(cors(&settings))
-        .layer(middleware::from_fn_with_state(security, statics::security_headers))
-        .layer(middleware::from_fn_with_state(settings.request_timeout, layers::timeout))
+        .fallback(get(statics::app_files).head(statics::app_files).with_state(files));
+    // The layers wrap the router once, not each route (`Router::layer`): axum clones a route's
+    // service, with every layer on it, for each request the route answers (BENCHMARKS.md).
+    let edge = tower::ServiceBuilder::new()
+        .layer(middleware::from_fn(layers::request_id))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(middleware::from_fn(layers::request_id))
+        .layer(middleware::from_fn_with_state(settings.request_timeout, layers::timeout))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            security.content_security_policy(),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, statics::NOSNIFF))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, statics::REFERRER_POLICY))
+        .layer(cors(&settings))
+        .layer(middleware::from_fn_with_state(settings.body_limit, layers::body_limit))
+        .layer(DefaultBodyLimit::disable())
+        .service(routes);
+    Router::new().fallback_service(edge)
 }
 
 fn not_found(message: &str) -> error::ApiError {

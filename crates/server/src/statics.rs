@@ -2,11 +2,9 @@
 //! for the preview at `/embed` (a bundle of its own), and the security headers every response
 //! carries (a Content Security Policy derived from both built pages).
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -101,11 +99,18 @@ fn is_safe_path(path: &str) -> bool {
         && decoded.split(|byte| *byte == b'/').all(|segment| segment != b".." && segment != b".")
 }
 
-/// The headers added to every response.
+/// The headers added to every response: the CSP, `X-Content-Type-Options: nosniff` and a
+/// referrer policy (`lib.rs` sets them with tower-http's `SetResponseHeader` layers).
 #[derive(Debug, Clone)]
 pub struct SecurityHeaders {
     csp: HeaderValue,
 }
+
+/// `X-Content-Type-Options` on every response.
+pub const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+
+/// `Referrer-Policy` on every response.
+pub const REFERRER_POLICY: HeaderValue = HeaderValue::from_static("same-origin");
 
 impl SecurityHeaders {
     /// The policy for this configuration and the app's pages (`index.html` and the preview's
@@ -120,6 +125,11 @@ impl SecurityHeaders {
             csp: HeaderValue::from_str(&csp)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
         }
+    }
+
+    /// The `Content-Security-Policy` value.
+    pub fn content_security_policy(&self) -> HeaderValue {
+        self.csp.clone()
     }
 }
 
@@ -161,20 +171,6 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
         let (body, _) = rest.split_once("</script>")?;
         Some(body)
     })
-}
-
-/// Adds the CSP, `X-Content-Type-Options: nosniff` and a referrer policy to every response.
-pub async fn security_headers(
-    State(headers): State<Arc<SecurityHeaders>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    let map = response.headers_mut();
-    map.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
-    map.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    map.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    response
 }
 
 /// The folder's `index.html`, or why it is missing.

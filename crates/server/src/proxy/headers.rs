@@ -2,7 +2,8 @@
 //! `Connection`) belong to one connection and never cross; neither do the browser's
 //! credentials and identity (cookies, `Authorization`, `X-API-Key`, `Origin`, `Referer`)
 //! going up, nor the upstream's cookies and CORS decisions coming down.
-use axum::http::{HeaderMap, HeaderName, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+use bytes::Bytes;
 
 /// Hop-by-hop headers.
 const HOP_BY_HOP: &[&str] = &[
@@ -48,49 +49,55 @@ fn named_by_connection(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-fn filtered(headers: &HeaderMap, keep: impl Fn(&HeaderName) -> bool) -> HeaderMap {
+fn crosses(name: &HeaderName, connection: &[String]) -> bool {
+    let name = name.as_str();
+    !HOP_BY_HOP.contains(&name) && !connection.iter().any(|named| named == name)
+}
+
+/// The browser's headers as sent upstream (before the key is added). The values are copies:
+/// hyper's values share the connection's read buffer, which they would keep alive.
+pub fn request_headers(headers: &HeaderMap) -> HeaderMap {
     let connection = named_by_connection(headers);
     let mut out = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
-        let lower = name.as_str();
-        if HOP_BY_HOP.contains(&lower) || connection.iter().any(|named| named == lower) || !keep(name) {
-            continue;
+        if crosses(name, &connection) && !NOT_FORWARDED.contains(&name.as_str()) {
+            let mut copy = HeaderValue::from_maybe_shared(Bytes::copy_from_slice(value.as_bytes()))
+                .unwrap_or_else(|_| value.clone());
+            copy.set_sensitive(value.is_sensitive());
+            out.append(name.clone(), copy);
         }
-        out.append(name.clone(), value.clone());
     }
     out
 }
 
-/// The browser's headers as sent upstream (before the key is added).
-pub fn request_headers(headers: &HeaderMap) -> HeaderMap {
-    filtered(headers, |name| !NOT_FORWARDED.contains(&name.as_str()))
-}
-
-/// The upstream's headers as returned to the browser. Any value holding `secret` is dropped.
-pub fn response_headers(headers: &HeaderMap, secret: &str) -> HeaderMap {
-    filtered(headers, |name| {
-        let name = name.as_str();
-        !NOT_RETURNED.contains(&name) && !name.starts_with("access-control-")
-    })
-    .into_iter()
-    .fold((HeaderMap::new(), None), |(mut out, mut last), (name, value)| {
-        if name.is_some() {
-            last = name;
+/// Copies the upstream's headers that return to the browser into `out`, each replacing what
+/// `out` had under that name. Any value holding `secret` is dropped.
+pub fn return_headers(headers: &HeaderMap, secret: &str, out: &mut HeaderMap) {
+    let connection = named_by_connection(headers);
+    let leaks = |value: &HeaderValue| {
+        !secret.is_empty() && memchr::memmem::find(value.as_bytes(), secret.as_bytes()).is_some()
+    };
+    for name in headers.keys() {
+        let returned = crosses(name, &connection)
+            && !NOT_RETURNED.contains(&name.as_str())
+            && !name.as_str().starts_with("access-control-");
+        if !returned {
+            continue;
         }
-        let leaks = !secret.is_empty()
-            && value.as_bytes().windows(secret.len()).any(|part| part == secret.as_bytes());
-        if let (Some(name), false) = (&last, leaks) {
-            out.append(name.clone(), value);
+        let mut first = true;
+        for value in headers.get_all(name).iter().filter(|value| !leaks(value)) {
+            if std::mem::take(&mut first) {
+                out.insert(name.clone(), value.clone());
+            } else {
+                out.append(name.clone(), value.clone());
+            }
         }
-        (out, last)
-    })
-    .0
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn hop_by_hop_and_credentials_stay_behind() {
@@ -131,9 +138,14 @@ mod tests {
         ] {
             headers.append(name, HeaderValue::from_static(value));
         }
-        let returned = response_headers(&headers, "s3cret!");
+        let mut returned = HeaderMap::new();
+        returned.insert("content-type", HeaderValue::from_static("application/octet-stream"));
+        returned.insert("x-echo", HeaderValue::from_static("ours"));
+        return_headers(&headers, "s3cret!", &mut returned);
         let names: Vec<&str> = returned.keys().map(HeaderName::as_str).collect();
-        assert_eq!(names, ["content-type", "vary"]);
+        assert_eq!(names, ["content-type", "x-echo", "vary"]);
+        assert_eq!(returned["content-type"], "application/json");
+        assert_eq!(returned["x-echo"], "ours", "a value holding the key replaces nothing");
         assert_eq!(returned.get_all("vary").iter().count(), 2);
     }
 }

@@ -14,11 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use futures_util::StreamExt as _;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tower::ServiceExt as _;
 
 use crate::config::Secret;
@@ -108,8 +109,11 @@ async fn to_sandbox(sandbox: Router, key: &Secret, request: Request) -> Response
 
 /// 360dialog's Partner API behind the front.
 pub struct Upstream {
-    client: reqwest::Client,
-    base: url::Url,
+    client: UpstreamClient,
+    /// The base URL without its trailing `/`: a request's path and query are appended as they
+    /// came (ids already checked), so no URL is parsed per request but the final one.
+    prefix: String,
+    host: String,
     key: HeaderValue,
     secret: Secret,
     timeout: Duration,
@@ -117,7 +121,15 @@ pub struct Upstream {
     calls: tokio::sync::Semaphore,
 }
 
-/// The HTTP client for upstream calls: rustls with the ring provider, system roots.
+/// hyper's pooled client over rustls (ring, the platform's roots). Not reqwest: its redirect,
+/// retry and URL layers cost more than the rest of a proxied call (BENCHMARKS.md), and the
+/// front needs none of them.
+type UpstreamClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    Body,
+>;
+
+/// The HTTP client for asset downloads: rustls with the ring provider, system roots.
 pub fn http_client(redirects: reqwest::redirect::Policy) -> Result<reqwest::Client, String> {
     // The process-wide provider; a second call finds it installed, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -129,24 +141,49 @@ pub fn http_client(redirects: reqwest::redirect::Policy) -> Result<reqwest::Clie
         .map_err(|error| format!("cannot set up the HTTPS client: {error}"))
 }
 
+fn upstream_client() -> Result<UpstreamClient, String> {
+    use rustls_platform_verifier::ConfigVerifierExt as _;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = rustls::ClientConfig::with_platform_verifier()
+        .map_err(|error| format!("cannot set up the HTTPS client: {error}"))?;
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    // Small request and answer on a kept-alive connection: waiting for Nagle only adds latency.
+    http.set_nodelay(true);
+    http.enforce_http(false);
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Ok(hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .pool_timer(hyper_util::rt::TokioTimer::new())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(MAX_UPSTREAM_CALLS)
+        .build(connector))
+}
+
 impl Upstream {
     /// Forwards to `base` with `key`, waiting at most `timeout`.
     pub fn new(base: url::Url, key: Secret, timeout: Duration, body_limit: usize) -> Result<Self, String> {
         let mut value = HeaderValue::from_str(key.expose())
             .map_err(|_| "the partner API key holds characters a header cannot")?;
         value.set_sensitive(true);
-        let client = http_client(reqwest::redirect::Policy::none())?;
+        let client = upstream_client()?;
+        let prefix = base[..url::Position::AfterPath].trim_end_matches('/').to_owned();
+        let host = base.host_str().unwrap_or_default().to_owned();
         let calls = tokio::sync::Semaphore::new(MAX_UPSTREAM_CALLS);
-        Ok(Upstream { client, base, key: value, secret: key, timeout, body_limit, calls })
+        Ok(Upstream { client, prefix, host, key: value, secret: key, timeout, body_limit, calls })
     }
 
     async fn forward(&self, request: Request) -> Result<Response, ApiError> {
-        let _turn =
-            self.calls.acquire().await.map_err(|_| ApiError::Internal("upstream closed".to_owned()))?;
         let (parts, body) = request.into_parts();
-        let mut url = self.base.clone();
-        url.set_path(&format!("{}{}", self.base.path().trim_end_matches('/'), parts.uri.path()));
-        url.set_query(parts.uri.query());
+        let method = parts.method.clone();
+        let path_and_query = parts.uri.path_and_query().map_or("/", |path| path.as_str());
+        let mut target = String::with_capacity(self.prefix.len() + path_and_query.len());
+        target.push_str(&self.prefix);
+        target.push_str(path_and_query);
+        let uri = Uri::try_from(target)
+            .map_err(|error| ApiError::Internal(format!("no upstream URL for this path: {error}")))?;
         let mut headers = headers::request_headers(&parts.headers);
         headers.insert(API_KEY_HEADER, self.key.clone());
         if let Ok(id) = HeaderValue::from_str(&crate::error::request_id()) {
@@ -154,64 +191,70 @@ impl Upstream {
         }
         let has_body = parts.headers.contains_key(axum::http::header::CONTENT_LENGTH)
             || parts.headers.contains_key(axum::http::header::TRANSFER_ENCODING);
+        // The URI and header values still point into hyper's read buffer of the connection
+        // (8 KB); the upstream call holds copies, so a request waiting for its turn below
+        // holds a few hundred bytes, not that buffer.
+        drop(parts);
         let over_limit = Arc::new(AtomicBool::new(false));
-        let mut call = self.client.request(parts.method.clone(), url).headers(headers).timeout(self.timeout);
-        if has_body {
+        let body = if has_body {
             let flag = Arc::clone(&over_limit);
-            let stream = body.into_data_stream().map(move |chunk| {
-                chunk.inspect_err(|error| {
-                    if crate::layers::is_length_limit(error) {
-                        flag.store(true, Ordering::Relaxed);
-                    }
-                })
-            });
-            call = call.body(reqwest::Body::wrap_stream(stream));
-        }
-        let upstream = call.send().await.map_err(|error| self.failure(&error, &over_limit))?;
-        let status = upstream.status();
-        let returned = headers::response_headers(upstream.headers(), self.secret.expose());
-        let body = self.read_capped(upstream).await?;
+            Body::new(body.map_err(move |error| {
+                if crate::layers::is_length_limit(&error) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                error
+            }))
+        } else {
+            Body::empty()
+        };
+        let mut call = axum::http::Request::new(body);
+        *call.method_mut() = method;
+        *call.uri_mut() = uri;
+        *call.headers_mut() = headers;
+        let _turn =
+            self.calls.acquire().await.map_err(|_| ApiError::Internal("upstream closed".to_owned()))?;
+        let exchange = async {
+            let upstream = self
+                .client
+                .request(call)
+                .await
+                .map_err(|error| self.failure(error.is_connect(), &error, &over_limit))?;
+            let (head, body) = upstream.into_parts();
+            // Answers are read whole (capped) so the key can be looked for in them.
+            let body = match Limited::new(body, MAX_UPSTREAM_RESPONSE).collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(error) if error.is::<LengthLimitError>() => {
+                    return Err(ApiError::BadGateway(format!(
+                        "The 360dialog Partner API answered with more than {MAX_UPSTREAM_RESPONSE} bytes"
+                    )));
+                }
+                Err(error) => return Err(self.failure(false, &*error, &over_limit)),
+            };
+            Ok((head, body))
+        };
+        let (head, body) = tokio::time::timeout(self.timeout, exchange).await.map_err(|_| {
+            ApiError::UpstreamTimeout { what: "The 360dialog Partner API", after: self.timeout }
+        })??;
         let body = redact(body, self.secret.expose());
-        if status.is_server_error() {
+        if head.status.is_server_error() {
             return Err(ApiError::BadGateway(format!(
                 "The 360dialog Partner API failed with HTTP {}: {}",
-                status.as_u16(),
+                head.status.as_u16(),
                 upstream_message(&body)
             )));
         }
-        let mut response = (status, body).into_response();
-        response.headers_mut().extend(returned);
+        let mut response = (head.status, body).into_response();
+        headers::return_headers(&head.headers, self.secret.expose(), response.headers_mut());
         Ok(response)
     }
 
-    async fn read_capped(&self, mut upstream: reqwest::Response) -> Result<Bytes, ApiError> {
-        let mut body = Vec::new();
-        loop {
-            match upstream.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_UPSTREAM_RESPONSE {
-                        return Err(ApiError::BadGateway(format!(
-                            "The 360dialog Partner API answered with more than {MAX_UPSTREAM_RESPONSE} bytes"
-                        )));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => return Ok(Bytes::from(body)),
-                Err(error) => return Err(self.failure(&error, &AtomicBool::new(false))),
-            }
-        }
-    }
-
-    fn failure(&self, error: &reqwest::Error, over_limit: &AtomicBool) -> ApiError {
+    fn failure(&self, connect: bool, error: &dyn std::fmt::Display, over_limit: &AtomicBool) -> ApiError {
         if over_limit.load(Ordering::Relaxed) {
             return ApiError::PayloadTooLarge { limit: self.body_limit };
         }
-        if error.is_timeout() {
-            return ApiError::UpstreamTimeout { what: "The 360dialog Partner API", after: self.timeout };
-        }
-        let host = self.base.host_str().unwrap_or_default();
-        // reqwest's message names the URL (never the key, which is a header); keep it short.
-        let reason = if error.is_connect() { "cannot connect" } else { "the connection failed" };
+        let host = self.host.as_str();
+        // The error names the URL at most (never the key, which is a header); keep it short.
+        let reason = if connect { "cannot connect" } else { "the connection failed" };
         tracing::warn!(host, error = %error, "upstream call failed");
         ApiError::BadGateway(format!(
             "Cannot reach the 360dialog Partner API at {host}: {reason}; try again later"
@@ -236,13 +279,13 @@ fn upstream_message(body: &[u8]) -> String {
 /// `body` with every occurrence of `secret` replaced by `[redacted]`.
 pub fn redact(body: Bytes, secret: &str) -> Bytes {
     let needle = secret.as_bytes();
-    if needle.is_empty() || !body.windows(needle.len()).any(|window| window == needle) {
+    if needle.is_empty() || memchr::memmem::find(&body, needle).is_none() {
         return body;
     }
     tracing::warn!("the upstream's answer held the partner API key; it was redacted");
     let mut out = Vec::with_capacity(body.len());
     let mut rest: &[u8] = &body;
-    while let Some(at) = rest.windows(needle.len()).position(|window| window == needle) {
+    while let Some(at) = memchr::memmem::find(rest, needle) {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(b"[redacted]");
         rest = &rest[at + needle.len()..];
