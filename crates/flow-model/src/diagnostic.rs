@@ -669,6 +669,13 @@ pub enum Problem {
         /// The binding.
         reference: String,
     },
+    /// A `${screen.X…}` in a version before global references (4.0).
+    GlobalReferenceTooOld {
+        /// The binding.
+        reference: String,
+        /// The flow's version.
+        version: Version,
+    },
     /// A string that mixes text and a binding: shown literally, not filled in.
     MixedBinding {
         /// The property.
@@ -874,7 +881,8 @@ impl Problem {
             | Problem::DynamicDataType { .. }
             | Problem::ArrayDereference { .. }
             | Problem::UnknownScreenReference { .. }
-            | Problem::SelfScreenReference { .. } => Code::InvalidScreenDynamicData,
+            | Problem::SelfScreenReference { .. }
+            | Problem::GlobalReferenceTooOld { .. } => Code::InvalidScreenDynamicData,
             Problem::MixedBinding { .. } | Problem::ExpressionTooOld { .. } => Code::InvalidTextDynamicData,
             Problem::UnknownNextScreen { .. } | Problem::SameScreenNavigation { .. } => {
                 Code::InvalidNavigateActionNextScreenName
@@ -1161,6 +1169,11 @@ impl fmt::Display for Problem {
             Problem::SelfScreenReference { reference } => write!(
                 f,
                 "'{reference}' represents current screen. Convert expression to local referencing, e.g. ${{data.field}}."
+            ),
+            Problem::GlobalReferenceTooOld { reference, version } => write!(
+                f,
+                "'{reference}' reads another screen, which needs Flow JSON version 4.0 or later; version {version} takes it as plain text. Pass the value in the navigate payload instead, or move the flow to version {}.",
+                Version::LATEST
             ),
             Problem::MixedBinding { property, rich_text: true, .. } => write!(
                 f,
