@@ -412,6 +412,13 @@ pub enum Problem {
         /// The decoded size in kilobytes.
         found_kilobytes: usize,
     },
+    /// A base64 image larger than Meta recommends (accepted, but slow to load).
+    ImageOverRecommended {
+        /// The recommended size in kilobytes.
+        recommended_kilobytes: u32,
+        /// The decoded size in kilobytes.
+        found_kilobytes: usize,
+    },
     /// `screens` has more than 100 screens.
     TooManyScreens {
         /// How many.
@@ -819,6 +826,7 @@ impl Problem {
             Problem::EmptyComponents { .. }
             | Problem::InvalidBase64
             | Problem::ImageTooLarge { .. }
+            | Problem::ImageOverRecommended { .. }
             | Problem::NoSuccessfulTerminal
             | Problem::RefreshOnBackWithoutEndpoint
             | Problem::TerminalFooterAction { .. }
@@ -1005,6 +1013,10 @@ impl fmt::Display for Problem {
             Problem::ImageTooLarge { max_kilobytes, found_kilobytes } => write!(
                 f,
                 "The image is {found_kilobytes} KB but at most {max_kilobytes} KB is allowed."
+            ),
+            Problem::ImageOverRecommended { recommended_kilobytes, found_kilobytes } => write!(
+                f,
+                "The image is {found_kilobytes} KB; Meta recommends at most {recommended_kilobytes} KB. Large images make the screen slow to open: shrink or compress it."
             ),
             Problem::TooManyScreens { found } => {
                 write!(f, "Maximum number of screens allowed per Flow is 100 but found {found}.")
