@@ -610,6 +610,11 @@ pub enum Problem {
         /// The property.
         property: String,
     },
+    /// A DatePicker before 5.0: its millisecond timestamps are read in the phone's time zone.
+    TimeZoneUnsafeDatePicker {
+        /// The flow's version.
+        version: Version,
+    },
     /// An `init-value` that is not a date in the expected format.
     InitDateFormat {
         /// The expected format.
@@ -875,6 +880,7 @@ impl Problem {
             Problem::CalendarModeShape { range: false, .. } => Code::UnexpectedCalendarPickerRangeModeProp,
             Problem::MinMaxDays => Code::InvalidMinMaxDays,
             Problem::DateRange { .. } => Code::InvalidDateRange,
+            Problem::TimeZoneUnsafeDatePicker { .. } => Code::InvalidPropertyValue,
             Problem::InitDateFormat { .. } => Code::InvalidDateSingleInitValueFormat,
             Problem::IfNesting => Code::MaximumIfNesting,
             Problem::FooterInIfBranches => Code::MissingFooterInIfElseBranches,
@@ -1146,6 +1152,11 @@ impl fmt::Display for Problem {
                 "The dates of '{property}' are out of range: a range cannot end before it starts, and dates must lie between 'min-date' and 'max-date'."
             ),
             Problem::InitDateFormat { format } => write!(f, "The date field must be in the format '{format}'."),
+            Problem::TimeZoneUnsafeDatePicker { version } => write!(
+                f,
+                "In Flow JSON {version}, DatePicker dates are timestamps read in the phone's time zone: someone in another time zone than the business sees and picks a different day. From version 5.0 dates are 'YYYY-MM-DD' and time-zone safe; move the flow to version {}.",
+                Version::LATEST
+            ),
             Problem::IfNesting => f.write_str("The 'If' component can only be nested up to 3 levels deep."),
             Problem::FooterInIfBranches => f.write_str(
                 "Footer component must be present in all branches of 'If' component if it exists in any one branch.",
