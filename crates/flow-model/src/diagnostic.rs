@@ -653,6 +653,35 @@ pub enum Problem {
         /// The declared type.
         found: String,
     },
+    /// A list of items bound to data whose declared item schema lacks a property the
+    /// component's items need.
+    ItemSchemaMissing {
+        /// The binding.
+        reference: String,
+        /// The item property (dotted path).
+        property: String,
+    },
+    /// A list of items bound to data whose item schema declares a property the items need
+    /// with another type.
+    ItemSchemaType {
+        /// The binding.
+        reference: String,
+        /// The item property (dotted path).
+        property: String,
+        /// The type the component needs.
+        expected: &'static str,
+        /// The declared type.
+        found: String,
+    },
+    /// An `__example__` item of a bound list without a property the component's items need.
+    ExampleItemIncomplete {
+        /// The binding.
+        reference: String,
+        /// The component.
+        component: &'static str,
+        /// The item property (dotted path).
+        property: String,
+    },
     /// A binding that reads into an array's item schema.
     ArrayDereference {
         /// The binding.
@@ -896,7 +925,10 @@ impl Problem {
             | Problem::ArrayDereference { .. }
             | Problem::UnknownScreenReference { .. }
             | Problem::SelfScreenReference { .. }
-            | Problem::GlobalReferenceTooOld { .. } => Code::InvalidScreenDynamicData,
+            | Problem::GlobalReferenceTooOld { .. }
+            | Problem::ItemSchemaMissing { .. }
+            | Problem::ItemSchemaType { .. } => Code::InvalidScreenDynamicData,
+            Problem::ExampleItemIncomplete { .. } => Code::InvalidScreenData,
             Problem::MixedBinding { .. } | Problem::ExpressionTooOld { .. } => Code::InvalidTextDynamicData,
             Problem::UnknownNextScreen { .. } | Problem::SameScreenNavigation { .. } => {
                 Code::InvalidNavigateActionNextScreenName
@@ -1192,6 +1224,18 @@ impl fmt::Display for Problem {
             Problem::SelfScreenReference { reference } => write!(
                 f,
                 "'{reference}' represents current screen. Convert expression to local referencing, e.g. ${{data.field}}."
+            ),
+            Problem::ItemSchemaMissing { reference, property } => write!(
+                f,
+                "Data model schema is invalid for '{reference}'. Missing schema for '{property}': declare it in the field's 'items.properties'."
+            ),
+            Problem::ItemSchemaType { reference, property, expected, found } => write!(
+                f,
+                "Data model schema is invalid for '{reference}'. Expected '{property}' of its items to be of type '{expected}' but found '{found}'."
+            ),
+            Problem::ExampleItemIncomplete { reference, component, property } => write!(
+                f,
+                "This example item of '{reference}' has no '{property}', which every item of {component} needs: the preview cannot show it, and the data sent at run time must have it."
             ),
             Problem::GlobalReferenceTooOld { reference, version } => write!(
                 f,

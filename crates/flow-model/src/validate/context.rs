@@ -387,16 +387,21 @@ impl<'a> Flow<'a> {
         self.ids.get(id).and_then(|index| self.screens.get(*index))
     }
 
+    /// The screen whose data or inputs `reference`, used on screen `screen`, reads.
+    pub fn target(&self, screen: usize, reference: &Reference<'_>) -> Result<&Screen<'a>, Resolved<'a>> {
+        let Some(current) = self.screens.get(screen) else { return Err(Resolved::UnknownScreen) };
+        match reference.screen {
+            None => Ok(current),
+            Some(id) if Some(id) == current.id => Err(Resolved::SelfScreen),
+            Some(id) => self.screen(id).ok_or(Resolved::UnknownScreen),
+        }
+    }
+
     /// How `reference`, used on screen `screen`, resolves.
     pub fn resolve(&self, screen: usize, reference: &Reference<'_>) -> Resolved<'a> {
-        let Some(current) = self.screens.get(screen) else { return Resolved::UnknownScreen };
-        let target = match reference.screen {
-            None => current,
-            Some(id) if Some(id) == current.id => return Resolved::SelfScreen,
-            Some(id) => match self.screen(id) {
-                Some(target) => target,
-                None => return Resolved::UnknownScreen,
-            },
+        let target = match self.target(screen, reference) {
+            Ok(target) => target,
+            Err(resolved) => return resolved,
         };
         match reference.source {
             Source::Data => target.resolve_data(reference.path),
@@ -483,27 +488,34 @@ impl<'a> Screen<'a> {
 
     /// How `${data.PATH}` resolves in this screen's data model.
     pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
+        match self.declaration(path) {
+            Ok(Some(schema)) => Resolved::Found(get(schema, "type").and_then(Value::as_str)),
+            Ok(None) => Resolved::Found(None),
+            Err(resolved) => resolved,
+        }
+    }
+
+    /// The schema declaring `${data.PATH}` in this screen's data model: `Ok(None)` inside an
+    /// object without declared properties (anything goes), `Err` when it does not resolve.
+    pub fn declaration(&self, path: &str) -> Result<Option<&'a Value>, Resolved<'a>> {
         let mut segments = path.split('.');
         let Some(schema) = segments.next().and_then(|field| member(self.data?, field)) else {
-            return Resolved::MissingData;
+            return Err(Resolved::MissingData);
         };
-        // `Value::get` hashes the key; data model objects are small enough to scan.
-        let get = |schema: &'a Value, key: &str| schema.as_object().and_then(|object| member(object, key));
         let mut schema = schema;
         for segment in segments {
             match get(schema, "type").and_then(Value::as_str) {
-                Some("array") => return Resolved::ArrayDereference,
+                Some("array") => return Err(Resolved::ArrayDereference),
                 Some("object") | None => {}
-                Some(_) => return Resolved::MissingData,
+                Some(_) => return Err(Resolved::MissingData),
             }
             match get(schema, "properties").and_then(|properties| get(properties, segment)) {
                 Some(inner) => schema = inner,
-                // An object without declared properties: anything goes.
-                None if get(schema, "properties").is_none() => return Resolved::Found(None),
-                None => return Resolved::MissingData,
+                None if get(schema, "properties").is_none() => return Ok(None),
+                None => return Err(Resolved::MissingData),
             }
         }
-        Resolved::Found(get(schema, "type").and_then(Value::as_str))
+        Ok(Some(schema))
     }
 
     /// The first component named `name`.
@@ -553,6 +565,12 @@ impl<'a> Node<'a> {
     pub fn is(&self, name: &str) -> bool {
         self.spec.is_some_and(|spec| catalog::same(spec.name, name))
     }
+}
+
+/// Member `key` of `schema`, when an object. (`Value::get` hashes the key; data model objects
+/// are small enough to scan.)
+pub(crate) fn get<'a>(schema: &'a Value, key: &str) -> Option<&'a Value> {
+    schema.as_object().and_then(|object| member(object, key))
 }
 
 /// Gathers the actions of component `index` of screen `screen` (at `screen_pointer`), the last

@@ -5,6 +5,7 @@ use super::schema::Described;
 use crate::diagnostic::Diagnostic;
 
 mod action_shape;
+mod bound_items;
 mod calendar_picker;
 mod complete;
 mod component_types;
@@ -96,6 +97,7 @@ rules![
     switch_component: Flow,
     data_model: Flow,
     dynamic_data: Flow,
+    bound_items: Flow,
     expressions: Flow,
     mixed_text: Flow,
     action_shape: Flow,
