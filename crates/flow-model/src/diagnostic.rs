@@ -682,6 +682,14 @@ pub enum Problem {
         /// The item property (dotted path).
         property: String,
     },
+    /// A data model field or input name with a character Meta advises against (`-`, space,
+    /// backtick, `'`).
+    FieldNameCharacters {
+        /// The name.
+        name: String,
+        /// The name with those characters replaced by `_`.
+        suggestion: String,
+    },
     /// A binding that reads into an array's item schema.
     ArrayDereference {
         /// The binding.
@@ -849,7 +857,8 @@ impl Problem {
             | Problem::DynamicName { .. }
             | Problem::PatternMismatch { .. }
             | Problem::ScreenIdPattern { .. }
-            | Problem::InvalidBinding { .. } => Code::PatternMismatch,
+            | Problem::InvalidBinding { .. }
+            | Problem::FieldNameCharacters { .. } => Code::PatternMismatch,
             Problem::NotInEnum { .. } | Problem::ActionNotAllowed { .. } => Code::InvalidEnumValue,
             Problem::TooLong { .. } => Code::MaxCharsRequired,
             Problem::TooFewItems { .. } => Code::MinItemsRequired,
@@ -1236,6 +1245,10 @@ impl fmt::Display for Problem {
             Problem::ExampleItemIncomplete { reference, component, property } => write!(
                 f,
                 "This example item of '{reference}' has no '{property}', which every item of {component} needs: the preview cannot show it, and the data sent at run time must have it."
+            ),
+            Problem::FieldNameCharacters { name, suggestion } => write!(
+                f,
+                "Field name '{name}' has a character Meta advises against in dynamic data names ('-', space, backtick or \"'\"): bindings and expressions may not read it. Use letters, digits and underscores, e.g. '{suggestion}'."
             ),
             Problem::GlobalReferenceTooOld { reference, version } => write!(
                 f,

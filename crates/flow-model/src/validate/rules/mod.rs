@@ -16,6 +16,7 @@ mod date_picker;
 mod derived_routes;
 mod dynamic_data;
 mod expressions;
+mod field_names;
 mod footer_captions;
 mod form_names;
 mod form_outside;
@@ -98,6 +99,7 @@ rules![
     data_model: Flow,
     dynamic_data: Flow,
     bound_items: Flow,
+    field_names: Flow,
     expressions: Flow,
     mixed_text: Flow,
     action_shape: Flow,
