@@ -690,6 +690,13 @@ pub enum Problem {
         /// The name with those characters replaced by `_`.
         suggestion: String,
     },
+    /// Markdown the component shows as written, or not at all.
+    UnsupportedMarkdown {
+        /// The component.
+        component: &'static str,
+        /// What it does not render.
+        feature: MarkdownFeature,
+    },
     /// A binding that reads into an array's item schema.
     ArrayDereference {
         /// The binding.
@@ -870,6 +877,7 @@ impl Problem {
             | Problem::InvalidBase64
             | Problem::ImageTooLarge { .. }
             | Problem::ImageOverRecommended { .. }
+            | Problem::UnsupportedMarkdown { .. }
             | Problem::NoSuccessfulTerminal
             | Problem::RefreshOnBackWithoutEndpoint
             | Problem::TerminalFooterAction { .. }
@@ -1246,6 +1254,23 @@ impl fmt::Display for Problem {
                 f,
                 "This example item of '{reference}' has no '{property}', which every item of {component} needs: the preview cannot show it, and the data sent at run time must have it."
             ),
+            Problem::UnsupportedMarkdown { component, feature } => match feature {
+                MarkdownFeature::Heading | MarkdownFeature::Image | MarkdownFeature::Table => write!(
+                    f,
+                    "{component} with markdown renders bold, italic, strikethrough, lists and links, but not {}: they are shown as written. Use a TextHeading, an Image or RichText instead.",
+                    match feature {
+                        MarkdownFeature::Heading => "headings",
+                        MarkdownFeature::Image => "images",
+                        _ => "tables",
+                    }
+                ),
+                MarkdownFeature::LinkedImage => f.write_str(
+                    "RichText shows only images embedded as base64 (data:image/png;base64,…, also jpeg and webp): this image is not shown.",
+                ),
+                MarkdownFeature::NestedList => {
+                    f.write_str("RichText lists are one level deep: this nested item is not shown as a sub-list.")
+                }
+            },
             Problem::FieldNameCharacters { name, suggestion } => write!(
                 f,
                 "Field name '{name}' has a character Meta advises against in dynamic data names ('-', space, backtick or \"'\"): bindings and expressions may not read it. Use letters, digits and underscores, e.g. '{suggestion}'."
@@ -1371,6 +1396,22 @@ impl fmt::Display for Owner {
             Owner::Next => f.write_str("'next' of a navigate action"),
         }
     }
+}
+
+/// Markdown a text component does not render (§4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MarkdownFeature {
+    /// `# Heading` in TextBody or TextCaption.
+    Heading,
+    /// `![alt](source)` in TextBody or TextCaption.
+    Image,
+    /// A table in TextBody or TextCaption.
+    Table,
+    /// A RichText image that is not embedded as base64.
+    LinkedImage,
+    /// A RichText list inside a list.
+    NestedList,
 }
 
 /// What is wrong with a field of a screen's data model (§6.4).

@@ -23,6 +23,7 @@ mod form_outside;
 mod form_values;
 mod if_component;
 mod layout;
+mod markdown;
 mod min_max;
 mod mixed_text;
 mod navigate;
@@ -90,6 +91,7 @@ rules![
     property_limits: Each,
     screen_limits: Flow,
     rich_text: Flow,
+    markdown: Flow,
     navigation_list: Flow,
     form_outside: Flow,
     form_names: Flow,
