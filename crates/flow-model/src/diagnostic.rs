@@ -690,6 +690,11 @@ pub enum Problem {
         /// The name with those characters replaced by `_`.
         suggestion: String,
     },
+    /// A component's `on-select-action` in 6.0 to 6.3, where it also runs when the screen opens.
+    SelectActionOnRender {
+        /// The flow's version.
+        version: Version,
+    },
     /// Markdown the component shows as written, or not at all.
     UnsupportedMarkdown {
         /// The component.
@@ -878,6 +883,7 @@ impl Problem {
             | Problem::ImageTooLarge { .. }
             | Problem::ImageOverRecommended { .. }
             | Problem::UnsupportedMarkdown { .. }
+            | Problem::SelectActionOnRender { .. }
             | Problem::NoSuccessfulTerminal
             | Problem::RefreshOnBackWithoutEndpoint
             | Problem::TerminalFooterAction { .. }
@@ -1253,6 +1259,10 @@ impl fmt::Display for Problem {
             Problem::ExampleItemIncomplete { reference, component, property } => write!(
                 f,
                 "This example item of '{reference}' has no '{property}', which every item of {component} needs: the preview cannot show it, and the data sent at run time must have it."
+            ),
+            Problem::SelectActionOnRender { version } => write!(
+                f,
+                "In Flow JSON {version} a component's 'on-select-action' also runs when the screen opens, before anything is selected. From version 7.0 it runs only on selection; move the flow to 7.0 or later, or make the action harmless when nothing is selected."
             ),
             Problem::UnsupportedMarkdown { component, feature } => match feature {
                 MarkdownFeature::Heading | MarkdownFeature::Image | MarkdownFeature::Table => write!(

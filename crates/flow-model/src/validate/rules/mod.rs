@@ -40,6 +40,7 @@ mod screen_count;
 mod screen_ids;
 mod screen_limits;
 mod screen_properties;
+mod select_on_render;
 mod sensitive;
 mod switch_component;
 mod terminal;
@@ -109,6 +110,7 @@ rules![
     complete: Flow,
     data_exchange: Flow,
     update_data: Flow,
+    select_on_render: Flow,
     payload_bindings: Flow,
     routing_model: Flow,
     derived_routes: Flow,
