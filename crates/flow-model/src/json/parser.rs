@@ -181,14 +181,16 @@ impl Parser<'_> {
         self.enter()?;
         let object_index = self.nodes.len() - 1;
         self.pos += 1; // '{'
-        let mut map = Map::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::new()));
         }
-        loop {
+        let mut map = Map::new();
+        // Repeated keys (member position, key): rare, so their bookkeeping comes after.
+        let mut repeated = Vec::new();
+        for member in 0.. {
             match self.peek() {
                 Some(b'"') => {}
                 Some(b'}') => return self.fail(SyntaxProblem::TrailingComma, self.pos),
@@ -211,11 +213,9 @@ impl Parser<'_> {
                 node.key_start = offset(key_start);
                 node.key_end = offset(key_end);
             }
-            // For an existing key this keeps its position and takes the new value. One hash
-            // lookup per member: duplicates are rare, so their bookkeeping comes after.
+            // For an existing key this keeps its position and takes the new value.
             if let Some((key, _)) = insert_returning_duplicate(&mut map, key, value) {
-                self.replace_duplicate(object_index, &map, &key, member_index);
-                self.duplicates.push(Duplicate { key, key_start, key_end });
+                repeated.push((member, key));
             }
             self.skip_whitespace();
             match self.peek() {
@@ -232,40 +232,70 @@ impl Parser<'_> {
             }
         }
         self.depth -= 1;
+        if !repeated.is_empty() {
+            self.replace_duplicates(object_index, &map, &repeated);
+        }
         Ok(Value::Object(map))
     }
 
-    /// Keeps the node list in the map's order when a repeated key replaces an earlier value:
-    /// the new value's subtree (at the end) moves into the earlier member's place.
-    fn replace_duplicate(
+    /// Keeps the node list in the map's order when repeated keys replaced earlier values (each
+    /// entry keeps the place of its first member and takes the subtree of its last), and
+    /// reports the repeated members. `repeated` lists them (member position, key) in order.
+    /// Linear in the object's size, however many keys repeat.
+    fn replace_duplicates(
         &mut self,
         object_index: usize,
         map: &Map<String, Value>,
-        key: &str,
-        new_index: usize,
+        repeated: &[(usize, String)],
     ) {
-        let Some(position) = map.keys().position(|existing| existing == key) else { return };
-        let mut old_index = object_index + 1;
-        for _ in 0..position {
-            let Some(node) = self.nodes.get(old_index) else { return };
-            old_index += 1 + node.descendants as usize;
+        let entries: std::collections::HashMap<&str, usize> =
+            map.keys().enumerate().map(|(entry, key)| (key.as_str(), entry)).collect();
+        // The members' subtrees follow the object's node, in member order; each member's
+        // entry: members that were not repeats took the next entry in turn.
+        let mut last = vec![None; map.len()];
+        let mut repeats = repeated.iter().peekable();
+        let mut next_entry = 0;
+        let mut start = object_index + 1;
+        for member in 0.. {
+            let Some(node) = self.nodes.get(start).copied() else { break };
+            let range = start..start + 1 + node.descendants as usize;
+            start = range.end;
+            let entry = match repeats.next_if(|(position, _)| *position == member) {
+                Some((_, key)) => {
+                    self.duplicates.push(Duplicate {
+                        key: key.clone(),
+                        key_start: node.key_start as usize,
+                        key_end: node.key_end as usize,
+                    });
+                    entries.get(key.as_str()).copied()
+                }
+                None => {
+                    next_entry += 1;
+                    Some(next_entry - 1)
+                }
+            };
+            if let Some(slot) = entry.and_then(|entry| last.get_mut(entry)) {
+                *slot = Some(range);
+            }
         }
-        let Some(old) = self.nodes.get(old_index) else { return };
-        let old_end = old_index + 1 + old.descendants as usize;
-        let moved: Vec<Node> = self.nodes.drain(new_index..).collect();
-        self.nodes.splice(old_index..old_end, moved);
+        let mut ordered = Vec::with_capacity(self.nodes.len() - object_index - 1);
+        for range in last.into_iter().flatten() {
+            ordered.extend_from_slice(self.nodes.get(range).unwrap_or_default());
+        }
+        self.nodes.truncate(object_index + 1);
+        self.nodes.extend(ordered);
     }
 
     fn array(&mut self) -> Result<Value, Failure> {
         self.enter()?;
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let mut items = Vec::new();
         loop {
             if self.peek() == Some(b']') {
                 return self.fail(SyntaxProblem::TrailingComma, self.pos);
@@ -546,6 +576,34 @@ mod tests {
         let starts: Vec<u32> = output.nodes.iter().map(|node| node.start).collect();
         assert_eq!(starts, [0, 29, 30, 21]);
         assert_eq!(output.nodes[0].descendants, 3);
+    }
+
+    #[test]
+    fn repeated_keys_keep_their_first_place_and_last_value() {
+        let text = r#"{"a": 1, "b": {"x": 1}, "a": 2, "c": 3, "b": [4], "a": 5}"#;
+        let output = parse(text).unwrap();
+        assert_eq!(serde_json::to_string(&output.value).unwrap(), r#"{"a":5,"b":[4],"c":3}"#);
+        let keys: Vec<&str> = output.duplicates.iter().map(|duplicate| duplicate.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "a"]);
+        let spans: Vec<&str> =
+            output.duplicates.iter().map(|duplicate| &text[duplicate.key_start..duplicate.key_end]).collect();
+        assert_eq!(spans, [r#""a""#, r#""b""#, r#""a""#]);
+        // Nodes follow the map: root, a=5, b=[4], 4, c=3.
+        let values: Vec<&str> =
+            output.nodes.iter().map(|node| &text[node.start as usize..node.end as usize]).collect();
+        assert_eq!(values, [text, "5", "[4]", "4", "3"]);
+        assert_eq!(output.nodes[0].descendants, 4);
+        assert!(output.duplicates[0].key_start < output.duplicates[1].key_start);
+    }
+
+    #[test]
+    fn many_repeated_keys_take_linear_time() {
+        let members: Vec<String> = (0..200_000).map(|i| format!("\"k{}\": {i}", i % 1000)).collect();
+        let text = format!("{{{}}}", members.join(","));
+        let output = parse(&text).unwrap();
+        assert_eq!(output.value.as_object().map(|map| map.len()), Some(1000));
+        assert_eq!(output.duplicates.len(), 199_000);
+        assert_eq!(output.nodes.len(), 1001);
     }
 
     #[test]
