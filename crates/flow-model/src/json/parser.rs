@@ -104,6 +104,53 @@ fn insert_returning_duplicate(
     }
 }
 
+/// How many spaces `bytes` starts with, counted eight at a time as one 64-bit word.
+fn space_run(bytes: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // The first byte that is not a space is the lowest non-zero byte of the difference.
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            return done + (other.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder();
+    done + rest.iter().position(|&byte| byte != b' ').unwrap_or(rest.len())
+}
+
+/// How many bytes at the start of `bytes` a string holds as they are: up to the first quote,
+/// backslash or control character (or the end). Eight bytes at a time, as one 64-bit word
+/// (SWAR): a byte-by-byte scan was the larger part of reading strings.
+fn string_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `word` that is zero; exact for the lowest such byte, which
+    // is all that is read (a borrow can only mark bytes above a marked one).
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // Bytes below 0x20: those that borrow when 0x20 is taken away, and had no high bit.
+        let stops = zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if stops != 0 {
+            return done + (stops.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder();
+    done + rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20).unwrap_or(rest.len())
+}
+
 fn offset(value: usize) -> u32 {
     // Inputs are capped at 10 MB before parsing, far below u32::MAX.
     u32::try_from(value).unwrap_or(u32::MAX)
@@ -118,23 +165,23 @@ impl Parser<'_> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// Skips whitespace. Most calls find none, or the one space after a colon: both are
+    /// decided here, inline; runs of whitespace go to [`Parser::skip_whitespace_run`].
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
+        match self.bytes.get(self.pos) {
+            Some(byte) if *byte > b' ' => {}
+            Some(b' ') if self.bytes.get(self.pos + 1).is_some_and(|byte| *byte > b' ') => self.pos += 1,
+            _ => self.skip_whitespace_run(),
+        }
+    }
+
+    fn skip_whitespace_run(&mut self) {
         while let Some(byte) = self.peek() {
             match byte {
                 b' ' => {
-                    // Indentation, most of the whitespace of pretty JSON, comes in runs: eight
-                    // spaces at a time (one comparison each), then four, two and one.
-                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
-                    let mut run = 0;
-                    while rest.get(run..run + 8) == Some(b"        ".as_slice()) {
-                        run += 8;
-                    }
-                    for spaces in [b"    ".as_slice(), b"  ", b" "] {
-                        if rest.get(run..run + spaces.len()) == Some(spaces) {
-                            run += spaces.len();
-                        }
-                    }
-                    self.pos += run;
+                    // Indentation, most of the whitespace of pretty JSON, comes in runs.
+                    self.pos += space_run(self.bytes.get(self.pos..).unwrap_or_default());
                     continue;
                 }
                 b'\t' => {}
@@ -335,9 +382,7 @@ impl Parser<'_> {
         let start = self.pos;
         // Fast path: no escapes, copy the slice as is. The scan over the slice (rather than
         // byte by byte through `peek`) is what keeps large flows within their time budget.
-        let rest = self.bytes.get(start..).unwrap_or_default();
-        let stop = rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
-        self.pos = start + stop.unwrap_or(rest.len());
+        self.pos = start + string_run(self.bytes.get(start..).unwrap_or_default());
         match self.peek() {
             None => return self.fail(SyntaxProblem::UnterminatedString, opening),
             Some(b'"') => {
@@ -363,12 +408,7 @@ impl Parser<'_> {
                 }
                 Some(_) => {
                     let run_start = self.pos;
-                    while let Some(byte) = self.peek() {
-                        if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.pos += string_run(self.bytes.get(run_start..).unwrap_or_default());
                     text.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
                 }
             }
@@ -604,6 +644,26 @@ mod tests {
         assert_eq!(output.value.as_object().map(|map| map.len()), Some(1000));
         assert_eq!(output.duplicates.len(), 199_000);
         assert_eq!(output.nodes.len(), 1001);
+    }
+
+    #[test]
+    fn string_runs_stop_at_the_first_special_byte() {
+        for length in 0..20 {
+            for stop in [b'"', b'\\', b'\n', 0x1f, 0] {
+                let mut bytes = vec![b'a'; length];
+                bytes.push(stop);
+                bytes.extend_from_slice(b"\"\\ \x7f\x80\xff");
+                assert_eq!(string_run(&bytes), length, "{length} {stop}");
+            }
+            // Bytes around the special ones (0x1f, 0x21, 0x5b, 0x5d, 0x7f and above) do not stop.
+            let plain: Vec<u8> = [0x20u8, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xdc, 0xff]
+                .iter()
+                .cycle()
+                .take(length)
+                .copied()
+                .collect();
+            assert_eq!(string_run(&plain), length);
+        }
     }
 
     #[test]
