@@ -127,11 +127,6 @@ fn space_run(bytes: &[u8]) -> usize {
 /// backslash or control character (or the end). Eight bytes at a time, as one 64-bit word
 /// (SWAR): a byte-by-byte scan was the larger part of reading strings.
 fn string_run(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `word` that is zero; exact for the lowest such byte, which
-    // is all that is read (a borrow can only mark bytes above a marked one).
-    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
     let mut chunks = bytes.chunks_exact(8);
     let mut done = 0;
     for chunk in chunks.by_ref() {
@@ -139,8 +134,8 @@ fn string_run(bytes: &[u8]) -> usize {
         word.copy_from_slice(chunk);
         let word = u64::from_le_bytes(word);
         // Bytes below 0x20: those that borrow when 0x20 is taken away, and had no high bit.
-        let stops = zero(word ^ (ONES * u64::from(b'"')))
-            | zero(word ^ (ONES * u64::from(b'\\')))
+        let stops = bytes_equal(word, b'"')
+            | bytes_equal(word, b'\\')
             | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
         if stops != 0 {
             return done + (stops.trailing_zeros() / 8) as usize;
@@ -149,6 +144,19 @@ fn string_run(bytes: &[u8]) -> usize {
     }
     let rest = chunks.remainder();
     done + rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20).unwrap_or(rest.len())
+}
+
+/// The byte 0x01 in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (eight bytes, little-endian) that equals `byte`; exact
+/// for the lowest such byte (a borrow can only mark bytes above a marked one), so non-zero
+/// exactly when one does and `trailing_zeros() / 8` is the first one's position.
+pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let zeroed = word ^ (ONES * u64::from(byte));
+    zeroed.wrapping_sub(ONES) & !zeroed & HIGHS
 }
 
 fn offset(value: usize) -> u32 {

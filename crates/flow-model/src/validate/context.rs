@@ -388,6 +388,7 @@ impl<'a> Flow<'a> {
     }
 
     /// The screen whose data or inputs `reference`, used on screen `screen`, reads.
+    #[inline]
     pub fn target(&self, screen: usize, reference: &Reference<'_>) -> Result<&Screen<'a>, Resolved<'a>> {
         let Some(current) = self.screens.get(screen) else { return Err(Resolved::UnknownScreen) };
         match reference.screen {
@@ -487,6 +488,7 @@ impl<'a> Screen<'a> {
     }
 
     /// How `${data.PATH}` resolves in this screen's data model.
+    #[inline]
     pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
         match self.declaration(path) {
             Ok(Some(schema)) => Resolved::Found(get(schema, "type").and_then(Value::as_str)),
@@ -497,6 +499,7 @@ impl<'a> Screen<'a> {
 
     /// The schema declaring `${data.PATH}` in this screen's data model: `Ok(None)` inside an
     /// object without declared properties (anything goes), `Err` when it does not resolve.
+    #[inline]
     pub fn declaration(&self, path: &str) -> Result<Option<&'a Value>, Resolved<'a>> {
         let mut segments = path.split('.');
         let Some(schema) = segments.next().and_then(|field| member(self.data?, field)) else {

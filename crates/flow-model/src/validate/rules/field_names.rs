@@ -4,22 +4,36 @@
 //! model field (at any depth) and each input `name` with one of them gets a warning.
 use serde_json::{Map, Value};
 
-use super::super::context::Flow;
+use super::super::context::{Flow, member};
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::json::parser::bytes_equal;
 use crate::json::{self, pointer};
 
-/// The characters Meta advises against in field names.
-const AVOID: &[char] = &['-', ' ', '`', '\''];
+/// The characters Meta advises against in field names (all ASCII: names are checked byte by
+/// byte, as this runs for every input of the flow).
+const AVOID: [u8; 4] = *b"- `'";
+
+/// Whether `name` has one of them, eight bytes at a time (most inputs have a name). The last
+/// bytes are padded with zero bytes, which are none of them.
+fn is_discouraged(name: &str) -> bool {
+    name.as_bytes().chunks(8).any(|chunk| {
+        let mut word = [0; 8];
+        word.get_mut(..chunk.len()).unwrap_or_default().copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        AVOID.iter().any(|byte| bytes_equal(word, *byte) != 0)
+    })
+}
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         if let Some(data) = screen.data {
-            fields(data, &pointer::join(&screen.pointer, "data"), 0, out);
+            let mut path = vec!["data"];
+            fields(data, &screen.pointer, &mut path, out);
         }
         for node in &screen.components {
             let Some(name) = node.name() else { continue };
             // Only inputs are read back (`${form.name}`); a Form's or NavigationList's name is not.
-            if node.spec.is_some_and(|spec| spec.value.is_some()) && name.contains(AVOID) {
+            if node.spec.is_some_and(|spec| spec.value.is_some()) && is_discouraged(name) {
                 out.push(Diagnostic::warning(pointer::join(&screen.pointer_of(node), "name"), problem(name)));
             }
         }
@@ -27,35 +41,51 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Warns about the fields of a data model object (`data`, or a schema's `properties`) at
-/// `at`, and those of the schemas inside them.
-fn fields(object: &Map<String, Value>, at: &str, depth: usize, out: &mut Vec<Diagnostic>) {
-    if depth > json::MAX_DEPTH {
+/// `path` below the screen at `screen`, and those of the schemas inside them. The pointer is
+/// built only for a warning.
+fn fields<'a>(
+    object: &'a Map<String, Value>,
+    screen: &str,
+    path: &mut Vec<&'a str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if path.len() > json::MAX_DEPTH {
         return;
     }
     for (name, schema) in object {
-        let field_at = pointer::join(at, name);
-        if name.contains(AVOID) {
-            out.push(Diagnostic::warning(field_at.clone(), problem(name)));
+        path.push(name);
+        if is_discouraged(name) {
+            let at = path.iter().fold(screen.to_owned(), |at, token| pointer::join(&at, token));
+            out.push(Diagnostic::warning(at, problem(name)));
         }
-        schemas(schema, &field_at, depth + 1, out);
+        schemas(schema, screen, path, out);
+        path.pop();
     }
 }
 
 /// The fields inside a schema: its `properties`, and those of its array `items`.
-fn schemas(schema: &Value, at: &str, depth: usize, out: &mut Vec<Diagnostic>) {
-    if depth > json::MAX_DEPTH {
+fn schemas<'a>(schema: &'a Value, screen: &str, path: &mut Vec<&'a str>, out: &mut Vec<Diagnostic>) {
+    let Value::Object(schema) = schema else { return };
+    if path.len() > json::MAX_DEPTH {
         return;
     }
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        fields(properties, &pointer::join(at, "properties"), depth + 1, out);
+    if let Some(Value::Object(properties)) = member(schema, "properties") {
+        path.push("properties");
+        fields(properties, screen, path, out);
+        path.pop();
     }
-    if let Some(items @ Value::Object(_)) = schema.get("items") {
-        schemas(items, &pointer::join(at, "items"), depth + 1, out);
+    if let Some(items) = member(schema, "items") {
+        path.push("items");
+        schemas(items, screen, path, out);
+        path.pop();
     }
 }
 
 fn problem(name: &str) -> Problem {
-    let suggestion: String = name.chars().map(|c| if AVOID.contains(&c) { '_' } else { c }).collect();
+    let suggestion: String = name
+        .chars()
+        .map(|c| if u8::try_from(c).is_ok_and(|byte| AVOID.contains(&byte)) { '_' } else { c })
+        .collect();
     Problem::FieldNameCharacters { name: name.to_owned(), suggestion }
 }
 
@@ -65,6 +95,20 @@ mod tests {
     use super::*;
     use crate::diagnostic::Code;
     use serde_json::json;
+
+    #[test]
+    fn discouraged_characters_anywhere_in_names_of_any_length() {
+        for length in 1..20 {
+            assert!(!is_discouraged(&"a_0Zé".repeat(length)));
+            for at in 0..length {
+                for avoided in AVOID {
+                    let mut name = vec![b'x'; length];
+                    name[at] = avoided;
+                    assert!(is_discouraged(std::str::from_utf8(&name).unwrap()), "{length} {at} {avoided}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn data_fields_and_input_names_avoid_dashes_spaces_and_quotes() {

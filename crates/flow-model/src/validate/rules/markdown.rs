@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+use crate::catalog::Category;
 use crate::diagnostic::{Diagnostic, MarkdownFeature, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
@@ -12,6 +13,10 @@ use crate::json::pointer;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in &screen.components {
+            // One comparison for most components, then the names.
+            if node.spec.is_none_or(|spec| spec.category != Category::Text) {
+                continue;
+            }
             let rich = node.is("RichText");
             let markdown = (node.is("TextBody") || node.is("TextCaption"))
                 && member(node.at.component, "markdown") == Some(&Value::Bool(true));
