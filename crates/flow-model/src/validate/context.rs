@@ -32,6 +32,13 @@ pub(crate) struct Flow<'a> {
     pub ids: HashMap<&'a str, usize>,
     /// Every action of every component, in document order.
     pub actions: Vec<ActionAt<'a>>,
+    /// (screen, component) of each input whose `name` has a character Meta advises against
+    /// (for the `field_names` rule: noted while the component is visited, so that rule needs
+    /// no pass of its own over every component).
+    pub odd_names: Vec<(usize, usize)>,
+    /// (screen, component) of each RichText, and of each text component with `markdown: true`
+    /// (for the `markdown` rule, likewise).
+    pub markdown: Vec<(usize, usize)>,
     /// Every string that may read data (bindings, expressions, If conditions), in order.
     pub strings: Vec<super::strings::StringAt<'a>>,
     /// Every object the catalog describes (components and the objects inside them), in order.
@@ -70,6 +77,8 @@ pub(crate) struct Gathered<'a> {
     pub described: Vec<super::schema::Described<'a>>,
     pub strings: Vec<super::strings::StringAt<'a>>,
     pub actions: Vec<ActionAt<'a>>,
+    pub odd_names: Vec<(usize, usize)>,
+    pub markdown: Vec<(usize, usize)>,
     /// Scratch: the tokens from a component to what is being gathered.
     pub path: Vec<Token<'a>>,
 }
@@ -298,6 +307,8 @@ impl<'a> Flow<'a> {
             screens,
             ids,
             actions: gathered.actions,
+            odd_names: gathered.odd_names,
+            markdown: gathered.markdown,
             strings: gathered.strings,
             described: gathered.described,
             props: gathered.props,
@@ -446,15 +457,26 @@ impl<'a> Screen<'a> {
                 Some((spec, properties)) => (Some(spec), properties),
                 None => (None, [].as_slice()),
             };
+            let mut markdown = false;
             for (key, value) in at.component {
                 let property = properties.iter().find(|(name, _)| catalog::same(name, key));
                 gathered.props.push(property.map(|(_, property)| *property));
                 if key == "name" {
                     name = value.as_str();
+                } else if key == "markdown" {
+                    markdown = *value == Value::Bool(true);
+                }
+            }
+            let component = components.len();
+            if let Some(spec) = spec {
+                if spec.value.is_some() && name.is_some_and(super::rules::is_discouraged_name) {
+                    gathered.odd_names.push((index, component));
+                }
+                if spec.category == catalog::Category::Text && (markdown || spec.name == "RichText") {
+                    gathered.markdown.push((index, component));
                 }
             }
             components.push(Node { at, spec, in_form, name, props: start });
-            let component = components.len() - 1;
             if let Some(node) = components.last() {
                 super::schema::gather(version, index, component, node, gathered);
                 super::strings::gather(index, component, node, gathered);

@@ -15,7 +15,7 @@ const AVOID: [u8; 4] = *b"- `'";
 
 /// Whether `name` has one of them, eight bytes at a time (most inputs have a name). The last
 /// bytes are padded with zero bytes, which are none of them.
-fn is_discouraged(name: &str) -> bool {
+pub(in crate::validate) fn is_discouraged(name: &str) -> bool {
     name.as_bytes().chunks(8).any(|chunk| {
         let mut word = [0; 8];
         word.get_mut(..chunk.len()).unwrap_or_default().copy_from_slice(chunk);
@@ -30,13 +30,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let mut path = vec!["data"];
             fields(data, &screen.pointer, &mut path, out);
         }
-        for node in &screen.components {
-            let Some(name) = node.name() else { continue };
-            // Only inputs are read back (`${form.name}`); a Form's or NavigationList's name is not.
-            if node.spec.is_some_and(|spec| spec.value.is_some()) && is_discouraged(name) {
-                out.push(Diagnostic::warning(pointer::join(&screen.pointer_of(node), "name"), problem(name)));
-            }
-        }
+    }
+    // The context noted the inputs whose names have them.
+    for (screen, component) in &flow.odd_names {
+        let Some(screen) = flow.screens.get(*screen) else { continue };
+        let Some(node) = screen.components.get(*component) else { continue };
+        let Some(name) = node.name() else { continue };
+        out.push(Diagnostic::warning(pointer::join(&screen.pointer_of(node), "name"), problem(name)));
     }
 }
 

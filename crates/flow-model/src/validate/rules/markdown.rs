@@ -5,49 +5,45 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
-use crate::catalog::Category;
 use crate::diagnostic::{Diagnostic, MarkdownFeature, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    for screen in &flow.screens {
-        for node in &screen.components {
-            // One comparison for most components, then the names.
-            if node.spec.is_none_or(|spec| spec.category != Category::Text) {
-                continue;
+    // The context noted the RichTexts and the text components with `markdown: true`.
+    for (screen, component) in &flow.markdown {
+        let Some(screen) = flow.screens.get(*screen) else { continue };
+        let Some(node) = screen.components.get(*component) else { continue };
+        let rich = node.is("RichText");
+        let markdown = (node.is("TextBody") || node.is("TextCaption"))
+            && member(node.at.component, "markdown") == Some(&Value::Bool(true));
+        if !(rich || markdown) {
+            continue;
+        }
+        let Some(spec) = node.spec else { continue };
+        let mut report = |at: &dyn Fn() -> String, text: &str| {
+            // Bound text is checked where it comes from, not here.
+            if !matches!(expression::classify(text), Dynamic::Literal) {
+                return;
             }
-            let rich = node.is("RichText");
-            let markdown = (node.is("TextBody") || node.is("TextCaption"))
-                && member(node.at.component, "markdown") == Some(&Value::Bool(true));
-            if !(rich || markdown) {
-                continue;
+            for feature in unsupported(text, rich) {
+                out.push(Diagnostic::warning(
+                    at(),
+                    Problem::UnsupportedMarkdown { component: spec.name, feature },
+                ));
             }
-            let Some(spec) = node.spec else { continue };
-            let mut report = |at: &dyn Fn() -> String, text: &str| {
-                // Bound text is checked where it comes from, not here.
-                if !matches!(expression::classify(text), Dynamic::Literal) {
-                    return;
-                }
-                for feature in unsupported(text, rich) {
-                    out.push(Diagnostic::warning(
-                        at(),
-                        Problem::UnsupportedMarkdown { component: spec.name, feature },
-                    ));
-                }
-            };
-            let at = || pointer::join(&screen.pointer_of(node), "text");
-            match member(node.at.component, "text") {
-                Some(Value::String(text)) => report(&at, text),
-                Some(Value::Array(lines)) => {
-                    for (index, line) in lines.iter().enumerate() {
-                        if let Value::String(line) = line {
-                            report(&|| pointer::join(&at(), index), line);
-                        }
+        };
+        let at = || pointer::join(&screen.pointer_of(node), "text");
+        match member(node.at.component, "text") {
+            Some(Value::String(text)) => report(&at, text),
+            Some(Value::Array(lines)) => {
+                for (index, line) in lines.iter().enumerate() {
+                    if let Value::String(line) = line {
+                        report(&|| pointer::join(&at(), index), line);
                     }
                 }
-                _ => {}
             }
+            _ => {}
         }
     }
 }

@@ -50,6 +50,8 @@ mod unknown_properties;
 mod update_data;
 mod version;
 
+pub(super) use field_names::is_discouraged as is_discouraged_name;
+
 /// A rule: its name (the file name) and what it checks.
 pub(super) struct Rule {
     /// The file name, e.g. `screen_ids`.
