@@ -41,18 +41,18 @@ pub(super) struct Initial<'a> {
     pub value: &'a Value,
     /// The picker, or the Form whose `init-values` holds the value.
     owner: &'a Node<'a>,
-    /// The key: `init-value`, or the picker's name in `init-values`.
-    key: &'a str,
+    /// In the Form's `init-values`, under this key (the picker's name); else the picker's own
+    /// `init-value`.
+    form_key: Option<&'a str>,
 }
 
 impl Initial<'_> {
     /// The value's JSON Pointer.
     pub fn pointer(&self, screen: &Screen<'_>) -> String {
         let owner = screen.pointer_of(self.owner);
-        if self.key == "init-value" {
-            pointer::join(&owner, "init-value")
-        } else {
-            pointer::join(&pointer::join(&owner, "init-values"), self.key)
+        match self.form_key {
+            Some(key) => pointer::join(&pointer::join(&owner, "init-values"), key),
+            None => pointer::join(&owner, "init-value"),
         }
     }
 }
@@ -60,7 +60,7 @@ impl Initial<'_> {
 /// The initial value of `node`, a picker of `screen`, when it has one.
 pub(super) fn initial_value<'a>(screen: &'a Screen<'a>, node: &'a Node<'a>) -> Option<Initial<'a>> {
     if let Some(value) = member(node.at.component, "init-value") {
-        return Some(Initial { value, owner: node, key: "init-value" });
+        return Some(Initial { value, owner: node, form_key: None });
     }
     if !node.in_form {
         return None;
@@ -72,7 +72,7 @@ pub(super) fn initial_value<'a>(screen: &'a Screen<'a>, node: &'a Node<'a>) -> O
             .filter_map(|index| components.get(index))
             .find(|container| container.is("Form"))?;
     let (key, value) = member(form.at.component, "init-values")?.as_object()?.get_key_value(name)?;
-    Some(Initial { value, owner: form, key })
+    Some(Initial { value, owner: form, form_key: Some(key) })
 }
 
 /// A literal date string (not a binding or expression).
