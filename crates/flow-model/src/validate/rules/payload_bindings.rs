@@ -28,6 +28,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let pickers = walk.pickers;
         if action.name == Some(ActionName::Complete) && !pickers.is_empty() {
             let (files, kilobytes) = media_totals(flow, action, &pickers);
+            // ⚠ §4.5: Meta's older rule allowed one picker of at most one file in a complete
+            // payload; its current validator checks only these totals, and the reference says
+            // to implement the newer rule. We do not warn on the older one: our own templates
+            // (customer support, document upload) send several files, as Meta now accepts.
             if files > MAX_FILES || kilobytes > MAX_KILOBYTES {
                 out.push(Diagnostic::error(at, Problem::MediaPayloadTooLarge { files, kilobytes }));
             }
