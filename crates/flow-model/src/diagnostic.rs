@@ -412,6 +412,13 @@ pub enum Problem {
         /// The decoded size in kilobytes.
         found_kilobytes: usize,
     },
+    /// A base64 image in a format WhatsApp may not show (not PNG or JPEG).
+    ImageFormat {
+        /// The property.
+        property: &'static str,
+        /// The format found.
+        format: &'static str,
+    },
     /// A base64 image larger than Meta recommends (accepted, but slow to load).
     ImageOverRecommended {
         /// The recommended size in kilobytes.
@@ -882,6 +889,7 @@ impl Problem {
             | Problem::InvalidBase64
             | Problem::ImageTooLarge { .. }
             | Problem::ImageOverRecommended { .. }
+            | Problem::ImageFormat { .. }
             | Problem::UnsupportedMarkdown { .. }
             | Problem::SelectActionOnRender { .. }
             | Problem::NoSuccessfulTerminal
@@ -1074,6 +1082,10 @@ impl fmt::Display for Problem {
             Problem::ImageTooLarge { max_kilobytes, found_kilobytes } => write!(
                 f,
                 "The image is {found_kilobytes} KB but at most {max_kilobytes} KB is allowed."
+            ),
+            Problem::ImageFormat { property, format } => write!(
+                f,
+                "The image in '{property}' is {format}, but Flow images are JPEG or PNG: WebP is not shown on iPhones before iOS 14, and other formats may not be shown at all. Convert it to PNG or JPEG."
             ),
             Problem::ImageOverRecommended { recommended_kilobytes, found_kilobytes } => write!(
                 f,
