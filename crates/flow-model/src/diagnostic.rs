@@ -412,6 +412,8 @@ pub enum Problem {
         /// The decoded size in kilobytes.
         found_kilobytes: usize,
     },
+    /// A `null` in an action payload: Flow data has no null.
+    NullValue,
     /// A base64 image in a format WhatsApp may not show (not PNG or JPEG).
     ImageFormat {
         /// The property.
@@ -890,6 +892,7 @@ impl Problem {
             | Problem::ImageTooLarge { .. }
             | Problem::ImageOverRecommended { .. }
             | Problem::ImageFormat { .. }
+            | Problem::NullValue
             | Problem::UnsupportedMarkdown { .. }
             | Problem::SelectActionOnRender { .. }
             | Problem::NoSuccessfulTerminal
@@ -1082,6 +1085,9 @@ impl fmt::Display for Problem {
             Problem::ImageTooLarge { max_kilobytes, found_kilobytes } => write!(
                 f,
                 "The image is {found_kilobytes} KB but at most {max_kilobytes} KB is allowed."
+            ),
+            Problem::NullValue => f.write_str(
+                "Flows reject null values: omit the key, or send an empty value ('', 0, false, [] or {}).",
             ),
             Problem::ImageFormat { property, format } => write!(
                 f,

@@ -2,7 +2,8 @@
 //! from 7.3; in between an unresolved binding is a warning); nested expressions in payloads
 //! parse, and from 7.2 their bindings in complete / data_exchange payloads must resolve;
 //! media picker values appear only as top-level payload values, never in navigate payloads,
-//! and the pickers of a complete payload allow at most 10 files and 100 MiB.
+//! and the pickers of a complete payload allow at most 10 files and 100 MiB. A `null` value is
+//! a warning (§6.3: Flow data has no null).
 use serde_json::{Map, Value};
 
 use super::super::context::{ActionAt, Flow};
@@ -66,6 +67,11 @@ impl Walk<'_, '_, '_> {
                 }
             }
             Value::Object(map) => self.object(map, at, depth),
+            // §6.3: Flow data is typed without null. A navigate payload is checked against the
+            // next screen's data model, which declares no null; the others are not.
+            Value::Null if self.action.name != Some(ActionName::Navigate) => {
+                self.out.push(Diagnostic::warning(at, Problem::NullValue));
+            }
             _ => {}
         }
     }
@@ -236,6 +242,20 @@ mod tests {
             &[
                 (Code::InvalidActionPayloadProperty, &format!("{AT}/a")),
                 (Code::InvalidPropertyValue, &format!("{AT}/b")),
+            ],
+        );
+    }
+
+    #[test]
+    fn null_values() {
+        let flow =
+            with_footer("7.3", json!({"name": "complete", "payload": {"a": null, "b": [1, null], "c": ""}}));
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValue, &format!("{AT}/a")),
+                (Code::InvalidPropertyValue, &format!("{AT}/b/1")),
             ],
         );
     }
