@@ -412,6 +412,22 @@ pub enum Problem {
         /// The decoded size in kilobytes.
         found_kilobytes: usize,
     },
+    /// A `null` in an action payload: Flow data has no null.
+    NullValue,
+    /// A base64 image in a format WhatsApp may not show (not PNG or JPEG).
+    ImageFormat {
+        /// The property.
+        property: &'static str,
+        /// The format found.
+        format: &'static str,
+    },
+    /// A base64 image larger than Meta recommends (accepted, but slow to load).
+    ImageOverRecommended {
+        /// The recommended size in kilobytes.
+        recommended_kilobytes: u32,
+        /// The decoded size in kilobytes.
+        found_kilobytes: usize,
+    },
     /// `screens` has more than 100 screens.
     TooManyScreens {
         /// How many.
@@ -603,6 +619,11 @@ pub enum Problem {
         /// The property.
         property: String,
     },
+    /// A DatePicker before 5.0: its millisecond timestamps are read in the phone's time zone.
+    TimeZoneUnsafeDatePicker {
+        /// The flow's version.
+        version: Version,
+    },
     /// An `init-value` that is not a date in the expected format.
     InitDateFormat {
         /// The expected format.
@@ -641,6 +662,55 @@ pub enum Problem {
         /// The declared type.
         found: String,
     },
+    /// A list of items bound to data whose declared item schema lacks a property the
+    /// component's items need.
+    ItemSchemaMissing {
+        /// The binding.
+        reference: String,
+        /// The item property (dotted path).
+        property: String,
+    },
+    /// A list of items bound to data whose item schema declares a property the items need
+    /// with another type.
+    ItemSchemaType {
+        /// The binding.
+        reference: String,
+        /// The item property (dotted path).
+        property: String,
+        /// The type the component needs.
+        expected: &'static str,
+        /// The declared type.
+        found: String,
+    },
+    /// An `__example__` item of a bound list without a property the component's items need.
+    ExampleItemIncomplete {
+        /// The binding.
+        reference: String,
+        /// The component.
+        component: &'static str,
+        /// The item property (dotted path).
+        property: String,
+    },
+    /// A data model field or input name with a character Meta advises against (`-`, space,
+    /// backtick, `'`).
+    FieldNameCharacters {
+        /// The name.
+        name: String,
+        /// The name with those characters replaced by `_`.
+        suggestion: String,
+    },
+    /// A component's `on-select-action` in 6.0 to 6.3, where it also runs when the screen opens.
+    SelectActionOnRender {
+        /// The flow's version.
+        version: Version,
+    },
+    /// Markdown the component shows as written, or not at all.
+    UnsupportedMarkdown {
+        /// The component.
+        component: &'static str,
+        /// What it does not render.
+        feature: MarkdownFeature,
+    },
     /// A binding that reads into an array's item schema.
     ArrayDereference {
         /// The binding.
@@ -668,6 +738,13 @@ pub enum Problem {
     SelfScreenReference {
         /// The binding.
         reference: String,
+    },
+    /// A `${screen.X…}` in a version before global references (4.0).
+    GlobalReferenceTooOld {
+        /// The binding.
+        reference: String,
+        /// The flow's version.
+        version: Version,
     },
     /// A string that mixes text and a binding: shown literally, not filled in.
     MixedBinding {
@@ -801,7 +878,8 @@ impl Problem {
             | Problem::DynamicName { .. }
             | Problem::PatternMismatch { .. }
             | Problem::ScreenIdPattern { .. }
-            | Problem::InvalidBinding { .. } => Code::PatternMismatch,
+            | Problem::InvalidBinding { .. }
+            | Problem::FieldNameCharacters { .. } => Code::PatternMismatch,
             Problem::NotInEnum { .. } | Problem::ActionNotAllowed { .. } => Code::InvalidEnumValue,
             Problem::TooLong { .. } => Code::MaxCharsRequired,
             Problem::TooFewItems { .. } => Code::MinItemsRequired,
@@ -812,6 +890,11 @@ impl Problem {
             Problem::EmptyComponents { .. }
             | Problem::InvalidBase64
             | Problem::ImageTooLarge { .. }
+            | Problem::ImageOverRecommended { .. }
+            | Problem::ImageFormat { .. }
+            | Problem::NullValue
+            | Problem::UnsupportedMarkdown { .. }
+            | Problem::SelectActionOnRender { .. }
             | Problem::NoSuccessfulTerminal
             | Problem::RefreshOnBackWithoutEndpoint
             | Problem::TerminalFooterAction { .. }
@@ -860,6 +943,7 @@ impl Problem {
             Problem::CalendarModeShape { range: false, .. } => Code::UnexpectedCalendarPickerRangeModeProp,
             Problem::MinMaxDays => Code::InvalidMinMaxDays,
             Problem::DateRange { .. } => Code::InvalidDateRange,
+            Problem::TimeZoneUnsafeDatePicker { .. } => Code::InvalidPropertyValue,
             Problem::InitDateFormat { .. } => Code::InvalidDateSingleInitValueFormat,
             Problem::IfNesting => Code::MaximumIfNesting,
             Problem::FooterInIfBranches => Code::MissingFooterInIfElseBranches,
@@ -874,7 +958,11 @@ impl Problem {
             | Problem::DynamicDataType { .. }
             | Problem::ArrayDereference { .. }
             | Problem::UnknownScreenReference { .. }
-            | Problem::SelfScreenReference { .. } => Code::InvalidScreenDynamicData,
+            | Problem::SelfScreenReference { .. }
+            | Problem::GlobalReferenceTooOld { .. }
+            | Problem::ItemSchemaMissing { .. }
+            | Problem::ItemSchemaType { .. } => Code::InvalidScreenDynamicData,
+            Problem::ExampleItemIncomplete { .. } => Code::InvalidScreenData,
             Problem::MixedBinding { .. } | Problem::ExpressionTooOld { .. } => Code::InvalidTextDynamicData,
             Problem::UnknownNextScreen { .. } | Problem::SameScreenNavigation { .. } => {
                 Code::InvalidNavigateActionNextScreenName
@@ -997,6 +1085,17 @@ impl fmt::Display for Problem {
             Problem::ImageTooLarge { max_kilobytes, found_kilobytes } => write!(
                 f,
                 "The image is {found_kilobytes} KB but at most {max_kilobytes} KB is allowed."
+            ),
+            Problem::NullValue => f.write_str(
+                "Flows reject null values: omit the key, or send an empty value ('', 0, false, [] or {}).",
+            ),
+            Problem::ImageFormat { property, format } => write!(
+                f,
+                "The image in '{property}' is {format}, but Flow images are JPEG or PNG: WebP is not shown on iPhones before iOS 14, and other formats may not be shown at all. Convert it to PNG or JPEG."
+            ),
+            Problem::ImageOverRecommended { recommended_kilobytes, found_kilobytes } => write!(
+                f,
+                "The image is {found_kilobytes} KB; Meta recommends at most {recommended_kilobytes} KB. Large images make the screen slow to open: shrink or compress it."
             ),
             Problem::TooManyScreens { found } => {
                 write!(f, "Maximum number of screens allowed per Flow is 100 but found {found}.")
@@ -1126,6 +1225,11 @@ impl fmt::Display for Problem {
                 "The dates of '{property}' are out of range: a range cannot end before it starts, and dates must lie between 'min-date' and 'max-date'."
             ),
             Problem::InitDateFormat { format } => write!(f, "The date field must be in the format '{format}'."),
+            Problem::TimeZoneUnsafeDatePicker { version } => write!(
+                f,
+                "In Flow JSON {version}, DatePicker dates are timestamps read in the phone's time zone: someone in another time zone than the business sees and picks a different day. From version 5.0 dates are 'YYYY-MM-DD' and time-zone safe; move the flow to version {}.",
+                Version::LATEST
+            ),
             Problem::IfNesting => f.write_str("The 'If' component can only be nested up to 3 levels deep."),
             Problem::FooterInIfBranches => f.write_str(
                 "Footer component must be present in all branches of 'If' component if it exists in any one branch.",
@@ -1161,6 +1265,48 @@ impl fmt::Display for Problem {
             Problem::SelfScreenReference { reference } => write!(
                 f,
                 "'{reference}' represents current screen. Convert expression to local referencing, e.g. ${{data.field}}."
+            ),
+            Problem::ItemSchemaMissing { reference, property } => write!(
+                f,
+                "Data model schema is invalid for '{reference}'. Missing schema for '{property}': declare it in the field's 'items.properties'."
+            ),
+            Problem::ItemSchemaType { reference, property, expected, found } => write!(
+                f,
+                "Data model schema is invalid for '{reference}'. Expected '{property}' of its items to be of type '{expected}' but found '{found}'."
+            ),
+            Problem::ExampleItemIncomplete { reference, component, property } => write!(
+                f,
+                "This example item of '{reference}' has no '{property}', which every item of {component} needs: the preview cannot show it, and the data sent at run time must have it."
+            ),
+            Problem::SelectActionOnRender { version } => write!(
+                f,
+                "In Flow JSON {version} a component's 'on-select-action' also runs when the screen opens, before anything is selected. From version 7.0 it runs only on selection; move the flow to 7.0 or later, or make the action harmless when nothing is selected."
+            ),
+            Problem::UnsupportedMarkdown { component, feature } => match feature {
+                MarkdownFeature::Heading | MarkdownFeature::Image | MarkdownFeature::Table => write!(
+                    f,
+                    "{component} with markdown renders bold, italic, strikethrough, lists and links, but not {}: they are shown as written. Use a TextHeading, an Image or RichText instead.",
+                    match feature {
+                        MarkdownFeature::Heading => "headings",
+                        MarkdownFeature::Image => "images",
+                        _ => "tables",
+                    }
+                ),
+                MarkdownFeature::LinkedImage => f.write_str(
+                    "RichText shows only images embedded as base64 (data:image/png;base64,…, also jpeg and webp): this image is not shown.",
+                ),
+                MarkdownFeature::NestedList => {
+                    f.write_str("RichText lists are one level deep: this nested item is not shown as a sub-list.")
+                }
+            },
+            Problem::FieldNameCharacters { name, suggestion } => write!(
+                f,
+                "Field name '{name}' has a character Meta advises against in dynamic data names ('-', space, backtick or \"'\"): bindings and expressions may not read it. Use letters, digits and underscores, e.g. '{suggestion}'."
+            ),
+            Problem::GlobalReferenceTooOld { reference, version } => write!(
+                f,
+                "'{reference}' reads another screen, which needs Flow JSON version 4.0 or later; version {version} takes it as plain text. Pass the value in the navigate payload instead, or move the flow to version {}.",
+                Version::LATEST
             ),
             Problem::MixedBinding { property, rich_text: true, .. } => write!(
                 f,
@@ -1278,6 +1424,22 @@ impl fmt::Display for Owner {
             Owner::Next => f.write_str("'next' of a navigate action"),
         }
     }
+}
+
+/// Markdown a text component does not render (§4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MarkdownFeature {
+    /// `# Heading` in TextBody or TextCaption.
+    Heading,
+    /// `![alt](source)` in TextBody or TextCaption.
+    Image,
+    /// A table in TextBody or TextCaption.
+    Table,
+    /// A RichText image that is not embedded as base64.
+    LinkedImage,
+    /// A RichText list inside a list.
+    NestedList,
 }
 
 /// What is wrong with a field of a screen's data model (§6.4).

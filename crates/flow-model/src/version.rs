@@ -195,6 +195,9 @@ pub enum Feature {
     LayoutRequired,
     /// An input's `name` may not be a binding or an expression (6.0).
     StaticNames,
+    /// A component's `on-select-action` also runs when its screen opens (6.0 to 6.3; from 7.0
+    /// it runs only on selection).
+    SelectActionOnRender,
     /// RichText may share its screen with a Footer (6.3).
     RichTextWithFooter,
     /// Screen ids may not be only underscores, and commas are no longer accepted (7.0).
@@ -229,7 +232,8 @@ impl Feature {
             Feature::NonBlankStrings
             | Feature::NestedExpressions
             | Feature::LayoutRequired
-            | Feature::StaticNames => Version::V6_0,
+            | Feature::StaticNames
+            | Feature::SelectActionOnRender => Version::V6_0,
             Feature::RichTextWithFooter => Version::V6_3,
             Feature::StrictScreenIds | Feature::OneFormPerScreen | Feature::TypedFormValues => Version::V7_0,
             Feature::PayloadExpressionsChecked => Version::V7_2,
@@ -242,6 +246,7 @@ impl Feature {
     pub fn until(self) -> Option<Version> {
         match self {
             Feature::DataChannelUri => Some(Version::V3_0),
+            Feature::SelectActionOnRender => Some(Version::V7_0),
             _ => None,
         }
     }
@@ -299,6 +304,8 @@ mod tests {
         assert!(!Version::V5_1.supports(Feature::NestedExpressions));
         assert!(Version::V2_1.supports(Feature::DataChannelUri));
         assert!(!Version::V3_0.supports(Feature::DataChannelUri));
+        assert!(Version::V6_3.supports(Feature::SelectActionOnRender));
+        assert!(!Version::V7_0.supports(Feature::SelectActionOnRender));
         assert!(Feature::NavigatePayloadMatchesDataModel.in_version(Version::V5_1));
         assert!(!Feature::NavigatePayloadMatchesDataModel.in_version(Version::V7_2));
         assert!(Feature::NavigatePayloadMatchesDataModel.in_version(Version::V7_3));

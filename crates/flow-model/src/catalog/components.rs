@@ -549,7 +549,8 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Image,
         since: Version::V1_0,
         properties: &[
-            P::new("src", IMAGE).required().dynamic(),
+            // §4.6: "recommended ≤300 KB" (a recommendation: larger images are accepted).
+            P::new("src", IMAGE).required().dynamic().recommended_kilobytes(300),
             P::new("width", Kind::Number).dynamic().minimum(0.0),
             P::new("height", Kind::Number).dynamic().minimum(0.0),
             P::new("aspect-ratio", Kind::Number).dynamic().minimum(0.0).default("1"),

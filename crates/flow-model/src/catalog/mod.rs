@@ -208,6 +208,9 @@ pub struct Limits {
     pub maximum: Option<f64>,
     /// Largest decoded size of a base64 image, in kilobytes.
     pub max_kilobytes: Option<u32>,
+    /// Largest decoded size of a base64 image Meta recommends, in kilobytes: larger images
+    /// are accepted (a warning), but slow the screen down.
+    pub recommended_kilobytes: Option<u32>,
 }
 
 /// What values a property takes.
@@ -467,6 +470,7 @@ impl Property {
                 minimum: None,
                 maximum: None,
                 max_kilobytes: None,
+                recommended_kilobytes: None,
             },
             default: None,
         }
@@ -522,6 +526,10 @@ impl Property {
 
     const fn max_kilobytes(self, max: u32) -> Property {
         Property { limits: Limits { max_kilobytes: Some(max), ..self.limits }, ..self }
+    }
+
+    const fn recommended_kilobytes(self, max: u32) -> Property {
+        Property { limits: Limits { recommended_kilobytes: Some(max), ..self.limits }, ..self }
     }
 
     const fn default(self, value: &'static str) -> Property {

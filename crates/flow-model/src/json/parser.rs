@@ -104,6 +104,61 @@ fn insert_returning_duplicate(
     }
 }
 
+/// How many spaces `bytes` starts with, counted eight at a time as one 64-bit word.
+fn space_run(bytes: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // The first byte that is not a space is the lowest non-zero byte of the difference.
+        let other = u64::from_le_bytes(word) ^ SPACES;
+        if other != 0 {
+            return done + (other.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder();
+    done + rest.iter().position(|&byte| byte != b' ').unwrap_or(rest.len())
+}
+
+/// How many bytes at the start of `bytes` a string holds as they are: up to the first quote,
+/// backslash or control character (or the end). Eight bytes at a time, as one 64-bit word
+/// (SWAR): a byte-by-byte scan was the larger part of reading strings.
+fn string_run(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // Bytes below 0x20: those that borrow when 0x20 is taken away, and had no high bit.
+        let stops = bytes_equal(word, b'"')
+            | bytes_equal(word, b'\\')
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if stops != 0 {
+            return done + (stops.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder();
+    done + rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20).unwrap_or(rest.len())
+}
+
+/// The byte 0x01 in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (eight bytes, little-endian) that equals `byte`; exact
+/// for the lowest such byte (a borrow can only mark bytes above a marked one), so non-zero
+/// exactly when one does and `trailing_zeros() / 8` is the first one's position.
+pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let zeroed = word ^ (ONES * u64::from(byte));
+    zeroed.wrapping_sub(ONES) & !zeroed & HIGHS
+}
+
 fn offset(value: usize) -> u32 {
     // Inputs are capped at 10 MB before parsing, far below u32::MAX.
     u32::try_from(value).unwrap_or(u32::MAX)
@@ -118,23 +173,23 @@ impl Parser<'_> {
         self.bytes.get(self.pos).copied()
     }
 
+    /// Skips whitespace. Most calls find none, or the one space after a colon: both are
+    /// decided here, inline; runs of whitespace go to [`Parser::skip_whitespace_run`].
+    #[inline(always)]
     fn skip_whitespace(&mut self) {
+        match self.bytes.get(self.pos) {
+            Some(byte) if *byte > b' ' => {}
+            Some(b' ') if self.bytes.get(self.pos + 1).is_some_and(|byte| *byte > b' ') => self.pos += 1,
+            _ => self.skip_whitespace_run(),
+        }
+    }
+
+    fn skip_whitespace_run(&mut self) {
         while let Some(byte) = self.peek() {
             match byte {
                 b' ' => {
-                    // Indentation, most of the whitespace of pretty JSON, comes in runs: eight
-                    // spaces at a time (one comparison each), then four, two and one.
-                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
-                    let mut run = 0;
-                    while rest.get(run..run + 8) == Some(b"        ".as_slice()) {
-                        run += 8;
-                    }
-                    for spaces in [b"    ".as_slice(), b"  ", b" "] {
-                        if rest.get(run..run + spaces.len()) == Some(spaces) {
-                            run += spaces.len();
-                        }
-                    }
-                    self.pos += run;
+                    // Indentation, most of the whitespace of pretty JSON, comes in runs.
+                    self.pos += space_run(self.bytes.get(self.pos..).unwrap_or_default());
                     continue;
                 }
                 b'\t' => {}
@@ -181,14 +236,16 @@ impl Parser<'_> {
         self.enter()?;
         let object_index = self.nodes.len() - 1;
         self.pos += 1; // '{'
-        let mut map = Map::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Object(map));
+            return Ok(Value::Object(Map::new()));
         }
-        loop {
+        let mut map = Map::new();
+        // Repeated keys (member position, key): rare, so their bookkeeping comes after.
+        let mut repeated = Vec::new();
+        for member in 0.. {
             match self.peek() {
                 Some(b'"') => {}
                 Some(b'}') => return self.fail(SyntaxProblem::TrailingComma, self.pos),
@@ -211,11 +268,9 @@ impl Parser<'_> {
                 node.key_start = offset(key_start);
                 node.key_end = offset(key_end);
             }
-            // For an existing key this keeps its position and takes the new value. One hash
-            // lookup per member: duplicates are rare, so their bookkeeping comes after.
+            // For an existing key this keeps its position and takes the new value.
             if let Some((key, _)) = insert_returning_duplicate(&mut map, key, value) {
-                self.replace_duplicate(object_index, &map, &key, member_index);
-                self.duplicates.push(Duplicate { key, key_start, key_end });
+                repeated.push((member, key));
             }
             self.skip_whitespace();
             match self.peek() {
@@ -232,40 +287,70 @@ impl Parser<'_> {
             }
         }
         self.depth -= 1;
+        if !repeated.is_empty() {
+            self.replace_duplicates(object_index, &map, &repeated);
+        }
         Ok(Value::Object(map))
     }
 
-    /// Keeps the node list in the map's order when a repeated key replaces an earlier value:
-    /// the new value's subtree (at the end) moves into the earlier member's place.
-    fn replace_duplicate(
+    /// Keeps the node list in the map's order when repeated keys replaced earlier values (each
+    /// entry keeps the place of its first member and takes the subtree of its last), and
+    /// reports the repeated members. `repeated` lists them (member position, key) in order.
+    /// Linear in the object's size, however many keys repeat.
+    fn replace_duplicates(
         &mut self,
         object_index: usize,
         map: &Map<String, Value>,
-        key: &str,
-        new_index: usize,
+        repeated: &[(usize, String)],
     ) {
-        let Some(position) = map.keys().position(|existing| existing == key) else { return };
-        let mut old_index = object_index + 1;
-        for _ in 0..position {
-            let Some(node) = self.nodes.get(old_index) else { return };
-            old_index += 1 + node.descendants as usize;
+        let entries: std::collections::HashMap<&str, usize> =
+            map.keys().enumerate().map(|(entry, key)| (key.as_str(), entry)).collect();
+        // The members' subtrees follow the object's node, in member order; each member's
+        // entry: members that were not repeats took the next entry in turn.
+        let mut last = vec![None; map.len()];
+        let mut repeats = repeated.iter().peekable();
+        let mut next_entry = 0;
+        let mut start = object_index + 1;
+        for member in 0.. {
+            let Some(node) = self.nodes.get(start).copied() else { break };
+            let range = start..start + 1 + node.descendants as usize;
+            start = range.end;
+            let entry = match repeats.next_if(|(position, _)| *position == member) {
+                Some((_, key)) => {
+                    self.duplicates.push(Duplicate {
+                        key: key.clone(),
+                        key_start: node.key_start as usize,
+                        key_end: node.key_end as usize,
+                    });
+                    entries.get(key.as_str()).copied()
+                }
+                None => {
+                    next_entry += 1;
+                    Some(next_entry - 1)
+                }
+            };
+            if let Some(slot) = entry.and_then(|entry| last.get_mut(entry)) {
+                *slot = Some(range);
+            }
         }
-        let Some(old) = self.nodes.get(old_index) else { return };
-        let old_end = old_index + 1 + old.descendants as usize;
-        let moved: Vec<Node> = self.nodes.drain(new_index..).collect();
-        self.nodes.splice(old_index..old_end, moved);
+        let mut ordered = Vec::with_capacity(self.nodes.len() - object_index - 1);
+        for range in last.into_iter().flatten() {
+            ordered.extend_from_slice(self.nodes.get(range).unwrap_or_default());
+        }
+        self.nodes.truncate(object_index + 1);
+        self.nodes.extend(ordered);
     }
 
     fn array(&mut self) -> Result<Value, Failure> {
         self.enter()?;
         self.pos += 1; // '['
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let mut items = Vec::new();
         loop {
             if self.peek() == Some(b']') {
                 return self.fail(SyntaxProblem::TrailingComma, self.pos);
@@ -305,9 +390,7 @@ impl Parser<'_> {
         let start = self.pos;
         // Fast path: no escapes, copy the slice as is. The scan over the slice (rather than
         // byte by byte through `peek`) is what keeps large flows within their time budget.
-        let rest = self.bytes.get(start..).unwrap_or_default();
-        let stop = rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
-        self.pos = start + stop.unwrap_or(rest.len());
+        self.pos = start + string_run(self.bytes.get(start..).unwrap_or_default());
         match self.peek() {
             None => return self.fail(SyntaxProblem::UnterminatedString, opening),
             Some(b'"') => {
@@ -333,12 +416,7 @@ impl Parser<'_> {
                 }
                 Some(_) => {
                     let run_start = self.pos;
-                    while let Some(byte) = self.peek() {
-                        if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.pos += string_run(self.bytes.get(run_start..).unwrap_or_default());
                     text.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
                 }
             }
@@ -546,6 +624,54 @@ mod tests {
         let starts: Vec<u32> = output.nodes.iter().map(|node| node.start).collect();
         assert_eq!(starts, [0, 29, 30, 21]);
         assert_eq!(output.nodes[0].descendants, 3);
+    }
+
+    #[test]
+    fn repeated_keys_keep_their_first_place_and_last_value() {
+        let text = r#"{"a": 1, "b": {"x": 1}, "a": 2, "c": 3, "b": [4], "a": 5}"#;
+        let output = parse(text).unwrap();
+        assert_eq!(serde_json::to_string(&output.value).unwrap(), r#"{"a":5,"b":[4],"c":3}"#);
+        let keys: Vec<&str> = output.duplicates.iter().map(|duplicate| duplicate.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "a"]);
+        let spans: Vec<&str> =
+            output.duplicates.iter().map(|duplicate| &text[duplicate.key_start..duplicate.key_end]).collect();
+        assert_eq!(spans, [r#""a""#, r#""b""#, r#""a""#]);
+        // Nodes follow the map: root, a=5, b=[4], 4, c=3.
+        let values: Vec<&str> =
+            output.nodes.iter().map(|node| &text[node.start as usize..node.end as usize]).collect();
+        assert_eq!(values, [text, "5", "[4]", "4", "3"]);
+        assert_eq!(output.nodes[0].descendants, 4);
+        assert!(output.duplicates[0].key_start < output.duplicates[1].key_start);
+    }
+
+    #[test]
+    fn many_repeated_keys_take_linear_time() {
+        let members: Vec<String> = (0..200_000).map(|i| format!("\"k{}\": {i}", i % 1000)).collect();
+        let text = format!("{{{}}}", members.join(","));
+        let output = parse(&text).unwrap();
+        assert_eq!(output.value.as_object().map(|map| map.len()), Some(1000));
+        assert_eq!(output.duplicates.len(), 199_000);
+        assert_eq!(output.nodes.len(), 1001);
+    }
+
+    #[test]
+    fn string_runs_stop_at_the_first_special_byte() {
+        for length in 0..20 {
+            for stop in [b'"', b'\\', b'\n', 0x1f, 0] {
+                let mut bytes = vec![b'a'; length];
+                bytes.push(stop);
+                bytes.extend_from_slice(b"\"\\ \x7f\x80\xff");
+                assert_eq!(string_run(&bytes), length, "{length} {stop}");
+            }
+            // Bytes around the special ones (0x1f, 0x21, 0x5b, 0x5d, 0x7f and above) do not stop.
+            let plain: Vec<u8> = [0x20u8, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xdc, 0xff]
+                .iter()
+                .cycle()
+                .take(length)
+                .copied()
+                .collect();
+            assert_eq!(string_run(&plain), length);
+        }
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub(crate) struct Flow<'a> {
     pub ids: HashMap<&'a str, usize>,
     /// Every action of every component, in document order.
     pub actions: Vec<ActionAt<'a>>,
+    /// (screen, component) of each input whose `name` has a character Meta advises against
+    /// (for the `field_names` rule: noted while the component is visited, so that rule needs
+    /// no pass of its own over every component).
+    pub odd_names: Vec<(usize, usize)>,
+    /// (screen, component) of each RichText, and of each text component with `markdown: true`
+    /// (for the `markdown` rule, likewise).
+    pub markdown: Vec<(usize, usize)>,
     /// Every string that may read data (bindings, expressions, If conditions), in order.
     pub strings: Vec<super::strings::StringAt<'a>>,
     /// Every object the catalog describes (components and the objects inside them), in order.
@@ -70,6 +77,8 @@ pub(crate) struct Gathered<'a> {
     pub described: Vec<super::schema::Described<'a>>,
     pub strings: Vec<super::strings::StringAt<'a>>,
     pub actions: Vec<ActionAt<'a>>,
+    pub odd_names: Vec<(usize, usize)>,
+    pub markdown: Vec<(usize, usize)>,
     /// Scratch: the tokens from a component to what is being gathered.
     pub path: Vec<Token<'a>>,
 }
@@ -298,6 +307,8 @@ impl<'a> Flow<'a> {
             screens,
             ids,
             actions: gathered.actions,
+            odd_names: gathered.odd_names,
+            markdown: gathered.markdown,
             strings: gathered.strings,
             described: gathered.described,
             props: gathered.props,
@@ -387,16 +398,22 @@ impl<'a> Flow<'a> {
         self.ids.get(id).and_then(|index| self.screens.get(*index))
     }
 
+    /// The screen whose data or inputs `reference`, used on screen `screen`, reads.
+    #[inline]
+    pub fn target(&self, screen: usize, reference: &Reference<'_>) -> Result<&Screen<'a>, Resolved<'a>> {
+        let Some(current) = self.screens.get(screen) else { return Err(Resolved::UnknownScreen) };
+        match reference.screen {
+            None => Ok(current),
+            Some(id) if Some(id) == current.id => Err(Resolved::SelfScreen),
+            Some(id) => self.screen(id).ok_or(Resolved::UnknownScreen),
+        }
+    }
+
     /// How `reference`, used on screen `screen`, resolves.
     pub fn resolve(&self, screen: usize, reference: &Reference<'_>) -> Resolved<'a> {
-        let Some(current) = self.screens.get(screen) else { return Resolved::UnknownScreen };
-        let target = match reference.screen {
-            None => current,
-            Some(id) if Some(id) == current.id => return Resolved::SelfScreen,
-            Some(id) => match self.screen(id) {
-                Some(target) => target,
-                None => return Resolved::UnknownScreen,
-            },
+        let target = match self.target(screen, reference) {
+            Ok(target) => target,
+            Err(resolved) => return resolved,
         };
         match reference.source {
             Source::Data => target.resolve_data(reference.path),
@@ -440,15 +457,26 @@ impl<'a> Screen<'a> {
                 Some((spec, properties)) => (Some(spec), properties),
                 None => (None, [].as_slice()),
             };
+            let mut markdown = false;
             for (key, value) in at.component {
                 let property = properties.iter().find(|(name, _)| catalog::same(name, key));
                 gathered.props.push(property.map(|(_, property)| *property));
                 if key == "name" {
                     name = value.as_str();
+                } else if key == "markdown" {
+                    markdown = *value == Value::Bool(true);
+                }
+            }
+            let component = components.len();
+            if let Some(spec) = spec {
+                if spec.value.is_some() && name.is_some_and(super::rules::is_discouraged_name) {
+                    gathered.odd_names.push((index, component));
+                }
+                if spec.category == catalog::Category::Text && (markdown || spec.name == "RichText") {
+                    gathered.markdown.push((index, component));
                 }
             }
             components.push(Node { at, spec, in_form, name, props: start });
-            let component = components.len() - 1;
             if let Some(node) = components.last() {
                 super::schema::gather(version, index, component, node, gathered);
                 super::strings::gather(index, component, node, gathered);
@@ -482,28 +510,37 @@ impl<'a> Screen<'a> {
     }
 
     /// How `${data.PATH}` resolves in this screen's data model.
+    #[inline]
     pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
+        match self.declaration(path) {
+            Ok(Some(schema)) => Resolved::Found(get(schema, "type").and_then(Value::as_str)),
+            Ok(None) => Resolved::Found(None),
+            Err(resolved) => resolved,
+        }
+    }
+
+    /// The schema declaring `${data.PATH}` in this screen's data model: `Ok(None)` inside an
+    /// object without declared properties (anything goes), `Err` when it does not resolve.
+    #[inline]
+    pub fn declaration(&self, path: &str) -> Result<Option<&'a Value>, Resolved<'a>> {
         let mut segments = path.split('.');
         let Some(schema) = segments.next().and_then(|field| member(self.data?, field)) else {
-            return Resolved::MissingData;
+            return Err(Resolved::MissingData);
         };
-        // `Value::get` hashes the key; data model objects are small enough to scan.
-        let get = |schema: &'a Value, key: &str| schema.as_object().and_then(|object| member(object, key));
         let mut schema = schema;
         for segment in segments {
             match get(schema, "type").and_then(Value::as_str) {
-                Some("array") => return Resolved::ArrayDereference,
+                Some("array") => return Err(Resolved::ArrayDereference),
                 Some("object") | None => {}
-                Some(_) => return Resolved::MissingData,
+                Some(_) => return Err(Resolved::MissingData),
             }
             match get(schema, "properties").and_then(|properties| get(properties, segment)) {
                 Some(inner) => schema = inner,
-                // An object without declared properties: anything goes.
-                None if get(schema, "properties").is_none() => return Resolved::Found(None),
-                None => return Resolved::MissingData,
+                None if get(schema, "properties").is_none() => return Ok(None),
+                None => return Err(Resolved::MissingData),
             }
         }
-        Resolved::Found(get(schema, "type").and_then(Value::as_str))
+        Ok(Some(schema))
     }
 
     /// The first component named `name`.
@@ -553,6 +590,12 @@ impl<'a> Node<'a> {
     pub fn is(&self, name: &str) -> bool {
         self.spec.is_some_and(|spec| catalog::same(spec.name, name))
     }
+}
+
+/// Member `key` of `schema`, when an object. (`Value::get` hashes the key; data model objects
+/// are small enough to scan.)
+pub(crate) fn get<'a>(schema: &'a Value, key: &str) -> Option<&'a Value> {
+    schema.as_object().and_then(|object| member(object, key))
 }
 
 /// Gathers the actions of component `index` of screen `screen` (at `screen_pointer`), the last

@@ -1,7 +1,8 @@
 //! §4.4 (6.1+): CalendarPicker's `title`, `description`, `min-days` and `max-days` exist only in
 //! range mode; in range mode `label`, `helper-text`, `required`, `init-value` and
 //! `error-message` may be `{start-date, end-date}` objects and in single mode they may not;
-//! `min-days` not above `max-days`; initial dates are dates within the range.
+//! `min-days` not above `max-days`; initial dates (its own `init-value`, or its entry in the
+//! Form's `init-values`) are dates within the range.
 use serde_json::Value;
 
 use super::super::context::Flow;
@@ -39,16 +40,17 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
+            // Its own `init-value`, or its entry in the Form's `init-values`.
+            let initial = super::date_picker::initial_value(screen, node);
             if range
-                && let Some(Value::String(text)) = component.get("init-value")
+                && let Some(initial) = &initial
+                && let Value::String(text) = initial.value
                 && matches!(expression::classify(text), Dynamic::Literal)
             {
-                {
-                    out.push(Diagnostic::error(
-                        at("init-value"),
-                        Problem::CalendarModeShape { property: "init-value", range: true },
-                    ));
-                }
+                out.push(Diagnostic::error(
+                    initial.pointer(screen),
+                    Problem::CalendarModeShape { property: "init-value", range: true },
+                ));
             }
             if let (Some(low), Some(high)) = (
                 component.get("min-days").and_then(Value::as_f64),
@@ -57,14 +59,16 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(Diagnostic::error(at("min-days"), Problem::MinMaxDays));
             }
-            if let Some(Value::Object(dates)) = component.get("init-value") {
+            if let Some(initial) = &initial
+                && let Value::Object(dates) = initial.value
+            {
                 for key in ["start-date", "end-date"] {
                     if let Some(Value::String(date)) = dates.get(key)
                         && matches!(expression::classify(date), Dynamic::Literal)
                         && !is_iso_date(date)
                     {
                         out.push(Diagnostic::error(
-                            pointer::join(&at("init-value"), key),
+                            pointer::join(&initial.pointer(screen), key),
                             Problem::InitDateFormat { format: "YYYY-MM-DD" },
                         ));
                     }
@@ -75,12 +79,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     && start > end
                 {
                     out.push(Diagnostic::error(
-                        at("init-value"),
+                        initial.pointer(screen),
                         Problem::DateRange { property: "init-value".into() },
                     ));
                 }
             }
-            super::date_picker::check_dates(flow, component, &|| screen.pointer_of(node), !range, out);
+            let single = initial.as_ref().filter(|_| !range).map(|initial| (initial, screen));
+            super::date_picker::check_dates(flow, component, &|| screen.pointer_of(node), single, out);
         }
     }
 }

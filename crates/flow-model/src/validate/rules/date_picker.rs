@@ -1,21 +1,78 @@
 //! §4.4: DatePicker dates: `min-date` not after `max-date`, unavailable dates and the initial
-//! value within them, and an `init-value` in the version's date format.
+//! value within them, and an initial value (its own `init-value`, or its entry in the Form's
+//! `init-values`) in the version's date format. Before 5.0, dates are millisecond timestamps
+//! and, when unset, the range is 1900-01-01 to 2100-12-31; such a DatePicker reads them in the
+//! phone's time zone, which a warning says (the "old picker").
 use serde_json::Value;
 
-use super::super::context::{Flow, member};
+use super::super::context::{Flow, Node, Screen, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
 
+/// 2100-12-31T23:59:59.999Z in milliseconds: the last day a pre-5.0 DatePicker offers when
+/// `max-date` is unset. (Its first, 1900-01-01, is before 1970: no timestamp written as
+/// digits is earlier.)
+const DEFAULT_MAX_TIMESTAMP: u64 = 4_133_980_799_999;
+
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
+    let iso = flow.version.supports(Feature::IsoDates);
     for screen in &flow.screens {
-        for node in screen.components.iter().filter(|node| node.is("DatePicker") || node.is("CalendarPicker"))
-        {
-            check_dates(flow, node.at.component, &|| screen.pointer_of(node), node.is("DatePicker"), out);
+        for node in screen.components.iter().filter(|node| node.is("DatePicker")) {
+            let at = || screen.pointer_of(node);
+            if !iso {
+                out.push(Diagnostic::warning(
+                    at(),
+                    Problem::TimeZoneUnsafeDatePicker { version: flow.version },
+                ));
+            }
+            let initial = initial_value(screen, node);
+            check_dates(flow, node.at.component, &at, initial.as_ref().map(|initial| (initial, screen)), out);
         }
     }
+}
+
+/// A picker's initial value: its own `init-value`, or inside a Form the Form's `init-values`
+/// entry for its name.
+pub(super) struct Initial<'a> {
+    /// The value.
+    pub value: &'a Value,
+    /// The picker, or the Form whose `init-values` holds the value.
+    owner: &'a Node<'a>,
+    /// In the Form's `init-values`, under this key (the picker's name); else the picker's own
+    /// `init-value`.
+    form_key: Option<&'a str>,
+}
+
+impl Initial<'_> {
+    /// The value's JSON Pointer.
+    pub fn pointer(&self, screen: &Screen<'_>) -> String {
+        let owner = screen.pointer_of(self.owner);
+        match self.form_key {
+            Some(key) => pointer::join(&pointer::join(&owner, "init-values"), key),
+            None => pointer::join(&owner, "init-value"),
+        }
+    }
+}
+
+/// The initial value of `node`, a picker of `screen`, when it has one.
+pub(super) fn initial_value<'a>(screen: &'a Screen<'a>, node: &'a Node<'a>) -> Option<Initial<'a>> {
+    if let Some(value) = member(node.at.component, "init-value") {
+        return Some(Initial { value, owner: node, form_key: None });
+    }
+    if !node.in_form {
+        return None;
+    }
+    let name = node.name()?;
+    let components = &screen.components;
+    let form =
+        std::iter::successors(node.at.parent, |index| components.get(*index).and_then(|c| c.at.parent))
+            .filter_map(|index| components.get(index))
+            .find(|container| container.is("Form"))?;
+    let (key, value) = member(form.at.component, "init-values")?.as_object()?.get_key_value(name)?;
+    Some(Initial { value, owner: form, form_key: Some(key) })
 }
 
 /// A literal date string (not a binding or expression).
@@ -28,7 +85,7 @@ pub(super) fn check_dates(
     flow: &Flow<'_>,
     component: &serde_json::Map<String, Value>,
     at: &dyn Fn() -> String,
-    single_init_value: bool,
+    initial: Option<(&Initial<'_>, &Screen<'_>)>,
     out: &mut Vec<Diagnostic>,
 ) {
     // Comparing "YYYY-MM-DD" strings compares dates; timestamps (before 5.0) are compared as numbers.
@@ -41,7 +98,11 @@ pub(super) fn check_dates(
         }
     };
     let min = literal(member(component, "min-date")).and_then(key);
-    let max = literal(member(component, "max-date")).and_then(key);
+    let mut max = literal(member(component, "max-date")).and_then(key);
+    // §4.4: before 5.0 an unset range is 1900-01-01 to 2100-12-31.
+    if !iso && max.is_none() && member(component, "max-date").is_none() {
+        max = Some((DEFAULT_MAX_TIMESTAMP, String::new()));
+    }
     if let (Some(low), Some(high)) = (&min, &max)
         && low > high
     {
@@ -65,11 +126,9 @@ pub(super) fn check_dates(
             }
         }
     }
-    if !single_init_value {
-        return;
-    }
-    if let Some(text) = literal(member(component, "init-value")) {
-        let init_at = || pointer::join(&at(), "init-value");
+    let Some((initial, screen)) = initial else { return };
+    if let Some(text) = literal(Some(initial.value)) {
+        let init_at = || initial.pointer(screen);
         if !is_date(text, flow.version) {
             out.push(Diagnostic::error(
                 init_at(),
@@ -109,5 +168,42 @@ mod tests {
             json!([{"type": "DatePicker", "name": "d", "label": "D", "max-date": "2025-01-01", "init-value": "2025-06-01"}]),
         );
         expect(check, &outside, &[(Code::InvalidDateRange, &format!("{C0}/init-value"))]);
+    }
+
+    #[test]
+    fn initial_values_of_a_form() {
+        let flow = screen(
+            "6.0",
+            json!([{"type": "Form", "name": "f", "init-values": {"d": "2025-13-01", "e": "2024-01-01"}, "children": [
+                {"type": "DatePicker", "name": "d", "label": "D"},
+                {"type": "If", "condition": "${data.x}", "then": [
+                    {"type": "DatePicker", "name": "e", "label": "E", "min-date": "2025-01-01"}]}]}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidDateSingleInitValueFormat, &format!("{C0}/init-values/d")),
+                (Code::InvalidDateRange, &format!("{C0}/init-values/e")),
+            ],
+        );
+    }
+
+    #[test]
+    fn timestamps_before_5_0() {
+        let flow = screen(
+            "4.0",
+            json!([{"type": "DatePicker", "name": "d", "label": "D", "unavailable-dates": ["4133980800000"],
+                    "init-value": "1700000000000"}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValue, C0),
+                // After 2100-12-31, the last day when `max-date` is unset.
+                (Code::InvalidDateRange, &format!("{C0}/unavailable-dates/0")),
+            ],
+        );
     }
 }

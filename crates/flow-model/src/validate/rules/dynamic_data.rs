@@ -1,12 +1,14 @@
 //! §6.1, §6.4: every binding a screen shows resolves: `${data.x}` is declared by the screen's
 //! data model with a fitting type, `${form.x}` names an input of the screen, and
-//! `${screen.ID.…}` (4.0+) names another existing screen. Bindings inside nested expressions
+//! `${screen.ID.…}` names another existing screen, from 4.0 (before, Meta's binding pattern
+//! `^\$\{data\..+\}$` does not know it: the text is shown as written). Bindings inside nested expressions
 //! and If conditions count too; action payloads have their own rule.
 use super::super::context::{Flow, Resolved};
 use super::super::strings::{self, StringAt};
 use crate::catalog::Kind;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic, Reference, Type};
+use crate::version::Feature;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     strings::each(flow, &mut |string| {
@@ -57,6 +59,9 @@ pub(crate) fn resolution_problem(
 ) -> Option<Problem> {
     let text = || reference.text.to_owned();
     let label = || flow.screens.get(screen).map(|screen| screen.label()).unwrap_or_default();
+    if reference.screen.is_some() && !flow.version.supports(Feature::GlobalReferences) {
+        return Some(Problem::GlobalReferenceTooOld { reference: text(), version: flow.version });
+    }
     match flow.resolve(screen, reference) {
         Resolved::Found(_) | Resolved::Input(_) => None,
         Resolved::MissingData => match reference.screen {
@@ -162,4 +167,18 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn global_references_need_4_0() {
+        let flow = |version: &str| {
+            json!({"version": version, "screens": [
+                {"id": "A", "title": "A", "layout": {"children": [{"type": "TextHeading", "text": "${screen.B.data.x}"}]}},
+                {"id": "B", "title": "B", "data": {"x": {"type": "string", "__example__": "x"}}}
+            ]})
+        };
+        expect(check, &flow("3.1"), &[(Code::InvalidScreenDynamicData, C0_TEXT)]);
+        expect(check, &flow("4.0"), &[]);
+    }
+
+    const C0_TEXT: &str = "/screens/0/layout/children/0/text";
 }

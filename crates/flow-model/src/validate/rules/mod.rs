@@ -5,6 +5,7 @@ use super::schema::Described;
 use crate::diagnostic::Diagnostic;
 
 mod action_shape;
+mod bound_items;
 mod calendar_picker;
 mod complete;
 mod component_types;
@@ -15,12 +16,14 @@ mod date_picker;
 mod derived_routes;
 mod dynamic_data;
 mod expressions;
+mod field_names;
 mod footer_captions;
 mod form_names;
 mod form_outside;
 mod form_values;
 mod if_component;
 mod layout;
+mod markdown;
 mod min_max;
 mod mixed_text;
 mod navigate;
@@ -37,6 +40,7 @@ mod screen_count;
 mod screen_ids;
 mod screen_limits;
 mod screen_properties;
+mod select_on_render;
 mod sensitive;
 mod switch_component;
 mod terminal;
@@ -45,6 +49,8 @@ mod top_level;
 mod unknown_properties;
 mod update_data;
 mod version;
+
+pub(super) use field_names::is_discouraged as is_discouraged_name;
 
 /// A rule: its name (the file name) and what it checks.
 pub(super) struct Rule {
@@ -88,6 +94,7 @@ rules![
     property_limits: Each,
     screen_limits: Flow,
     rich_text: Flow,
+    markdown: Flow,
     navigation_list: Flow,
     form_outside: Flow,
     form_names: Flow,
@@ -96,6 +103,8 @@ rules![
     switch_component: Flow,
     data_model: Flow,
     dynamic_data: Flow,
+    bound_items: Flow,
+    field_names: Flow,
     expressions: Flow,
     mixed_text: Flow,
     action_shape: Flow,
@@ -103,6 +112,7 @@ rules![
     complete: Flow,
     data_exchange: Flow,
     update_data: Flow,
+    select_on_render: Flow,
     payload_bindings: Flow,
     routing_model: Flow,
     derived_routes: Flow,

@@ -2,7 +2,8 @@
 //! from 7.3; in between an unresolved binding is a warning); nested expressions in payloads
 //! parse, and from 7.2 their bindings in complete / data_exchange payloads must resolve;
 //! media picker values appear only as top-level payload values, never in navigate payloads,
-//! and the pickers of a complete payload allow at most 10 files and 100 MiB.
+//! and the pickers of a complete payload allow at most 10 files and 100 MiB. A `null` value is
+//! a warning (§6.3: Flow data has no null).
 use serde_json::{Map, Value};
 
 use super::super::context::{ActionAt, Flow};
@@ -28,6 +29,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let pickers = walk.pickers;
         if action.name == Some(ActionName::Complete) && !pickers.is_empty() {
             let (files, kilobytes) = media_totals(flow, action, &pickers);
+            // ⚠ §4.5: Meta's older rule allowed one picker of at most one file in a complete
+            // payload; its current validator checks only these totals, and the reference says
+            // to implement the newer rule. We do not warn on the older one: our own templates
+            // (customer support, document upload) send several files, as Meta now accepts.
             if files > MAX_FILES || kilobytes > MAX_KILOBYTES {
                 out.push(Diagnostic::error(at, Problem::MediaPayloadTooLarge { files, kilobytes }));
             }
@@ -62,6 +67,11 @@ impl Walk<'_, '_, '_> {
                 }
             }
             Value::Object(map) => self.object(map, at, depth),
+            // §6.3: Flow data is typed without null. A navigate payload is checked against the
+            // next screen's data model, which declares no null; the others are not.
+            Value::Null if self.action.name != Some(ActionName::Navigate) => {
+                self.out.push(Diagnostic::warning(at, Problem::NullValue));
+            }
             _ => {}
         }
     }
@@ -232,6 +242,20 @@ mod tests {
             &[
                 (Code::InvalidActionPayloadProperty, &format!("{AT}/a")),
                 (Code::InvalidPropertyValue, &format!("{AT}/b")),
+            ],
+        );
+    }
+
+    #[test]
+    fn null_values() {
+        let flow =
+            with_footer("7.3", json!({"name": "complete", "payload": {"a": null, "b": [1, null], "c": ""}}));
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValue, &format!("{AT}/a")),
+                (Code::InvalidPropertyValue, &format!("{AT}/b/1")),
             ],
         );
     }

@@ -1,5 +1,6 @@
 //! §4: characters, item counts, number ranges and image sizes within the catalog's limits.
-//! Characters are counted as JavaScript does (UTF-16 code units), as Meta checks them.
+//! Characters are counted as JavaScript does (UTF-16 code units), as Meta checks them. An image
+//! over the size Meta only recommends (Image `src`, 300 KB) is a warning.
 use serde_json::Value;
 
 use super::super::context::Flow;
@@ -56,6 +57,19 @@ fn check_value(
                 out.push(Diagnostic::error(
                     at.pointer(flow),
                     Problem::ImageTooLarge { max_kilobytes: max, found_kilobytes: bytes.div_ceil(1024) },
+                ));
+            }
+            if let (Format::Image, Some(recommended)) = (format, limits.recommended_kilobytes)
+                && text.len() > recommended as usize * 1024
+                && let Some(bytes) = base64_size(text)
+                && bytes > recommended as usize * 1024
+            {
+                out.push(Diagnostic::warning(
+                    at.pointer(flow),
+                    Problem::ImageOverRecommended {
+                        recommended_kilobytes: recommended,
+                        found_kilobytes: bytes.div_ceil(1024),
+                    },
                 ));
             }
         }
@@ -134,6 +148,16 @@ mod tests {
                 (Code::MaxCharsRequired, "/screens/0/layout/children/3/text/1"),
             ],
         );
+    }
+
+    #[test]
+    fn images_over_the_recommended_size_are_warnings() {
+        let kilobytes = |size: usize| "A".repeat((size * 1024).div_ceil(3) * 4);
+        let flow = screen(
+            "7.3",
+            json!([{"type": "Image", "src": kilobytes(301)}, {"type": "Image", "src": kilobytes(300)}]),
+        );
+        expect(check, &flow, &[(Code::InvalidPropertyValue, &format!("{C0}/src"))]);
     }
 
     #[test]

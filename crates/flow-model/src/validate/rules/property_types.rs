@@ -1,7 +1,7 @@
 //! §4: every property value has its kind's JSON type, an allowed enum value, the string format
-//! of its kind (dates, colors, base64 images), is not blank (6.0+), and an input `name` is
-//! neither a binding nor an expression (6.0+). A boolean or number property given a string
-//! accepts only a binding or an expression.
+//! of its kind (dates, colors, base64 images; a WebP, GIF or SVG image is a warning), is not
+//! blank (6.0+), and an input `name` is neither a binding nor an expression (6.0+). A boolean
+//! or number property given a string accepts only a binding or an expression.
 use serde_json::Value;
 
 use super::super::context::Flow;
@@ -12,6 +12,20 @@ use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
+
+/// §4.6, §4.3: images are JPEG or PNG (Image's documented formats), and WebP is not shown on
+/// iPhones before iOS 14. Meta checks only that the text is base64, so a WebP, GIF or SVG
+/// image passes its validator and then is not shown: a warning, recognised by the base64 of
+/// each format's first bytes.
+const IMAGE_SIGNATURES: &[(&str, &str)] = &[
+    // "RIFF": WebP's container.
+    ("UklGR", "WebP"),
+    // "GIF8".
+    ("R0lGOD", "GIF"),
+    // "<svg" and "<?xml".
+    ("PHN2Zy", "SVG"),
+    ("PD94bW", "SVG"),
+];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, property) in described.members(flow) {
@@ -59,6 +73,14 @@ fn check_value(
         (Kind::String(format), Value::String(text)) => {
             if let Some(problem) = string_problem(version, property, *format, text) {
                 out.push(Diagnostic::error(at.pointer(flow), problem));
+            } else if *format == Format::Image
+                && let Some((_, found)) =
+                    IMAGE_SIGNATURES.iter().find(|(signature, _)| text.starts_with(signature))
+            {
+                out.push(Diagnostic::warning(
+                    at.pointer(flow),
+                    Problem::ImageFormat { property: property.name, format: found },
+                ));
             }
         }
         (Kind::Enum(allowed), Value::String(text)) if !allowed.contains(&text.as_str()) => {
@@ -151,5 +173,26 @@ mod tests {
         expect(check, &old, &[]);
         let older = screen("5.0", json!([{"type": "TextBody", "text": ["a"]}]));
         expect(check, &older, &[(Code::InvalidPropertyType, &format!("{C0}/text"))]);
+    }
+
+    #[test]
+    fn images_are_png_or_jpeg() {
+        let flow = screen(
+            "7.3",
+            json!([{"type": "Image", "src": "UklGRiQAAABXRUJQVlA4IBgAAAAwAQCdASoBAAEAAwA0JaQAA3AA/vuUAAA="},
+                   {"type": "RadioButtonsGroup", "name": "r", "label": "R", "data-source": [
+                       {"id": "a", "title": "A", "image": "R0lGODlhAQABAAAAACw="},
+                       {"id": "b", "title": "B", "image": "iVBORw0KGgo="},
+                       {"id": "c", "title": "C", "image": "/9j/4AAQSkZJRg=="},
+                       {"id": "d", "title": "D", "image": "${data.image}"}]}]),
+        );
+        expect(
+            check,
+            &flow,
+            &[
+                (Code::InvalidPropertyValue, &format!("{C0}/src")),
+                (Code::InvalidPropertyValue, &format!("{C1}/data-source/0/image")),
+            ],
+        );
     }
 }
