@@ -13,6 +13,7 @@ use crate::features::json_view::JsonPane;
 use crate::features::library::{Actions, RemoteBar, WhatsAppPreview, save_shortcut};
 use crate::features::preview::PreviewPane;
 use crate::features::problems::{ProblemsPanel, problem_index};
+use crate::features::shortcuts::ShortcutsDialog;
 use crate::state::{DraftInfo, EditorState, use_editor};
 
 /// The root component: the editor state, the draft restored from the browser, the shell.
@@ -128,6 +129,7 @@ fn Toolbar(
     let new_flow = RwSignal::new(false);
     let paste = RwSignal::new(false);
     let drafts = RwSignal::new(false);
+    let shortcuts = RwSignal::new(false);
     let flow_json = move || state.document.with_untracked(|document| document.to_json(Style::Pretty) + "\n");
     let export = move |_| {
         let name = state.draft.with_untracked(|draft| draft.name.clone());
@@ -178,9 +180,11 @@ fn Toolbar(
                 >"Phone preview"</button>
             </nav>
             <RemoteBar />
+            <button class="button" data-testid="show-shortcuts" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| shortcuts.set(true)>"?"</button>
             <NewFlowDialog open=new_flow />
             <PasteDialog open=paste />
             <DraftsDialog open=drafts />
+            <ShortcutsDialog open=shortcuts />
         </header>
     }
     .into_any()

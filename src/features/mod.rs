@@ -8,3 +8,4 @@ pub mod json_view;
 pub mod library;
 pub mod preview;
 pub mod problems;
+pub mod shortcuts;

@@ -9,6 +9,7 @@ mod inspector;
 mod preview;
 mod problems;
 mod screen_list;
+mod shortcuts;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
