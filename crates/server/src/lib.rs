@@ -169,7 +169,7 @@ pub fn app(state: AppState) -> Router {
         ),
     };
     let api = api.route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
-    let files = statics::AppFiles::new(&settings.app_dir);
+    let files = statics::AppFiles::new(Arc::clone(&settings));
     let security = statics::SecurityHeaders::new(&settings);
     let routes = Router::new()
         .route("/healthz", get(healthz))
@@ -185,7 +185,8 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(middleware::from_fn_with_state(settings.request_timeout, layers::timeout))
-        .layer(SetResponseHeaderLayer::overriding(
+        // Pages set their own, fresher policy (`statics::app_files`).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             security.content_security_policy(),
         ))

@@ -2,6 +2,7 @@
 //! for the preview at `/embed` (a bundle of its own), and the security headers every response
 //! carries (a Content Security Policy derived from both built pages).
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -24,20 +25,24 @@ pub struct AppFiles {
     index: ServeFile,
     /// The preview page, when the build has one (`embed/index.html`).
     embed: Option<ServeFile>,
+    /// For the policy of each page served, from the pages as they are then.
+    settings: Arc<Settings>,
 }
 
 /// Where the preview page and its files are served (`/embed`, `/embed?flow=…`, `/embed/…`).
 pub const EMBED_PATH: &str = "/embed";
 
 impl AppFiles {
-    /// Serves `dir`, whose `index.html` answers client routes and whose `embed/index.html`
-    /// answers `/embed`.
-    pub fn new(dir: &Path) -> Self {
+    /// Serves the app folder of `settings`, whose `index.html` answers client routes and
+    /// whose `embed/index.html` answers `/embed`.
+    pub fn new(settings: Arc<Settings>) -> Self {
+        let dir: &Path = &settings.app_dir;
         let embed = dir.join("embed").join("index.html");
         AppFiles {
             files: ServeDir::new(dir),
             index: ServeFile::new(dir.join("index.html")),
             embed: embed.is_file().then(|| ServeFile::new(embed)),
+            settings: Arc::clone(&settings),
         }
     }
 }
@@ -50,7 +55,25 @@ fn is_embed_page(path: &str) -> bool {
 /// GET and HEAD of the app's files. A path that tries to leave the folder (`..`, encoded
 /// separators, backslashes, NUL) is refused with 400; a missing path without a file extension
 /// is a client route and gets `index.html`; a missing file gets 404.
+///
+/// A page (HTML) gets the policy of the pages as they are now: a rebuild of the app while the
+/// server runs changes the hashes of their inline loaders, and a policy read at start would
+/// then block the new loader and leave the page blank.
 pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Response {
+    let settings = Arc::clone(&files.settings);
+    let mut response = serve_app_file(files, request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    if is_page {
+        let policy = SecurityHeaders::new(&settings).content_security_policy();
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
+
+async fn serve_app_file(files: AppFiles, request: Request) -> Response {
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return ApiError::MethodNotAllowed.into_response();
     }
@@ -114,7 +137,7 @@ pub const REFERRER_POLICY: HeaderValue = HeaderValue::from_static("same-origin")
 
 impl SecurityHeaders {
     /// The policy for this configuration and the app's pages (`index.html` and the preview's
-    /// `embed/index.html`, read once at start).
+    /// `embed/index.html`, read now: at start for every response, again for each page served).
     pub fn new(settings: &Settings) -> Self {
         let mut pages = std::fs::read_to_string(settings.app_dir.join("index.html")).unwrap_or_default();
         pages.push_str(

@@ -84,6 +84,31 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
+#[tokio::test]
+async fn a_rebuilt_app_is_allowed_its_new_loader_without_a_restart() {
+    let config = sandbox_config("rebuilt");
+    let index = config.app_dir.join("index.html");
+    let page = |script: &str| {
+        format!("<!doctype html><title>Flowsmith</title><script type=\"module\">{script}</script>")
+    };
+    std::fs::write(&index, page("import('/a.js');")).unwrap();
+    let server = start(config).await;
+    let policy = |response: &reqwest::Response| {
+        response.headers()["content-security-policy"].to_str().unwrap().to_owned()
+    };
+    let first = policy(&client().get(server.at("/")).send().await.unwrap());
+    // Trunk rebuilds the app while the server runs: the loader, and so its hash, change.
+    std::fs::write(&index, page("import('/b.js');")).unwrap();
+    for route in ["/", "/library/flows"] {
+        let now = policy(&client().get(server.at(route)).send().await.unwrap());
+        assert_ne!(now, first, "{route}: the page's policy follows the page");
+        assert_eq!(now.matches("'sha256-").count(), 1, "{now}");
+    }
+    // Other answers keep the policy read at start; they run no script.
+    let health = client().get(server.at("/healthz")).send().await.unwrap();
+    assert_eq!(policy(&health), first);
+}
+
 /// Sends `path` byte for byte (HTTP clients normalise `..` and `%2e%2e` away).
 async fn raw_get(server: &common::Server, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
