@@ -116,26 +116,8 @@ fn bench() -> Result<(), Failure> {
     pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
     // Browser measurements of the release build, driven over WebDriver (`tests/e2e/bench.rs`).
     pipeline.step("browser benchmarks", |step| {
-        let root = tools::workspace_root();
         step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
-        step.run(
-            tools::cargo()
-                .args([
-                    "test",
-                    "--workspace",
-                    "--locked",
-                    "--test",
-                    "e2e",
-                    "--",
-                    "--ignored",
-                    "bench_",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
-                .env("FLOWSMITH_DIST", root.join("dist"))
-                .env("CHROMEDRIVER", &chromedriver),
-        )
+        step.run(&mut end_to_end(&chromedriver, &["bench_", "--nocapture", "--test-threads=1"]))
     })?;
     pipeline.finish();
     bench_server()
@@ -162,6 +144,20 @@ fn bench_server() -> Result<(), Failure> {
     pipeline.step("proxy benchmarks", |_| server_bench::run())?;
     pipeline.finish();
     Ok(())
+}
+
+/// The ignored tests of the e2e binary selected by `filters`, against the built app (`dist/`)
+/// served by `target/debug/flowsmith` (built by `cargo test --workspace --no-run`).
+fn end_to_end(chromedriver: &std::path::Path, filters: &[&str]) -> std::process::Command {
+    let root = tools::workspace_root();
+    let mut command = tools::cargo();
+    command
+        .args(["test", "--workspace", "--locked", "--test", "e2e", "--", "--ignored"])
+        .args(filters)
+        .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
+        .env("FLOWSMITH_DIST", root.join("dist"))
+        .env("CHROMEDRIVER", chromedriver);
+    command
 }
 
 /// `cargo test` of wasm32 targets with `args`, run by wasm-bindgen-test-runner in headless
@@ -201,7 +197,6 @@ fn test() -> Result<(), Failure> {
     let mut pipeline = Pipeline::new("test");
     let build_tools = build_tools(&mut pipeline)?;
     let chromedriver = pipeline.step("browser tools", |_| tools::ensure_chromium())?;
-    let root = tools::workspace_root();
     pipeline.step("fmt", |step| step.run(tools::cargo().args(["fmt", "--all", "--check"])))?;
     pipeline.step("clippy (native)", |step| {
         step.run(tools::cargo().args([
@@ -241,23 +236,7 @@ fn test() -> Result<(), Failure> {
         // Same selection as the native tests (the whole workspace), so nothing recompiles with
         // other features; this also builds target/debug/flowsmith.
         step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
-        step.run_tests(
-            tools::cargo()
-                .args([
-                    "test",
-                    "--workspace",
-                    "--locked",
-                    "--test",
-                    "e2e",
-                    "--",
-                    "--ignored",
-                    "--skip",
-                    "bench_",
-                ])
-                .env("FLOWSMITH_BIN", root.join("target/debug/flowsmith"))
-                .env("FLOWSMITH_DIST", root.join("dist"))
-                .env("CHROMEDRIVER", &chromedriver),
-        )
+        step.run_tests(&mut end_to_end(&chromedriver, &["--skip", "bench_"]))
     })?;
     pipeline.finish();
     Ok(())

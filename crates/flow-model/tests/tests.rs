@@ -8,7 +8,7 @@
 //! with `FLOW_MODEL_BLESS=1` and review the diff.
 mod suite;
 
-use flow_model::{Version, check, parse, templates};
+use flow_model::{Version, check, templates};
 
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 
@@ -106,40 +106,4 @@ fn diagnostics_have_spans_and_messages() {
         id.message(),
         "Screen id 'A1' should only consist of alphabets and underscores, and not only underscores."
     );
-}
-
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn appointment_booking_lists_its_three_screens() {
-    let parsed = parse(templates::APPOINTMENT_BOOKING);
-    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let document = parsed.document.expect("the template is JSON");
-    assert_eq!(document.version(), Some("7.3"));
-    let screens = document.screens();
-    let ids: Vec<_> = screens.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["APPOINTMENT", "DETAILS", "SUMMARY"]);
-    let titles: Vec<_> = screens.iter().map(|s| s.title.as_str()).collect();
-    assert_eq!(titles, ["Book appointment", "Your details", "Confirm booking"]);
-    assert_eq!(
-        screens[0].component_types,
-        ["Form", "TextSubheading", "Dropdown", "DatePicker", "RadioButtonsGroup", "Footer"]
-    );
-}
-
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn screens_of_a_document_without_screens_is_empty() {
-    let document = parse(r#"{"version": "7.3"}"#).document.expect("JSON");
-    assert!(document.screens().is_empty());
-}
-
-#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-#[cfg_attr(not(target_arch = "wasm32"), test)]
-fn component_types_walk_if_and_switch_branches_in_order() {
-    let text = r#"{"screens": [{"id": "A", "layout": {"children": [
-        {"type": "If", "condition": "${data.x}", "then": [{"type": "TextBody"}], "else": [{"type": "TextCaption"}]},
-        {"type": "Switch", "value": "${data.y}", "cases": {"a": [{"type": "Image"}], "b": [{"type": "OptIn"}]}}
-    ]}}]}"#;
-    let screens = parse(text).document.expect("JSON").screens();
-    assert_eq!(screens[0].component_types, ["If", "TextBody", "TextCaption", "Switch", "Image", "OptIn"]);
 }

@@ -107,8 +107,9 @@ pub fn GraphView(
                     Some(edge) => remove_edge(state, graph, edge),
                     None => {
                         let screen = state.selection.get_untracked().screen;
-                        let id =
-                            state.document.with_untracked(|d| d.screens().get(screen).map(|s| s.id.clone()));
+                        let id = state
+                            .document
+                            .with_untracked(|d| d.screen_labels().into_iter().nth(screen).map(|(id, _)| id));
                         if let Some(id) = id {
                             let references = state.document.with_untracked(|d| d.screen_references(&id));
                             deleting.set(Some((screen, id, references)));

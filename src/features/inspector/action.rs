@@ -7,7 +7,8 @@ use flow_model::json::pointer;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::bindings::{data_fields, form_fields, suggestions};
+use super::InspectorContext;
+use super::bindings::{data_fields, form_fields};
 use super::values::{display, value_at, write};
 use crate::state::{EditorState, use_editor};
 
@@ -214,10 +215,7 @@ pub fn PayloadEditor(at: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let offered = Memo::new(move |_| {
-        let screen = state.selection.with(|s| s.screen);
-        state.document.with(|d| suggestions(d.root(), screen))
-    });
+    let offered = expect_context::<InspectorContext>().offered;
     let add_at = at.clone();
     let add = move |binding: String| {
         // `${form.email}` → key `email`; `${screen.A.form.email}` → `email`.

@@ -26,12 +26,16 @@ use crate::features::problems::ProblemIndex;
 pub struct InspectorContext {
     /// The problem index.
     pub index: Signal<Arc<ProblemIndex>>,
+    /// The bindings offered to the selected screen's fields (`${data.…}`, `${form.…}`,
+    /// `${screen.…}`), refreshed when a field gains or loses focus and when the selection
+    /// changes, not on every change of the document (they come from every screen).
+    pub offered: Signal<Vec<String>>,
 }
 
 /// The problems about one property (or component, or screen), under its field.
 #[component]
 pub fn FieldMessages(at: String) -> impl IntoView {
-    let InspectorContext { index } = expect_context::<InspectorContext>();
+    let InspectorContext { index, .. } = expect_context::<InspectorContext>();
     let remote_at = at.clone();
     let messages = Memo::new(move |_| index.with(|index| index.for_property(&at)));
     let remote = Memo::new(move |_| index.with(|index| index.remote_for_property(&remote_at)));

@@ -25,10 +25,9 @@ pub fn Inspector(
     index: Signal<Arc<ProblemIndex>>,
 ) -> impl IntoView {
     let state = use_editor();
-    provide_context(InspectorContext { index });
-    // The datalist of bindings is filled when a field of the inspector gains focus and when
-    // the selection changes, not on every change of the document: it only matters while a
-    // field is being typed in, and walking every screen of a large flow on each keystroke
+    // The bindings offered are read when a field of the inspector gains or loses focus and
+    // when the selection changes, not on every change of the document: they only matter while
+    // a field is being filled, and walking every screen of a large flow on each keystroke
     // cost more than the rest of the inspector.
     let offered = RwSignal::new(Vec::<String>::new());
     let refresh = move || {
@@ -42,9 +41,10 @@ pub fn Inspector(
         state.selection.track();
         refresh();
     });
+    provide_context(InspectorContext { index, offered: offered.into() });
     let target = Memo::new(move |_| state.selection.with(|s| (s.screen, s.component.clone())));
     view! {
-        <section class="inspector" data-testid="inspector" aria-label="Inspector" on:focusin=move |_| refresh()>
+        <section class="inspector" data-testid="inspector" aria-label="Inspector" on:focusin=move |_| refresh() on:focusout=move |_| refresh()>
             <datalist id="binding-suggestions">
                 {move || offered.get().into_iter().map(|binding| view! { <option value=binding /> }).collect_view()}
             </datalist>
