@@ -1,11 +1,12 @@
 //! The release build of the app: Trunk, then wasm-opt, then a size report, for each of the two
 //! bundles: the editor (`index.html` into `dist/`) and the phone preview served at `/embed`
 //! (`embed.html` into `dist/embed/`, its own wasm binary so the editor's bundle does not carry
-//! the renderer).
-use std::io::Write;
+//! the renderer). Every file is then precompressed (`precompress.rs`) and the report gives the
+//! sizes as served.
 use std::path::{Path, PathBuf};
 
 use crate::pipeline::{Failure, show};
+use crate::precompress::{COMPRESSED_KINDS, Sizes, precompress};
 use crate::tools::{self, BuildTools};
 
 /// wasm-opt passes: size first. Wasm features are read from the module's target_features section.
@@ -51,6 +52,7 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
             Some(wasm_opt) => optimize(wasm_opt, &dist, &root.join("dist/embed"))?,
             None => println!("note: wasm-opt is not installed, so the wasm bundle is not size-optimized"),
         }
+        minify_loaders(&dist, &root.join("dist/embed"))?;
         report_sizes(bundle.name, &dist, &root.join("dist/embed"))?;
     }
     Ok(())
@@ -98,40 +100,71 @@ fn optimize(wasm_opt: &Path, dist: &Path, skip: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// wasm-bindgen's loader and snippets, minified by esbuild (installed from npm with the code
+/// editor, which is already minified when bundled). Trunk's own minifier is off: Trunk 0.21's
+/// fails on the loader. One esbuild call for every file, in place; exports keep their names.
+fn minify_loaders(dist: &Path, skip: &Path) -> Result<(), Failure> {
+    let scripts: Vec<PathBuf> = files_with_extension(dist, "js", skip)?
+        .into_iter()
+        .filter(|path| path.file_name().is_some_and(|name| name != "code-editor.js"))
+        .collect();
+    if scripts.is_empty() {
+        return Ok(());
+    }
+    let esbuild = tools::workspace_root().join("node_modules/.bin/esbuild");
+    let mut command = tools::command(&esbuild);
+    command
+        .args(&scripts)
+        .args(["--minify", "--format=esm", "--target=es2020", "--allow-overwrite", "--log-level=warning"])
+        // wasm-bindgen lists a snippet module twice in its import object: harmless, not ours.
+        .arg("--log-override:duplicate-object-key=silent")
+        .arg(format!("--outdir={}", dist.display()))
+        .arg(format!("--outbase={}", dist.display()));
+    let shown = show(&command);
+    println!("$ {shown}");
+    let status = command.status().map_err(|error| Failure::new(format!("cannot run esbuild: {error}")))?;
+    if !status.success() {
+        return Err(Failure::new(format!("`{shown}` exited with {status}")));
+    }
+    Ok(())
+}
+
 fn file_size(path: &Path) -> Result<u64, Failure> {
     std::fs::metadata(path)
         .map(|metadata| metadata.len())
         .map_err(|error| Failure::new(format!("cannot read {}: {error}", path.display())))
 }
 
-fn gzip_size(path: &Path) -> Result<u64, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Failure::new(format!("cannot read {}: {error}", path.display())))?;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(&bytes).map_err(|error| Failure::new(format!("gzip: {error}")))?;
-    let compressed = encoder.finish().map_err(|error| Failure::new(format!("gzip: {error}")))?;
-    Ok(compressed.len() as u64)
-}
-
 fn kilobytes(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-/// Raw and gzip sizes of what the browser downloads, per kind and in total.
+/// Writes the compressed copies of what the browser downloads and prints their sizes, per kind
+/// and in total (the bundle budget counts wasm, JS and CSS; pages and icons are compressed too).
 fn report_sizes(name: &str, dist: &Path, skip: &Path) -> Result<(), Failure> {
     println!("\n    {name}");
-    println!("    bundle        raw          gzip");
-    let (mut raw_total, mut gzip_total) = (0, 0);
-    for kind in ["wasm", "js", "css"] {
-        let (mut raw, mut gzip) = (0, 0);
-        for file in files_with_extension(dist, kind, skip)? {
-            raw += file_size(&file)?;
-            gzip += gzip_size(&file)?;
+    println!("    bundle        raw    gzip (zopfli)    brotli");
+    let mut total = Sizes::default();
+    for kind in COMPRESSED_KINDS {
+        let files = files_with_extension(dist, kind, skip)?;
+        let mut sizes = Sizes::default();
+        for file_sizes in precompress(&files)? {
+            sizes += file_sizes;
         }
-        println!("    {kind:<8} {:>10}   {:>10}", kilobytes(raw), kilobytes(gzip));
-        raw_total += raw;
-        gzip_total += gzip;
+        if ["wasm", "js", "css"].contains(kind) {
+            print_sizes(kind, sizes);
+            total += sizes;
+        }
     }
-    println!("    {:<8} {:>10}   {:>10}", "total", kilobytes(raw_total), kilobytes(gzip_total));
+    print_sizes("total", total);
     Ok(())
+}
+
+fn print_sizes(label: &str, sizes: Sizes) {
+    println!(
+        "    {label:<8} {:>10}   {:>10}   {:>10}",
+        kilobytes(sizes.raw),
+        kilobytes(sizes.gzip),
+        kilobytes(sizes.brotli)
+    );
 }

@@ -7,6 +7,7 @@
 //! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
 mod pipeline;
+mod precompress;
 mod server_bench;
 mod tools;
 

@@ -38,10 +38,12 @@ impl AppFiles {
     pub fn new(settings: Arc<Settings>) -> Self {
         let dir: &Path = &settings.app_dir;
         let embed = dir.join("embed").join("index.html");
+        // The build writes `.br` and `.gz` copies of every file (xtask/src/precompress.rs):
+        // they are sent to browsers that accept them, so nothing is compressed per request.
         AppFiles {
-            files: ServeDir::new(dir),
-            index: ServeFile::new(dir.join("index.html")),
-            embed: embed.is_file().then(|| ServeFile::new(embed)),
+            files: ServeDir::new(dir).precompressed_br().precompressed_gzip(),
+            index: ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip(),
+            embed: embed.is_file().then(|| ServeFile::new(embed).precompressed_br().precompressed_gzip()),
             settings: Arc::clone(&settings),
         }
     }
@@ -70,6 +72,8 @@ pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Respo
         let policy = SecurityHeaders::new(&settings).content_security_policy();
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
     }
+    // The body depends on Accept-Encoding (the precompressed copies): caches must know.
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

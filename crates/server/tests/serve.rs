@@ -38,6 +38,35 @@ async fn serves_app_files_and_index_for_client_routes() {
     assert_envelope(status, &body, 404);
 }
 
+/// The build writes `.br` and `.gz` copies of every file (xtask/src/precompress.rs): each
+/// browser gets the smallest encoding it accepts, with the original's type.
+#[tokio::test]
+async fn precompressed_copies_are_sent_to_browsers_that_accept_them() {
+    let config = sandbox_config("precompressed");
+    std::fs::write(config.app_dir.join("app.wasm"), b"\0asm raw").unwrap();
+    std::fs::write(config.app_dir.join("app.wasm.gz"), b"gzip bytes").unwrap();
+    std::fs::write(config.app_dir.join("app.wasm.br"), b"brotli bytes").unwrap();
+    let server = start(config).await;
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, "\0asm raw"),
+    ] {
+        let response =
+            client().get(server.at("/app.wasm")).header("accept-encoding", accepted).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{accepted}");
+        let headers = response.headers().clone();
+        assert_eq!(headers["content-type"], "application/wasm", "{accepted}");
+        assert_eq!(
+            headers.get("content-encoding").map(|value| value.to_str().unwrap()),
+            encoding,
+            "{accepted}"
+        );
+        assert!(headers["vary"].to_str().unwrap().contains("accept-encoding"), "{accepted}");
+        assert_eq!(response.text().await.unwrap(), body, "{accepted}");
+    }
+}
+
 #[tokio::test]
 async fn the_preview_page_answers_embed_with_its_own_files_and_script_hash() {
     let config = sandbox_config("embed");
