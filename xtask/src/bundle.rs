@@ -140,7 +140,7 @@ fn kilobytes(bytes: u64) -> String {
 }
 
 /// Writes the compressed copies of what the browser downloads and prints their sizes, per kind
-/// and in total (the bundle budget counts wasm, JS and CSS; pages and icons are compressed too).
+/// and in total (what the bundle budget counts: wasm, JS and CSS).
 fn report_sizes(name: &str, dist: &Path, skip: &Path) -> Result<(), Failure> {
     println!("\n    {name}");
     println!("    bundle        raw    gzip (zopfli)    brotli");
@@ -151,10 +151,8 @@ fn report_sizes(name: &str, dist: &Path, skip: &Path) -> Result<(), Failure> {
         for file_sizes in precompress(&files)? {
             sizes += file_sizes;
         }
-        if ["wasm", "js", "css"].contains(kind) {
-            print_sizes(kind, sizes);
-            total += sizes;
-        }
+        print_sizes(kind, sizes);
+        total += sizes;
     }
     print_sizes("total", total);
     Ok(())

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::pipeline::Failure;
 
-/// What the browser downloads: the app's code, styles and pages.
-pub const COMPRESSED_KINDS: &[&str] = &["wasm", "js", "css", "html", "svg"];
+/// The app's code and styles. Pages are left as they are: they are small, and the server
+/// derives each page's script hashes (its CSP) from the file itself, which a stale compressed
+/// copy could contradict.
+pub const COMPRESSED_KINDS: &[&str] = &["wasm", "js", "css"];
 
 /// Sizes of one file as served.
 #[derive(Clone, Copy, Default)]

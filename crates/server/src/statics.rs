@@ -38,12 +38,12 @@ impl AppFiles {
     pub fn new(settings: Arc<Settings>) -> Self {
         let dir: &Path = &settings.app_dir;
         let embed = dir.join("embed").join("index.html");
-        // The build writes `.br` and `.gz` copies of every file (xtask/src/precompress.rs):
-        // they are sent to browsers that accept them, so nothing is compressed per request.
+        // The build writes `.br` and `.gz` copies of the code and styles (precompress.rs in the
+        // xtask): they go to browsers that accept them; nothing is compressed per request.
         AppFiles {
             files: ServeDir::new(dir).precompressed_br().precompressed_gzip(),
-            index: ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip(),
-            embed: embed.is_file().then(|| ServeFile::new(embed).precompressed_br().precompressed_gzip()),
+            index: ServeFile::new(dir.join("index.html")),
+            embed: embed.is_file().then(|| ServeFile::new(embed)),
             settings: Arc::clone(&settings),
         }
     }
