@@ -1,8 +1,8 @@
 //! The release build of the app: Trunk, then wasm-opt, then a size report, for each of the two
 //! bundles: the editor (`index.html` into `dist/`) and the phone preview served at `/embed`
 //! (`embed.html` into `dist/embed/`, its own wasm binary so the editor's bundle does not carry
-//! the renderer). Every file is then precompressed (`precompress.rs`) and the report gives the
-//! sizes as served.
+//! the renderer). The code and styles are then precompressed (`precompress.rs`) and the
+//! report gives their sizes as served.
 use std::path::{Path, PathBuf};
 
 use crate::pipeline::{Failure, show};
@@ -53,7 +53,7 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
             None => println!("note: wasm-opt is not installed, so the wasm bundle is not size-optimized"),
         }
         minify_loaders(&dist, &root.join("dist/embed"))?;
-        report_sizes(bundle.name, &dist, &root.join("dist/embed"))?;
+        precompress_and_report(bundle.name, &dist, &root.join("dist/embed"))?;
     }
     Ok(())
 }
@@ -139,20 +139,27 @@ fn kilobytes(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
 }
 
-/// Writes the compressed copies of what the browser downloads and prints their sizes, per kind
-/// and in total (what the bundle budget counts: wasm, JS and CSS).
-fn report_sizes(name: &str, dist: &Path, skip: &Path) -> Result<(), Failure> {
+/// Writes the compressed copies of what the browser downloads (all at once, so the largest
+/// file is not compressed alone) and prints their sizes per kind and in total (what the bundle
+/// budget counts: wasm, JS and CSS).
+fn precompress_and_report(name: &str, dist: &Path, skip: &Path) -> Result<(), Failure> {
+    let mut files = Vec::new();
+    for kind in COMPRESSED_KINDS {
+        files.extend(files_with_extension(dist, kind, skip)?);
+    }
+    let sizes = precompress(&files)?;
     println!("\n    {name}");
     println!("    bundle        raw    gzip (zopfli)    brotli");
     let mut total = Sizes::default();
     for kind in COMPRESSED_KINDS {
-        let files = files_with_extension(dist, kind, skip)?;
-        let mut sizes = Sizes::default();
-        for file_sizes in precompress(&files)? {
-            sizes += file_sizes;
+        let mut of_kind = Sizes::default();
+        for (file, file_sizes) in files.iter().zip(&sizes) {
+            if file.extension().is_some_and(|extension| extension == *kind) {
+                of_kind += *file_sizes;
+            }
         }
-        print_sizes(kind, sizes);
-        total += sizes;
+        print_sizes(kind, of_kind);
+        total += of_kind;
     }
     print_sizes("total", total);
     Ok(())
