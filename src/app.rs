@@ -40,7 +40,7 @@ fn global_shortcuts(state: EditorState, actions: Actions) {
         if event.default_prevented() || !(event.ctrl_key() || event.meta_key()) {
             return;
         }
-        match (event.key().to_lowercase().as_str(), event.shift_key()) {
+        match (event.key().to_ascii_lowercase().as_str(), event.shift_key()) {
             ("z", false) => state.undo(),
             ("z", true) | ("y", false) => state.redo(),
             ("s", _) => {

@@ -6,5 +6,6 @@ pub mod features;
 pub mod regex;
 pub mod state;
 pub mod storage;
+pub mod text;
 
 pub use app::App;

@@ -13,6 +13,18 @@ mod shortcuts;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod text {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn lower_case_by_the_browser_agrees_with_rust() {
+        for name in ["Sign-Up FLOW", "Inscrição ÁGIL", "ΟΔΥΣΣΕΥΣ", "İstanbul Şube", "Запись", "ẞ straße", ""]
+        {
+            assert_eq!(flowsmith::text::lower_case(name), name.to_lowercase(), "{name}");
+        }
+    }
+}
+
 mod regex {
     use wasm_bindgen_test::wasm_bindgen_test;
 

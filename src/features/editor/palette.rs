@@ -31,10 +31,11 @@ fn used_names(root: &Value) -> Vec<String> {
 pub fn fresh_name(used: &[String], kind: &str) -> String {
     let mut base = String::new();
     for (index, character) in kind.chars().enumerate() {
-        if character.is_uppercase() && index > 0 {
+        // Component types are ASCII (and ASCII case needs no Unicode tables in the bundle).
+        if character.is_ascii_uppercase() && index > 0 {
             base.push('_');
         }
-        base.extend(character.to_lowercase());
+        base.push(character.to_ascii_lowercase());
     }
     if !used.contains(&base) {
         return base;

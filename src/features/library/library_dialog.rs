@@ -8,17 +8,18 @@ use super::ops::Lifecycle;
 use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
 use crate::api::FlowInfo;
 use crate::components::Dialog;
+use crate::text::lower_case;
 
 /// The list in the chosen order. An insertion sort on one string key: lists are short, and
 /// one small loop costs the bundle less than a sort instantiated per order.
 fn sorted(flows: Vec<FlowInfo>, by: &str) -> Vec<FlowInfo> {
     let key = |flow: &FlowInfo| match by {
-        "status" => format!("{}\u{0}{}", flow.status, flow.name.to_lowercase()),
+        "status" => format!("{}\u{0}{}", flow.status, lower_case(&flow.name)),
         "errors" => {
             format!("{:010}", u32::MAX as usize - flow.validation_errors.len().min(u32::MAX as usize))
         }
         "version" => format!("{:>10}", flow.json_version.clone().unwrap_or_default()),
-        _ => flow.name.to_lowercase(),
+        _ => lower_case(&flow.name),
     };
     let mut keyed: Vec<(String, FlowInfo)> = flows.into_iter().map(|flow| (key(&flow), flow)).collect();
     for end in 1..keyed.len() {
@@ -60,9 +61,9 @@ pub fn LibraryDialog(open: RwSignal<bool>) -> impl IntoView {
     let confirm = RwSignal::new(None::<LifecycleRequest>);
     let shown = Memo::new(move |_| {
         let mut list = flows.get().flatten().and_then(Result::ok).unwrap_or_default();
-        let needle = search.with(|s| s.trim().to_lowercase());
+        let needle = search.with(|s| lower_case(s.trim()));
         list.retain(|flow| {
-            (needle.is_empty() || flow.name.to_lowercase().contains(&needle) || flow.id.contains(&needle))
+            (needle.is_empty() || lower_case(&flow.name).contains(&needle) || flow.id.contains(&needle))
                 && status.with(|s| s.is_empty() || *s == flow.status)
         });
         sorted(list, &order.get())

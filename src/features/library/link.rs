@@ -126,7 +126,7 @@ pub fn set_link(state: EditorState, link: Option<&RemoteLink>) {
     let lock = link.filter(|link| !link.is_editable()).map(|link| {
         format!(
             "This flow is {} on WhatsApp and cannot be changed: clone it to make a new draft.",
-            status_label(&link.status).to_lowercase()
+            status_label(&link.status).to_ascii_lowercase()
         )
     });
     state.extras.update(|extras| {

@@ -19,7 +19,10 @@ fn blockers(local: &[Diagnostic], typed_errors: usize, link: &RemoteLink, unsave
         found.push("This draft has changes not saved to WhatsApp: save it first (publishing publishes what is saved there).".to_owned());
     }
     if link.status != "DRAFT" {
-        found.push(format!("Only drafts can be published; this flow is {}.", link.status.to_lowercase()));
+        found.push(format!(
+            "Only drafts can be published; this flow is {}.",
+            link.status.to_ascii_lowercase()
+        ));
     }
     found
 }
