@@ -20,6 +20,7 @@ use crate::state::{DraftInfo, EditorState, use_editor};
 #[component]
 pub fn App() -> impl IntoView {
     crate::regex::use_browser_regex();
+    crate::text::use_browser_numbers();
     let state = EditorState::provide(Document::from_value(serde_json::json!({})), DraftInfo::default());
     let ready = RwSignal::new(false);
     restore_last(state, ready);

@@ -17,6 +17,28 @@ mod text {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]
+    fn decimals_in_a_flow_are_read_by_the_browser_as_rust_reads_them() {
+        flowsmith::text::use_browser_numbers();
+        let text = r#"[0.1, -2.5e-3, 1.7976931348623157e308, 18446744073709551616, 5e-324, 123456789012345678901234567890.123]"#;
+        let parsed = flow_model::parse(text);
+        let root = parsed.document.expect("parses").root().clone();
+        let expected = [
+            0.1,
+            -2.5e-3,
+            1.797_693_134_862_315_7e308,
+            18_446_744_073_709_551_616.0,
+            5e-324,
+            1.234_567_890_123_456_8e29,
+        ];
+        let values: Vec<f64> = root.as_array().unwrap().iter().map(|value| value.as_f64().unwrap()).collect();
+        assert_eq!(values, expected);
+        // Too large for a double: said, as natively.
+        let too_large = flow_model::parse("[1e999]");
+        assert!(too_large.document.is_none());
+        assert!(too_large.diagnostics.iter().any(|diagnostic| diagnostic.is_error()));
+    }
+
+    #[wasm_bindgen_test]
     fn lower_case_by_the_browser_agrees_with_rust() {
         for name in ["Sign-Up FLOW", "Inscrição ÁGIL", "ΟΔΥΣΣΕΥΣ", "İstanbul Şube", "Запись", "ẞ straße", ""]
         {

@@ -1,8 +1,10 @@
 //! Mounting components in the test page and reading the DOM.
 use wasm_bindgen::JsCast;
 
-/// A fresh container in the test page's body.
+/// A fresh container in the test page's body. Decimals are read as the app reads them (the
+/// app sets this up at start, before any component is mounted).
 pub fn container() -> web_sys::HtmlElement {
+    flowsmith::text::use_browser_numbers();
     let document = web_sys::window().and_then(|window| window.document()).expect("a document");
     let element = document.create_element("div").expect("a div");
     document.body().expect("a body").append_child(&element).expect("appended");

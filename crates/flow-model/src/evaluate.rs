@@ -116,7 +116,7 @@ fn number(value: f64) -> Value {
 fn as_number(value: &Value) -> f64 {
     match value {
         Value::Number(number) => number.as_f64().unwrap_or_default(),
-        Value::String(text) => text.trim().parse().unwrap_or_default(),
+        Value::String(text) => crate::number::parse(text.trim()).unwrap_or_default(),
         Value::Bool(value) => f64::from(u8::from(*value)),
         _ => 0.0,
     }
@@ -261,7 +261,7 @@ impl Evaluator<'_, '_, '_, '_> {
         self.pos += 1;
         match token {
             Token::String(raw) => Value::String(unescape(raw)),
-            Token::Number(text) => number(text.parse().unwrap_or_default()),
+            Token::Number(text) => number(crate::number::parse(text).unwrap_or_default()),
             Token::Boolean(value) => Value::Bool(value),
             Token::Binding(reference) => (self.lookup)(reference).unwrap_or(Value::Null),
             Token::Open => {

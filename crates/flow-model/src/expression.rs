@@ -389,7 +389,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
             }
             b'0'..=b'9' => {
                 let len = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b'.').count();
-                if rest.get(..len).is_some_and(|number| number.parse::<f64>().is_err()) {
+                if rest.get(..len).is_some_and(|number| !crate::number::is_decimal(number)) {
                     return Err(ExpressionError::UnexpectedText {
                         text: rest.get(..len).unwrap_or(rest).to_owned(),
                     });

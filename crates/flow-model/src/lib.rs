@@ -20,6 +20,7 @@ mod history;
 pub mod json;
 pub mod layout;
 pub mod model;
+pub mod number;
 mod references;
 pub mod regex;
 pub mod samples;

@@ -52,7 +52,7 @@ pub fn number_from(text: &str, integer: bool) -> Option<Value> {
     if integer && let Ok(number) = text.parse::<i64>() {
         return Some(Value::from(number));
     }
-    match text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+    match flow_model::number::parse(text).and_then(serde_json::Number::from_f64) {
         Some(number) => Some(Value::Number(number)),
         None => Some(Value::String(text.to_owned())),
     }

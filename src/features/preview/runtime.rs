@@ -222,12 +222,12 @@ pub fn number_property(component: &Map<String, Value>, name: &str, lookup: &mut 
     };
     let explicit = match value {
         Some(Value::Number(number)) => number.as_f64(),
-        Some(Value::String(text)) => text.trim().parse().ok(),
+        Some(Value::String(text)) => flow_model::number::parse(text.trim()),
         _ => None,
     };
     explicit.or_else(|| {
         let kind = component.get("type").and_then(Value::as_str)?;
-        catalog::component(kind)?.property(name, Version::LATEST)?.default?.parse().ok()
+        catalog::component(kind)?.property(name, Version::LATEST)?.default.and_then(flow_model::number::parse)
     })
 }
 
@@ -370,7 +370,7 @@ fn check_text_input(
     let well_formed = match input_type.as_str() {
         "email" => is_email(text),
         "phone" => is_phone(text),
-        "number" => text.trim().parse::<f64>().is_ok(),
+        "number" => flow_model::number::is_decimal(text.trim()),
         "passcode" => text.bytes().all(|b| b.is_ascii_digit()),
         _ => true,
     };

@@ -532,9 +532,7 @@ impl Parser<'_> {
             }
         }
         // Beyond 64-bit integers, or with a fraction or exponent: a double, as JavaScript reads it.
-        literal
-            .parse::<f64>()
-            .ok()
+        crate::number::parse(literal)
             .and_then(Number::from_f64)
             .ok_or(Failure::Syntax(SyntaxProblem::NumberOutOfRange, start))
     }

@@ -22,8 +22,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             for (component, min, max) in PAIRS.iter().filter(|(component, ..)| *component == spec.name) {
                 let number = |key: &str| -> Option<f64> {
                     let declared = member(node.at.component, key).and_then(Value::as_f64);
-                    let default =
-                        spec.property(key, flow.version).and_then(|p| p.default).and_then(|d| d.parse().ok());
+                    let default = spec
+                        .property(key, flow.version)
+                        .and_then(|p| p.default)
+                        .and_then(crate::number::parse);
                     declared.or(default)
                 };
                 if let (Some(low), Some(high)) = (number(min), number(max))
