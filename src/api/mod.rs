@@ -217,8 +217,8 @@ impl<T: Transport> Client<T> {
     ) -> Result<Vec<ValidationError>, ApiError> {
         if flow_json.len() > MAX_FLOW_JSON_BYTES {
             return Err(ApiError::refused(format!(
-                "This flow.json is {:.1} MB; WhatsApp takes at most {} MB, so it was not sent (your draft is kept in this browser)",
-                flow_json.len() as f64 / 1_048_576.0,
+                "This flow.json is {} MB; WhatsApp takes at most {} MB, so it was not sent (your draft is kept in this browser)",
+                flow_model::number::fixed(flow_json.len() as f64 / 1_048_576.0, 1),
                 MAX_FLOW_JSON_BYTES / 1_048_576
             )));
         }

@@ -1060,10 +1060,10 @@ impl fmt::Display for Problem {
                 write!(f, "Expected array to contain at least one component in property '{property}'.")
             }
             Problem::BelowMinimum { property, minimum } => {
-                write!(f, "The minimum value allowed for property '{property}' is {minimum}.")
+                write!(f, "The minimum value allowed for property '{property}' is {}.", crate::number::format(*minimum))
             }
             Problem::AboveMaximum { property, maximum } => {
-                write!(f, "The maximum value allowed for property '{property}' is {maximum}.")
+                write!(f, "The maximum value allowed for property '{property}' is {}.", crate::number::format(*maximum))
             }
             Problem::Blank { property } => {
                 write!(f, "Property '{property}' should not be blank or an empty string.")
@@ -1670,7 +1670,7 @@ impl fmt::Display for Publishable {
 fn human_size(bytes: usize) -> String {
     const MB: f64 = 1024.0 * 1024.0;
     if bytes >= 1024 * 1024 {
-        format!("{:.1} MB ({bytes} bytes)", bytes as f64 / MB)
+        format!("{} MB ({bytes} bytes)", crate::number::fixed(bytes as f64 / MB, 1))
     } else {
         format!("{bytes} bytes")
     }

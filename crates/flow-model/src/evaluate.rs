@@ -106,7 +106,7 @@ pub fn truthy(value: &Value) -> bool {
 /// A number as JavaScript's `String(n)` writes it for the values flows use: integers without
 /// a decimal point.
 pub fn format_number(number: f64) -> String {
-    if number.fract() == 0.0 && number.abs() < 1e21 { format!("{number:.0}") } else { number.to_string() }
+    crate::number::format(number)
 }
 
 fn number(value: f64) -> Value {

@@ -14,8 +14,8 @@ use crate::state::{DraftInfo, EditorState, use_editor};
 pub fn accept_flow_text(text: &str) -> Result<Document, String> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(format!(
-            "This is {:.1} MB; a flow.json may be at most {} MB. Nothing was opened.",
-            text.len() as f64 / 1_048_576.0,
+            "This is {} MB; a flow.json may be at most {} MB. Nothing was opened.",
+            flow_model::number::fixed(text.len() as f64 / 1_048_576.0, 1),
             MAX_INPUT_BYTES / 1_048_576
         ));
     }
@@ -66,8 +66,8 @@ pub fn OpenFile() -> impl IntoView {
         let name = file.name();
         if size > MAX_INPUT_BYTES as f64 {
             state.notify_error(format!(
-                "{name} is {:.1} MB; a flow.json may be at most {} MB. Nothing was opened.",
-                size / 1_048_576.0,
+                "{name} is {} MB; a flow.json may be at most {} MB. Nothing was opened.",
+                flow_model::number::fixed(size / 1_048_576.0, 1),
                 MAX_INPUT_BYTES / 1_048_576
             ));
             return;

@@ -1,5 +1,6 @@
 //! The graph as a file: a standalone SVG (styles inline, so it looks the same anywhere) and a
 //! PNG drawn from it at twice the size.
+use flow_model::number::fixed;
 use std::fmt::Write;
 
 use flow_model::layout::Point;
@@ -44,8 +45,9 @@ pub fn svg_document(scene: &Scene, positions: &[Point]) -> String {
     let margin = 40.0 + NODES.node_height + 60.0;
     let (x0, y0) = (left - 40.0, top - margin);
     let (width, height) = (right - left + 80.0, bottom - top + margin + 40.0);
+    let (x0, y0, width, height) = (fixed(x0, 0), fixed(y0, 0), fixed(width, 0), fixed(height, 0));
     let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.0} {y0:.0} {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}"><style>{STYLE}</style><defs>{}</defs><rect x="{x0:.0}" y="{y0:.0}" width="{width:.0}" height="{height:.0}" fill="#f4f5f7"/>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {width} {height}" width="{width}" height="{height}"><style>{STYLE}</style><defs>{}</defs><rect x="{x0}" y="{y0}" width="{width}" height="{height}" fill="#f4f5f7"/>"##,
         markers()
     );
     let at = |index: usize| positions.get(index).copied().unwrap_or_default();
@@ -63,10 +65,10 @@ pub fn svg_document(scene: &Scene, positions: &[Point]) -> String {
         let p = at(index);
         let _ = write!(
             svg,
-            r#"<g class="{}" transform="translate({:.1} {:.1})">{}</g>"#,
+            r#"<g class="{}" transform="translate({} {})">{}</g>"#,
             node_class(node, false, false),
-            p.x,
-            p.y,
+            fixed(p.x, 1),
+            fixed(p.y, 1),
             node_markup(node)
         );
     }

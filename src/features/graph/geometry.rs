@@ -1,6 +1,7 @@
 //! Geometry of the graph view: edge curves, hit tests, moving the selection with the arrow
 //! keys, fitting the graph into the view, zooming around a point. Pure, tested natively.
 use flow_model::layout::{Options, Point};
+use flow_model::number::fixed;
 
 /// The size of a node card (the layout's options).
 pub const NODES: Options = Options::CARDS;
@@ -42,7 +43,7 @@ impl Transform {
 
     /// The CSS `transform` of the drawing's plane (origin at its top-left corner).
     pub fn css(self) -> String {
-        format!("translate({:.1}px, {:.1}px) scale({:.4})", self.x, self.y, self.k)
+        format!("translate({}px, {}px) scale({})", fixed(self.x, 1), fixed(self.y, 1), fixed(self.k, 4))
     }
 }
 
@@ -182,8 +183,15 @@ pub fn edge_path(from: Point, to: Point, same_node: bool, lane: (usize, usize)) 
         (Point { x: start.x + 120.0, y: top }, Point { x: end.x - 120.0, y: top })
     };
     let d = format!(
-        "M{:.1} {:.1}C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
-        start.x, start.y, c1.x, c1.y, c2.x, c2.y, end.x, end.y
+        "M{} {}C{} {} {} {} {} {}",
+        fixed(start.x, 1),
+        fixed(start.y, 1),
+        fixed(c1.x, 1),
+        fixed(c1.y, 1),
+        fixed(c2.x, 1),
+        fixed(c2.y, 1),
+        fixed(end.x, 1),
+        fixed(end.y, 1)
     );
     // The curve's midpoint (t = 1/2).
     let label = Point {

@@ -1,6 +1,7 @@
 //! The SVG of node cards and edges as text, shared by the live view (set as each card's and
 //! edge's inner markup, so 100 cards and 300 edges cost one string each instead of a tree of
 //! reactive views) and the exported file (with a style sheet of its own). Pure.
+use flow_model::number::fixed;
 use std::fmt::Write;
 
 use flow_model::graph::{EdgeKind, Mismatch};
@@ -59,7 +60,10 @@ fn pill(svg: &mut String, class: &str, x: f64, y: f64, text: &str, data: &str) -
     let width = text.chars().count() as f64 * 6.2 + 13.0;
     let _ = write!(
         svg,
-        r#"<g class="{class}" transform="translate({x:.1} {y:.1})"{data}><rect width="{width:.1}" height="17" rx="8"/><text x="6.5" y="12.5">{}</text></g>"#,
+        r#"<g class="{class}" transform="translate({} {})"{data}><rect width="{}" height="17" rx="8"/><text x="6.5" y="12.5">{}</text></g>"#,
+        fixed(x, 1),
+        fixed(y, 1),
+        fixed(width, 1),
         escape(text)
     );
     width
@@ -87,7 +91,8 @@ pub fn node_class(node: &NodeView, selected: bool, target: bool) -> String {
 /// analysis findings above it (each naming its diagnostic in `data-finding`), and the handle
 /// routes are drawn from.
 pub fn node_markup(node: &NodeView) -> String {
-    let (w, h) = (NODES.node_width, NODES.node_height);
+    let (w, h) = (fixed(NODES.node_width, 1), fixed(NODES.node_height, 1));
+    let handle_y = fixed(NODES.node_height / 2.0, 1);
     let missing = node.screen.is_none();
     let title = if node.title.is_empty() { &node.id } else { &node.title };
     let meta = if missing {
@@ -125,8 +130,7 @@ pub fn node_markup(node: &NodeView) -> String {
     if !missing {
         let _ = write!(
             svg,
-            r#"<circle class="graph-node__handle" cx="{w}" cy="{}" r="7" data-handle="" data-testid="graph-handle"><title>Drag to another screen to add a route</title></circle>"#,
-            h / 2.0
+            r#"<circle class="graph-node__handle" cx="{w}" cy="{handle_y}" r="7" data-handle="" data-testid="graph-handle"><title>Drag to another screen to add a route</title></circle>"#
         );
     }
     svg
@@ -155,9 +159,9 @@ pub fn edge_markup(edge: &EdgeView, dangling: bool, d: &str, label: Point) -> St
     if !text.is_empty() {
         let _ = write!(
             svg,
-            r#"<text class="graph-edge__label" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            label.x,
-            label.y - 5.0,
+            r#"<text class="graph-edge__label" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            fixed(label.x, 1),
+            fixed(label.y - 5.0, 1),
             escape(&text)
         );
     }

@@ -1,3 +1,4 @@
+use flow_model::number::fixed;
 use std::fmt::Write;
 
 use leptos::prelude::*;
@@ -36,11 +37,11 @@ pub fn Minimap() -> impl IntoView {
             for p in positions.iter() {
                 let _ = write!(
                     svg,
-                    r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}"/>"#,
-                    (p.x - left) * scale,
-                    (p.y - top) * scale,
-                    NODES.node_width * scale,
-                    NODES.node_height * scale
+                    r#"<rect x="{}" y="{}" width="{}" height="{}"/>"#,
+                    fixed((p.x - left) * scale, 1),
+                    fixed((p.y - top) * scale, 1),
+                    fixed(NODES.node_width * scale, 1),
+                    fixed(NODES.node_height * scale, 1)
                 );
             }
         });
@@ -52,11 +53,11 @@ pub fn Minimap() -> impl IntoView {
         let (width, height) = graph.size.get();
         let corner = t.to_graph(0.0, 0.0);
         format!(
-            "translate({:.1} {:.1}) scale({:.2} {:.2})",
-            (corner.x - left) * scale,
-            (corner.y - top) * scale,
-            width / t.k * scale,
-            height / t.k * scale
+            "translate({} {}) scale({} {})",
+            fixed((corner.x - left) * scale, 1),
+            fixed((corner.y - top) * scale, 1),
+            fixed(width / t.k * scale, 2),
+            fixed(height / t.k * scale, 2)
         )
     };
     let dragging = StoredValue::new(false);
@@ -77,8 +78,8 @@ pub fn Minimap() -> impl IntoView {
             <svg
                 class="graph-minimap"
                 data-testid="graph-minimap"
-                width=move || frame.get().3
-                height=move || frame.get().4
+                width=move || fixed(frame.get().3, 1).to_string()
+                height=move || fixed(frame.get().4, 1).to_string()
                 aria-label="Overview: press to move the view"
                 on:pointerdown=move |event| {
                     event.stop_propagation();

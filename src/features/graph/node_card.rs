@@ -1,4 +1,5 @@
 use flow_model::layout::Point;
+use flow_model::number::fixed;
 use leptos::prelude::*;
 
 use super::markup::{node_class, node_markup};
@@ -29,7 +30,7 @@ pub fn NodeCard(
     view! {
         <g
             class=move || { let (selected, target) = state.get(); node_class(&node, selected, target) }
-            transform=move || { let p = at.get(); format!("translate({:.1} {:.1})", p.x, p.y) }
+            transform=move || { let p = at.get(); format!("translate({} {})", fixed(p.x, 1), fixed(p.y, 1)) }
             data-node=index
             data-testid="graph-node"
             data-screen-id=id

@@ -51,7 +51,7 @@ pub fn GraphToolbar() -> impl IntoView {
         graph.tidy_up(state);
         request_animation_frame(move || fit_to_view(graph));
     };
-    let percent = move || format!("{:.0}%", graph.transform.with(|t| t.k * 100.0));
+    let percent = move || format!("{}%", flow_model::number::fixed(graph.transform.with(|t| t.k * 100.0), 0));
     view! {
         <div class="graph__toolbar" role="toolbar" aria-label="Graph">
             <button class="button button--small" data-testid="graph-add-screen" on:click=move |_| add_screen(state, graph, view_center(graph))>"+ Screen"</button>

@@ -1,4 +1,5 @@
 use flow_model::layout::Point;
+use flow_model::number::fixed;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -115,7 +116,7 @@ pub fn Viewport(
             let start = Point { x: start.x + NODES.node_width, y: start.y + NODES.node_height / 2.0 };
             view! {
                 <path class="graph-drawing" marker-end="url(#graph-arrow-navigate)"
-                    d=format!("M{:.1} {:.1}L{:.1} {:.1}", start.x, start.y, to.x, to.y) />
+                    d=format!("M{} {}L{} {}", fixed(start.x, 1), fixed(start.y, 1), fixed(to.x, 1), fixed(to.y, 1)) />
             }
         })
     };
@@ -151,8 +152,8 @@ pub fn Viewport(
                         format!("graph__svg{far}{plain}")
                     }
                     data-testid="graph-svg"
-                    style=move || { let (x, y, w, h) = area.get(); format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px") }
-                    viewBox=move || { let (x, y, w, h) = area.get(); format!("{x} {y} {w} {h}") }
+                    style=move || { let (x, y, w, h) = area.get(); let (x, y, w, h) = (fixed(x, 1), fixed(y, 1), fixed(w, 1), fixed(h, 1)); format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px") }
+                    viewBox=move || { let (x, y, w, h) = area.get(); let (x, y, w, h) = (fixed(x, 1), fixed(y, 1), fixed(w, 1), fixed(h, 1)); format!("{x} {y} {w} {h}") }
                 >
                     <defs inner_html=markers() />
                     <g class="graph__edges">

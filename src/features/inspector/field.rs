@@ -264,10 +264,11 @@ fn NumberField(at: String, property: &'static Property, input_id: String) -> imp
     let node = NodeRef::<leptos::html::Input>::new();
     focus_when_asked(at.clone(), node);
     let integer = matches!(property.kind, Kind::Integer);
+    let number = flow_model::number::format;
     let range = match (property.limits.minimum, property.limits.maximum) {
-        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
-        (Some(min), None) => Some(format!("at least {min}")),
-        (None, Some(max)) => Some(format!("at most {max}")),
+        (Some(min), Some(max)) => Some(format!("{} to {}", number(min), number(max))),
+        (Some(min), None) => Some(format!("at least {}", number(min))),
+        (None, Some(max)) => Some(format!("at most {}", number(max))),
         _ => None,
     };
     view! {

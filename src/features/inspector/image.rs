@@ -42,7 +42,7 @@ pub fn ImageField(at: String, property: &'static Property, input_id: String) -> 
         value.with(|value| match value {
             Some(Value::String(text)) if text.starts_with("${") => "Bound to data".to_owned(),
             Some(Value::String(text)) if !text.is_empty() => {
-                format!("{:.0} KB image", text.len() as f64 * 0.75 / 1024.0)
+                format!("{} KB image", flow_model::number::fixed(text.len() as f64 * 0.75 / 1024.0, 0))
             }
             _ => "No image".to_owned(),
         })
@@ -62,7 +62,8 @@ pub fn ImageField(at: String, property: &'static Property, input_id: String) -> 
         let kilobytes = file.size() / 1024.0;
         if let Some(limit) = limit_kb.filter(|limit| kilobytes > f64::from(*limit)) {
             error.set(Some(format!(
-                "{name} is {kilobytes:.0} KB; this image may be at most {limit} KB. Shrink it and try again."
+                "{name} is {} KB; this image may be at most {limit} KB. Shrink it and try again.",
+                flow_model::number::fixed(kilobytes, 0)
             )));
             return;
         }

@@ -2,6 +2,7 @@
 //! evaluated live, `visible` bindings), text, images, links, navigation lists and the Footer.
 //! Inputs are in `inputs.rs`. Every flow string reaches the DOM as a text node or an attribute
 //! value, never as HTML.
+use flow_model::number::fixed;
 use std::sync::Arc;
 
 use flow_model::evaluate;
@@ -325,12 +326,12 @@ fn image(ctx: Ctx, object: Object) -> AnyView {
         move || {
             let mut style = String::new();
             if let Some(width) = ctx.number(&object, "width") {
-                style.push_str(&format!("width:{}px;", width.clamp(0.0, 2000.0)));
+                style.push_str(&format!("width:{}px;", fixed(width.clamp(0.0, 2000.0), 1)));
             }
             if let Some(height) = ctx.number(&object, "height") {
-                style.push_str(&format!("height:{}px;", height.clamp(0.0, 2000.0)));
+                style.push_str(&format!("height:{}px;", fixed(height.clamp(0.0, 2000.0), 1)));
             } else if let Some(ratio) = ctx.number(&object, "aspect-ratio").filter(|r| *r > 0.0) {
-                style.push_str(&format!("aspect-ratio:{};", ratio.clamp(0.01, 100.0)));
+                style.push_str(&format!("aspect-ratio:{};", fixed(ratio.clamp(0.01, 100.0), 4)));
             }
             let fit = if ctx.text(&object, "scale-type") == "cover" { "cover" } else { "contain" };
             style.push_str(&format!("object-fit:{fit};"));
