@@ -343,14 +343,14 @@ fn strongly_connected(successors: &[Vec<usize>]) -> Vec<Vec<usize>> {
                                 break;
                             }
                         }
-                        group.sort_unstable();
+                        crate::order::sort(&mut group);
                         groups.push(group);
                     }
                 }
             }
         }
     }
-    groups.sort_by_key(|group| group.first().copied());
+    crate::order::sort_by_key(&mut groups, |group| group.first().copied());
     groups
 }
 

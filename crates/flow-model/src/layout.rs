@@ -319,7 +319,7 @@ fn order_layers(
                     (key, node)
                 })
                 .collect();
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+            crate::order::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0));
             *layer = keyed.into_iter().map(|(_, node)| node).collect();
             for (index, &node) in layer.iter().enumerate() {
                 if let Some(slot) = position.get_mut(node) {
@@ -350,7 +350,7 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<usize>], position: &[usize]) ->
                 succs.get(node).into_iter().flatten().map(move |&to| (get(position, node), get(position, to)))
             })
             .collect();
-        pairs.sort_unstable();
+        crate::order::sort(&mut pairs);
         let mut tree = vec![0usize; next.len() + 1];
         for (seen, &(_, to)) in pairs.iter().enumerate() {
             // Segments already seen that end below `to` cross this one.
@@ -476,7 +476,7 @@ fn place_around(
 ) -> Vec<Point> {
     let mut placed: Vec<Option<Point>> = (0..count).map(|n| pinned.get(n).copied().flatten()).collect();
     let mut pending: Vec<usize> = (0..count).filter(|&n| get(&placed, n).is_none()).collect();
-    pending.sort_by(|&a, &b| {
+    crate::order::sort_by(&mut pending, |&a, &b| {
         let (pa, pb) = (get(fresh, a), get(fresh, b));
         pa.x.total_cmp(&pb.x).then(pa.y.total_cmp(&pb.y)).then(a.cmp(&b))
     });

@@ -21,6 +21,7 @@ pub mod json;
 pub mod layout;
 pub mod model;
 pub mod number;
+pub mod order;
 mod references;
 pub mod regex;
 pub mod samples;

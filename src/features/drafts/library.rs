@@ -25,7 +25,7 @@ pub fn DraftsDialog(open: RwSignal<bool>) -> impl IntoView {
                 Ok(values) => {
                     let mut records: Vec<DraftRecord> =
                         values.iter().filter_map(|json| DraftRecord::from_json(json)).collect();
-                    records.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+                    flow_model::order::sort_by(&mut records, |a, b| b.updated_at.total_cmp(&a.updated_at));
                     drafts.set(records);
                     error.set(None);
                 }

@@ -6,7 +6,7 @@ pub fn utf16_from_bytes(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
         return byte_offsets.iter().map(|offset| (*offset).min(text.len())).collect();
     }
     let mut order: Vec<usize> = (0..byte_offsets.len()).collect();
-    order.sort_by_key(|index| byte_offsets.get(*index).copied().unwrap_or(0));
+    flow_model::order::sort_by_key(&mut order, |index| byte_offsets.get(*index).copied().unwrap_or(0));
     let mut converted = vec![0; byte_offsets.len()];
     let mut chars = text.char_indices().peekable();
     let mut utf16 = 0;

@@ -31,10 +31,10 @@ pub fn validate(document: &Document) -> Vec<Diagnostic> {
     }
     document.locate(&mut found);
     if document.source().is_some() {
-        found.sort_by_key(|diagnostic| diagnostic.span.map(|span| span.start.offset));
+        crate::order::sort_by_key(&mut found, |diagnostic| diagnostic.span.map(|span| span.start.offset));
     } else {
         let root = document.root();
-        found.sort_by_cached_key(|diagnostic| order_key(root, &diagnostic.pointer));
+        crate::order::sort_by_cached_key(&mut found, |diagnostic| order_key(root, &diagnostic.pointer));
     }
     found
 }
@@ -96,7 +96,7 @@ pub fn check(input: impl AsRef<[u8]>) -> Report {
     }
     // Document order: by where the text starts; diagnostics without a place go first, as they
     // concern the whole document. The sort is stable, so rules keep their order on ties.
-    diagnostics.sort_by_key(|diagnostic| diagnostic.span.map(|span| span.start.offset));
+    crate::order::sort_by_key(&mut diagnostics, |diagnostic| diagnostic.span.map(|span| span.start.offset));
     Report { document: parsed.document, diagnostics }
 }
 

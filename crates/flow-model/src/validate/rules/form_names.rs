@@ -19,7 +19,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             names.push((name, index));
         }
         // By name, then document order: all but the first of each name are duplicates.
-        names.sort_unstable();
+        crate::order::sort(&mut names);
         for pair in names.windows(2) {
             if let [(first, _), (second, index)] = pair
                 && first == second
@@ -27,7 +27,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 repeated.push(*index);
             }
         }
-        repeated.sort_unstable();
+        crate::order::sort(&mut repeated);
         for node in repeated.iter().filter_map(|index| screen.components.get(*index)) {
             let name = node.name().unwrap_or_default();
             out.push(Diagnostic::error(
