@@ -52,7 +52,7 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
             Some(wasm_opt) => optimize(wasm_opt, &dist, &root.join("dist/embed"))?,
             None => println!("note: wasm-opt is not installed, so the wasm bundle is not size-optimized"),
         }
-        minify_loaders(&dist, &root.join("dist/embed"))?;
+        minify_loaders_and_styles(&dist, &root.join("dist/embed"))?;
         precompress_and_report(bundle.name, &dist, &root.join("dist/embed"))?;
     }
     Ok(())
@@ -100,14 +100,16 @@ fn optimize(wasm_opt: &Path, dist: &Path, skip: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// wasm-bindgen's loader and snippets, minified by esbuild (installed from npm with the code
-/// editor, which is already minified when bundled). Trunk's own minifier is off: Trunk 0.21's
-/// fails on the loader. One esbuild call for every file, in place; exports keep their names.
-fn minify_loaders(dist: &Path, skip: &Path) -> Result<(), Failure> {
-    let scripts: Vec<PathBuf> = files_with_extension(dist, "js", skip)?
+/// wasm-bindgen's loader and snippets and the style sheets, minified by esbuild (installed from
+/// npm with the code editor, which is already minified when bundled). Trunk's own minifier is
+/// off: Trunk 0.21's fails on the loader. One esbuild call for every file, in place; exports
+/// keep their names.
+fn minify_loaders_and_styles(dist: &Path, skip: &Path) -> Result<(), Failure> {
+    let mut scripts: Vec<PathBuf> = files_with_extension(dist, "js", skip)?
         .into_iter()
         .filter(|path| path.file_name().is_some_and(|name| name != "code-editor.js"))
         .collect();
+    scripts.extend(files_with_extension(dist, "css", skip)?);
     if scripts.is_empty() {
         return Ok(());
     }
