@@ -86,7 +86,7 @@ pub fn display(value: &Value) -> String {
         Value::Null => String::new(),
         Value::String(text) => text.clone(),
         Value::Bool(value) => value.to_string(),
-        Value::Number(number) => format_number(number.as_f64().unwrap_or_default()),
+        Value::Number(number) => crate::number::format(number.as_f64().unwrap_or_default()),
         other => other.to_string(),
     }
 }
@@ -101,12 +101,6 @@ pub fn truthy(value: &Value) -> bool {
         Value::String(text) => !text.is_empty(),
         Value::Array(_) | Value::Object(_) => true,
     }
-}
-
-/// A number as JavaScript's `String(n)` writes it for the values flows use: integers without
-/// a decimal point.
-pub fn format_number(number: f64) -> String {
-    crate::number::format(number)
 }
 
 fn number(value: f64) -> Value {

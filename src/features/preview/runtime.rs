@@ -280,7 +280,7 @@ fn count(value: Option<&Value>) -> usize {
 }
 
 fn plural(n: f64, one: &str, many: &str) -> String {
-    let n = evaluate::format_number(n);
+    let n = flow_model::number::format(n);
     if n == "1" { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
