@@ -12,6 +12,35 @@ use crate::tools::{self, BuildTools};
 /// wasm-opt passes: size first. Wasm features are read from the module's target_features section.
 const WASM_OPT_ARGS: &[&str] = &["-Oz", "--strip-debug", "--strip-producers"];
 
+/// The second wasm-opt run: only moves functions into the order their names give
+/// (`wasm_order.rs`), then drops those names. The levels are -Oz's: without them wasm-opt writes
+/// the same code 5 KB larger (it keeps no stack IR optimisation from the first run).
+const WASM_ORDER_ARGS: &[&str] = &[
+    "--optimize-level=2",
+    "--shrink-level=2",
+    "--reorder-functions-by-name",
+    "--strip-debug",
+    "--strip-producers",
+];
+
+/// The release build's compiler options that are not stable Rust, for a smaller wasm: panics
+/// abort at once instead of formatting a message (each panic site, every bounds check and
+/// `unwrap`, loses its message-building code), and the standard library is compiled with the app
+/// (`-Zbuild-std`, so it gets the same options and LTO) in its `optimize_for_size` variant.
+/// -31 KB gzip for the editor (BENCHMARKS.md), for panics that show in the console as
+/// "unreachable" without their message: debug builds and the browser tests keep the messages.
+///
+/// `RUSTC_BOOTSTRAP=1` lets the stable toolchain accept them, as Firefox and the Linux kernel
+/// do, rather than a nightly toolchain to download and pin. The options are those of Rust 1.95;
+/// a later toolchain that renames them fails this build with the compiler's message.
+/// `RUSTFLAGS` replaces the wasm32 flags of `.cargo/config.toml`, hence `erase_components` again.
+const SIZE_OPTIONS: &[(&str, &str)] = &[
+    ("RUSTC_BOOTSTRAP", "1"),
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
+    ("RUSTFLAGS", "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"),
+];
+
 /// One Trunk build: its page, its folder under `dist/` and the URL it is served at.
 struct Bundle {
     name: &'static str,
@@ -30,6 +59,7 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
     let root = tools::workspace_root();
     for bundle in BUNDLES {
         let mut trunk = tools::command(&build_tools.trunk);
+        trunk.envs(SIZE_OPTIONS.iter().copied());
         trunk.args([
             "build",
             bundle.page,
@@ -82,22 +112,39 @@ fn files_with_extension(dir: &Path, extension: &str, skip: &Path) -> Result<Vec<
 
 fn optimize(wasm_opt: &Path, dist: &Path, skip: &Path) -> Result<(), Failure> {
     for wasm in files_with_extension(dist, "wasm", skip)? {
-        let optimized = wasm.with_extension("opt.wasm");
-        let mut command = tools::command(wasm_opt);
-        command.args(WASM_OPT_ARGS).arg(&wasm).arg("-o").arg(&optimized);
-        let shown = show(&command);
-        println!("$ {shown}");
-        let status =
-            command.status().map_err(|error| Failure::new(format!("cannot run wasm-opt: {error}")))?;
-        if !status.success() {
-            return Err(Failure::new(format!("`{shown}` exited with {status}")));
-        }
         let before = file_size(&wasm)?;
-        std::fs::rename(&optimized, &wasm)
-            .map_err(|error| Failure::new(format!("cannot replace {}: {error}", wasm.display())))?;
-        println!("    wasm-opt: {} -> {}", kilobytes(before), kilobytes(file_size(&wasm)?));
+        run_wasm_opt(wasm_opt, WASM_OPT_ARGS, &wasm)?;
+        let optimized = file_size(&wasm)?;
+        // Then the same code in an order gzip compresses better (`wasm_order.rs`).
+        let module = std::fs::read(&wasm)
+            .map_err(|error| Failure::new(format!("cannot read {}: {error}", wasm.display())))?;
+        let named = crate::wasm_order::name_functions_in_similarity_order(&module)?;
+        std::fs::write(&wasm, named)
+            .map_err(|error| Failure::new(format!("cannot write {}: {error}", wasm.display())))?;
+        run_wasm_opt(wasm_opt, WASM_ORDER_ARGS, &wasm)?;
+        println!(
+            "    wasm-opt: {} -> {} (reordered: {})",
+            kilobytes(before),
+            kilobytes(optimized),
+            kilobytes(file_size(&wasm)?)
+        );
     }
     Ok(())
+}
+
+/// Runs wasm-opt on `wasm` in place.
+fn run_wasm_opt(wasm_opt: &Path, args: &[&str], wasm: &Path) -> Result<(), Failure> {
+    let optimized = wasm.with_extension("opt.wasm");
+    let mut command = tools::command(wasm_opt);
+    command.args(args).arg(wasm).arg("-o").arg(&optimized);
+    let shown = show(&command);
+    println!("$ {shown}");
+    let status = command.status().map_err(|error| Failure::new(format!("cannot run wasm-opt: {error}")))?;
+    if !status.success() {
+        return Err(Failure::new(format!("`{shown}` exited with {status}")));
+    }
+    std::fs::rename(&optimized, wasm)
+        .map_err(|error| Failure::new(format!("cannot replace {}: {error}", wasm.display())))
 }
 
 /// wasm-bindgen's loader and snippets and the style sheets, minified by esbuild (installed from

@@ -10,6 +10,7 @@ mod pipeline;
 mod precompress;
 mod server_bench;
 mod tools;
+mod wasm_order;
 
 use std::process::ExitCode;
 

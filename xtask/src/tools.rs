@@ -246,10 +246,26 @@ fn wasm_opt() -> Option<PathBuf> {
     }
 }
 
+/// The standard library's source, which the release build compiles with the app
+/// (`bundle::SIZE_OPTIONS`).
+fn ensure_rust_src() -> Result<(), Failure> {
+    let sysroot = command("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|error| Failure::new(format!("cannot run rustc ({error})")))?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
+    if sysroot.join("lib/rustlib/src/rust/library/Cargo.lock").is_file() {
+        present("rust-src");
+        return Ok(());
+    }
+    run(command("rustup").args(["component", "add", "rust-src"]))
+}
+
 /// Everything a release build of the app needs.
 pub fn ensure_build_tools() -> Result<BuildTools, Failure> {
     ensure_components()?;
     ensure_wasm_target()?;
+    ensure_rust_src()?;
     let trunk = ensure_trunk()?;
     ensure_wasm_bindgen()?;
     // npm packages: the code editor bundle (esbuild, CodeMirror) and wasm-opt (binaryen).
