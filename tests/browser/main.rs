@@ -4,6 +4,7 @@
 
 mod support;
 
+mod drafts;
 mod graph;
 mod inspector;
 mod preview;

@@ -9,7 +9,7 @@ use crate::storage::{self, Store};
 const LAST_DRAFT: &str = "last-draft";
 const MAX_STORED_HISTORY: usize = 2 * 1024 * 1024;
 /// localStorage key of a record written as the page went away.
-const UNSAVED: &str = "flowsmith-unsaved-draft";
+pub const UNSAVED: &str = "flowsmith-unsaved-draft";
 
 /// A record written to localStorage as the page went away, removed from there.
 fn take_unsaved() -> Option<DraftRecord> {
@@ -52,7 +52,7 @@ fn record_of(state: EditorState) -> DraftRecord {
 
 /// How long a burst of changes may go unsaved: serializing a 1 MB flow on every keystroke
 /// would cost more than the keystroke itself.
-const QUIET_MS: u64 = 300;
+pub const QUIET_MS: u64 = 300;
 
 /// Writes the open draft after every change (once the user pauses for [`QUIET_MS`], and at
 /// once when the page is hidden or closed): at most one write in flight, the latest state
@@ -111,11 +111,12 @@ impl Autosave {
         autosave
     }
 
-    /// Saves now if a change is waiting for its quiet period. The page may be going away, and
-    /// an IndexedDB write may not finish then: the record also goes to localStorage, which
-    /// writes synchronously, and the next start takes it from there.
+    /// Saves now if a change is waiting for its quiet period or its write has not finished. The
+    /// page may be going away, and an IndexedDB write may not finish then (one already under
+    /// way is lost with the page too): the record also goes to localStorage, which writes
+    /// synchronously, and the next start takes it from there.
     fn save_if_changed(self, state: EditorState) {
-        if self.generation.get_value() != 0 {
+        if self.generation.get_value() != 0 || self.writing.get_value() {
             let record = record_of(state);
             if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
             {

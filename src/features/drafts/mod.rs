@@ -4,6 +4,6 @@ mod autosave;
 mod library;
 mod record;
 
-pub use autosave::{Autosave, new_draft_id, restore_last};
+pub use autosave::{Autosave, QUIET_MS, UNSAVED, new_draft_id, restore_last};
 pub use library::DraftsDialog;
 pub use record::DraftRecord;
