@@ -1,4 +1,4 @@
-// The JSON view's code editor: CodeMirror 6, bundled at build time by esbuild (a Trunk
+// The JSON view's code editor: CodeMirror 6, bundled at build time by `build-assets.mjs` (a Trunk
 // pre-build hook) into target/npm/code-editor.js and loaded lazily by the app the first time
 // the JSON view opens. The app owns the document and the undo history: this editor only
 // reports what is typed and shows what it is given.

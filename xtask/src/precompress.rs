@@ -68,7 +68,11 @@ fn compress_file(path: &Path) -> Result<Sizes, Failure> {
 
 fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len() / 3);
-    zopfli::compress(zopfli::Options::default(), zopfli::Format::Gzip, bytes, &mut out)?;
+    // More deflate blocks than zopfli's default 15 let each block's Huffman codes fit its part
+    // of the file: the editor's wasm 5.5 KB smaller (about 100 splits is where it stops gaining),
+    // for a few more seconds of compression. The other files gain nothing and lose nothing.
+    let options = zopfli::Options { maximum_block_splits: 100, ..zopfli::Options::default() };
+    zopfli::compress(options, zopfli::Format::Gzip, bytes, &mut out)?;
     Ok(out)
 }
 
