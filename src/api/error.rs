@@ -87,7 +87,7 @@ impl ApiError {
 
     /// Reads a failed answer (status not 2xx, or a 2xx body that is not what was expected).
     pub fn from_answer(status: u16, body: &str) -> Self {
-        let parsed: Option<Value> = serde_json::from_str(body).ok();
+        let parsed: Option<Value> = flow_model::json::read(body).ok();
         let meta = parsed.as_ref().and_then(|value| value.get("meta")).filter(|meta| meta.is_object());
         let read = |names: &[&str]| {
             names.iter().find_map(|name| meta.and_then(|meta| meta.get(*name)).filter(|v| !v.is_null()))
@@ -195,7 +195,7 @@ fn graph_error(meta: &Value, message: &str) -> Option<GraphError> {
     let from_value = |value: &Value| -> Option<GraphError> {
         let error = value.get("error").unwrap_or(value);
         match error {
-            Value::String(text) => serde_json::from_str::<Value>(text).ok().and_then(|v| from_object(&v)),
+            Value::String(text) => flow_model::json::read(text).ok().and_then(|v| from_object(&v)),
             other => from_object(other),
         }
     };
@@ -204,7 +204,7 @@ fn graph_error(meta: &Value, message: &str) -> Option<GraphError> {
             // "Invalid payload ({"error": {…}})"
             let start = message.find('{')?;
             let end = message.rfind('}')?;
-            let inner: Value = serde_json::from_str(message.get(start..=end)?).ok()?;
+            let inner: Value = flow_model::json::read(message.get(start..=end)?).ok()?;
             from_object(&inner)
         },
     )

@@ -308,7 +308,7 @@ impl<T: Transport> Client<T> {
 
 /// An answer's JSON object (a 2xx answer that is not one is "unexpected").
 fn json_object(text: &str) -> Result<Value, ApiError> {
-    match serde_json::from_str::<Value>(text) {
+    match flow_model::json::read(text) {
         Ok(value) if value.is_object() => Ok(value),
         _ => Err(ApiError::unexpected(200, "the JSON object the API answers with")),
     }

@@ -33,7 +33,7 @@ pub struct DraftRecord {
 impl DraftRecord {
     /// Reads a stored record; `None` when it is not one (a damaged or foreign entry).
     pub fn from_json(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
+        serde_json::from_value(flow_model::json::read(text).ok()?).ok()
     }
 
     /// The stored form.

@@ -11,7 +11,7 @@ use crate::state::{EditorState, Selection, use_editor};
 
 /// Components in clipboard text: one component object, or a list of them.
 pub fn components_from_text(text: &str) -> Option<Vec<Value>> {
-    let value: Value = serde_json::from_str(text.trim()).ok()?;
+    let value = flow_model::json::read(text.trim()).ok()?;
     let is_component = |v: &Value| v.get("type").is_some_and(Value::is_string);
     match value {
         Value::Array(items) if !items.is_empty() && items.iter().all(is_component) => Some(items),

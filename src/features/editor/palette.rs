@@ -78,7 +78,10 @@ const NEW_COMPONENTS: &str = r#"{
 pub fn new_component(kind: &str, used: &[String]) -> Value {
     let mut component = serde_json::Map::new();
     component.insert("type".into(), Value::from(kind));
-    let defaults: serde_json::Map<String, Value> = serde_json::from_str(NEW_COMPONENTS).unwrap_or_default();
+    let defaults = match flow_model::json::read(NEW_COMPONENTS) {
+        Ok(Value::Object(defaults)) => defaults,
+        _ => serde_json::Map::new(),
+    };
     if let Some(Value::Object(properties)) = defaults.get(kind) {
         for (key, value) in properties {
             let value = if key == "name" { Value::from(fresh_name(used, kind)) } else { value.clone() };
@@ -278,9 +281,9 @@ mod tests {
 
     #[test]
     fn every_component_of_the_catalog_has_a_new_form() {
-        let defaults: serde_json::Map<String, Value> = serde_json::from_str(NEW_COMPONENTS).unwrap();
+        let defaults = flow_model::json::read(NEW_COMPONENTS).unwrap();
         for component in catalog::components() {
-            assert!(defaults.contains_key(component.name), "{} has no new form", component.name);
+            assert!(defaults.get(component.name).is_some(), "{} has no new form", component.name);
         }
     }
 

@@ -146,7 +146,7 @@ fn SchemaField(at: String, name: String, top_level: bool) -> impl IntoView {
                             let example_at = example_at.clone();
                             move |event| {
                                 let text = event_target_value(&event);
-                                match serde_json::from_str::<Value>(&text) {
+                                match flow_model::json::read(&text) {
                                     Ok(value) => {
                                         example_error.set(None);
                                         example_text.set(Some(text));

@@ -429,7 +429,7 @@ pub fn JsonField(at: String) -> impl IntoView {
                     write(state, &at, None);
                     return;
                 }
-                match serde_json::from_str::<Value>(&text) {
+                match flow_model::json::read(&text) {
                     Ok(parsed) => {
                         error.set(None);
                         typed.set(Some(text));

@@ -54,7 +54,7 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
     let summary = Memo::new(move |_| {
         remote.with(|remote| {
             let Some(text) = remote.as_deref() else { return Vec::new() };
-            let theirs: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            let theirs = flow_model::json::read(text).unwrap_or(Value::Null);
             state.document.with(|d| differences(&theirs, d.root()))
         })
     });

@@ -34,7 +34,7 @@ impl ConnectionSettings {
     }
 
     fn from_json(json: &str) -> Option<Self> {
-        let value: Value = serde_json::from_str(json).ok()?;
+        let value = flow_model::json::read(json).ok()?;
         let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
         Some(ConnectionSettings {
             partner_id: text("partner_id"),

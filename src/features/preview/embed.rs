@@ -51,7 +51,7 @@ fn fragment_flow() -> Option<String> {
 
 /// Reads a flow's JSON text.
 pub fn read_flow(text: &str) -> Result<Value, String> {
-    match serde_json::from_str::<Value>(text) {
+    match flow_model::json::read(text) {
         Ok(flow @ Value::Object(_)) => Ok(flow),
         Ok(_) => {
             Err("This is JSON but not a flow: a flow.json is an object with \"version\" and \"screens\"."

@@ -25,7 +25,7 @@ const SEND_AFTER: Duration = Duration::from_millis(150);
 
 /// What the preview page says, read from its JSON.
 fn read_event(json: &str) -> Option<(String, Value)> {
-    let value: Value = serde_json::from_str(json).ok()?;
+    let value = flow_model::json::read(json).ok()?;
     Some((value.get("type")?.as_str()?.to_owned(), value))
 }
 

@@ -123,7 +123,7 @@ pub const VERSION: u32 = 1;
 
 /// Reads a host message (JSON text from the page's script); `None` when it is not one.
 pub fn read_host_message(json: &str) -> Option<HostMessage> {
-    serde_json::from_str(json).ok()
+    serde_json::from_value(flow_model::json::read(json).ok()?).ok()
 }
 
 #[cfg(test)]

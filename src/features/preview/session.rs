@@ -350,8 +350,7 @@ impl Session {
         self.busy.set(true);
         spawn_local(async move {
             let answer = bridge::post_text(&endpoint, &body).await.and_then(|text| {
-                serde_json::from_str::<Value>(&text)
-                    .map_err(|error| format!("the answer is not JSON: {error}"))
+                flow_model::json::read(&text).map_err(|error| format!("the answer is not JSON: {error}"))
             });
             session.busy.set(false);
             session.answer(

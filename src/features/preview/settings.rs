@@ -47,15 +47,20 @@ impl PreviewSettings {
     /// What each text says when it is not JSON (by what it is).
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        if let Some(text) = &self.custom_data
-            && let Err(error) = serde_json::from_str::<Map<String, Value>>(text)
-        {
-            problems.push(format!("The first screen's data is not a JSON object ({error})."));
+        if let Some(text) = &self.custom_data {
+            match flow_model::json::read(text) {
+                Ok(Value::Object(_)) => {}
+                Ok(_) => problems
+                    .push("The first screen's data must be a JSON object, between { and }.".to_owned()),
+                Err(error) => {
+                    problems.push(format!("The first screen's data is not a JSON object ({error})."))
+                }
+            }
         }
         for (screen, text) in &self.mocks {
             let text = text.as_str().unwrap_or_default();
             if !text.trim().is_empty()
-                && let Err(error) = serde_json::from_str::<Value>(text)
+                && let Err(error) = flow_model::json::read(text)
             {
                 problems.push(format!("The answer for {screen} is not JSON ({error})."));
             }
@@ -68,12 +73,12 @@ impl PreviewSettings {
         let data = self
             .custom_data
             .as_deref()
-            .and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok())
-            .map(Value::Object);
+            .and_then(|text| flow_model::json::read(text).ok())
+            .filter(Value::is_object);
         let mocks = self
             .mocks
             .iter()
-            .filter_map(|(screen, text)| Some((screen.clone(), serde_json::from_str(text.as_str()?).ok()?)))
+            .filter_map(|(screen, text)| Some((screen.clone(), flow_model::json::read(text.as_str()?).ok()?)))
             .collect();
         let endpoint = Some(self.endpoint.trim().to_owned()).filter(|url| !url.is_empty());
         let theme = Some(self.theme.clone()).filter(|theme| !theme.is_empty());

@@ -9,6 +9,46 @@ pub use source_map::Source;
 
 use serde_json::{Map, Value};
 
+/// Reads JSON text that is not a flow: API answers, stored drafts, values typed in the
+/// inspector, the preview's settings. The same strict reader as flows (RFC 8259, depth bound
+/// [`MAX_DEPTH`]), without the text ranges a flow keeps; of a repeated key the last value wins,
+/// as in JavaScript's `JSON.parse`. The app reads all its JSON text through here: one grammar,
+/// and problems worded the same way, wherever JSON is typed or received.
+pub fn read(text: &str) -> Result<Value, ReadError> {
+    parser::parse(text).map(|output| output.value).map_err(|failure| {
+        let (what, at) = match failure {
+            parser::Failure::Syntax(problem, at) => (problem.to_string(), at),
+            parser::Failure::TooDeep(at) => {
+                (format!("objects and arrays nest more than {MAX_DEPTH} levels deep"), at)
+            }
+        };
+        let before = text.get(..at).unwrap_or(text);
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        ReadError {
+            what,
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    })
+}
+
+/// Why [`read`] refused a text: what is wrong and where (1-based line and column, columns in
+/// characters). Shown as "invalid number at line 1, column 4".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    what: String,
+    /// Line of the problem.
+    pub line: usize,
+    /// Column of the problem, in characters.
+    pub column: usize,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at line {}, column {}", self.what, self.line, self.column)
+    }
+}
+
 /// A member of an object. Flow JSON objects have a handful of members: comparing keys is
 /// cheaper than hashing them (serde_json's maps hash with SipHash), and the walk and the
 /// validator look members up in their hot loops.
@@ -17,4 +57,47 @@ pub(crate) fn member<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'
         return object.get(key);
     }
     object.iter().find(|(name, _)| crate::catalog::same(name, key)).map(|(_, value)| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+
+    #[test]
+    fn reads_what_serde_json_reads() {
+        for text in [
+            r#"{"a": [1, -2.5e3, "x\u00e9\n", true, false, null], "b": {"c": {}}}"#,
+            " [ ] ",
+            r#""\ud83d\ude00""#,
+            "0",
+            r#"{"meta": {"developer_message": "{\"error\": {\"code\": 100}}"}}"#,
+        ] {
+            let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(read(text).unwrap(), expected, "{text}");
+        }
+        // A repeated key keeps its last value.
+        assert_eq!(read(r#"{"a": 1, "a": 2}"#).unwrap(), serde_json::json!({"a": 2}));
+    }
+
+    #[test]
+    fn says_what_is_wrong_and_where() {
+        for (text, message) in [
+            ("", "the text is empty at line 1, column 1"),
+            (
+                "{\n  \"a\": 1,\n  \"b\": tru\n}",
+                "invalid literal: expected true, false or null at line 3, column 8",
+            ),
+            ("[1,\n 2,]", "trailing comma: remove the ',' before the closing bracket at line 2, column 4"),
+            ("{\"é\": 01}", "invalid number at line 1, column 7"),
+            ("{} x", "unexpected characters after the end of the JSON value at line 1, column 4"),
+        ] {
+            assert_eq!(read(text).unwrap_err().to_string(), message, "{text:?}");
+        }
+        let deep = "[".repeat(super::MAX_DEPTH + 1);
+        let error = read(&deep).unwrap_err();
+        assert!(
+            error.to_string().starts_with("objects and arrays nest more than 128 levels deep"),
+            "{error}"
+        );
+    }
 }
