@@ -27,10 +27,10 @@ const minified = await minify(await readFile(output, "utf8"), {
 });
 await writeFile(output, minified.code);
 
+// Not minified here: the xtask minifies every style sheet of dist/ after Trunk.
 await build({
   entryPoints: ["style/editor-page.css"],
   bundle: true,
-  minify: true,
   outfile: "target/npm/editor.css",
   logLevel: "warning",
 });

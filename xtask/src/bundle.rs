@@ -27,7 +27,7 @@ const WASM_ORDER_ARGS: &[&str] = &[
 /// abort at once instead of formatting a message (each panic site, every bounds check and
 /// `unwrap`, loses its message-building code), which needs the standard library compiled with
 /// the app (`-Zbuild-std`; .cargo/config.toml keeps it, its allocator and hash tables at opt-level 3,
-/// as the prebuilt one is). -31 KB gzip for the editor (BENCHMARKS.md), for panics that show in
+/// as the prebuilt one is). −28.7 KB gzip for the editor (BENCHMARKS.md), for panics that show in
 /// the console as "unreachable" without their message: debug builds and the browser tests keep
 /// the messages. std's `optimize_for_size` variant was tried: 0.2 KB smaller, slower.
 ///

@@ -246,26 +246,34 @@ fn wasm_opt() -> Option<PathBuf> {
     }
 }
 
-/// The standard library's source, which the release build compiles with the app
-/// (`bundle::SIZE_OPTIONS`).
-fn ensure_rust_src() -> Result<(), Failure> {
+/// The standard library's source and the crates it depends on, which the release build
+/// compiles with the app (`bundle::SIZE_OPTIONS`). Trunk runs Cargo offline, so those crates
+/// are fetched here first (on a fresh machine the build otherwise fails: "no matching package
+/// named `object`"). The library's manifest uses unstable Cargo options, hence
+/// `RUSTC_BOOTSTRAP` as in the build.
+fn ensure_std_sources() -> Result<(), Failure> {
     let sysroot = command("rustc")
         .args(["--print", "sysroot"])
         .output()
         .map_err(|error| Failure::new(format!("cannot run rustc ({error})")))?;
-    let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
-    if sysroot.join("lib/rustlib/src/rust/library/Cargo.lock").is_file() {
+    let library =
+        PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("lib/rustlib/src/rust/library");
+    if library.join("Cargo.lock").is_file() {
         present("rust-src");
-        return Ok(());
+    } else {
+        run(command("rustup").args(["component", "add", "rust-src"]))?;
     }
-    run(command("rustup").args(["component", "add", "rust-src"]))
+    run(cargo()
+        .args(["fetch", "--locked", "--quiet", "--manifest-path"])
+        .arg(library.join("Cargo.toml"))
+        .env("RUSTC_BOOTSTRAP", "1"))
 }
 
 /// Everything a release build of the app needs.
 pub fn ensure_build_tools() -> Result<BuildTools, Failure> {
     ensure_components()?;
     ensure_wasm_target()?;
-    ensure_rust_src()?;
+    ensure_std_sources()?;
     let trunk = ensure_trunk()?;
     ensure_wasm_bindgen()?;
     // npm packages: the code editor bundle (esbuild, CodeMirror) and wasm-opt (binaryen).

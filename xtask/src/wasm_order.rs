@@ -70,20 +70,19 @@ fn similarity_order(bodies: &[&[u8]]) -> Vec<usize> {
         return Vec::new();
     }
     let runs: Vec<Vec<u32>> = bodies.iter().map(|body| distinct_runs(body)).collect();
-    let mut functions_with_run: HashMap<u32, Vec<u32>> = HashMap::new();
-    // The functions having each run, and what sharing it is worth (log of its rarity).
+    // Each run: what sharing it is worth (log of its rarity), and the functions having it.
+    let mut runs_index: HashMap<u32, (f32, Vec<u32>)> = HashMap::new();
     for (function, function_runs) in runs.iter().enumerate() {
         for &run in function_runs {
-            functions_with_run.entry(run).or_default().push(function as u32);
+            runs_index.entry(run).or_default().1.push(function as u32);
         }
     }
     // A run in one function alone links nothing, so at least two are allowed.
     let most = ((count as f32 * COMMON_SHARE) as usize).max(2);
-    functions_with_run.retain(|_, functions| functions.len() <= most);
-    let rarity: HashMap<u32, f32> = functions_with_run
-        .iter()
-        .map(|(&run, functions)| (run, (count as f32 / functions.len() as f32).ln()))
-        .collect();
+    runs_index.retain(|_, (_, functions)| functions.len() <= most);
+    for (worth, functions) in runs_index.values_mut() {
+        *worth = (count as f32 / functions.len() as f32).ln();
+    }
     let weight: Vec<f32> =
         runs.iter().map(|function_runs| 1.0 / (function_runs.len().max(1) as f32).sqrt()).collect();
 
@@ -104,14 +103,15 @@ fn similarity_order(bodies: &[&[u8]]) -> Vec<usize> {
         }
         let mut shared: HashMap<u32, f32> = HashMap::new();
         for run in &runs[current] {
-            if let (Some(functions), Some(&worth)) = (functions_with_run.get(run), rarity.get(run)) {
+            if let Some((worth, functions)) = runs_index.get(run) {
                 for &function in functions {
-                    *shared.entry(function).or_default() += worth;
+                    *shared.entry(function).or_default() += *worth;
                 }
             }
         }
         let mut similarity: Vec<(u32, f32)> =
             shared.into_iter().map(|(function, runs)| (function, runs * weight[function as usize])).collect();
+        // In function order, not the hash map's (random per run): the same build, the same order.
         similarity.sort_unstable_by_key(|&(function, _)| function);
         for value in &mut score {
             *value *= DECAY;
