@@ -6,6 +6,7 @@ pub mod features;
 pub mod regex;
 pub mod state;
 pub mod storage;
+pub mod tasks;
 pub mod text;
 
 pub use app::App;

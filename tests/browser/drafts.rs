@@ -4,16 +4,7 @@ use flowsmith::state::{DraftInfo, EditorState};
 use leptos::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::support::{container, tick};
-
-/// Resolves after `ms` milliseconds (a timer registered now).
-async fn sleep(ms: u64) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let window = web_sys::window().expect("a window");
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
+use crate::support::{container, sleep, tick};
 
 /// A reload just after the quiet period, while the change's IndexedDB write is under way (the
 /// page takes that write with it): what the page writes to localStorage as it goes away keeps

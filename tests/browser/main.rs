@@ -11,6 +11,7 @@ mod preview;
 mod problems;
 mod screen_list;
 mod shortcuts;
+mod tasks;
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 

@@ -28,6 +28,15 @@ pub fn find(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement
         .unchecked_into()
 }
 
+/// Resolves after `ms` milliseconds (a timer registered now).
+pub async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let window = web_sys::window().expect("a window");
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Lets effects and timers run (a macrotask).
 pub async fn tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

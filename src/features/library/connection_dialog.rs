@@ -4,6 +4,7 @@ use super::connection::{ConnectionSettings, via_of};
 use super::use_library;
 use crate::api::Client;
 use crate::components::Dialog;
+use crate::tasks::Loaded;
 
 /// The connection: partner id, the WhatsApp Business Account (picked from the partner's
 /// channel listing), and the mode: through this server (the key stays there) or directly
@@ -21,7 +22,7 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                     let key = RwSignal::new(library.key.get_untracked());
                     // The accounts load for the partner id once it is typed (on change, not per key).
                     let asked = RwSignal::new(initial.partner_id.clone());
-                    let accounts = LocalResource::new(move || {
+                    let accounts = Loaded::new(move || {
                         let partner = asked.get();
                         // The mode is tracked; the base URL and key are read as they are then
                         // (a reload per keystroke would be wasted).

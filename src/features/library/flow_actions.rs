@@ -42,7 +42,7 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
         Signal::derive(move || details.get() || actions.saved() == Some(Ok(Saved::NeedsDetails)));
     // A retry repeats the failed save as it was asked.
     let retry = move |_| {
-        if let Some((job @ Job::Save(_), Err(_))) = actions.job.value().get_untracked() {
+        if let Some((job @ Job::Save(_), Err(_))) = actions.job.value_untracked() {
             actions.run(job);
         }
     };
@@ -52,9 +52,7 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
     let live = move || matches!(status().as_str(), "PUBLISHED" | "THROTTLED" | "BLOCKED");
     let preview = move |_| {
         library.preview_open.set(true);
-        if !actions.preview.pending().get_untracked() {
-            actions.preview.dispatch(false);
-        }
+        actions.preview.start(false);
     };
     view! {
         <button
@@ -101,7 +99,7 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
             })
         />
         <ConflictDialog on_overwrite=Callback::new(move |()| {
-            let asked = match actions.job.value().get_untracked() {
+            let asked = match actions.job.value_untracked() {
                 Some((Job::Save(request), _)) => request,
                 _ => SaveRequest::default(),
             };

@@ -8,6 +8,7 @@ use super::ops::Lifecycle;
 use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
 use crate::api::FlowInfo;
 use crate::components::Dialog;
+use crate::tasks::Loaded;
 use crate::text::lower_case;
 
 /// The list in the chosen order. An insertion sort on one string key: lists are short, and
@@ -42,7 +43,7 @@ pub fn LibraryDialog(open: RwSignal<bool>) -> impl IntoView {
     let library = use_library();
     let actions = use_actions();
     let close = Callback::new(move |()| open.set(false));
-    let flows = LocalResource::new(move || {
+    let flows = Loaded::new(move || {
         library.changes.track();
         let (shown, account, client) =
             (open.get(), library.settings.with(|_| library.account()), library.client());
@@ -99,7 +100,7 @@ pub fn LibraryDialog(open: RwSignal<bool>) -> impl IntoView {
                     <option value="errors">"Most errors first"</option>
                     <option value="version">"Newest Flow JSON first"</option>
                 </select>
-                <button class="button" data-testid="library-refresh" on:click=move |_| flows.refetch()>"Refresh"</button>
+                <button class="button" data-testid="library-refresh" on:click=move |_| flows.reload()>"Refresh"</button>
                 <button class="button" data-testid="open-migrate" on:click=move |_| migrate.set(true)>"Migrate…"</button>
             </div>
             <p class="field__error" role="alert" data-testid="library-error">{move || flows.get().flatten().and_then(Result::err)}</p>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::use_library;
 use crate::components::Dialog;
+use crate::tasks::{Loaded, Task};
 
 /// One flow's outcome: its name, and the new id or why it was not copied.
 type Outcome = (String, Result<String, String>);
@@ -17,7 +18,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
     let progress = RwSignal::new((0usize, 0usize));
     let outcomes = RwSignal::new(Vec::<Outcome>::new());
-    let accounts = LocalResource::new(move || {
+    let accounts = Loaded::new(move || {
         let (shown, partner, client) =
             (open.get(), library.settings.with(|s| s.partner_id.clone()), library.client());
         async move {
@@ -28,7 +29,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
             }
         }
     });
-    let source_flows = LocalResource::new(move || {
+    let source_flows = Loaded::new(move || {
         let (from, client) = (source.get(), library.client());
         let account = crate::api::Account { waba_id: from.clone(), ..library.account() };
         async move {
@@ -39,9 +40,8 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
             }
         }
     });
-    let run = Action::new_local(move |(from, names): &(String, Vec<String>)| {
-        let (from, names, client, account) =
-            (from.clone(), names.clone(), library.client(), library.account());
+    let run = Task::new(move |(from, names): (String, Vec<String>)| {
+        let (client, account) = (library.client(), library.account());
         async move {
             progress.set((0, names.len()));
             for (done, name) in names.iter().enumerate() {
@@ -65,8 +65,8 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
         }
     });
     let start = move |names: Vec<String>| {
-        if !run.pending().get_untracked() && !names.is_empty() {
-            run.dispatch((source.get_untracked(), names));
+        if !names.is_empty() {
+            run.start((source.get_untracked(), names));
         }
     };
     let here = move || library.settings.with(|s| s.waba_id.clone());
@@ -75,7 +75,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
             <p class="muted">"Copies flows of another WhatsApp Business Account of the partner into " <strong>{here}</strong> ". Names must not exist here yet."</p>
             <label class="field">
                 <span class="field__label">"Source account"</span>
-                <select data-testid="migrate-source" disabled=move || run.pending().get()
+                <select data-testid="migrate-source" disabled=move || run.pending()
                     on:change=move |e| { source.set(event_target_value(&e)); chosen.set(Vec::new()); outcomes.set(Vec::new()); }>
                     <option value="">"Choose…"</option>
                     {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|a| a.id != here())
@@ -84,7 +84,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
             </label>
             // One closure renders the rest (few, small parts; no text inputs to keep focus in).
             {move || {
-                let pending = run.pending().get();
+                let pending = run.pending();
                 let (done, total) = progress.get();
                 let picked = chosen.get();
                 let error = accounts.get().and_then(Result::err).or_else(|| source_flows.get().and_then(Result::err));

@@ -2,7 +2,7 @@
 //! open draft's life on WhatsApp (save, preview, publish, deprecate, delete, clone, migrate).
 //!
 //! State: [`Library`] (connection, server mode, a change counter lists reload on) and
-//! [`Actions`] (one `Action` per long operation, shared by every button that starts it, so
+//! [`Actions`] (one [`Task`] per long operation, shared by every button that starts it, so
 //! `.pending()` disables them all and nothing is submitted twice). The open draft's link to
 //! its remote flow is kept with the draft ([`link`]).
 mod clone_dialog;
@@ -29,6 +29,7 @@ pub use remote_bar::RemoteBar;
 
 use crate::api::{Account, FlowInfo, Preview};
 use crate::state::EditorState;
+use crate::tasks::Task;
 use ops::{Lifecycle, SaveRequest, Saved};
 
 /// A lifecycle request: where, which flow (id and name), what.
@@ -40,7 +41,7 @@ pub type CloneRequest = (Account, FlowInfo, String, bool);
 /// What to clone: where, the source, whether to open the clone.
 pub type CloneSource = (Account, FlowInfo, bool);
 
-/// A long operation on WhatsApp. All run through one `Action`: one runs at a time, and every
+/// A long operation on WhatsApp. All run through one [`Task`]: one runs at a time, and every
 /// button that starts one is disabled meanwhile (nothing is submitted twice).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
@@ -62,32 +63,30 @@ pub type JobResult = (Job, Result<Option<Saved>, String>);
 #[derive(Clone, Copy)]
 pub struct Actions {
     /// Save, open, lifecycle and clone.
-    pub job: Action<Job, JobResult>,
+    pub job: Task<Job, JobResult>,
     /// Get the open flow's preview link (`true`: a new one).
-    pub preview: Action<bool, Result<Preview, String>>,
+    pub preview: Task<bool, Result<Preview, String>>,
 }
 
 impl Actions {
     /// Whether a job is running (buttons that start one are disabled).
     pub fn busy(&self) -> bool {
-        self.job.pending().get()
+        self.job.pending()
     }
 
     /// Starts a job unless one is running.
     pub fn run(&self, job: Job) {
-        if !self.job.pending().get_untracked() {
-            self.job.dispatch(job);
-        }
+        self.job.start(job);
     }
 
     /// Whether the running job is a save.
     pub fn saving(&self) -> bool {
-        self.job.input().with(|job| matches!(job, Some(Job::Save(_))))
+        self.job.with_input(|job| matches!(job, Some(Job::Save(_))))
     }
 
     /// The last save's outcome, while it is the last job's.
     pub fn saved(&self) -> Option<Result<Saved, String>> {
-        self.job.value().with(|value| match value {
+        self.job.with_value(|value| match value {
             Some((Job::Save(_), result)) => Some(result.clone().map(Option::unwrap_or_default)),
             _ => None,
         })
@@ -95,7 +94,7 @@ impl Actions {
 
     /// Forgets the last job's outcome (a dismissed failure, a closed question).
     pub fn forget(&self) {
-        self.job.value().set(None);
+        self.job.forget();
     }
 }
 
@@ -140,8 +139,7 @@ async fn run_job(state: EditorState, library: Library, job: Job) -> Result<Optio
 /// Provides the library and its actions (called once by the shell).
 pub fn provide(state: EditorState) -> (Library, Actions) {
     let library = Library::provide();
-    let job = Action::new_local(move |job: &Job| {
-        let job = job.clone();
+    let job = Task::new(move |job: Job| {
         async move {
             let result = run_job(state, library, job.clone()).await;
             // A failed save is shown by the toolbar with a retry; others as a notice.
@@ -152,20 +150,17 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
             (job, result)
         }
     });
-    let preview = Action::new_local(move |invalidate: &bool| {
-        let invalidate = *invalidate;
-        async move {
-            let Some(link) = link::remote_link_untracked(state) else {
-                return Err(
-                    "Save this flow to WhatsApp first: the preview shows the version saved there.".to_owned()
-                );
-            };
-            library
-                .client()
-                .preview(&link.account(), &link.flow_id, invalidate)
-                .await
-                .map_err(|error| error.for_people())
-        }
+    let preview = Task::new(move |invalidate: bool| async move {
+        let Some(link) = link::remote_link_untracked(state) else {
+            return Err(
+                "Save this flow to WhatsApp first: the preview shows the version saved there.".to_owned()
+            );
+        };
+        library
+            .client()
+            .preview(&link.account(), &link.flow_id, invalidate)
+            .await
+            .map_err(|error| error.for_people())
     });
     let actions = Actions { job, preview };
     provide_context(actions);

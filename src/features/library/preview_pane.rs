@@ -16,19 +16,12 @@ pub fn WhatsAppPreview() -> impl IntoView {
     let link = remote_link(state);
     let loaded = RwSignal::new(false);
     let url = Memo::new(move |_| {
-        actions
-            .preview
-            .value()
-            .with(|value| value.as_ref().and_then(|r| r.as_ref().ok()).map(|p| p.preview_url.clone()))
+        actions.preview.with_value(|value| value.and_then(|r| r.as_ref().ok()).map(|p| p.preview_url.clone()))
     });
     let expires = move || {
-        actions
-            .preview
-            .value()
-            .with(|value| value.as_ref().and_then(|r| r.as_ref().ok()).map(|p| p.expires_at.clone()))
+        actions.preview.with_value(|value| value.and_then(|r| r.as_ref().ok()).map(|p| p.expires_at.clone()))
     };
-    let failure =
-        move || actions.preview.value().with(|value| value.as_ref().and_then(|r| r.as_ref().err().cloned()));
+    let failure = move || actions.preview.with_value(|value| value.and_then(|r| r.as_ref().err().cloned()));
     let stale = Memo::new(move |_| {
         state.revision.track();
         link.with(|link| link.as_ref().is_some_and(|link| has_unsaved_changes(state, link)))
@@ -39,10 +32,9 @@ pub fn WhatsAppPreview() -> impl IntoView {
     let saved_version =
         Memo::new(move |_| link.with(|link| link.as_ref().and_then(|link| link.saved_hash.clone())));
     let refresh = move |invalidate: bool| {
-        if !actions.preview.pending().get_untracked() {
+        if actions.preview.start(invalidate) {
             loaded.set(false);
             reloads.update(|n| *n += 1);
-            actions.preview.dispatch(invalidate);
         }
     };
     let copy = move |_| {
@@ -62,8 +54,8 @@ pub fn WhatsAppPreview() -> impl IntoView {
                 <button class="icon-button" aria-label="Close the preview" on:click=move |_| library.preview_open.set(false)>"×"</button>
             </header>
             <div class="remote-preview__actions">
-                <button class="button button--small" data-testid="preview-refresh" disabled=move || actions.preview.pending().get() on:click=move |_| refresh(false)>"Reload"</button>
-                <button class="button button--small" data-testid="preview-new-link" disabled=move || actions.preview.pending().get()
+                <button class="button button--small" data-testid="preview-refresh" disabled=move || actions.preview.pending() on:click=move |_| refresh(false)>"Reload"</button>
+                <button class="button button--small" data-testid="preview-new-link" disabled=move || actions.preview.pending()
                     title="A new link; the old one stops working" on:click=move |_| refresh(true)>"New link"</button>
                 <a class="button button--small" data-testid="preview-open-tab" target="_blank" rel="noopener noreferrer"
                     href=move || url.get().unwrap_or_default() aria-disabled=move || url.with(Option::is_none).to_string()>"Open in new tab"</a>
@@ -73,7 +65,7 @@ pub fn WhatsAppPreview() -> impl IntoView {
                 <p class="warning" data-testid="preview-stale">"This shows the version saved on WhatsApp; save to preview your latest changes."</p>
             </Show>
             <p class="field__error" role="alert" data-testid="preview-error">{failure}</p>
-            <Show when=move || actions.preview.pending().get()>
+            <Show when=move || actions.preview.pending()>
                 <p class="muted">"Getting the preview link…"</p>
             </Show>
             <Show when=move || url.with(Option::is_some)>
