@@ -1,48 +1,40 @@
 //! The postMessage protocol between a host page (the editor, or any application) and the
 //! embed page. Every message is an object whose `type` starts with `flowsmith:`; README.md
 //! documents it for host applications.
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::settings::PreviewSettings;
+use super::settings::{PreviewSettings, text};
 
-/// What the host sends to the embed page.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type")]
+/// What the host sends to the embed page (`type` names the message: `flowsmith:load`,
+/// `flowsmith:select`, `flowsmith:restart`).
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // one message at a time: boxing would only add code
 pub enum HostMessage {
     /// Show a flow (an object or its JSON text), with preview options.
-    #[serde(rename = "flowsmith:load")]
     Load {
         /// The flow: JSON text (objects are turned into text by the page's script).
         flow: String,
         /// Initial data, mock answers, test endpoint, theme.
-        #[serde(default)]
         options: Options,
         /// Settings the host keeps and lets the person edit here (the editor's, kept with the
         /// draft): they give the options, and the page shows their form and reports changes
         /// with `flowsmith:settings`.
-        #[serde(default)]
         settings: Option<PreviewSettings>,
     },
     /// Highlight a component and show its screen (the editor's selection).
-    #[serde(rename = "flowsmith:select")]
     Select {
         /// The screen id to show.
-        #[serde(default)]
         screen: Option<String>,
         /// JSON Pointer of the component to highlight.
-        #[serde(default)]
         component: Option<String>,
     },
     /// Start again from the first screen.
-    #[serde(rename = "flowsmith:restart")]
     Restart,
 }
 
 /// How the preview runs a flow.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Options {
     /// The first screen's data; `None`: the `__example__` values of its data model.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,9 +113,40 @@ impl EmbedEvent {
 /// The protocol version `flowsmith:ready` announces.
 pub const VERSION: u32 = 1;
 
-/// Reads a host message (JSON text from the page's script); `None` when it is not one.
+impl Options {
+    /// Reads the options a host sent; each missing or mistyped one is left out.
+    fn read(value: &Value) -> Self {
+        Options {
+            data: value.get("data").filter(|data| !data.is_null()).cloned(),
+            mocks: value.get("mocks").and_then(Value::as_object).cloned().unwrap_or_default(),
+            endpoint: text(value, "endpoint"),
+            theme: text(value, "theme"),
+            screen: text(value, "screen"),
+        }
+    }
+}
+
+/// Reads a host message (JSON text from the page's script); `None` when it is not one (not
+/// JSON, no known `type`, or a load without its flow). Other fields read leniently: a missing
+/// or mistyped one is its default. By hand, as `DraftRecord::from_json`, for the bundle's size.
 pub fn read_host_message(json: &str) -> Option<HostMessage> {
-    serde_json::from_value(flow_model::json::read(json).ok()?).ok()
+    let message = flow_model::json::read(json).ok()?;
+    match message.get("type")?.as_str()? {
+        "flowsmith:load" => Some(HostMessage::Load {
+            flow: text(&message, "flow")?,
+            options: message.get("options").map(Options::read).unwrap_or_default(),
+            settings: message
+                .get("settings")
+                .filter(|settings| settings.is_object())
+                .map(|settings| PreviewSettings::from_extra(Some(settings))),
+        }),
+        "flowsmith:select" => Some(HostMessage::Select {
+            screen: text(&message, "screen"),
+            component: text(&message, "component"),
+        }),
+        "flowsmith:restart" => Some(HostMessage::Restart),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +167,20 @@ mod tests {
         );
         assert_eq!(read_host_message(r#"{"type": "flowsmith:restart"}"#), Some(HostMessage::Restart));
         assert_eq!(read_host_message(r#"{"type": "other"}"#), None);
+        assert_eq!(read_host_message(r#"{"type": "flowsmith:load", "options": {}}"#), None, "no flow");
+        assert_eq!(read_host_message("[1]"), None);
+        assert_eq!(
+            read_host_message(r##"{"type": "flowsmith:select", "screen": "A", "component": "#/x"}"##),
+            Some(HostMessage::Select { screen: Some("A".into()), component: Some("#/x".into()) })
+        );
+        let Some(HostMessage::Load { options, settings, .. }) = read_host_message(
+            r#"{"type": "flowsmith:load", "flow": "{}", "options": {"data": {"a": 1}, "mocks": {"A": {}}, "screen": "B", "theme": 3}, "settings": {"theme": "light"}}"#,
+        ) else {
+            panic!("a load")
+        };
+        assert_eq!(options.data, Some(serde_json::json!({"a": 1})));
+        assert_eq!((options.mocks.len(), options.screen.as_deref(), options.theme), (1, Some("B"), None));
+        assert_eq!(settings.map(|settings| settings.theme), Some("light".to_owned()));
         assert_eq!(
             EmbedEvent::Ready { version: VERSION }.to_json(),
             r#"{"type":"flowsmith:ready","version":1}"#

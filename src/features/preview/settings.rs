@@ -2,7 +2,7 @@
 //! screen's data, the answers of the mock endpoint per screen, a test endpoint, the theme.
 //! Texts are kept as typed (a half-written JSON answer survives a reload) and read into
 //! [`Options`] when sent to the preview.
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::protocol::Options;
@@ -11,8 +11,7 @@ use super::protocol::Options;
 pub const EXTRA_KEY: &str = "preview";
 
 /// The preview's settings of one draft.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PreviewSettings {
     /// Custom JSON for the first screen's data; `None`: its `__example__` values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,9 +28,18 @@ pub struct PreviewSettings {
 }
 
 impl PreviewSettings {
-    /// The settings kept with a draft (defaults when none or unreadable).
+    /// The settings kept with a draft (or sent by a host); each missing or mistyped one reads
+    /// as its default. By hand, as `DraftRecord::from_json`, for the bundle's size.
     pub fn from_extra(value: Option<&Value>) -> Self {
-        value.and_then(|value| serde_json::from_value(value.clone()).ok()).unwrap_or_default()
+        let Some(value) = value else {
+            return Self::default();
+        };
+        PreviewSettings {
+            custom_data: text(value, "custom_data"),
+            mocks: value.get("mocks").and_then(Value::as_object).cloned().unwrap_or_default(),
+            endpoint: text(value, "endpoint").unwrap_or_default(),
+            theme: text(value, "theme").unwrap_or_default(),
+        }
     }
 
     /// The value kept with the draft; `None` when everything is default.
@@ -86,6 +94,11 @@ impl PreviewSettings {
     }
 }
 
+/// A string field of an object (`None` when missing, mistyped, or not an object).
+pub(super) fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +118,10 @@ mod tests {
         assert_eq!(options.mocks.keys().collect::<Vec<_>>(), ["A"]);
         assert_eq!(settings.problems().len(), 1);
         assert_eq!(PreviewSettings::from_extra(Some(&json!(42))), PreviewSettings::default());
+        // One mistyped setting does not lose the others.
+        let mixed = json!({"custom_data": 5, "mocks": {"A": "{}"}, "theme": "dark", "endpoint": null});
+        let read = PreviewSettings::from_extra(Some(&mixed));
+        assert_eq!((read.custom_data, read.theme.as_str(), read.endpoint.as_str()), (None, "dark", ""));
+        assert_eq!(read.mocks.keys().collect::<Vec<_>>(), ["A"]);
     }
 }
