@@ -266,7 +266,7 @@ impl<T: Transport> Client<T> {
         if let Some(names) = names {
             body.insert("source_flow_names".to_owned(), names.to_vec().into());
         }
-        let body = Value::Object(body).to_string();
+        let body = flow_model::json::compact(&Value::Object(body));
         let value = self.api(Method::Post, Self::flows_path(account, "/migrate_flows"), Some(body)).await?;
         Ok(Migration::read(&value))
     }

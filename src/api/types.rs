@@ -319,7 +319,7 @@ impl NewFlow {
         if let Some(uri) = &self.endpoint_uri {
             body.insert("endpoint_uri".into(), Value::from(uri.clone()));
         }
-        Value::Object(body).to_string()
+        flow_model::json::compact(&Value::Object(body))
     }
 }
 
@@ -331,6 +331,6 @@ impl FlowUpdate {
         if let Some(uri) = &self.endpoint_uri {
             body.insert("endpoint_uri".into(), Value::from(uri.clone()));
         }
-        Value::Object(body).to_string()
+        flow_model::json::compact(&Value::Object(body))
     }
 }

@@ -87,7 +87,7 @@ pub fn display(value: &Value) -> String {
         Value::String(text) => text.clone(),
         Value::Bool(value) => value.to_string(),
         Value::Number(number) => crate::number::format(number.as_f64().unwrap_or_default()),
-        other => other.to_string(),
+        other => crate::json::compact(other),
     }
 }
 

@@ -36,7 +36,8 @@ fn record_of(state: EditorState) -> DraftRecord {
     });
     // Histories are small (edits hold only what changed); a huge one is not kept, so that a
     // write per change stays cheap.
-    let history = Some(state.history_json()).filter(|history| history.to_string().len() < MAX_STORED_HISTORY);
+    let history = Some(state.history_json())
+        .filter(|history| flow_model::json::compact(history).len() < MAX_STORED_HISTORY);
     DraftRecord {
         history,
         id: draft.id,

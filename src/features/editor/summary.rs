@@ -112,7 +112,7 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
         "Form" => name.clone().map(|name| format!("Form {name}")),
         "If" => component.get("condition").map(|condition| match condition {
             Value::String(text) => format!("If {}", clip(text, 100)),
-            other => format!("If {other}"),
+            other => format!("If {}", flow_model::json::compact(other)),
         }),
         "Switch" => {
             let cases: Vec<&str> = component

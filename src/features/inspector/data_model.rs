@@ -141,7 +141,7 @@ fn SchemaField(at: String, name: String, top_level: bool) -> impl IntoView {
                     <input
                         class="field__json"
                         data-testid="data-example"
-                        prop:value=move || example_text.get().unwrap_or_else(|| example.with(|e| e.as_ref().map(Value::to_string).unwrap_or_default()))
+                        prop:value=move || example_text.get().unwrap_or_else(|| example.with(|e| e.as_ref().map(flow_model::json::compact).unwrap_or_default()))
                         on:input={
                             let example_at = example_at.clone();
                             move |event| {

@@ -38,7 +38,7 @@ pub fn document_version(state: EditorState) -> Memo<Version> {
 pub fn display(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
-        other => other.to_string(),
+        other => flow_model::json::compact(other),
     }
 }
 

@@ -30,7 +30,7 @@ impl ConnectionSettings {
         object.insert("waba_id".into(), Value::from(self.waba_id.clone()));
         object.insert("direct".into(), Value::from(self.direct));
         object.insert("base_url".into(), Value::from(self.base_url.clone()));
-        Value::Object(object).to_string()
+        flow_model::json::compact(&Value::Object(object))
     }
 
     fn from_json(json: &str) -> Option<Self> {

@@ -61,7 +61,7 @@ pub fn PreviewPane() -> impl IntoView {
         message.insert("type".to_owned(), Value::String("flowsmith:load".to_owned()));
         message.insert("flow".to_owned(), Value::String(flow));
         message.insert("settings".to_owned(), settings);
-        send.with_value(|send| send(Value::Object(message).to_string()));
+        send.with_value(|send| send(flow_model::json::compact(&Value::Object(message))));
     };
     let select = move |selection: &Selection| {
         let mut message = Map::new();
@@ -72,7 +72,7 @@ pub fn PreviewPane() -> impl IntoView {
         if let Some(pointer) = &selection.component {
             message.insert("component".to_owned(), Value::String(pointer.clone()));
         }
-        send.with_value(|send| send(Value::Object(message).to_string()));
+        send.with_value(|send| send(flow_model::json::compact(&Value::Object(message))));
     };
     // Changes of the flow or the settings: sent once the editor is quiet for a moment.
     let generation = StoredValue::new(0_u64);

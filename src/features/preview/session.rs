@@ -340,11 +340,11 @@ impl Session {
         let Some(endpoint) = endpoint.filter(|url| !url.trim().is_empty()) else {
             self.snackbar.set(Some(format!(
                 "data_exchange from {screen} sent {}. Write the endpoint's answer for {screen} in the preview's settings.",
-                Value::Object(payload)
+                flow_model::json::compact(&Value::Object(payload))
             )));
             return;
         };
-        let body = runtime::endpoint_request(screen, &payload).to_string();
+        let body = flow_model::json::compact(&runtime::endpoint_request(screen, &payload));
         let session = *self;
         let screen = screen.to_owned();
         self.busy.set(true);

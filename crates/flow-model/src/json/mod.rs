@@ -32,6 +32,14 @@ pub fn read(text: &str) -> Result<Value, ReadError> {
     })
 }
 
+/// A value as JSON text without spaces (what `Value`'s `Display` writes). Through serde_json's
+/// serializer into a string: `Display` goes through an `io::Write` adapter whose error path
+/// formats a message with `Debug`, which pulls Rust's Unicode printable tables (17 KB) into
+/// the app's bundle.
+pub fn compact(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// Why [`read`] refused a text: what is wrong and where (1-based line and column, columns in
 /// characters). Shown as "invalid number at line 1, column 4".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +69,13 @@ pub(crate) fn member<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compact_text_is_what_display_writes() {
+        let value = serde_json::json!({"a": [1, 2.5, "x\"y", null, true], "b": {}});
+        assert_eq!(super::compact(&value), value.to_string());
+        assert_eq!(super::compact(&value), r#"{"a":[1,2.5,"x\"y",null,true],"b":{}}"#);
+    }
+
     use super::read;
 
     #[test]

@@ -128,7 +128,7 @@ fn mismatch(schema: &Map<String, Value>, example: &Value, path: &mut String, dep
     if let Some(Value::Array(allowed)) = schema.get("enum")
         && !allowed.contains(example)
     {
-        return fail(format!("one of {}", Value::Array(allowed.clone())));
+        return fail(format!("one of {}", crate::json::compact(&Value::Array(allowed.clone()))));
     }
     match example {
         Value::Object(object) => {

@@ -51,7 +51,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     _ => out.push(Diagnostic::error(
                         pointer,
                         Problem::InvalidDataApiVersion {
-                            found: value.to_string(),
+                            found: crate::json::compact(value),
                             version: flow.version,
                             allowed,
                         },

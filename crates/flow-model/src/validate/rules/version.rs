@@ -23,9 +23,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             }
         },
         // Integers were accepted only before 2.1, all frozen or gone: Meta compares strings.
-        Some(other) => {
-            out.push(Diagnostic::error("/version", Problem::UnknownVersion { version: other.to_string() }))
-        }
+        Some(other) => out.push(Diagnostic::error(
+            "/version",
+            Problem::UnknownVersion { version: crate::json::compact(other) },
+        )),
     }
 }
 
