@@ -41,18 +41,28 @@ const SIZE_OPTIONS: &[(&str, &str)] = &[
     ("RUSTFLAGS", "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"),
 ];
 
-/// One Trunk build: its page, its folder under `dist/` and the URL it is served at.
+/// One Trunk build: its page, its folder under `dist/`, the URL it is served at, and its size
+/// budget (wasm, JS and CSS, gzip, in KB of 1024 bytes as reported), if it has one.
 struct Bundle {
     name: &'static str,
     page: &'static str,
     folder: &'static str,
     public_url: &'static str,
+    budget_kb: Option<u64>,
 }
 
 /// The editor first: Trunk replaces its whole dist folder, which holds the preview's.
 const BUNDLES: &[Bundle] = &[
-    Bundle { name: "editor", page: "index.html", folder: "dist", public_url: "/" },
-    Bundle { name: "preview (/embed)", page: "embed.html", folder: "dist/embed", public_url: "/embed/" },
+    // Issue 4: under 600 KB gzip including the code editor. A build over it fails, so a change
+    // that grows the bundle past it is seen where it is made.
+    Bundle { name: "editor", page: "index.html", folder: "dist", public_url: "/", budget_kb: Some(600) },
+    Bundle {
+        name: "preview (/embed)",
+        page: "embed.html",
+        folder: "dist/embed",
+        public_url: "/embed/",
+        budget_kb: None,
+    },
 ];
 
 pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
@@ -83,9 +93,24 @@ pub fn build_release(build_tools: &BuildTools) -> Result<(), Failure> {
             None => println!("note: wasm-opt is not installed, so the wasm bundle is not size-optimized"),
         }
         minify_loaders_and_styles(&dist, &root.join("dist/embed"))?;
-        precompress_and_report(bundle.name, &dist, &root.join("dist/embed"))?;
+        let total = precompress_and_report(bundle.name, &dist, &root.join("dist/embed"))?;
+        if let Some(budget) = bundle.budget_kb {
+            check_budget(bundle.name, total.gzip, budget)?;
+        }
     }
     Ok(())
+}
+
+/// Fails when a bundle's gzip total is over its budget.
+fn check_budget(name: &str, gzip: u64, budget_kb: u64) -> Result<(), Failure> {
+    if gzip < budget_kb * 1024 {
+        println!("    {name}: {} gzip, under its budget of {budget_kb} KB", kilobytes(gzip));
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "the {name} bundle is {} gzip, over its budget of {budget_kb} KB (BENCHMARKS.md says where the bytes go)",
+        kilobytes(gzip)
+    )))
 }
 
 /// Files of `dir` and its subfolders (wasm-bindgen snippets) with this extension, sorted;
@@ -190,8 +215,8 @@ fn kilobytes(bytes: u64) -> String {
 
 /// Writes the compressed copies of what the browser downloads (all at once, so the largest
 /// file is not compressed alone) and prints their sizes per kind and in total (what the bundle
-/// budget counts: wasm, JS and CSS).
-fn precompress_and_report(name: &str, dist: &Path, skip: &Path) -> Result<(), Failure> {
+/// budget counts: wasm, JS and CSS), and returns the total.
+fn precompress_and_report(name: &str, dist: &Path, skip: &Path) -> Result<Sizes, Failure> {
     let mut files = Vec::new();
     for kind in COMPRESSED_KINDS {
         files.extend(files_with_extension(dist, kind, skip)?);
@@ -211,7 +236,7 @@ fn precompress_and_report(name: &str, dist: &Path, skip: &Path) -> Result<(), Fa
         total += of_kind;
     }
     print_sizes("total", total);
-    Ok(())
+    Ok(total)
 }
 
 fn print_sizes(label: &str, sizes: Sizes) {
@@ -221,4 +246,17 @@ fn print_sizes(label: &str, sizes: Sizes) {
         kilobytes(sizes.gzip),
         kilobytes(sizes.brotli)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_budget;
+
+    #[test]
+    fn a_bundle_at_or_over_its_budget_fails_the_build() {
+        assert!(check_budget("editor", 599 * 1024 + 1023, 600).is_ok());
+        assert!(check_budget("editor", 600 * 1024, 600).is_err());
+        let failure = check_budget("editor", 612 * 1024, 600).unwrap_err();
+        assert!(failure.to_string().contains("612.0 KB gzip, over its budget of 600 KB"), "{failure}");
+    }
 }
