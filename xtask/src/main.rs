@@ -69,7 +69,7 @@ fn build_tools(pipeline: &mut Pipeline) -> Result<tools::BuildTools, Failure> {
 fn build() -> Result<(), Failure> {
     let mut pipeline = Pipeline::new("build");
     let tools = build_tools(&mut pipeline)?;
-    pipeline.step("release build", |_| bundle::build_release(&tools))?;
+    pipeline.step("release build", |_| bundle::build_release(&tools, true))?;
     pipeline.finish();
     Ok(())
 }
@@ -77,7 +77,7 @@ fn build() -> Result<(), Failure> {
 fn serve(server_args: &[String]) -> Result<(), Failure> {
     let mut pipeline = Pipeline::new("serve");
     let tools = build_tools(&mut pipeline)?;
-    pipeline.step("release build", |_| bundle::build_release(&tools))?;
+    pipeline.step("release build", |_| bundle::build_release(&tools, false))?;
     pipeline.step("server build", |step| {
         step.run(tools::cargo().args(["build", "--release", "--locked", "-p", "flowsmith-server"]))
     })?;
@@ -115,7 +115,7 @@ fn bench() -> Result<(), Failure> {
             ],
         ))
     })?;
-    pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
+    pipeline.step("release build", |_| bundle::build_release(&build_tools, true))?;
     // Browser measurements of the release build, driven over WebDriver (`tests/e2e/bench.rs`).
     pipeline.step("browser benchmarks", |step| {
         step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
@@ -233,7 +233,7 @@ fn test() -> Result<(), Failure> {
     pipeline.step("browser tests", |step| {
         step.run_tests(&mut browser_tests(&chromedriver, &["-p", "flowsmith", "-p", "flow-model"]))
     })?;
-    pipeline.step("release build", |_| bundle::build_release(&build_tools))?;
+    pipeline.step("release build", |_| bundle::build_release(&build_tools, true))?;
     pipeline.step("end-to-end tests", |step| {
         // Same selection as the native tests (the whole workspace), so nothing recompiles with
         // other features; this also builds target/debug/flowsmith.
