@@ -3,9 +3,9 @@
 //!
 //! Leptos has `LocalResource` and `Action` for these. Both are built on its async-derived
 //! machinery (an async lock, a suspense notifier, wrapped futures and mapped signals per value
-//! type), which cost the release bundle about 30 KB raw for the four lists and three operations
-//! the flows library has. The app needs none of what that machinery adds (no `Suspense`, no
-//! server rendering): a signal, an effect and `spawn_local` say the same thing in a few lines.
+//! type), which cost the editor's wasm 37.8 KB raw (14.4 KB gzip) for the four lists and three
+//! operations the flows library has. The app needs none of what that machinery adds (no
+//! `Suspense`, no server rendering): a signal, an effect and `spawn_local` say the same thing.
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
