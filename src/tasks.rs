@@ -110,7 +110,9 @@ where
         if self.pending_untracked() {
             return false;
         }
-        let future = self.run.with_value(|run| run(input.clone()));
+        // What the operation reads before its first await is not a dependency of whoever
+        // started it (as with Leptos's `Action`).
+        let future = untrack(|| self.run.with_value(|run| run(input.clone())));
         self.input.set(Some(input));
         let (running, value) = (self.input, self.value);
         spawn_local(async move {

@@ -85,3 +85,27 @@ async fn a_task_runs_once_at_a_time_and_keeps_its_outcome() {
     assert_eq!(task.value_untracked(), None);
     assert_eq!(*runs.borrow(), [1, 3]);
 }
+
+/// What an operation reads as it starts is not a dependency of the effect that started it: a
+/// change there does not start it again.
+#[wasm_bindgen_test]
+async fn a_task_started_by_an_effect_does_not_make_it_depend_on_what_the_task_reads() {
+    let (read, runs) = under_owner(|| {
+        let read = RwSignal::new(0u32);
+        let runs = RwSignal::new(0u32);
+        let task = Task::new(move |()| {
+            let seen = read.get();
+            async move { seen }
+        });
+        Effect::new(move |_| {
+            runs.update(|n| *n += 1);
+            task.start(());
+        });
+        (read, runs)
+    });
+    tick().await;
+    assert_eq!(runs.get_untracked(), 1);
+    read.set(1);
+    tick().await;
+    assert_eq!(runs.get_untracked(), 1, "the effect ran again for what the task read");
+}
