@@ -177,10 +177,6 @@ pub(super) fn text(value: &Value, key: &str) -> String {
     }
 }
 
-fn optional(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
 fn position(value: &Value, key: &str) -> Option<usize> {
     value.get(key).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok())
 }
@@ -194,7 +190,7 @@ impl ServerConfig {
     pub(super) fn read(value: &Value) -> Self {
         ServerConfig {
             mode: text(value, "mode"),
-            partner_id: optional(value, "partner_id"),
+            partner_id: flow_model::json::string(value, "partner_id"),
             version: text(value, "version"),
         }
     }
@@ -258,8 +254,8 @@ impl FlowInfo {
                 .map(str::to_owned)
                 .collect(),
             validation_errors: ValidationError::read_all(value),
-            json_version: optional(value, "json_version"),
-            endpoint_uri: optional(value, "endpoint_uri"),
+            json_version: flow_model::json::string(value, "json_version"),
+            endpoint_uri: flow_model::json::string(value, "endpoint_uri"),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The postMessage protocol between a host page (the editor, or any application) and the
 //! embed page. Every message is an object whose `type` starts with `flowsmith:`; README.md
 //! documents it for host applications.
+use flow_model::json::string;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::settings::{PreviewSettings, text};
+use super::settings::PreviewSettings;
 
 /// What the host sends to the embed page (`type` names the message: `flowsmith:load`,
 /// `flowsmith:select`, `flowsmith:restart`).
@@ -119,9 +120,9 @@ impl Options {
         Options {
             data: value.get("data").filter(|data| !data.is_null()).cloned(),
             mocks: value.get("mocks").and_then(Value::as_object).cloned().unwrap_or_default(),
-            endpoint: text(value, "endpoint"),
-            theme: text(value, "theme"),
-            screen: text(value, "screen"),
+            endpoint: string(value, "endpoint"),
+            theme: string(value, "theme"),
+            screen: string(value, "screen"),
         }
     }
 }
@@ -133,7 +134,7 @@ pub fn read_host_message(json: &str) -> Option<HostMessage> {
     let message = flow_model::json::read(json).ok()?;
     match message.get("type")?.as_str()? {
         "flowsmith:load" => Some(HostMessage::Load {
-            flow: text(&message, "flow")?,
+            flow: string(&message, "flow")?,
             options: message.get("options").map(Options::read).unwrap_or_default(),
             settings: message
                 .get("settings")
@@ -141,8 +142,8 @@ pub fn read_host_message(json: &str) -> Option<HostMessage> {
                 .map(|settings| PreviewSettings::from_extra(Some(settings))),
         }),
         "flowsmith:select" => Some(HostMessage::Select {
-            screen: text(&message, "screen"),
-            component: text(&message, "component"),
+            screen: string(&message, "screen"),
+            component: string(&message, "component"),
         }),
         "flowsmith:restart" => Some(HostMessage::Restart),
         _ => None,

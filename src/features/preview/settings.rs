@@ -2,6 +2,7 @@
 //! screen's data, the answers of the mock endpoint per screen, a test endpoint, the theme.
 //! Texts are kept as typed (a half-written JSON answer survives a reload) and read into
 //! [`Options`] when sent to the preview.
+use flow_model::json::string;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -35,10 +36,10 @@ impl PreviewSettings {
             return Self::default();
         };
         PreviewSettings {
-            custom_data: text(value, "custom_data"),
+            custom_data: string(value, "custom_data"),
             mocks: value.get("mocks").and_then(Value::as_object).cloned().unwrap_or_default(),
-            endpoint: text(value, "endpoint").unwrap_or_default(),
-            theme: text(value, "theme").unwrap_or_default(),
+            endpoint: string(value, "endpoint").unwrap_or_default(),
+            theme: string(value, "theme").unwrap_or_default(),
         }
     }
 
@@ -92,11 +93,6 @@ impl PreviewSettings {
         let theme = Some(self.theme.clone()).filter(|theme| !theme.is_empty());
         Options { data, mocks, endpoint, theme, screen: None }
     }
-}
-
-/// A string field of an object (`None` when missing, mistyped, or not an object).
-pub(super) fn text(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -40,6 +40,12 @@ pub fn compact(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// A string member of an object, owned; `None` when it is missing or not a string, or when
+/// `value` is not an object. How the app reads the JSON it stores and receives, field by field.
+pub fn string(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
 /// Why [`read`] refused a text: what is wrong and where (1-based line and column, columns in
 /// characters). Shown as "invalid number at line 1, column 4".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +80,15 @@ mod tests {
         let value = serde_json::json!({"a": [1, 2.5, "x\"y", null, true], "b": {}});
         assert_eq!(super::compact(&value), value.to_string());
         assert_eq!(super::compact(&value), r#"{"a":[1,2.5,"x\"y",null,true],"b":{}}"#);
+    }
+
+    #[test]
+    fn a_string_member_is_read_only_from_an_object_and_only_when_it_is_a_string() {
+        let value = serde_json::json!({"a": "x", "b": 1});
+        assert_eq!(super::string(&value, "a").as_deref(), Some("x"));
+        assert_eq!(super::string(&value, "b"), None);
+        assert_eq!(super::string(&value, "c"), None);
+        assert_eq!(super::string(&serde_json::json!(["a"]), "a"), None);
     }
 
     use super::read;
