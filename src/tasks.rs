@@ -19,7 +19,7 @@ use leptos::task::spawn_local;
 /// previous value stays (no flicker), and only the latest load's value is kept.
 pub struct Loaded<T: Send + Sync + 'static> {
     value: RwSignal<Option<T>>,
-    reloads: RwSignal<u32>,
+    reloads: Trigger,
 }
 
 impl<T: Send + Sync + 'static> Clone for Loaded<T> {
@@ -38,7 +38,7 @@ impl<T: Send + Sync + 'static> Loaded<T> {
         F: Future<Output = T> + 'static,
     {
         let value = RwSignal::new(None);
-        let reloads = RwSignal::new(0);
+        let reloads = Trigger::new();
         // Which load is the latest: an earlier one that ends later must not overwrite it.
         let latest = Rc::new(Cell::new(0u32));
         Effect::new(move |_| {
@@ -60,7 +60,7 @@ impl<T: Send + Sync + 'static> Loaded<T> {
 
     /// Loads again with the same inputs (a Refresh button).
     pub fn reload(&self) {
-        self.reloads.update(|n| *n = n.wrapping_add(1));
+        self.reloads.notify();
     }
 }
 
@@ -74,7 +74,7 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
 type Run<I, O> = Rc<dyn Fn(I) -> Pin<Box<dyn Future<Output = O>>>>;
 
 /// A long operation: started with an input, one at a time, its outcome kept until the next
-/// start or [`forget`](Task::forget). Every button that starts it reads [`pending`](Task::pending)
+/// run ends or [`forget`](Task::forget). Every button that starts it reads [`pending`](Task::pending)
 /// to disable itself, so nothing is submitted twice.
 pub struct Task<I: Send + Sync + 'static, O: Send + Sync + 'static> {
     /// The running operation's input; `None` when nothing runs.

@@ -19,34 +19,38 @@ fn under_owner<T: Clone + 'static>(make: impl Fn() -> T + 'static) -> T {
 }
 
 /// A load whose input changed while it ran ends after the newer one: the newer value stays.
+/// A reload loads again with the same input and keeps the value meanwhile.
 #[wasm_bindgen_test]
 async fn a_load_that_ends_after_a_newer_one_does_not_overwrite_it() {
-    let (query, loaded) = under_owner(|| {
+    let (query, loads, loaded) = under_owner(|| {
         let query = RwSignal::new(1u64);
+        let loads = RwSignal::new(0u32);
         let loaded = Loaded::new(move || {
             let asked = query.get();
+            let load = loads.get_untracked() + 1;
+            loads.set(load);
             async move {
                 // The first load is the slow one.
                 sleep(if asked == 1 { 80 } else { 5 }).await;
-                format!("result {asked}")
+                format!("result {asked}, load {load}")
             }
         });
-        (query, loaded)
+        (query, loads, loaded)
     });
     tick().await;
     assert_eq!(loaded.get(), None, "nothing before the first load ends");
     query.set(2);
     sleep(30).await;
-    assert_eq!(loaded.get().as_deref(), Some("result 2"));
+    assert_eq!(loaded.get().as_deref(), Some("result 2, load 2"));
     sleep(100).await;
-    assert_eq!(loaded.get().as_deref(), Some("result 2"), "the slow first load ended last");
+    assert_eq!(loaded.get().as_deref(), Some("result 2, load 2"), "the slow first load ended last");
 
-    // A reload with the same input keeps the value meanwhile, then replaces it.
     loaded.reload();
     tick().await;
-    assert_eq!(loaded.get().as_deref(), Some("result 2"));
+    assert_eq!(loads.get_untracked(), 3, "a reload loads again");
+    assert_eq!(loaded.get().as_deref(), Some("result 2, load 2"), "the value stays while it runs");
     sleep(30).await;
-    assert_eq!(loaded.get().as_deref(), Some("result 2"));
+    assert_eq!(loaded.get().as_deref(), Some("result 2, load 3"));
 }
 
 /// One run at a time: a second start while one runs is refused; the outcome stays until
