@@ -7,6 +7,7 @@
 //! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
 mod pipeline;
+mod postgres;
 mod precompress;
 mod server_bench;
 mod tools;
@@ -227,9 +228,17 @@ fn test() -> Result<(), Failure> {
             "warnings",
         ]))
     })?;
+    // The workspace's store and API tests run on SQLite and on this PostgreSQL.
+    let postgres = pipeline.step("PostgreSQL", |_| postgres::Postgres::start())?;
     pipeline.step("native tests", |step| {
-        step.run_tests(tools::cargo().args(["test", "--workspace", "--locked"]))
+        step.run_tests(
+            tools::cargo()
+                .args(["test", "--workspace", "--locked"])
+                .env(postgres::URL_VARIABLE, &postgres.url)
+                .env(postgres::REQUIRE_VARIABLE, "1"),
+        )
     })?;
+    drop(postgres);
     pipeline.step("browser tests", |step| {
         step.run_tests(&mut browser_tests(&chromedriver, &["-p", "flowsmith", "-p", "flow-model"]))
     })?;

@@ -63,7 +63,7 @@ fn version_line(program: &Path) -> Option<String> {
     text.lines().next().map(|line| line.trim().to_owned())
 }
 
-fn run(command: &mut Command) -> Result<(), Failure> {
+pub fn run(command: &mut Command) -> Result<(), Failure> {
     let shown = show(command);
     println!("$ {shown}");
     let status = command.status().map_err(|error| Failure::new(format!("cannot run `{shown}`: {error}")))?;
@@ -74,7 +74,7 @@ fn present(what: &str) {
     println!("    ok  {what}");
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -84,7 +84,7 @@ fn is_root() -> bool {
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 
 /// Installs Debian packages when we are root on a system with apt; says what to install otherwise.
-fn apt_install(packages: &[&str], purpose: &str) -> Result<(), Failure> {
+pub fn apt_install(packages: &[&str], purpose: &str) -> Result<(), Failure> {
     let manual = format!(
         "{purpose} needs the Debian/Ubuntu packages {} (or your system's equivalents); install them and run again",
         packages.join(" ")

@@ -71,9 +71,15 @@ pub struct ServeConfig {
     /// How long any request may take before this server answers 504 itself.
     #[arg(long, env = "FLOWSMITH_REQUEST_TIMEOUT", default_value = "60s")]
     pub request_timeout: Seconds,
-    /// Folder of the sandbox's database (created if missing; survives restarts).
+    /// Folder of the workspace's and the sandbox's databases (created if missing; survives
+    /// restarts).
     #[arg(long, env = "FLOWSMITH_DATA_DIR", default_value = "flowsmith-data")]
     pub data_dir: PathBuf,
+    /// Keep the workspace (flows, versions, accounts) in this database instead of a SQLite file
+    /// in --data-dir: `postgres://user:password@host/db`, so that several `flowsmith serve`
+    /// behind a load balancer share one workspace. The password is never printed.
+    #[arg(long, env = "FLOWSMITH_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<crate::workspace::store::DatabaseUrl>,
     /// The URL people reach this server at, used in the sandbox's preview and download links.
     /// Default: http:// and the address it listens on.
     #[arg(long, env = "FLOWSMITH_PUBLIC_URL")]
@@ -107,6 +113,7 @@ impl ServeConfig {
             upstream_timeout: Seconds(Duration::from_secs(30)),
             request_timeout: Seconds(Duration::from_secs(60)),
             data_dir: PathBuf::from("flowsmith-data"),
+            database_url: None,
             public_url: None,
             frame_ancestors: Vec::new(),
             preview_origins: Vec::new(),
@@ -285,8 +292,10 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     /// Wait for any request.
     pub request_timeout: Duration,
-    /// The sandbox's folder.
+    /// The sandbox's folder (and the workspace's, unless `database_url`).
     pub data_dir: PathBuf,
+    /// Where the workspace is kept.
+    pub workspace: crate::workspace::store::Location,
     /// Configured public URL; `None` means http:// and the bound address.
     pub public_url: Option<Url>,
     /// CSP frame-ancestors sources besides `'self'`.
@@ -357,6 +366,10 @@ impl Settings {
             upstream_timeout: config.upstream_timeout.0,
             request_timeout: config.request_timeout.0,
             data_dir: config.data_dir.clone(),
+            workspace: match &config.database_url {
+                Some(url) => crate::workspace::store::Location::Url(url.clone()),
+                None => crate::workspace::store::Location::DataDir(config.data_dir.clone()),
+            },
             public_url,
             frame_ancestors,
             preview_origins,

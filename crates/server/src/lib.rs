@@ -18,6 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub mod backend;
 pub mod config;
 pub mod error;
 pub mod ids;
@@ -25,6 +26,7 @@ pub mod layers;
 pub mod proxy;
 pub mod sandbox;
 pub mod statics;
+pub mod workspace;
 
 pub use config::{Mode, ServeConfig, Settings};
 
@@ -37,6 +39,8 @@ pub enum ServeError {
     AppDirMissing(PathBuf),
     /// The sandbox's data folder or database cannot be used.
     DataDir(String),
+    /// The workspace's database cannot be used.
+    Workspace(String),
     /// Another process holds the address.
     AddressInUse(SocketAddr),
     /// Any other failure to bind the address.
@@ -58,6 +62,10 @@ impl std::fmt::Display for ServeError {
                 dir.display()
             ),
             Self::DataDir(message) => write!(f, "{message} (--data-dir, FLOWSMITH_DATA_DIR)"),
+            Self::Workspace(message) => write!(
+                f,
+                "{message} (the workspace is kept in --data-dir, or in --database-url / FLOWSMITH_DATABASE_URL)"
+            ),
             Self::AddressInUse(address) => write!(
                 f,
                 "cannot listen on {address}: the address is already in use; stop the other \
@@ -83,17 +91,18 @@ pub struct AppState {
     sandbox: Option<sandbox::Sandbox>,
     front: proxy::Front,
     assets: proxy::asset::AssetFetcher,
+    workspace: workspace::Workspace,
 }
 
 impl AppState {
-    /// Opens the sandbox (in sandbox mode) and sets up the upstream client, for a server
-    /// listening on `address`.
-    pub fn new(settings: Settings, address: SocketAddr) -> Result<AppState, ServeError> {
-        Self::with_asset_policy(settings, address, proxy::asset::AssetPolicy::meta())
+    /// Opens the workspace and the sandbox (in sandbox mode) and sets up the upstream client,
+    /// for a server listening on `address`.
+    pub async fn new(settings: Settings, address: SocketAddr) -> Result<AppState, ServeError> {
+        Self::with_asset_policy(settings, address, proxy::asset::AssetPolicy::meta()).await
     }
 
     /// As [`AppState::new`], fetching asset links under `policy` (tests use a local host).
-    pub fn with_asset_policy(
+    pub async fn with_asset_policy(
         settings: Settings,
         address: SocketAddr,
         policy: proxy::asset::AssetPolicy,
@@ -129,13 +138,28 @@ impl AppState {
         });
         let assets = proxy::asset::AssetFetcher::new(policy, settings.upstream_timeout, sandbox_assets)
             .map_err(ServeError::Config)?;
+        let kind = match settings.mode() {
+            Mode::Sandbox => backend::BackendKind::Sandbox,
+            Mode::Dialog360 => backend::BackendKind::Dialog360,
+        };
+        let partner =
+            backend::Partner::new(kind, target.clone(), settings.partner_id.clone(), assets.clone());
+        let backends = backend::Backends::new(vec![Arc::new(partner)]);
+        let store =
+            workspace::store::Store::open(&settings.workspace).await.map_err(ServeError::Workspace)?;
+        let workspace = workspace::Workspace::new(store, backends);
         let front = proxy::Front::new(target, settings.partner_id.clone());
-        Ok(AppState { settings: Arc::new(settings), public_url, sandbox, front, assets })
+        Ok(AppState { settings: Arc::new(settings), public_url, sandbox, front, assets, workspace })
     }
 
     /// The sandbox, in sandbox mode.
     pub fn sandbox(&self) -> Option<&sandbox::Sandbox> {
         self.sandbox.as_ref()
+    }
+
+    /// The workspace.
+    pub fn workspace(&self) -> &workspace::Workspace {
+        &self.workspace
     }
 
     /// The URL links to this server start with.
@@ -157,6 +181,7 @@ pub fn app(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
     let policy = Arc::new(layers::OriginPolicy::new(settings.cors_origins.clone(), &state.public_url));
     let mut api = Router::new()
+        .merge(workspace::routes::router(state.workspace.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))
@@ -218,12 +243,14 @@ fn cors(settings: &Settings) -> CorsLayer {
     };
     CorsLayer::new()
         .allow_origin(origins)
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE])
         .allow_headers([
             header::CONTENT_TYPE,
             header::ACCEPT,
             HeaderName::from_static(sandbox::API_KEY_HEADER),
             HeaderName::from_static(layers::REQUEST_ID_HEADER),
+            HeaderName::from_static(workspace::routes::USER_HEADER),
+            HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([HeaderName::from_static(layers::REQUEST_ID_HEADER)])
         .max_age(std::time::Duration::from_secs(600))
@@ -242,6 +269,11 @@ async fn flowsmith_config(State(state): State<AppState>) -> Json<Value> {
         "api_base": "/api/v2",
         "asset_endpoint": "/flowsmith/asset",
         "version": env!("CARGO_PKG_VERSION"),
+        "workspace": {
+            "api": "/api",
+            "events": "/api/events",
+            "database": state.workspace.store().engine().as_str(),
+        },
     });
     if state.sandbox.is_some() {
         config["sandbox"] = json!({
@@ -274,7 +306,8 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let mode = settings.mode();
     let app_dir = settings.app_dir.clone();
     let data_dir = settings.data_dir.clone();
-    let state = AppState::new(settings, address)?;
+    let state = AppState::new(settings, address).await?;
+    spawn_trash_purge(state.workspace.clone());
     let backend = match mode {
         Mode::Sandbox => format!("sandbox in {}", data_dir.display()),
         Mode::Dialog360 => "360dialog Partner API".to_owned(),
@@ -286,6 +319,21 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         .map_err(ServeError::Serve)?;
     println!("flowsmith: stopped");
     Ok(())
+}
+
+/// Empties the trash of what has been there for 30 days, at start and then every hour.
+fn spawn_trash_purge(workspace: workspace::Workspace) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match workspace.purge_trash().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "flows purged from the trash after 30 days"),
+                Err(error) => tracing::warn!(error = %error.message(), "cannot purge the trash"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -219,7 +219,7 @@ async fn unusable_data_folders_are_named_at_start() {
         config.data_dir = dir;
         let settings = Settings::from_config(&config).unwrap();
         let address = "127.0.0.1:0".parse().unwrap();
-        let Err(error) = flowsmith_server::AppState::new(settings, address) else {
+        let Err(error) = flowsmith_server::AppState::new(settings, address).await else {
             panic!("{words}: opened")
         };
         let message = error.to_string();

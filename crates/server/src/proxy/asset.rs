@@ -118,64 +118,85 @@ impl std::error::Error for RedirectRefused {}
 pub async fn fetch(State(fetcher): State<AssetFetcher>, request: Request) -> Result<Response, ApiError> {
     let link = crate::sandbox::query_value(request.uri().query(), "url")
         .ok_or_else(|| ApiError::field("query", "url", "Missing data for required field."))?;
-    let url = Url::parse(link.trim()).map_err(|_| {
-        ApiError::field("query", "url", "Not a URL: pass a download_url of the flow's assets")
-    })?;
-    if let Some((prefix, sandbox)) = &fetcher.sandbox
-        && let Some(rest) = url.as_str().strip_prefix(prefix.as_str())
-    {
-        let inner = Request::get(format!("/assets/{rest}")).body(axum::body::Body::empty());
-        let inner = inner.map_err(|_| ApiError::field("query", "url", "Not a sandbox asset link"))?;
-        return match sandbox.clone().oneshot(inner).await {
-            Ok(response) => Ok(response),
-            Err(never) => match never {},
-        };
-    }
-    if let Some(reason) = fetcher.policy.refusal(&url) {
-        return Err(ApiError::Forbidden(format!("This download link is refused: {reason}")));
-    }
-    let mut url = url;
-    url.set_fragment(None);
-    let timeout = fetcher.timeout;
-    let failure = |error: reqwest::Error| {
-        if error.is_timeout() {
-            ApiError::UpstreamTimeout { what: "Meta's asset host", after: timeout }
-        } else if error.is_redirect() {
-            ApiError::Forbidden(
-                "This download link is refused: it redirects to a host that is not one of Meta's asset hosts"
-                    .to_owned(),
-            )
-        } else {
-            ApiError::BadGateway("Cannot reach Meta's asset host; try again later".to_owned())
-        }
-    };
-    let mut answer = fetcher.client.get(url).timeout(timeout).send().await.map_err(failure)?;
-    match answer.status() {
-        StatusCode::OK => {}
-        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::GONE => {
-            return Err(ApiError::NotFound(
-                "The asset is gone at this link (links expire): list the flow's assets again for a fresh download_url"
-                    .to_owned(),
-            ));
-        }
-        other => {
-            return Err(ApiError::BadGateway(format!("Meta's asset host answered HTTP {}", other.as_u16())));
-        }
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = answer.chunk().await.map_err(failure)? {
-        if body.len() + chunk.len() > flow_model::MAX_INPUT_BYTES {
-            return Err(ApiError::BadGateway(format!(
-                "The asset is larger than a flow.json may be ({} bytes)",
-                flow_model::MAX_INPUT_BYTES
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = fetcher.download(&link).await?;
     let mut response = (StatusCode::OK, body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+impl AssetFetcher {
+    /// The file at `link`, a `download_url` of a flow's assets: from the sandbox in-process for
+    /// this server's own links, otherwise from Meta's asset hosts only, capped at 10 MB.
+    pub async fn download(&self, link: &str) -> Result<Vec<u8>, ApiError> {
+        let url = Url::parse(link.trim()).map_err(|_| {
+            ApiError::field("query", "url", "Not a URL: pass a download_url of the flow's assets")
+        })?;
+        if let Some((prefix, sandbox)) = &self.sandbox
+            && let Some(rest) = url.as_str().strip_prefix(prefix.as_str())
+        {
+            let inner = Request::get(format!("/assets/{rest}")).body(axum::body::Body::empty());
+            let inner = inner.map_err(|_| ApiError::field("query", "url", "Not a sandbox asset link"))?;
+            let response = match sandbox.clone().oneshot(inner).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            if response.status() != StatusCode::OK {
+                return Err(ApiError::NotFound(
+                    "No asset at this link: it was replaced by a newer upload or never existed".to_owned(),
+                ));
+            }
+            let body = axum::body::to_bytes(response.into_body(), flow_model::MAX_INPUT_BYTES)
+                .await
+                .map_err(|_| ApiError::Internal("the sandbox's asset could not be read".to_owned()))?;
+            return Ok(body.to_vec());
+        }
+        if let Some(reason) = self.policy.refusal(&url) {
+            return Err(ApiError::Forbidden(format!("This download link is refused: {reason}")));
+        }
+        let mut url = url;
+        url.set_fragment(None);
+        let timeout = self.timeout;
+        let failure = |error: reqwest::Error| {
+            if error.is_timeout() {
+                ApiError::UpstreamTimeout { what: "Meta's asset host", after: timeout }
+            } else if error.is_redirect() {
+                ApiError::Forbidden(
+                    "This download link is refused: it redirects to a host that is not one of Meta's asset hosts"
+                        .to_owned(),
+                )
+            } else {
+                ApiError::BadGateway("Cannot reach Meta's asset host; try again later".to_owned())
+            }
+        };
+        let mut answer = self.client.get(url).timeout(timeout).send().await.map_err(failure)?;
+        match answer.status() {
+            StatusCode::OK => {}
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::GONE => {
+                return Err(ApiError::NotFound(
+                    "The asset is gone at this link (links expire): list the flow's assets again for a fresh download_url"
+                        .to_owned(),
+                ));
+            }
+            other => {
+                return Err(ApiError::BadGateway(format!(
+                    "Meta's asset host answered HTTP {}",
+                    other.as_u16()
+                )));
+            }
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = answer.chunk().await.map_err(failure)? {
+            if body.len() + chunk.len() > flow_model::MAX_INPUT_BYTES {
+                return Err(ApiError::BadGateway(format!(
+                    "The asset is larger than a flow.json may be ({} bytes)",
+                    flow_model::MAX_INPUT_BYTES
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,17 @@ pub enum Target {
     Upstream(Arc<Upstream>),
 }
 
+impl Target {
+    /// Sends one Partner API call (path from `/api/v2/…`) with the server's key: the
+    /// workspace's backend calls WhatsApp through here, as the app's own calls do.
+    pub async fn send(&self, request: Request) -> Result<Response, ApiError> {
+        match self {
+            Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox.clone(), key, request).await),
+            Target::Upstream(upstream) => upstream.forward(request).await,
+        }
+    }
+}
+
 /// The front's state (cheap to clone: one `Arc`).
 #[derive(Clone)]
 pub struct Front(Arc<FrontInner>);
@@ -85,10 +96,7 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
             "This server works for partner {configured}; partner {asked} is not forwarded"
         )));
     }
-    match &front.0.target {
-        Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox.clone(), key, request).await),
-        Target::Upstream(upstream) => upstream.forward(request).await,
-    }
+    front.0.target.send(request).await
 }
 
 async fn to_sandbox(sandbox: Router, key: &Secret, request: Request) -> Response {

@@ -26,7 +26,7 @@ use axum::routing::{get, post};
 use serde_json::Value;
 
 pub use flows::{Links, MAX_MIGRATE_NAMES, PREVIEW_LIFETIME_SECONDS};
-pub use request::query_value;
+pub use request::{CATEGORIES, query_value};
 pub use store::{DATABASE_FILE, OpenError, Store};
 
 use crate::config::Secret;

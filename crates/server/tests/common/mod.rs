@@ -90,8 +90,8 @@ pub async fn start_with(
     let listener = bind(&settings).await.unwrap();
     let address = listener.local_addr().unwrap();
     let state = match policy {
-        Some(policy) => AppState::with_asset_policy(settings, address, policy).unwrap(),
-        None => AppState::new(settings, address).unwrap(),
+        Some(policy) => AppState::with_asset_policy(settings, address, policy).await.unwrap(),
+        None => AppState::new(settings, address).await.unwrap(),
     };
     let router = app(state.clone());
     let task = tokio::spawn(async move {
@@ -146,4 +146,69 @@ pub fn flow_json_form(file: Vec<u8>) -> reqwest::multipart::Form {
         )
         .text("name", "flow.json")
         .text("asset_type", "FLOW_JSON")
+}
+
+/// The workspace databases a test runs on: a SQLite file in the data folder (`None`) always,
+/// and a fresh PostgreSQL database (`Some(url)`) when `cargo xtask test` started a server
+/// (`FLOWSMITH_TEST_POSTGRES`). With `FLOWSMITH_REQUIRE_POSTGRES=1` (as the xtask sets), a
+/// missing server fails the test instead of leaving PostgreSQL untested.
+pub async fn databases(name: &str) -> Vec<Option<String>> {
+    let mut all = vec![None];
+    match postgres_database(name).await {
+        Some(url) => all.push(Some(url)),
+        None => eprintln!(
+            "{name}: PostgreSQL not tested (set FLOWSMITH_TEST_POSTGRES, or run `cargo xtask test`)"
+        ),
+    }
+    all
+}
+
+/// A fresh, empty PostgreSQL database of the test server, when there is one.
+pub async fn postgres_database(name: &str) -> Option<String> {
+    use sqlx::Connection as _;
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let Ok(admin) = std::env::var("FLOWSMITH_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("FLOWSMITH_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "FLOWSMITH_REQUIRE_POSTGRES=1 but FLOWSMITH_TEST_POSTGRES is not set"
+        );
+        return None;
+    };
+    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let database: String = format!("t_{name}_{}_{unique}", std::process::id())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let mut connection = sqlx::PgConnection::connect(&admin).await.expect("the test PostgreSQL server");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {database}")))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {database}")))
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base).to_owned();
+    Some(format!("{base}/{database}"))
+}
+
+/// Sandbox mode with the workspace in `database` (see [`databases`]).
+pub fn workspace_config(name: &str, database: &Option<String>) -> ServeConfig {
+    let mut config = sandbox_config(name);
+    config.database_url = database.as_ref().map(|url| url.parse().unwrap());
+    config
+}
+
+/// Which engine a database of [`databases`] is, for messages.
+pub fn engine(database: &Option<String>) -> &'static str {
+    if database.is_some() { "postgres" } else { "sqlite" }
+}
+
+/// Asserts the workspace's error envelope with `status` and `code`; returns the message.
+pub fn assert_error(status: u16, body: &Value, expected: u16, code: &str) -> String {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["status"], "error", "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["trace_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+    body["error"]["message"].as_str().unwrap_or_else(|| panic!("no message: {body}")).to_owned()
 }

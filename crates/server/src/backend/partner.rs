@@ -1,0 +1,383 @@
+//! The 360dialog Partner API as a backend, and the sandbox, which answers the same API
+//! in-process. Each operation is one (or two) Partner API calls, sent through the proxy's
+//! target with the server's key, so the workspace reaches WhatsApp exactly as the app's own
+//! calls do:
+//!
+//! | operation | Partner API call (under `/api/v2/partners/{partner_id}`) |
+//! | --- | --- |
+//! | accounts | `GET /channels?limit=1000` → each channel's `waba_account` (`id`, `external_id`, `name`) |
+//! | flows | `GET /waba_accounts/{waba}/flows?fields=id,name,categories,status,validation_errors` (one page: the API has no paging) |
+//! | flow_json | `GET …/flows/{id}/assets` → the `FLOW_JSON` asset's `download_url`, fetched through the asset fetcher (Meta's hosts only) |
+//! | create_flow | `POST …/flows` `{name, categories}` → `{id}` |
+//! | update_metadata | `PATCH …/flows/{id}` `{name, categories}` |
+//! | upload_flow_json | `POST …/flows/{id}/assets` multipart `file` (flow.json), `name=flow.json`, `asset_type=FLOW_JSON` → `validation_errors` |
+//! | publish, deprecate | `POST …/flows/{id}/publish`, `…/deprecate` |
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use http_body_util::BodyExt as _;
+use serde_json::{Value, json};
+
+use super::{
+    AccountRef, Backend, BackendError, BackendKind, BackendResult, FailureKind, RemoteAccount, RemoteFlow,
+};
+use crate::error::ApiError;
+use crate::proxy::{MAX_UPSTREAM_RESPONSE, Target, asset::AssetFetcher};
+
+/// The Partner API reached through `target` (360dialog or the in-process sandbox).
+pub struct Partner {
+    kind: BackendKind,
+    target: Target,
+    partner_id: Option<String>,
+    assets: AssetFetcher,
+}
+
+impl Partner {
+    /// A backend of `kind` sending through `target` for `partner_id`.
+    pub fn new(kind: BackendKind, target: Target, partner_id: Option<String>, assets: AssetFetcher) -> Self {
+        Partner { kind, target, partner_id, assets }
+    }
+
+    fn partner(&self) -> BackendResult<&str> {
+        self.partner_id.as_deref().ok_or_else(|| {
+            BackendError::new(
+                FailureKind::NotConfigured,
+                "This server has no 360dialog partner id: start it with --partner-id (FLOWSMITH_PARTNER_ID) \
+                 to reach your WhatsApp Business Accounts",
+            )
+        })
+    }
+
+    fn flows_path(&self, account: &AccountRef) -> BackendResult<String> {
+        let partner = self.partner()?;
+        if !crate::ids::is_valid(&account.external_id) {
+            return Err(BackendError::new(
+                FailureKind::NotFound,
+                "This account's id cannot be used in a URL",
+            ));
+        }
+        Ok(format!("/api/v2/partners/{partner}/waba_accounts/{}/flows", account.external_id))
+    }
+
+    fn flow_path(&self, account: &AccountRef, flow_id: &str) -> BackendResult<String> {
+        if !crate::ids::is_valid(flow_id) {
+            return Err(BackendError::new(FailureKind::NotFound, "This flow id cannot be used in a URL"));
+        }
+        Ok(format!("{}/{flow_id}", self.flows_path(account)?))
+    }
+
+    fn who(&self) -> &'static str {
+        match self.kind {
+            BackendKind::Sandbox => "The sandbox",
+            BackendKind::Dialog360 => "The 360dialog Partner API",
+        }
+    }
+
+    /// Sends one call and reads its JSON answer; an error answer becomes a `BackendError`.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(String, Vec<u8>)>,
+    ) -> BackendResult<Value> {
+        let mut builder =
+            Request::builder().method(method).uri(path).header(header::ACCEPT, "application/json");
+        let body = match body {
+            Some((content_type, bytes)) => {
+                builder = builder
+                    .header(header::CONTENT_TYPE, content_type)
+                    .header(header::CONTENT_LENGTH, bytes.len());
+                Body::from(bytes)
+            }
+            None => Body::empty(),
+        };
+        let request = builder.body(body).map_err(|error| {
+            BackendError::new(FailureKind::Unavailable, format!("cannot build the request: {error}"))
+        })?;
+        let response = self.target.send(request).await.map_err(|error| self.transport_failure(&error))?;
+        let status = response.status();
+        let bytes = http_body_util::Limited::new(response.into_body(), MAX_UPSTREAM_RESPONSE)
+            .collect()
+            .await
+            .map_err(|_| {
+                BackendError::new(
+                    FailureKind::Unavailable,
+                    format!("{} sent an answer that could not be read", self.who()),
+                )
+            })?
+            .to_bytes();
+        let value: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if status.is_success() {
+            return value.ok_or_else(|| {
+                BackendError::new(
+                    FailureKind::Unavailable,
+                    format!("{} answered with something that is not JSON", self.who()),
+                )
+            });
+        }
+        Err(refusal(status, value.as_ref(), self.who()))
+    }
+
+    fn transport_failure(&self, error: &ApiError) -> BackendError {
+        let kind = match error {
+            ApiError::UpstreamTimeout { .. } | ApiError::RequestTimeout(_) => FailureKind::Timeout,
+            _ => FailureKind::Unavailable,
+        };
+        let mut failure = BackendError::new(kind, error.message());
+        failure.status = Some(error.status());
+        failure
+    }
+}
+
+/// Reads 360dialog's error envelope (either spelling) and Meta's Graph error inside it.
+fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError {
+    let meta = body.and_then(|body| body.get("meta"));
+    let graph = meta.and_then(|meta| {
+        meta.pointer("/details/error").cloned().or_else(|| match meta.get("error") {
+            Some(Value::String(text)) => {
+                serde_json::from_str::<Value>(text).ok().and_then(|v| v.get("error").cloned())
+            }
+            Some(object @ Value::Object(_)) => {
+                Some(object.get("error").cloned().unwrap_or_else(|| object.clone()))
+            }
+            _ => None,
+        })
+    });
+    let graph_message = graph.as_ref().and_then(|graph| {
+        graph
+            .get("error_user_msg")
+            .or_else(|| graph.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
+    let developer = meta
+        .and_then(|meta| meta.get("developer_message").or_else(|| meta.get("developerMessage")))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let message =
+        graph_message.or(developer).unwrap_or_else(|| format!("{who} answered HTTP {}", status.as_u16()));
+    let kind = match status {
+        StatusCode::NOT_FOUND => FailureKind::NotFound,
+        status if status.is_server_error() => FailureKind::Unavailable,
+        StatusCode::GATEWAY_TIMEOUT => FailureKind::Timeout,
+        _ => FailureKind::Refused,
+    };
+    BackendError {
+        kind,
+        status: Some(status),
+        code: graph.as_ref().and_then(|graph| graph.get("code")).and_then(Value::as_u64),
+        message: message.chars().take(1000).collect(),
+    }
+}
+
+fn string(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn unreadable(who: &str, what: &str) -> BackendError {
+    BackendError::new(FailureKind::Unavailable, format!("{who} answered without {what}"))
+}
+
+/// A `multipart/form-data` body of the three parts the assets upload takes.
+fn multipart(text: &str) -> (String, Vec<u8>) {
+    let boundary = format!("flowsmith-{}", crate::ids::token(24));
+    let mut body = Vec::with_capacity(text.len() + 512);
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"flow.json\"\r\n\
+             Content-Type: application/json\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(text.as_bytes());
+    body.extend_from_slice(
+        format!(
+            "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nflow.json\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"asset_type\"\r\n\r\nFLOW_JSON\r\n--{boundary}--\r\n"
+        )
+        .as_bytes(),
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[async_trait::async_trait]
+impl Backend for Partner {
+    fn kind(&self) -> BackendKind {
+        self.kind
+    }
+
+    async fn accounts(&self) -> BackendResult<Vec<RemoteAccount>> {
+        let partner = self.partner()?;
+        let answer =
+            self.call(Method::GET, &format!("/api/v2/partners/{partner}/channels?limit=1000"), None).await?;
+        let channels = answer
+            .get("partner_channels")
+            .and_then(Value::as_array)
+            .ok_or_else(|| unreadable(self.who(), "its channels"))?;
+        let mut accounts: Vec<RemoteAccount> = Vec::new();
+        for channel in channels {
+            let Some(waba) = channel.get("waba_account") else { continue };
+            let Some(external_id) = string(waba, "id").or_else(|| string(channel, "waba_account_id")) else {
+                continue;
+            };
+            if accounts.iter().any(|known| known.external_id == external_id) {
+                continue;
+            }
+            let name = string(waba, "name").unwrap_or_else(|| external_id.clone());
+            accounts.push(RemoteAccount { waba_id: string(waba, "external_id"), name, external_id });
+        }
+        Ok(accounts)
+    }
+
+    async fn flows(&self, account: &AccountRef) -> BackendResult<Vec<RemoteFlow>> {
+        let path =
+            format!("{}?fields=id,name,categories,status,validation_errors", self.flows_path(account)?);
+        let answer = self.call(Method::GET, &path, None).await?;
+        let flows = answer
+            .get("flows")
+            .and_then(Value::as_array)
+            .ok_or_else(|| unreadable(self.who(), "its flows"))?;
+        Ok(flows
+            .iter()
+            .filter_map(|flow| {
+                Some(RemoteFlow {
+                    id: string(flow, "id")?,
+                    name: string(flow, "name").unwrap_or_default(),
+                    categories: flow
+                        .get("categories")
+                        .and_then(Value::as_array)
+                        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                    status: string(flow, "status").unwrap_or_else(|| "DRAFT".to_owned()),
+                    validation_errors: flow
+                        .get("validation_errors")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+            })
+            .collect())
+    }
+
+    async fn flow_json(&self, account: &AccountRef, flow_id: &str) -> BackendResult<Option<String>> {
+        let answer =
+            self.call(Method::GET, &format!("{}/assets", self.flow_path(account, flow_id)?), None).await?;
+        let assets = answer
+            .get("assets")
+            .and_then(Value::as_array)
+            .ok_or_else(|| unreadable(self.who(), "its assets"))?;
+        let link = assets
+            .iter()
+            .find(|asset| asset.get("asset_type").and_then(Value::as_str) == Some("FLOW_JSON"))
+            .and_then(|asset| string(asset, "download_url"));
+        let Some(link) = link else { return Ok(None) };
+        let bytes = self.assets.download(&link).await.map_err(|error| self.transport_failure(&error))?;
+        String::from_utf8(bytes).map(Some).map_err(|_| {
+            BackendError::new(FailureKind::Unavailable, "The flow.json on WhatsApp is not UTF-8 text")
+        })
+    }
+
+    async fn create_flow(
+        &self,
+        account: &AccountRef,
+        name: &str,
+        categories: &[String],
+    ) -> BackendResult<String> {
+        let body = serde_json::to_vec(&json!({ "name": name, "categories": categories }))
+            .map_err(|error| BackendError::new(FailureKind::Unavailable, error.to_string()))?;
+        let answer = self
+            .call(Method::POST, &self.flows_path(account)?, Some(("application/json".to_owned(), body)))
+            .await?;
+        string(&answer, "id").ok_or_else(|| unreadable(self.who(), "the new flow's id"))
+    }
+
+    async fn update_metadata(
+        &self,
+        account: &AccountRef,
+        flow_id: &str,
+        name: &str,
+        categories: &[String],
+    ) -> BackendResult<()> {
+        let body = serde_json::to_vec(&json!({ "name": name, "categories": categories }))
+            .map_err(|error| BackendError::new(FailureKind::Unavailable, error.to_string()))?;
+        self.call(
+            Method::PATCH,
+            &self.flow_path(account, flow_id)?,
+            Some(("application/json".to_owned(), body)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn upload_flow_json(
+        &self,
+        account: &AccountRef,
+        flow_id: &str,
+        text: &str,
+    ) -> BackendResult<Vec<Value>> {
+        let (content_type, body) = multipart(text);
+        let path = format!("{}/assets", self.flow_path(account, flow_id)?);
+        let answer = self.call(Method::POST, &path, Some((content_type, body))).await?;
+        Ok(answer.get("validation_errors").and_then(Value::as_array).cloned().unwrap_or_default())
+    }
+
+    async fn publish(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()> {
+        self.call(Method::POST, &format!("{}/publish", self.flow_path(account, flow_id)?), None).await?;
+        Ok(())
+    }
+
+    async fn deprecate(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()> {
+        self.call(Method::POST, &format!("{}/deprecate", self.flow_path(account, flow_id)?), None).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_read_meta_errors_in_every_shape() {
+        let nested = json!({"meta": {"http_code": 400, "developer_message": "Invalid payload",
+            "details": {"error": {"code": 139002, "error_user_msg": "Fix the flow first"}}}});
+        let error = refusal(StatusCode::BAD_REQUEST, Some(&nested), "The sandbox");
+        assert_eq!(
+            (error.kind, error.code, error.message.as_str()),
+            (FailureKind::Refused, Some(139002), "Fix the flow first")
+        );
+        let as_string = json!({"meta": {"developer_message": "x",
+            "error": "{\"error\":{\"message\":\"Invalid parameter\",\"code\":100}}"}});
+        let error = refusal(StatusCode::BAD_REQUEST, Some(&as_string), "The sandbox");
+        assert_eq!((error.code, error.message.as_str()), (Some(100), "Invalid parameter"));
+        let camel =
+            json!({"meta": {"httpCode": 404, "developerMessage": "Flow with specified ID does not exist"}});
+        let error = refusal(StatusCode::NOT_FOUND, Some(&camel), "The sandbox");
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            (FailureKind::NotFound, "Flow with specified ID does not exist")
+        );
+        let error = refusal(StatusCode::BAD_GATEWAY, None, "The 360dialog Partner API");
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            (FailureKind::Unavailable, "The 360dialog Partner API answered HTTP 502")
+        );
+    }
+
+    #[test]
+    fn the_upload_body_has_the_three_parts() {
+        let (content_type, body) = multipart("{\"version\":\"7.2\"}");
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let text = String::from_utf8(body).unwrap();
+        assert!(
+            text.starts_with(&format!("--{boundary}\r\n")) && text.ends_with(&format!("--{boundary}--\r\n"))
+        );
+        for part in [
+            "name=\"file\"; filename=\"flow.json\"",
+            "{\"version\":\"7.2\"}",
+            "FLOW_JSON",
+            "name=\"name\"\r\n\r\nflow.json",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+    }
+}
