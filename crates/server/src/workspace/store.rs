@@ -177,6 +177,13 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `location` and applies the migrations.
     pub async fn open(location: &Location) -> Result<Store, String> {
+        Self::open_capped(location, None).await
+    }
+
+    /// As [`Store::open`]; a SQLite file is capped at about `max_bytes` (SQLite's
+    /// `max_page_count`): writes beyond it fail as on a full disk. For the tests of that path,
+    /// and for operators who want a bound.
+    pub async fn open_capped(location: &Location, max_bytes: Option<u64>) -> Result<Store, String> {
         sqlx::any::install_default_drivers();
         let (url, engine, shown) = match location {
             Location::DataDir(dir) => {
@@ -207,6 +214,12 @@ impl Store {
                         )
                         .execute(&mut *connection)
                         .await?;
+                        if let Some(bytes) = max_bytes {
+                            let pages = (bytes / 4096).max(16);
+                            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA max_page_count = {pages}")))
+                                .execute(&mut *connection)
+                                .await?;
+                        }
                     }
                     Ok(())
                 })
