@@ -10,6 +10,7 @@
 )]
 
 pub mod catalog;
+pub mod compare;
 pub mod diagnostic;
 mod document;
 mod edit;
