@@ -283,6 +283,12 @@ impl EditorState {
         self.history.with_value(History::to_json)
     }
 
+    /// The undo history as JSON, its newest steps within about `max_bytes`, and how many
+    /// older steps were left out.
+    pub fn history_json_within(&self, max_bytes: usize) -> (serde_json::Value, usize) {
+        self.history.with_value(|history| history.to_json_within(max_bytes))
+    }
+
     /// Restores an undo history kept with the draft now open.
     pub fn restore_history(&self, stored: &serde_json::Value) {
         if self.history.try_update_value(|history| history.restore(stored)) == Some(true) {

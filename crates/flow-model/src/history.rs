@@ -176,6 +176,35 @@ impl History {
         })
     }
 
+    /// As [`History::to_json`], keeping only the newest undo steps whose JSON fits in about
+    /// `max_bytes` (and the redo steps when they fit after them): a history too large to store
+    /// loses its oldest steps, not all of them. Answers the JSON and how many steps were left
+    /// out.
+    pub fn to_json_within(&self, max_bytes: usize) -> (serde_json::Value, usize) {
+        let mut kept: Vec<serde_json::Value> = Vec::new();
+        let mut bytes = 0;
+        for step in self.undo.iter().rev() {
+            let json = step.undo.to_json();
+            let size = crate::json::compact(&json).len();
+            if bytes + size > max_bytes {
+                break;
+            }
+            bytes += size;
+            kept.push(json);
+        }
+        kept.reverse();
+        let mut left_out = self.undo.len() - kept.len();
+        let redo: Vec<serde_json::Value> = self.redo.iter().map(Edit::to_json).collect();
+        let redo_size: usize = redo.iter().map(|json| crate::json::compact(json).len()).sum();
+        let redo = if bytes + redo_size <= max_bytes {
+            redo
+        } else {
+            left_out += redo.len();
+            Vec::new()
+        };
+        (serde_json::json!({ "undo": kept, "redo": redo }), left_out)
+    }
+
     /// Restores stacks stored by [`History::to_json`] into this history (keeping its bounds).
     /// Returns `false`, and changes nothing, when the JSON is not a stored history. The caller
     /// must pair it with the same document it was stored with: if they do not match, the

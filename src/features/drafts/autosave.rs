@@ -8,15 +8,42 @@ use crate::storage::{self, Store};
 
 const LAST_DRAFT: &str = "last-draft";
 const MAX_STORED_HISTORY: usize = 2 * 1024 * 1024;
-/// localStorage key of a record written as the page went away.
-pub const UNSAVED: &str = "flowsmith-unsaved-draft";
+/// Start of the localStorage keys of records written as a page went away: each page load
+/// writes its own slot (the prefix and a random part), so two tabs never overwrite each
+/// other's last changes.
+pub const UNSAVED: &str = "flowsmith-unsaved-draft:";
 
-/// A record written to localStorage as the page went away, removed from there.
-fn take_unsaved() -> Option<DraftRecord> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    let json = storage.get_item(UNSAVED).ok()??;
-    let _ = storage.remove_item(UNSAVED);
-    DraftRecord::from_json(&json)
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Every record written to localStorage as a page went away (this page's earlier loads and
+/// other tabs'), removed from there, newest last.
+fn take_unsaved() -> Vec<DraftRecord> {
+    let Some(storage) = local_storage() else { return Vec::new() };
+    let count = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with(UNSAVED) || key == UNSAVED.trim_end_matches(':'))
+        .collect();
+    let mut records: Vec<DraftRecord> = keys
+        .iter()
+        .filter_map(|key| {
+            let json = storage.get_item(key).ok().flatten();
+            let _ = storage.remove_item(key);
+            json.and_then(|json| DraftRecord::from_json(&json))
+        })
+        .collect();
+    flow_model::order::sort_by(&mut records, |a, b| a.updated_at.total_cmp(&b.updated_at));
+    records
+}
+
+/// Asks the browser to keep this site's storage under storage pressure (it may say no; the
+/// drafts then stay as evictable as any site's).
+fn ask_for_persistent_storage() {
+    if let Some(storage) = web_sys::window().map(|window| window.navigator().storage()) {
+        let _ = storage.persist();
+    }
 }
 
 /// A new draft id: time and randomness, unique enough for one browser.
@@ -34,10 +61,15 @@ fn record_of(state: EditorState) -> DraftRecord {
             document.version().unwrap_or_default().to_owned(),
         )
     });
-    // Histories are small (edits hold only what changed); a huge one is not kept, so that a
-    // write per change stays cheap.
-    let history = Some(state.history_json())
-        .filter(|history| flow_model::json::compact(history).len() < MAX_STORED_HISTORY);
+    // Histories are small (edits hold only what changed); a huge one keeps its newest steps
+    // only, so that a write per change stays cheap.
+    let (history, left_out) = state.history_json_within(MAX_STORED_HISTORY);
+    if left_out > 0 && !TRIMMED_SAID.with(|said| said.replace(true)) {
+        state.notify(format!(
+            "The undo history is larger than this browser keeps with a draft: its oldest {left_out} steps will not survive a reload."
+        ));
+    }
+    let history = Some(history);
     DraftRecord {
         history,
         id: draft.id,
@@ -49,6 +81,11 @@ fn record_of(state: EditorState) -> DraftRecord {
         version,
         extra: state.extras.get_untracked(),
     }
+}
+
+thread_local! {
+    /// Whether the trimmed undo history was said already (once per page).
+    static TRIMMED_SAID: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// How long a burst of changes may go unsaved: serializing a 1 MB flow on every keystroke
@@ -66,6 +103,8 @@ pub struct Autosave {
     generation: StoredValue<u64>,
     /// The last storage error, shown once.
     pub failed: RwSignal<Option<String>>,
+    /// This page's localStorage slot for what is written as it goes away.
+    slot: StoredValue<String>,
 }
 
 impl Autosave {
@@ -76,7 +115,9 @@ impl Autosave {
             writing: StoredValue::new(false),
             generation: StoredValue::new(0),
             failed: RwSignal::new(None),
+            slot: StoredValue::new(format!("{UNSAVED}{}", new_draft_id())),
         };
+        ask_for_persistent_storage();
         Effect::new(move |previous: Option<()>| {
             state.revision.track();
             state.json_text.track();
@@ -119,12 +160,23 @@ impl Autosave {
     fn save_if_changed(self, state: EditorState) {
         if self.generation.get_value() != 0 || self.writing.get_value() {
             let record = record_of(state);
-            if let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
-            {
-                let _ = storage.set_item(UNSAVED, &record.to_json());
+            let written = local_storage()
+                .map(|storage| storage.set_item(&self.slot.get_value(), &record.to_json()).is_ok())
+                .unwrap_or(false);
+            if !written {
+                // Said now: when the page was only hidden, the user sees it on return.
+                state.notify_error(
+                    "This browser refused to keep your last changes as the page went away (its storage may be full): \
+                     export flow.json or free space before closing the tab.",
+                );
             }
             self.save_now(state);
         }
+    }
+
+    /// This page's localStorage slot (tests read it).
+    pub fn slot(&self) -> String {
+        self.slot.get_value()
     }
 
     fn save_now(self, state: EditorState) {
@@ -186,16 +238,27 @@ pub fn restore_last(state: EditorState, ready: RwSignal<bool>) {
                 .and_then(|json| DraftRecord::from_json(&json)),
             _ => None,
         };
-        // What the page wrote as it went away is newer than IndexedDB when that write did not
-        // finish; keep it in IndexedDB now.
-        let last = match (take_unsaved(), stored) {
-            (Some(unsaved), stored) if stored.as_ref().is_none_or(|s| s.updated_at <= unsaved.updated_at) => {
-                let _ = storage::put(Store::Drafts, &unsaved.id, &unsaved.to_json()).await;
-                let _ = storage::put(Store::Session, LAST_DRAFT, &unsaved.id).await;
-                Some(unsaved)
+        // What pages wrote as they went away is newer than IndexedDB when their write did not
+        // finish: keep each in IndexedDB now (every tab's, not only the last), and open the
+        // newest when it is newer than the draft open last.
+        let mut last = stored;
+        for unsaved in take_unsaved() {
+            let known = storage::get(Store::Drafts, &unsaved.id).await.ok().flatten();
+            let newer = known
+                .and_then(|json| DraftRecord::from_json(&json))
+                .is_none_or(|known| known.updated_at <= unsaved.updated_at);
+            if !newer {
+                continue;
             }
-            (_, stored) => stored,
-        };
+            if let Err(error) = storage::put(Store::Drafts, &unsaved.id, &unsaved.to_json()).await {
+                state.notify_error(format!("A draft written as a page closed could not be kept: {error}."));
+                continue;
+            }
+            if last.as_ref().is_none_or(|last| last.updated_at <= unsaved.updated_at) {
+                let _ = storage::put(Store::Session, LAST_DRAFT, &unsaved.id).await;
+                last = Some(unsaved);
+            }
+        }
         let restored = last.is_some_and(|record| open_record(state, record));
         if !restored {
             let sample =

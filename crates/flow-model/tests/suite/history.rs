@@ -64,3 +64,30 @@ fn a_stored_history_undoes_and_redoes_after_restoring() {
         !flow_model::History::new().restore(&serde_json::json!({"undo": [{"scope": "nope"}], "redo": []}))
     );
 }
+
+#[test]
+fn a_history_too_large_to_store_keeps_its_newest_steps() {
+    let mut document =
+        flow_model::parse(r#"{"version": "7.3", "screens": [{"id": "A", "title": "0"}]}"#).document.unwrap();
+    let mut history = flow_model::History::new();
+    for step in 1..=10u64 {
+        let title = format!("{step}{}", "x".repeat(100));
+        history.push(
+            document.set_property("/screens/0/title", serde_json::json!(title)).unwrap(),
+            step * 10_000,
+        );
+    }
+    let (whole, left_out) = history.to_json_within(usize::MAX);
+    assert_eq!((whole, left_out), (history.to_json(), 0));
+    let one_step = flow_model::json::compact(&history.to_json()["undo"][9]).len();
+    let (trimmed, left_out) = history.to_json_within(one_step * 3);
+    assert_eq!((trimmed["undo"].as_array().unwrap().len(), left_out), (3, 7));
+    // What is kept is the newest: undoing it three times from the document now works.
+    let mut restored = flow_model::History::new();
+    assert!(restored.restore(&trimmed));
+    for _ in 0..3 {
+        assert!(restored.undo(&mut document).unwrap());
+    }
+    assert!(document.get("/screens/0/title").unwrap().as_str().unwrap().starts_with('7'));
+    assert!(!restored.can_undo());
+}
