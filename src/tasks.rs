@@ -65,6 +65,11 @@ impl<T: Send + Sync + 'static> Loaded<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> Loaded<T> {
+    /// The value, without tracking it (outside effects and views).
+    pub fn get_untracked(&self) -> Option<T> {
+        self.value.get_untracked()
+    }
+
     /// The loaded value (tracked), `None` before the first load ends.
     pub fn get(&self) -> Option<T> {
         self.value.get()

@@ -8,6 +8,7 @@
 mod error;
 mod transport;
 mod types;
+pub mod workspace;
 
 use serde_json::Value;
 

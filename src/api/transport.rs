@@ -14,6 +14,8 @@ pub enum Method {
     Post,
     /// PATCH
     Patch,
+    /// PUT
+    Put,
     /// DELETE
     Delete,
 }
@@ -25,6 +27,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
+            Method::Put => "PUT",
             Method::Delete => "DELETE",
         }
     }
@@ -70,6 +73,7 @@ impl Transport for Browser {
             Method::Get => Verb::GET,
             Method::Post => Verb::POST,
             Method::Patch => Verb::PATCH,
+            Method::Put => Verb::PUT,
             Method::Delete => Verb::DELETE,
         };
         let mut builder = RequestBuilder::new(&request.url).method(verb);

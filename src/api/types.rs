@@ -23,6 +23,8 @@ pub struct ServerConfig {
     pub partner_id: Option<String>,
     /// The server's version.
     pub version: String,
+    /// Whether the server keeps a workspace (`/api/flows…`).
+    pub workspace: bool,
 }
 
 impl ServerConfig {
@@ -192,6 +194,7 @@ impl ServerConfig {
             mode: text(value, "mode"),
             partner_id: flow_model::json::string(value, "partner_id"),
             version: text(value, "version"),
+            workspace: value.get("workspace").is_some_and(Value::is_object),
         }
     }
 }
@@ -237,7 +240,7 @@ impl ValidationError {
         }
     }
 
-    pub(super) fn read_all(value: &Value) -> Vec<ValidationError> {
+    pub fn read_all(value: &Value) -> Vec<ValidationError> {
         items(value, "validation_errors").iter().map(ValidationError::read).collect()
     }
 }
