@@ -1,8 +1,10 @@
 //! Widgets shared by the features.
+mod comparison;
 mod dialog;
 mod icon;
 mod notices;
 
+pub use comparison::ComparisonList;
 pub use dialog::Dialog;
 pub use icon::{Icon, IconName};
 pub use notices::Notices;

@@ -93,6 +93,90 @@ impl Comparison {
     }
 }
 
+impl Comparison {
+    /// The differences as lines for people, each with how it differs: the flow's settings,
+    /// then each screen followed by its components (`nested`).
+    pub fn lines(&self) -> Vec<Line> {
+        let mut lines = Vec::new();
+        if !self.flow.is_empty() {
+            lines.push(Line {
+                change: Change::Changed,
+                nested: false,
+                text: format!("Flow: {}", self.flow.join(", ")),
+            });
+        }
+        for screen in &self.screens {
+            let mut what = Vec::new();
+            if screen.moved {
+                what.push("moved".to_owned());
+            }
+            if !screen.properties.is_empty() {
+                what.push(screen.properties.join(", "));
+            }
+            let title = if screen.title.is_empty() {
+                String::new()
+            } else {
+                format!(" \u{201c}{}\u{201d}", screen.title)
+            };
+            let detail = if what.is_empty() { String::new() } else { format!(": {}", what.join("; ")) };
+            lines.push(Line {
+                change: screen.change,
+                nested: false,
+                text: format!("Screen {}{title}{detail}", screen.id),
+            });
+            for component in &screen.components {
+                let label = if component.label.is_empty() {
+                    String::new()
+                } else {
+                    format!(" \u{201c}{}\u{201d}", component.label)
+                };
+                let properties = if component.properties.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", component.properties.join(", "))
+                };
+                lines.push(Line {
+                    change: component.change,
+                    nested: true,
+                    text: format!("{}{label}{properties}", component.kind),
+                });
+            }
+        }
+        lines
+    }
+}
+
+/// One line of a comparison for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// How the thing it names differs.
+    pub change: Change,
+    /// Whether it is a component of the screen above.
+    pub nested: bool,
+    /// What it says, e.g. `Screen BOOK “Book”: title` or `TextInput “email”: label`.
+    pub text: String,
+}
+
+impl Change {
+    /// `added`, `removed` or `changed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+        }
+    }
+
+    /// `+`, `−` or `~`.
+    pub fn sign(self) -> &'static str {
+        match self {
+            Change::Added => "+",
+            Change::Removed => "\u{2212}",
+            Change::Changed => "~",
+        }
+    }
+}
+
 /// Members that hold components rather than being properties.
 const NESTING: [&str; 5] = ["children", "then", "else", "cases", "layout"];
 
@@ -350,6 +434,16 @@ mod tests {
             ]
         );
         assert_eq!(comparison.summary(), "1 screen changed");
+        let lines: Vec<(Change, bool, String)> =
+            comparison.lines().into_iter().map(|line| (line.change, line.nested, line.text)).collect();
+        assert_eq!(
+            lines,
+            [
+                (Change::Changed, false, "Screen A \u{201c}a\u{201d}".to_owned()),
+                (Change::Added, true, "TextHeading \u{201c}Welcome\u{201d}".to_owned()),
+                (Change::Changed, true, "TextInput \u{201c}email\u{201d}: label, required".to_owned()),
+            ]
+        );
     }
 
     #[test]

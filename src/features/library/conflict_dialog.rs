@@ -4,37 +4,8 @@ use serde_json::Value;
 use super::link::{remote_link_untracked, upload_text};
 use super::ops::{Saved, open_text};
 use super::use_actions;
-use crate::components::Dialog;
+use crate::components::{ComparisonList, Dialog};
 use crate::state::use_editor;
-
-/// Where two flows differ, by screen, for people.
-pub fn differences(theirs: &Value, ours: &Value) -> Vec<String> {
-    // Borrowed, not cloned: a flow may be megabytes.
-    fn screens(flow: &Value) -> Vec<(&str, &Value)> {
-        let list = flow.get("screens").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        list.iter().map(|screen| (screen.get("id").and_then(Value::as_str).unwrap_or("?"), screen)).collect()
-    }
-    let (theirs_screens, ours_screens) = (screens(theirs), screens(ours));
-    let mut found = Vec::new();
-    for (id, screen) in &theirs_screens {
-        match ours_screens.iter().find(|(other, _)| other == id) {
-            None => found.push(format!("Screen {id} is only on WhatsApp")),
-            Some((_, mine)) if *mine != *screen => found.push(format!("Screen {id} differs")),
-            Some(_) => {}
-        }
-    }
-    for (id, _) in ours_screens.iter().filter(|(id, _)| !theirs_screens.iter().any(|(other, _)| other == id))
-    {
-        found.push(format!("Screen {id} is only in your draft"));
-    }
-    fn settings(flow: &Value) -> Vec<(&String, &Value)> {
-        flow.as_object().map(|o| o.iter().filter(|(k, _)| *k != "screens").collect()).unwrap_or_default()
-    }
-    if settings(theirs) != settings(ours) {
-        found.push("Flow settings (version, routing, data API) differ".to_owned());
-    }
-    found
-}
 
 /// Shown when the flow.json on WhatsApp changed since this draft was opened or saved: both
 /// versions side by side, where they differ, and the choice.
@@ -53,9 +24,9 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
     // every keystroke.
     let summary = Memo::new(move |_| {
         remote.with(|remote| {
-            let Some(text) = remote.as_deref() else { return Vec::new() };
+            let text = remote.as_deref()?;
             let theirs = flow_model::json::read(text).unwrap_or(Value::Null);
-            state.document.with(|d| differences(&theirs, d.root()))
+            Some(state.document.with(|d| flow_model::compare::compare(&theirs, d.root())))
         })
     });
     let open_theirs = move |_| {
@@ -71,9 +42,9 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
     view! {
         <Dialog open=open on_close=close title="The flow changed on WhatsApp" testid="conflict-dialog">
             <p>"Someone saved this flow on WhatsApp after you opened it. Saving now would replace their version with yours."</p>
-            <ul class="conflict__summary" data-testid="conflict-summary">
-                {move || summary.get().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-            </ul>
+            <div class="conflict__summary" data-testid="conflict-summary">
+                {move || summary.get().map(|found| view! { <ComparisonList comparison=found /> })}
+            </div>
             <div class="conflict__panes">
                 <section>
                     <h3>"On WhatsApp now"</h3>
@@ -93,26 +64,4 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
         </Dialog>
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn differences_are_named_by_screen() {
-        let theirs =
-            serde_json::json!({"version": "7.3", "screens": [{"id": "A", "title": "x"}, {"id": "B"}]});
-        let ours = serde_json::json!({"version": "7.2", "screens": [{"id": "A", "title": "y"}, {"id": "C"}]});
-        assert_eq!(
-            differences(&theirs, &ours),
-            [
-                "Screen A differs",
-                "Screen B is only on WhatsApp",
-                "Screen C is only in your draft",
-                "Flow settings (version, routing, data API) differ"
-            ]
-        );
-        assert!(differences(&ours, &ours).is_empty());
-    }
 }
