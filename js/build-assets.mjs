@@ -4,7 +4,7 @@
 //   module, then terser minifies it, which finds what esbuild's minifier leaves (120.3 -> 117.0
 //   KB gzip);
 // - target/npm/editor.css: the editor's style sheets (style/editor-page.css and its imports) as
-//   one file.
+//   one file; target/npm/flows.css the same for the Flows page (style/flows-page.css).
 import { build } from "esbuild";
 import { minify } from "terser";
 import { readFile, writeFile } from "node:fs/promises";
@@ -32,5 +32,11 @@ await build({
   entryPoints: ["style/editor-page.css"],
   bundle: true,
   outfile: "target/npm/editor.css",
+  logLevel: "warning",
+});
+await build({
+  entryPoints: ["style/flows-page.css"],
+  bundle: true,
+  outfile: "target/npm/flows.css",
   logLevel: "warning",
 });

@@ -9,3 +9,4 @@ pub mod library;
 pub mod preview;
 pub mod problems;
 pub mod shortcuts;
+pub mod workspace;

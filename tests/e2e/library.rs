@@ -37,7 +37,12 @@ async fn connect(page: &Page<'_>, waba: &str) {
 }
 
 async fn open_library(page: &Page<'_>) {
+    // Flows… shows the Flows page in a dialog; its second tab lists the flows as WhatsApp has
+    // them.
     page.click("[data-testid=open-library]").await;
+    let frame = page.find("[data-testid=flows-frame]").await;
+    frame.enter_frame().await.expect("the Flows page's frame");
+    page.click("[data-testid=tab-whatsapp]").await;
     page.until(
         "the flows",
         "document.querySelectorAll('[data-testid=library-dialog] [data-testid=flow-row]').length > 0",
@@ -88,6 +93,7 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
 
     // Open a seeded draft: it becomes the editor's draft, linked to its remote id.
     page.click(&format!("{} [data-testid=flow-open]", row("lead-gen"))).await;
+    client.enter_parent_frame().await.expect("back to the editor");
     page.until("opened", "document.querySelector('[data-testid=draft-name]')?.textContent == 'lead-gen'")
         .await;
     status_is(&page, "DRAFT").await;

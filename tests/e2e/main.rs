@@ -10,6 +10,7 @@ mod graph_bench;
 mod library;
 mod preview;
 mod support;
+mod workspace;
 
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
-//! The release build of the app: Trunk, then wasm-opt, then a size report, for each of the two
-//! bundles: the editor (`index.html` into `dist/`) and the phone preview served at `/embed`
+//! The release build of the app: Trunk, then wasm-opt, then a size report, for each of the three
+//! bundles: the editor (`index.html` into `dist/`), the phone preview served at `/embed`
 //! (`embed.html` into `dist/embed/`, its own wasm binary so the editor's bundle does not carry
-//! the renderer). The code and styles are then precompressed (`precompress.rs`) and the
+//! the renderer) and the Flows page at `/flows` (`flows.html` into `dist/flows/`: the team's
+//! workspace, out of the editor's bundle for the same reason). The code and styles are then precompressed (`precompress.rs`) and the
 //! report gives their sizes as served.
 use std::path::{Path, PathBuf};
 
@@ -63,7 +64,17 @@ const BUNDLES: &[Bundle] = &[
         public_url: "/embed/",
         budget_kb: None,
     },
+    Bundle {
+        name: "flows (/flows)",
+        page: "flows.html",
+        folder: "dist/flows",
+        public_url: "/flows/",
+        budget_kb: None,
+    },
 ];
+
+/// The pages' own folders inside the editor's: left out of the editor's files.
+const NESTED: [&str; 2] = ["dist/embed", "dist/flows"];
 
 /// Builds both bundles. Over its budget, a bundle fails the build when `enforce_budgets` (test,
 /// build, bench), and is only said otherwise (serve: the app still runs while it is slimmed).
@@ -88,14 +99,15 @@ pub fn build_release(build_tools: &BuildTools, enforce_budgets: bool) -> Result<
             return Err(Failure::new(format!("`{shown}` exited with {status}")));
         }
     }
+    let skip: Vec<PathBuf> = NESTED.iter().map(|folder| root.join(folder)).collect();
     for bundle in BUNDLES {
         let dist = root.join(bundle.folder);
         match &build_tools.wasm_opt {
-            Some(wasm_opt) => optimize(wasm_opt, &dist, &root.join("dist/embed"))?,
+            Some(wasm_opt) => optimize(wasm_opt, &dist, &skip)?,
             None => println!("note: wasm-opt is not installed, so the wasm bundle is not size-optimized"),
         }
-        minify_loaders_and_styles(&dist, &root.join("dist/embed"))?;
-        let total = precompress_and_report(bundle.name, &dist, &root.join("dist/embed"))?;
+        minify_loaders_and_styles(&dist, &skip)?;
+        let total = precompress_and_report(bundle.name, &dist, &skip)?;
         if let Some(budget) = bundle.budget_kb {
             match check_budget(bundle.name, total.gzip, budget) {
                 Err(over) if !enforce_budgets => println!("warning: {over}"),
@@ -119,8 +131,8 @@ fn check_budget(name: &str, gzip: u64, budget_kb: u64) -> Result<(), Failure> {
 }
 
 /// Files of `dir` and its subfolders (wasm-bindgen snippets) with this extension, sorted;
-/// `skip` (the preview's folder inside the editor's) is left out.
-fn files_with_extension(dir: &Path, extension: &str, skip: &Path) -> Result<Vec<PathBuf>, Failure> {
+/// `skip` (the other pages' folders inside the editor's) are left out.
+fn files_with_extension(dir: &Path, extension: &str, skip: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(dir) = pending.pop() {
@@ -128,7 +140,7 @@ fn files_with_extension(dir: &Path, extension: &str, skip: &Path) -> Result<Vec<
             .map_err(|error| Failure::new(format!("cannot read {}: {error}", dir.display())))?;
         for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
             if path.is_dir() {
-                if path != skip {
+                if !skip.contains(&path) {
                     pending.push(path);
                 }
             } else if path.extension().is_some_and(|ext| ext == extension) {
@@ -140,7 +152,7 @@ fn files_with_extension(dir: &Path, extension: &str, skip: &Path) -> Result<Vec<
     Ok(files)
 }
 
-fn optimize(wasm_opt: &Path, dist: &Path, skip: &Path) -> Result<(), Failure> {
+fn optimize(wasm_opt: &Path, dist: &Path, skip: &[PathBuf]) -> Result<(), Failure> {
     for wasm in files_with_extension(dist, "wasm", skip)? {
         let before = file_size(&wasm)?;
         run_wasm_opt(wasm_opt, WASM_OPT_ARGS, &wasm)?;
@@ -181,7 +193,7 @@ fn run_wasm_opt(wasm_opt: &Path, args: &[&str], wasm: &Path) -> Result<(), Failu
 /// npm with the code editor, which is already minified when bundled). Trunk's own minifier is
 /// off: Trunk 0.21's fails on the loader. One esbuild call for every file, in place; exports
 /// keep their names.
-fn minify_loaders_and_styles(dist: &Path, skip: &Path) -> Result<(), Failure> {
+fn minify_loaders_and_styles(dist: &Path, skip: &[PathBuf]) -> Result<(), Failure> {
     let mut scripts: Vec<PathBuf> = files_with_extension(dist, "js", skip)?
         .into_iter()
         .filter(|path| path.file_name().is_some_and(|name| name != "code-editor.js"))
@@ -221,7 +233,7 @@ fn kilobytes(bytes: u64) -> String {
 /// Writes the compressed copies of what the browser downloads (all at once, so the largest
 /// file is not compressed alone) and prints their sizes per kind and in total (what the bundle
 /// budget counts: wasm, JS and CSS), and returns the total.
-fn precompress_and_report(name: &str, dist: &Path, skip: &Path) -> Result<Sizes, Failure> {
+fn precompress_and_report(name: &str, dist: &Path, skip: &[PathBuf]) -> Result<Sizes, Failure> {
     let mut files = Vec::new();
     for kind in COMPRESSED_KINDS {
         files.extend(files_with_extension(dist, kind, skip)?);

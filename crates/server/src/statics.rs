@@ -1,6 +1,7 @@
-//! The app's files, with `index.html` for the editor's client routes and `embed/index.html`
-//! for the preview at `/embed` (a bundle of its own), and the security headers every response
-//! carries (a Content Security Policy derived from both built pages).
+//! The app's files, with `index.html` for the editor's client routes, `embed/index.html` for
+//! the preview at `/embed` and `flows/index.html` for the Flows page at `/flows` (bundles of
+//! their own), and the security headers every response carries (a Content Security Policy
+//! derived from the built pages).
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +26,8 @@ pub struct AppFiles {
     index: ServeFile,
     /// The preview page, when the build has one (`embed/index.html`).
     embed: Option<ServeFile>,
+    /// The Flows page, when the build has one (`flows/index.html`).
+    flows: Option<ServeFile>,
     /// For the policy of each page served, from the pages as they are then.
     settings: Arc<Settings>,
 }
@@ -38,12 +41,14 @@ impl AppFiles {
     pub fn new(settings: Arc<Settings>) -> Self {
         let dir: &Path = &settings.app_dir;
         let embed = dir.join("embed").join("index.html");
+        let flows = dir.join("flows").join("index.html");
         // The build writes `.br` and `.gz` copies of the code and styles (precompress.rs in the
         // xtask): they go to browsers that accept them; nothing is compressed per request.
         AppFiles {
             files: ServeDir::new(dir).precompressed_br().precompressed_gzip(),
             index: ServeFile::new(dir.join("index.html")),
             embed: embed.is_file().then(|| ServeFile::new(embed)),
+            flows: flows.is_file().then(|| ServeFile::new(flows)),
             settings: Arc::clone(&settings),
         }
     }
@@ -52,6 +57,14 @@ impl AppFiles {
 /// Whether a path is the preview page itself (not one of its files).
 fn is_embed_page(path: &str) -> bool {
     path == EMBED_PATH || path == "/embed/" || path == "/embed/index.html"
+}
+
+/// Where the Flows page is served (`/flows`, `/flows?history=…`, its files under `/flows/`).
+pub const FLOWS_PATH: &str = "/flows";
+
+/// Whether a path is the Flows page itself (not one of its files).
+fn is_flows_page(path: &str) -> bool {
+    path == FLOWS_PATH || path == "/flows/" || path == "/flows/index.html"
 }
 
 /// GET and HEAD of the app's files. A path that tries to leave the folder (`..`, encoded
@@ -86,8 +99,13 @@ async fn serve_app_file(files: AppFiles, request: Request) -> Response {
         return ApiError::wrong_payload("This path is not allowed").into_response();
     }
     let client_route = !path.rsplit('/').next().unwrap_or_default().contains('.');
-    if let Some(embed) = files.embed.as_ref().filter(|_| is_embed_page(&path)) {
-        let mut response = match embed.clone().oneshot(request).await {
+    let page = match &path {
+        path if is_embed_page(path) => files.embed.as_ref(),
+        path if is_flows_page(path) => files.flows.as_ref(),
+        _ => None,
+    };
+    if let Some(page) = page {
+        let mut response = match page.clone().oneshot(request).await {
             Ok(response) => response.map(axum::body::Body::new),
             Err(never) => match never {},
         };
@@ -140,13 +158,16 @@ pub const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
 pub const REFERRER_POLICY: HeaderValue = HeaderValue::from_static("same-origin");
 
 impl SecurityHeaders {
-    /// The policy for this configuration and the app's pages (`index.html` and the preview's
-    /// `embed/index.html`, read now: at start for every response, again for each page served).
+    /// The policy for this configuration and the app's pages (`index.html`, the preview's
+    /// `embed/index.html` and the Flows page's `flows/index.html`, read now: at start for every
+    /// response, again for each page served).
     pub fn new(settings: &Settings) -> Self {
         let mut pages = std::fs::read_to_string(settings.app_dir.join("index.html")).unwrap_or_default();
-        pages.push_str(
-            &std::fs::read_to_string(settings.app_dir.join("embed").join("index.html")).unwrap_or_default(),
-        );
+        for page in ["embed", "flows"] {
+            pages.push_str(
+                &std::fs::read_to_string(settings.app_dir.join(page).join("index.html")).unwrap_or_default(),
+            );
+        }
         let csp = content_security_policy(settings, &pages);
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp)
@@ -253,5 +274,10 @@ mod tests {
     fn the_preview_page_is_embed_and_its_files_are_files() {
         assert!(is_embed_page("/embed") && is_embed_page("/embed/"));
         assert!(!is_embed_page("/embed/flowsmith-embed.js") && !is_embed_page("/embedded"));
+        assert!(
+            is_flows_page("/flows")
+                && is_flows_page("/flows/")
+                && !is_flows_page("/flows/flowsmith-flows.js")
+        );
     }
 }

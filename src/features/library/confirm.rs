@@ -5,7 +5,7 @@ use super::{Job, LifecycleRequest, use_actions};
 use crate::components::Dialog;
 
 /// What deprecating or deleting means, said before it is done.
-fn consequences(operation: Lifecycle, name: &str) -> (String, &'static str, &'static str) {
+pub fn consequences(operation: Lifecycle, name: &str) -> (String, &'static str, &'static str) {
     match operation {
         Lifecycle::Deprecate => (
             format!("Deprecate {name}?"),

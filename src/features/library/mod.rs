@@ -13,21 +13,23 @@ mod connection_dialog;
 mod details_dialog;
 mod flow_actions;
 mod flow_row;
-mod library_dialog;
 pub mod link;
 mod migrate_dialog;
 pub mod ops;
 mod preview_pane;
 mod publish_dialog;
 mod remote_bar;
+mod whatsapp_list;
 
 use leptos::prelude::*;
 
 pub use connection::{ConnectionSettings, Library, use_library, via_of};
 pub use preview_pane::WhatsAppPreview;
 pub use remote_bar::RemoteBar;
+pub use whatsapp_list::{OPEN_WHATSAPP_MESSAGE, WhatsAppFlows};
 
 use crate::api::{Account, FlowInfo, Preview};
+use crate::features::workspace::{Workspace, whatsapp};
 use crate::state::EditorState;
 use crate::tasks::Task;
 use ops::{Lifecycle, SaveRequest, Saved};
@@ -98,11 +100,31 @@ impl Actions {
     }
 }
 
-async fn run_job(state: EditorState, library: Library, job: Job) -> Result<Option<Saved>, String> {
+async fn run_job(
+    state: EditorState,
+    library: Library,
+    workspace: Workspace,
+    job: Job,
+) -> Result<Option<Saved>, String> {
     let client = library.client();
+    // A draft of the team's workspace goes to WhatsApp through the workspace.
+    let through_workspace = whatsapp::handles(state, workspace);
     let result = match job {
+        Job::Lifecycle((_, flow_id, _, operation))
+            if through_workspace
+                && operation != Lifecycle::Delete
+                && link::remote_link_untracked(state).is_some_and(|link| link.flow_id == flow_id) =>
+        {
+            let operation = if operation == Lifecycle::Publish { "publish" } else { "deprecate" };
+            whatsapp::lifecycle(state, workspace, operation).await
+        }
         Job::Save(request) => {
-            let saved = ops::save(state, client, library.account(), request).await?;
+            let saved = if through_workspace {
+                let partner = library.settings.with_untracked(|settings| settings.partner_id.clone());
+                whatsapp::save(state, workspace, partner, request.details).await?
+            } else {
+                ops::save(state, client, library.account(), request).await?
+            };
             if let Saved::Uploaded { errors } = saved {
                 state.notify(match errors {
                     0 => "Saved to WhatsApp; Meta found no errors.".to_owned(),
@@ -136,12 +158,13 @@ async fn run_job(state: EditorState, library: Library, job: Job) -> Result<Optio
     })
 }
 
-/// Provides the library and its actions (called once by the shell).
+/// Provides the library, the workspace and their actions (called once by the shell).
 pub fn provide(state: EditorState) -> (Library, Actions) {
     let library = Library::provide();
+    let workspace = crate::features::workspace::provide(state, library);
     let job = Task::new(move |job: Job| {
         async move {
-            let result = run_job(state, library, job.clone()).await;
+            let result = run_job(state, library, workspace, job.clone()).await;
             // A failed save is shown by the toolbar with a retry; others as a notice.
             if let (Err(message), false) = (&result, matches!(job, Job::Save(_))) {
                 state.notify_error(message.clone());
@@ -164,6 +187,23 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
     });
     let actions = Actions { job, preview };
     provide_context(actions);
+    // `/?waba=…&whatsapp_flow=…` (the Flows page's Open, on its own) opens that flow once the
+    // server said which partner this is.
+    let wanted = crate::features::workspace::page::query_param("waba")
+        .zip(crate::features::workspace::page::query_param("whatsapp_flow"));
+    if let Some((waba_id, flow_id)) = wanted {
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) || library.server.with(Option::is_none) {
+                return done.unwrap_or(false);
+            }
+            let partner_id = library.settings.with_untracked(|settings| settings.partner_id.clone());
+            actions.run(Job::Open(Account { partner_id, waba_id: waba_id.clone() }, flow_id.clone()));
+            if let Ok(history) = window().history() {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+            }
+            true
+        });
+    }
     (library, actions)
 }
 

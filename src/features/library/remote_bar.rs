@@ -2,9 +2,11 @@ use leptos::prelude::*;
 
 use super::connection_dialog::ConnectionDialog;
 use super::flow_actions::FlowActions;
-use super::library_dialog::LibraryDialog;
 use super::link::{has_unsaved_changes, remote_link, status_label};
 use super::{use_actions, use_library};
+use crate::features::workspace::{
+    AddDialog, ConflictDialog as WorkspaceConflict, FlowsFrame, WorkspaceStatus, use_workspace,
+};
 use crate::state::use_editor;
 
 /// The toolbar's WhatsApp part: where calls go (mode badge, account), the flows library, and
@@ -14,8 +16,8 @@ pub fn RemoteBar() -> impl IntoView {
     let state = use_editor();
     let library = use_library();
     let actions = use_actions();
+    let workspace = use_workspace();
     let connection = RwSignal::new(false);
-    let flows = RwSignal::new(false);
     let link = remote_link(state);
     let unsaved = Memo::new(move |_| {
         state.revision.track();
@@ -48,7 +50,13 @@ pub fn RemoteBar() -> impl IntoView {
                 </span>
                 <span class="connection-button__account" data-testid="connection-account">{account}</span>
             </button>
-            <button class="button" data-testid="open-library" on:click=move |_| flows.set(true)>"Flows…"</button>
+            // The Flows page: the team's flows on the server (when it keeps them), and the
+            // flows as WhatsApp has them.
+            <button class="button" data-testid="open-library" on:click=move |_| {
+                let tab = if workspace.available.get_untracked() { "" } else { "?tab=whatsapp" };
+                workspace.frame.set(Some(format!("/flows{tab}")));
+            }>"Flows…"</button>
+            <WorkspaceStatus />
             <Show when=move || link.with(Option::is_some)>
                 <span class="remote-flow" data-testid="remote-flow" title="The flow on WhatsApp this draft is linked to">
                     <span class="remote-flow__name">{move || link.with(|l| l.as_ref().map(|l| l.name.clone()))}</span>
@@ -71,7 +79,9 @@ pub fn RemoteBar() -> impl IntoView {
                 <span class="spinner" role="progressbar" aria-label="Working" data-testid="remote-busy"></span>
             </Show>
             <ConnectionDialog open=connection />
-            <LibraryDialog open=flows />
+            <FlowsFrame />
+            <AddDialog />
+            <WorkspaceConflict />
         </nav>
     }
     .into_any()

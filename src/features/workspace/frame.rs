@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+
+use super::open::open_by_id;
+use super::page::OPEN_MESSAGE;
+use super::use_workspace;
+use crate::api::Account;
+use crate::components::Dialog;
+use crate::features::library::{Job, OPEN_WHATSAPP_MESSAGE, use_actions};
+use crate::state::use_editor;
+
+/// The Flows page (`/flows`, a bundle of its own) in a dialog over the editor: what is opened
+/// there opens here (its `flowsmith:open-flow` and `flowsmith:open-whatsapp-flow` messages,
+/// taken only from that frame).
+#[component]
+pub fn FlowsFrame() -> impl IntoView {
+    let state = use_editor();
+    let workspace = use_workspace();
+    let actions = use_actions();
+    let open = Signal::derive(move || workspace.frame.with(Option::is_some));
+    let close = Callback::new(move |()| workspace.frame.set(None));
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+    let listener = window_event_listener(leptos::ev::message, move |event: web_sys::MessageEvent| {
+        // Compared as values: the frame's window is not an instance of this page's `Window`
+        // (another realm), so it cannot be cast to one.
+        let from_frame =
+            frame.get_untracked().and_then(|frame| frame.content_window()).is_some_and(|inner| {
+                event.source().is_some_and(|source| {
+                    wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(inner)
+                })
+            });
+        let same_origin = event.origin() == window().location().origin().unwrap_or_default();
+        if !(from_frame && same_origin) {
+            return;
+        }
+        let data = event.data();
+        let field =
+            |name: &str| js_sys::Reflect::get(&data, &name.into()).ok().and_then(|value| value.as_string());
+        match (field("type").as_deref(), field("id"), field("waba_id"), field("flow_id")) {
+            (Some(OPEN_MESSAGE), Some(id), ..) => {
+                workspace.frame.set(None);
+                open_by_id(state, workspace, id);
+            }
+            (Some(OPEN_WHATSAPP_MESSAGE), _, Some(waba_id), Some(flow_id)) if !actions.busy() => {
+                workspace.frame.set(None);
+                let partner_id =
+                    workspace.library.settings.with_untracked(|settings| settings.partner_id.clone());
+                actions.run(Job::Open(Account { partner_id, waba_id }, flow_id));
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || listener.remove());
+    view! {
+        <Dialog open=open on_close=close title="Flows" testid="flows-frame-dialog">
+            // In the page only while shown: the Flows page loads when asked for, not with the editor.
+            <Show when=move || open.get()>
+                <iframe node_ref=frame class="flows-frame" title="The team's flows" data-testid="flows-frame"
+                src=move || workspace.frame.get().unwrap_or_default()></iframe>
+            </Show>
+        </Dialog>
+    }
+    .into_any()
+}

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+
+use super::link::{link_tracked, link_untracked};
+use super::{Saving, use_workspace};
+use crate::state::use_editor;
+
+/// The toolbar's workspace part: where the open draft's changes are with the server, its
+/// history, and the team's flows.
+#[component]
+pub fn WorkspaceStatus() -> impl IntoView {
+    let state = use_editor();
+    let workspace = use_workspace();
+    let linked = Memo::new(move |_| link_tracked(state).is_some());
+    let label = move || match workspace.saving.get() {
+        Saving::Unlinked => "Only in this browser".to_owned(),
+        Saving::Saved => "Saved".to_owned(),
+        Saving::Sending => "Saving…".to_owned(),
+        Saving::Offline(1) => "Offline: 1 change waiting".to_owned(),
+        Saving::Offline(count) => format!("Offline: {count} changes waiting"),
+        Saving::Conflict(_) => "Someone else saved".to_owned(),
+        Saving::Refused(_) => "Not saved".to_owned(),
+    };
+    let kind = move || match workspace.saving.get() {
+        Saving::Unlinked => "unlinked",
+        Saving::Saved => "saved",
+        Saving::Sending => "sending",
+        Saving::Offline(_) => "offline",
+        Saving::Conflict(_) => "conflict",
+        Saving::Refused(_) => "refused",
+    };
+    let why = move || match workspace.saving.get() {
+        Saving::Refused(why) => why,
+        Saving::Offline(_) => {
+            "The server cannot be reached; your changes are kept in this browser and sent when it can be."
+                .to_owned()
+        }
+        Saving::Unlinked => {
+            "Add this draft to the workspace to keep it on the server, with its history.".to_owned()
+        }
+        _ => "Changes are saved to the team's workspace on the server as you edit.".to_owned(),
+    };
+    view! {
+        <Show when=move || workspace.available.get()>
+            <span class="ws-status" data-testid="workspace-status" data-state=kind title=why role="status">{label}</span>
+            <Show when=move || matches!(workspace.saving.get(), Saving::Refused(_))>
+                <button class="button button--small" data-testid="workspace-retry" on:click=move |_| workspace.send_now()>"Try again"</button>
+            </Show>
+            <Show
+                when=move || linked.get()
+                fallback=move || view! {
+                    <button class="button" data-testid="workspace-add" on:click=move |_| workspace.add_open.set(true)>"Add to workspace…"</button>
+                }
+            >
+                <button class="button" data-testid="open-history" on:click=move |_| {
+                    if let Some(link) = link_untracked(state) {
+                        workspace.frame.set(Some(format!("/flows?history={}", crate::api::encode_query(&link.id))));
+                    }
+                }>"History…"</button>
+            </Show>
+        </Show>
+    }
+    .into_any()
+}
