@@ -113,11 +113,25 @@ pub async fn start_browser_downloading_to(downloads: Option<&std::path::Path>) -
         });
     }
     capabilities.insert("goog:chromeOptions".to_owned(), options);
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a Chromium session");
+    // Chromium sometimes exits while starting on a loaded machine ("session not created: Chrome
+    // instance exited", seen with the load average at 9 on 2 cores): a second start is tried
+    // before failing, so the tests test the app and not the machine's load.
+    let mut attempt = 0;
+    let client = loop {
+        attempt += 1;
+        let connected = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match connected {
+            Ok(client) => break client,
+            Err(error) if attempt < 3 => {
+                eprintln!("Chromium did not start (attempt {attempt}): {error}; trying again");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(error) => panic!("a Chromium session: {error}"),
+        }
+    };
     (driver, client)
 }
 
