@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::Notices;
-use crate::features::drafts::{Autosave, DraftsDialog, restore_last};
+use crate::features::drafts::{Autosave, restore_last};
 use crate::features::editor::{Canvas, FlowSettings, Palette, ScreensPanel};
 use crate::features::files::{NewFlowDialog, OpenFile, PasteDialog, copy_to_clipboard, download};
 use crate::features::graph::{GraphView, WorkspaceSwitch};
@@ -127,9 +127,9 @@ fn Toolbar(
     show_graph: RwSignal<bool>,
 ) -> impl IntoView {
     let state = use_editor();
+    let workspace = crate::features::workspace::use_workspace();
     let new_flow = RwSignal::new(false);
     let paste = RwSignal::new(false);
-    let drafts = RwSignal::new(false);
     let shortcuts = RwSignal::new(false);
     let flow_json = move || state.document.with_untracked(|document| document.to_json(Style::Pretty) + "\n");
     let export = move |_| {
@@ -156,7 +156,11 @@ fn Toolbar(
                 <button class="button" data-testid="new-flow" on:click=move |_| new_flow.set(true)>"New…"</button>
                 <OpenFile />
                 <button class="button" data-testid="paste-flow" on:click=move |_| paste.set(true)>"Paste…"</button>
-                <button class="button" data-testid="drafts" on:click=move |_| drafts.set(true)>"Drafts…"</button>
+                <button class="button" data-testid="drafts" on:click=move |_| {
+                    // The drafts of this browser are listed by the Flows page.
+                    let current = state.draft.with_untracked(|draft| crate::api::encode_query(&draft.id));
+                    workspace.frame.set(Some(format!("/flows?tab=drafts&current={current}")));
+                }>"Drafts…"</button>
                 <button class="button" data-testid="export" title="Download flow.json" on:click=export>"Export"</button>
                 <button class="button" data-testid="copy-json" on:click=copy>"Copy JSON"</button>
             </nav>
@@ -184,7 +188,6 @@ fn Toolbar(
             <button class="button" data-testid="show-shortcuts" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" on:click=move |_| shortcuts.set(true)>"?"</button>
             <NewFlowDialog open=new_flow />
             <PasteDialog open=paste />
-            <DraftsDialog open=drafts />
             <ShortcutsDialog open=shortcuts />
         </header>
     }

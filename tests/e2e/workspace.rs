@@ -299,3 +299,40 @@ async fn sync_imports_an_account_with_its_counts() {
     page.find("[data-testid=read-only-banner]").await;
     status_is(&page, "saved").await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_drafts_of_this_browser_open_and_rename_from_the_flows_page() {
+    let (_server, url) = support::start_server();
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    open_app(&page, &url, "Ana").await;
+    // A second draft: the empty template.
+    page.click("[data-testid=new-flow]").await;
+    page.click("[data-template=empty]").await;
+    page.until(
+        "the new draft",
+        "document.querySelector('[data-testid=draft-name]')?.textContent == 'Empty flow'",
+    )
+    .await;
+    // Wait until it is kept in this browser.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+
+    page.click("[data-testid=drafts]").await;
+    let frame = page.find("[data-testid=flows-frame]").await;
+    frame.enter_frame().await.expect("the Flows page's frame");
+    page.until("both drafts", "document.querySelectorAll('[data-testid=draft]').length == 2").await;
+    // The open draft cannot be deleted; the other opens in the editor.
+    assert_eq!(
+        page.script("return document.querySelector('[data-testid=draft][data-name=\"Empty flow\"] [data-testid=draft-delete]').disabled").await,
+        true
+    );
+    page.click("[data-testid=draft][data-name='Appointment booking'] [data-testid=draft-open]").await;
+    leave_frame(&page).await;
+    page.until(
+        "the sample again",
+        "document.querySelector('[data-testid=draft-name]')?.textContent == 'Appointment booking'",
+    )
+    .await;
+    page.until("the sample's screens", "document.querySelector('[data-screen-id=APPOINTMENT]')").await;
+}

@@ -226,11 +226,39 @@ pub fn open_record(state: EditorState, record: DraftRecord) -> bool {
     true
 }
 
+/// Opens the draft of this browser stored as `id` (the Flows page's Open); says so when it is
+/// gone or damaged.
+pub fn open_stored(state: EditorState, id: String) {
+    spawn_local(async move {
+        let record = storage::get(Store::Drafts, &id)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|json| DraftRecord::from_json(&json));
+        if record.is_some_and(|record| open_record(state, record)) {
+            let _ = storage::put(Store::Session, LAST_DRAFT, &id).await;
+        } else {
+            state.notify_error("This draft is gone from this browser or damaged, and cannot be opened.");
+        }
+    });
+}
+
 /// Opens the draft that was open last in this browser, or the appointment-booking sample on a
 /// first visit. Sets `ready` when done.
 pub fn restore_last(state: EditorState, ready: RwSignal<bool>) {
     spawn_local(async move {
-        let stored = match storage::get(Store::Session, LAST_DRAFT).await {
+        // `/?draft=<id>` (the Flows page's Open, on its own) asks for that draft.
+        let asked = crate::features::workspace::page::query_param("draft");
+        if asked.is_some()
+            && let Ok(history) = window().history()
+        {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"));
+        }
+        let last = match asked {
+            Some(id) => Ok(Some(id)),
+            None => storage::get(Store::Session, LAST_DRAFT).await,
+        };
+        let stored = match last {
             Ok(Some(id)) => storage::get(Store::Drafts, &id)
                 .await
                 .ok()

@@ -1,24 +1,47 @@
+//! The drafts kept in this browser, on the Flows page ("In this browser"): open in the editor,
+//! rename, delete. Opening posts `flowsmith:open-draft` to the editor that frames the page (on
+//! its own, the page opens the editor at `/?draft=<id>`); renaming the draft the editor has
+//! open tells it (`flowsmith:draft-renamed`), so its next save keeps the new name.
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast as _;
 
 use super::DraftRecord;
-use super::autosave::open_record;
-use crate::components::Dialog;
-use crate::state::use_editor;
 use crate::storage::{self, Store};
+
+/// The message that opens a draft of this browser in the editor.
+pub const OPEN_DRAFT_MESSAGE: &str = "flowsmith:open-draft";
+/// The message that tells the editor a draft was renamed.
+pub const RENAMED_MESSAGE: &str = "flowsmith:draft-renamed";
 
 fn when(updated_at: f64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(updated_at));
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
-/// The drafts kept in this browser: open, rename, delete.
+/// Posts `{type, id, name}` to the editor that frames this page; `false` when it is on its own.
+fn tell_editor(kind: &str, id: &str, name: &str) -> bool {
+    let window = window();
+    let Some(parent) = window.parent().ok().flatten().filter(|parent| parent != &window) else {
+        return false;
+    };
+    let message = js_sys::Object::new();
+    for (key, value) in [("type", kind), ("id", id), ("name", name)] {
+        let _ = js_sys::Reflect::set(&message, &key.into(), &value.into());
+    }
+    let _ = parent.post_message(&message, &window.location().origin().unwrap_or_default());
+    true
+}
+
+/// The drafts of this browser, newest first. `current` is the editor's open draft (it cannot be
+/// deleted).
 #[component]
-pub fn DraftsDialog(open: RwSignal<bool>) -> impl IntoView {
-    let state = use_editor();
+pub fn DraftsList(
+    /// The draft the editor has open.
+    current: Option<String>,
+) -> impl IntoView {
     let drafts = RwSignal::new(Vec::<DraftRecord>::new());
     let error = RwSignal::new(None::<String>);
-    let renaming = RwSignal::new(None::<String>);
     let load = move || {
         spawn_local(async move {
             match storage::all(Store::Drafts).await {
@@ -33,106 +56,83 @@ pub fn DraftsDialog(open: RwSignal<bool>) -> impl IntoView {
             }
         });
     };
-    Effect::new(move |_| {
-        if open.get() {
-            load();
+    load();
+    let find =
+        move |id: &str| drafts.with_untracked(|list| list.iter().find(|record| record.id == id).cloned());
+    let current = StoredValue::new(current);
+    // One handler for every row's buttons (`data-action`, `data-id`): no closure per button.
+    let on_click = move |event: web_sys::MouseEvent| {
+        let target = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok());
+        let Some(button) = target.and_then(|element| element.closest("button[data-action]").ok().flatten())
+        else {
+            return;
+        };
+        let (Some(action), Some(id)) = (button.get_attribute("data-action"), button.get_attribute("data-id"))
+        else {
+            return;
+        };
+        let Some(record) = find(&id) else { return };
+        match action.as_str() {
+            "open" if !tell_editor(OPEN_DRAFT_MESSAGE, &id, &record.name) => {
+                let _ = window().location().assign(&format!("/?draft={}", crate::api::encode_query(&id)));
+            }
+            "rename" => {
+                let Ok(Some(name)) =
+                    window().prompt_with_message_and_default("New name of the draft", &record.name)
+                else {
+                    return;
+                };
+                let name = name.trim().to_owned();
+                if name.is_empty() {
+                    return;
+                }
+                tell_editor(RENAMED_MESSAGE, &id, &name);
+                spawn_local(async move {
+                    let renamed = DraftRecord { name, ..record };
+                    if let Err(failure) = storage::put(Store::Drafts, &renamed.id, &renamed.to_json()).await {
+                        error.set(Some(failure.to_string()));
+                    }
+                    load();
+                });
+            }
+            "delete" => spawn_local(async move {
+                if let Err(failure) = storage::delete(Store::Drafts, &id).await {
+                    error.set(Some(failure.to_string()));
+                }
+                load();
+            }),
+            _ => {}
         }
-    });
-    let write = move |record: DraftRecord| {
-        spawn_local(async move {
-            if let Err(failure) = storage::put(Store::Drafts, &record.id, &record.to_json()).await {
-                error.set(Some(failure.to_string()));
-            }
-            load();
-        });
     };
-    let delete = move |id: String| {
-        spawn_local(async move {
-            if let Err(failure) = storage::delete(Store::Drafts, &id).await {
-                error.set(Some(failure.to_string()));
-            }
-            load();
-        });
+    let row = move |record: &DraftRecord| {
+        let open_now = current.with_value(|current| current.as_deref() == Some(record.id.as_str()));
+        view! {
+            <li class="draft" data-testid="draft" data-name=record.name.clone()>
+                <strong class="draft__name">{record.name.clone()}</strong>
+                <span class="muted">
+                    {format!("{} screens · {} · {}", record.screens, record.version, when(record.updated_at))}
+                    {open_now.then_some(" · open now")}
+                </span>
+                <span class="draft__actions">
+                    <button class="button button--small" data-action="open" data-id=record.id.clone() data-testid="draft-open" disabled=open_now>"Open"</button>
+                    <button class="button button--small" data-action="rename" data-id=record.id.clone() data-testid="draft-rename">"Rename"</button>
+                    <button class="button button--small button--danger" data-action="delete" data-id=record.id.clone() data-testid="draft-delete" disabled=open_now
+                        title=if open_now { "The open draft cannot be deleted" } else { "Delete this draft" }>"Delete"</button>
+                </span>
+            </li>
+        }
     };
     view! {
-        <Dialog open=open on_close=Callback::new(move |()| open.set(false)) title="Drafts in this browser" testid="drafts-dialog">
+        <section data-testid="drafts-dialog">
+            <p class="muted">"Every draft opened in this browser is kept here, even without a server."</p>
             <p class="field__error" role="alert">{move || error.get()}</p>
             <Show when=move || drafts.with(Vec::is_empty)>
                 <p class="muted">"No drafts yet."</p>
             </Show>
-            <ul class="drafts">
-                <For
-                    each=move || drafts.get()
-                    key=|record| (record.id.clone(), record.name.clone(), record.updated_at.to_bits())
-                    children=move |record| {
-                        let current = state.draft.with_untracked(|draft| draft.id == record.id);
-                        let id = record.id.clone();
-                        let (rename_id, delete_id) = (id.clone(), id.clone());
-                        let is_renaming = {
-                            let id = id.clone();
-                            move || renaming.get().as_deref() == Some(id.as_str())
-                        };
-                        let to_open = record.clone();
-                        let to_rename = record.clone();
-                        view! {
-                            <li class="draft" data-testid="draft">
-                                <Show
-                                    when=is_renaming
-                                    fallback={
-                                        let name = record.name.clone();
-                                        move || view! { <strong class="draft__name">{name.clone()}</strong> }
-                                    }
-                                >
-                                    <input
-                                        class="draft__rename"
-                                        aria-label="Draft name"
-                                        value=to_rename.name.clone()
-                                        on:keydown={
-                                            let to_rename = to_rename.clone();
-                                            move |event| {
-                                                if event.key() == "Enter" {
-                                                    let name = event_target_value(&event).trim().to_owned();
-                                                    if !name.is_empty() {
-                                                        if state.draft.with_untracked(|d| d.id == to_rename.id) {
-                                                            state.draft.update(|draft| draft.name = name.clone());
-                                                        }
-                                                        write(DraftRecord { name, ..to_rename.clone() });
-                                                    }
-                                                    renaming.set(None);
-                                                } else if event.key() == "Escape" {
-                                                    event.prevent_default();
-                                                    renaming.set(None);
-                                                }
-                                            }
-                                        }
-                                    />
-                                </Show>
-                                <span class="muted">
-                                    {format!("{} screens · {} · {}", record.screens, record.version, when(record.updated_at))}
-                                    {current.then_some(" · open now")}
-                                </span>
-                                <span class="draft__actions">
-                                    <button class="button button--small" disabled=current on:click={
-                                        let record = to_open.clone();
-                                        move |_| {
-                                            if open_record(state, record.clone()) {
-                                                open.set(false);
-                                            } else {
-                                                error.set(Some("This draft is damaged and cannot be opened.".into()));
-                                            }
-                                        }
-                                    }>"Open"</button>
-                                    <button class="button button--small" on:click=move |_| renaming.set(Some(rename_id.clone()))>"Rename"</button>
-                                    <button class="button button--small button--danger" disabled=current
-                                        title=if current { "The open draft cannot be deleted" } else { "Delete this draft" }
-                                        on:click=move |_| delete(delete_id.clone())>"Delete"</button>
-                                </span>
-                            </li>
-                        }
-                    }
-                />
+            <ul class="drafts" on:click=on_click>
+                {move || drafts.with(|list| list.iter().map(row).collect_view())}
             </ul>
-        </Dialog>
+        </section>
     }
     .into_any()
 }

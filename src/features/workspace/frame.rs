@@ -5,12 +5,13 @@ use super::page::OPEN_MESSAGE;
 use super::use_workspace;
 use crate::api::Account;
 use crate::components::Dialog;
+use crate::features::drafts::{OPEN_DRAFT_MESSAGE, RENAMED_MESSAGE, open_stored};
 use crate::features::library::{Job, OPEN_WHATSAPP_MESSAGE, use_actions};
 use crate::state::use_editor;
 
 /// The Flows page (`/flows`, a bundle of its own) in a dialog over the editor: what is opened
-/// there opens here (its `flowsmith:open-flow` and `flowsmith:open-whatsapp-flow` messages,
-/// taken only from that frame).
+/// there opens here (its `flowsmith:open-flow`, `flowsmith:open-whatsapp-flow` and
+/// `flowsmith:open-draft` messages, taken only from that frame).
 #[component]
 pub fn FlowsFrame() -> impl IntoView {
     let state = use_editor();
@@ -39,6 +40,17 @@ pub fn FlowsFrame() -> impl IntoView {
             (Some(OPEN_MESSAGE), Some(id), ..) => {
                 workspace.frame.set(None);
                 open_by_id(state, workspace, id);
+            }
+            (Some(OPEN_DRAFT_MESSAGE), Some(id), ..) => {
+                workspace.frame.set(None);
+                open_stored(state, id);
+            }
+            (Some(RENAMED_MESSAGE), Some(id), ..) => {
+                if let Some(name) =
+                    field("name").filter(|_| state.draft.with_untracked(|draft| draft.id == id))
+                {
+                    state.draft.update(|draft| draft.name = name);
+                }
             }
             (Some(OPEN_WHATSAPP_MESSAGE), _, Some(waba_id), Some(flow_id)) if !actions.busy() => {
                 workspace.frame.set(None);

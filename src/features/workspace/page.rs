@@ -108,25 +108,35 @@ pub fn FlowsPage() -> impl IntoView {
         library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace))
     });
     let asked = query_param("tab");
-    let whatsapp = Memo::new(move |_| {
-        asked.as_deref() == Some("whatsapp") || library.server.with(|s| s.is_some()) && !offered.get()
-    });
-    let tab = RwSignal::new(None::<bool>);
-    let on_whatsapp = move || tab.get().unwrap_or_else(|| whatsapp.get());
+    let current = query_param("current");
+    // Which tab: the one asked for, else the workspace when the server keeps one.
+    let tab = RwSignal::new(asked);
+    let shown = move || {
+        tab.get().unwrap_or_else(|| {
+            if library.server.with(Option::is_some) && !offered.get() {
+                "whatsapp".to_owned()
+            } else {
+                "workspace".to_owned()
+            }
+        })
+    };
+    let button = move |name: &'static str, label: &'static str| {
+        view! {
+            <button role="tab" class="button" data-testid=format!("tab-{name}") aria-selected=move || (shown() == name).to_string()
+                on:click=move |_| tab.set(Some(name.to_owned()))>{label}</button>
+        }
+    };
     view! {
         <main class="flows-page" data-testid="workspace-flows">
             <nav class="flows-page__tabs" role="tablist" aria-label="Flows">
-                <Show when=move || offered.get()>
-                    <button role="tab" class="button" data-testid="tab-workspace" aria-selected=move || (!on_whatsapp()).to_string()
-                        on:click=move |_| tab.set(Some(false))>"Workspace"</button>
-                </Show>
-                <button role="tab" class="button" data-testid="tab-whatsapp" aria-selected=move || on_whatsapp().to_string()
-                    on:click=move |_| tab.set(Some(true))>"On WhatsApp"</button>
+                <Show when=move || offered.get()>{button("workspace", "Workspace")}</Show>
+                {button("whatsapp", "On WhatsApp")}
+                {button("drafts", "In this browser")}
             </nav>
-            {move || if on_whatsapp() {
-                view! { <crate::features::library::WhatsAppFlows /> }.into_any()
-            } else {
-                view! { <WorkspaceFlows /> }.into_any()
+            {move || match shown().as_str() {
+                "whatsapp" => view! { <crate::features::library::WhatsAppFlows /> }.into_any(),
+                "drafts" => view! { <crate::features::drafts::DraftsList current=current.clone() /> }.into_any(),
+                _ => view! { <WorkspaceFlows /> }.into_any(),
             }}
         </main>
     }
