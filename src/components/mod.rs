@@ -1,8 +1,10 @@
 //! Widgets shared by the features.
 mod dialog;
 mod icon;
+mod menu;
 mod notices;
 
 pub use dialog::Dialog;
 pub use icon::{Icon, IconName};
+pub use menu::Menu;
 pub use notices::Notices;

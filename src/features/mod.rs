@@ -8,4 +8,5 @@ pub mod json_view;
 pub mod library;
 pub mod preview;
 pub mod problems;
+pub mod shell;
 pub mod shortcuts;

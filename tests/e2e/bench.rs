@@ -62,7 +62,7 @@ async fn bench_editor_on_a_maximal_flow() {
 
     let mut opens = Vec::new();
     for _ in 0..5 {
-        page.click("[data-testid=paste-flow]").await;
+        page.menu("file-menu", "paste-flow").await;
         let result = client
             .execute_async(OPEN, vec![serde_json::Value::from(flow.clone())])
             .await
