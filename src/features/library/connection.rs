@@ -64,8 +64,6 @@ pub struct Library {
     pub server: RwSignal<Option<Result<ServerConfig, ApiError>>>,
     /// Bumped after any change on WhatsApp, so lists reload.
     pub changes: RwSignal<u64>,
-    /// Whether the preview pane is shown.
-    pub preview_open: RwSignal<bool>,
 }
 
 impl Library {
@@ -82,7 +80,6 @@ impl Library {
             key: RwSignal::new(key),
             server: RwSignal::new(None),
             changes: RwSignal::new(0),
-            preview_open: RwSignal::new(false),
         };
         provide_context(library);
         spawn_local(async move {

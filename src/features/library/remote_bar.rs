@@ -7,8 +7,9 @@ use super::link::{has_unsaved_changes, remote_link, status_label};
 use super::{use_actions, use_library};
 use crate::state::use_editor;
 
-/// The toolbar's WhatsApp part: where calls go (mode badge, account), the flows library, and
-/// the open draft's flow on WhatsApp with what can be done to it.
+/// The toolbar's WhatsApp account and its actions, as one group: where calls go (mode badge,
+/// account), the flows library, and the open draft's flow on WhatsApp with what can be done to
+/// it.
 #[component]
 pub fn RemoteBar() -> impl IntoView {
     let state = use_editor();
@@ -31,7 +32,7 @@ pub fn RemoteBar() -> impl IntoView {
         })
     };
     view! {
-        <nav class="toolbar__actions remote-bar" aria-label="WhatsApp" data-testid="remote-bar">
+        <div class="toolbar__group remote-bar" role="group" aria-label="WhatsApp account" data-testid="remote-bar">
             <button
                 class="button connection-button"
                 data-testid="connection-button"
@@ -50,7 +51,7 @@ pub fn RemoteBar() -> impl IntoView {
             </button>
             <button class="button" data-testid="open-library" on:click=move |_| flows.set(true)>"Flows…"</button>
             <Show when=move || link.with(Option::is_some)>
-                <span class="remote-flow" data-testid="remote-flow" title="The flow on WhatsApp this draft is linked to">
+                <span class="remote-flow" data-testid="remote-flow" title=move || link.with(|l| l.as_ref().map(|l| format!("Linked to the flow {} on WhatsApp", l.name)))>
                     <span class="remote-flow__name">{move || link.with(|l| l.as_ref().map(|l| l.name.clone()))}</span>
                     <span
                         class="status-badge"
@@ -61,7 +62,7 @@ pub fn RemoteBar() -> impl IntoView {
                     </span>
                     <Show when=move || unsaved.get() == Some(true)>
                         <span class="remote-flow__unsaved" data-testid="unsaved-changes" title="Changed since it was last saved to WhatsApp">
-                            "• not saved"
+                            "•"<span class="visually-hidden">" not saved"</span>
                         </span>
                     </Show>
                 </span>
@@ -72,7 +73,7 @@ pub fn RemoteBar() -> impl IntoView {
             </Show>
             <ConnectionDialog open=connection />
             <LibraryDialog open=flows />
-        </nav>
+        </div>
     }
     .into_any()
 }
