@@ -37,9 +37,10 @@ fn sorted(flows: Vec<FlowInfo>, by: &str) -> Vec<FlowInfo> {
 }
 
 /// Every flow of the account: search, status filter, sort; open, clone, deprecate, delete;
-/// migrate flows from another account.
+/// migrate flows from another account. Without an account it offers the connection dialog
+/// (`connection`); without flows it says how to make one.
 #[component]
-pub fn LibraryDialog(open: RwSignal<bool>) -> impl IntoView {
+pub fn LibraryDialog(open: RwSignal<bool>, connection: RwSignal<bool>) -> impl IntoView {
     let library = use_library();
     let actions = use_actions();
     let close = Callback::new(move |()| open.set(false));
@@ -104,11 +105,21 @@ pub fn LibraryDialog(open: RwSignal<bool>) -> impl IntoView {
                 <button class="button" data-testid="open-migrate" on:click=move |_| migrate.set(true)>"Migrate…"</button>
             </div>
             <p class="field__error" role="alert" data-testid="library-error">{move || flows.get().flatten().and_then(Result::err)}</p>
+            // The error says to choose an account in Connection: the way there.
+            <Show when=move || library.settings.with(|s| s.waba_id.is_empty())>
+                <button class="button" data-testid="library-connection" on:click=move |_| connection.set(true)>"Open Connection…"</button>
+            </Show>
             <Show when=move || flows.get().flatten().is_none()>
                 <p class="muted" data-testid="library-loading">"Loading flows…"</p>
             </Show>
             <Show when=move || flows.get().flatten().is_some_and(|r| r.is_ok()) && shown.with(Vec::is_empty)>
-                <p class="muted">"No flows match."</p>
+                <p class="muted" data-testid="library-empty">
+                    {move || if search.with(String::is_empty) && status.with(String::is_empty) {
+                        "No flows on this account yet: Save to WhatsApp makes one from the open draft."
+                    } else {
+                        "No flows match."
+                    }}
+                </p>
             </Show>
             <table class="library__table" data-testid="library-table">
                 <thead><tr><th>"Name"</th><th>"Status"</th><th>"Categories"</th><th>"Errors"</th><th>"Flow JSON"</th><th></th></tr></thead>

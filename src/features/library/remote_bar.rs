@@ -25,7 +25,7 @@ pub fn RemoteBar() -> impl IntoView {
     let account = move || {
         library.settings.with(|settings| {
             if settings.waba_id.is_empty() {
-                "no account chosen".to_owned()
+                "choose an account".to_owned()
             } else {
                 settings.waba_id.clone()
             }
@@ -72,7 +72,7 @@ pub fn RemoteBar() -> impl IntoView {
                 <span class="spinner" role="progressbar" aria-label="Working" data-testid="remote-busy"></span>
             </Show>
             <ConnectionDialog open=connection />
-            <LibraryDialog open=flows />
+            <LibraryDialog open=flows connection=connection />
         </div>
     }
     .into_any()
