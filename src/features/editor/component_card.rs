@@ -335,7 +335,7 @@ pub fn ComponentList(list: String) -> impl IntoView {
                     drop_at(state, &event, &end_list, length);
                 }
             >
-                {move || items.with(Vec::is_empty).then_some("Empty: drop components here")}
+                {move || items.with(Vec::is_empty).then_some("Empty: add components from the palette, or drop them here")}
             </div>
         </div>
     }
