@@ -39,7 +39,7 @@ for (let i = 0; i < count; i++) {
   input.dispatchEvent(new Event('input', { bubbles: true }));
   await macrotask();
   times.push(performance.now() - start);
-  const card = document.querySelector('[data-testid=component-card][aria-selected=true] .card__heading');
+  const card = document.querySelector('[data-testid=component-card][aria-current=true] .card__heading');
   if (!input.value.startsWith(card.textContent.replace('…', ''))) { done({ error: 'card not updated: ' + card.textContent }); return; }
 }
 done({ times });

@@ -220,7 +220,7 @@ pub fn ComponentCard(at: String) -> impl IntoView {
             data-type=move || kind.get()
             tabindex="0"
             draggable="true"
-            aria-selected=move || is_selected.get().to_string()
+            aria-current=move || is_selected.get().then_some("true")
             on:click=move |event| {
                 event.stop_propagation();
                 select(state, &click_at);
