@@ -105,7 +105,7 @@ async fn bench_editor_on_a_maximal_flow() {
 }
 
 /// In-page (on any page of the server): a flow's `#flow=` fragment, base64url of raw deflate.
-const FRAGMENT: &str = r#"
+pub const FRAGMENT: &str = r#"
 const [text, done] = arguments;
 const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
 new Response(stream).arrayBuffer().then((buffer) => {
