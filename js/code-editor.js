@@ -57,7 +57,9 @@ export function createCodeEditor(parent, text, callbacks) {
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         json(),
         EditorState.tabSize.of(2),
-        EditorView.contentAttributes.of({ "aria-label": "flow.json", "data-testid": "json-editor-content" }),
+        // tabindex: it is in the tab order as any contenteditable is, but axe-core counts only
+        // a tabindex as the focusable content its scrollable region needs.
+        EditorView.contentAttributes.of({ "aria-label": "flow.json", "data-testid": "json-editor-content", tabindex: "0" }),
         keymap.of([...appKeys, ...defaultKeymap, ...searchKeymap, ...foldKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => {
           const external = update.transactions.some((transaction) => transaction.annotation(fromApp));

@@ -15,6 +15,10 @@ pub enum IconName {
     Delete,
     /// A plus: add.
     Add,
+    /// An arrow turning back: undo.
+    Undo,
+    /// An arrow turning forward: redo.
+    Redo,
 }
 
 impl IconName {
@@ -26,6 +30,8 @@ impl IconName {
             IconName::Copy => "M5 5h8v8H5zM3 3h8v1H4v7H3z",
             IconName::Delete => "M4 5h8l-1 9H5zM3 3h10v1H3zM6 2h4v1H6z",
             IconName::Add => "M7 3h2v4h4v2H9v4H7V9H3V7h4z",
+            IconName::Undo => "M6 2L1.5 6.5 6 11V8h3.5a2.5 2.5 0 010 5H7v2h2.5a4.5 4.5 0 000-9H6z",
+            IconName::Redo => "M10 2l4.5 4.5L10 11V8H6.5a2.5 2.5 0 000 5H9v2H6.5a4.5 4.5 0 010-9H10z",
         }
     }
 }

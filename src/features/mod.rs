@@ -8,5 +8,6 @@ pub mod json_view;
 pub mod library;
 pub mod preview;
 pub mod problems;
+pub mod shell;
 pub mod shortcuts;
 pub mod workspace;

@@ -92,8 +92,8 @@ async fn a_dense_flow_with_cycles_and_dangling_targets_renders_and_names_its_pro
     assert!(count(&root, "[data-testid=graph-finding][data-kind=cycle]") > 0, "the cycle is named");
     // Selecting a node selects the screen.
     let node = find(&root, "[data-testid=graph-node][data-screen-id=SCREEN_C]");
-    assert_eq!(node.get_attribute("aria-selected").as_deref(), Some("false"));
+    assert_eq!(node.get_attribute("aria-current"), None);
     state.selection.update(|selection| selection.screen = 2);
     tick().await;
-    assert_eq!(node.get_attribute("aria-selected").as_deref(), Some("true"));
+    assert_eq!(node.get_attribute("aria-current").as_deref(), Some("true"));
 }

@@ -39,7 +39,7 @@ for (let i = 0; i < count; i++) {
   input.dispatchEvent(new Event('input', { bubbles: true }));
   await macrotask();
   times.push(performance.now() - start);
-  const card = document.querySelector('[data-testid=component-card][aria-selected=true] .card__heading');
+  const card = document.querySelector('[data-testid=component-card][aria-current=true] .card__heading');
   if (!input.value.startsWith(card.textContent.replace('…', ''))) { done({ error: 'card not updated: ' + card.textContent }); return; }
 }
 done({ times });
@@ -62,7 +62,7 @@ async fn bench_editor_on_a_maximal_flow() {
 
     let mut opens = Vec::new();
     for _ in 0..5 {
-        page.click("[data-testid=paste-flow]").await;
+        page.menu("file-menu", "paste-flow").await;
         let result = client
             .execute_async(OPEN, vec![serde_json::Value::from(flow.clone())])
             .await
@@ -105,7 +105,7 @@ async fn bench_editor_on_a_maximal_flow() {
 }
 
 /// In-page (on any page of the server): a flow's `#flow=` fragment, base64url of raw deflate.
-const FRAGMENT: &str = r#"
+pub const FRAGMENT: &str = r#"
 const [text, done] = arguments;
 const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
 new Response(stream).arrayBuffer().then((buffer) => {
@@ -226,5 +226,103 @@ async fn bench_embed_first_render_with_a_warm_cache() {
     println!("embed page, warm cache (6 loads after 2 warm-up loads), time from navigation start:");
     println!("  first screen drawn: {}", summary(&mut first));
     println!("  load event end: {}", summary(&mut loaded));
+    client.close().await.expect("the session closes");
+}
+
+/// In-page: `count` frames of dragging the inspector's splitter to and fro; per frame, the
+/// time from the animation frame (where the pointer moves) to the task after the frame is
+/// painted. A MutationObserver counts what changes inside the canvas meanwhile.
+const DRAG_SPLITTER: &str = r#"
+const [count, done] = arguments;
+const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+const macrotask = () => new Promise((resolve) => { const channel = new MessageChannel(); channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
+const canvas = document.querySelector('[data-testid=canvas]');
+let mutations = 0;
+const observer = new MutationObserver((records) => { mutations += records.length; });
+observer.observe(canvas, { subtree: true, childList: true, characterData: true, attributes: true });
+const splitter = document.querySelector('[data-testid=splitter][aria-controls=pane-inspector]');
+const rect = splitter.getBoundingClientRect();
+const x = rect.left + rect.width / 2, y = rect.top + 200;
+const pointer = { pointerId: 9, button: 0, isPrimary: true, bubbles: true, clientY: y };
+splitter.dispatchEvent(new PointerEvent('pointerdown', { ...pointer, clientX: x }));
+const work = [];
+const widths = new Set();
+for (let i = 0; i < count; i++) {
+  await frame();
+  const start = performance.now();
+  document.dispatchEvent(new PointerEvent('pointermove', { ...pointer, clientX: x - Math.sin(i / 10) * 150 }));
+  await macrotask();
+  work.push(performance.now() - start);
+  widths.add(Math.round(document.getElementById('pane-inspector').getBoundingClientRect().width));
+}
+document.dispatchEvent(new PointerEvent('pointerup', { ...pointer, clientX: x }));
+observer.disconnect();
+done({ work, mutations, widths: widths.size, cards: canvas.querySelectorAll('[data-testid=component-card]').length });
+"#;
+
+/// In-page: from each `resize` event (sent as the frame's rendering starts) to the task after
+/// that frame is painted; mutations inside the canvas counted as above.
+const WATCH_RESIZES: &str = r#"
+const macrotask = () => new Promise((resolve) => { const channel = new MessageChannel(); channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
+window.resizeWork = [];
+window.resizeMutations = 0;
+const observer = new MutationObserver((records) => { window.resizeMutations += records.length; });
+observer.observe(document.querySelector('[data-testid=canvas]'), { subtree: true, childList: true, characterData: true, attributes: true });
+addEventListener('resize', () => {
+  const start = performance.now();
+  requestAnimationFrame(() => macrotask().then(() => window.resizeWork.push(performance.now() - start)));
+});
+return true;
+"#;
+
+#[tokio::test]
+#[ignore = "a measurement: run by `cargo xtask bench`"]
+async fn bench_layout_resize_and_splitter_on_a_maximal_flow() {
+    let flow = flow_model::samples::maximal_flow(100, 50);
+    let (_server, url) = support::start_server();
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    page.viewport(1440, 900).await;
+    client.goto(&url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+    page.menu("file-menu", "paste-flow").await;
+    let opened =
+        client.execute_async(OPEN, vec![serde_json::Value::from(flow)]).await.expect("the flow opens");
+    assert!(opened["cards"].as_u64().unwrap_or(0) > 0, "{opened}");
+    page.click("[data-screen-id=SCREEN_BX] .screen-item__main").await;
+    page.find("[data-testid=preview-area]").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let dragged = client
+        .execute_async(DRAG_SPLITTER, vec![serde_json::Value::from(120)])
+        .await
+        .expect("the drag script runs");
+    let mut work: Vec<f64> =
+        dragged["work"].as_array().expect("times").iter().filter_map(serde_json::Value::as_f64).collect();
+    println!(
+        "layout: the inspector's splitter dragged over 120 frames, {} cards on the canvas, {} widths drawn",
+        dragged["cards"], dragged["widths"]
+    );
+    println!("  work per frame: {}", summary(&mut work));
+    println!("  changes inside the canvas (MutationObserver records): {}", dragged["mutations"]);
+
+    page.script(WATCH_RESIZES).await;
+    // The window from 1920 down to 1024 px wide and back, 32 px a step.
+    let widths: Vec<u32> =
+        (0..=28).map(|step| 1920 - step * 32).chain((0..=28).rev().map(|step| 1920 - step * 32)).collect();
+    for width in &widths {
+        client.set_window_size(*width, 1000).await.expect("the window is resized");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let resized = page.script("return { work: window.resizeWork, mutations: window.resizeMutations }").await;
+    let mut work: Vec<f64> =
+        resized["work"].as_array().expect("times").iter().filter_map(serde_json::Value::as_f64).collect();
+    println!(
+        "layout: the window resized {} times between 1024 and 1920 px, {} frames",
+        widths.len(),
+        work.len()
+    );
+    println!("  work per frame (resize event to the task after the painted frame): {}", summary(&mut work));
+    println!("  changes inside the canvas (MutationObserver records): {}", resized["mutations"]);
     client.close().await.expect("the session closes");
 }

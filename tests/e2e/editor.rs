@@ -85,7 +85,7 @@ async fn build_a_flow_with_the_ui_export_it_break_it_reload_and_undo() {
     page.find("[data-testid=screen-list]").await;
 
     // An empty flow: one terminal screen with a heading and a Footer.
-    page.click("[data-testid=new-flow]").await;
+    page.menu("file-menu", "new-flow").await;
     page.click("[data-template=empty]").await;
     page.until("the empty flow", "document.querySelector('[data-screen-id=WELCOME]')").await;
 
@@ -145,7 +145,7 @@ async fn build_a_flow_with_the_ui_export_it_break_it_reload_and_undo() {
         "document.querySelector('[data-testid=error-count]')?.textContent == '0 errors'",
     )
     .await;
-    page.click("[data-testid=export]").await;
+    page.menu("file-menu", "export").await;
     let exported = wait_for_file(&downloads.join("Empty flow.json")).await;
     let report = flow_model::check(&exported);
     assert!(report.diagnostics.is_empty(), "the exported flow has problems: {:#?}", report.diagnostics);
@@ -196,7 +196,7 @@ async fn json_view_edits_the_cards_live_and_keeps_text_that_does_not_parse() {
     let page = Page { client: &client };
     client.goto(&url).await.expect("the app loads");
     page.find("[data-testid=screen-list]").await;
-    page.click("[data-testid=toggle-json]").await;
+    page.click("[data-testid=workspace-json]").await;
     let editor = "[data-testid=json-editor-content]";
     page.click(editor).await;
     // Replace the whole text with another flow: the cards follow as it parses.

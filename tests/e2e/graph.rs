@@ -19,7 +19,7 @@ const FLOW: &str = r#"{"version": "7.3", "data_api_version": "3.0",
 
 /// Opens `flow` through the paste dialog.
 pub async fn open_flow(page: &Page<'_>, flow: &str) {
-    page.click("[data-testid=paste-flow]").await;
+    page.menu("file-menu", "paste-flow").await;
     page.script(&format!(
         "const area = document.querySelector('[data-testid=paste-text]'); area.value = {}; area.dispatchEvent(new Event('input', {{ bubbles: true }}));",
         serde_json::Value::from(flow)
@@ -29,7 +29,7 @@ pub async fn open_flow(page: &Page<'_>, flow: &str) {
 }
 
 /// Drags with the mouse from the center of `from` to the center of `to`, in steps.
-async fn drag(page: &Page<'_>, from: &str, to: &str) {
+pub async fn drag(page: &Page<'_>, from: &str, to: &str) {
     let start = page.find(from).await;
     let end = page.find(to).await;
     let mouse = MouseActions::new("mouse".to_owned())
@@ -79,8 +79,6 @@ async fn dragging_between_two_nodes_adds_a_route_and_selecting_a_node_switches_s
     .await;
 
     // Drag from START's handle to DONE: a route, offered with the Footer's navigate too.
-    page.click("[data-testid=toggle-json]").await;
-    page.find("[data-testid=json-editor-content]").await;
     drag(
         &page,
         "[data-testid=graph-node][data-screen-id=START] [data-testid=graph-handle]",
@@ -89,12 +87,14 @@ async fn dragging_between_two_nodes_adds_a_route_and_selecting_a_node_switches_s
     .await;
     page.find("[data-testid=connect-dialog][open]").await;
     page.click("[data-testid=connect-confirm]").await;
+    page.until("five edges", "document.querySelectorAll('[data-testid=graph-edge-path]').length == 5").await;
+    page.click("[data-testid=workspace-json]").await;
     page.until(
         "routing_model has the new route in the JSON view",
-        r#"document.querySelector('[data-testid=json-editor-content]').textContent.replace(/\s+/g, '').includes('"START":["DETAILS","DONE"]')"#,
+        r#"document.querySelector('[data-testid=json-editor-content]')?.textContent.replace(/\s+/g, '').includes('"START":["DETAILS","DONE"]')"#,
     )
     .await;
-    page.until("five edges", "document.querySelectorAll('[data-testid=graph-edge-path]').length == 5").await;
+    page.click("[data-testid=workspace-graph]").await;
 
     // Arrow keys move the selection; Enter opens the screen in the editor.
     page.click("[data-testid=graph-node][data-screen-id=START] .graph-node__card").await;

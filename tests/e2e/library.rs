@@ -119,7 +119,7 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     page.until("both errors on the card", &format!("document.querySelector('[data-testid=component-card][data-pointer=\"{BUDGET}\"] .badge--error')?.textContent == '2'")).await;
     page.until("Meta's message under the field", "document.querySelector('[data-testid=component-inspector] [data-property=label] [data-source=whatsapp]')").await;
     // Publishing is refused while errors exist, with the list.
-    page.click("[data-testid=publish]").await;
+    page.menu("flow-menu", "publish").await;
     page.until("blockers", "document.querySelectorAll('[data-testid=publish-blockers] li').length >= 2")
         .await;
     assert_eq!(
@@ -138,14 +138,16 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     page.until("no Meta errors", "!document.querySelector('[data-testid=remote-problem]')").await;
 
     // Preview: Meta's link in an iframe beside the editor.
-    page.click("[data-testid=preview-remote]").await;
+    page.click("[data-testid=toggle-preview]").await;
+    page.click("[data-testid=preview-tab-whatsapp]").await;
     page.until(
         "the preview loads",
-        "document.querySelector('[data-testid=preview-frame]')?.dataset.loaded == 'true'",
+        "document.querySelector('[data-testid=remote-preview-frame]')?.dataset.loaded == 'true'",
     )
     .await;
-    let src =
-        page.script("return document.querySelector('[data-testid=preview-frame]').getAttribute('src')").await;
+    let src = page
+        .script("return document.querySelector('[data-testid=remote-preview-frame]').getAttribute('src')")
+        .await;
     assert!(src.as_str().is_some_and(|src| src.contains("/embed?flow=")), "{src}");
     let href = page
         .script("return document.querySelector('[data-testid=preview-open-tab]').getAttribute('href')")
@@ -153,7 +155,7 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     assert_eq!(href, src);
 
     // Publish: a confirmation that says it cannot be undone; then the flow is read-only.
-    page.click("[data-testid=publish]").await;
+    page.menu("flow-menu", "publish").await;
     let warning = page.find("[data-testid=publish-warning]").await.text().await.expect("text");
     assert!(warning.contains("cannot be undone"), "{warning}");
     page.click("[data-testid=publish-confirm]").await;

@@ -7,6 +7,7 @@ mod client;
 mod editor;
 mod graph;
 mod graph_bench;
+mod layout;
 mod library;
 mod preview;
 mod support;

@@ -67,7 +67,7 @@ async fn appointment_sample_is_walked_in_the_preview_to_its_response() {
     client.enter_parent_frame().await.expect("back to the editor");
     page.until(
         "the clicked component's card to be selected",
-        "document.querySelector('[data-testid=component-card][aria-selected=true]')?.dataset.type === 'TextSubheading'",
+        "document.querySelector('[data-testid=component-card][aria-current=true]')?.dataset.type === 'TextSubheading'",
     )
     .await;
     // The preview follows the selected screen, and Restart starts again.

@@ -230,6 +230,123 @@ impl Page<'_> {
     }
 }
 
+impl Page<'_> {
+    /// Opens a toolbar menu (`data-testid` of the menu) and chooses an item in it.
+    pub async fn menu(&self, menu: &str, item: &str) {
+        self.click(&format!("[data-testid={menu}] summary")).await;
+        self.click(&format!("[data-testid={menu}] [data-testid={item}]")).await;
+    }
+
+    /// Makes the page's viewport `width` × `height` CSS pixels (headless Chromium's window has
+    /// no frame, but the size is checked rather than assumed).
+    pub async fn viewport(&self, width: u32, height: u32) {
+        // Headless Chromium's window has a frame of its own: measured, then added.
+        self.client.set_window_size(width, height).await.expect("the window is resized");
+        let inner = self.script("return [innerWidth, innerHeight]").await;
+        let frame = |at: usize, asked: u32| {
+            asked + (asked as i64 - inner[at].as_i64().unwrap_or(asked as i64)).max(0) as u32
+        };
+        self.client.set_window_size(frame(0, width), frame(1, height)).await.expect("the window is resized");
+        self.until(
+            &format!("a {width}x{height} viewport"),
+            &format!("innerWidth == {width} && innerHeight == {height}"),
+        )
+        .await;
+    }
+
+    /// Presses keys (WebDriver key codes) where the focus is, as a person at a keyboard would.
+    /// Ctrl, Shift, Alt and Meta stay held until `key::RELEASE` (or the end), as in WebDriver's
+    /// send keys.
+    pub async fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        const MODIFIERS: [char; 4] = ['\u{E008}', '\u{E009}', '\u{E00A}', '\u{E03D}'];
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        let mut held = Vec::new();
+        for key in keys.chars().chain(std::iter::once('\u{E000}')) {
+            if key == '\u{E000}' {
+                for value in held.drain(..) {
+                    actions = actions.then(KeyAction::Up { value });
+                }
+            } else if MODIFIERS.contains(&key) {
+                held.push(key);
+                actions = actions.then(KeyAction::Down { value: key });
+            } else {
+                actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+            }
+        }
+        self.client.perform_actions(actions).await.expect("the keys are pressed");
+    }
+
+    /// Presses Tab until the focused element matches `selector`: how someone without a mouse
+    /// gets there (in the JSON view, Escape then Tab, as its shortcut says). Fails after 120 presses.
+    pub async fn tab_to(&self, selector: &str) {
+        let matches =
+            format!("return !!document.activeElement?.matches({});", serde_json::Value::from(selector));
+        for _ in 0..120 {
+            if self.script(&matches).await == serde_json::Value::Bool(true) {
+                return;
+            }
+            // The JSON view keeps Tab for indenting; Escape first lets it move focus on.
+            if self.script("return !!document.activeElement?.closest('.cm-editor')").await
+                == serde_json::Value::Bool(true)
+            {
+                self.press(key::ESCAPE).await;
+            }
+            self.press(key::TAB).await;
+        }
+        self.screenshot(&format!("tab to {selector}")).await;
+        panic!("Tab never reached {selector}");
+    }
+
+    /// What has the focus, as a CSS-like description (tag, test id).
+    pub async fn focused(&self) -> String {
+        let description = self
+            .script("const e = document.activeElement; return e ? e.tagName.toLowerCase() + (e.dataset.testid ? '[data-testid=' + e.dataset.testid + ']' : '') : '';")
+            .await;
+        description.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Runs axe-core (installed from npm by `cargo xtask`, pinned in package-lock.json) on the
+    /// page as it is now, and fails on any serious or critical violation, naming each rule and
+    /// the first nodes. `what` says what is shown, for the failure message.
+    pub async fn axe(&self, what: &str) {
+        if self.script("return !!window.axe").await != serde_json::Value::Bool(true) {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+                panic!("{}: {error}; `cargo xtask test` installs it (npm ci)", path.display())
+            });
+            self.script(&format!("{source}\nreturn !!window.axe;")).await;
+        }
+        let result = self
+            .client
+            .execute_async(AXE_RUN, Vec::new())
+            .await
+            .unwrap_or_else(|error| panic!("axe could not run on {what}: {error}"));
+        let violations = result.as_array().cloned().unwrap_or_else(|| panic!("axe on {what}: {result}"));
+        if !violations.is_empty() {
+            self.screenshot(&format!("axe {what}")).await;
+        }
+        assert!(
+            violations.is_empty(),
+            "axe finds serious or critical violations on {what}:\n{}",
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
+    }
+}
+
+/// In-page: axe-core's serious and critical violations (frames are checked on their own pages:
+/// the embed page is, WhatsApp's preview is Meta's page).
+const AXE_RUN: &str = r#"
+const [done] = arguments;
+axe.run(document, { iframes: false, resultTypes: ['violations'] }).then(
+  (results) => done(results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' — ' + n.failureSummary) }))),
+  (error) => done({ error: String(error) }));
+"#;
+
 /// WebDriver key codes.
 pub mod key {
     pub const CONTROL: &str = "\u{E009}";
@@ -238,4 +355,10 @@ pub mod key {
     pub const ENTER: &str = "\u{E007}";
     pub const DELETE: &str = "\u{E017}";
     pub const TAB: &str = "\u{E004}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const SPACE: &str = "\u{E00D}";
+    pub const LEFT: &str = "\u{E012}";
+    pub const RIGHT: &str = "\u{E014}";
+    pub const HOME: &str = "\u{E011}";
+    pub const END: &str = "\u{E010}";
 }

@@ -308,7 +308,7 @@ async fn the_drafts_of_this_browser_open_and_rename_from_the_flows_page() {
     let page = Page { client: &client };
     open_app(&page, &url, "Ana").await;
     // A second draft: the empty template.
-    page.click("[data-testid=new-flow]").await;
+    page.menu("file-menu", "new-flow").await;
     page.click("[data-template=empty]").await;
     page.until(
         "the new draft",
@@ -318,7 +318,7 @@ async fn the_drafts_of_this_browser_open_and_rename_from_the_flows_page() {
     // Wait until it is kept in this browser.
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
 
-    page.click("[data-testid=drafts]").await;
+    page.menu("file-menu", "drafts").await;
     let frame = page.find("[data-testid=flows-frame]").await;
     frame.enter_frame().await.expect("the Flows page's frame");
     page.until("both drafts", "document.querySelectorAll('[data-testid=draft]').length == 2").await;

@@ -220,7 +220,7 @@ pub fn ComponentCard(at: String) -> impl IntoView {
             data-type=move || kind.get()
             tabindex="0"
             draggable="true"
-            aria-selected=move || is_selected.get().to_string()
+            aria-current=move || is_selected.get().then_some("true")
             on:click=move |event| {
                 event.stop_propagation();
                 select(state, &click_at);
@@ -335,7 +335,7 @@ pub fn ComponentList(list: String) -> impl IntoView {
                     drop_at(state, &event, &end_list, length);
                 }
             >
-                {move || items.with(Vec::is_empty).then_some("Empty: drop components here")}
+                {move || items.with(Vec::is_empty).then_some("Empty: add components from the palette, or drop them here")}
             </div>
         </div>
     }

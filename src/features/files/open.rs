@@ -85,7 +85,7 @@ pub fn OpenFile() -> impl IntoView {
         });
     };
     view! {
-        <label class="button" title="Open a flow.json file (Ctrl+O)">
+        <label class="menu__item" title="Open a flow.json file (Ctrl+O)">
             "Open file…"
             <input
                 node_ref=input

@@ -18,8 +18,6 @@ mod node_card;
 pub mod scene;
 mod toolbar;
 mod viewport;
-mod workspace_switch;
 
 pub use export::svg_document;
 pub use graph_view::GraphView;
-pub use workspace_switch::WorkspaceSwitch;

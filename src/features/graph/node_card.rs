@@ -34,8 +34,9 @@ pub fn NodeCard(
             data-node=index
             data-testid="graph-node"
             data-screen-id=id
+            role="img"
             aria-label=label
-            aria-selected=move || state.get().0.to_string()
+            aria-current=move || state.get().0.then_some("true")
             inner_html=markup
         />
     }

@@ -128,6 +128,7 @@ pub fn Viewport(
             class="graph__viewport"
             node_ref=viewport
             tabindex="0"
+            role="application"
             data-testid="graph-viewport"
             aria-label="Routing graph. Arrow keys move between screens, Enter opens one, Delete removes it."
             on:pointerdown=move |event| if let Some(element) = element() {

@@ -48,11 +48,11 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
             <div class="conflict__panes">
                 <section>
                     <h3>"On WhatsApp now"</h3>
-                    <pre class="conflict__text" data-testid="conflict-theirs">{move || remote.get()}</pre>
+                    <pre class="conflict__text" data-testid="conflict-theirs" tabindex="0">{move || remote.get()}</pre>
                 </section>
                 <section>
                     <h3>"Your draft"</h3>
-                    <pre class="conflict__text" data-testid="conflict-ours">{move || ours.get()}</pre>
+                    <pre class="conflict__text" data-testid="conflict-ours" tabindex="0">{move || ours.get()}</pre>
                 </section>
             </div>
             <footer class="dialog__actions">

@@ -64,13 +64,13 @@ pub struct Library {
     pub server: RwSignal<Option<Result<ServerConfig, ApiError>>>,
     /// Bumped after any change on WhatsApp, so lists reload.
     pub changes: RwSignal<u64>,
-    /// Whether the preview pane is shown.
-    pub preview_open: RwSignal<bool>,
 }
 
 impl Library {
     /// Reads the remembered connection, provides the library as context, and asks the server
-    /// about itself (filling in its partner id when none is chosen yet).
+    /// about itself (filling in its partner id when none is chosen yet). In sandbox mode with
+    /// no account chosen, the sandbox's first account is chosen (for this page, not kept), so
+    /// Flows… and Save to WhatsApp work at once.
     pub fn provide() -> Library {
         let stored = local()
             .and_then(|storage| storage.get_item(SETTINGS_KEY).ok().flatten())
@@ -82,7 +82,6 @@ impl Library {
             key: RwSignal::new(key),
             server: RwSignal::new(None),
             changes: RwSignal::new(0),
-            preview_open: RwSignal::new(false),
         };
         provide_context(library);
         spawn_local(async move {
@@ -93,7 +92,20 @@ impl Library {
             {
                 library.settings.update(|settings| settings.partner_id.clone_from(partner));
             }
+            let sandbox = config.as_ref().is_ok_and(ServerConfig::is_sandbox);
             library.server.set(Some(config));
+            let (partner, unchosen) = library
+                .settings
+                .with_untracked(|s| (s.partner_id.clone(), s.waba_id.is_empty() && !s.direct));
+            if sandbox
+                && unchosen
+                && let Ok(accounts) =
+                    Client::browser(Via::Server { origin: String::new() }).waba_accounts(&partner).await
+                && let Some(first) = accounts.first()
+                && library.settings.with_untracked(|settings| settings.waba_id.is_empty())
+            {
+                library.settings.update(|settings| settings.waba_id.clone_from(&first.id));
+            }
         });
         library
     }

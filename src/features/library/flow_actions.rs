@@ -7,14 +7,15 @@ use super::details_dialog::DetailsDialog;
 use super::link::RemoteLink;
 use super::ops::{Lifecycle, SaveRequest, Saved};
 use super::publish_dialog::PublishDialog;
-use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
+use super::{CloneSource, Job, LifecycleRequest, use_actions};
+use crate::components::Menu;
 
-/// What can be done to the open draft's flow: save (with a retry after a failure), preview,
-/// publish, and in "More": details, clone, deprecate, delete.
+/// What can be done to the open draft's flow: save (with a retry after a failure), and in
+/// "More": publish, details, clone, deprecate, delete. (WhatsApp's preview is a tab of the
+/// preview area.)
 #[component]
 pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
     let actions = use_actions();
-    let library = use_library();
     let details = RwSignal::new(false);
     let publish = RwSignal::new(false);
     let clone = RwSignal::new(None::<CloneSource>);
@@ -50,10 +51,6 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
     let linked = move || link.with(Option::is_some);
     let editable = move || link.with(|link| link.as_ref().is_none_or(RemoteLink::is_editable));
     let live = move || matches!(status().as_str(), "PUBLISHED" | "THROTTLED" | "BLOCKED");
-    let preview = move |_| {
-        library.preview_open.set(true);
-        actions.preview.start(false);
-    };
     view! {
         <button
             class="button button--primary"
@@ -64,19 +61,13 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
         >
             {move || if actions.saving() { "Saving…" } else { "Save to WhatsApp" }}
         </button>
-        <button class="button" data-testid="preview-remote" title="Meta's web preview of the flow as last saved to WhatsApp" disabled=move || !linked() on:click=preview>"WhatsApp preview"</button>
-        <button class="button" data-testid="publish" disabled=move || !linked() || actions.busy() || status() != "DRAFT" on:click=move |_| publish.set(true)>
-            "Publish…"
-        </button>
-        <details class="menu" data-testid="flow-menu">
-            <summary class="button">"More"</summary>
-            <div class="menu__items">
-                <button class="menu__item" data-testid="edit-details" disabled=move || actions.busy() || !editable() on:click=move |_| details.set(true)>"Name and categories…"</button>
-                <button class="menu__item" data-testid="clone-flow" disabled=move || !linked() || actions.busy() on:click=ask_clone>"Clone…"</button>
-                <button class="menu__item" data-testid="deprecate-flow" disabled=move || !live() || actions.busy() on:click=move |_| ask(Lifecycle::Deprecate)>"Deprecate…"</button>
-                <button class="menu__item menu__item--danger" data-testid="delete-flow" disabled=move || status() != "DRAFT" || actions.busy() on:click=move |_| ask(Lifecycle::Delete)>"Delete from WhatsApp…"</button>
-            </div>
-        </details>
+        <Menu label="More" testid="flow-menu">
+            <button class="menu__item" data-testid="publish" disabled=move || !linked() || actions.busy() || status() != "DRAFT" on:click=move |_| publish.set(true)>"Publish…"</button>
+            <button class="menu__item" data-testid="edit-details" disabled=move || actions.busy() || !editable() on:click=move |_| details.set(true)>"Name and categories…"</button>
+            <button class="menu__item" data-testid="clone-flow" disabled=move || !linked() || actions.busy() on:click=ask_clone>"Clone…"</button>
+            <button class="menu__item" data-testid="deprecate-flow" disabled=move || !live() || actions.busy() on:click=move |_| ask(Lifecycle::Deprecate)>"Deprecate…"</button>
+            <button class="menu__item menu__item--danger" data-testid="delete-flow" disabled=move || status() != "DRAFT" || actions.busy() on:click=move |_| ask(Lifecycle::Delete)>"Delete from WhatsApp…"</button>
+        </Menu>
         <Show when=move || failure().is_some()>
             <span class="save-failure" role="alert" data-testid="save-error">
                 <span>{move || failure().map(|message| format!("Not saved: {message} Your draft is safe in this browser."))}</span>

@@ -2,16 +2,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::link::{has_unsaved_changes, remote_link};
-use super::{use_actions, use_library};
+use super::use_actions;
 use crate::features::files::copy_to_clipboard;
 use crate::state::use_editor;
 
-/// Meta's web preview of the open flow beside the editor (the link the API returns, in an
-/// iframe): a new link on demand, open in a new tab, copy the link.
+/// Meta's web preview of the open flow (the link the API returns, in an iframe), a tab of the
+/// preview area: a new link on demand, open in a new tab, copy the link.
 #[component]
 pub fn WhatsAppPreview() -> impl IntoView {
     let state = use_editor();
-    let library = use_library();
     let actions = use_actions();
     let link = remote_link(state);
     let loaded = RwSignal::new(false);
@@ -48,11 +47,7 @@ pub fn WhatsAppPreview() -> impl IntoView {
         }
     };
     view! {
-        <section class="remote-preview" data-testid="remote-preview" aria-label="Preview on WhatsApp">
-            <header class="remote-preview__header">
-                <h2>"Preview on WhatsApp"</h2>
-                <button class="icon-button" aria-label="Close the preview" on:click=move |_| library.preview_open.set(false)>"×"</button>
-            </header>
+        <div class="remote-preview" data-testid="remote-preview">
             <div class="remote-preview__actions">
                 <button class="button button--small" data-testid="preview-refresh" disabled=move || actions.preview.pending() on:click=move |_| refresh(false)>"Reload"</button>
                 <button class="button button--small" data-testid="preview-new-link" disabled=move || actions.preview.pending()
@@ -73,14 +68,14 @@ pub fn WhatsAppPreview() -> impl IntoView {
                     reloads.track();
                     saved_version.track();
                     view! {
-                        <iframe class="remote-preview__frame" data-testid="preview-frame" title="Flow preview"
+                        <iframe class="remote-preview__frame" data-testid="remote-preview-frame" title="WhatsApp's preview of the flow"
                             data-loaded=move || loaded.get().to_string()
                             src=url.get().unwrap_or_default() on:load=move |_| loaded.set(true)></iframe>
                     }
                 }}
                 <p class="muted remote-preview__expiry">{move || expires().map(|at| format!("Link valid until {at}"))}</p>
             </Show>
-        </section>
+        </div>
     }
     .into_any()
 }

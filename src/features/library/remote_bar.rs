@@ -9,8 +9,9 @@ use crate::features::workspace::{
 };
 use crate::state::use_editor;
 
-/// The toolbar's WhatsApp part: where calls go (mode badge, account), the flows library, and
-/// the open draft's flow on WhatsApp with what can be done to it.
+/// The toolbar's WhatsApp account and its actions, as one group: where calls go (mode badge,
+/// account), the flows library, and the open draft's flow on WhatsApp with what can be done to
+/// it.
 #[component]
 pub fn RemoteBar() -> impl IntoView {
     let state = use_editor();
@@ -26,14 +27,14 @@ pub fn RemoteBar() -> impl IntoView {
     let account = move || {
         library.settings.with(|settings| {
             if settings.waba_id.is_empty() {
-                "no account chosen".to_owned()
+                "choose an account".to_owned()
             } else {
                 settings.waba_id.clone()
             }
         })
     };
     view! {
-        <nav class="toolbar__actions remote-bar" aria-label="WhatsApp" data-testid="remote-bar">
+        <div class="toolbar__group remote-bar" role="group" aria-label="WhatsApp account" data-testid="remote-bar">
             <button
                 class="button connection-button"
                 data-testid="connection-button"
@@ -58,7 +59,7 @@ pub fn RemoteBar() -> impl IntoView {
             }>"Flows…"</button>
             <WorkspaceStatus />
             <Show when=move || link.with(Option::is_some)>
-                <span class="remote-flow" data-testid="remote-flow" title="The flow on WhatsApp this draft is linked to">
+                <span class="remote-flow" data-testid="remote-flow" title=move || link.with(|l| l.as_ref().map(|l| format!("Linked to the flow {} on WhatsApp", l.name)))>
                     <span class="remote-flow__name">{move || link.with(|l| l.as_ref().map(|l| l.name.clone()))}</span>
                     <span
                         class="status-badge"
@@ -69,7 +70,7 @@ pub fn RemoteBar() -> impl IntoView {
                     </span>
                     <Show when=move || unsaved.get() == Some(true)>
                         <span class="remote-flow__unsaved" data-testid="unsaved-changes" title="Changed since it was last saved to WhatsApp">
-                            "• not saved"
+                            "•"<span class="visually-hidden">" not saved"</span>
                         </span>
                     </Show>
                 </span>
@@ -82,7 +83,7 @@ pub fn RemoteBar() -> impl IntoView {
             <FlowsFrame />
             <AddDialog />
             <WorkspaceConflict />
-        </nav>
+        </div>
     }
     .into_any()
 }

@@ -168,8 +168,18 @@ pub fn WhatsAppFlows() -> impl IntoView {
             <Show when=move || flows.get().is_none()>
                 <p class="muted" data-testid="library-loading">"Loading flows…"</p>
             </Show>
+            // The error says to choose an account in Connection: where that is.
+            <Show when=move || library.settings.with(|s| s.waba_id.is_empty())>
+                <p class="muted" data-testid="library-connection">"Choose a WhatsApp Business Account with the account button at the top of the editor (Connection)."</p>
+            </Show>
             <Show when=move || flows.get().is_some_and(|r| r.is_ok()) && shown.with(Vec::is_empty)>
-                <p class="muted">"No flows match."</p>
+                <p class="muted" data-testid="library-empty">
+                    {move || if search.with(String::is_empty) && status.with(String::is_empty) {
+                        "No flows on this account yet: Save to WhatsApp makes one from the open draft."
+                    } else {
+                        "No flows match."
+                    }}
+                </p>
             </Show>
             {move || asking.get().map(|asked| {
                 let (title, body, verb) = match &asked {

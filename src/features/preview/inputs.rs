@@ -43,6 +43,11 @@ struct Field {
 }
 
 impl Field {
+    /// The id of the field's label, which names its control (`aria-labelledby`).
+    fn label_id(&self) -> String {
+        format!("wa-label-{}", self.name)
+    }
+
     fn text(&self, property: &'static str) -> impl Fn() -> String + Clone + 'static {
         let (ctx, object) = (self.ctx, Arc::clone(&self.object));
         move || ctx.text(&object, property)
@@ -105,7 +110,7 @@ impl Field {
         let invalid = error.clone();
         view! {
             <div class="wa-field" class:wa-field--large=large class:wa-field--invalid=move || invalid().is_some() data-name=self.name.to_string()>
-                <span class="wa-field__label">{label}{move || required().then_some(" *")}</span>
+                <span class="wa-field__label" id=self.label_id()>{label}{move || required().then_some(" *")}</span>
                 <span class="wa-caption">{description}</span>
                 {control}
                 <span class="wa-field__helper">{helper}</span>
@@ -140,7 +145,7 @@ fn text_input(field: Field, area: bool) -> AnyView {
         };
         let max_shown = max.clone();
         view! {
-            <textarea class="wa-input" rows="3" maxlength=max prop:value=initial disabled=move || !enabled() on:input=on_input on:blur=on_blur></textarea>
+            <textarea class="wa-input" rows="3" aria-labelledby=field.label_id() maxlength=max prop:value=initial disabled=move || !enabled() on:input=on_input on:blur=on_blur></textarea>
             <span class="wa-counter">{count}{move || max_shown().map(|max| format!("/{max}"))}</span>
         }
         .into_any()
@@ -160,7 +165,7 @@ fn text_input(field: Field, area: bool) -> AnyView {
             _ => "text",
         };
         view! {
-            <input class="wa-input" type=html_type inputmode=mode maxlength=max prop:value=initial disabled=move || !enabled() on:input=on_input on:blur=on_blur />
+            <input class="wa-input" type=html_type aria-labelledby=field.label_id() inputmode=mode maxlength=max prop:value=initial disabled=move || !enabled() on:input=on_input on:blur=on_blur />
         }
         .into_any()
     };
@@ -209,7 +214,7 @@ fn dropdown(field: Field) -> AnyView {
         }
     };
     let control = view! {
-        <select class="wa-input wa-select" disabled=move || !enabled() on:change=on_change>
+        <select class="wa-input wa-select" aria-labelledby=field.label_id() disabled=move || !enabled() on:change=on_change>
             <option value="" disabled=true selected=field.value_untracked().is_none()>"Select"</option>
             {options}
         </select>
@@ -363,7 +368,14 @@ fn opt_in(field: Field) -> AnyView {
     .into_any()
 }
 
-fn date_input(field: &Field, initial: String, on_change: impl Fn(String) + 'static) -> AnyView {
+/// A date field; `labelled` when the field's own label names it (not a part of a range, which
+/// its `<label>` names).
+fn date_input(
+    field: &Field,
+    labelled: bool,
+    initial: String,
+    on_change: impl Fn(String) + 'static,
+) -> AnyView {
     let (ctx, object) = (field.ctx, Arc::clone(&field.object));
     let bound = move |name: &'static str| {
         let object = Arc::clone(&object);
@@ -375,6 +387,7 @@ fn date_input(field: &Field, initial: String, on_change: impl Fn(String) + 'stat
         <input
             class="wa-input"
             type="date"
+            aria-labelledby=labelled.then(|| field.label_id())
             min=bound("min-date")
             max=bound("max-date")
             prop:value=initial
@@ -389,7 +402,7 @@ fn date_input(field: &Field, initial: String, on_change: impl Fn(String) + 'stat
 fn date(field: Field) -> AnyView {
     let initial = field.value_untracked().map(|value| display(&value)).unwrap_or_default();
     let setter = field.clone();
-    let control = date_input(&field, initial, move |date| {
+    let control = date_input(&field, true, initial, move |date| {
         setter.set(Value::String(date));
         setter.selection_action(None, true);
     });
@@ -407,7 +420,7 @@ fn calendar(field: Field) -> AnyView {
     let part = |key: &'static str| {
         let setter = field.clone();
         let initial = current.get(key).map(display).unwrap_or_default();
-        let control = date_input(&field, initial, move |date| {
+        let control = date_input(&field, false, initial, move |date| {
             let mut range =
                 setter.value_untracked().and_then(|value| value.as_object().cloned()).unwrap_or_default();
             range.insert(key.to_owned(), Value::String(date));

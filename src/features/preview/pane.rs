@@ -136,9 +136,8 @@ pub fn PreviewPane() -> impl IntoView {
     });
     on_cleanup(move || listener.remove());
     view! {
-        <section class="preview-pane" data-testid="preview-pane" aria-label="Phone preview">
+        <div class="preview-pane" data-testid="preview-pane">
             <div class="preview-pane__bar">
-                <h2>"Preview"</h2>
                 <CopyLink />
             </div>
             <iframe
@@ -148,7 +147,7 @@ pub fn PreviewPane() -> impl IntoView {
                 title="Phone preview"
                 src="/embed"
             ></iframe>
-        </section>
+        </div>
     }
     .into_any()
 }

@@ -176,7 +176,7 @@ pub fn ProblemsPanel(
             <Show when=move || expanded.get()>
                 <div class="problems__list">
                     <Show when=move || all.with(Vec::is_empty)>
-                        <p class="problems__empty">"No problems: Meta would accept this flow."</p>
+                        <p class="problems__empty">"No problems: Meta would accept this flow. Try it in Preview, or save it to WhatsApp."</p>
                     </Show>
                     {move || {
                         all.get()

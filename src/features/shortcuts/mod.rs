@@ -14,9 +14,20 @@ pub const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
             ("Ctrl+Z", "Undo (cards and JSON alike)"),
             ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
             ("Ctrl+S", "Save to WhatsApp (a draft linked to a flow there)"),
+            ("Ctrl+O", "Open a flow.json file"),
             ("?", "This list"),
+            ("Escape", "Close the open menu, dialog, or pane opened from its rail"),
         ],
     ),
+    (
+        "Panes (a splitter focused; Tab reaches them)",
+        &[
+            ("←, →", "Narrow or widen the pane (Shift: four times as far)"),
+            ("Home, End", "Its smallest, its largest width"),
+        ],
+    ),
+    ("Preview (a tab focused)", &[("←, →", "The other preview: the phone, WhatsApp's")]),
+    ("JSON view", &[("Tab", "Indent"), ("Escape, then Tab", "Leave the text for the next control")]),
     (
         "Screens (a screen in the list focused)",
         &[("Alt+↑, Alt+↓", "Move the screen"), ("F2", "Rename"), ("Delete", "Delete, after a confirmation")],
