@@ -1,5 +1,7 @@
 //! §1.3: the root object is closed; `data_channel_uri` is gone since 3.0; `data_api_version`
-//! takes the values of the flow's version; `data_api_version` and `routing_model` go together.
+//! takes the values of the flow's version and needs a `routing_model`. A `routing_model`
+//! without `data_api_version` is fine: Meta states only the other direction, and its Flow JSON
+//! page and templates use `routing_model` alone (`tests/corpus/7.3/routing-model-without-endpoint.json`).
 use serde_json::Value;
 
 use super::super::context::Flow;
@@ -62,20 +64,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             _ => out.push(unknown(pointer, key, Owner::Flow)),
         }
     }
-    // §7.1 ⚠: Meta picks the routing rules by `routing_model` and other checks by
-    // `data_api_version`; we follow the stricter reading and require both or neither.
-    let has_api = flow.root.contains_key("data_api_version");
-    let has_routing = flow.root.contains_key("routing_model");
-    if has_api && !has_routing {
+    if flow.root.contains_key("data_api_version") && !flow.root.contains_key("routing_model") {
         out.push(Diagnostic::error(
             "",
             Problem::RequiredFor { property: "routing_model", needed_by: "property 'data_api_version'" },
-        ));
-    }
-    if has_routing && !has_api {
-        out.push(Diagnostic::error(
-            "",
-            Problem::RequiredFor { property: "data_api_version", needed_by: "property 'routing_model'" },
         ));
     }
     if !flow.root.contains_key("screens") {
@@ -129,14 +121,15 @@ mod tests {
     }
 
     #[test]
-    fn data_api_version_values_and_routing_model_pairing() {
+    fn data_api_version_values_and_its_routing_model() {
         let four = json!({"version": "7.2", "screens": [], "data_api_version": "4.0", "routing_model": {}});
         expect(check, &four, &[(Code::InvalidDataApiVersion, "/data_api_version")]);
         let ok = json!({"version": "7.3", "screens": [], "data_api_version": "4.0", "routing_model": {}});
         expect(check, &ok, &[]);
         let alone = json!({"version": "7.3", "screens": [], "data_api_version": "3.0"});
         expect(check, &alone, &[(Code::MissingRequiredProperty, "")]);
+        // Meta's Flow JSON page and templates use a routing model without an endpoint.
         let routing = json!({"version": "7.3", "screens": [], "routing_model": {}});
-        expect(check, &routing, &[(Code::MissingRequiredProperty, "")]);
+        expect(check, &routing, &[]);
     }
 }
