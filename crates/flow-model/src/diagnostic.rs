@@ -341,6 +341,16 @@ pub enum Problem {
         /// The length found.
         found: usize,
     },
+    /// A string over the character limit Meta documents, where Meta's own examples go over it
+    /// too (a warning).
+    LongerThanDocumented {
+        /// The property.
+        property: String,
+        /// The documented limit.
+        max: u32,
+        /// The length found.
+        found: usize,
+    },
     /// An array with too few items.
     TooFewItems {
         /// The property.
@@ -881,7 +891,7 @@ impl Problem {
             | Problem::InvalidBinding { .. }
             | Problem::FieldNameCharacters { .. } => Code::PatternMismatch,
             Problem::NotInEnum { .. } | Problem::ActionNotAllowed { .. } => Code::InvalidEnumValue,
-            Problem::TooLong { .. } => Code::MaxCharsRequired,
+            Problem::TooLong { .. } | Problem::LongerThanDocumented { .. } => Code::MaxCharsRequired,
             Problem::TooFewItems { .. } => Code::MinItemsRequired,
             Problem::TooManyItems { .. } => Code::MaxItemsRequired,
             Problem::BelowMinimum { .. } => Code::MinimumValueRequired,
@@ -1049,6 +1059,10 @@ impl fmt::Display for Problem {
             Problem::TooLong { property, max, found } => write!(
                 f,
                 "Property '{property}' should have at most '{max}' characters but has {found}."
+            ),
+            Problem::LongerThanDocumented { property, max, found } => write!(
+                f,
+                "Property '{property}' has {found} characters, more than the {max} Meta's documentation gives: phones may cut it short. Meta's own examples go over it, so publishing is not blocked."
             ),
             Problem::TooFewItems { property, min } => {
                 write!(f, "Property '{property}' should have at least '{min}' items.")

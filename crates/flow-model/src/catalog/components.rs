@@ -246,7 +246,7 @@ pub static COMPONENTS: &[Component] = &[
         "TextInput",
         "One line of text: name, email, phone, number, password",
         Version::V1_0,
-        ValueType::String,
+        ValueType::Text,
         &[
             INPUT_NAME,
             P::new("label", TEXT).required().dynamic().max_chars(20),
@@ -534,7 +534,9 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Navigation,
         since: Version::V1_0,
         properties: &[
-            P::new("text", TEXT).required().dynamic().max_chars(25),
+            // §4.6: 25 characters, says the Components page; Meta's own sign-in template has a
+            // link of 30 ("Don't have an account? Sign up"), so longer text is a warning.
+            P::new("text", TEXT).required().dynamic().advised_max_chars(25),
             P::new("on-click-action", Kind::Action(&[DATA_EXCHANGE, NAVIGATE, OPEN_URL])).required(),
             VISIBLE,
         ],

@@ -81,7 +81,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 
 fn fits(expected: ValueType, value: &Value) -> bool {
     match expected {
-        ValueType::String => value.is_string(),
+        ValueType::String | ValueType::Text => value.is_string(),
         ValueType::Number => value.is_number(),
         ValueType::Boolean => value.is_boolean(),
         ValueType::StringArray => value.as_array().is_some_and(|items| items.iter().all(Value::is_string)),
@@ -92,7 +92,7 @@ fn fits(expected: ValueType, value: &Value) -> bool {
 
 fn type_name(expected: ValueType) -> &'static str {
     match expected {
-        ValueType::String => "string",
+        ValueType::String | ValueType::Text => "string",
         ValueType::Number => "number",
         ValueType::Boolean => "boolean",
         ValueType::StringArray => "array<string>",

@@ -70,6 +70,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Dynamic::Binding(reference) => match flow.resolve(action.screen, &reference) {
                         Resolved::Found(Some(found)) => found,
                         Resolved::Input(Type::Unknown) | Resolved::Found(None) => continue,
+                        // A TextInput of input type number: a number in expressions, but Meta
+                        // does not say what a payload carries; a string field takes it too.
+                        Resolved::Input(Type::Number) if expected == "string" => continue,
                         Resolved::Input(ty) => type_name(ty),
                         _ => continue,
                     },

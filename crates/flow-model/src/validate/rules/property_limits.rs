@@ -1,6 +1,7 @@
 //! §4: characters, item counts, number ranges and image sizes within the catalog's limits.
 //! Characters are counted as JavaScript does (UTF-16 code units), as Meta checks them. An image
-//! over the size Meta only recommends (Image `src`, 300 KB) is a warning.
+//! over the size Meta only recommends (Image `src`, 300 KB) is a warning, and so is text over a
+//! limit Meta documents but its own examples exceed (EmbeddedLink `text`, 25 characters).
 use serde_json::Value;
 
 use super::super::context::Flow;
@@ -43,7 +44,12 @@ fn check_value(
             // A string has no more UTF-16 units than UTF-8 bytes: most need no counting.
             if let Some(max) = limits.max_chars.filter(|max| text.len() > *max as usize) {
                 let found = char_count(text);
-                if found > max as usize {
+                if found > max as usize && limits.max_chars_advised {
+                    out.push(Diagnostic::warning(
+                        at.pointer(flow),
+                        Problem::LongerThanDocumented { property: name(), max, found },
+                    ));
+                } else if found > max as usize {
                     out.push(Diagnostic::error(
                         at.pointer(flow),
                         Problem::TooLong { property: name(), max, found },
