@@ -1,7 +1,9 @@
 //! §4 (common conventions): Meta's builder warns that dynamic-data field names should avoid
 //! `-`, spaces, backticks and `'`. They are read back in bindings and expressions (a space is
 //! not even allowed in a binding: `${data.first name}` is no binding at all), so each data
-//! model field (at any depth) and each input `name` with one of them gets a warning.
+//! model field (at any depth) and each input `name` with one of them gets a warning. A name
+//! Meta itself gives a property (`main-content`, `alt-text`: the items of a list bound to data
+//! declare them, as Meta's dynamic NavigationList example does) is not warned about.
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, member};
@@ -54,7 +56,7 @@ fn fields<'a>(
     }
     for (name, schema) in object {
         path.push(name);
-        if is_discouraged(name) {
+        if is_discouraged(name) && !is_catalog_property(name) {
             let at = path.iter().fold(screen.to_owned(), |at, token| pointer::join(&at, token));
             out.push(Diagnostic::warning(at, problem(name)));
         }
@@ -79,6 +81,23 @@ fn schemas<'a>(schema: &'a Value, screen: &str, path: &mut Vec<&'a str>, out: &m
         schemas(items, screen, path, out);
         path.pop();
     }
+}
+
+/// Whether some component (or an object inside one) has a property called `name`.
+fn is_catalog_property(name: &str) -> bool {
+    fn any(properties: &[crate::catalog::Property], name: &str) -> bool {
+        properties.iter().any(|property| property.name == name || kind_has(&property.kind, name))
+    }
+    fn kind_has(kind: &crate::catalog::Kind, name: &str) -> bool {
+        use crate::catalog::Kind;
+        match kind {
+            Kind::Object(properties) => any(properties, name),
+            Kind::List(inner) | Kind::Map(inner) => kind_has(inner, name),
+            Kind::OneOf(kinds) => kinds.iter().any(|kind| kind_has(kind, name)),
+            _ => false,
+        }
+    }
+    crate::catalog::components().any(|component| any(component.properties, name))
 }
 
 fn problem(name: &str) -> Problem {

@@ -1,7 +1,8 @@
 //! Beyond Meta's routing rules (§7.1, whose note says "all routes must end at the terminal
 //! screen"): where people get stuck (a screen that is not terminal and leads nowhere, unless
-//! only links lead to it: a terms page opened from an EmbeddedLink is left with the back
-//! button, a pattern Meta's own examples use), screens
+//! only links lead to it: a terms page opened from an EmbeddedLink or an OptIn's "Read more" is
+//! left with the back button, a pattern Meta's own templates use, with or without the route
+//! an endpoint flow's routing model must give the link), screens
 //! no path from an entry screen reaches although they are linked to the rest, and screens that
 //! lead back to each other (Meta rejects only loops on one screen and back routes of an
 //! endpoint flow's routing model). Warnings: Meta accepts such flows, people get lost in them.
@@ -52,9 +53,22 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Screens where the endpoint decides: it may also end the flow, so they are no dead end.
     let mut endpoint_decides: HashSet<&str> = HashSet::new();
+    // The links (EmbeddedLink, OptIn's "Read more") by screen: a route of the routing model
+    // that repeats a link, as an endpoint flow must, is that link.
+    let links: HashSet<(&str, &str)> = flow
+        .actions
+        .iter()
+        .filter(|action| action.name == Some(ActionName::Navigate))
+        .filter_map(|action| {
+            let screen = flow.screens.get(action.screen)?;
+            let holder = screen.components.get(action.component).and_then(|node| node.at.kind);
+            matches!(holder, Some("EmbeddedLink" | "OptIn")).then_some((screen.id?, action.next_screen()?))
+        })
+        .collect();
     // Screens reached by more than a link: a route, a Footer, a NavigationList.
     let mut on_a_path: HashSet<&str> = edges
         .iter()
+        .filter(|edge| !links.contains(&(edge.from.as_str(), edge.to.as_str())))
         .filter_map(|edge| pointer_of.get_key_value(edge.to.as_str()))
         .map(|(id, _)| *id)
         .collect();
