@@ -73,7 +73,9 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
         Ok(output) => {
             let source = Source::parsed(text.to_owned(), prefix, output.nodes, &output.line_starts);
             for duplicate in output.duplicates {
-                let mut diagnostic = Diagnostic::error("", Problem::DuplicateKey { key: duplicate.key });
+                // A warning: JSON readers keep the last value, as JavaScript's does; nothing says
+                // Meta rejects it. The first value is lost on saving, which `fmt` refuses.
+                let mut diagnostic = Diagnostic::warning("", Problem::DuplicateKey { key: duplicate.key });
                 diagnostic.span = Some(Span {
                     start: source.location(prefix + duplicate.key_start),
                     end: source.location(prefix + duplicate.key_end),
@@ -282,12 +284,12 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_key_is_an_error_pointing_at_the_member() {
+    fn duplicate_key_is_a_warning_pointing_at_the_member() {
         let parsed = parse(r#"{"screens": [{"id": "A", "id": "B"}]}"#);
         let document = parsed.document.unwrap();
         assert_eq!(document.root()["screens"][0]["id"], "B");
         assert_eq!(parsed.diagnostics[0].pointer, "/screens/0/id");
-        assert!(parsed.diagnostics[0].is_error());
+        assert_eq!(parsed.diagnostics[0].severity, crate::Severity::Warning);
     }
 
     #[test]

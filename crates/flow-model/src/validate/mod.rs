@@ -3,6 +3,8 @@
 mod context;
 mod rules;
 mod schema;
+#[cfg(test)]
+mod sources;
 mod strings;
 
 use serde_json::Value;

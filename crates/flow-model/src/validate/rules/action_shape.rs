@@ -5,10 +5,53 @@ use serde_json::Value;
 
 use super::super::context::{ActionAt, Flow};
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{ActionName, Event, Kind, Property, find_property};
 use crate::diagnostic::{Diagnostic, Owner, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "an action has its `name`; navigate its `next`, open_url its `url`, select actions a `payload`",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "ActionNotAllowed",
+        Code::InvalidEnumValue,
+        "the action is one the component's event accepts in the version",
+        &[Docs(Page::FlowJson, "Actions"), Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "`name` and `next.name` strings, `payload` and `next` objects, `url` a string",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "UnknownProperty",
+        Code::InvalidPropertyKey,
+        "each action and `next` has only its keys (no payload on open_url)",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "InvalidFormat",
+        Code::InvalidPropertyValueFormat,
+        "`url` is a URI",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "NotInEnum",
+        Code::InvalidEnumValue,
+        "`next.type` is `screen`",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+];
 
 /// The keys of each action.
 fn keys(action: ActionName) -> &'static [&'static str] {

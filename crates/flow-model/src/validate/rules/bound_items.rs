@@ -10,12 +10,37 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Screen, get};
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings::StringAt;
 use crate::catalog::{Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic, Reference, Source};
 use crate::json::pointer;
 use crate::version::Version;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "ItemSchemaMissing",
+        Code::InvalidScreenDynamicData,
+        "a list bound to data declares the item properties the component needs",
+        &[Docs(Page::ErrorCodes, "Data model schema is invalid for '…'. Missing schema for …")],
+    ),
+    warning(
+        "ItemSchemaType",
+        Code::InvalidScreenDynamicData,
+        "those item properties have the types the component needs",
+        &[Ours("Meta checks that they are declared, not their types")],
+    ),
+    warning(
+        "ExampleItemIncomplete",
+        Code::InvalidScreenData,
+        "the `__example__` items have them",
+        &[Ours("Meta checks examples only against the declared schema; the preview shows them")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for string in &flow.strings {
@@ -42,7 +67,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Problem::ItemSchemaType { reference: text(), property, expected, found }
                 }
             };
-            out.push(Diagnostic::error(flow.pointer(&string.at), problem));
+            // Meta checks that the item properties are declared, not their types: a type that
+            // does not fit is ours to warn about.
+            let diagnostic = match problem {
+                Problem::ItemSchemaType { .. } => Diagnostic::warning(flow.pointer(&string.at), problem),
+                _ => Diagnostic::error(flow.pointer(&string.at), problem),
+            };
+            out.push(diagnostic);
         }
         examples(flow, string, target, &reference, item, out);
     }

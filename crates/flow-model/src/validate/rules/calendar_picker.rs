@@ -7,9 +7,52 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::is_iso_date;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "RangeModeOnly",
+        Code::InvalidPropertyNameForCondition,
+        "`title`, `description`, `min-days`, `max-days` only in range mode",
+        &[Docs(Page::Components, "CalendarPicker"), Builder("WAFlowJSONValidatorChainV601: CalendarPicker")],
+    ),
+    error(
+        "CalendarModeShape",
+        Code::UnexpectedCalendarPickerRangeModeProp,
+        "no `{start-date, end-date}` objects in single mode",
+        &[Docs(Page::ErrorCodes, "UNEXPECTED_CALENDAR_PICKER_RANGE_MODE_PROP")],
+    ),
+    error(
+        "CalendarModeShape",
+        Code::MissingCalendarPickerRangeModeProp,
+        "a range-mode `init-value` is a `{start-date, end-date}` object",
+        &[Docs(Page::ErrorCodes, "MISSING_CALENDAR_PICKER_RANGE_MODE_PROP")],
+    ),
+    error(
+        "MinMaxDays",
+        Code::InvalidMinMaxDays,
+        "`min-days` not above `max-days`",
+        &[Docs(Page::ErrorCodes, "INVALID_MIN_MAX_DAYS")],
+    ),
+    error(
+        "InitDateFormat",
+        Code::InvalidDateSingleInitValueFormat,
+        "initial dates as `YYYY-MM-DD`",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_SINGLE_INIT_VALUE_FORMAT")],
+    ),
+    error(
+        "DateRange",
+        Code::InvalidDateRange,
+        "initial dates within the range",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_RANGE")],
+    ),
+];
 
 const RANGE_ONLY: &[&str] = &["title", "description", "min-days", "max-days"];
 const RANGE_OBJECTS: &[&str] = &["label", "helper-text", "required", "init-value", "error-message"];

@@ -1,9 +1,20 @@
 //! §5.1: `complete` only on a terminal screen (its placement on a Footer comes from the
 //! catalog's allowed actions).
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[error(
+    "CompleteNotTerminal",
+    Code::InvalidCompleteAction,
+    "`complete` only on a terminal screen",
+    &[Docs(Page::ErrorCodes, "On-click-action 'complete' can only be configured on a terminal screen")],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::Complete)) {

@@ -1,9 +1,54 @@
 //! §3.3: every component has a `type` naming a component of the flow's version.
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "a component has a `type`",
+        &[Builder(
+            "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+        )],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "`type` is a string",
+        &[Builder(
+            "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+        )],
+    ),
+    error(
+        "UnknownComponent",
+        Code::InvalidPropertyValue,
+        "`type` names a component",
+        &[
+            Builder(
+                "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+            ),
+            Docs(Page::ErrorCodes, "Invalid value found for property 'type'"),
+        ],
+    ),
+    error(
+        "ComponentTooNew",
+        Code::InvalidPropertyValue,
+        "the component exists in the flow's version",
+        &[
+            Docs(Page::Components, "each component's \"Supported starting with Flow JSON version\""),
+            Builder(
+                "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+            ),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {

@@ -1,8 +1,19 @@
 //! §1.3, §5.1: a `data_exchange` action needs `data_api_version` (an endpoint flow).
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[error(
+    "RequiredFor",
+    Code::MissingRequiredProperty,
+    "`data_exchange` needs `data_api_version`",
+    &[Docs(Page::ErrorCodes, "The property 'data_api_version' is required for data_exchange action")],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if flow.endpoint {

@@ -3,9 +3,37 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::Event;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "ImageAndColor",
+        Code::DataSourceItemsHaveBothImageAndColor,
+        "options use images or colors, not both",
+        &[Docs(Page::ErrorCodes, "DATA_SOURCE_ITEMS_HAVE_BOTH_IMAGE_AND_COLOR")],
+    ),
+    error(
+        "ActionAtBothLevels",
+        Code::DuplicatePropetyForCondition,
+        "an event's action on the component or on its options, not both",
+        &[Docs(
+            Page::ErrorCodes,
+            "The 'on-select-action' property cannot be used at both the component and data-source levels",
+        )],
+    ),
+    error(
+        "TooManyItems",
+        Code::MaxItemsRequired,
+        "a Dropdown with images has at most 100 options",
+        &[Docs(Page::Components, "Dropdown: limits and restrictions")],
+    ),
+];
 
 /// Dropdown options when any has an image.
 pub(crate) const MAX_DROPDOWN_OPTIONS_WITH_IMAGES: u32 = 100;

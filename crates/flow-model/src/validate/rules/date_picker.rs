@@ -7,10 +7,41 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Node, Screen, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "DateRange",
+        Code::InvalidDateRange,
+        "`min-date` not after `max-date`, the initial date within them",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_RANGE"), Builder("WAFlowJSONValidatorChainV500: DatePicker")],
+    ),
+    warning(
+        "DateRange",
+        Code::InvalidDateRange,
+        "unavailable dates within the range",
+        &[Ours("they do nothing outside it")],
+    ),
+    error(
+        "InitDateFormat",
+        Code::InvalidDateSingleInitValueFormat,
+        "the initial date in the version's format",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_SINGLE_INIT_VALUE_FORMAT")],
+    ),
+    warning(
+        "TimeZoneUnsafeDatePicker",
+        Code::InvalidPropertyValue,
+        "a DatePicker before 5.0 reads dates in the phone's time zone",
+        &[Docs(Page::Components, "DatePicker, \"Before flow JSON version 5.0\"")],
+    ),
+];
 
 /// 2100-12-31T23:59:59.999Z in milliseconds: the last day a pre-5.0 DatePicker offers when
 /// `max-date` is unset. (Its first, 1900-01-01, is before 1970: no timestamp written as

@@ -4,11 +4,75 @@
 //! `^\$\{data\..+\}$` does not know it: the text is shown as written). Bindings inside nested expressions
 //! and If conditions count too; action payloads have their own rule.
 use super::super::context::{Flow, Resolved};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use super::super::strings::{self, StringAt};
 use crate::catalog::Kind;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic, Reference, Type};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingDynamicData",
+        Code::InvalidScreenDynamicData,
+        "`${data.x}` is declared by the screen's data model",
+        &[
+            Docs(Page::ErrorCodes, "Missing dynamic data '…' in the screen data model"),
+            Builder("WAFlowJSONScreenDynamicDataValidatorV500, V600"),
+        ],
+    ),
+    error(
+        "DynamicDataType",
+        Code::InvalidScreenDynamicData,
+        "a binding's declared type fits where it is used",
+        &[Docs(Page::ErrorCodes, "Expected '…' to be of type '…'")],
+    ),
+    error(
+        "ArrayDereference",
+        Code::InvalidScreenDynamicData,
+        "no binding reads into an array's item schema",
+        &[Docs(Page::ErrorCodes, "is invalid as 'items' is defined in an array schema")],
+    ),
+    error(
+        "MissingFormComponent",
+        Code::InvalidScreenDynamicData,
+        "`${form.x}` names an input of the screen",
+        &[
+            Docs(Page::ErrorCodes, "Missing Form component … for screen"),
+            Builder("WAFlowJSONScreenDynamicDataValidatorV600"),
+        ],
+    ),
+    error(
+        "FormContainerReference",
+        Code::InvalidOnClickActionPayload,
+        "`${form.x}` does not name the Form",
+        &[Docs(Page::ErrorCodes, "Value of 'Form' component cannot be used in form binding")],
+    ),
+    error(
+        "UnknownScreenReference",
+        Code::InvalidScreenDynamicData,
+        "`${screen.X…}` names a screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties")],
+    ),
+    error(
+        "SelfScreenReference",
+        Code::InvalidScreenDynamicData,
+        "`${screen.X…}` names another screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties: convert to local referencing")],
+    ),
+    error(
+        "GlobalReferenceTooOld",
+        Code::InvalidScreenDynamicData,
+        "`${screen.X…}` from 4.0",
+        &[
+            Docs(Page::FlowJson, "Global dynamic and form properties (4.0+)"),
+            Builder("WAFlowJSONSchemaUtils: binding patterns by version"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     strings::each(flow, &mut |string| {

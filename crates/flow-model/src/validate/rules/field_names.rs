@@ -7,9 +7,20 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, member};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Report, warning};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::parser::bytes_equal;
 use crate::json::{self, pointer};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[warning(
+    "FieldNameCharacters",
+    Code::PatternMismatch,
+    "data model fields and input names without `-`, spaces, backticks or `'`",
+    &[Builder("the builder warns that dynamic data field names should avoid these characters")],
+)];
 
 /// The characters Meta advises against in field names (all ASCII: names are checked byte by
 /// byte, as this runs for every input of the flow).

@@ -1,7 +1,32 @@
 //! §4.6: Footer `left-caption` and `right-caption` go together; `center-caption` goes alone.
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "CaptionDependency",
+        Code::InvalidDependencies,
+        "`left-caption` and `right-caption` together",
+        &[
+            Docs(Page::Components, "Footer"),
+            Docs(
+                Page::ErrorCodes,
+                "Footer should have property left-caption when property right-caption is present",
+            ),
+        ],
+    ),
+    error(
+        "CenterCaptionExclusive",
+        Code::NotKeywordSchemaValidationFailed,
+        "`center-caption` alone",
+        &[Docs(Page::Components, "Footer"), Builder("WAFlowJSONFooterComponentSchema: not keyword")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {

@@ -1,7 +1,21 @@
 //! §3.2: input names are unique on a screen, across all If and Switch branches.
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[error(
+    "DuplicateName",
+    Code::DuplicateFormComponentNames,
+    "input names are unique on a screen",
+    &[
+        Docs(Page::ErrorCodes, "DUPLICATE_FORM_COMPONENT_NAMES"),
+        Builder("WAFlowJSONValidatorChainV500: Form names"),
+    ],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     // Reused across screens. Sorting the names finds the duplicates without hashing each

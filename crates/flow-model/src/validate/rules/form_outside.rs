@@ -1,9 +1,31 @@
 //! §3.2 (4.0+): when a screen has a Form, no input sits outside it, and a Footer outside it
 //! does not read `${form.…}`.
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::version::Feature;
 use serde_json::Value;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "ComponentOutsideForm",
+        Code::ComponentsOutsideForm,
+        "with a Form on the screen, no input outside it (4.0+)",
+        &[Docs(Page::ErrorCodes, "COMPONENTS_OUTSIDE_FORM")],
+    ),
+    error(
+        "FooterOutsideFormReadsForm",
+        Code::InvalidOnClickActionPayload,
+        "a Footer outside the Form does not read `${form.…}`",
+        &[Docs(
+            Page::ErrorCodes,
+            "Footer placed outside Form component is not allowed to reference form data",
+        )],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if !flow.version.supports(Feature::OptionalForm) {

@@ -5,11 +5,42 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Names, Node};
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{Category, ValueType};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "NativeInInitValues",
+        Code::NativeComponentInFormInitValues,
+        "no media picker in `init-values`",
+        &[Docs(Page::ErrorCodes, "NATIVE_COMPONENT_IN_FORM_INIT_VALUES")],
+    ),
+    error(
+        "UnusedFormValue",
+        Code::InvalidPropertyValue,
+        "`init-values` and `error-messages` keys name inputs of the Form (7.0+)",
+        &[
+            Docs(Page::Changelog, "7.0: type checking of Form init-values and error-messages"),
+            Builder("WAFlowJSONValidatorChainV700"),
+        ],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "an initial value has its input's type (7.0+)",
+        &[
+            Docs(Page::FlowJson, "Form configuration: init-values types"),
+            Builder("WAFlowJSONValidatorChainV700"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let typed = flow.version.supports(Feature::TypedFormValues);

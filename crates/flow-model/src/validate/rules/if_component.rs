@@ -4,10 +4,35 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, Node, member};
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, ExpressionError, Type};
 use crate::json::pointer;
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "IfNesting",
+        Code::MaximumIfNesting,
+        "If nests at most 3 deep",
+        &[Docs(Page::Components, "If: up to 3 nested If"), Docs(Page::ErrorCodes, "MAXIMUM_IF_NESTING")],
+    ),
+    error(
+        "FooterInIfBranches",
+        Code::MissingFooterInIfElseBranches,
+        "a Footer in one branch needs one in the other",
+        &[Docs(Page::Components, "If, \"Footer\"")],
+    ),
+    error(
+        "Expression",
+        Code::InvalidPropertyValue,
+        "the condition parses, reads dynamic data and gives a boolean",
+        &[Docs(Page::Components, "If, \"Condition\" and \"Supported operators\"")],
+    ),
+];
 
 /// The deepest If nesting Meta accepts.
 pub(crate) const MAX_IF_NESTING: usize = 3;

@@ -3,8 +3,39 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Owner, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "NotInEnum",
+        Code::InvalidEnumValue,
+        "the layout is `SingleColumnLayout`",
+        &[Docs(Page::FlowJson, "Layout"), Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "`children` is an array of objects",
+        &[Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+    error(
+        "UnknownProperty",
+        Code::InvalidPropertyKey,
+        "the layout has only `type` and `children`",
+        &[Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "`type` and `children` are present",
+        &[Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+];
 
 /// The layout types Meta offers publicly (the shopping layouts of the internal 5.2 are not).
 pub(crate) const LAYOUT_TYPES: &[&str] = &["SingleColumnLayout"];

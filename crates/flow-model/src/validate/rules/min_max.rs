@@ -3,8 +3,22 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[error(
+    "MinGreaterThanMax",
+    Code::MinValueGreaterThanMax,
+    "minimums not above maximums (characters, selections, uploads)",
+    &[
+        Docs(Page::ErrorCodes, "MIN_VALUE_GREATER_THAN_MAX"),
+        Builder("WAFlowJSONValidatorChainV500: min/max pairs"),
+    ],
+)];
 
 /// (component, minimum property, maximum property).
 const PAIRS: &[(&str, &str, &str)] = &[

@@ -3,10 +3,31 @@
 //! what was meant (6.0+). Also: a `${…}` that is no valid binding. (RichText, where Meta
 //! rejects it, has its own rule.)
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Code, Ours, Report, warning};
 use super::super::strings;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    warning(
+        "MixedBinding",
+        Code::InvalidTextDynamicData,
+        "text mixed with `${…}` is shown as written, not filled in",
+        &[Ours(
+            "WhatsApp shows it literally and Meta does not say so; the nested expression that does it is suggested",
+        )],
+    ),
+    warning(
+        "InvalidBinding",
+        Code::PatternMismatch,
+        "`${…}` that is no binding",
+        &[Ours("shown as written")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let expressions = flow.version.supports(Feature::NestedExpressions);

@@ -6,11 +6,81 @@ use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Resolved};
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::expression::{self, Dynamic, Type};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "UnknownNextScreen",
+        Code::InvalidNavigateActionNextScreenName,
+        "navigate goes to an existing screen",
+        &[Docs(Page::ErrorCodes, "Unknown screen ids found")],
+    ),
+    error(
+        "SameScreenNavigation",
+        Code::InvalidNavigateActionNextScreenName,
+        "navigate leaves its screen",
+        &[
+            Docs(Page::ErrorCodes, "Same screen navigation is not allowed"),
+            Docs(Page::FlowJson, "Routing rules: route cannot be the current screen"),
+        ],
+    ),
+    error(
+        "PayloadFieldsNotInDataModel",
+        Code::InvalidNavigateActionPayload,
+        "the payload gives only fields the next screen declares (5.x and 7.3+)",
+        &[Builder("WAFlowJSONValidatorChainV500 and V703: navigate payload fields")],
+    ),
+    error(
+        "DataModelFieldsNotInPayload",
+        Code::InvalidNavigateActionPayload,
+        "the payload gives every field the next screen declares (5.x and 7.3+)",
+        &[Builder("WAFlowJSONValidatorChainV500 and V703: navigate payload fields")],
+    ),
+    error(
+        "MissingNavigatePayload",
+        Code::MissingNavigationActionPayload,
+        "a payload when the next screen has a data model (5.x and 7.3+)",
+        &[Docs(Page::ErrorCodes, "MISSING_NAVIGATION_ACTION_PAYLOAD")],
+    ),
+    error(
+        "NavigatePayloadType",
+        Code::InvalidNavigateActionPayload,
+        "payload values have the declared types (5.x and 7.3+)",
+        &[Docs(Page::ErrorCodes, "INVALID_NAVIGATE_ACTION_PAYLOAD")],
+    ),
+    warning(
+        "PayloadFieldsNotInDataModel",
+        Code::InvalidNavigateActionPayload,
+        "navigate payload fields the next screen does not declare, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions; the values are lost all the same")],
+    ),
+    warning(
+        "DataModelFieldsNotInPayload",
+        Code::InvalidNavigateActionPayload,
+        "declared fields a navigate payload does not give, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions; the fields are missing all the same")],
+    ),
+    warning(
+        "MissingNavigatePayload",
+        Code::MissingNavigationActionPayload,
+        "no navigate payload to a screen with a data model, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions")],
+    ),
+    warning(
+        "NavigatePayloadType",
+        Code::InvalidNavigateActionPayload,
+        "navigate payload values of another type than declared, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let severity = if Feature::NavigatePayloadMatchesDataModel.in_version(flow.version) {

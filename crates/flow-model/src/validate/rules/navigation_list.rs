@@ -4,8 +4,48 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "NavigationListPlacement",
+        Code::InvalidComponentPlacement,
+        "not on a terminal screen, and only beside other NavigationLists",
+        &[
+            Docs(Page::Components, "Navigation List: limits and restrictions"),
+            Builder("WAFlowJSONNavigationListValidatorV602"),
+        ],
+    ),
+    error(
+        "ActionAtBothLevels",
+        Code::DuplicatePropetyForCondition,
+        "`on-click-action` on the list or on the items, not both",
+        &[Docs(Page::Components, "Navigation List: limits and restrictions")],
+    ),
+    error(
+        "NavigationListActionMissing",
+        Code::MissingRequiredProperty,
+        "`on-click-action` on the list or on every item",
+        &[Docs(Page::Components, "Navigation List: limits and restrictions")],
+    ),
+    error(
+        "EndWithLargeMedia",
+        Code::InvalidPropertyNameForCondition,
+        "no item `end` with `media-size: large`",
+        &[Docs(Page::Components, "Navigation List: limits and restrictions")],
+    ),
+    error(
+        "MultipleBadges",
+        Code::InvalidPropertyValue,
+        "at most one item with a badge",
+        &[Docs(Page::Components, "Navigation List: list items restrictions")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {

@@ -12,10 +12,38 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Code, Docs, Ours, Page, Report, warning};
 use super::routing_model::unconnected;
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem, RoutingProblem, Severity};
 use crate::graph::{self, Edge, EdgeKind, Node};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    warning(
+        "Routing::DeadEnd",
+        Code::InvalidRoutingModel,
+        "a screen that is not terminal leads somewhere",
+        &[
+            Docs(Page::FlowJson, "Routing rules: all routes must end at the terminal screen"),
+            Ours("the builder does not enforce it"),
+        ],
+    ),
+    warning(
+        "Routing::Unreachable",
+        Code::InvalidRoutingModel,
+        "every screen is reached from an entry screen",
+        &[Ours("Meta checks only that screens are connected, in either direction")],
+    ),
+    warning(
+        "Routing::Cycle",
+        Code::InvalidRoutingModel,
+        "screens do not lead back to each other",
+        &[Ours("Meta rejects only loops on one screen and back routes of a routing model")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let mut nodes: Vec<Node> = Vec::new();

@@ -7,6 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{ActionAt, Flow};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use super::dynamic_data::resolution_problem;
 use super::mixed_text::suggestion;
 use crate::catalog::{ActionName, Category};
@@ -14,6 +16,143 @@ use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::expression::{self, Dynamic, Reference, Source};
 use crate::json::{self, pointer};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingDynamicData",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of data resolve (5.x and 7.3+)",
+        &[
+            Docs(Page::ErrorCodes, "Missing dynamic data '…' in the data model for screen …"),
+            Builder("WAFlowJSONValidatorChainV500 and V703: on-click payload"),
+        ],
+    ),
+    error(
+        "MissingFormComponent",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of inputs resolve (5.x and 7.3+)",
+        &[
+            Docs(Page::ErrorCodes, "Missing Form component … for screen"),
+            Builder("WAFlowJSONValidatorChainV500 and V703: on-click payload"),
+        ],
+    ),
+    error(
+        "FormContainerReference",
+        Code::InvalidOnClickActionPayload,
+        "no payload binding of the Form itself",
+        &[Docs(Page::ErrorCodes, "Value of 'Form' component cannot be used in form binding")],
+    ),
+    error(
+        "UnknownScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference names a screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties")],
+    ),
+    error(
+        "SelfScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference names another screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties")],
+    ),
+    error(
+        "ArrayDereference",
+        Code::InvalidScreenDynamicData,
+        "no payload binding reads into an array's item schema",
+        &[Docs(Page::ErrorCodes, "is invalid as 'items' is defined in an array schema")],
+    ),
+    error(
+        "GlobalReferenceTooOld",
+        Code::InvalidScreenDynamicData,
+        "global references in payloads from 4.0",
+        &[Builder("WAFlowJSONSchemaUtils: binding patterns by version")],
+    ),
+    warning(
+        "MissingDynamicData",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of undeclared data, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions; the value is empty at run time")],
+    ),
+    warning(
+        "MissingFormComponent",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of inputs the screen lacks, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions; the value is empty at run time")],
+    ),
+    warning(
+        "FormContainerReference",
+        Code::InvalidOnClickActionPayload,
+        "a payload binding of the Form itself, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    warning(
+        "UnknownScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference to no screen, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    warning(
+        "SelfScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference to its own screen, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    warning(
+        "ArrayDereference",
+        Code::InvalidScreenDynamicData,
+        "a payload binding into an array's item schema, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    error(
+        "Expression",
+        Code::InvalidPropertyValue,
+        "a nested expression in a payload parses and type-checks",
+        &[Docs(Page::FlowJson, "Nested Expressions")],
+    ),
+    error(
+        "PayloadPropertyMissing",
+        Code::InvalidActionPayloadProperty,
+        "bindings of expressions in complete and data_exchange payloads resolve (7.2+)",
+        &[
+            Docs(Page::Changelog, "7.2: nested expressions in action payloads are validated"),
+            Builder("WAFlowJSONNestedExpressionActionPayloadPropertyValidatorV702"),
+        ],
+    ),
+    error(
+        "MediaInNavigatePayload",
+        Code::InvalidOnClickActionPayload,
+        "no media picker value in a navigate payload",
+        &[Docs(Page::MediaUpload, "Limitations and restrictions")],
+    ),
+    error(
+        "MediaNotTopLevel",
+        Code::InvalidOnClickActionPayload,
+        "a media picker value only at the top of a payload",
+        &[Docs(Page::MediaUpload, "Limitations and restrictions")],
+    ),
+    error(
+        "MediaPayloadTooLarge",
+        Code::InvalidOnClickActionPayload,
+        "a complete payload's pickers allow at most 10 files and 100 MiB",
+        &[
+            Docs(Page::MediaUpload, "Response message: at most 10 files, 100 MiB"),
+            Builder("WAFlowJSONValidatorChainV500: complete payload media"),
+        ],
+    ),
+    warning(
+        "NullValue",
+        Code::InvalidPropertyValue,
+        "no `null` in a payload",
+        &[Docs(Page::FlowJson, "null values are not supported")],
+    ),
+    warning(
+        "MixedBinding",
+        Code::InvalidTextDynamicData,
+        "a payload string mixed with `${…}` is sent as written",
+        &[Ours("WhatsApp sends it literally")],
+    ),
+];
 
 /// A response message carries at most this many files (§4.5).
 const MAX_FILES: u64 = 10;

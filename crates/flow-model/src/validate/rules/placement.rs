@@ -2,10 +2,37 @@
 //! version: inputs inside a Form before 4.0; no RichText in a Form; no If or Switch in a
 //! Switch; a Footer in an If only when that If is not nested in another If or Switch.
 use super::super::context::{Flow, Node};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::Parent;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::version::Feature;
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "InputOutsideForm",
+        Code::KeywordOneOf,
+        "before 4.0, inputs sit inside a Form",
+        &[
+            Docs(Page::FlowJson, "Forms and Form properties"),
+            Builder("WAFlowJSONChildrenSchema: \"must be defined inside parent property 'Form'\""),
+        ],
+    ),
+    error(
+        "NotAllowedIn",
+        Code::InvalidComponentPlacement,
+        "each component sits only in the lists Meta allows it in (no RichText in a Form, no If or Switch in a Switch, a Footer only in a top-level If)",
+        &[
+            Docs(Page::Components, "If and Switch: allowed components; If, \"Footer\""),
+            Builder(
+                "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+            ),
+        ],
+    ),
+];
 
 fn parent_of(place: Place<'_>) -> Parent {
     match place {

@@ -6,8 +6,98 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{self, At, Described, base64_size, char_count, is_dynamic};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Limits, Property};
 use crate::diagnostic::{Diagnostic, Problem};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "TooLong",
+        Code::MaxCharsRequired,
+        "text within its character limit",
+        &[Docs(Page::Components, "each component's \"Limits and restrictions\"")],
+    ),
+    warning(
+        "LongerThanDocumented",
+        Code::MaxCharsRequired,
+        "an EmbeddedLink text of more than 25 characters",
+        &[
+            Docs(Page::Components, "Embedded Link: 25 characters"),
+            Ours("Meta's own sign-in template has a link of 30 characters"),
+        ],
+    ),
+    error(
+        "TooFewItems",
+        Code::MinItemsRequired,
+        "lists have their fewest items",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "TooManyItems",
+        Code::MaxItemsRequired,
+        "lists have at most their most items",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "EmptyComponents",
+        Code::InvalidPropertyValue,
+        "If `then` holds at least one component",
+        &[
+            Docs(Page::Components, "If: an empty then is an error"),
+            Docs(Page::ErrorCodes, "Expected array to contain at least one component"),
+        ],
+    ),
+    error(
+        "BelowMinimum",
+        Code::MinimumValueRequired,
+        "numbers at least their minimum",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "AboveMaximum",
+        Code::MaximumValueRequired,
+        "numbers at most their maximum",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "ImageTooLarge",
+        Code::InvalidPropertyValue,
+        "list item and NavigationList images within their size",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Docs(Page::Changelog, "6.0: list-item images 300 KB -> 100 KB"),
+        ],
+    ),
+    warning(
+        "ImageOverRecommended",
+        Code::InvalidPropertyValue,
+        "an Image over the 300 KB Meta recommends",
+        &[Docs(Page::Components, "Image: recommended image size up to 300 KB")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, property) in described.members(flow) {

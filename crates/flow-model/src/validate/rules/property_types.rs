@@ -8,10 +8,103 @@ use super::super::context::Flow;
 use super::super::schema::{
     self, At, Described, base64_size, date_format, is_blank, is_date, is_hex_color, json_type,
 };
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "each property has its JSON type",
+        &[Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        )],
+    ),
+    error(
+        "NotDynamicFormat",
+        Code::PatternMismatch,
+        "a boolean or number given as a string is a binding or an expression",
+        &[
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+            Docs(Page::ErrorCodes, "should be of type 't' or have dynamic data format"),
+        ],
+    ),
+    error(
+        "NotInEnum",
+        Code::InvalidEnumValue,
+        "an enum property has one of its values",
+        &[Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        )],
+    ),
+    error(
+        "Blank",
+        Code::PatternMismatch,
+        "strings are not blank (6.0+)",
+        &[
+            Docs(Page::Changelog, "6.0: string properties may not be empty or blank"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "DynamicName",
+        Code::PatternMismatch,
+        "an input `name` is neither a binding nor an expression (6.0+)",
+        &[
+            Docs(Page::FlowJson, "Nested Expressions: not in name and type"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "InvalidFormat",
+        Code::InvalidPropertyValueFormat,
+        "dates in the version's format",
+        &[
+            Docs(Page::Components, "DatePicker and CalendarPicker: date formats"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "PatternMismatch",
+        Code::PatternMismatch,
+        "colors are `#RRGGBB`",
+        &[Builder("WAFlowJSONConstants: hex color pattern")],
+    ),
+    error(
+        "InvalidBase64",
+        Code::InvalidPropertyValue,
+        "images are base64",
+        &[
+            Docs(Page::ErrorCodes, "Image source is not in a valid base64 format"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    warning(
+        "ImageFormat",
+        Code::InvalidPropertyValue,
+        "an image is JPEG or PNG (WebP is not shown before iOS 14)",
+        &[
+            Docs(Page::Components, "Image: supported image formats JPEG, PNG"),
+            Docs(Page::Components, "CheckboxGroup: WebP not supported on iOS < 14"),
+        ],
+    ),
+];
 
 /// §4.6, §4.3: images are JPEG or PNG (Image's documented formats), and WebP is not shown on
 /// iPhones before iOS 14. Meta checks only that the text is base64, so a WebP, GIF or SVG

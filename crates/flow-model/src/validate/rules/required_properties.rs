@@ -1,7 +1,23 @@
 //! §4: each component (and each object inside one) has its required properties.
 use super::super::context::Flow;
 use super::super::schema::Described;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[error(
+    "MissingProperty",
+    Code::MissingRequiredProperty,
+    "each component and each object in it has its required properties",
+    &[
+        Docs(Page::Components, "the \"(required)\" properties of each component"),
+        Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        ),
+    ],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     // A member is named like a property exactly when it resolved to a property of that name:

@@ -4,10 +4,39 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "RichTextPlacement",
+        Code::InvalidComponentPlacement,
+        "RichText alone on its screen (6.3+: or with a Footer)",
+        &[
+            Docs(Page::Components, "Rich Text"),
+            Docs(Page::Changelog, "6.3: RichText with a Footer"),
+            Builder("WAFlowJSON…ComponentPlacementValidatorV600, V602, V603"),
+        ],
+    ),
+    error(
+        "RichTextPlacement",
+        Code::InvalidRichtextPlacement,
+        "the same before 6.0, under the code Meta used then",
+        &[Docs(Page::ErrorCodes, "INVALID_RICHTEXT_PLACEMENT")],
+    ),
+    error(
+        "MixedBinding",
+        Code::InvalidTextDynamicData,
+        "RichText does not mix text with `${…}`",
+        &[Docs(Page::ErrorCodes, "String interpolation is not supported by RichText")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let footer_allowed = flow.version.supports(Feature::RichTextWithFooter);

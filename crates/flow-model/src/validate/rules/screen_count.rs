@@ -3,8 +3,33 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "TooFewItems",
+        Code::MinItemsRequired,
+        "at least one screen",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "TooManyScreens",
+        Code::MaxScreensNumber,
+        "at most 100 screens",
+        &[Docs(Page::ErrorCodes, "MAX_SCREENS_NUMBER"), Builder("WAFlowJSONMaxAllowedScreensValidatorV500")],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "each screen is an object",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+];
 
 /// Meta's `MAX_SCREENS_NUMBER`.
 pub(crate) const MAX_SCREENS: usize = 100;

@@ -1,14 +1,66 @@
 //! §2: a screen id is letters and underscores (7.0+: not only underscores; before, Meta's
-//! pattern also lets commas through), unique, and not the reserved `SUCCESS`.
+//! pattern also lets commas through), unique, and not the reserved `SUCCESS` (nor `success`,
+//! which Meta's builder checks; another casing is a warning).
 use std::collections::HashSet;
 
 use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "a screen has an `id`",
+        &[
+            Docs(Page::FlowJson, "Screens: id is required"),
+            Builder("WAFlowJSONScreenSchema: the screen object, closed"),
+        ],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "`id` is a string",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
+    ),
+    error(
+        "ScreenIdPattern",
+        Code::PatternMismatch,
+        "letters and underscores (7.0+: not only underscores)",
+        &[Builder("WAFlowJSONConstants: screen id patterns; WAFlowJSONScreenIDValidatorV500")],
+    ),
+    error(
+        "ReservedScreenId",
+        Code::ScreenIdIsReservedKeyword,
+        "not `SUCCESS` (the docs) nor `success` (the builder)",
+        &[
+            Docs(Page::FlowJson, "Screens: SUCCESS is a reserved keyword"),
+            Builder("WAFlowJSONScreenIDValidatorV500: \"success\" is reserved"),
+        ],
+    ),
+    warning(
+        "ReservedScreenId",
+        Code::ScreenIdIsReservedKeyword,
+        "another casing of `success`",
+        &[Ours(
+            "neither Meta source names it, but the endpoint protocol ends a flow with the screen \"SUCCESS\"",
+        )],
+    ),
+    error(
+        "DuplicateScreenId",
+        Code::DuplicateScreenIds,
+        "ids are unique",
+        &[Docs(Page::ErrorCodes, "DUPLICATE_SCREEN_IDS"), Builder("WAFlowJSONScreenIDValidatorV500")],
+    ),
+];
 
 /// Whether `id` matches the screen id pattern of a version (Appendix A).
 pub(crate) fn is_valid_id(id: &str, strict: bool) -> bool {
@@ -32,9 +84,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Problem::MissingProperty { property: "id".into() },
             )),
             Some(Value::String(id)) => {
-                // Meta's docs reserve `SUCCESS`, its builder checks `success`: we reject any case.
-                if id.eq_ignore_ascii_case("success") {
+                // Meta's docs reserve `SUCCESS`, its builder checks `success`; another casing is
+                // reserved by neither, but an endpoint ends a flow with the screen `SUCCESS`.
+                if id == "SUCCESS" || id == "success" {
                     out.push(Diagnostic::error(at, Problem::ReservedScreenId { id: id.clone() }));
+                } else if id.eq_ignore_ascii_case("success") {
+                    out.push(Diagnostic::warning(at, Problem::ReservedScreenId { id: id.clone() }));
                 } else if !is_valid_id(id, strict) {
                     out.push(Diagnostic::error(at, Problem::ScreenIdPattern { id: id.clone(), strict }));
                 } else if !seen.insert(id.as_str()) {

@@ -4,9 +4,37 @@
 use std::collections::HashMap;
 
 use super::super::context::{Flow, Node};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{self, Component};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "TooManyComponents",
+        Code::MaxAllowedComponentsPerScreen,
+        "at most 50 components on a screen (the builder counts to 100)",
+        &[Docs(Page::Components, "the maximum number of components per screen is 50")],
+    ),
+    error(
+        "TooManyOfType",
+        Code::ComponentTypeMaxNumberPerScreen,
+        "per-type maximums per screen (Footer 1, EmbeddedLink 2, Image 3, OptIn 5, one media picker, ...)",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder("WAFlowJSONConstants: SCREEN_COMPONENT_MAX_COUNT (and _V700: one Form)"),
+        ],
+    ),
+    error(
+        "TooManyInFlow",
+        Code::InvalidPropertyValue,
+        "at most 3 ImageCarousels in a flow",
+        &[Docs(Page::Components, "Image Carousel: limits and restrictions")],
+    ),
+];
 
 /// The most components on one screen (Form wrappers not counted).
 pub(crate) const MAX_COMPONENTS_PER_SCREEN: usize = 50;

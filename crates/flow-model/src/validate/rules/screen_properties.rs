@@ -7,9 +7,76 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{is_blank, json_type};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Owner, Problem};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "UnknownProperty",
+        Code::InvalidPropertyKey,
+        "the screen object has only screen properties (`sensitive` from 5.1)",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed"), Docs(Page::FlowJson, "Screens")],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "title a string; layout, data objects; terminal, success, refresh_on_back booleans",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
+    ),
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "`title` and `layout` are present (the docs call title optional, the builder requires it)",
+        &[
+            Builder("WAFlowJSONScreenSchema: the screen object, closed"),
+            Docs(Page::FlowJson, "Screens: layout is required"),
+        ],
+    ),
+    error(
+        "Blank",
+        Code::PatternMismatch,
+        "a title is not blank (5.0+)",
+        &[Builder("WAFlowJSONScreenSchema: non-blank title pattern from 5.0")],
+    ),
+    error(
+        "SuccessOnlyOnTerminal",
+        Code::NotKeywordSchemaValidationFailed,
+        "`success` only on terminal screens",
+        &[
+            Docs(Page::FlowJson, "Screens: success is only applicable on terminal screens"),
+            Docs(Page::ErrorCodes, "Property 'success' can only be specified on a terminal screen"),
+        ],
+    ),
+    error(
+        "NoSuccessfulTerminal",
+        Code::InvalidPropertyValue,
+        "some terminal screen succeeds",
+        &[
+            Docs(Page::FlowJson, "Screens: success"),
+            Builder("WAFlowJSONValidatorChainV500: success on terminal"),
+        ],
+    ),
+    error(
+        "RefreshOnBackWithoutEndpoint",
+        Code::InvalidPropertyValue,
+        "`refresh_on_back: true` only with an endpoint",
+        &[
+            Docs(
+                Page::FlowJson,
+                "Screens: refresh_on_back is only applicable for Flows with a Data Endpoint",
+            ),
+            Docs(
+                Page::ErrorCodes,
+                "Property 'refresh_on_back' can be true only when property 'data_api_version' is set",
+            ),
+        ],
+    ),
+];
 
 /// The screen properties and the version that introduced them.
 const SCREEN_KEYS: &[(&str, Version)] = &[

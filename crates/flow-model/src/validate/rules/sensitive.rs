@@ -3,8 +3,30 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "`sensitive` is a list of strings",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
+    ),
+    error(
+        "InvalidSensitiveField",
+        Code::InvalidSensitiveField,
+        "each entry names a component of the screen",
+        &[
+            Docs(Page::FlowJson, "Additional information on sensitive fields"),
+            Builder("WAFlowJSONSensitiveFieldsValidatorV501"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {

@@ -4,10 +4,47 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "BindingRequired",
+        Code::PatternMismatch,
+        "`value` is a binding",
+        &[Docs(Page::Components, "Switch: value is a variable")],
+    ),
+    error(
+        "EmptySwitchCases",
+        Code::EmptySwitchCases,
+        "at least one case",
+        &[Docs(Page::Components, "Switch, \"Cases\"")],
+    ),
+    error(
+        "PatternMismatch",
+        Code::PatternMismatch,
+        "case keys match `^[a-zA-Z][a-zA-Z0-9-_]*$`",
+        &[Builder("WAFlowJSONSwitchComponentSchema: case key pattern")],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "each case is a list of components",
+        &[Docs(Page::Components, "Switch: cases is a map of arrays of components")],
+    ),
+    error(
+        "FooterInSwitchCases",
+        Code::MissingFooterInSwitchBranches,
+        "a Footer in one case needs one in every case",
+        &[Docs(Page::ErrorCodes, "MISSING_FOOTER_IN_SWITCH_BRANCHES")],
+    ),
+];
 
 /// Meta's pattern for case keys (Appendix A).
 pub(crate) const CASE_KEY_PATTERN: &str = "^[a-zA-Z][a-zA-Z0-9-_]*$";

@@ -4,9 +4,43 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingTerminalScreen",
+        Code::MissingTerminalScreen,
+        "at least one terminal screen",
+        &[
+            Docs(Page::FlowJson, "Screens: each Flow should have a terminal state"),
+            Docs(Page::ErrorCodes, "MISSING_TERMINAL_SCREEN"),
+        ],
+    ),
+    error(
+        "MissingFooterOnTerminal",
+        Code::MissingFooterOnTerminalScreen,
+        "a Footer on each terminal screen",
+        &[Docs(Page::FlowJson, "Screens: it's mandatory to have a Footer on the terminal screen")],
+    ),
+    error(
+        "TerminalFooterAction",
+        Code::InvalidPropertyValue,
+        "a terminal screen's Footer ends the flow (7.3+)",
+        &[Builder("WAFlowJSONTerminalScreenFooterValidatorV500, in the chain from V703")],
+    ),
+    warning(
+        "TerminalFooterAction",
+        Code::InvalidPropertyValue,
+        "a terminal screen's Footer that does not end the flow, before 7.3",
+        &[Ours("Meta checks it from 7.3; before, people cannot finish there all the same")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if flow.screens.is_empty() {

@@ -4,9 +4,37 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "InvalidRegex",
+        Code::InvalidPropertyValueFormat,
+        "`pattern` is a JavaScript regular expression (6.2+)",
+        &[Docs(Page::Components, "TextInput: pattern"), Builder("the TextInput schema: regex format")],
+    ),
+    error(
+        "PatternInputType",
+        Code::InvalidPropertyValue,
+        "`pattern` only with input types text, number, password, passcode",
+        &[Docs(Page::Components, "TextInput: pattern")],
+    ),
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "`pattern` needs `helper-text`",
+        &[
+            Docs(Page::Components, "TextInput: helper-text is mandatory with pattern"),
+            Builder("WAFlowJSONValidatorChainV602: pattern needs helper-text"),
+        ],
+    ),
+];
 
 /// The input types a pattern applies to.
 pub(crate) const PATTERN_INPUT_TYPES: &[&str] = &["text", "number", "password", "passcode"];

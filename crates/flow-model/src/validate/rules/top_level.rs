@@ -6,8 +6,70 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Owner, Problem};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "UnknownProperty",
+        Code::InvalidPropertyKey,
+        "the root object has only Flow JSON's properties (and Meta's `meta.lead_gen_ai`)",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "WrongType",
+        Code::InvalidPropertyType,
+        "`screens` is an array, `routing_model` and `meta` objects",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "DataChannelUri",
+        Code::InvalidPropertyKey,
+        "no `data_channel_uri` from 3.0",
+        &[
+            Docs(
+                Page::FlowJson,
+                "Top-level Flow JSON properties: data_channel_uri is not supported as of 3.0",
+            ),
+            Docs(Page::ErrorCodes, "data_channel_uri message"),
+        ],
+    ),
+    error(
+        "InvalidDataApiVersion",
+        Code::InvalidDataApiVersion,
+        "`data_api_version` is 3.0 (or 4.0 from 7.3)",
+        &[
+            Docs(Page::FlowJson, "Top-level Flow JSON properties: data_api_version"),
+            Docs(Page::Changelog, "Data API 4.0, 11 Nov 2025"),
+            Builder("WAFlowJSONRootSchema: the root object, closed"),
+        ],
+    ),
+    error(
+        "RequiredFor",
+        Code::MissingRequiredProperty,
+        "`data_api_version` needs a `routing_model` (not the other way round: Meta's examples use routing_model alone)",
+        &[
+            Docs(
+                Page::ErrorCodes,
+                "The property 'routing_model' is required for property 'data_api_version'",
+            ),
+            Builder("WAFlowJSONRoutingModelValidator"),
+        ],
+    ),
+    error(
+        "MissingProperty",
+        Code::MissingRequiredProperty,
+        "`screens` is present",
+        &[
+            Docs(Page::FlowJson, "Top-level Flow JSON properties: screens is required"),
+            Builder("WAFlowJSONRootSchema: the root object, closed"),
+        ],
+    ),
+];
 
 /// The root properties (the `meta` object is accepted as Meta's own builder writes it).
 const ROOT_KEYS: &[&str] =

@@ -2,9 +2,25 @@
 //! version is `INVALID_PROPERTY_KEY` (so are `init-value` / `error-message` inside a Form).
 use super::super::context::Flow;
 use super::super::schema::Described;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::first_version_of;
 use crate::diagnostic::{Diagnostic, Owner, Problem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[error(
+    "UnknownProperty",
+    Code::InvalidPropertyKey,
+    "a component has only its properties in the flow's version (`init-value`, `error-message` only outside a Form)",
+    &[
+        Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        ),
+        Docs(Page::FlowJson, "Forms and Form properties"),
+    ],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     for (key, _, found) in described.members(flow) {

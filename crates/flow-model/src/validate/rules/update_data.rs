@@ -3,10 +3,38 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::expression::{self, Dynamic, Source};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "UpdateDataNoDataModel",
+        Code::InvalidUpdateDataActionPayload,
+        "update_data on a screen with a data model",
+        &[
+            Docs(Page::ErrorCodes, "No data model is defined in the screen '…'"),
+            Builder("WAFlowJSONValidatorChainV600: update_data"),
+        ],
+    ),
+    error(
+        "UpdateDataUnknownFields",
+        Code::InvalidUpdateDataActionPayload,
+        "update_data keys are declared by the screen's data model",
+        &[Docs(Page::FlowJson, "update_data action"), Builder("WAFlowJSONValidatorChainV600: update_data")],
+    ),
+    error(
+        "UpdateDataSelf",
+        Code::InvalidUpdateDataActionPayload,
+        "no key set to its own value",
+        &[Builder("WAFlowJSONValidatorChainV600: self-update")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::UpdateData)) {

@@ -2,8 +2,40 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+#[cfg(test)]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::version::{Status, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(test)]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "MissingVersion",
+        Code::MissingFlowJsonVersion,
+        "`version` is present",
+        &[
+            Docs(Page::FlowJson, "Top-level Flow JSON properties: version is required"),
+            Docs(Page::ErrorCodes, "MISSING_FLOW_JSON_VERSION"),
+        ],
+    ),
+    error(
+        "UnknownVersion",
+        Code::InvalidFlowJsonVersion,
+        "`version` is a version Meta offers",
+        &[Docs(Page::Versioning, "supported versions"), Docs(Page::ErrorCodes, "INVALID_FLOW_JSON_VERSION")],
+    ),
+    error(
+        "FrozenVersion",
+        Code::UnsupportedFlowJsonVersion,
+        "the version is not frozen (1.0 to 5.0 cannot be published)",
+        &[
+            Docs(Page::Versioning, "frozen versions"),
+            Docs(Page::Changelog, "2.1 to 4.0 frozen 8 Apr 2025, 5.0 frozen 10 Sep 2025"),
+            Builder("WAFlowJSONRootSchema: \"Unsupported Flow JSON version\" for 1.0 to 5.0"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     match flow.root.get("version") {
