@@ -76,8 +76,7 @@ pub(crate) enum Source {
 pub(crate) struct Report {
     /// Error or warning.
     pub severity: Severity,
-    /// The `Problem` variant (`Routing::MissingScreens` for a routing problem), as its
-    /// `Debug` form names it.
+    /// The problem's family and variant, e.g. `Routing::MissingScreens`.
     pub problem: &'static str,
     /// Meta's code for it.
     pub code: Code,
@@ -120,37 +119,37 @@ impl Report {
 /// The reports of what `parse` finds before any rule runs (JSON-level problems).
 pub(crate) const PARSE: &[Report] = &[
     error(
-        "Syntax",
+        "Json::Syntax",
         Code::InvalidFlowJson,
         "the text is JSON (RFC 8259)",
         &[Docs(Page::ErrorCodes, "INVALID_FLOW_JSON: Flow JSON is not valid")],
     ),
     error(
-        "TooLarge",
+        "Json::TooLarge",
         Code::InvalidFlowJson,
         "at most 10 MB of text",
         &[Docs(Page::FlowJson, "Limitations: Flow JSON content string cannot exceed 10 MB")],
     ),
     error(
-        "TooDeep",
+        "Json::TooDeep",
         Code::InvalidFlowJson,
         "objects and arrays nest at most 128 deep",
         &[Limit("deeper JSON is not read, so that no reader's stack can overflow; flows nest far less")],
     ),
     error(
-        "InvalidUtf8",
+        "Json::InvalidUtf8",
         Code::InvalidFlowJson,
         "the text is UTF-8",
         &[Docs(Page::ErrorCodes, "INVALID_FLOW_JSON: Flow JSON is not valid")],
     ),
     warning(
-        "ByteOrderMark",
+        "Json::ByteOrderMark",
         Code::InvalidFlowJson,
         "no UTF-8 byte order mark",
         &[Ours("RFC 8259 forbids it in JSON text sent over a network; some readers reject it")],
     ),
     warning(
-        "DuplicateKey",
+        "Json::DuplicateKey",
         Code::InvalidFlowJson,
         "a property appears once per object (the last one wins)",
         &[Ours("JSON readers keep only the last value: the first is lost without a word")],

@@ -10,11 +10,12 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Screen, get};
+
 #[cfg(test)]
 use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings::StringAt;
 use crate::catalog::{Kind, Property};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic, Reference, Source};
 use crate::json::pointer;
 use crate::version::Version;
@@ -23,19 +24,19 @@ use crate::version::Version;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "ItemSchemaMissing",
+        "Data::ItemSchemaMissing",
         Code::InvalidScreenDynamicData,
         "a list bound to data declares the item properties the component needs",
         &[Docs(Page::ErrorCodes, "Data model schema is invalid for '…'. Missing schema for …")],
     ),
     warning(
-        "ItemSchemaType",
+        "Data::ItemSchemaType",
         Code::InvalidScreenDynamicData,
         "those item properties have the types the component needs",
         &[Ours("Meta checks that they are declared, not their types")],
     ),
     warning(
-        "ExampleItemIncomplete",
+        "Data::ExampleItemIncomplete",
         Code::InvalidScreenData,
         "the `__example__` items have them",
         &[Ours("Meta checks examples only against the declared schema; the preview shows them")],
@@ -62,15 +63,15 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let text = || reference.text.to_owned();
         for gap in found {
             let problem = match gap {
-                Gap::Missing(property) => Problem::ItemSchemaMissing { reference: text(), property },
+                Gap::Missing(property) => DataProblem::ItemSchemaMissing { reference: text(), property },
                 Gap::Type { property, expected, found } => {
-                    Problem::ItemSchemaType { reference: text(), property, expected, found }
+                    DataProblem::ItemSchemaType { reference: text(), property, expected, found }
                 }
             };
             // Meta checks that the item properties are declared, not their types: a type that
             // does not fit is ours to warn about.
             let diagnostic = match problem {
-                Problem::ItemSchemaType { .. } => Diagnostic::warning(flow.pointer(&string.at), problem),
+                DataProblem::ItemSchemaType { .. } => Diagnostic::warning(flow.pointer(&string.at), problem),
                 _ => Diagnostic::error(flow.pointer(&string.at), problem),
             };
             out.push(diagnostic);
@@ -171,7 +172,11 @@ fn examples(
         if let Some(property) = missing(flow.version, needed, item) {
             out.push(Diagnostic::warning(
                 pointer::join(&at, index),
-                Problem::ExampleItemIncomplete { reference: reference.text.to_owned(), component, property },
+                DataProblem::ExampleItemIncomplete {
+                    reference: reference.text.to_owned(),
+                    component,
+                    property,
+                },
             ));
         }
     }

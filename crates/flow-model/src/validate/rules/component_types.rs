@@ -1,17 +1,18 @@
 //! §3.3: every component has a `type` naming a component of the flow's version.
 use super::super::context::Flow;
 use super::super::schema::json_type;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "MissingProperty",
+        "Schema::MissingProperty",
         Code::MissingRequiredProperty,
         "a component has a `type`",
         &[Builder(
@@ -19,7 +20,7 @@ pub(super) const REPORTS: &[Report] = &[
         )],
     ),
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "`type` is a string",
         &[Builder(
@@ -27,7 +28,7 @@ pub(super) const REPORTS: &[Report] = &[
         )],
     ),
     error(
-        "UnknownComponent",
+        "Component::UnknownComponent",
         Code::InvalidPropertyValue,
         "`type` names a component",
         &[
@@ -38,7 +39,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "ComponentTooNew",
+        "Component::ComponentTooNew",
         Code::InvalidPropertyValue,
         "the component exists in the flow's version",
         &[
@@ -60,11 +61,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             };
             match node.at.kind.map(|kind| (kind, declared)) {
                 Some((found, _)) => match catalog::component(found) {
-                    None => out
-                        .push(Diagnostic::error(at(), Problem::UnknownComponent { found: found.to_owned() })),
+                    None => out.push(Diagnostic::error(
+                        at(),
+                        ComponentProblem::UnknownComponent { found: found.to_owned() },
+                    )),
                     Some(component) if !component.is_available(flow.version) => out.push(Diagnostic::error(
                         at(),
-                        Problem::ComponentTooNew {
+                        ComponentProblem::ComponentTooNew {
                             component: component.name,
                             since: component.since,
                             version: flow.version,
@@ -75,11 +78,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 None => match declared {
                     None => out.push(Diagnostic::error(
                         screen.pointer_of(node),
-                        Problem::MissingProperty { property: "type".into() },
+                        SchemaProblem::MissingProperty { property: "type".into() },
                     )),
                     Some(other) => out.push(Diagnostic::error(
                         at(),
-                        Problem::WrongType {
+                        SchemaProblem::WrongType {
                             property: "type".into(),
                             expected: "string",
                             found: json_type(other),

@@ -5,16 +5,17 @@
 use serde_json::{Map, Value};
 
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
-use crate::diagnostic::{DataModelProblem, Diagnostic, Problem};
+use crate::diagnostic::{DataModelProblem, DataProblem, Diagnostic};
 use crate::json::{self, pointer};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "ScreenData",
+        "Data::ScreenData",
         Code::InvalidScreenData,
         "each field of `data` is an object with a string `type` of JSON Schema, arrays declare `items`, `__example__` only at the top and matching the schema, `required` a list",
         &[
@@ -24,13 +25,13 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "ScreenData",
+        "Data::ScreenData",
         Code::MissingRequiredProperty,
         "each field has an `__example__`",
         &[Docs(Page::FlowJson, "Declaring screen properties: __example__ is mandatory")],
     ),
     warning(
-        "ScreenData",
+        "Data::ScreenData",
         Code::InvalidScreenData,
         "a data model too deep to check",
         &[Ours("a bound on our checker's work")],
@@ -49,7 +50,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let report = |out: &mut Vec<Diagnostic>, at: String, problem| {
                 // Too deep for us to check is no rule of Meta's.
                 let ours = problem == DataModelProblem::TooDeep;
-                let problem = Problem::ScreenData { field: field.clone(), problem };
+                let problem = DataProblem::ScreenData { field: field.clone(), problem };
                 out.push(if ours {
                     Diagnostic::warning(at, problem)
                 } else {
@@ -261,7 +262,10 @@ mod tests {
         check(&super::super::super::context::Flow::new(root), &mut found);
         assert!(
             found.iter().any(|d| d.severity == crate::Severity::Warning
-                && matches!(&d.problem, Problem::ScreenData { problem: DataModelProblem::TooDeep, .. })),
+                && matches!(
+                    &d.problem,
+                    crate::Problem::Data(DataProblem::ScreenData { problem: DataModelProblem::TooDeep, .. })
+                )),
             "{found:?}"
         );
         assert!(found.iter().all(|d| !d.is_error()), "{found:?}");

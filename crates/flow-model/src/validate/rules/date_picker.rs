@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Node, Screen, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::diagnostic::{ComponentProblem, Diagnostic, Severity};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
@@ -18,25 +19,25 @@ use crate::version::Feature;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "DateRange",
+        "Component::DateRange",
         Code::InvalidDateRange,
         "`min-date` not after `max-date`, the initial date within them",
         &[Docs(Page::ErrorCodes, "INVALID_DATE_RANGE"), Builder("WAFlowJSONValidatorChainV500: DatePicker")],
     ),
     warning(
-        "DateRange",
+        "Component::DateRange",
         Code::InvalidDateRange,
         "unavailable dates within the range",
         &[Ours("they do nothing outside it")],
     ),
     error(
-        "InitDateFormat",
+        "Component::InitDateFormat",
         Code::InvalidDateSingleInitValueFormat,
         "the initial date in the version's format",
         &[Docs(Page::ErrorCodes, "INVALID_DATE_SINGLE_INIT_VALUE_FORMAT")],
     ),
     warning(
-        "TimeZoneUnsafeDatePicker",
+        "Component::TimeZoneUnsafeDatePicker",
         Code::InvalidPropertyValue,
         "a DatePicker before 5.0 reads dates in the phone's time zone",
         &[Docs(Page::Components, "DatePicker, \"Before flow JSON version 5.0\"")],
@@ -56,7 +57,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !iso {
                 out.push(Diagnostic::warning(
                     at(),
-                    Problem::TimeZoneUnsafeDatePicker { version: flow.version },
+                    ComponentProblem::TimeZoneUnsafeDatePicker { version: flow.version },
                 ));
             }
             let initial = initial_value(screen, node);
@@ -139,7 +140,7 @@ pub(super) fn check_dates(
     {
         out.push(Diagnostic::error(
             pointer::join(&at(), "min-date"),
-            Problem::DateRange { property: "min-date".into() },
+            ComponentProblem::DateRange { property: "min-date".into() },
         ));
     }
     let outside = |date: &(u64, String)| {
@@ -152,7 +153,7 @@ pub(super) fn check_dates(
                     severity: Severity::Warning,
                     pointer: pointer::join(&pointer::join(&at(), "unavailable-dates"), index),
                     span: None,
-                    problem: Problem::DateRange { property: "unavailable-dates".into() },
+                    problem: ComponentProblem::DateRange { property: "unavailable-dates".into() }.into(),
                 });
             }
         }
@@ -163,10 +164,13 @@ pub(super) fn check_dates(
         if !is_date(text, flow.version) {
             out.push(Diagnostic::error(
                 init_at(),
-                Problem::InitDateFormat { format: date_format(flow.version) },
+                ComponentProblem::InitDateFormat { format: date_format(flow.version) },
             ));
         } else if key(text).is_some_and(|date| outside(&date)) {
-            out.push(Diagnostic::error(init_at(), Problem::DateRange { property: "init-value".into() }));
+            out.push(Diagnostic::error(
+                init_at(),
+                ComponentProblem::DateRange { property: "init-value".into() },
+            ));
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use super::routing_model::{MAX_BRANCHES, unconnected};

@@ -2,11 +2,12 @@
 //! type-check; one whose value is not of the property's type is a warning (Meta states that only
 //! of If conditions). Before 6.0 backticks are plain text: a warning.
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings;
 use crate::catalog::Kind;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic, ExpressionError, Type};
 use crate::version::Feature;
 
@@ -14,7 +15,7 @@ use crate::version::Feature;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "Expression",
+        "Data::Expression",
         Code::InvalidPropertyValue,
         "a nested expression parses and type-checks",
         &[
@@ -26,13 +27,13 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     warning(
-        "Expression",
+        "Data::Expression",
         Code::InvalidPropertyValue,
         "a nested expression gives a value of its property's type",
         &[Ours("Meta states it for If conditions only")],
     ),
     warning(
-        "ExpressionTooOld",
+        "Data::ExpressionTooOld",
         Code::InvalidTextDynamicData,
         "backticks before 6.0 are shown as written",
         &[Docs(Page::FlowJson, "Nested Expressions: supported starting with 6.0")],
@@ -54,7 +55,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if text_kind {
                 out.push(Diagnostic::warning(
                     flow.pointer(&string.at),
-                    Problem::ExpressionTooOld { property },
+                    DataProblem::ExpressionTooOld { property },
                 ));
             }
             return;
@@ -72,7 +73,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             Err(error) => {
                 out.push(Diagnostic::error(
                     flow.pointer(&string.at),
-                    Problem::Expression { property, error },
+                    DataProblem::Expression { property, error },
                 ));
             }
             // Meta states the result type only of If conditions (their rule): elsewhere a result
@@ -84,7 +85,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     let error = ExpressionError::ResultType { expected, found: outcome.result };
                     out.push(Diagnostic::warning(
                         flow.pointer(&string.at),
-                        Problem::Expression { property, error },
+                        DataProblem::Expression { property, error },
                     ));
                 }
             }

@@ -7,16 +7,17 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, member};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Report, warning};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::json::parser::bytes_equal;
 use crate::json::{self, pointer};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[warning(
-    "FieldNameCharacters",
+    "Data::FieldNameCharacters",
     Code::PatternMismatch,
     "data model fields and input names without `-`, spaces, backticks or `'`",
     &[Builder("the builder warns that dynamic data field names should avoid these characters")],
@@ -111,12 +112,12 @@ fn is_catalog_property(name: &str) -> bool {
     crate::catalog::components().any(|component| any(component.properties, name))
 }
 
-fn problem(name: &str) -> Problem {
+fn problem(name: &str) -> DataProblem {
     let suggestion: String = name
         .chars()
         .map(|c| if u8::try_from(c).is_ok_and(|byte| AVOID.contains(&byte)) { '_' } else { c })
         .collect();
-    Problem::FieldNameCharacters { name: name.to_owned(), suggestion }
+    DataProblem::FieldNameCharacters { name: name.to_owned(), suggestion }
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
 //! §4.6: Footer `left-caption` and `right-caption` go together; `center-caption` goes alone.
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "CaptionDependency",
+        "Component::CaptionDependency",
         Code::InvalidDependencies,
         "`left-caption` and `right-caption` together",
         &[
@@ -21,7 +22,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "CenterCaptionExclusive",
+        "Component::CenterCaptionExclusive",
         Code::NotKeywordSchemaValidationFailed,
         "`center-caption` alone",
         &[Docs(Page::Components, "Footer"), Builder("WAFlowJSONFooterComponentSchema: not keyword")],
@@ -36,14 +37,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 if has(present) && !has(missing) {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), present),
-                        Problem::CaptionDependency { present, missing },
+                        ComponentProblem::CaptionDependency { present, missing },
                     ));
                 }
             }
             if has("center-caption") && (has("left-caption") || has("right-caption")) {
                 out.push(Diagnostic::error(
                     pointer::join(&screen.pointer_of(node), "center-caption"),
-                    Problem::CenterCaptionExclusive,
+                    ComponentProblem::CenterCaptionExclusive,
                 ));
             }
         }

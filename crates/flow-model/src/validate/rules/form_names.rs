@@ -1,14 +1,15 @@
 //! §3.2: input names are unique on a screen, across all If and Switch branches.
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[error(
-    "DuplicateName",
+    "Component::DuplicateName",
     Code::DuplicateFormComponentNames,
     "input names are unique on a screen",
     &[
@@ -46,7 +47,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let name = node.name().unwrap_or_default();
             out.push(Diagnostic::error(
                 pointer::join(&screen.pointer_of(node), "name"),
-                Problem::DuplicateName { name: name.to_owned() },
+                ComponentProblem::DuplicateName { name: name.to_owned() },
             ));
         }
     }

@@ -5,10 +5,11 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Names, Node};
 use super::super::schema::json_type;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{Category, ValueType};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
@@ -17,13 +18,13 @@ use crate::version::Feature;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "NativeInInitValues",
+        "Component::NativeInInitValues",
         Code::NativeComponentInFormInitValues,
         "no media picker in `init-values`",
         &[Docs(Page::ErrorCodes, "NATIVE_COMPONENT_IN_FORM_INIT_VALUES")],
     ),
     error(
-        "UnusedFormValue",
+        "Component::UnusedFormValue",
         Code::InvalidPropertyValue,
         "`init-values` and `error-messages` keys name inputs of the Form (7.0+)",
         &[
@@ -32,7 +33,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "an initial value has its input's type (7.0+)",
         &[
@@ -72,7 +73,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     if property == "init-values" && is_media {
                         out.push(Diagnostic::error(
                             key_at,
-                            Problem::NativeInInitValues { name: key.clone() },
+                            ComponentProblem::NativeInInitValues { name: key.clone() },
                         ));
                         continue;
                     }
@@ -82,7 +83,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     let Some(input) = input else {
                         out.push(Diagnostic::error(
                             key_at,
-                            Problem::UnusedFormValue { key: key.clone(), property },
+                            ComponentProblem::UnusedFormValue { key: key.clone(), property },
                         ));
                         continue;
                     };
@@ -97,7 +98,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     {
                         out.push(Diagnostic::error(
                             key_at,
-                            Problem::WrongType {
+                            SchemaProblem::WrongType {
                                 property: key.clone(),
                                 expected: type_name(expected),
                                 found: json_type(value),

@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, Node, member};
+
 #[cfg(test)]
 use super::super::sources::{Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, DataProblem, Diagnostic};
 use crate::expression::{self, ExpressionError, Type};
 use crate::json::pointer;
 use crate::walk::Place;
@@ -15,19 +16,19 @@ use crate::walk::Place;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "IfNesting",
+        "Component::IfNesting",
         Code::MaximumIfNesting,
         "If nests at most 3 deep",
         &[Docs(Page::Components, "If: up to 3 nested If"), Docs(Page::ErrorCodes, "MAXIMUM_IF_NESTING")],
     ),
     error(
-        "FooterInIfBranches",
+        "Component::FooterInIfBranches",
         Code::MissingFooterInIfElseBranches,
         "a Footer in one branch needs one in the other",
         &[Docs(Page::Components, "If, \"Footer\"")],
     ),
     error(
-        "Expression",
+        "Data::Expression",
         Code::InvalidPropertyValue,
         "the condition parses, reads dynamic data and gives a boolean",
         &[Docs(Page::Components, "If, \"Condition\" and \"Supported operators\"")],
@@ -44,13 +45,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if if_depth(node, &screen.components) == MAX_IF_NESTING + 1 {
-                out.push(Diagnostic::error(screen.pointer_of(node), Problem::IfNesting));
+                out.push(Diagnostic::error(screen.pointer_of(node), ComponentProblem::IfNesting));
             }
             let footer_in = |place: Place<'_>| {
                 screen.children(index).any(|child| child.at.place == place && child.is("Footer"))
             };
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
-                out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterInIfBranches));
+                out.push(Diagnostic::error(screen.pointer_of(node), ComponentProblem::FooterInIfBranches));
             }
             if let Some(Value::String(condition)) = member(node.at.component, "condition") {
                 let text =
@@ -74,7 +75,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 if let Some(error) = error {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), "condition"),
-                        Problem::Expression { property: "condition".into(), error },
+                        DataProblem::Expression { property: "condition".into(), error },
                     ));
                 }
             }

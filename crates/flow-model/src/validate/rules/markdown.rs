@@ -5,16 +5,17 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+
 #[cfg(test)]
 use super::super::sources::{Code, Docs, Page, Report, warning};
-use crate::diagnostic::{Diagnostic, MarkdownFeature, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, MarkdownFeature};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[warning(
-    "UnsupportedMarkdown",
+    "Component::UnsupportedMarkdown",
     Code::InvalidPropertyValue,
     "markdown a component shows as written (headings, images, tables in TextBody and TextCaption; linked images and nested lists in RichText)",
     &[Docs(Page::Components, "Rich Text, \"Supported syntax\"; Additional capabilities for Text components")],
@@ -40,7 +41,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             for feature in unsupported(text, rich) {
                 out.push(Diagnostic::warning(
                     at(),
-                    Problem::UnsupportedMarkdown { component: spec.name, feature },
+                    ComponentProblem::UnsupportedMarkdown { component: spec.name, feature },
                 ));
             }
         };

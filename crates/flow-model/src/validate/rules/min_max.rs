@@ -3,15 +3,16 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[error(
-    "MinGreaterThanMax",
+    "Component::MinGreaterThanMax",
     Code::MinValueGreaterThanMax,
     "minimums not above maximums (characters, selections, uploads)",
     &[
@@ -48,7 +49,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), min),
-                        Problem::MinGreaterThanMax {
+                        ComponentProblem::MinGreaterThanMax {
                             min,
                             max,
                             component,

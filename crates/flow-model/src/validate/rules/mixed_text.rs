@@ -3,10 +3,11 @@
 //! what was meant (6.0+). Also: a `${…}` that is no valid binding. (RichText, where Meta
 //! rejects it, has its own rule.)
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Code, Ours, Report, warning};
 use super::super::strings;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic};
 use crate::version::Feature;
 
@@ -14,7 +15,7 @@ use crate::version::Feature;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     warning(
-        "MixedBinding",
+        "Data::MixedBinding",
         Code::InvalidTextDynamicData,
         "text mixed with `${…}` is shown as written, not filled in",
         &[Ours(
@@ -22,7 +23,7 @@ pub(super) const REPORTS: &[Report] = &[
         )],
     ),
     warning(
-        "InvalidBinding",
+        "Data::InvalidBinding",
         Code::PatternMismatch,
         "`${…}` that is no binding",
         &[Ours("shown as written")],
@@ -41,7 +42,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         match expression::classify(string.text) {
             Dynamic::Interpolated => out.push(Diagnostic::warning(
                 flow.pointer(&string.at),
-                Problem::MixedBinding {
+                DataProblem::MixedBinding {
                     property: string.property_name().to_owned(),
                     suggestion: expressions.then(|| suggestion(string.text)),
                     rich_text: false,
@@ -50,7 +51,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             Dynamic::InvalidBinding => {
                 out.push(Diagnostic::warning(
                     flow.pointer(&string.at),
-                    Problem::InvalidBinding { text: string.text.to_owned() },
+                    DataProblem::InvalidBinding { text: string.text.to_owned() },
                 ));
             }
             _ => {}

@@ -260,8 +260,6 @@ mod sources_tests {
     //! them.
     use std::path::{Path, PathBuf};
 
-    use serde_json::Value;
-
     use super::super::context::Flow;
     use super::super::sources::{self, Report, Source};
     use super::{ALL, Check, REPORTS, run_each};
@@ -302,22 +300,13 @@ mod sources_tests {
         found
     }
 
-    /// The `Problem` variant, as `REPORTS` name it (`Routing::Loop` for a routing problem).
+    /// The problem's family and variant, as `REPORTS` name it (`Routing::Loop`), read from its
+    /// `Debug` form (`Routing(Loop { .. })`).
     fn kind(problem: &Problem) -> String {
         let debug = format!("{problem:?}");
-        let head: String = debug.chars().take_while(|c| c.is_alphanumeric()).collect();
-        match problem {
-            Problem::Routing(_) => {
-                let inner: String = debug
-                    .get(head.len() + 1..)
-                    .unwrap_or_default()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric())
-                    .collect();
-                format!("{head}::{inner}")
-            }
-            _ => head,
-        }
+        let mut names = debug.split(|c: char| !c.is_alphanumeric()).filter(|name| !name.is_empty());
+        let family = names.next().unwrap_or_default();
+        format!("{family}::{}", names.next().unwrap_or_default())
     }
 
     fn declares(reports: &[Report], diagnostic: &Diagnostic) -> bool {
@@ -406,7 +395,7 @@ mod sources_tests {
     const NOT_FROM_TEXT: &[(&str, &str, &str, &str)] = &[(
         "data_model",
         "warning",
-        "ScreenData",
+        "Data::ScreenData",
         "a schema nested past what we check is nested past what the JSON reader reads: \
          data_model's a_schema_too_deep_to_check_is_a_warning",
     )];
@@ -470,10 +459,12 @@ mod sources_tests {
 
     #[test]
     fn problem_kinds_read_from_debug() {
-        use crate::diagnostic::RoutingProblem;
-        assert_eq!(kind(&Problem::Routing(RoutingProblem::Loop(vec!["A".into()]))), "Routing::Loop");
-        assert_eq!(kind(&Problem::NullValue), "NullValue");
-        assert_eq!(kind(&Problem::TooLong { property: "x".into(), max: 1, found: 2 }), "TooLong");
-        let _ = Value::Null;
+        use crate::diagnostic::{RoutingProblem, SchemaProblem};
+        assert_eq!(kind(&RoutingProblem::Loop { screens: vec!["A".into()] }.into()), "Routing::Loop");
+        assert_eq!(kind(&SchemaProblem::NullValue.into()), "Schema::NullValue");
+        assert_eq!(
+            kind(&SchemaProblem::TooLong { property: "x".into(), max: 1, found: 2 }.into()),
+            "Schema::TooLong"
+        );
     }
 }

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Code, Docs, Ours, Page, Report, warning};
 use super::routing_model::unconnected;
@@ -156,7 +157,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         };
         if let (false, Some(first)) = (reported_by_meta, group.first()) {
             let pointer = pointer_of.get(first.as_str()).copied().unwrap_or_default();
-            out.push(warn(pointer, RoutingProblem::Cycle(group.clone())));
+            out.push(warn(pointer, RoutingProblem::Cycle { screens: group.clone() }));
         }
     }
 }

@@ -2,10 +2,11 @@
 //! version: inputs inside a Form before 4.0; no RichText in a Form; no If or Switch in a
 //! Switch; a Footer in an If only when that If is not nested in another If or Switch.
 use super::super::context::{Flow, Node};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::Parent;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::version::Feature;
 use crate::walk::Place;
 
@@ -13,7 +14,7 @@ use crate::walk::Place;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "InputOutsideForm",
+        "Component::InputOutsideForm",
         Code::KeywordOneOf,
         "before 4.0, inputs sit inside a Form",
         &[
@@ -22,7 +23,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "NotAllowedIn",
+        "Component::NotAllowedIn",
         Code::InvalidComponentPlacement,
         "each component sits only in the lists Meta allows it in (no RichText in a Form, no If or Switch in a Switch, a Footer only in a top-level If)",
         &[
@@ -55,9 +56,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     && component.is_input()
                     && !flow.version.supports(Feature::OptionalForm)
                 {
-                    Problem::InputOutsideForm { component: component.name }
+                    ComponentProblem::InputOutsideForm { component: component.name }
                 } else {
-                    Problem::NotAllowedIn { component: component.name, parent: parent.as_str() }
+                    ComponentProblem::NotAllowedIn { component: component.name, parent: parent.as_str() }
                 };
                 out.push(Diagnostic::error(screen.pointer_of(node), problem));
             } else if parent == Parent::If
@@ -66,7 +67,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::NotAllowedIn { component: component.name, parent: "a nested If" },
+                    ComponentProblem::NotAllowedIn { component: component.name, parent: "a nested If" },
                 ));
             }
         }

@@ -6,22 +6,23 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{self, At, Described, base64_size, char_count, is_dynamic};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Limits, Property};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "TooLong",
+        "Schema::TooLong",
         Code::MaxCharsRequired,
         "text within its character limit",
         &[Docs(Page::Components, "each component's \"Limits and restrictions\"")],
     ),
     warning(
-        "LongerThanDocumented",
+        "Schema::LongerThanDocumented",
         Code::MaxCharsRequired,
         "an EmbeddedLink text of more than 25 characters",
         &[
@@ -30,7 +31,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "TooFewItems",
+        "Schema::TooFewItems",
         Code::MinItemsRequired,
         "lists have their fewest items",
         &[
@@ -41,7 +42,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "TooManyItems",
+        "Schema::TooManyItems",
         Code::MaxItemsRequired,
         "lists have at most their most items",
         &[
@@ -52,7 +53,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "EmptyComponents",
+        "Schema::EmptyComponents",
         Code::InvalidPropertyValue,
         "If `then` holds at least one component",
         &[
@@ -61,7 +62,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "BelowMinimum",
+        "Schema::BelowMinimum",
         Code::MinimumValueRequired,
         "numbers at least their minimum",
         &[
@@ -72,7 +73,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "AboveMaximum",
+        "Schema::AboveMaximum",
         Code::MaximumValueRequired,
         "numbers at most their maximum",
         &[
@@ -83,7 +84,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "ImageTooLarge",
+        "Schema::ImageTooLarge",
         Code::InvalidPropertyValue,
         "list item and NavigationList images within their size",
         &[
@@ -92,7 +93,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     warning(
-        "ImageOverRecommended",
+        "Schema::ImageOverRecommended",
         Code::InvalidPropertyValue,
         "an Image over the 300 KB Meta recommends",
         &[Docs(Page::Components, "Image: recommended image size up to 300 KB")],
@@ -137,12 +138,12 @@ fn check_value(
                 if found > max as usize && limits.max_chars_advised {
                     out.push(Diagnostic::warning(
                         at.pointer(flow),
-                        Problem::LongerThanDocumented { property: name(), max, found },
+                        SchemaProblem::LongerThanDocumented { property: name(), max, found },
                     ));
                 } else if found > max as usize {
                     out.push(Diagnostic::error(
                         at.pointer(flow),
-                        Problem::TooLong { property: name(), max, found },
+                        SchemaProblem::TooLong { property: name(), max, found },
                     ));
                 }
             }
@@ -152,7 +153,10 @@ fn check_value(
             {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::ImageTooLarge { max_kilobytes: max, found_kilobytes: bytes.div_ceil(1024) },
+                    SchemaProblem::ImageTooLarge {
+                        max_kilobytes: max,
+                        found_kilobytes: bytes.div_ceil(1024),
+                    },
                 ));
             }
             if let (Format::Image, Some(recommended)) = (format, limits.recommended_kilobytes)
@@ -162,7 +166,7 @@ fn check_value(
             {
                 out.push(Diagnostic::warning(
                     at.pointer(flow),
-                    Problem::ImageOverRecommended {
+                    SchemaProblem::ImageOverRecommended {
                         recommended_kilobytes: recommended,
                         found_kilobytes: bytes.div_ceil(1024),
                     },
@@ -171,12 +175,15 @@ fn check_value(
         }
         (Kind::List(item), Value::Array(items)) => {
             if let Some(min) = limits.min_items.filter(|min| items.len() < *min as usize) {
-                out.push(Diagnostic::error(at.pointer(flow), Problem::TooFewItems { property: name(), min }));
+                out.push(Diagnostic::error(
+                    at.pointer(flow),
+                    SchemaProblem::TooFewItems { property: name(), min },
+                ));
             }
             if let Some(max) = limits.max_items.filter(|max| items.len() > *max as usize) {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::TooManyItems { property: name(), max },
+                    SchemaProblem::TooManyItems { property: name(), max },
                 ));
             }
             // Item limits: characters of each string of a list of strings.
@@ -193,20 +200,23 @@ fn check_value(
         (Kind::Components, Value::Array(items))
             if limits.min_items.is_some_and(|min| items.len() < min as usize) =>
         {
-            out.push(Diagnostic::error(at.pointer(flow), Problem::EmptyComponents { property: name() }));
+            out.push(Diagnostic::error(
+                at.pointer(flow),
+                SchemaProblem::EmptyComponents { property: name() },
+            ));
         }
         (Kind::Number | Kind::Integer, Value::Number(number)) => {
             let Some(number) = number.as_f64() else { return };
             if let Some(minimum) = limits.minimum.filter(|minimum| number < *minimum) {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::BelowMinimum { property: name(), minimum },
+                    SchemaProblem::BelowMinimum { property: name(), minimum },
                 ));
             }
             if let Some(maximum) = limits.maximum.filter(|maximum| number > *maximum) {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::AboveMaximum { property: name(), maximum },
+                    SchemaProblem::AboveMaximum { property: name(), maximum },
                 ));
             }
         }

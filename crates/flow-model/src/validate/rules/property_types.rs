@@ -8,10 +8,11 @@ use super::super::context::Flow;
 use super::super::schema::{
     self, At, Described, base64_size, date_format, is_blank, is_date, is_hex_color, json_type,
 };
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Property};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
 
@@ -19,7 +20,7 @@ use crate::version::{Feature, Version};
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "each property has its JSON type",
         &[Builder(
@@ -27,7 +28,7 @@ pub(super) const REPORTS: &[Report] = &[
         )],
     ),
     error(
-        "NotDynamicFormat",
+        "Schema::NotDynamicFormat",
         Code::PatternMismatch,
         "a boolean or number given as a string is a binding or an expression",
         &[
@@ -38,7 +39,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "NotInEnum",
+        "Schema::NotInEnum",
         Code::InvalidEnumValue,
         "an enum property has one of its values",
         &[Builder(
@@ -46,7 +47,7 @@ pub(super) const REPORTS: &[Report] = &[
         )],
     ),
     error(
-        "Blank",
+        "Schema::Blank",
         Code::PatternMismatch,
         "strings are not blank (6.0+)",
         &[
@@ -57,7 +58,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "DynamicName",
+        "Schema::DynamicName",
         Code::PatternMismatch,
         "an input `name` is neither a binding nor an expression (6.0+)",
         &[
@@ -68,7 +69,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "InvalidFormat",
+        "Schema::InvalidFormat",
         Code::InvalidPropertyValueFormat,
         "dates in the version's format",
         &[
@@ -79,13 +80,13 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "PatternMismatch",
+        "Schema::PatternMismatch",
         Code::PatternMismatch,
         "colors are `#RRGGBB`",
         &[Builder("WAFlowJSONConstants: hex color pattern")],
     ),
     error(
-        "InvalidBase64",
+        "Schema::InvalidBase64",
         Code::InvalidPropertyValue,
         "images are base64",
         &[
@@ -96,7 +97,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     warning(
-        "ImageFormat",
+        "Schema::ImageFormat",
         Code::InvalidPropertyValue,
         "an image is JPEG or PNG (WebP is not shown before iOS 14)",
         &[
@@ -155,9 +156,13 @@ fn check_value(
     let Some(kind) = schema::resolve_kind(kind, value) else {
         let problem = match (kind, value) {
             (Kind::Boolean | Kind::Number | Kind::Integer, Value::String(_)) if property.dynamic => {
-                Problem::NotDynamicFormat { property: name(), expected: kind.type_name() }
+                SchemaProblem::NotDynamicFormat { property: name(), expected: kind.type_name() }
             }
-            _ => Problem::WrongType { property: name(), expected: kind.type_name(), found: json_type(value) },
+            _ => SchemaProblem::WrongType {
+                property: name(),
+                expected: kind.type_name(),
+                found: json_type(value),
+            },
         };
         out.push(Diagnostic::error(at.pointer(flow), problem));
         return;
@@ -172,12 +177,15 @@ fn check_value(
             {
                 out.push(Diagnostic::warning(
                     at.pointer(flow),
-                    Problem::ImageFormat { property: property.name, format: found },
+                    SchemaProblem::ImageFormat { property: property.name, format: found },
                 ));
             }
         }
         (Kind::Enum(allowed), Value::String(text)) if !allowed.contains(&text.as_str()) => {
-            out.push(Diagnostic::error(at.pointer(flow), Problem::NotInEnum { property: name(), allowed }));
+            out.push(Diagnostic::error(
+                at.pointer(flow),
+                SchemaProblem::NotInEnum { property: name(), allowed },
+            ));
         }
         (Kind::List(item), Value::Array(items)) => {
             let item_property = Property { dynamic: false, ..*property };
@@ -194,23 +202,28 @@ fn check_value(
     }
 }
 
-fn string_problem(version: Version, property: &Property, format: Format, text: &str) -> Option<Problem> {
+fn string_problem(
+    version: Version,
+    property: &Property,
+    format: Format,
+    text: &str,
+) -> Option<SchemaProblem> {
     let name = || property.name.to_owned();
     if version.supports(Feature::NonBlankStrings) && is_blank(text) {
-        return Some(Problem::Blank { property: name() });
+        return Some(SchemaProblem::Blank { property: name() });
     }
     match format {
         Format::Text | Format::Regex => None,
         Format::Name => {
             let dynamic = matches!(expression::classify(text), Dynamic::Binding(_) | Dynamic::Expression(_));
             (version.supports(Feature::StaticNames) && dynamic)
-                .then(|| Problem::DynamicName { property: name() })
+                .then(|| SchemaProblem::DynamicName { property: name() })
         }
         Format::Date => (!is_date(text, version))
-            .then(|| Problem::InvalidFormat { property: name(), format: date_format(version) }),
+            .then(|| SchemaProblem::InvalidFormat { property: name(), format: date_format(version) }),
         Format::HexColor => (!is_hex_color(text))
-            .then(|| Problem::PatternMismatch { property: name(), pattern: "^#([A-Fa-f0-9]{6})$" }),
-        Format::Image => base64_size(text).is_none().then_some(Problem::InvalidBase64),
+            .then(|| SchemaProblem::PatternMismatch { property: name(), pattern: "^#([A-Fa-f0-9]{6})$" }),
+        Format::Image => base64_size(text).is_none().then_some(SchemaProblem::InvalidBase64),
     }
 }
 

@@ -1,14 +1,15 @@
 //! §4: each component (and each object inside one) has its required properties.
 use super::super::context::Flow;
 use super::super::schema::Described;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[error(
-    "MissingProperty",
+    "Schema::MissingProperty",
     Code::MissingRequiredProperty,
     "each component and each object in it has its required properties",
     &[
@@ -27,7 +28,7 @@ pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Di
         if !resolved.iter().flatten().any(|found| crate::catalog::same(found.name, property.name)) {
             out.push(Diagnostic::error(
                 flow.pointer(&described.at),
-                Problem::MissingProperty { property: property.name.to_owned() },
+                SchemaProblem::MissingProperty { property: property.name.to_owned() },
             ));
         }
     }

@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
@@ -15,7 +16,7 @@ use crate::version::{Feature, Version};
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "RichTextPlacement",
+        "Component::RichTextPlacement",
         Code::InvalidComponentPlacement,
         "RichText alone on its screen (6.3+: or with a Footer)",
         &[
@@ -25,13 +26,13 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "RichTextPlacement",
+        "Component::RichTextPlacement",
         Code::InvalidRichtextPlacement,
         "the same before 6.0, under the code Meta used then",
         &[Docs(Page::ErrorCodes, "INVALID_RICHTEXT_PLACEMENT")],
     ),
     error(
-        "MixedBinding",
+        "Data::MixedBinding",
         Code::InvalidTextDynamicData,
         "RichText does not mix text with `${…}`",
         &[Docs(Page::ErrorCodes, "String interpolation is not supported by RichText")],
@@ -51,7 +52,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if others {
             out.push(Diagnostic::error(
                 screen.pointer_of(rich_text),
-                Problem::RichTextPlacement { footer_allowed, legacy },
+                ComponentProblem::RichTextPlacement { footer_allowed, legacy },
             ));
         }
         for node in screen.components.iter().filter(|node| node.is("RichText")) {
@@ -76,7 +77,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 fn mixed_error(at: String) -> Diagnostic {
     Diagnostic::error(
         at,
-        Problem::MixedBinding { property: "text".into(), suggestion: None, rich_text: true },
+        DataProblem::MixedBinding { property: "text".into(), suggestion: None, rich_text: true },
     )
 }
 

@@ -8,10 +8,11 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
-use crate::diagnostic::{Diagnostic, Problem, RoutingProblem};
+use crate::diagnostic::{Diagnostic, Problem, RoutingProblem, SchemaProblem};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
 
@@ -19,7 +20,7 @@ use crate::version::{Feature, Version};
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "routes are lists of screen ids",
         &[Builder("WAFlowJSONRootSchema: the root object, closed")],
@@ -111,7 +112,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(list) = destinations.as_array() else {
             out.push(Diagnostic::error(
                 at,
-                Problem::WrongType {
+                SchemaProblem::WrongType {
                     property: from.clone(),
                     expected: "array",
                     found: json_type(destinations),
@@ -125,7 +126,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Some(to) => targets.push(to),
                 None => out.push(Diagnostic::error(
                     pointer::join(&at, index),
-                    Problem::WrongType {
+                    SchemaProblem::WrongType {
                         property: from.clone(),
                         expected: "string",
                         found: json_type(destination),
@@ -147,7 +148,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     if !invalid.is_empty() {
-        out.push(Diagnostic::error("/routing_model", routing(RoutingProblem::InvalidScreens(invalid))));
+        out.push(Diagnostic::error(
+            "/routing_model",
+            routing(RoutingProblem::InvalidScreens { screens: invalid }),
+        ));
     }
     let missing: Vec<String> = flow
         .screens
@@ -158,7 +162,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         .map(str::to_owned)
         .collect();
     if !missing.is_empty() {
-        out.push(Diagnostic::error("/routing_model", routing(RoutingProblem::MissingScreens(missing))));
+        out.push(Diagnostic::error(
+            "/routing_model",
+            routing(RoutingProblem::MissingScreens { screens: missing }),
+        ));
     }
     let forward: HashSet<(&str, &str)> =
         edges.iter().flat_map(|(from, targets)| targets.iter().map(move |to| (*from, *to))).collect();
@@ -166,7 +173,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for (from, targets) in &edges {
         let at = pointer::join("/routing_model", from);
         if targets.contains(from) {
-            out.push(Diagnostic::error(at.clone(), routing(RoutingProblem::Loop(vec![(*from).to_owned()]))));
+            out.push(Diagnostic::error(
+                at.clone(),
+                routing(RoutingProblem::Loop { screens: vec![(*from).to_owned()] }),
+            ));
         }
         let distinct: HashSet<&&str> = targets.iter().collect();
         if distinct.len() > MAX_BRANCHES {

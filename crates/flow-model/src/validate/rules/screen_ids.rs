@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem, ScreenProblem};
 use crate::json::pointer;
 use crate::version::Feature;
 
@@ -17,7 +18,7 @@ use crate::version::Feature;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "MissingProperty",
+        "Schema::MissingProperty",
         Code::MissingRequiredProperty,
         "a screen has an `id`",
         &[
@@ -26,19 +27,19 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "`id` is a string",
         &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
     ),
     error(
-        "ScreenIdPattern",
+        "Screen::ScreenIdPattern",
         Code::PatternMismatch,
         "letters and underscores (7.0+: not only underscores)",
         &[Builder("WAFlowJSONConstants: screen id patterns; WAFlowJSONScreenIDValidatorV500")],
     ),
     error(
-        "ReservedScreenId",
+        "Screen::ReservedScreenId",
         Code::ScreenIdIsReservedKeyword,
         "not `SUCCESS` (the docs) nor `success` (the builder)",
         &[
@@ -47,7 +48,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     warning(
-        "ReservedScreenId",
+        "Screen::ReservedScreenId",
         Code::ScreenIdIsReservedKeyword,
         "another casing of `success`",
         &[Ours(
@@ -55,7 +56,7 @@ pub(super) const REPORTS: &[Report] = &[
         )],
     ),
     error(
-        "DuplicateScreenId",
+        "Screen::DuplicateScreenId",
         Code::DuplicateScreenIds,
         "ids are unique",
         &[Docs(Page::ErrorCodes, "DUPLICATE_SCREEN_IDS"), Builder("WAFlowJSONScreenIDValidatorV500")],
@@ -81,24 +82,31 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         match screen.object.get("id") {
             None => out.push(Diagnostic::error(
                 screen.pointer.clone(),
-                Problem::MissingProperty { property: "id".into() },
+                SchemaProblem::MissingProperty { property: "id".into() },
             )),
             Some(Value::String(id)) => {
                 // Meta's docs reserve `SUCCESS`, its builder checks `success`; another casing is
                 // reserved by neither, but an endpoint ends a flow with the screen `SUCCESS`.
                 if id == "SUCCESS" || id == "success" {
-                    out.push(Diagnostic::error(at, Problem::ReservedScreenId { id: id.clone() }));
+                    out.push(Diagnostic::error(at, ScreenProblem::ReservedScreenId { id: id.clone() }));
                 } else if id.eq_ignore_ascii_case("success") {
-                    out.push(Diagnostic::warning(at, Problem::ReservedScreenId { id: id.clone() }));
+                    out.push(Diagnostic::warning(at, ScreenProblem::ReservedScreenId { id: id.clone() }));
                 } else if !is_valid_id(id, strict) {
-                    out.push(Diagnostic::error(at, Problem::ScreenIdPattern { id: id.clone(), strict }));
+                    out.push(Diagnostic::error(
+                        at,
+                        ScreenProblem::ScreenIdPattern { id: id.clone(), strict },
+                    ));
                 } else if !seen.insert(id.as_str()) {
-                    out.push(Diagnostic::error(at, Problem::DuplicateScreenId { id: id.clone() }));
+                    out.push(Diagnostic::error(at, ScreenProblem::DuplicateScreenId { id: id.clone() }));
                 }
             }
             Some(other) => out.push(Diagnostic::error(
                 at,
-                Problem::WrongType { property: "id".into(), expected: "string", found: json_type(other) },
+                SchemaProblem::WrongType {
+                    property: "id".into(),
+                    expected: "string",
+                    found: json_type(other),
+                },
             )),
         }
     }

@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{is_blank, json_type};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::diagnostic::{Diagnostic, Owner, SchemaProblem, ScreenProblem};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
 
@@ -17,19 +18,19 @@ use crate::version::{Feature, Version};
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "UnknownProperty",
+        "Schema::UnknownProperty",
         Code::InvalidPropertyKey,
         "the screen object has only screen properties (`sensitive` from 5.1)",
         &[Builder("WAFlowJSONScreenSchema: the screen object, closed"), Docs(Page::FlowJson, "Screens")],
     ),
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "title a string; layout, data objects; terminal, success, refresh_on_back booleans",
         &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
     ),
     error(
-        "MissingProperty",
+        "Schema::MissingProperty",
         Code::MissingRequiredProperty,
         "`title` and `layout` are present (the docs call title optional, the builder requires it)",
         &[
@@ -38,13 +39,13 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "Blank",
+        "Schema::Blank",
         Code::PatternMismatch,
         "a title is not blank (5.0+)",
         &[Builder("WAFlowJSONScreenSchema: non-blank title pattern from 5.0")],
     ),
     error(
-        "SuccessOnlyOnTerminal",
+        "Screen::SuccessOnlyOnTerminal",
         Code::NotKeywordSchemaValidationFailed,
         "`success` only on terminal screens",
         &[
@@ -53,7 +54,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "NoSuccessfulTerminal",
+        "Screen::NoSuccessfulTerminal",
         Code::InvalidPropertyValue,
         "some terminal screen succeeds",
         &[
@@ -62,7 +63,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "RefreshOnBackWithoutEndpoint",
+        "Screen::RefreshOnBackWithoutEndpoint",
         Code::InvalidPropertyValue,
         "`refresh_on_back: true` only with an endpoint",
         &[
@@ -100,7 +101,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Some((_, since)) if *since <= flow.version => {}
                 found => out.push(Diagnostic::error(
                     at(key),
-                    Problem::UnknownProperty {
+                    SchemaProblem::UnknownProperty {
                         property: key.clone(),
                         owner: Owner::Screen,
                         since: found.map(|(_, since)| *since),
@@ -122,7 +123,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !fits {
                 out.push(Diagnostic::error(
                     at(key),
-                    Problem::WrongType { property: key.clone(), expected, found: json_type(value) },
+                    SchemaProblem::WrongType { property: key.clone(), expected, found: json_type(value) },
                 ));
             }
         }
@@ -130,7 +131,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !screen.object.contains_key(required) {
                 out.push(Diagnostic::error(
                     screen.pointer.clone(),
-                    Problem::MissingProperty { property: required.into() },
+                    SchemaProblem::MissingProperty { property: required.into() },
                 ));
             }
         }
@@ -138,21 +139,21 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             && flow.version.supports(Feature::NonBlankTitle)
             && is_blank(title)
         {
-            out.push(Diagnostic::error(at("title"), Problem::Blank { property: "title".into() }));
+            out.push(Diagnostic::error(at("title"), SchemaProblem::Blank { property: "title".into() }));
         }
         let success = screen.object.get("success");
         if screen.terminal {
             any_terminal = true;
             any_success |= success.and_then(Value::as_bool) != Some(false);
         } else if success.is_some() {
-            out.push(Diagnostic::error(at("success"), Problem::SuccessOnlyOnTerminal));
+            out.push(Diagnostic::error(at("success"), ScreenProblem::SuccessOnlyOnTerminal));
         }
         if screen.object.get("refresh_on_back").and_then(Value::as_bool) == Some(true) && !flow.endpoint {
-            out.push(Diagnostic::error(at("refresh_on_back"), Problem::RefreshOnBackWithoutEndpoint));
+            out.push(Diagnostic::error(at("refresh_on_back"), ScreenProblem::RefreshOnBackWithoutEndpoint));
         }
     }
     if any_terminal && !any_success {
-        out.push(Diagnostic::error("/screens", Problem::NoSuccessfulTerminal));
+        out.push(Diagnostic::error("/screens", ScreenProblem::NoSuccessfulTerminal));
     }
 }
 

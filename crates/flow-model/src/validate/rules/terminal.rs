@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::diagnostic::{Diagnostic, ScreenProblem, Severity};
 use crate::json::pointer;
 use crate::version::Feature;
 
@@ -14,7 +15,7 @@ use crate::version::Feature;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "MissingTerminalScreen",
+        "Screen::MissingTerminalScreen",
         Code::MissingTerminalScreen,
         "at least one terminal screen",
         &[
@@ -23,19 +24,19 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "MissingFooterOnTerminal",
+        "Screen::MissingFooterOnTerminal",
         Code::MissingFooterOnTerminalScreen,
         "a Footer on each terminal screen",
         &[Docs(Page::FlowJson, "Screens: it's mandatory to have a Footer on the terminal screen")],
     ),
     error(
-        "TerminalFooterAction",
+        "Screen::TerminalFooterAction",
         Code::InvalidPropertyValue,
         "a terminal screen's Footer ends the flow (7.3+)",
         &[Builder("WAFlowJSONTerminalScreenFooterValidatorV500, in the chain from V703")],
     ),
     warning(
-        "TerminalFooterAction",
+        "Screen::TerminalFooterAction",
         Code::InvalidPropertyValue,
         "a terminal screen's Footer that does not end the flow, before 7.3",
         &[Ours("Meta checks it from 7.3; before, people cannot finish there all the same")],
@@ -47,7 +48,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     if !flow.screens.iter().any(|screen| screen.terminal) {
-        out.push(Diagnostic::error("/screens", Problem::MissingTerminalScreen));
+        out.push(Diagnostic::error("/screens", ScreenProblem::MissingTerminalScreen));
     }
     let severity =
         if flow.version.supports(Feature::StrictRouting) { Severity::Error } else { Severity::Warning };
@@ -56,7 +57,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if footers.is_empty() {
             out.push(Diagnostic::error(
                 screen.pointer.clone(),
-                Problem::MissingFooterOnTerminal { screen: screen.label() },
+                ScreenProblem::MissingFooterOnTerminal { screen: screen.label() },
             ));
         }
         for footer in footers {
@@ -78,10 +79,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                         "name",
                     ),
                     span: None,
-                    problem: Problem::TerminalFooterAction {
+                    problem: ScreenProblem::TerminalFooterAction {
                         found: name.to_owned(),
                         endpoint: flow.endpoint,
-                    },
+                    }
+                    .into(),
                 });
             }
         }

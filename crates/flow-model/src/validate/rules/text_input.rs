@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 
@@ -14,19 +15,19 @@ use crate::json::pointer;
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "InvalidRegex",
+        "Schema::InvalidRegex",
         Code::InvalidPropertyValueFormat,
         "`pattern` is a JavaScript regular expression (6.2+)",
         &[Docs(Page::Components, "TextInput: pattern"), Builder("the TextInput schema: regex format")],
     ),
     error(
-        "PatternInputType",
+        "Component::PatternInputType",
         Code::InvalidPropertyValue,
         "`pattern` only with input types text, number, password, passcode",
         &[Docs(Page::Components, "TextInput: pattern")],
     ),
     error(
-        "MissingProperty",
+        "Schema::MissingProperty",
         Code::MissingRequiredProperty,
         "`pattern` needs `helper-text`",
         &[
@@ -51,18 +52,21 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let literal =
                 !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
             if literal && let Some(Err(reason)) = crate::regex::check(pattern) {
-                out.push(Diagnostic::error(at.clone(), Problem::InvalidRegex { reason }));
+                out.push(Diagnostic::error(at.clone(), SchemaProblem::InvalidRegex { reason }));
             }
             if let Some(Value::String(input_type)) = member(component, "input-type")
                 && !PATTERN_INPUT_TYPES.contains(&input_type.as_str())
                 && !matches!(expression::classify(input_type), Dynamic::Binding(_))
             {
-                out.push(Diagnostic::error(at, Problem::PatternInputType { input_type: input_type.clone() }));
+                out.push(Diagnostic::error(
+                    at,
+                    ComponentProblem::PatternInputType { input_type: input_type.clone() },
+                ));
             }
             if member(component, "helper-text").is_none() {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::MissingProperty { property: "helper-text".into() },
+                    SchemaProblem::MissingProperty { property: "helper-text".into() },
                 ));
             }
         }

@@ -6,28 +6,29 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::diagnostic::{Diagnostic, FlowProblem, Owner, SchemaProblem};
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[
     error(
-        "UnknownProperty",
+        "Schema::UnknownProperty",
         Code::InvalidPropertyKey,
         "the root object has only Flow JSON's properties (and Meta's `meta.lead_gen_ai`)",
         &[Builder("WAFlowJSONRootSchema: the root object, closed")],
     ),
     error(
-        "WrongType",
+        "Schema::WrongType",
         Code::InvalidPropertyType,
         "`screens` is an array, `routing_model` and `meta` objects",
         &[Builder("WAFlowJSONRootSchema: the root object, closed")],
     ),
     error(
-        "DataChannelUri",
+        "Flow::DataChannelUri",
         Code::InvalidPropertyKey,
         "no `data_channel_uri` from 3.0",
         &[
@@ -39,7 +40,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "InvalidDataApiVersion",
+        "Flow::InvalidDataApiVersion",
         Code::InvalidDataApiVersion,
         "`data_api_version` is 3.0 (or 4.0 from 7.3)",
         &[
@@ -49,7 +50,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "RequiredFor",
+        "Schema::RequiredFor",
         Code::MissingRequiredProperty,
         "`data_api_version` needs a `routing_model` (not the other way round: Meta's examples use routing_model alone)",
         &[
@@ -61,7 +62,7 @@ pub(super) const REPORTS: &[Report] = &[
         ],
     ),
     error(
-        "MissingProperty",
+        "Schema::MissingProperty",
         Code::MissingRequiredProperty,
         "`screens` is present",
         &[
@@ -85,7 +86,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let pointer = crate::json::pointer::join("", key);
         match key.as_str() {
             "data_channel_uri" if !flow.version.supports(Feature::DataChannelUri) => {
-                out.push(Diagnostic::error(pointer, Problem::DataChannelUri));
+                out.push(Diagnostic::error(pointer, FlowProblem::DataChannelUri));
             }
             "screens" if !value.is_array() => out.push(wrong_type(pointer, "screens", "array", value)),
             "routing_model" if !value.is_object() => {
@@ -114,7 +115,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Some(found) if allowed.contains(&found) => {}
                     _ => out.push(Diagnostic::error(
                         pointer,
-                        Problem::InvalidDataApiVersion {
+                        FlowProblem::InvalidDataApiVersion {
                             found: crate::json::compact(value),
                             version: flow.version,
                             allowed,
@@ -129,25 +130,28 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if flow.root.contains_key("data_api_version") && !flow.root.contains_key("routing_model") {
         out.push(Diagnostic::error(
             "",
-            Problem::RequiredFor { property: "routing_model", needed_by: "property 'data_api_version'" },
+            SchemaProblem::RequiredFor {
+                property: "routing_model",
+                needed_by: "property 'data_api_version'",
+            },
         ));
     }
     if !flow.root.contains_key("screens") {
-        out.push(Diagnostic::error("", Problem::MissingProperty { property: "screens".into() }));
+        out.push(Diagnostic::error("", SchemaProblem::MissingProperty { property: "screens".into() }));
     }
 }
 
 fn wrong_type(pointer: String, property: &str, expected: &'static str, value: &Value) -> Diagnostic {
     Diagnostic::error(
         pointer,
-        Problem::WrongType { property: property.into(), expected, found: json_type(value) },
+        SchemaProblem::WrongType { property: property.into(), expected, found: json_type(value) },
     )
 }
 
 fn unknown(pointer: String, property: &str, owner: Owner) -> Diagnostic {
     Diagnostic::error(
         pointer,
-        Problem::UnknownProperty { property: property.into(), owner, since: None, inside_form: false },
+        SchemaProblem::UnknownProperty { property: property.into(), owner, since: None, inside_form: false },
     )
 }
 

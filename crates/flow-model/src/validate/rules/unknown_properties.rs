@@ -2,16 +2,17 @@
 //! version is `INVALID_PROPERTY_KEY` (so are `init-value` / `error-message` inside a Form).
 use super::super::context::Flow;
 use super::super::schema::Described;
+
 #[cfg(test)]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::first_version_of;
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::diagnostic::{Diagnostic, Owner, SchemaProblem};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
 #[cfg(test)]
 pub(super) const REPORTS: &[Report] = &[error(
-    "UnknownProperty",
+    "Schema::UnknownProperty",
     Code::InvalidPropertyKey,
     "a component has only its properties in the flow's version (`init-value`, `error-message` only outside a Form)",
     &[
@@ -38,7 +39,7 @@ pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Di
         let since = first_version_of(described.properties, key).filter(|since| *since > flow.version);
         out.push(Diagnostic::error(
             pointer::join(&flow.pointer(&described.at), key),
-            Problem::UnknownProperty { property: key.clone(), owner, since, inside_form },
+            SchemaProblem::UnknownProperty { property: key.clone(), owner, since, inside_form },
         ));
     }
 }
