@@ -3,6 +3,7 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use flow_model::diagnostic::JsonProblem;
 use flow_model::{Problem, Style, parse};
 
 use super::{Status, read, shown};
@@ -80,7 +81,7 @@ fn format_file(args: &FmtArgs, path: &Path) -> Status {
 fn formatted(bytes: &[u8]) -> Result<String, String> {
     let parsed = parse(bytes);
     let blocking = parsed.diagnostics.iter().find(|diagnostic| {
-        diagnostic.is_error() || matches!(diagnostic.problem, Problem::DuplicateKey { .. })
+        diagnostic.is_error() || matches!(diagnostic.problem, Problem::Json(JsonProblem::DuplicateKey { .. }))
     });
     if let Some(diagnostic) = blocking {
         let place = diagnostic
@@ -88,7 +89,7 @@ fn formatted(bytes: &[u8]) -> Result<String, String> {
             .map(|span| format!(":{}:{}", span.start.line, span.start.column))
             .unwrap_or_default();
         let mut reason = format!("{place}: {}", diagnostic.message());
-        if matches!(diagnostic.problem, Problem::DuplicateKey { .. }) {
+        if matches!(diagnostic.problem, Problem::Json(JsonProblem::DuplicateKey { .. })) {
             reason.push_str(" Formatting would drop the earlier value");
         }
         return Err(reason);
