@@ -3,7 +3,7 @@
 mod context;
 mod rules;
 mod schema;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod sources;
 mod strings;
 

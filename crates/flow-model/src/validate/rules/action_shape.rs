@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::super::context::{ActionAt, Flow};
 use super::super::schema::json_type;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{ActionName, Event, Kind, Property, find_property};
 use crate::diagnostic::{ActionProblem, Diagnostic, Owner, Problem, SchemaProblem};
@@ -14,7 +14,7 @@ use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Schema::MissingProperty",

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Screen, get};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings::StringAt;
 use crate::catalog::{Kind, Property};
@@ -21,7 +21,7 @@ use crate::json::pointer;
 use crate::version::Version;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Data::ItemSchemaMissing",

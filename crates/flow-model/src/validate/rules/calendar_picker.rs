@@ -8,14 +8,14 @@ use serde_json::Value;
 use super::super::context::Flow;
 use super::super::schema::is_iso_date;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::RangeModeOnly",

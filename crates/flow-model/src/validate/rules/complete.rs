@@ -2,14 +2,14 @@
 //! catalog's allowed actions).
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{ActionProblem, Diagnostic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[error(
     "Action::CompleteNotTerminal",
     Code::InvalidCompleteAction,

@@ -1,14 +1,14 @@
 //! §1.3, §5.1: a `data_exchange` action needs `data_api_version` (an endpoint flow).
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, SchemaProblem};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[error(
     "Schema::RequiredFor",
     Code::MissingRequiredProperty,

@@ -6,13 +6,13 @@ use serde_json::{Map, Value};
 
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::diagnostic::{DataModelProblem, DataProblem, Diagnostic};
 use crate::json::{self, pointer};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Data::ScreenData",

@@ -4,14 +4,14 @@ use serde_json::Value;
 
 use super::super::context::{Flow, member};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::Event;
 use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::ImageAndColor",

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::super::context::{Flow, Node, Screen, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::diagnostic::{ComponentProblem, Diagnostic, Severity};
 use crate::expression::{self, Dynamic};
@@ -16,7 +16,7 @@ use crate::json::pointer;
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::DateRange",

@@ -5,14 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use super::routing_model::{MAX_BRANCHES, unconnected};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem, RoutingProblem};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Routing::TooManyBranches",

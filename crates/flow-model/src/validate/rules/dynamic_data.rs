@@ -5,7 +5,7 @@
 //! and If conditions count too; action payloads have their own rule.
 use super::super::context::{Flow, Resolved};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use super::super::strings::{self, StringAt};
 use crate::catalog::Kind;
@@ -14,7 +14,7 @@ use crate::expression::{self, Dynamic, Reference, Type};
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Data::MissingDynamicData",

@@ -3,7 +3,7 @@
 //! of If conditions). Before 6.0 backticks are plain text: a warning.
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings;
 use crate::catalog::Kind;
@@ -12,7 +12,7 @@ use crate::expression::{self, Dynamic, ExpressionError, Type};
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Data::Expression",

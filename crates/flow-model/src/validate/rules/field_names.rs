@@ -8,14 +8,14 @@ use serde_json::{Map, Value};
 
 use super::super::context::{Flow, member};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Report, warning};
 use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::json::parser::bytes_equal;
 use crate::json::{self, pointer};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[warning(
     "Data::FieldNameCharacters",
     Code::PatternMismatch,

@@ -2,14 +2,14 @@
 //! does not read `${form.…}`.
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::version::Feature;
 use serde_json::Value;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::ComponentOutsideForm",

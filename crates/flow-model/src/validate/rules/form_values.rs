@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::super::context::{Flow, Names, Node};
 use super::super::schema::json_type;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{Category, ValueType};
 use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
@@ -15,7 +15,7 @@ use crate::json::pointer;
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::NativeInInitValues",

@@ -6,14 +6,14 @@ use serde_json::Value;
 
 use super::super::context::{Flow, member};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, warning};
 use crate::diagnostic::{ComponentProblem, Diagnostic, MarkdownFeature};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[warning(
     "Component::UnsupportedMarkdown",
     Code::InvalidPropertyValue,

@@ -4,7 +4,7 @@
 //! rejects it, has its own rule.)
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Ours, Report, warning};
 use super::super::strings;
 use crate::diagnostic::{DataProblem, Diagnostic};
@@ -12,7 +12,7 @@ use crate::expression::{self, Dynamic};
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     warning(
         "Data::MixedBinding",

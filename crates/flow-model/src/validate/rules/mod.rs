@@ -76,9 +76,9 @@ macro_rules! rules {
         /// Every rule.
         pub(super) const ALL: &[Rule] = &[$(Rule { name: stringify!($rule), check: Check::$check($rule::check) }),*];
 
-        /// What each rule reports, and on whose authority, in the same order (tests only: the
-        /// app carries none of it).
-        #[cfg(test)]
+        /// What each rule reports, and on whose authority, in the same order (native tests
+        /// only: the app carries none of it).
+        #[cfg(all(test, not(target_arch = "wasm32")))]
         pub(super) const REPORTS: &[(&str, &[super::sources::Report])] = &[$((stringify!($rule), $rule::REPORTS)),*];
     };
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::super::context::{Flow, Resolved};
 use super::super::schema::json_type;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::ActionName;
 use crate::diagnostic::{ActionProblem, Diagnostic, Severity};
@@ -16,7 +16,7 @@ use crate::json::pointer;
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Action::UnknownNextScreen",

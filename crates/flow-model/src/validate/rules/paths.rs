@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Ours, Page, Report, warning};
 use super::routing_model::unconnected;
 use crate::catalog::ActionName;
@@ -21,7 +21,7 @@ use crate::diagnostic::{Diagnostic, Problem, RoutingProblem, Severity};
 use crate::graph::{self, Edge, EdgeKind, Node};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     warning(
         "Routing::DeadEnd",

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::super::context::{ActionAt, Flow};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use super::dynamic_data::resolution_problem;
 use super::mixed_text::suggestion;
@@ -19,7 +19,7 @@ use crate::json::{self, pointer};
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Data::MissingDynamicData",

@@ -3,7 +3,7 @@
 //! Switch; a Footer in an If only when that If is not nested in another If or Switch.
 use super::super::context::{Flow, Node};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::Parent;
 use crate::diagnostic::{ComponentProblem, Diagnostic};
@@ -11,7 +11,7 @@ use crate::version::Feature;
 use crate::walk::Place;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::InputOutsideForm",

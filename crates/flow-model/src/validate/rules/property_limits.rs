@@ -7,13 +7,13 @@ use serde_json::Value;
 use super::super::context::Flow;
 use super::super::schema::{self, At, Described, base64_size, char_count, is_dynamic};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Limits, Property};
 use crate::diagnostic::{Diagnostic, SchemaProblem};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Schema::TooLong",

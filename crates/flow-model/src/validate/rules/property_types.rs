@@ -9,7 +9,7 @@ use super::super::schema::{
     self, At, Described, base64_size, date_format, is_blank, is_date, is_hex_color, json_type,
 };
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Property};
 use crate::diagnostic::{Diagnostic, SchemaProblem};
@@ -17,7 +17,7 @@ use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Schema::WrongType",

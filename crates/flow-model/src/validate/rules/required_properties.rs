@@ -2,12 +2,12 @@
 use super::super::context::Flow;
 use super::super::schema::Described;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::diagnostic::{Diagnostic, SchemaProblem};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[error(
     "Schema::MissingProperty",
     Code::MissingRequiredProperty,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::super::context::Flow;
 use super::super::schema::json_type;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem, RoutingProblem, SchemaProblem};
@@ -17,7 +17,7 @@ use crate::json::pointer;
 use crate::version::{Feature, Version};
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Schema::WrongType",

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use super::super::context::{Flow, Node};
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{self, Component};
 use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::walk::Place;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Component::TooManyComponents",

@@ -4,14 +4,14 @@
 //! way out. (Item-level actions run only on selection.)
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, warning};
 use crate::catalog::Event;
 use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[warning(
     "Component::SelectActionOnRender",
     Code::InvalidPropertyValue,

@@ -5,14 +5,14 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::diagnostic::{Diagnostic, ScreenProblem, Severity};
 use crate::json::pointer;
 use crate::version::Feature;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Screen::MissingTerminalScreen",

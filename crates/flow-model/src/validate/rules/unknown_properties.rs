@@ -3,14 +3,14 @@
 use super::super::context::Flow;
 use super::super::schema::Described;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::first_version_of;
 use crate::diagnostic::{Diagnostic, Owner, SchemaProblem};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[error(
     "Schema::UnknownProperty",
     Code::InvalidPropertyKey,

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
 use crate::diagnostic::{ActionProblem, Diagnostic};
@@ -12,7 +12,7 @@ use crate::expression::{self, Dynamic, Source};
 use crate::json::pointer;
 
 /// What this rule reports, and on whose authority (`validate/sources.rs`).
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) const REPORTS: &[Report] = &[
     error(
         "Action::UpdateDataNoDataModel",
