@@ -10,6 +10,7 @@
 )]
 
 pub mod catalog;
+pub mod date;
 pub mod diagnostic;
 mod document;
 mod edit;

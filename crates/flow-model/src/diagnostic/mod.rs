@@ -381,6 +381,13 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// Whether writing the document back would lose something its text says: a property given
+    /// twice in one object keeps only its last value. A warning for Meta's sake, but the
+    /// editor and `flowsmith fmt` take no such text, so nothing is lost without a word.
+    pub fn is_lossy(&self) -> bool {
+        matches!(self.problem, Problem::Json(JsonProblem::DuplicateKey { .. }))
+    }
 }
 
 #[cfg(test)]
