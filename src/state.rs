@@ -65,7 +65,8 @@ pub struct EditorState {
     pub diagnostics: Memo<Arc<Vec<Diagnostic>>>,
     /// The text the JSON view shows: what was typed, or `document` pretty-printed.
     pub json_view_text: Memo<String>,
-    /// JSON-level problems of typed text that does not parse (empty otherwise).
+    /// JSON-level problems of typed text the editor does not take (it does not parse, or it
+    /// gives a key twice); empty otherwise.
     pub text_problems: Memo<Arc<Vec<Diagnostic>>>,
     history: StoredValue<History>,
     history_state: RwSignal<(bool, bool)>,
@@ -94,9 +95,15 @@ impl EditorState {
             json_text.get().unwrap_or_else(|| document.with(|document| document.to_json(Style::Pretty)))
         });
         let text_problems = Memo::new(move |_| {
-            Arc::new(json_text.with(|typed| match typed {
-                Some(text) => parse(text).diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
-                None => Vec::new(),
+            Arc::new(json_text.with(|typed| {
+                match typed {
+                    Some(text) => parse(text)
+                        .diagnostics
+                        .into_iter()
+                        .filter(|diagnostic| diagnostic.is_error() || diagnostic.is_lossy())
+                        .collect(),
+                    None => Vec::new(),
+                }
             }))
         });
         let extras = RwSignal::new(serde_json::Map::new());
@@ -188,7 +195,11 @@ impl EditorState {
             return;
         }
         let parsed = parse(&text);
-        let usable = parsed.document.filter(|_| !parsed.diagnostics.iter().any(Diagnostic::is_error));
+        // Text that would lose a value (a key given twice) is not taken either: the JSON view
+        // keeps it, marked, until it is fixed.
+        let usable = parsed.document.filter(|_| {
+            !parsed.diagnostics.iter().any(|diagnostic| diagnostic.is_error() || diagnostic.is_lossy())
+        });
         if let Some(document) = usable {
             let undo = self.document.try_update(|current| current.replace(document));
             if let Some(undo) = undo {

@@ -96,3 +96,24 @@ async fn a_read_only_flow_refuses_edits_and_says_why() {
     state.set_extra("read_only", None);
     assert!(state.edit(|document| document.set_property("/version", serde_json::json!("7.2"))));
 }
+
+/// A key given twice is only Meta's warning, but the editor does not take such text: the
+/// first value would be lost when the JSON view shows the document again.
+#[wasm_bindgen_test]
+async fn typed_text_with_a_key_twice_is_kept_not_taken() {
+    let document = parse(r#"{"version": "7.3", "screens": []}"#).document.expect("JSON");
+    let root = container();
+    let state = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let captured = state.clone();
+    let mounted = leptos::mount::mount_to(root, move || {
+        *captured.borrow_mut() = Some(EditorState::provide(document.clone(), DraftInfo::default()));
+    });
+    mounted.forget();
+    let state: EditorState = state.borrow().expect("state");
+    let typed = r#"{"version": "7.2", "version": "7.1", "screens": []}"#;
+    state.type_json(typed.into());
+    assert_eq!(state.document.with_untracked(|d| d.version().map(str::to_owned)), Some("7.3".to_owned()));
+    assert_eq!(state.text_problems.with_untracked(|problems| problems.len()), 1);
+    state.settle_json();
+    assert_eq!(state.json_view_text.get_untracked(), typed, "the typed text stays");
+}
