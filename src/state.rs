@@ -14,7 +14,8 @@ pub struct Selection {
     pub screen: usize,
     /// JSON Pointer of the selected component, if any.
     pub component: Option<String>,
-    /// JSON Pointer of a property to focus in the inspector (set by the problems panel).
+    /// JSON Pointer of a property to focus in the inspector (set by the problems panel and the
+    /// graph's overlays).
     pub field: Option<String>,
 }
 
@@ -61,7 +62,8 @@ pub struct EditorState {
     pub read_only: Memo<Option<String>>,
     /// Bumped on every change of the document (by edits, undo, redo or replacement).
     pub revision: RwSignal<u64>,
-    /// Flow-rule diagnostics of `document`, in document order (pointers, no spans).
+    /// Flow-rule diagnostics of `document`, in document order (with spans while the document
+    /// still has the text it was read from).
     pub diagnostics: Memo<Arc<Vec<Diagnostic>>>,
     /// The text the JSON view shows: what was typed, or `document` pretty-printed.
     pub json_view_text: Memo<String>,
@@ -187,9 +189,9 @@ impl EditorState {
         self.history.update_value(History::break_burst);
     }
 
-    /// Takes text typed in the JSON view. When it parses, it becomes the document (one undo
-    /// step per burst of typing); when it does not, the cards keep the last good document and
-    /// the text is kept as typed.
+    /// Takes text typed in the JSON view. When it parses (and gives no key twice), it becomes
+    /// the document (one undo step per burst of typing); when not, the cards keep the last good
+    /// document and the text is kept as typed.
     pub fn type_json(&self, text: String) {
         if self.refused_read_only() {
             return;
