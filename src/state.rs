@@ -14,7 +14,8 @@ pub struct Selection {
     pub screen: usize,
     /// JSON Pointer of the selected component, if any.
     pub component: Option<String>,
-    /// JSON Pointer of a property to focus in the inspector (set by the problems panel).
+    /// JSON Pointer of a property to focus in the inspector (set by the problems panel and the
+    /// graph's overlays).
     pub field: Option<String>,
 }
 
@@ -61,11 +62,13 @@ pub struct EditorState {
     pub read_only: Memo<Option<String>>,
     /// Bumped on every change of the document (by edits, undo, redo or replacement).
     pub revision: RwSignal<u64>,
-    /// Flow-rule diagnostics of `document`, in document order (pointers, no spans).
+    /// Flow-rule diagnostics of `document`, in document order (with spans while the document
+    /// still has the text it was read from).
     pub diagnostics: Memo<Arc<Vec<Diagnostic>>>,
     /// The text the JSON view shows: what was typed, or `document` pretty-printed.
     pub json_view_text: Memo<String>,
-    /// JSON-level problems of typed text that does not parse (empty otherwise).
+    /// JSON-level problems of typed text the editor does not take (it does not parse, or it
+    /// gives a key twice); empty otherwise.
     pub text_problems: Memo<Arc<Vec<Diagnostic>>>,
     history: StoredValue<History>,
     history_state: RwSignal<(bool, bool)>,
@@ -94,9 +97,15 @@ impl EditorState {
             json_text.get().unwrap_or_else(|| document.with(|document| document.to_json(Style::Pretty)))
         });
         let text_problems = Memo::new(move |_| {
-            Arc::new(json_text.with(|typed| match typed {
-                Some(text) => parse(text).diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
-                None => Vec::new(),
+            Arc::new(json_text.with(|typed| {
+                match typed {
+                    Some(text) => parse(text)
+                        .diagnostics
+                        .into_iter()
+                        .filter(|diagnostic| diagnostic.is_error() || diagnostic.is_lossy())
+                        .collect(),
+                    None => Vec::new(),
+                }
             }))
         });
         let extras = RwSignal::new(serde_json::Map::new());
@@ -180,15 +189,19 @@ impl EditorState {
         self.history.update_value(History::break_burst);
     }
 
-    /// Takes text typed in the JSON view. When it parses, it becomes the document (one undo
-    /// step per burst of typing); when it does not, the cards keep the last good document and
-    /// the text is kept as typed.
+    /// Takes text typed in the JSON view. When it parses (and gives no key twice), it becomes
+    /// the document (one undo step per burst of typing); when not, the cards keep the last good
+    /// document and the text is kept as typed.
     pub fn type_json(&self, text: String) {
         if self.refused_read_only() {
             return;
         }
         let parsed = parse(&text);
-        let usable = parsed.document.filter(|_| !parsed.diagnostics.iter().any(Diagnostic::is_error));
+        // Text that would lose a value (a key given twice) is not taken either: the JSON view
+        // keeps it, marked, until it is fixed.
+        let usable = parsed.document.filter(|_| {
+            !parsed.diagnostics.iter().any(|diagnostic| diagnostic.is_error() || diagnostic.is_lossy())
+        });
         if let Some(document) = usable {
             let undo = self.document.try_update(|current| current.replace(document));
             if let Some(undo) = undo {

@@ -1,6 +1,6 @@
-//! Embeds the test fixtures (`tests/fixtures/**/*.json` with their `.expected` files, and
-//! `tests/samples/**/*.json`) into the integration tests as `include_str!`s, so the same tests
-//! run on wasm32, where there is no filesystem.
+//! Embeds the test fixtures (`tests/fixtures/**/*.json` and `tests/corpus/**/*.json` with their
+//! `.expected` files, and `tests/samples/**/*.json`) into the integration tests as
+//! `include_str!`s, so the same tests run on wasm32, where there is no filesystem.
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
@@ -11,7 +11,7 @@ fn main() {
         "/// (name, flow.json, expected diagnostics or `None` for a sample without diagnostics).\n",
     );
     code.push_str("pub const FIXTURES: &[(&str, &str, Option<&str>)] = &[\n");
-    for folder in ["fixtures", "samples"] {
+    for folder in ["fixtures", "samples", "corpus"] {
         let base = root.join("tests").join(folder);
         println!("cargo:rerun-if-changed={}", base.display());
         let mut files = Vec::new();
@@ -31,6 +31,13 @@ fn main() {
         }
     }
     code.push_str("];\n");
+    let readme = root.join("tests/corpus/README.md");
+    println!("cargo:rerun-if-changed={}", readme.display());
+    let _ = writeln!(
+        code,
+        "/// Where Meta shows what each corpus fixture reproduces.\npub const CORPUS_README: &str = include_str!({:?});",
+        readme.display().to_string()
+    );
     let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default()).join("fixtures.rs");
     if let Err(error) = fs::write(&out, code) {
         panic!("cannot write {}: {error}", out.display());

@@ -1,12 +1,14 @@
 //! Widgets shared by the features.
 mod comparison;
 mod dialog;
+mod dialog_actions;
 mod icon;
 mod menu;
 mod notices;
 
 pub use comparison::ComparisonList;
 pub use dialog::Dialog;
+pub use dialog_actions::DialogActions;
 pub use icon::{Icon, IconName};
 pub use menu::Menu;
 pub use notices::Notices;

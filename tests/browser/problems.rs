@@ -77,14 +77,7 @@ async fn whatsapp_errors_of_the_last_save_show_beside_ours_and_land_on_the_field
 #[wasm_bindgen_test]
 async fn a_read_only_flow_refuses_edits_and_says_why() {
     let document = parse(r#"{"version": "7.3", "screens": []}"#).document.expect("JSON");
-    let root = container();
-    let state = std::rc::Rc::new(std::cell::RefCell::new(None));
-    let captured = state.clone();
-    let mounted = leptos::mount::mount_to(root, move || {
-        *captured.borrow_mut() = Some(EditorState::provide(document.clone(), DraftInfo::default()));
-    });
-    mounted.forget();
-    let state: EditorState = state.borrow().expect("state");
+    let state = mounted_state(document);
     state.set_extra("read_only", Some(serde_json::json!("Published: clone it.")));
     assert!(!state.edit(|document| document.set_property("/version", serde_json::json!("7.2"))));
     state.type_json("{}".into());
@@ -95,4 +88,29 @@ async fn a_read_only_flow_refuses_edits_and_says_why() {
     );
     state.set_extra("read_only", None);
     assert!(state.edit(|document| document.set_property("/version", serde_json::json!("7.2"))));
+}
+
+/// A key given twice is only Meta's warning, but the editor does not take such text: the
+/// first value would be lost when the JSON view shows the document again.
+#[wasm_bindgen_test]
+async fn typed_text_with_a_key_twice_is_kept_not_taken() {
+    let document = parse(r#"{"version": "7.3", "screens": []}"#).document.expect("JSON");
+    let state = mounted_state(document);
+    let typed = r#"{"version": "7.2", "version": "7.1", "screens": []}"#;
+    state.type_json(typed.into());
+    assert_eq!(state.document.with_untracked(|d| d.version().map(str::to_owned)), Some("7.3".to_owned()));
+    assert_eq!(state.text_problems.with_untracked(|problems| problems.len()), 1);
+    state.settle_json();
+    assert_eq!(state.json_view_text.get_untracked(), typed, "the typed text stays");
+}
+
+/// An editor state provided in a mounted root, to drive it without its views.
+fn mounted_state(document: flow_model::Document) -> EditorState {
+    let state = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let captured = state.clone();
+    let mounted = leptos::mount::mount_to(container(), move || {
+        *captured.borrow_mut() = Some(EditorState::provide(document.clone(), DraftInfo::default()));
+    });
+    mounted.forget();
+    state.borrow().expect("state")
 }

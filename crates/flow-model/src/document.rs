@@ -2,7 +2,7 @@
 //! came from while that text still describes it.
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Diagnostic, Problem, Span};
+use crate::diagnostic::{Diagnostic, JsonProblem, Problem, Span};
 use crate::json::{self, Source, parser};
 use crate::walk;
 
@@ -45,7 +45,7 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
     if bytes.len() > MAX_INPUT_BYTES {
         return failed(Diagnostic::error(
             "",
-            Problem::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES },
+            JsonProblem::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES },
         ));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -56,14 +56,14 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
                 String::from_utf8_lossy(bytes.get(..error.valid_up_to()).unwrap_or_default()).into_owned();
             let source = Source::new(valid, 0, Vec::new());
             let at = source.location(error.valid_up_to());
-            let mut diagnostic = Diagnostic::error("", Problem::InvalidUtf8);
+            let mut diagnostic = Diagnostic::error("", JsonProblem::InvalidUtf8);
             diagnostic.span = Some(Span { start: at, end: at });
             return failed(diagnostic);
         }
     };
     let mut diagnostics = Vec::new();
     let prefix = if text.starts_with('\u{feff}') {
-        diagnostics.push(Diagnostic::warning("", Problem::ByteOrderMark));
+        diagnostics.push(Diagnostic::warning("", JsonProblem::ByteOrderMark));
         '\u{feff}'.len_utf8()
     } else {
         0
@@ -73,7 +73,10 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
         Ok(output) => {
             let source = Source::parsed(text.to_owned(), prefix, output.nodes, &output.line_starts);
             for duplicate in output.duplicates {
-                let mut diagnostic = Diagnostic::error("", Problem::DuplicateKey { key: duplicate.key });
+                // A warning: JSON readers keep the last value, as JavaScript's does; nothing says
+                // Meta rejects it. The first value is lost on saving, which `fmt` refuses.
+                let mut diagnostic =
+                    Diagnostic::warning("", JsonProblem::DuplicateKey { key: duplicate.key });
                 diagnostic.span = Some(Span {
                     start: source.location(prefix + duplicate.key_start),
                     end: source.location(prefix + duplicate.key_end),
@@ -83,7 +86,9 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
             let document = Document { root: output.value, source: Some(source) };
             // Point duplicate keys at their object now that the pointers can be computed.
             for diagnostic in &mut diagnostics {
-                if let (Problem::DuplicateKey { .. }, Some(span)) = (&diagnostic.problem, diagnostic.span) {
+                if let (Problem::Json(JsonProblem::DuplicateKey { .. }), Some(span)) =
+                    (&diagnostic.problem, diagnostic.span)
+                {
                     diagnostic.pointer = document.pointer_at_offset(span.start.offset);
                 }
             }
@@ -91,8 +96,8 @@ pub fn parse(input: impl AsRef<[u8]>) -> Parsed {
         }
         Err(failure) => {
             let (problem, at) = match failure {
-                parser::Failure::Syntax(problem, at) => (Problem::Syntax(problem), at),
-                parser::Failure::TooDeep(at) => (Problem::TooDeep { limit: parser::MAX_DEPTH }, at),
+                parser::Failure::Syntax(problem, at) => (JsonProblem::Syntax { problem }, at),
+                parser::Failure::TooDeep(at) => (JsonProblem::TooDeep { limit: parser::MAX_DEPTH }, at),
             };
             let source = Source::new(text.to_owned(), prefix, Vec::new());
             let location = source.location(prefix + at);
@@ -249,7 +254,7 @@ mod tests {
         let parsed = parse("{\n  \"version\": \"7.3\",\n}");
         assert!(parsed.document.is_none());
         let diagnostic = &parsed.diagnostics[0];
-        assert_eq!(diagnostic.problem, Problem::Syntax(SyntaxProblem::TrailingComma));
+        assert_eq!(diagnostic.problem, JsonProblem::Syntax { problem: SyntaxProblem::TrailingComma }.into());
         assert_eq!(diagnostic.code(), Code::InvalidFlowJson);
         let span = diagnostic.span.unwrap();
         assert_eq!((span.start.line, span.start.column), (3, 1));
@@ -259,14 +264,17 @@ mod tests {
     fn input_over_the_limit_is_refused_naming_it() {
         let parsed = parse(vec![b' '; MAX_INPUT_BYTES + 1]);
         assert!(parsed.document.is_none());
-        assert!(matches!(parsed.diagnostics[0].problem, Problem::TooLarge { limit: MAX_INPUT_BYTES, .. }));
+        assert!(matches!(
+            parsed.diagnostics[0].problem,
+            Problem::Json(JsonProblem::TooLarge { limit: MAX_INPUT_BYTES, .. })
+        ));
         assert!(parsed.diagnostics[0].message().contains("10.0 MB"));
     }
 
     #[test]
     fn invalid_utf8_is_placed_at_the_bad_byte() {
         let parsed = parse(b"{\n  \"a\": \"\xff\"}");
-        assert_eq!(parsed.diagnostics[0].problem, Problem::InvalidUtf8);
+        assert_eq!(parsed.diagnostics[0].problem, JsonProblem::InvalidUtf8.into());
         let span = parsed.diagnostics[0].span.unwrap();
         assert_eq!((span.start.line, span.start.column), (2, 9));
     }
@@ -282,12 +290,12 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_key_is_an_error_pointing_at_the_member() {
+    fn duplicate_key_is_a_warning_pointing_at_the_member() {
         let parsed = parse(r#"{"screens": [{"id": "A", "id": "B"}]}"#);
         let document = parsed.document.unwrap();
         assert_eq!(document.root()["screens"][0]["id"], "B");
         assert_eq!(parsed.diagnostics[0].pointer, "/screens/0/id");
-        assert!(parsed.diagnostics[0].is_error());
+        assert_eq!(parsed.diagnostics[0].severity, crate::Severity::Warning);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! preview uses it for every dynamic property, If conditions, Switch values and action payloads.
 //!
 //! The caller says what a binding reads (`lookup`); a binding that reads nothing is `null`,
-//! which shows as empty text, counts as `false` and as `0` in arithmetic. Expressions are first
-//! checked by [`expression::check`] (so a broken one gives the same message the validator does),
-//! then evaluated by a parser of the same grammar over the same tokens, bounded in the same way.
+//! which shows as empty text, counts as `false` and as `0` in arithmetic. Expressions are read
+//! by the validator's grammar (`expression::parse`), which computes their values here and their
+//! types there: a broken one gives the same message the validator does.
 //!
 //! ```
 //! use flow_model::evaluate::{evaluate_text, display};
@@ -21,7 +21,7 @@
 //! ```
 use serde_json::{Map, Number, Value};
 
-use crate::expression::{self, Dynamic, ExpressionError, Reference, Token, Type};
+use crate::expression::{self, Dynamic, ExpressionError, Meaning, Reference, Token, Type};
 
 /// What a binding reads, or `None` when it reads nothing.
 pub type Lookup<'l> = dyn FnMut(Reference<'_>) -> Option<Value> + 'l;
@@ -68,15 +68,14 @@ pub fn evaluate_value(value: &Value, lookup: &mut Lookup<'_>) -> Result<Value, E
     })
 }
 
-/// Evaluates the text between the backticks of a nested expression (or an If condition).
+/// Evaluates the text between the backticks of a nested expression (or an If condition):
+/// one pass of the expression grammar ([`expression::parse`]) with both meanings, the
+/// checker's types (bindings are of unknown type, so only what is wrong whatever the data is
+/// an error, worded as the validator words it) and the values.
 pub fn evaluate(text: &str, lookup: &mut Lookup<'_>) -> Result<Value, ExpressionError> {
-    expression::check(text, &mut |_| Type::Unknown)?;
-    let tokens: Vec<Token<'_>> =
-        expression::tokenize(text)?.into_iter().filter(|token| *token != Token::Space).collect();
-    // Concatenation is juxtaposition, so it needs to know where spaces were: only members
-    // (literals, bindings, groups) can follow each other, which the checker has verified.
-    let mut evaluator = Evaluator { tokens: &tokens, pos: 0, lookup };
-    Ok(evaluator.logical_or())
+    let mut unknown = |_: Reference<'_>| Type::Unknown;
+    let mut meaning = (expression::Types { resolve: &mut unknown }, Values { lookup });
+    expression::parse(text, &mut meaning).map(|(_, value)| value)
 }
 
 /// How a value shows as text: strings as they are, numbers as JavaScript prints them,
@@ -139,134 +138,64 @@ fn unescape(raw: &str) -> String {
     text
 }
 
-struct Evaluator<'t, 'a, 'l, 'r> {
-    tokens: &'t [Token<'a>],
-    pos: usize,
+/// The evaluator's meaning of an expression: its value, computed as WhatsApp does (§6.2).
+struct Values<'r, 'l> {
     lookup: &'r mut Lookup<'l>,
 }
 
-impl Evaluator<'_, '_, '_, '_> {
-    fn eat(&mut self, operators: &[&str]) -> Option<&'static str> {
-        match self.tokens.get(self.pos) {
-            Some(Token::Operator(found)) if operators.contains(found) => {
-                self.pos += 1;
-                Some(found)
-            }
-            _ => None,
+impl<'a> Meaning<'a> for Values<'_, '_> {
+    type Value = Value;
+
+    fn literal(&mut self, literal: &Token<'a>) -> Value {
+        match literal {
+            Token::String(raw) => Value::String(unescape(raw)),
+            Token::Number(text) => number(crate::number::parse(text).unwrap_or_default()),
+            Token::Boolean(value) => Value::Bool(*value),
+            _ => Value::Null,
         }
     }
 
-    fn logical_or(&mut self) -> Value {
-        let mut left = self.logical_and();
-        while self.eat(&["||"]).is_some() {
-            let right = self.logical_and();
-            left = Value::Bool(truthy(&left) || truthy(&right));
-        }
-        left
+    fn binding(&mut self, reference: Reference<'a>) -> Value {
+        (self.lookup)(reference).unwrap_or(Value::Null)
     }
 
-    fn logical_and(&mut self) -> Value {
-        let mut left = self.equality();
-        while self.eat(&["&&"]).is_some() {
-            let right = self.equality();
-            left = Value::Bool(truthy(&left) && truthy(&right));
-        }
-        left
+    fn unary(&mut self, operator: &'static str, operand: Value) -> Result<Value, ExpressionError> {
+        Ok(if operator == "!" { Value::Bool(!truthy(&operand)) } else { number(-as_number(&operand)) })
     }
 
-    fn equality(&mut self) -> Value {
-        let left = self.comparison();
-        let Some(operator) = self.eat(&["==", "!="]) else { return left };
-        let right = self.comparison();
-        Value::Bool(equal(&left, &right) == (operator == "=="))
-    }
-
-    fn comparison(&mut self) -> Value {
-        let left = self.additive();
-        let Some(operator) = self.eat(&["<=", ">=", "<", ">"]) else { return left };
-        let right = self.additive();
+    fn binary(
+        &mut self,
+        operator: &'static str,
+        left: Value,
+        right: Value,
+    ) -> Result<Value, ExpressionError> {
         let (a, b) = (as_number(&left), as_number(&right));
-        Value::Bool(match operator {
-            "<=" => a <= b,
-            ">=" => a >= b,
-            "<" => a < b,
-            _ => a > b,
+        Ok(match operator {
+            "||" => Value::Bool(truthy(&left) || truthy(&right)),
+            "&&" => Value::Bool(truthy(&left) && truthy(&right)),
+            "==" => Value::Bool(equal(&left, &right)),
+            "!=" => Value::Bool(!equal(&left, &right)),
+            "<" => Value::Bool(a < b),
+            "<=" => Value::Bool(a <= b),
+            ">" => Value::Bool(a > b),
+            ">=" => Value::Bool(a >= b),
+            "+" => number(a + b),
+            "-" => number(a - b),
+            "*" => number(a * b),
+            // §6.2: division and modulo by zero (or null) give 0.
+            _ if b == 0.0 => number(0.0),
+            "/" => number(a / b),
+            _ => number(a % b),
         })
     }
 
-    fn additive(&mut self) -> Value {
-        let mut left = self.multiplicative();
-        while let Some(operator) = self.eat(&["+", "-"]) {
-            let right = self.multiplicative();
-            let (a, b) = (as_number(&left), as_number(&right));
-            left = number(if operator == "+" { a + b } else { a - b });
-        }
-        left
-    }
-
-    fn multiplicative(&mut self) -> Value {
-        let mut left = self.unary();
-        while let Some(operator) = self.eat(&["/", "%"]) {
-            let right = self.unary();
-            let (a, b) = (as_number(&left), as_number(&right));
-            // §6.2: division and modulo by zero (or null) give 0.
-            left = number(if b == 0.0 {
-                0.0
-            } else if operator == "/" {
-                a / b
-            } else {
-                a % b
-            });
-        }
-        left
-    }
-
-    fn unary(&mut self) -> Value {
-        if self.eat(&["!"]).is_some() {
-            return Value::Bool(!truthy(&self.unary()));
-        }
-        if self.eat(&["-"]).is_some() {
-            return number(-as_number(&self.primary()));
-        }
-        self.concatenation()
-    }
-
-    fn concatenation(&mut self) -> Value {
-        let first = self.primary();
-        if !self.member_follows() {
-            return first;
-        }
-        let mut text = display(&first);
-        while self.member_follows() {
-            text.push_str(&display(&self.primary()));
-        }
-        Value::String(text)
-    }
-
-    fn member_follows(&self) -> bool {
-        matches!(
-            self.tokens.get(self.pos),
-            Some(Token::String(_) | Token::Number(_) | Token::Boolean(_) | Token::Binding(_) | Token::Open)
-        )
-    }
-
-    fn primary(&mut self) -> Value {
-        let Some(token) = self.tokens.get(self.pos).copied() else { return Value::Null };
-        self.pos += 1;
-        match token {
-            Token::String(raw) => Value::String(unescape(raw)),
-            Token::Number(text) => number(crate::number::parse(text).unwrap_or_default()),
-            Token::Boolean(value) => Value::Bool(value),
-            Token::Binding(reference) => (self.lookup)(reference).unwrap_or(Value::Null),
-            Token::Open => {
-                let inner = self.logical_or();
-                if let Some(Token::Close) = self.tokens.get(self.pos) {
-                    self.pos += 1;
-                }
-                inner
-            }
-            Token::Close | Token::Operator(_) | Token::Space => Value::Null,
-        }
+    fn concatenate(&mut self, left: Value, right: Value) -> Result<Value, ExpressionError> {
+        let mut text = match left {
+            Value::String(text) => text,
+            other => display(&other),
+        };
+        text.push_str(&display(&right));
+        Ok(Value::String(text))
     }
 }
 
@@ -302,6 +231,8 @@ mod tests {
         assert_eq!(run("!${form.accept} && ${data.flag}"), Ok(json!(true)));
         assert_eq!(run("-3 + ${data.age}"), Ok(json!(17.0)));
         assert_eq!(display(&run("${data.age} % 7").unwrap()), "6");
+        assert_eq!(display(&run("${data.age} * 3 + 1").unwrap()), "61");
+        assert_eq!(run("'Per person: ' ${data.age} / 8 ' each'"), Ok(json!("Per person: 2.5 each")));
     }
 
     #[test]

@@ -199,7 +199,7 @@ pub enum ExpressionError {
     },
     /// Two operands where an operator was expected (e.g. two comparisons side by side).
     MissingOperator,
-    /// An operator the language does not have (`=`, `&`, `|`, `*`, …).
+    /// An operator the language does not have (`=`, `&`, `|`, `^`, …).
     InvalidOperator {
         /// The operator as written.
         operator: String,
@@ -266,7 +266,7 @@ impl fmt::Display for ExpressionError {
             ExpressionError::MissingOperator => f.write_str("Missing operator between two operands."),
             ExpressionError::InvalidOperator { operator } => write!(
                 f,
-                "Invalid operator '{operator}'. Use ==, !=, <, <=, >, >=, &&, ||, !, +, -, / or %."
+                "Invalid operator '{operator}'. Use ==, !=, <, <=, >, >=, &&, ||, !, +, -, *, / or %."
             ),
             ExpressionError::NegativeSignWithoutNumber => {
                 f.write_str("A numerical value is expected to follow the negative sign.")
@@ -311,17 +311,8 @@ pub fn check<'t>(
     text: &'t str,
     resolve: &mut dyn FnMut(Reference<'t>) -> Type,
 ) -> Result<Outcome, ExpressionError> {
-    let tokens = tokenize(text)?;
-    if tokens.is_empty() {
-        return Err(ExpressionError::Empty);
-    }
-    let mut parser = Parser { tokens: &tokens, pos: 0, depth: 0, operators: 0, resolve };
-    let operand = parser.logical_or()?;
-    match parser.tokens.get(parser.pos) {
-        None => Ok(Outcome { result: operand.ty, dynamic: operand.dynamic }),
-        Some(Token::Close) => Err(ExpressionError::UnexpectedClosingParenthesis),
-        Some(_) => Err(ExpressionError::MissingOperator),
-    }
+    let operand = parse(text, &mut Types { resolve })?;
+    Ok(Outcome { result: operand.ty, dynamic: operand.dynamic })
 }
 
 /// What an expression gives.
@@ -347,7 +338,9 @@ pub(crate) enum Token<'a> {
     Space,
 }
 
-const OPERATORS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "/", "%"];
+/// §6.2 lists `+`, `-`, `/` and `%`; Meta's own nested-expression examples also multiply
+/// (`tests/corpus/6.0/math-operators.json`), so `*` is read too.
+const OPERATORS: &[&str] = &["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%"];
 
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
     // Room for a typical condition (`${data.x} != ''` is five tokens) without growing.
@@ -441,23 +434,208 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token<'_>>, ExpressionError> {
     Ok(tokens)
 }
 
-/// A checked sub-expression.
+/// What the nodes of an expression mean. The one grammar ([`parse`]) asks it for the meaning of
+/// each literal, binding and operator: the checker's is the static type ([`Types`]), the
+/// evaluator's the value (`evaluate::Values`), so both read the same expressions the same way.
+pub(crate) trait Meaning<'a> {
+    /// What a sub-expression means.
+    type Value;
+
+    /// A single-quoted string (escapes as written), a number or a boolean.
+    fn literal(&mut self, literal: &Token<'a>) -> Self::Value;
+
+    /// A binding.
+    fn binding(&mut self, reference: Reference<'a>) -> Self::Value;
+
+    /// `!operand`, or `-operand` (only before a number literal).
+    fn unary(&mut self, operator: &'static str, operand: Self::Value)
+    -> Result<Self::Value, ExpressionError>;
+
+    /// `left operator right`, for every binary operator.
+    fn binary(
+        &mut self,
+        operator: &'static str,
+        left: Self::Value,
+        right: Self::Value,
+    ) -> Result<Self::Value, ExpressionError>;
+
+    /// Members side by side: `'Hello ' ${form.name}`.
+    fn concatenate(&mut self, left: Self::Value, right: Self::Value) -> Result<Self::Value, ExpressionError>;
+}
+
+/// Both meanings at once (the evaluator checks types as it computes values, in one pass).
+impl<'a, A: Meaning<'a>, B: Meaning<'a>> Meaning<'a> for (A, B) {
+    type Value = (A::Value, B::Value);
+
+    fn literal(&mut self, literal: &Token<'a>) -> Self::Value {
+        (self.0.literal(literal), self.1.literal(literal))
+    }
+
+    fn binding(&mut self, reference: Reference<'a>) -> Self::Value {
+        (self.0.binding(reference), self.1.binding(reference))
+    }
+
+    fn unary(&mut self, operator: &'static str, (a, b): Self::Value) -> Result<Self::Value, ExpressionError> {
+        Ok((self.0.unary(operator, a)?, self.1.unary(operator, b)?))
+    }
+
+    fn binary(
+        &mut self,
+        operator: &'static str,
+        (left_a, left_b): Self::Value,
+        (right_a, right_b): Self::Value,
+    ) -> Result<Self::Value, ExpressionError> {
+        Ok((self.0.binary(operator, left_a, right_a)?, self.1.binary(operator, left_b, right_b)?))
+    }
+
+    fn concatenate(
+        &mut self,
+        (left_a, left_b): Self::Value,
+        (right_a, right_b): Self::Value,
+    ) -> Result<Self::Value, ExpressionError> {
+        Ok((self.0.concatenate(left_a, right_a)?, self.1.concatenate(left_b, right_b)?))
+    }
+}
+
+/// A checked sub-expression: its static type, and whether it reads data.
 #[derive(Debug, Clone, Copy)]
-struct Operand {
+pub(crate) struct Operand {
     ty: Type,
     /// Reads at least one binding.
     dynamic: bool,
 }
 
-struct Parser<'t, 'a, 'r> {
+/// The checker's meaning: static types (§6.2's table of operators and operand types).
+pub(crate) struct Types<'r, 'a> {
+    /// The type of each binding.
+    pub resolve: &'r mut dyn FnMut(Reference<'a>) -> Type,
+}
+
+impl<'a> Meaning<'a> for Types<'_, 'a> {
+    type Value = Operand;
+
+    fn literal(&mut self, literal: &Token<'a>) -> Operand {
+        let ty = match literal {
+            Token::Number(_) => Type::Number,
+            Token::Boolean(_) => Type::Boolean,
+            _ => Type::String,
+        };
+        Operand { ty, dynamic: false }
+    }
+
+    fn binding(&mut self, reference: Reference<'a>) -> Operand {
+        Operand { ty: (self.resolve)(reference), dynamic: true }
+    }
+
+    fn unary(&mut self, operator: &'static str, operand: Operand) -> Result<Operand, ExpressionError> {
+        let expected = if operator == "!" { Type::Boolean } else { Type::Number };
+        if !operand.ty.is(expected) {
+            return Err(ExpressionError::OperandType { operator, expected, found: operand.ty });
+        }
+        Ok(Operand { ty: expected, ..operand })
+    }
+
+    fn binary(
+        &mut self,
+        operator: &'static str,
+        left: Operand,
+        right: Operand,
+    ) -> Result<Operand, ExpressionError> {
+        let dynamic = left.dynamic || right.dynamic;
+        let (operands, result) = match operator {
+            "&&" | "||" => (Type::Boolean, Type::Boolean),
+            "==" | "!=" => {
+                if !dynamic {
+                    return Err(ExpressionError::LiteralComparison { operator });
+                }
+                for side in [left, right] {
+                    if !side.ty.is_scalar() {
+                        return Err(ExpressionError::OperandType {
+                            operator,
+                            expected: Type::String,
+                            found: side.ty,
+                        });
+                    }
+                }
+                if left.ty != Type::Unknown && right.ty != Type::Unknown && left.ty != right.ty {
+                    return Err(ExpressionError::TypeMismatch { operator, left: left.ty, right: right.ty });
+                }
+                return Ok(Operand { ty: Type::Boolean, dynamic });
+            }
+            "<" | "<=" | ">" | ">=" => {
+                if !dynamic {
+                    return Err(ExpressionError::LiteralComparison { operator });
+                }
+                (Type::Number, Type::Boolean)
+            }
+            _ => (Type::Number, Type::Number),
+        };
+        for side in [left, right] {
+            if !side.ty.is(operands) {
+                return Err(ExpressionError::OperandType { operator, expected: operands, found: side.ty });
+            }
+        }
+        Ok(Operand { ty: result, dynamic })
+    }
+
+    fn concatenate(&mut self, left: Operand, right: Operand) -> Result<Operand, ExpressionError> {
+        for side in [left, right] {
+            if !side.ty.is_scalar() {
+                return Err(ExpressionError::OperandType {
+                    operator: "concatenation",
+                    expected: Type::String,
+                    found: side.ty,
+                });
+            }
+        }
+        Ok(Operand { ty: Type::String, dynamic: left.dynamic || right.dynamic })
+    }
+}
+
+/// Reads `text` (between the backticks) by the one grammar of nested expressions, asking
+/// `meaning` what each node means. From the loosest to the tightest:
+///
+/// ```text
+/// or             := and ("||" and)*
+/// and            := equality ("&&" equality)*
+/// equality       := comparison (("==" | "!=") comparison)?
+/// comparison     := concatenation (("<" | "<=" | ">" | ">=") concatenation)?
+/// concatenation  := additive (additive)*          members side by side
+/// additive       := multiplicative (("+" | "-") multiplicative)*
+/// multiplicative := unary (("*" | "/" | "%") unary)*
+/// unary          := "!" unary | "-" NUMBER | primary
+/// primary        := STRING | NUMBER | BOOLEAN | BINDING | "(" or ")"
+/// ```
+///
+/// Arithmetic binds tighter than concatenation, as in Meta's example
+/// `` `'The amount per person is: ' ${data.total} / ${form.group_size}` ``.
+pub(crate) fn parse<'a, M: Meaning<'a>>(text: &'a str, meaning: &mut M) -> Result<M::Value, ExpressionError> {
+    let tokens = tokenize(text)?;
+    if tokens.is_empty() {
+        return Err(ExpressionError::Empty);
+    }
+    let mut parser = Parser { tokens: &tokens, pos: 0, depth: 0, operators: 0, meaning };
+    let value = parser.logical_or()?;
+    match parser.tokens.get(parser.pos) {
+        None => Ok(value),
+        Some(Token::Close) => Err(ExpressionError::UnexpectedClosingParenthesis),
+        Some(_) => Err(ExpressionError::MissingOperator),
+    }
+}
+
+struct Parser<'t, 'a, 'm, M> {
     tokens: &'t [Token<'a>],
     pos: usize,
     depth: usize,
     operators: usize,
-    resolve: &'r mut dyn FnMut(Reference<'a>) -> Type,
+    meaning: &'m mut M,
 }
 
-impl<'t, 'a> Parser<'t, 'a, '_> {
+/// A level of the grammar.
+type Level<'t, 'a, 'm, M> =
+    fn(&mut Parser<'t, 'a, 'm, M>) -> Result<<M as Meaning<'a>>::Value, ExpressionError>;
+
+impl<'t, 'a, 'm, M: Meaning<'a>> Parser<'t, 'a, 'm, M> {
     /// The next token after spaces, by reference: tokens are large (a binding holds its
     /// parts), and the parser peeks at every precedence level.
     fn peek(&self) -> Option<&'t Token<'a>> {
@@ -496,8 +674,8 @@ impl<'t, 'a> Parser<'t, 'a, '_> {
     fn operand_after(
         &mut self,
         operator: &'static str,
-        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
-    ) -> Result<Operand, ExpressionError> {
+        next: Level<'t, 'a, 'm, M>,
+    ) -> Result<M::Value, ExpressionError> {
         match self.peek() {
             None | Some(Token::Close) => Err(ExpressionError::MissingOperand { operator }),
             Some(&Token::Operator(found)) if found != "!" && found != "-" => {
@@ -507,40 +685,7 @@ impl<'t, 'a> Parser<'t, 'a, '_> {
         }
     }
 
-    fn logical_or(&mut self) -> Result<Operand, ExpressionError> {
-        self.logical(&["||"], Self::logical_and)
-    }
-
-    fn logical_and(&mut self) -> Result<Operand, ExpressionError> {
-        self.logical(&["&&"], Self::equality)
-    }
-
-    fn logical(
-        &mut self,
-        operators: &[&'static str],
-        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
-    ) -> Result<Operand, ExpressionError> {
-        let mut left = self.first_operand(next)?;
-        while let Some(operator) = self.eat(operators)? {
-            let right = self.operand_after(operator, next)?;
-            for side in [left, right] {
-                if !side.ty.is(Type::Boolean) {
-                    return Err(ExpressionError::OperandType {
-                        operator,
-                        expected: Type::Boolean,
-                        found: side.ty,
-                    });
-                }
-            }
-            left = Operand { ty: Type::Boolean, dynamic: left.dynamic || right.dynamic };
-        }
-        Ok(left)
-    }
-
-    fn first_operand(
-        &mut self,
-        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
-    ) -> Result<Operand, ExpressionError> {
+    fn first_operand(&mut self, next: Level<'t, 'a, 'm, M>) -> Result<M::Value, ExpressionError> {
         match self.peek() {
             Some(&Token::Operator(operator)) if operator != "!" && operator != "-" => {
                 Err(ExpressionError::MissingOperand { operator })
@@ -550,165 +695,123 @@ impl<'t, 'a> Parser<'t, 'a, '_> {
         }
     }
 
-    fn equality(&mut self) -> Result<Operand, ExpressionError> {
-        let left = self.first_operand(Self::comparison)?;
-        let Some(operator) = self.eat(&["==", "!="])? else { return Ok(left) };
-        let right = self.operand_after(operator, Self::comparison)?;
-        if !left.dynamic && !right.dynamic {
-            return Err(ExpressionError::LiteralComparison { operator });
-        }
-        for side in [left, right] {
-            if !side.ty.is_scalar() {
-                return Err(ExpressionError::OperandType {
-                    operator,
-                    expected: Type::String,
-                    found: side.ty,
-                });
-            }
-        }
-        if left.ty != Type::Unknown && right.ty != Type::Unknown && left.ty != right.ty {
-            return Err(ExpressionError::TypeMismatch { operator, left: left.ty, right: right.ty });
-        }
-        if let Some(Token::Operator(again @ ("==" | "!="))) = self.peek() {
-            return Err(ExpressionError::OperandType {
-                operator: again,
-                expected: Type::String,
-                found: Type::Boolean,
-            });
-        }
-        Ok(Operand { ty: Type::Boolean, dynamic: true })
-    }
-
-    fn comparison(&mut self) -> Result<Operand, ExpressionError> {
-        let left = self.first_operand(Self::additive)?;
-        let Some(operator) = self.eat(&["<=", ">=", "<", ">"])? else { return Ok(left) };
-        let right = self.operand_after(operator, Self::additive)?;
-        if !left.dynamic && !right.dynamic {
-            return Err(ExpressionError::LiteralComparison { operator });
-        }
-        for side in [left, right] {
-            if !side.ty.is(Type::Number) {
-                return Err(ExpressionError::OperandType {
-                    operator,
-                    expected: Type::Number,
-                    found: side.ty,
-                });
-            }
-        }
-        if let Some(Token::Operator(again @ ("<=" | ">=" | "<" | ">"))) = self.peek() {
-            return Err(ExpressionError::OperandType {
-                operator: again,
-                expected: Type::Number,
-                found: Type::Boolean,
-            });
-        }
-        Ok(Operand { ty: Type::Boolean, dynamic: true })
-    }
-
-    fn additive(&mut self) -> Result<Operand, ExpressionError> {
-        self.arithmetic(&["+", "-"], Self::multiplicative)
-    }
-
-    fn multiplicative(&mut self) -> Result<Operand, ExpressionError> {
-        self.arithmetic(&["/", "%"], Self::unary)
-    }
-
-    fn arithmetic(
+    /// `next (operator next)*`, left to right.
+    fn chain(
         &mut self,
         operators: &[&'static str],
-        next: fn(&mut Self) -> Result<Operand, ExpressionError>,
-    ) -> Result<Operand, ExpressionError> {
+        next: Level<'t, 'a, 'm, M>,
+    ) -> Result<M::Value, ExpressionError> {
         let mut left = self.first_operand(next)?;
         while let Some(operator) = self.eat(operators)? {
             let right = self.operand_after(operator, next)?;
-            for side in [left, right] {
-                if !side.ty.is(Type::Number) {
-                    return Err(ExpressionError::OperandType {
-                        operator,
-                        expected: Type::Number,
-                        found: side.ty,
-                    });
-                }
-            }
-            left = Operand { ty: Type::Number, dynamic: left.dynamic || right.dynamic };
+            left = self.meaning.binary(operator, left, right)?;
         }
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Operand, ExpressionError> {
-        if self.eat(&["!"])?.is_some() {
-            let operand = self.nested(|parser| parser.operand_after("!", Self::unary))?;
-            if !operand.ty.is(Type::Boolean) {
-                return Err(ExpressionError::OperandType {
-                    operator: "!",
-                    expected: Type::Boolean,
-                    found: operand.ty,
-                });
-            }
-            return Ok(Operand { ty: Type::Boolean, ..operand });
+    /// `next (operator next)?`: equality and comparison do not chain (`a == b == c` compares
+    /// a boolean, which is an operand of the wrong type).
+    fn once(
+        &mut self,
+        operators: &[&'static str],
+        expected: Type,
+        next: Level<'t, 'a, 'm, M>,
+    ) -> Result<M::Value, ExpressionError> {
+        let left = self.first_operand(next)?;
+        let Some(operator) = self.eat(operators)? else { return Ok(left) };
+        let right = self.operand_after(operator, next)?;
+        let value = self.meaning.binary(operator, left, right)?;
+        if let Some(Token::Operator(again)) = self.peek()
+            && operators.contains(again)
+        {
+            return Err(ExpressionError::OperandType { operator: again, expected, found: Type::Boolean });
         }
-        if self.eat(&["-"])?.is_some() {
-            // Only a number literal may follow directly: `-5`, not `-${data.x}` or `- 5`.
-            return match self.tokens.get(self.pos) {
-                Some(Token::Number(_)) => {
-                    self.pos += 1;
-                    Ok(Operand { ty: Type::Number, dynamic: false })
-                }
-                _ => Err(ExpressionError::NegativeSignWithoutNumber),
-            };
-        }
-        self.concatenation()
+        Ok(value)
+    }
+
+    fn logical_or(&mut self) -> Result<M::Value, ExpressionError> {
+        self.chain(&["||"], Self::logical_and)
+    }
+
+    fn logical_and(&mut self) -> Result<M::Value, ExpressionError> {
+        self.chain(&["&&"], Self::equality)
+    }
+
+    fn equality(&mut self) -> Result<M::Value, ExpressionError> {
+        self.once(&["==", "!="], Type::String, Self::comparison)
+    }
+
+    fn comparison(&mut self) -> Result<M::Value, ExpressionError> {
+        self.once(&["<=", ">=", "<", ">"], Type::Number, Self::concatenation)
     }
 
     /// Members side by side (`'Hello ' ${form.name}`) make a string.
-    fn concatenation(&mut self) -> Result<Operand, ExpressionError> {
-        let first = self.primary()?;
-        let mut result = first;
+    fn concatenation(&mut self) -> Result<M::Value, ExpressionError> {
+        let mut result = self.first_operand(Self::additive)?;
         let mut members = 1;
         loop {
             let spaced = matches!(self.tokens.get(self.pos), Some(Token::Space));
             match self.peek() {
                 Some(
-                    Token::String(_) | Token::Number(_) | Token::Boolean(_) | Token::Binding(_) | Token::Open,
+                    next @ (Token::String(_)
+                    | Token::Number(_)
+                    | Token::Boolean(_)
+                    | Token::Binding(_)
+                    | Token::Open),
                 ) => {
-                    // Two numbers or two groups side by side are more likely a missing operator.
-                    let next = self.peek();
-                    if !spaced && matches!((result.ty, next), (Type::Number, Some(Token::Number(_)))) {
+                    // A number right after a member, with no space, is more likely a missing
+                    // operator than a concatenation.
+                    if !spaced && matches!(next, Token::Number(_)) {
                         return Err(ExpressionError::MissingOperator);
-                    }
-                    self.skip_space();
-                    let member = self.primary()?;
-                    for side in [result, member] {
-                        if !side.ty.is_scalar() {
-                            return Err(ExpressionError::OperandType {
-                                operator: "concatenation",
-                                expected: Type::String,
-                                found: side.ty,
-                            });
-                        }
                     }
                     members += 1;
                     if members > MAX_OPERATORS {
                         return Err(ExpressionError::TooComplex);
                     }
-                    result = Operand { ty: Type::String, dynamic: result.dynamic || member.dynamic };
+                    let member = self.additive()?;
+                    result = self.meaning.concatenate(result, member)?;
                 }
                 _ => return Ok(result),
             }
         }
     }
 
-    fn primary(&mut self) -> Result<Operand, ExpressionError> {
+    fn additive(&mut self) -> Result<M::Value, ExpressionError> {
+        self.chain(&["+", "-"], Self::multiplicative)
+    }
+
+    fn multiplicative(&mut self) -> Result<M::Value, ExpressionError> {
+        self.chain(&["*", "/", "%"], Self::unary)
+    }
+
+    fn unary(&mut self) -> Result<M::Value, ExpressionError> {
+        if self.eat(&["!"])?.is_some() {
+            let operand = self.nested(|parser| parser.operand_after("!", Self::unary))?;
+            return self.meaning.unary("!", operand);
+        }
+        if self.eat(&["-"])?.is_some() {
+            // Only a number literal may follow directly: `-5`, not `-${data.x}` or `- 5`.
+            return match self.tokens.get(self.pos) {
+                Some(token @ Token::Number(_)) => {
+                    self.pos += 1;
+                    let number = self.meaning.literal(token);
+                    self.meaning.unary("-", number)
+                }
+                _ => Err(ExpressionError::NegativeSignWithoutNumber),
+            };
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<M::Value, ExpressionError> {
         self.skip_space();
-        let Some(token) = self.tokens.get(self.pos).copied() else {
+        let Some(token) = self.tokens.get(self.pos) else {
             return Err(ExpressionError::Empty);
         };
         self.pos += 1;
         match token {
-            Token::String(_) => Ok(Operand { ty: Type::String, dynamic: false }),
-            Token::Number(_) => Ok(Operand { ty: Type::Number, dynamic: false }),
-            Token::Boolean(_) => Ok(Operand { ty: Type::Boolean, dynamic: false }),
-            Token::Binding(reference) => Ok(Operand { ty: (self.resolve)(reference), dynamic: true }),
+            Token::String(_) | Token::Number(_) | Token::Boolean(_) => Ok(self.meaning.literal(token)),
+            Token::Binding(reference) => Ok(self.meaning.binding(*reference)),
             Token::Open => {
                 if let Some(Token::Close) = self.peek() {
                     return Err(ExpressionError::EmptyParentheses);
@@ -732,8 +835,8 @@ impl<'t, 'a> Parser<'t, 'a, '_> {
 
     fn nested(
         &mut self,
-        inner: impl FnOnce(&mut Self) -> Result<Operand, ExpressionError>,
-    ) -> Result<Operand, ExpressionError> {
+        inner: impl FnOnce(&mut Self) -> Result<M::Value, ExpressionError>,
+    ) -> Result<M::Value, ExpressionError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             return Err(ExpressionError::TooComplex);
@@ -801,6 +904,10 @@ mod tests {
         assert_eq!(run("'Hello ' ${form.name}"), Ok(Type::String));
         assert_eq!(run("${data.age} >= 18 && ${form.accept}"), Ok(Type::Boolean));
         assert_eq!(run("(${data.age} + 1) / 2 % 3 - -4"), Ok(Type::Number));
+        assert_eq!(run("'Product: ' (${data.age} * ${data.count})"), Ok(Type::String));
+        // Arithmetic binds tighter than concatenation, as in Meta's nested-expression example.
+        assert_eq!(run("'Per person: ' ${data.age} / ${data.count}"), Ok(Type::String));
+        assert_eq!(run("${data.name} ' is ' ${data.age} + 1 == 'x'"), Ok(Type::Boolean));
         assert_eq!(run("!(${data.flag} || ${data.age} == 3)"), Ok(Type::Boolean));
         assert_eq!(run("${data.name} != 'x' || ${data.unknown}"), Ok(Type::Boolean));
         assert_eq!(run("'Total: ' (${data.count} + 2) ' items'"), Ok(Type::String));
@@ -820,7 +927,8 @@ mod tests {
             ("&& ${data.flag}", ExpressionError::MissingOperand { operator: "&&" }),
             ("${data.age} = 3", ExpressionError::InvalidOperator { operator: "=".into() }),
             ("${data.flag} & ${data.flag}", ExpressionError::InvalidOperator { operator: "&".into() }),
-            ("${data.age} * 2", ExpressionError::InvalidOperator { operator: "*".into() }),
+            ("${data.age} ** 2", ExpressionError::MissingOperand { operator: "*" }),
+            ("${data.age} ^ 2", ExpressionError::InvalidOperator { operator: "^".into() }),
             ("-${data.age}", ExpressionError::NegativeSignWithoutNumber),
             (
                 "${data.name} == 3",

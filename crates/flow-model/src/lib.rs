@@ -11,6 +11,7 @@
 
 pub mod catalog;
 pub mod compare;
+pub mod date;
 pub mod diagnostic;
 mod document;
 mod edit;

@@ -1,4 +1,4 @@
-//! `flowsmith`: serves the Flowsmith app (and, later, the Partner API proxy and sandbox);
+//! `flowsmith`: serves the Flowsmith app, the Partner API proxy and the local sandbox;
 //! validates and formats flow.json files.
 mod cli;
 

@@ -78,7 +78,7 @@ fn json_format_is_one_array_with_one_object_per_file() {
         duplicate,
         json!({
             "code": "INVALID_FLOW_JSON",
-            "severity": "error",
+            "severity": "warning",
             "message": "Property 'id' appears more than once in this object; only the last value counts.",
             "pointer": "/screens/0/id",
             "line_start": 2, "column_start": 26, "line_end": 2, "column_end": 30

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::{ScreenAction, ScreenList};
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::features::problems::{Counts, ProblemIndex};
 use crate::state::{Selection, use_editor};
 
@@ -160,10 +160,7 @@ fn RenameScreenDialog(renaming: RwSignal<Option<(usize, String)>>) -> impl IntoV
                 </label>
                 <p class="field__error" role="alert">{problem}</p>
                 <p class="muted">{move || format!("{} reference(s) to this screen will be updated.", references())}</p>
-                <footer class="dialog__actions">
-                    <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button--primary" disabled=move || problem().is_some()>"Rename"</button>
-                </footer>
+                <DialogActions on_cancel=close label="Rename" disabled=Signal::derive(move || problem().is_some()) />
             </form>
         </Dialog>
     }
@@ -178,7 +175,7 @@ pub fn DeleteScreenDialog(
 ) -> impl IntoView {
     let state = use_editor();
     let close = Callback::new(move |()| deleting.set(None));
-    let confirm = move |_| {
+    let confirm = Callback::new(move |()| {
         let Some((_, id, _)) = deleting.get_untracked() else { return };
         let mut dangling = Vec::new();
         let removed = state.edit(|document| {
@@ -199,7 +196,7 @@ pub fn DeleteScreenDialog(
             }
         }
         deleting.set(None);
-    };
+    });
     view! {
         <Dialog open=Signal::derive(move || deleting.with(Option::is_some)) on_close=close title="Delete screen" testid="delete-screen">
             {move || {
@@ -225,10 +222,7 @@ pub fn DeleteScreenDialog(
                     }
                 })
             }}
-            <footer class="dialog__actions">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button--danger" data-testid="confirm-delete" on:click=confirm>"Delete"</button>
-            </footer>
+            <DialogActions on_cancel=close label="Delete" on_confirm=confirm testid="confirm-delete" danger=true />
         </Dialog>
     }
     .into_any()

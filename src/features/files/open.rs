@@ -5,7 +5,7 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::features::drafts::new_draft_id;
 use crate::state::{DraftInfo, EditorState, use_editor};
 
@@ -131,10 +131,7 @@ pub fn PasteDialog(open: RwSignal<bool>) -> impl IntoView {
                 }
             ></textarea>
             <p class="field__error" role="alert" data-testid="paste-error">{move || error.get()}</p>
-            <footer class="dialog__actions">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button--primary" data-testid="paste-open" on:click=submit>"Open"</button>
-            </footer>
+            <DialogActions on_cancel=close label="Open" on_confirm=Callback::new(submit) testid="paste-open" />
         </Dialog>
     }
     .into_any()

@@ -2,7 +2,7 @@ use flow_model::walk;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::features::inspector::navigate_payload;
 use crate::state::{Selection, use_editor};
 
@@ -101,10 +101,7 @@ pub fn ConnectDialog(
                     .into_any()
                 }
             }}
-            <footer class="dialog__actions">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button--primary" data-testid="connect-confirm" on:click=confirm>"Add route"</button>
-            </footer>
+            <DialogActions on_cancel=close label="Add route" on_confirm=Callback::new(confirm) testid="connect-confirm" />
         </Dialog>
     }
     .into_any()

@@ -142,7 +142,9 @@ fn routing_findings(root: &Value, diagnostic: &Diagnostic) -> Vec<(String, Findi
         RoutingProblem::DeadEnd { screen } => vec![(screen.clone(), FindingKind::DeadEnd)],
         RoutingProblem::Unreachable { screen } => vec![(screen.clone(), FindingKind::Unreachable)],
         RoutingProblem::NotConnected { screens, .. } => all(screens, FindingKind::NotConnected),
-        RoutingProblem::Cycle(screens) | RoutingProblem::Loop(screens) => all(screens, FindingKind::Cycle),
+        RoutingProblem::Cycle { screens } | RoutingProblem::Loop { screens } => {
+            all(screens, FindingKind::Cycle)
+        }
         RoutingProblem::BackwardRoute { from, to } => {
             vec![(from.clone(), FindingKind::Cycle), (to.clone(), FindingKind::Cycle)]
         }
@@ -239,7 +241,7 @@ impl Scene {
                         || d.pointer == format!("{}/next/name", edge.pointer)
                         || d.pointer.starts_with(&format!("{}/", edge.pointer));
                     let names_target = matches!(&d.problem,
-                        Problem::Routing(RoutingProblem::InvalidScreens(ids)) if ids.contains(&edge.to));
+                        Problem::Routing(RoutingProblem::InvalidScreens { screens: ids }) if ids.contains(&edge.to));
                     (on_edge && (mismatch.is_some() || !edge.target_exists))
                         || (names_target && !edge.target_exists)
                 });

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::{CloneSource, Job, use_actions};
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 
 /// Asks for the name of a copy of a flow (names are unique in an account) and clones it.
 #[component]
@@ -29,11 +29,8 @@ pub fn CloneDialog(source: RwSignal<Option<CloneSource>>) -> impl IntoView {
                             <span class="field__label">"Name of the copy"</span>
                             <input data-testid="clone-name" prop:value=move || name.get() on:input=move |event| name.set(event_target_value(&event)) />
                         </label>
-                        <footer class="dialog__actions">
-                            <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                            <button type="button" class="button button--primary" data-testid="clone-confirm"
-                                disabled=move || actions.busy() || name.with(|name| name.trim().is_empty()) on:click=submit>"Clone"</button>
-                        </footer>
+                        <DialogActions on_cancel=close label="Clone" on_confirm=Callback::new(submit) testid="clone-confirm"
+                            disabled=Signal::derive(move || actions.busy() || name.with(|name| name.trim().is_empty())) />
                     }
                 }}
             </Show>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::ops::Lifecycle;
 use super::{Job, LifecycleRequest, use_actions};
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 
 /// What deprecating or deleting means, said before it is done.
 pub fn consequences(operation: Lifecycle, name: &str) -> (String, &'static str, &'static str) {
@@ -42,12 +42,8 @@ pub fn ConfirmDialog(request: RwSignal<Option<LifecycleRequest>>) -> impl IntoVi
         <Dialog open=open on_close=close title="Are you sure?" testid="confirm-dialog">
             <h3 class="confirm__title">{move || text().map(|(title, _, _)| title)}</h3>
             <p class="confirm__body" data-testid="confirm-text">{move || text().map(|(_, body, _)| body)}</p>
-            <footer class="dialog__actions">
-                <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button--danger" data-testid="confirm-yes" disabled=move || actions.busy() on:click=confirm>
-                    {move || text().map(|(_, _, verb)| verb)}
-                </button>
-            </footer>
+            <DialogActions on_cancel=close label=move || text().map(|(_, _, verb)| verb).unwrap_or_default()
+                on_confirm=Callback::new(confirm) testid="confirm-yes" disabled=Signal::derive(move || actions.busy()) danger=true />
         </Dialog>
     }
     .into_any()

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::connection::{ConnectionSettings, via_of};
 use super::use_library;
 use crate::api::Client;
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::tasks::Loaded;
 
 /// The connection: partner id, the WhatsApp Business Account (picked from the partner's
@@ -117,10 +117,7 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                             </label>
                         </Show>
                         <p class="field__error" role="alert" data-testid="connection-refused">{move || refused.get()}</p>
-                        <footer class="dialog__actions">
-                            <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
-                            <button type="button" class="button button--primary" data-testid="connection-save" on:click=save>"Use this connection"</button>
-                        </footer>
+                        <DialogActions on_cancel=close label="Use this connection" on_confirm=Callback::new(save) testid="connection-save" />
                     }
                 }}
             </Show>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::link::RemoteLink;
 use super::ops::Details;
 use crate::api::CATEGORIES;
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::state::use_editor;
 
 /// The flow's name, categories and endpoint on WhatsApp: asked on the first save, and
@@ -78,12 +78,8 @@ pub fn DetailsDialog(
                             </label>
                         </Show>
                         <p class="field__error" role="alert" data-testid="details-error">{move || problem.get()}</p>
-                        <footer class="dialog__actions">
-                            <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                            <button type="button" class="button button--primary" data-testid="details-save" on:click=submit>
-                                {if first { "Create and save" } else { "Save" }}
-                            </button>
-                        </footer>
+                        <DialogActions on_cancel=on_close label=if first { "Create and save" } else { "Save" }
+                            on_confirm=Callback::new(submit) testid="details-save" />
                     }
                 }}
             </Show>

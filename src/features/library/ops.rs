@@ -1,5 +1,5 @@
 //! What the library's buttons do, as async functions over the editor state and a client. The
-//! components run them in `Action`s (one at a time, `.pending()` as progress). Every failure
+//! components run them in the library's `Task` (one at a time, `.pending()` as progress). Every failure
 //! comes back as a message for people; the local draft is never touched by a failure (it is
 //! kept in this browser by autosave whatever happens here).
 use flow_model::{Diagnostic, parse};

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::link::{RemoteLink, has_unsaved_changes};
 use super::ops::Lifecycle;
 use super::{Job, use_actions};
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::state::use_editor;
 
 /// What stands in the way of publishing the open draft, for people (empty: nothing).
@@ -76,11 +76,8 @@ pub fn PublishDialog(open: RwSignal<bool>, link: Memo<Option<RemoteLink>>) -> im
                     <li>"To retire it, deprecate it (also final)."</li>
                 </ul>
             </Show>
-            <footer class="dialog__actions">
-                <button type="button" class="button" data-testid="publish-cancel" on:click=move |_| close.run(())>"Cancel"</button>
-                <button type="button" class="button button--primary" data-testid="publish-confirm"
-                    disabled=move || !found.with(Vec::is_empty) || actions.busy() on:click=publish>"Publish"</button>
-            </footer>
+            <DialogActions on_cancel=close label="Publish" on_confirm=Callback::new(publish) testid="publish-confirm"
+                cancel_testid="publish-cancel" disabled=Signal::derive(move || !found.with(Vec::is_empty) || actions.busy()) />
         </Dialog>
     }
     .into_any()

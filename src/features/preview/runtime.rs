@@ -415,26 +415,7 @@ pub fn is_phone(text: &str) -> bool {
     body.chars().all(|c| c.is_ascii_digit() || " -()".contains(c)) && (6..=15).contains(&digits)
 }
 
-/// A `YYYY-MM-DD` date, or before 5.0 a millisecond timestamp, as `YYYY-MM-DD`.
-pub fn date_text(value: &str) -> Option<String> {
-    let value = value.trim();
-    if value.len() == 10 && value.as_bytes().get(4) == Some(&b'-') && value.as_bytes().get(7) == Some(&b'-') {
-        return Some(value.to_owned());
-    }
-    let millis: i64 = value.parse().ok()?;
-    let days = millis.div_euclid(86_400_000);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Some(format!("{year:04}-{month:02}-{day:02}"))
-}
+pub use flow_model::date::{day_number, text as date_text, weekday};
 
 fn date_bound(component: &Map<String, Value>, name: &str, lookup: &mut Lookup<'_>) -> Option<String> {
     text_property(component, name, lookup).ok().and_then(|text| date_text(&text))
@@ -463,25 +444,6 @@ fn check_date(component: &Map<String, Value>, date: &str, lookup: &mut Lookup<'_
         .iter()
         .any(|day| day == date)
         .then(|| "This date is not available.".to_owned())
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn day_number(date: &str) -> Option<i64> {
-    let mut parts = date.split('-').map(|part| part.parse::<i64>().ok());
-    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-
-/// `Mon` … `Sun` of a `YYYY-MM-DD` date.
-pub fn weekday(date: &str) -> Option<&'static str> {
-    day_number(date).and_then(|days| WEEKDAYS.get(days.rem_euclid(7) as usize).copied())
 }
 
 fn check_calendar(

@@ -3,7 +3,7 @@ use leptos::task::spawn_local;
 
 use super::link::{matching, set_link, text_of};
 use super::{Saving, use_workspace};
-use crate::components::Dialog;
+use crate::components::{Dialog, DialogActions};
 use crate::state::use_editor;
 
 /// Adds the open draft (not yet in the workspace) to an account of the workspace. The first
@@ -18,7 +18,7 @@ pub fn AddDialog() -> impl IntoView {
     let account = RwSignal::new(String::new());
     let name = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let add = move |_| {
+    let add = move |()| {
         let account_id = Some(account.get_untracked())
             .filter(|id| !id.is_empty())
             .or_else(|| accounts.with_untracked(|list| list.first().map(|account| account.id.clone())));
@@ -62,10 +62,9 @@ pub fn AddDialog() -> impl IntoView {
                     {move || accounts.get().into_iter().map(|a| view! { <option value=a.id.clone()>{a.name}</option> }).collect_view()}
                 </select>
             </label>
-            <footer class="dialog__actions">
-                <button class="button button--primary" data-testid="ws-add-save" disabled=move || busy.get() || accounts.with(Vec::is_empty)
-                    on:click=add>"Add to workspace"</button>
-            </footer>
+            <DialogActions on_cancel=Callback::new(move |()| open.set(false)) label="Add to workspace"
+                on_confirm=Callback::new(add) testid="ws-add-save"
+                disabled=Signal::derive(move || busy.get() || accounts.with(Vec::is_empty)) />
         </Dialog>
     }
     .into_any()

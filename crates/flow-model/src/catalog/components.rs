@@ -24,6 +24,11 @@ const OPEN_URL: AllowedAction = allow(ActionName::OpenUrl, Version::V6_0);
 
 // Properties many components share.
 const VISIBLE: P = P::new("visible", Kind::Boolean).dynamic().default("true");
+// The style properties TextBody and TextCaption share (§4.1).
+const FONT_WEIGHT: P =
+    P::new("font-weight", Kind::Enum(&["bold", "italic", "bold_italic", "normal"])).dynamic();
+const STRIKETHROUGH: P = P::new("strikethrough", Kind::Boolean).dynamic().default("false");
+const MARKDOWN: P = P::new("markdown", Kind::Boolean).since(Version::V5_1).default("false");
 const ENABLED: P = P::new("enabled", Kind::Boolean).dynamic().default("true");
 const REQUIRED: P = P::new("required", Kind::Boolean).dynamic().default("false");
 const INPUT_NAME: P = P::new("name", NAME).required();
@@ -211,10 +216,10 @@ pub static COMPONENTS: &[Component] = &[
         &[
             P::new("text", TEXT).required().dynamic().max_chars(4096).until(Version::V5_1),
             P::new("text", TEXT_OR_LIST).required().dynamic().max_chars(4096).since(Version::V5_1),
-            P::new("font-weight", Kind::Enum(&["bold", "italic", "bold_italic", "normal"])).dynamic(),
-            P::new("strikethrough", Kind::Boolean).dynamic().default("false"),
+            FONT_WEIGHT,
+            STRIKETHROUGH,
             VISIBLE,
-            P::new("markdown", Kind::Boolean).since(Version::V5_1).default("false"),
+            MARKDOWN,
         ],
     ),
     text_component(
@@ -225,10 +230,10 @@ pub static COMPONENTS: &[Component] = &[
             // follow the stricter reading until Meta says otherwise.
             P::new("text", TEXT).required().dynamic().max_chars(409).until(Version::V5_1),
             P::new("text", TEXT_OR_LIST).required().dynamic().max_chars(409).since(Version::V5_1),
-            P::new("font-weight", Kind::Enum(&["bold", "italic", "bold_italic", "normal"])).dynamic(),
-            P::new("strikethrough", Kind::Boolean).dynamic().default("false"),
+            FONT_WEIGHT,
+            STRIKETHROUGH,
             VISIBLE,
-            P::new("markdown", Kind::Boolean).since(Version::V5_1).default("false"),
+            MARKDOWN,
         ],
     ),
     Component {
@@ -246,7 +251,7 @@ pub static COMPONENTS: &[Component] = &[
         "TextInput",
         "One line of text: name, email, phone, number, password",
         Version::V1_0,
-        ValueType::String,
+        ValueType::Text,
         &[
             INPUT_NAME,
             P::new("label", TEXT).required().dynamic().max_chars(20),
@@ -534,7 +539,9 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Navigation,
         since: Version::V1_0,
         properties: &[
-            P::new("text", TEXT).required().dynamic().max_chars(25),
+            // §4.6: 25 characters, says the Components page; Meta's own sign-in template has a
+            // link of 30 ("Don't have an account? Sign up"), so longer text is a warning.
+            P::new("text", TEXT).required().dynamic().advised_max_chars(25),
             P::new("on-click-action", Kind::Action(&[DATA_EXCHANGE, NAVIGATE, OPEN_URL])).required(),
             VISIBLE,
         ],

@@ -71,6 +71,9 @@ pub enum Category {
 pub enum ValueType {
     /// A string (also dates as `"YYYY-MM-DD"`).
     String,
+    /// What is typed into a TextInput: a string, but a number in expressions when its
+    /// `input-type` is `number` (see [`ValueType::in_expressions`]).
+    Text,
     /// A number.
     Number,
     /// `true` or `false`.
@@ -87,7 +90,7 @@ impl ValueType {
     /// The JSON type names a value of this type may have.
     pub fn json_types(self) -> &'static [&'static str] {
         match self {
-            ValueType::String => &["string"],
+            ValueType::String | ValueType::Text => &["string"],
             ValueType::Number => &["number"],
             ValueType::Boolean => &["boolean"],
             ValueType::StringArray | ValueType::Media => &["array"],
@@ -96,10 +99,29 @@ impl ValueType {
     }
 }
 
+impl ValueType {
+    /// The type of the value `${form.NAME}` reads in a nested expression, for the input
+    /// `component`: a TextInput whose `input-type` is `number` gives a number (Meta's
+    /// nested-expression examples compare it with `18` and subtract it from `2024`), one whose
+    /// input type is a binding may give either (`None`: not known statically).
+    pub fn in_expressions(self, component: &serde_json::Map<String, serde_json::Value>) -> Option<ValueType> {
+        match (self, component.get("input-type").and_then(serde_json::Value::as_str)) {
+            (ValueType::Text, Some("number")) => Some(ValueType::Number),
+            (ValueType::Text, Some(input_type))
+                if input_type.starts_with("${") || input_type.starts_with('`') =>
+            {
+                None
+            }
+            (ValueType::Text, _) => Some(ValueType::String),
+            (other, _) => Some(other),
+        }
+    }
+}
+
 impl fmt::Display for ValueType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            ValueType::String => "string",
+            ValueType::String | ValueType::Text => "string",
             ValueType::Number => "number",
             ValueType::Boolean => "boolean",
             ValueType::StringArray | ValueType::Media => "array",
@@ -211,6 +233,9 @@ pub struct Limits {
     /// Largest decoded size of a base64 image Meta recommends, in kilobytes: larger images
     /// are accepted (a warning), but slow the screen down.
     pub recommended_kilobytes: Option<u32>,
+    /// `max_chars` is the limit Meta's documentation gives, but Meta's own examples go over
+    /// it, so longer text is a warning rather than an error.
+    pub max_chars_advised: bool,
 }
 
 /// What values a property takes.
@@ -471,6 +496,7 @@ impl Property {
                 maximum: None,
                 max_kilobytes: None,
                 recommended_kilobytes: None,
+                max_chars_advised: false,
             },
             default: None,
         }
@@ -502,6 +528,11 @@ impl Property {
 
     const fn max_chars(self, max: u32) -> Property {
         Property { limits: Limits { max_chars: Some(max), ..self.limits }, ..self }
+    }
+
+    /// A character limit Meta documents but its own examples exceed (a warning).
+    const fn advised_max_chars(self, max: u32) -> Property {
+        Property { limits: Limits { max_chars: Some(max), max_chars_advised: true, ..self.limits }, ..self }
     }
 
     const fn items(self, min: u32, max: u32) -> Property {

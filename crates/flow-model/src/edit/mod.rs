@@ -2,8 +2,8 @@
 //! the edit changed (a property's old value, a removed component, a list position), so an undo
 //! stack costs memory in proportion to the changes, not to the document.
 //!
-//! All edits go through five primitive changes on JSON values (replace a value, insert or
-//! remove an object member or an array item, rename a member in place, move an array item),
+//! All edits go through seven primitive changes on JSON values (replace a value, insert or
+//! remove an object member, rename a member in place, insert, remove or move an array item),
 //! each exactly invertible and each keeping the order of the other keys, so edited documents
 //! stay lossless.
 mod components;

@@ -568,13 +568,15 @@ impl<'a> Screen<'a> {
         };
         match node.spec {
             Some(spec) if spec.name == "Form" => Resolved::FormContainer,
-            Some(spec) => Resolved::Input(match spec.value {
-                Some(catalog::ValueType::String) => Type::String,
-                Some(catalog::ValueType::Number) => Type::Number,
-                Some(catalog::ValueType::Boolean) => Type::Boolean,
-                Some(catalog::ValueType::StringArray | catalog::ValueType::Media) => Type::Array,
-                Some(catalog::ValueType::DateOrRange) | None => Type::Unknown,
-            }),
+            Some(spec) => {
+                Resolved::Input(match spec.value.and_then(|value| value.in_expressions(node.at.component)) {
+                    Some(catalog::ValueType::String | catalog::ValueType::Text) => Type::String,
+                    Some(catalog::ValueType::Number) => Type::Number,
+                    Some(catalog::ValueType::Boolean) => Type::Boolean,
+                    Some(catalog::ValueType::StringArray | catalog::ValueType::Media) => Type::Array,
+                    Some(catalog::ValueType::DateOrRange) | None => Type::Unknown,
+                })
+            }
             None => Resolved::Input(Type::Unknown),
         }
     }

@@ -3,11 +3,13 @@
 mod context;
 mod rules;
 mod schema;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod sources;
 mod strings;
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
 use crate::document::{Document, parse};
 use crate::json::pointer;
 
@@ -22,7 +24,7 @@ pub fn validate(document: &Document) -> Vec<Diagnostic> {
         }
         None => found.push(Diagnostic::error(
             "",
-            Problem::WrongType {
+            SchemaProblem::WrongType {
                 property: "(root)".to_owned(),
                 expected: "object",
                 found: schema::json_type(document.root()),

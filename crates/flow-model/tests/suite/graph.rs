@@ -1,5 +1,5 @@
 //! Graph analysis, data-driven: each `suite/fixtures/graph/NAME.json` has its expected analysis in
-//! `NAME.txt` beside it. `FLOWSMITH_BLESS=1 cargo test -p flow-model --test tests graph`
+//! `NAME.txt` beside it. `FLOW_MODEL_BLESS=1 cargo test -p flow-model --test tests graph`
 //! rewrites the expectations after a deliberate change (read the diff before committing).
 use std::fmt::Write;
 
@@ -42,7 +42,7 @@ fn check(name: &str, input: &str, expected: &str) {
     let document = parse(input).document.expect("fixture is JSON");
     let actual = render(&analyze(&document));
     #[cfg(not(target_arch = "wasm32"))]
-    if std::env::var_os("FLOWSMITH_BLESS").is_some() {
+    if std::env::var_os("FLOW_MODEL_BLESS").is_some() {
         let path = format!("{}/tests/suite/fixtures/graph/{name}.txt", env!("CARGO_MANIFEST_DIR"));
         std::fs::write(path, &actual).expect("write the expectation");
         return;

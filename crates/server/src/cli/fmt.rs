@@ -3,7 +3,7 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use flow_model::{Problem, Style, parse};
+use flow_model::{Style, parse};
 
 use super::{Status, read, shown};
 
@@ -79,16 +79,15 @@ fn format_file(args: &FmtArgs, path: &Path) -> Status {
 /// `:LINE:COLUMN: message`, to follow the file name).
 fn formatted(bytes: &[u8]) -> Result<String, String> {
     let parsed = parse(bytes);
-    let blocking = parsed.diagnostics.iter().find(|diagnostic| {
-        diagnostic.is_error() || matches!(diagnostic.problem, Problem::DuplicateKey { .. })
-    });
+    let blocking =
+        parsed.diagnostics.iter().find(|diagnostic| diagnostic.is_error() || diagnostic.is_lossy());
     if let Some(diagnostic) = blocking {
         let place = diagnostic
             .span
             .map(|span| format!(":{}:{}", span.start.line, span.start.column))
             .unwrap_or_default();
         let mut reason = format!("{place}: {}", diagnostic.message());
-        if matches!(diagnostic.problem, Problem::DuplicateKey { .. }) {
+        if diagnostic.is_lossy() {
             reason.push_str(" Formatting would drop the earlier value");
         }
         return Err(reason);

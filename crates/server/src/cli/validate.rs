@@ -6,7 +6,8 @@ use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Config};
-use flow_model::{Diagnostic, MAX_INPUT_BYTES, Problem, Report, Severity, check};
+use flow_model::diagnostic::JsonProblem;
+use flow_model::{Diagnostic, MAX_INPUT_BYTES, Report, Severity, check};
 use serde_json::{Value, json};
 
 use super::{Status, read, shown};
@@ -74,7 +75,7 @@ fn check_file(path: &Path) -> Checked {
     let outcome = read(path).map(|input| {
         if input.size > MAX_INPUT_BYTES {
             // Only the start was read: name the real size.
-            let problem = Problem::TooLarge { size: input.size, limit: MAX_INPUT_BYTES };
+            let problem = JsonProblem::TooLarge { size: input.size, limit: MAX_INPUT_BYTES };
             return (
                 input.bytes,
                 Report { document: None, diagnostics: vec![Diagnostic::error("", problem)] },

@@ -108,20 +108,10 @@ pub fn now() -> i64 {
 
 /// Meta's timestamp format: `2024-02-29T06:35:40+0000` (UTC).
 pub fn format_time(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
     let second_of_day = seconds.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+0000",
+        "{}T{:02}:{:02}:{:02}+0000",
+        flow_model::date::iso(seconds.div_euclid(86_400)),
         second_of_day / 3600,
         second_of_day / 60 % 60,
         second_of_day % 60

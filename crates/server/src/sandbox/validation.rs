@@ -114,7 +114,8 @@ pub fn meta_path(pointer: &str, root: Option<&Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flow_model::{Location, Problem};
+    use flow_model::Location;
+    use flow_model::diagnostic::JsonProblem;
 
     #[test]
     fn pointers_become_meta_paths() {
@@ -146,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_diagnostic_with_a_span_and_pointer_has_every_field() {
-        let mut diagnostic = Diagnostic::error("/screens/0/layout/children/0/type", Problem::InvalidUtf8);
+        let mut diagnostic = Diagnostic::error("/screens/0/layout/children/0/type", JsonProblem::InvalidUtf8);
         let start = Location { offset: 100, line: 10, column: 21 };
         let end = Location { offset: 113, line: 10, column: 34 };
         diagnostic.span = Some(Span { start, end });
@@ -162,10 +163,12 @@ mod tests {
 
     #[test]
     fn a_diagnostic_without_a_place_has_no_positions_and_warnings_are_left_out() {
-        let item = item(&Diagnostic::error("", Problem::TooLarge { size: 11, limit: 10 }), None);
+        let item = item(&Diagnostic::error("", JsonProblem::TooLarge { size: 11, limit: 10 }), None);
         assert_eq!(item.as_object().unwrap().len(), 3, "{item}");
-        let report =
-            Report { document: None, diagnostics: vec![Diagnostic::warning("/x", Problem::ByteOrderMark)] };
+        let report = Report {
+            document: None,
+            diagnostics: vec![Diagnostic::warning("/x", JsonProblem::ByteOrderMark)],
+        };
         assert!(validation_errors(&report).is_empty());
     }
 

@@ -5,10 +5,54 @@ use serde_json::Value;
 
 use super::super::context::{ActionAt, Flow};
 use super::super::schema::json_type;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{ActionName, Event, Kind, Property, find_property};
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::diagnostic::{ActionProblem, Diagnostic, Owner, Problem, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "an action has its `name`; navigate its `next`, open_url its `url`, select actions a `payload`",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "Action::ActionNotAllowed",
+        Code::InvalidEnumValue,
+        "the action is one the component's event accepts in the version",
+        &[Docs(Page::FlowJson, "Actions"), Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "`name` and `next.name` strings, `payload` and `next` objects, `url` a string",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "Schema::UnknownProperty",
+        Code::InvalidPropertyKey,
+        "each action and `next` has only its keys (no payload on open_url)",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "Schema::InvalidFormat",
+        Code::InvalidPropertyValueFormat,
+        "`url` is a URI",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+    error(
+        "Schema::NotInEnum",
+        Code::InvalidEnumValue,
+        "`next.type` is `screen`",
+        &[Builder("WAFlowJSONActionSchema")],
+    ),
+];
 
 /// The keys of each action.
 fn keys(action: ActionName) -> &'static [&'static str] {
@@ -39,7 +83,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(name_value) = action.action.get("name") else {
             out.push(Diagnostic::error(
                 action.pointer.clone(),
-                Problem::MissingProperty { property: "name".into() },
+                SchemaProblem::MissingProperty { property: "name".into() },
             ));
             continue;
         };
@@ -56,18 +100,20 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 None => component.name.to_owned(),
                 Some(part) => format!("{part} items of {}", component.name),
             };
-            let problem = match name_value.as_str() {
-                Some(name) => Problem::ActionNotAllowed {
+            let problem: Problem = match name_value.as_str() {
+                Some(name) => ActionProblem::ActionNotAllowed {
                     action: name.to_owned(),
                     event: action.event.property(),
                     owner,
                     allowed,
-                },
-                None => Problem::WrongType {
+                }
+                .into(),
+                None => SchemaProblem::WrongType {
                     property: "name".into(),
                     expected: "string",
                     found: json_type(name_value),
-                },
+                }
+                .into(),
             };
             out.push(Diagnostic::error(at("name"), problem));
             continue;
@@ -76,7 +122,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !keys(name).contains(&key.as_str()) {
                 out.push(Diagnostic::error(
                     at(key),
-                    Problem::UnknownProperty {
+                    SchemaProblem::UnknownProperty {
                         property: key.clone(),
                         owner: Owner::Action(name.as_str().to_owned()),
                         since: None,
@@ -88,7 +134,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(payload) = action.action.get("payload").filter(|payload| !payload.is_object()) {
             out.push(Diagnostic::error(
                 at("payload"),
-                Problem::WrongType {
+                SchemaProblem::WrongType {
                     property: "payload".into(),
                     expected: "object",
                     found: json_type(payload),
@@ -105,7 +151,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !action.action.contains_key(*key) {
                 out.push(Diagnostic::error(
                     action.pointer.clone(),
-                    Problem::MissingProperty { property: (*key).into() },
+                    SchemaProblem::MissingProperty { property: (*key).into() },
                 ));
             }
         }
@@ -119,12 +165,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Value::String(_) => {
                     out.push(Diagnostic::error(
                         at("url"),
-                        Problem::InvalidFormat { property: "url".into(), format: "uri" },
+                        SchemaProblem::InvalidFormat { property: "url".into(), format: "uri" },
                     ));
                 }
                 other => out.push(Diagnostic::error(
                     at("url"),
-                    Problem::WrongType {
+                    SchemaProblem::WrongType {
                         property: "url".into(),
                         expected: "string",
                         found: json_type(other),
@@ -140,7 +186,7 @@ fn check_next(next: &Value, at: &str, out: &mut Vec<Diagnostic>) {
     let Some(next) = next.as_object() else {
         out.push(Diagnostic::error(
             at,
-            Problem::WrongType { property: "next".into(), expected: "object", found: json_type(next) },
+            SchemaProblem::WrongType { property: "next".into(), expected: "object", found: json_type(next) },
         ));
         return;
     };
@@ -150,17 +196,21 @@ fn check_next(next: &Value, at: &str, out: &mut Vec<Diagnostic>) {
             "type" if value.as_str() != Some("screen") => {
                 out.push(Diagnostic::error(
                     key_at,
-                    Problem::NotInEnum { property: "type".into(), allowed: &["screen"] },
+                    SchemaProblem::NotInEnum { property: "type".into(), allowed: &["screen"] },
                 ));
             }
             "name" if !value.is_string() => out.push(Diagnostic::error(
                 key_at,
-                Problem::WrongType { property: "name".into(), expected: "string", found: json_type(value) },
+                SchemaProblem::WrongType {
+                    property: "name".into(),
+                    expected: "string",
+                    found: json_type(value),
+                },
             )),
             "type" | "name" => {}
             _ => out.push(Diagnostic::error(
                 key_at,
-                Problem::UnknownProperty {
+                SchemaProblem::UnknownProperty {
                     property: key.clone(),
                     owner: Owner::Next,
                     since: None,
@@ -171,7 +221,7 @@ fn check_next(next: &Value, at: &str, out: &mut Vec<Diagnostic>) {
     }
     for key in ["type", "name"] {
         if !next.contains_key(key) {
-            out.push(Diagnostic::error(at, Problem::MissingProperty { property: key.into() }));
+            out.push(Diagnostic::error(at, SchemaProblem::MissingProperty { property: key.into() }));
         }
     }
 }

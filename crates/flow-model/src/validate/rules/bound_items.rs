@@ -10,12 +10,38 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Screen, get};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings::StringAt;
 use crate::catalog::{Kind, Property};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic, Reference, Source};
 use crate::json::pointer;
 use crate::version::Version;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Data::ItemSchemaMissing",
+        Code::InvalidScreenDynamicData,
+        "a list bound to data declares the item properties the component needs",
+        &[Docs(Page::ErrorCodes, "Data model schema is invalid for '…'. Missing schema for …")],
+    ),
+    warning(
+        "Data::ItemSchemaType",
+        Code::InvalidScreenDynamicData,
+        "those item properties have the types the component needs",
+        &[Ours("Meta checks that they are declared, not their types")],
+    ),
+    warning(
+        "Data::ExampleItemIncomplete",
+        Code::InvalidScreenData,
+        "the `__example__` items have them",
+        &[Ours("Meta checks examples only against the declared schema; the preview shows them")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for string in &flow.strings {
@@ -37,12 +63,18 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let text = || reference.text.to_owned();
         for gap in found {
             let problem = match gap {
-                Gap::Missing(property) => Problem::ItemSchemaMissing { reference: text(), property },
+                Gap::Missing(property) => DataProblem::ItemSchemaMissing { reference: text(), property },
                 Gap::Type { property, expected, found } => {
-                    Problem::ItemSchemaType { reference: text(), property, expected, found }
+                    DataProblem::ItemSchemaType { reference: text(), property, expected, found }
                 }
             };
-            out.push(Diagnostic::error(flow.pointer(&string.at), problem));
+            // Meta checks that the item properties are declared, not their types: a type that
+            // does not fit is ours to warn about.
+            let diagnostic = match problem {
+                DataProblem::ItemSchemaType { .. } => Diagnostic::warning(flow.pointer(&string.at), problem),
+                _ => Diagnostic::error(flow.pointer(&string.at), problem),
+            };
+            out.push(diagnostic);
         }
         examples(flow, string, target, &reference, item, out);
     }
@@ -140,7 +172,11 @@ fn examples(
         if let Some(property) = missing(flow.version, needed, item) {
             out.push(Diagnostic::warning(
                 pointer::join(&at, index),
-                Problem::ExampleItemIncomplete { reference: reference.text.to_owned(), component, property },
+                DataProblem::ExampleItemIncomplete {
+                    reference: reference.text.to_owned(),
+                    component,
+                    property,
+                },
             ));
         }
     }

@@ -7,9 +7,53 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::is_iso_date;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::RangeModeOnly",
+        Code::InvalidPropertyNameForCondition,
+        "`title`, `description`, `min-days`, `max-days` only in range mode",
+        &[Docs(Page::Components, "CalendarPicker"), Builder("WAFlowJSONValidatorChainV601: CalendarPicker")],
+    ),
+    error(
+        "Component::CalendarModeShape",
+        Code::UnexpectedCalendarPickerRangeModeProp,
+        "no `{start-date, end-date}` objects in single mode",
+        &[Docs(Page::ErrorCodes, "UNEXPECTED_CALENDAR_PICKER_RANGE_MODE_PROP")],
+    ),
+    error(
+        "Component::CalendarModeShape",
+        Code::MissingCalendarPickerRangeModeProp,
+        "a range-mode `init-value` is a `{start-date, end-date}` object",
+        &[Docs(Page::ErrorCodes, "MISSING_CALENDAR_PICKER_RANGE_MODE_PROP")],
+    ),
+    error(
+        "Component::MinMaxDays",
+        Code::InvalidMinMaxDays,
+        "`min-days` not above `max-days`",
+        &[Docs(Page::ErrorCodes, "INVALID_MIN_MAX_DAYS")],
+    ),
+    error(
+        "Component::InitDateFormat",
+        Code::InvalidDateSingleInitValueFormat,
+        "initial dates as `YYYY-MM-DD`",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_SINGLE_INIT_VALUE_FORMAT")],
+    ),
+    error(
+        "Component::DateRange",
+        Code::InvalidDateRange,
+        "initial dates within the range",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_RANGE")],
+    ),
+];
 
 const RANGE_ONLY: &[&str] = &["title", "description", "min-days", "max-days"];
 const RANGE_OBJECTS: &[&str] = &["label", "helper-text", "required", "init-value", "error-message"];
@@ -27,7 +71,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             };
             if !range {
                 for property in RANGE_ONLY.iter().filter(|key| component.contains_key(**key)) {
-                    out.push(Diagnostic::error(at(property), Problem::RangeModeOnly { property }));
+                    out.push(Diagnostic::error(at(property), ComponentProblem::RangeModeOnly { property }));
                 }
             }
             for property in RANGE_OBJECTS {
@@ -36,7 +80,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(Diagnostic::error(
                         at(property),
-                        Problem::CalendarModeShape { property, range: false },
+                        ComponentProblem::CalendarModeShape { property, range: false },
                     ));
                 }
             }
@@ -49,7 +93,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(Diagnostic::error(
                     initial.pointer(screen),
-                    Problem::CalendarModeShape { property: "init-value", range: true },
+                    ComponentProblem::CalendarModeShape { property: "init-value", range: true },
                 ));
             }
             if let (Some(low), Some(high)) = (
@@ -57,7 +101,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 component.get("max-days").and_then(Value::as_f64),
             ) && low > high
             {
-                out.push(Diagnostic::error(at("min-days"), Problem::MinMaxDays));
+                out.push(Diagnostic::error(at("min-days"), ComponentProblem::MinMaxDays));
             }
             if let Some(initial) = &initial
                 && let Value::Object(dates) = initial.value
@@ -69,7 +113,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     {
                         out.push(Diagnostic::error(
                             pointer::join(&initial.pointer(screen), key),
-                            Problem::InitDateFormat { format: "YYYY-MM-DD" },
+                            ComponentProblem::InitDateFormat { format: "YYYY-MM-DD" },
                         ));
                     }
                 }
@@ -80,7 +124,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(Diagnostic::error(
                         initial.pointer(screen),
-                        Problem::DateRange { property: "init-value".into() },
+                        ComponentProblem::DateRange { property: "init-value".into() },
                     ));
                 }
             }

@@ -1,14 +1,29 @@
 //! §5.1: `complete` only on a terminal screen (its placement on a Footer comes from the
 //! catalog's allowed actions).
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ActionProblem, Diagnostic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[error(
+    "Action::CompleteNotTerminal",
+    Code::InvalidCompleteAction,
+    "`complete` only on a terminal screen",
+    &[Docs(Page::ErrorCodes, "On-click-action 'complete' can only be configured on a terminal screen")],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::Complete)) {
         if flow.screens.get(action.screen).is_some_and(|screen| !screen.terminal) {
-            out.push(Diagnostic::error(pointer::join(&action.pointer, "name"), Problem::CompleteNotTerminal));
+            out.push(Diagnostic::error(
+                pointer::join(&action.pointer, "name"),
+                ActionProblem::CompleteNotTerminal,
+            ));
         }
     }
 }

@@ -1,9 +1,55 @@
 //! §3.3: every component has a `type` naming a component of the flow's version.
 use super::super::context::Flow;
 use super::super::schema::json_type;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "a component has a `type`",
+        &[Builder(
+            "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+        )],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "`type` is a string",
+        &[Builder(
+            "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+        )],
+    ),
+    error(
+        "Component::UnknownComponent",
+        Code::InvalidPropertyValue,
+        "`type` names a component",
+        &[
+            Builder(
+                "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+            ),
+            Docs(Page::ErrorCodes, "Invalid value found for property 'type'"),
+        ],
+    ),
+    error(
+        "Component::ComponentTooNew",
+        Code::InvalidPropertyValue,
+        "the component exists in the flow's version",
+        &[
+            Docs(Page::Components, "each component's \"Supported starting with Flow JSON version\""),
+            Builder(
+                "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+            ),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
@@ -15,11 +61,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             };
             match node.at.kind.map(|kind| (kind, declared)) {
                 Some((found, _)) => match catalog::component(found) {
-                    None => out
-                        .push(Diagnostic::error(at(), Problem::UnknownComponent { found: found.to_owned() })),
+                    None => out.push(Diagnostic::error(
+                        at(),
+                        ComponentProblem::UnknownComponent { found: found.to_owned() },
+                    )),
                     Some(component) if !component.is_available(flow.version) => out.push(Diagnostic::error(
                         at(),
-                        Problem::ComponentTooNew {
+                        ComponentProblem::ComponentTooNew {
                             component: component.name,
                             since: component.since,
                             version: flow.version,
@@ -30,11 +78,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 None => match declared {
                     None => out.push(Diagnostic::error(
                         screen.pointer_of(node),
-                        Problem::MissingProperty { property: "type".into() },
+                        SchemaProblem::MissingProperty { property: "type".into() },
                     )),
                     Some(other) => out.push(Diagnostic::error(
                         at(),
-                        Problem::WrongType {
+                        SchemaProblem::WrongType {
                             property: "type".into(),
                             expected: "string",
                             found: json_type(other),

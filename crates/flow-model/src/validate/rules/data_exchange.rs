@@ -1,8 +1,20 @@
 //! §1.3, §5.1: a `data_exchange` action needs `data_api_version` (an endpoint flow).
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[error(
+    "Schema::RequiredFor",
+    Code::MissingRequiredProperty,
+    "`data_exchange` needs `data_api_version`",
+    &[Docs(Page::ErrorCodes, "The property 'data_api_version' is required for data_exchange action")],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if flow.endpoint {
@@ -11,7 +23,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::DataExchange)) {
         out.push(Diagnostic::error(
             pointer::join(&action.pointer, "name"),
-            Problem::RequiredFor { property: "data_api_version", needed_by: "data_exchange action" },
+            SchemaProblem::RequiredFor { property: "data_api_version", needed_by: "data_exchange action" },
         ));
     }
 }

@@ -5,8 +5,38 @@
 use serde_json::{Map, Value};
 
 use super::super::context::Flow;
-use crate::diagnostic::{DataModelProblem, Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
+use crate::diagnostic::{DataModelProblem, DataProblem, Diagnostic};
 use crate::json::{self, pointer};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Data::ScreenData",
+        Code::InvalidScreenData,
+        "each field of `data` is an object with a string `type` of JSON Schema, arrays declare `items`, `__example__` only at the top and matching the schema, `required` a list",
+        &[
+            Docs(Page::FlowJson, "Declaring screen properties"),
+            Builder("WAFlowJSONScreenDataValidatorV500"),
+            Docs(Page::ErrorCodes, "INVALID_SCREEN_DATA"),
+        ],
+    ),
+    error(
+        "Data::ScreenData",
+        Code::MissingRequiredProperty,
+        "each field has an `__example__`",
+        &[Docs(Page::FlowJson, "Declaring screen properties: __example__ is mandatory")],
+    ),
+    warning(
+        "Data::ScreenData",
+        Code::InvalidScreenData,
+        "a data model too deep to check",
+        &[Ours("a bound on our checker's work")],
+    ),
+];
 
 /// The JSON Schema types a data model field may declare (§6.3: no `null`).
 pub(crate) const DATA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array"];
@@ -18,7 +48,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         for (field, declaration) in data {
             let field_at = pointer::join(&at, field);
             let report = |out: &mut Vec<Diagnostic>, at: String, problem| {
-                out.push(Diagnostic::error(at, Problem::ScreenData { field: field.clone(), problem }));
+                // Too deep for us to check is no rule of Meta's.
+                let ours = problem == DataModelProblem::TooDeep;
+                let problem = DataProblem::ScreenData { field: field.clone(), problem };
+                out.push(if ours {
+                    Diagnostic::warning(at, problem)
+                } else {
+                    Diagnostic::error(at, problem)
+                });
             };
             if field == "required" {
                 let names = declaration.as_array().is_some_and(|items| items.iter().all(Value::is_string));
@@ -208,6 +245,30 @@ mod tests {
                 (Code::InvalidScreenData, "/screens/0/data/required"),
             ],
         );
+    }
+
+    /// Only a document built in code nests a schema this deep: the JSON reader stops at half
+    /// of it. A warning, not an error: the limit is ours.
+    #[test]
+    fn a_schema_too_deep_to_check_is_a_warning() {
+        let mut deep = json!({"type": "string"});
+        for _ in 0..=crate::json::MAX_DEPTH {
+            deep = json!({"type": "object", "properties": {"x": deep}});
+        }
+        deep["__example__"] = json!({});
+        let flow = with_data(json!({"deep": deep}));
+        let Some(root) = flow.as_object() else { panic!("a flow is an object") };
+        let mut found = Vec::new();
+        check(&super::super::super::context::Flow::new(root), &mut found);
+        assert!(
+            found.iter().any(|d| d.severity == crate::Severity::Warning
+                && matches!(
+                    &d.problem,
+                    crate::Problem::Data(DataProblem::ScreenData { problem: DataModelProblem::TooDeep, .. })
+                )),
+            "{found:?}"
+        );
+        assert!(found.iter().all(|d| !d.is_error()), "{found:?}");
     }
 
     #[test]

@@ -3,9 +3,38 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, error};
 use crate::catalog::Event;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::ImageAndColor",
+        Code::DataSourceItemsHaveBothImageAndColor,
+        "options use images or colors, not both",
+        &[Docs(Page::ErrorCodes, "DATA_SOURCE_ITEMS_HAVE_BOTH_IMAGE_AND_COLOR")],
+    ),
+    error(
+        "Component::ActionAtBothLevels",
+        Code::DuplicatePropetyForCondition,
+        "an event's action on the component or on its options, not both",
+        &[Docs(
+            Page::ErrorCodes,
+            "The 'on-select-action' property cannot be used at both the component and data-source levels",
+        )],
+    ),
+    error(
+        "Schema::TooManyItems",
+        Code::MaxItemsRequired,
+        "a Dropdown with images has at most 100 options",
+        &[Docs(Page::Components, "Dropdown: limits and restrictions")],
+    ),
+];
 
 /// Dropdown options when any has an image.
 pub(crate) const MAX_DROPDOWN_OPTIONS_WITH_IMAGES: u32 = 100;
@@ -25,7 +54,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let has = |item: &serde_json::Map<String, Value>, key: &str| member(item, key).is_some();
             let images = objects().any(|item| has(item, "image") || has(item, "alt-text"));
             if images && objects().any(|item| has(item, "color")) {
-                out.push(Diagnostic::error(at(), Problem::ImageAndColor));
+                out.push(Diagnostic::error(at(), ComponentProblem::ImageAndColor));
             }
             for event in [Event::OnSelect, Event::OnUnselect] {
                 let key = event.property();
@@ -37,7 +66,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(Diagnostic::error(
                         pointer::join(&pointer::join(&at(), index), key),
-                        Problem::ActionAtBothLevels { event: key },
+                        ComponentProblem::ActionAtBothLevels { event: key },
                     ));
                 }
             }
@@ -45,7 +74,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if node.is("Dropdown") && with_images && items.len() > MAX_DROPDOWN_OPTIONS_WITH_IMAGES as usize {
                 out.push(Diagnostic::error(
                     at(),
-                    Problem::TooManyItems {
+                    SchemaProblem::TooManyItems {
                         property: "data-source".into(),
                         max: MAX_DROPDOWN_OPTIONS_WITH_IMAGES,
                     },

@@ -7,10 +7,42 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Node, Screen, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
+use crate::diagnostic::{ComponentProblem, Diagnostic, Severity};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::DateRange",
+        Code::InvalidDateRange,
+        "`min-date` not after `max-date`, the initial date within them",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_RANGE"), Builder("WAFlowJSONValidatorChainV500: DatePicker")],
+    ),
+    warning(
+        "Component::DateRange",
+        Code::InvalidDateRange,
+        "unavailable dates within the range",
+        &[Ours("they do nothing outside it")],
+    ),
+    error(
+        "Component::InitDateFormat",
+        Code::InvalidDateSingleInitValueFormat,
+        "the initial date in the version's format",
+        &[Docs(Page::ErrorCodes, "INVALID_DATE_SINGLE_INIT_VALUE_FORMAT")],
+    ),
+    warning(
+        "Component::TimeZoneUnsafeDatePicker",
+        Code::InvalidPropertyValue,
+        "a DatePicker before 5.0 reads dates in the phone's time zone",
+        &[Docs(Page::Components, "DatePicker, \"Before flow JSON version 5.0\"")],
+    ),
+];
 
 /// 2100-12-31T23:59:59.999Z in milliseconds: the last day a pre-5.0 DatePicker offers when
 /// `max-date` is unset. (Its first, 1900-01-01, is before 1970: no timestamp written as
@@ -25,7 +57,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !iso {
                 out.push(Diagnostic::warning(
                     at(),
-                    Problem::TimeZoneUnsafeDatePicker { version: flow.version },
+                    ComponentProblem::TimeZoneUnsafeDatePicker { version: flow.version },
                 ));
             }
             let initial = initial_value(screen, node);
@@ -108,7 +140,7 @@ pub(super) fn check_dates(
     {
         out.push(Diagnostic::error(
             pointer::join(&at(), "min-date"),
-            Problem::DateRange { property: "min-date".into() },
+            ComponentProblem::DateRange { property: "min-date".into() },
         ));
     }
     let outside = |date: &(u64, String)| {
@@ -121,7 +153,7 @@ pub(super) fn check_dates(
                     severity: Severity::Warning,
                     pointer: pointer::join(&pointer::join(&at(), "unavailable-dates"), index),
                     span: None,
-                    problem: Problem::DateRange { property: "unavailable-dates".into() },
+                    problem: ComponentProblem::DateRange { property: "unavailable-dates".into() }.into(),
                 });
             }
         }
@@ -132,10 +164,13 @@ pub(super) fn check_dates(
         if !is_date(text, flow.version) {
             out.push(Diagnostic::error(
                 init_at(),
-                Problem::InitDateFormat { format: date_format(flow.version) },
+                ComponentProblem::InitDateFormat { format: date_format(flow.version) },
             ));
         } else if key(text).is_some_and(|date| outside(&date)) {
-            out.push(Diagnostic::error(init_at(), Problem::DateRange { property: "init-value".into() }));
+            out.push(Diagnostic::error(
+                init_at(),
+                ComponentProblem::DateRange { property: "init-value".into() },
+            ));
         }
     }
 }

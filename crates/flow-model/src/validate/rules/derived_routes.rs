@@ -4,9 +4,47 @@
 use std::collections::{HashMap, HashSet};
 
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use super::routing_model::{MAX_BRANCHES, unconnected};
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem, RoutingProblem};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Routing::TooManyBranches",
+        Code::InvalidRoutingModel,
+        "at most 10 screens navigated to from a screen",
+        &[
+            Docs(
+                Page::ErrorCodes,
+                "Number of branches exceeds the max limit of 10 … Reduce navigate actions",
+            ),
+            Builder("WAFlowJSONRoutingModelValidator (endpoint-less)"),
+        ],
+    ),
+    error(
+        "Routing::NoEntryScreen",
+        Code::InvalidRoutingModel,
+        "a screen no navigate action goes to",
+        &[
+            Docs(Page::FlowJson, "Routing rules: the entry screen without an endpoint"),
+            Builder("WAFlowJSONRoutingModelValidator (endpoint-less)"),
+        ],
+    ),
+    error(
+        "Routing::NotConnected",
+        Code::InvalidRoutingModel,
+        "all screens connected by navigate actions",
+        &[
+            Docs(Page::ErrorCodes, "not connected with the rest of the screens via navigate screen action"),
+            Builder("WAFlowJSONRoutingModelValidator (endpoint-less)"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if flow.root.contains_key("routing_model") || flow.endpoint {

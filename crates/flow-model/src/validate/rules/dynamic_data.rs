@@ -4,11 +4,76 @@
 //! `^\$\{data\..+\}$` does not know it: the text is shown as written). Bindings inside nested expressions
 //! and If conditions count too; action payloads have their own rule.
 use super::super::context::{Flow, Resolved};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use super::super::strings::{self, StringAt};
 use crate::catalog::Kind;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic, Reference, Type};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Data::MissingDynamicData",
+        Code::InvalidScreenDynamicData,
+        "`${data.x}` is declared by the screen's data model",
+        &[
+            Docs(Page::ErrorCodes, "Missing dynamic data '…' in the screen data model"),
+            Builder("WAFlowJSONScreenDynamicDataValidatorV500, V600"),
+        ],
+    ),
+    error(
+        "Data::DynamicDataType",
+        Code::InvalidScreenDynamicData,
+        "a binding's declared type fits where it is used",
+        &[Docs(Page::ErrorCodes, "Expected '…' to be of type '…'")],
+    ),
+    error(
+        "Data::ArrayDereference",
+        Code::InvalidScreenDynamicData,
+        "no binding reads into an array's item schema",
+        &[Docs(Page::ErrorCodes, "is invalid as 'items' is defined in an array schema")],
+    ),
+    error(
+        "Data::MissingFormComponent",
+        Code::InvalidScreenDynamicData,
+        "`${form.x}` names an input of the screen",
+        &[
+            Docs(Page::ErrorCodes, "Missing Form component … for screen"),
+            Builder("WAFlowJSONScreenDynamicDataValidatorV600"),
+        ],
+    ),
+    error(
+        "Data::FormContainerReference",
+        Code::InvalidOnClickActionPayload,
+        "`${form.x}` does not name the Form",
+        &[Docs(Page::ErrorCodes, "Value of 'Form' component cannot be used in form binding")],
+    ),
+    error(
+        "Data::UnknownScreenReference",
+        Code::InvalidScreenDynamicData,
+        "`${screen.X…}` names a screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties")],
+    ),
+    error(
+        "Data::SelfScreenReference",
+        Code::InvalidScreenDynamicData,
+        "`${screen.X…}` names another screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties: convert to local referencing")],
+    ),
+    error(
+        "Data::GlobalReferenceTooOld",
+        Code::InvalidScreenDynamicData,
+        "`${screen.X…}` from 4.0",
+        &[
+            Docs(Page::FlowJson, "Global dynamic and form properties (4.0+)"),
+            Builder("WAFlowJSONSchemaUtils: binding patterns by version"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     strings::each(flow, &mut |string| {
@@ -56,36 +121,38 @@ pub(crate) fn resolution_problem(
     flow: &Flow<'_>,
     screen: usize,
     reference: &Reference<'_>,
-) -> Option<Problem> {
+) -> Option<DataProblem> {
     let text = || reference.text.to_owned();
     let label = || flow.screens.get(screen).map(|screen| screen.label()).unwrap_or_default();
     if reference.screen.is_some() && !flow.version.supports(Feature::GlobalReferences) {
-        return Some(Problem::GlobalReferenceTooOld { reference: text(), version: flow.version });
+        return Some(DataProblem::GlobalReferenceTooOld { reference: text(), version: flow.version });
     }
     match flow.resolve(screen, reference) {
         Resolved::Found(_) | Resolved::Input(_) => None,
         Resolved::MissingData => match reference.screen {
-            Some(other) => Some(Problem::MissingDynamicData {
+            Some(other) => Some(DataProblem::MissingDynamicData {
                 reference: text(),
                 screen: other.to_owned(),
                 in_payload: false,
             }),
-            None => {
-                Some(Problem::MissingDynamicData { reference: text(), screen: label(), in_payload: false })
-            }
+            None => Some(DataProblem::MissingDynamicData {
+                reference: text(),
+                screen: label(),
+                in_payload: false,
+            }),
         },
-        Resolved::MissingInput => Some(Problem::MissingFormComponent {
+        Resolved::MissingInput => Some(DataProblem::MissingFormComponent {
             reference: text(),
             screen: reference.screen.map_or_else(label, str::to_owned),
             in_payload: false,
         }),
-        Resolved::FormContainer => Some(Problem::FormContainerReference),
-        Resolved::ArrayDereference => Some(Problem::ArrayDereference { reference: text() }),
-        Resolved::UnknownScreen => Some(Problem::UnknownScreenReference {
+        Resolved::FormContainer => Some(DataProblem::FormContainerReference),
+        Resolved::ArrayDereference => Some(DataProblem::ArrayDereference { reference: text() }),
+        Resolved::UnknownScreen => Some(DataProblem::UnknownScreenReference {
             reference: text(),
             screen: reference.screen.unwrap_or_default().to_owned(),
         }),
-        Resolved::SelfScreen => Some(Problem::SelfScreenReference { reference: text() }),
+        Resolved::SelfScreen => Some(DataProblem::SelfScreenReference { reference: text() }),
     }
 }
 
@@ -102,7 +169,7 @@ fn accepted(kind: &Kind, into: &mut Vec<&'static str>) {
     }
 }
 
-fn type_problem(flow: &Flow<'_>, string: &StringAt<'_>, reference: &Reference<'_>) -> Option<Problem> {
+fn type_problem(flow: &Flow<'_>, string: &StringAt<'_>, reference: &Reference<'_>) -> Option<DataProblem> {
     let property = string.property?;
     let found = match flow.resolve(string.screen, reference) {
         Resolved::Found(Some(found)) => found,
@@ -122,7 +189,7 @@ fn type_problem(flow: &Flow<'_>, string: &StringAt<'_>, reference: &Reference<'_
         return None;
     }
     expected.dedup();
-    Some(Problem::DynamicDataType {
+    Some(DataProblem::DynamicDataType {
         reference: reference.text.to_owned(),
         expected: expected.join(" or "),
         found: found.to_owned(),

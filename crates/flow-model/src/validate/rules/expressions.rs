@@ -1,11 +1,44 @@
-//! §6.2: nested expressions (6.0+) in component properties and screen titles parse, type-check
-//! and give a value of the property's type. Before 6.0 backticks are plain text: a warning.
+//! §6.2: nested expressions (6.0+) in component properties and screen titles parse and
+//! type-check; one whose value is not of the property's type is a warning (Meta states that only
+//! of If conditions). Before 6.0 backticks are plain text: a warning.
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
 use super::super::strings;
 use crate::catalog::Kind;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic, ExpressionError, Type};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Data::Expression",
+        Code::InvalidPropertyValue,
+        "a nested expression parses and type-checks",
+        &[
+            Docs(
+                Page::FlowJson,
+                "Nested Expressions: operators, their types, \"validated during Flow JSON creation time\"",
+            ),
+            Docs(Page::ErrorCodes, "INVALID_PROPERTY_VALUE: typical expression errors"),
+        ],
+    ),
+    warning(
+        "Data::Expression",
+        Code::InvalidPropertyValue,
+        "a nested expression gives a value of its property's type",
+        &[Ours("Meta states it for If conditions only")],
+    ),
+    warning(
+        "Data::ExpressionTooOld",
+        Code::InvalidTextDynamicData,
+        "backticks before 6.0 are shown as written",
+        &[Docs(Page::FlowJson, "Nested Expressions: supported starting with 6.0")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let supported = flow.version.supports(Feature::NestedExpressions);
@@ -22,7 +55,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if text_kind {
                 out.push(Diagnostic::warning(
                     flow.pointer(&string.at),
-                    Problem::ExpressionTooOld { property },
+                    DataProblem::ExpressionTooOld { property },
                 ));
             }
             return;
@@ -36,14 +69,26 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             Some(Kind::Number | Kind::Integer) => Some(Type::Number),
             _ => None,
         };
-        let error = match outcome {
-            Err(error) => Some(error),
-            Ok(outcome) => expected
-                .filter(|expected| outcome.result != *expected && outcome.result != Type::Unknown)
-                .map(|expected| ExpressionError::ResultType { expected, found: outcome.result }),
-        };
-        if let Some(error) = error {
-            out.push(Diagnostic::error(flow.pointer(&string.at), Problem::Expression { property, error }));
+        match outcome {
+            Err(error) => {
+                out.push(Diagnostic::error(
+                    flow.pointer(&string.at),
+                    DataProblem::Expression { property, error },
+                ));
+            }
+            // Meta states the result type only of If conditions (their rule): elsewhere a result
+            // of another type is ours to warn about.
+            Ok(outcome) => {
+                if let Some(expected) =
+                    expected.filter(|expected| outcome.result != *expected && outcome.result != Type::Unknown)
+                {
+                    let error = ExpressionError::ResultType { expected, found: outcome.result };
+                    out.push(Diagnostic::warning(
+                        flow.pointer(&string.at),
+                        DataProblem::Expression { property, error },
+                    ));
+                }
+            }
         }
     });
 }

@@ -1,13 +1,27 @@
 //! §4 (common conventions): Meta's builder warns that dynamic-data field names should avoid
 //! `-`, spaces, backticks and `'`. They are read back in bindings and expressions (a space is
 //! not even allowed in a binding: `${data.first name}` is no binding at all), so each data
-//! model field (at any depth) and each input `name` with one of them gets a warning.
+//! model field (at any depth) and each input `name` with one of them gets a warning. A name
+//! Meta itself gives a property (`main-content`, `alt-text`: the items of a list bound to data
+//! declare them, as Meta's dynamic NavigationList example does) is not warned about.
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, member};
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Report, warning};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::json::parser::bytes_equal;
 use crate::json::{self, pointer};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[warning(
+    "Data::FieldNameCharacters",
+    Code::PatternMismatch,
+    "data model fields and input names without `-`, spaces, backticks or `'`",
+    &[Builder("the builder warns that dynamic data field names should avoid these characters")],
+)];
 
 /// The characters Meta advises against in field names (all ASCII: names are checked byte by
 /// byte, as this runs for every input of the flow).
@@ -54,7 +68,7 @@ fn fields<'a>(
     }
     for (name, schema) in object {
         path.push(name);
-        if is_discouraged(name) {
+        if is_discouraged(name) && !is_catalog_property(name) {
             let at = path.iter().fold(screen.to_owned(), |at, token| pointer::join(&at, token));
             out.push(Diagnostic::warning(at, problem(name)));
         }
@@ -81,12 +95,29 @@ fn schemas<'a>(schema: &'a Value, screen: &str, path: &mut Vec<&'a str>, out: &m
     }
 }
 
-fn problem(name: &str) -> Problem {
+/// Whether some component (or an object inside one) has a property called `name`.
+fn is_catalog_property(name: &str) -> bool {
+    fn any(properties: &[crate::catalog::Property], name: &str) -> bool {
+        properties.iter().any(|property| property.name == name || kind_has(&property.kind, name))
+    }
+    fn kind_has(kind: &crate::catalog::Kind, name: &str) -> bool {
+        use crate::catalog::Kind;
+        match kind {
+            Kind::Object(properties) => any(properties, name),
+            Kind::List(inner) | Kind::Map(inner) => kind_has(inner, name),
+            Kind::OneOf(kinds) => kinds.iter().any(|kind| kind_has(kind, name)),
+            _ => false,
+        }
+    }
+    crate::catalog::components().any(|component| any(component.properties, name))
+}
+
+fn problem(name: &str) -> DataProblem {
     let suggestion: String = name
         .chars()
         .map(|c| if u8::try_from(c).is_ok_and(|byte| AVOID.contains(&byte)) { '_' } else { c })
         .collect();
-    Problem::FieldNameCharacters { name: name.to_owned(), suggestion }
+    DataProblem::FieldNameCharacters { name: name.to_owned(), suggestion }
 }
 
 #[cfg(test)]

@@ -1,7 +1,33 @@
 //! §4.6: Footer `left-caption` and `right-caption` go together; `center-caption` goes alone.
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::CaptionDependency",
+        Code::InvalidDependencies,
+        "`left-caption` and `right-caption` together",
+        &[
+            Docs(Page::Components, "Footer"),
+            Docs(
+                Page::ErrorCodes,
+                "Footer should have property left-caption when property right-caption is present",
+            ),
+        ],
+    ),
+    error(
+        "Component::CenterCaptionExclusive",
+        Code::NotKeywordSchemaValidationFailed,
+        "`center-caption` alone",
+        &[Docs(Page::Components, "Footer"), Builder("WAFlowJSONFooterComponentSchema: not keyword")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
@@ -11,14 +37,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 if has(present) && !has(missing) {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), present),
-                        Problem::CaptionDependency { present, missing },
+                        ComponentProblem::CaptionDependency { present, missing },
                     ));
                 }
             }
             if has("center-caption") && (has("left-caption") || has("right-caption")) {
                 out.push(Diagnostic::error(
                     pointer::join(&screen.pointer_of(node), "center-caption"),
-                    Problem::CenterCaptionExclusive,
+                    ComponentProblem::CenterCaptionExclusive,
                 ));
             }
         }

@@ -1,7 +1,22 @@
 //! §3.2: input names are unique on a screen, across all If and Switch branches.
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[error(
+    "Component::DuplicateName",
+    Code::DuplicateFormComponentNames,
+    "input names are unique on a screen",
+    &[
+        Docs(Page::ErrorCodes, "DUPLICATE_FORM_COMPONENT_NAMES"),
+        Builder("WAFlowJSONValidatorChainV500: Form names"),
+    ],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     // Reused across screens. Sorting the names finds the duplicates without hashing each
@@ -32,7 +47,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let name = node.name().unwrap_or_default();
             out.push(Diagnostic::error(
                 pointer::join(&screen.pointer_of(node), "name"),
-                Problem::DuplicateName { name: name.to_owned() },
+                ComponentProblem::DuplicateName { name: name.to_owned() },
             ));
         }
     }

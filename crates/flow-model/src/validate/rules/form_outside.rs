@@ -1,9 +1,32 @@
 //! §3.2 (4.0+): when a screen has a Form, no input sits outside it, and a Footer outside it
 //! does not read `${form.…}`.
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::version::Feature;
 use serde_json::Value;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::ComponentOutsideForm",
+        Code::ComponentsOutsideForm,
+        "with a Form on the screen, no input outside it (4.0+)",
+        &[Docs(Page::ErrorCodes, "COMPONENTS_OUTSIDE_FORM")],
+    ),
+    error(
+        "Component::FooterOutsideFormReadsForm",
+        Code::InvalidOnClickActionPayload,
+        "a Footer outside the Form does not read `${form.…}`",
+        &[Docs(
+            Page::ErrorCodes,
+            "Footer placed outside Form component is not allowed to reference form data",
+        )],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if !flow.version.supports(Feature::OptionalForm) {
@@ -15,12 +38,15 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if component.is_input() {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::ComponentOutsideForm { component: component.name.to_owned() },
+                    ComponentProblem::ComponentOutsideForm { component: component.name.to_owned() },
                 ));
             } else if component.name == "Footer"
                 && node.at.component.get("on-click-action").is_some_and(|action| reads_form(action, 0))
             {
-                out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterOutsideFormReadsForm));
+                out.push(Diagnostic::error(
+                    screen.pointer_of(node),
+                    ComponentProblem::FooterOutsideFormReadsForm,
+                ));
             }
         }
     }

@@ -5,11 +5,43 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Names, Node};
 use super::super::schema::json_type;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{Category, ValueType};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::NativeInInitValues",
+        Code::NativeComponentInFormInitValues,
+        "no media picker in `init-values`",
+        &[Docs(Page::ErrorCodes, "NATIVE_COMPONENT_IN_FORM_INIT_VALUES")],
+    ),
+    error(
+        "Component::UnusedFormValue",
+        Code::InvalidPropertyValue,
+        "`init-values` and `error-messages` keys name inputs of the Form (7.0+)",
+        &[
+            Docs(Page::Changelog, "7.0: type checking of Form init-values and error-messages"),
+            Builder("WAFlowJSONValidatorChainV700"),
+        ],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "an initial value has its input's type (7.0+)",
+        &[
+            Docs(Page::FlowJson, "Form configuration: init-values types"),
+            Builder("WAFlowJSONValidatorChainV700"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let typed = flow.version.supports(Feature::TypedFormValues);
@@ -41,7 +73,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     if property == "init-values" && is_media {
                         out.push(Diagnostic::error(
                             key_at,
-                            Problem::NativeInInitValues { name: key.clone() },
+                            ComponentProblem::NativeInInitValues { name: key.clone() },
                         ));
                         continue;
                     }
@@ -51,7 +83,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     let Some(input) = input else {
                         out.push(Diagnostic::error(
                             key_at,
-                            Problem::UnusedFormValue { key: key.clone(), property },
+                            ComponentProblem::UnusedFormValue { key: key.clone(), property },
                         ));
                         continue;
                     };
@@ -66,7 +98,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     {
                         out.push(Diagnostic::error(
                             key_at,
-                            Problem::WrongType {
+                            SchemaProblem::WrongType {
                                 property: key.clone(),
                                 expected: type_name(expected),
                                 found: json_type(value),
@@ -81,7 +113,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 
 fn fits(expected: ValueType, value: &Value) -> bool {
     match expected {
-        ValueType::String => value.is_string(),
+        ValueType::String | ValueType::Text => value.is_string(),
         ValueType::Number => value.is_number(),
         ValueType::Boolean => value.is_boolean(),
         ValueType::StringArray => value.as_array().is_some_and(|items| items.iter().all(Value::is_string)),
@@ -92,7 +124,7 @@ fn fits(expected: ValueType, value: &Value) -> bool {
 
 fn type_name(expected: ValueType) -> &'static str {
     match expected {
-        ValueType::String => "string",
+        ValueType::String | ValueType::Text => "string",
         ValueType::Number => "number",
         ValueType::Boolean => "boolean",
         ValueType::StringArray => "array<string>",

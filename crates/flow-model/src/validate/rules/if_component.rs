@@ -4,10 +4,36 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, Node, member};
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, DataProblem, Diagnostic};
 use crate::expression::{self, ExpressionError, Type};
 use crate::json::pointer;
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::IfNesting",
+        Code::MaximumIfNesting,
+        "If nests at most 3 deep",
+        &[Docs(Page::Components, "If: up to 3 nested If"), Docs(Page::ErrorCodes, "MAXIMUM_IF_NESTING")],
+    ),
+    error(
+        "Component::FooterInIfBranches",
+        Code::MissingFooterInIfElseBranches,
+        "a Footer in one branch needs one in the other",
+        &[Docs(Page::Components, "If, \"Footer\"")],
+    ),
+    error(
+        "Data::Expression",
+        Code::InvalidPropertyValue,
+        "the condition parses, reads dynamic data and gives a boolean",
+        &[Docs(Page::Components, "If, \"Condition\" and \"Supported operators\"")],
+    ),
+];
 
 /// The deepest If nesting Meta accepts.
 pub(crate) const MAX_IF_NESTING: usize = 3;
@@ -19,13 +45,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             if if_depth(node, &screen.components) == MAX_IF_NESTING + 1 {
-                out.push(Diagnostic::error(screen.pointer_of(node), Problem::IfNesting));
+                out.push(Diagnostic::error(screen.pointer_of(node), ComponentProblem::IfNesting));
             }
             let footer_in = |place: Place<'_>| {
                 screen.children(index).any(|child| child.at.place == place && child.is("Footer"))
             };
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
-                out.push(Diagnostic::error(screen.pointer_of(node), Problem::FooterInIfBranches));
+                out.push(Diagnostic::error(screen.pointer_of(node), ComponentProblem::FooterInIfBranches));
             }
             if let Some(Value::String(condition)) = member(node.at.component, "condition") {
                 let text =
@@ -49,7 +75,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 if let Some(error) = error {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), "condition"),
-                        Problem::Expression { property: "condition".into(), error },
+                        DataProblem::Expression { property: "condition".into(), error },
                     ));
                 }
             }

@@ -3,8 +3,40 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, Owner, SchemaProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::NotInEnum",
+        Code::InvalidEnumValue,
+        "the layout is `SingleColumnLayout`",
+        &[Docs(Page::FlowJson, "Layout"), Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "`children` is an array of objects",
+        &[Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+    error(
+        "Schema::UnknownProperty",
+        Code::InvalidPropertyKey,
+        "the layout has only `type` and `children`",
+        &[Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "`type` and `children` are present",
+        &[Builder("WAFlowJSONSingleColumnLayoutSchema")],
+    ),
+];
 
 /// The layout types Meta offers publicly (the shopping layouts of the internal 5.2 are not).
 pub(crate) const LAYOUT_TYPES: &[&str] = &["SingleColumnLayout"];
@@ -21,12 +53,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Some(found) if LAYOUT_TYPES.contains(&found) => {}
                     _ => out.push(Diagnostic::error(
                         key_at(),
-                        Problem::NotInEnum { property: "type".into(), allowed: LAYOUT_TYPES },
+                        SchemaProblem::NotInEnum { property: "type".into(), allowed: LAYOUT_TYPES },
                     )),
                 },
                 "children" if !value.is_array() => out.push(Diagnostic::error(
                     key_at(),
-                    Problem::WrongType {
+                    SchemaProblem::WrongType {
                         property: "children".into(),
                         expected: "array",
                         found: json_type(value),
@@ -35,7 +67,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 "children" => {}
                 _ => out.push(Diagnostic::error(
                     key_at(),
-                    Problem::UnknownProperty {
+                    SchemaProblem::UnknownProperty {
                         property: key.clone(),
                         owner: Owner::Layout,
                         since: None,
@@ -46,7 +78,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
         for required in ["type", "children"] {
             if !layout.contains_key(required) {
-                out.push(Diagnostic::error(at(), Problem::MissingProperty { property: required.into() }));
+                out.push(Diagnostic::error(
+                    at(),
+                    SchemaProblem::MissingProperty { property: required.into() },
+                ));
             }
         }
         if let Some(Value::Array(children)) = layout.get("children") {
@@ -54,7 +89,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 if !child.is_object() {
                     out.push(Diagnostic::error(
                         pointer::join(&pointer::join(&at(), "children"), index),
-                        Problem::WrongType {
+                        SchemaProblem::WrongType {
                             property: "children".into(),
                             expected: "object",
                             found: json_type(child),

@@ -5,9 +5,21 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
-use crate::diagnostic::{Diagnostic, MarkdownFeature, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, warning};
+use crate::diagnostic::{ComponentProblem, Diagnostic, MarkdownFeature};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[warning(
+    "Component::UnsupportedMarkdown",
+    Code::InvalidPropertyValue,
+    "markdown a component shows as written (headings, images, tables in TextBody and TextCaption; linked images and nested lists in RichText)",
+    &[Docs(Page::Components, "Rich Text, \"Supported syntax\"; Additional capabilities for Text components")],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     // The context noted the RichTexts and the text components with `markdown: true`.
@@ -29,7 +41,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             for feature in unsupported(text, rich) {
                 out.push(Diagnostic::warning(
                     at(),
-                    Problem::UnsupportedMarkdown { component: spec.name, feature },
+                    ComponentProblem::UnsupportedMarkdown { component: spec.name, feature },
                 ));
             }
         };

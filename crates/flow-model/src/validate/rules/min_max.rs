@@ -3,8 +3,23 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[error(
+    "Component::MinGreaterThanMax",
+    Code::MinValueGreaterThanMax,
+    "minimums not above maximums (characters, selections, uploads)",
+    &[
+        Docs(Page::ErrorCodes, "MIN_VALUE_GREATER_THAN_MAX"),
+        Builder("WAFlowJSONValidatorChainV500: min/max pairs"),
+    ],
+)];
 
 /// (component, minimum property, maximum property).
 const PAIRS: &[(&str, &str, &str)] = &[
@@ -34,7 +49,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), min),
-                        Problem::MinGreaterThanMax {
+                        ComponentProblem::MinGreaterThanMax {
                             min,
                             max,
                             component,

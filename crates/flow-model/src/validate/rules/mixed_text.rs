@@ -3,10 +3,32 @@
 //! what was meant (6.0+). Also: a `${…}` that is no valid binding. (RichText, where Meta
 //! rejects it, has its own rule.)
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Ours, Report, warning};
 use super::super::strings;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    warning(
+        "Data::MixedBinding",
+        Code::InvalidTextDynamicData,
+        "text mixed with `${…}` is shown as written, not filled in",
+        &[Ours(
+            "WhatsApp shows it literally and Meta does not say so; the nested expression that does it is suggested",
+        )],
+    ),
+    warning(
+        "Data::InvalidBinding",
+        Code::PatternMismatch,
+        "`${…}` that is no binding",
+        &[Ours("shown as written")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let expressions = flow.version.supports(Feature::NestedExpressions);
@@ -20,7 +42,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         match expression::classify(string.text) {
             Dynamic::Interpolated => out.push(Diagnostic::warning(
                 flow.pointer(&string.at),
-                Problem::MixedBinding {
+                DataProblem::MixedBinding {
                     property: string.property_name().to_owned(),
                     suggestion: expressions.then(|| suggestion(string.text)),
                     rich_text: false,
@@ -29,7 +51,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             Dynamic::InvalidBinding => {
                 out.push(Diagnostic::warning(
                     flow.pointer(&string.at),
-                    Problem::InvalidBinding { text: string.text.to_owned() },
+                    DataProblem::InvalidBinding { text: string.text.to_owned() },
                 ));
             }
             _ => {}

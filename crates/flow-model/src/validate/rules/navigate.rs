@@ -6,11 +6,82 @@ use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Resolved};
 use super::super::schema::json_type;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::ActionName;
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::diagnostic::{ActionProblem, Diagnostic, Severity};
 use crate::expression::{self, Dynamic, Type};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Action::UnknownNextScreen",
+        Code::InvalidNavigateActionNextScreenName,
+        "navigate goes to an existing screen",
+        &[Docs(Page::ErrorCodes, "Unknown screen ids found")],
+    ),
+    error(
+        "Action::SameScreenNavigation",
+        Code::InvalidNavigateActionNextScreenName,
+        "navigate leaves its screen",
+        &[
+            Docs(Page::ErrorCodes, "Same screen navigation is not allowed"),
+            Docs(Page::FlowJson, "Routing rules: route cannot be the current screen"),
+        ],
+    ),
+    error(
+        "Action::PayloadFieldsNotInDataModel",
+        Code::InvalidNavigateActionPayload,
+        "the payload gives only fields the next screen declares (5.x and 7.3+)",
+        &[Builder("WAFlowJSONValidatorChainV500 and V703: navigate payload fields")],
+    ),
+    error(
+        "Action::DataModelFieldsNotInPayload",
+        Code::InvalidNavigateActionPayload,
+        "the payload gives every field the next screen declares (5.x and 7.3+)",
+        &[Builder("WAFlowJSONValidatorChainV500 and V703: navigate payload fields")],
+    ),
+    error(
+        "Action::MissingNavigatePayload",
+        Code::MissingNavigationActionPayload,
+        "a payload when the next screen has a data model (5.x and 7.3+)",
+        &[Docs(Page::ErrorCodes, "MISSING_NAVIGATION_ACTION_PAYLOAD")],
+    ),
+    error(
+        "Action::NavigatePayloadType",
+        Code::InvalidNavigateActionPayload,
+        "payload values have the declared types (5.x and 7.3+)",
+        &[Docs(Page::ErrorCodes, "INVALID_NAVIGATE_ACTION_PAYLOAD")],
+    ),
+    warning(
+        "Action::PayloadFieldsNotInDataModel",
+        Code::InvalidNavigateActionPayload,
+        "navigate payload fields the next screen does not declare, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions; the values are lost all the same")],
+    ),
+    warning(
+        "Action::DataModelFieldsNotInPayload",
+        Code::InvalidNavigateActionPayload,
+        "declared fields a navigate payload does not give, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions; the fields are missing all the same")],
+    ),
+    warning(
+        "Action::MissingNavigatePayload",
+        Code::MissingNavigationActionPayload,
+        "no navigate payload to a screen with a data model, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions")],
+    ),
+    warning(
+        "Action::NavigatePayloadType",
+        Code::InvalidNavigateActionPayload,
+        "navigate payload values of another type than declared, 6.0 to 7.2",
+        &[Ours("Meta does not check it in these versions")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let severity = if Feature::NavigatePayloadMatchesDataModel.in_version(flow.version) {
@@ -18,19 +89,19 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     } else {
         Severity::Warning
     };
-    let push = |out: &mut Vec<Diagnostic>, at: String, problem| {
-        out.push(Diagnostic { severity, pointer: at, span: None, problem });
+    let push = |out: &mut Vec<Diagnostic>, at: String, problem: ActionProblem| {
+        out.push(Diagnostic { severity, pointer: at, span: None, problem: problem.into() });
     };
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::Navigate)) {
         let Some(next) = action.next_screen() else { continue };
         let next_at = pointer::join(&pointer::join(&action.pointer, "next"), "name");
         let Some(target) = flow.screen(next) else {
-            out.push(Diagnostic::error(next_at, Problem::UnknownNextScreen { id: next.to_owned() }));
+            out.push(Diagnostic::error(next_at, ActionProblem::UnknownNextScreen { id: next.to_owned() }));
             continue;
         };
         let current = flow.screens.get(action.screen);
         if current.and_then(|screen| screen.id) == Some(next) {
-            out.push(Diagnostic::error(next_at, Problem::SameScreenNavigation { id: next.to_owned() }));
+            out.push(Diagnostic::error(next_at, ActionProblem::SameScreenNavigation { id: next.to_owned() }));
             continue;
         }
         let empty = Map::new();
@@ -42,14 +113,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 push(
                     out,
                     action.pointer.clone(),
-                    Problem::MissingNavigatePayload { screen: next.to_owned() },
+                    ActionProblem::MissingNavigatePayload { screen: next.to_owned() },
                 );
             }
             continue;
         };
         let extra: Vec<String> = payload.keys().filter(|key| !fields.contains(key)).cloned().collect();
         if !extra.is_empty() {
-            push(out, payload_at.clone(), Problem::PayloadFieldsNotInDataModel { fields: extra });
+            push(out, payload_at.clone(), ActionProblem::PayloadFieldsNotInDataModel { fields: extra });
         }
         let missing: Vec<String> = fields
             .iter()
@@ -57,7 +128,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             .map(|key| (*key).clone())
             .collect();
         if !missing.is_empty() {
-            push(out, payload_at.clone(), Problem::DataModelFieldsNotInPayload { fields: missing });
+            push(out, payload_at.clone(), ActionProblem::DataModelFieldsNotInPayload { fields: missing });
         }
         for (key, value) in payload {
             let Some(expected) =
@@ -70,6 +141,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Dynamic::Binding(reference) => match flow.resolve(action.screen, &reference) {
                         Resolved::Found(Some(found)) => found,
                         Resolved::Input(Type::Unknown) | Resolved::Found(None) => continue,
+                        // A TextInput of input type number: a number in expressions, but Meta
+                        // does not say what a payload carries; a string field takes it too.
+                        Resolved::Input(Type::Number) if expected == "string" => continue,
                         Resolved::Input(ty) => type_name(ty),
                         _ => continue,
                     },
@@ -87,7 +161,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 push(
                     out,
                     pointer::join(&payload_at, key),
-                    Problem::NavigatePayloadType {
+                    ActionProblem::NavigatePayloadType {
                         field: key.clone(),
                         expected: expected.to_owned(),
                         found: found.to_owned(),

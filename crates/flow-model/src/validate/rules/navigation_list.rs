@@ -4,8 +4,49 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::NavigationListPlacement",
+        Code::InvalidComponentPlacement,
+        "not on a terminal screen, and only beside other NavigationLists",
+        &[
+            Docs(Page::Components, "Navigation List: limits and restrictions"),
+            Builder("WAFlowJSONNavigationListValidatorV602"),
+        ],
+    ),
+    error(
+        "Component::ActionAtBothLevels",
+        Code::DuplicatePropetyForCondition,
+        "`on-click-action` on the list or on the items, not both",
+        &[Docs(Page::Components, "Navigation List: limits and restrictions")],
+    ),
+    error(
+        "Component::NavigationListActionMissing",
+        Code::MissingRequiredProperty,
+        "`on-click-action` on the list or on every item",
+        &[Docs(Page::Components, "Navigation List: limits and restrictions")],
+    ),
+    error(
+        "Component::EndWithLargeMedia",
+        Code::InvalidPropertyNameForCondition,
+        "no item `end` with `media-size: large`",
+        &[Docs(Page::Components, "Navigation List: limits and restrictions")],
+    ),
+    error(
+        "Component::MultipleBadges",
+        Code::InvalidPropertyValue,
+        "at most one item with a badge",
+        &[Docs(Page::Components, "Navigation List: list items restrictions")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
@@ -14,7 +55,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if screen.terminal {
             out.push(Diagnostic::error(
                 screen.pointer_of(first),
-                Problem::NavigationListPlacement { terminal: true },
+                ComponentProblem::NavigationListPlacement { terminal: true },
             ));
         }
         if let Some(other) =
@@ -22,7 +63,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         {
             out.push(Diagnostic::error(
                 screen.pointer_of(other),
-                Problem::NavigationListPlacement { terminal: false },
+                ComponentProblem::NavigationListPlacement { terminal: false },
             ));
         }
         for node in lists {
@@ -38,21 +79,27 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 if on_list && item.contains_key("on-click-action") {
                     out.push(Diagnostic::error(
                         pointer::join(&item_at, "on-click-action"),
-                        Problem::ActionAtBothLevels { event: "on-click-action" },
+                        ComponentProblem::ActionAtBothLevels { event: "on-click-action" },
                     ));
                 }
                 if !on_list && !item.contains_key("on-click-action") {
-                    out.push(Diagnostic::error(item_at.clone(), Problem::NavigationListActionMissing));
+                    out.push(Diagnostic::error(
+                        item_at.clone(),
+                        ComponentProblem::NavigationListActionMissing,
+                    ));
                 }
                 if large && item.contains_key("end") {
-                    out.push(Diagnostic::error(pointer::join(&item_at, "end"), Problem::EndWithLargeMedia));
+                    out.push(Diagnostic::error(
+                        pointer::join(&item_at, "end"),
+                        ComponentProblem::EndWithLargeMedia,
+                    ));
                 }
                 if item.contains_key("badge") {
                     badges += 1;
                     if badges == 2 {
                         out.push(Diagnostic::error(
                             pointer::join(&item_at, "badge"),
-                            Problem::MultipleBadges,
+                            ComponentProblem::MultipleBadges,
                         ));
                     }
                 }

@@ -1,7 +1,8 @@
 //! Beyond Meta's routing rules (§7.1, whose note says "all routes must end at the terminal
 //! screen"): where people get stuck (a screen that is not terminal and leads nowhere, unless
-//! only links lead to it: a terms page opened from an EmbeddedLink is left with the back
-//! button, a pattern Meta's own examples use), screens
+//! only links lead to it: a terms page opened from an EmbeddedLink or an OptIn's "Read more" is
+//! left with the back button, a pattern Meta's own templates use, with or without the route
+//! an endpoint flow's routing model must give the link), screens
 //! no path from an entry screen reaches although they are linked to the rest, and screens that
 //! lead back to each other (Meta rejects only loops on one screen and back routes of an
 //! endpoint flow's routing model). Warnings: Meta accepts such flows, people get lost in them.
@@ -11,10 +12,39 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Ours, Page, Report, warning};
 use super::routing_model::unconnected;
 use crate::catalog::ActionName;
 use crate::diagnostic::{Diagnostic, Problem, RoutingProblem, Severity};
 use crate::graph::{self, Edge, EdgeKind, Node};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    warning(
+        "Routing::DeadEnd",
+        Code::InvalidRoutingModel,
+        "a screen that is not terminal leads somewhere",
+        &[
+            Docs(Page::FlowJson, "Routing rules: all routes must end at the terminal screen"),
+            Ours("the builder does not enforce it"),
+        ],
+    ),
+    warning(
+        "Routing::Unreachable",
+        Code::InvalidRoutingModel,
+        "every screen is reached from an entry screen",
+        &[Ours("Meta checks only that screens are connected, in either direction")],
+    ),
+    warning(
+        "Routing::Cycle",
+        Code::InvalidRoutingModel,
+        "screens do not lead back to each other",
+        &[Ours("Meta rejects only loops on one screen and back routes of a routing model")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let mut nodes: Vec<Node> = Vec::new();
@@ -52,9 +82,22 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Screens where the endpoint decides: it may also end the flow, so they are no dead end.
     let mut endpoint_decides: HashSet<&str> = HashSet::new();
+    // The links (EmbeddedLink, OptIn's "Read more") by screen: a route of the routing model
+    // that repeats a link, as an endpoint flow must, is that link.
+    let links: HashSet<(&str, &str)> = flow
+        .actions
+        .iter()
+        .filter(|action| action.name == Some(ActionName::Navigate))
+        .filter_map(|action| {
+            let screen = flow.screens.get(action.screen)?;
+            let holder = screen.components.get(action.component).and_then(|node| node.at.kind);
+            matches!(holder, Some("EmbeddedLink" | "OptIn")).then_some((screen.id?, action.next_screen()?))
+        })
+        .collect();
     // Screens reached by more than a link: a route, a Footer, a NavigationList.
     let mut on_a_path: HashSet<&str> = edges
         .iter()
+        .filter(|edge| !links.contains(&(edge.from.as_str(), edge.to.as_str())))
         .filter_map(|edge| pointer_of.get_key_value(edge.to.as_str()))
         .map(|(id, _)| *id)
         .collect();
@@ -114,7 +157,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         };
         if let (false, Some(first)) = (reported_by_meta, group.first()) {
             let pointer = pointer_of.get(first.as_str()).copied().unwrap_or_default();
-            out.push(warn(pointer, RoutingProblem::Cycle(group.clone())));
+            out.push(warn(pointer, RoutingProblem::Cycle { screens: group.clone() }));
         }
     }
 }

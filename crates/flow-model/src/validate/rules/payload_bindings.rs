@@ -7,13 +7,153 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{ActionAt, Flow};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use super::dynamic_data::resolution_problem;
 use super::mixed_text::suggestion;
 use crate::catalog::{ActionName, Category};
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::diagnostic::{ActionProblem, DataProblem, Diagnostic, SchemaProblem, Severity};
 use crate::expression::{self, Dynamic, Reference, Source};
 use crate::json::{self, pointer};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Data::MissingDynamicData",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of data resolve (5.x and 7.3+)",
+        &[
+            Docs(Page::ErrorCodes, "Missing dynamic data '…' in the data model for screen …"),
+            Builder("WAFlowJSONValidatorChainV500 and V703: on-click payload"),
+        ],
+    ),
+    error(
+        "Data::MissingFormComponent",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of inputs resolve (5.x and 7.3+)",
+        &[
+            Docs(Page::ErrorCodes, "Missing Form component … for screen"),
+            Builder("WAFlowJSONValidatorChainV500 and V703: on-click payload"),
+        ],
+    ),
+    error(
+        "Data::FormContainerReference",
+        Code::InvalidOnClickActionPayload,
+        "no payload binding of the Form itself",
+        &[Docs(Page::ErrorCodes, "Value of 'Form' component cannot be used in form binding")],
+    ),
+    error(
+        "Data::UnknownScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference names a screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties")],
+    ),
+    error(
+        "Data::SelfScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference names another screen",
+        &[Docs(Page::FlowJson, "Global dynamic and form properties")],
+    ),
+    error(
+        "Data::ArrayDereference",
+        Code::InvalidScreenDynamicData,
+        "no payload binding reads into an array's item schema",
+        &[Docs(Page::ErrorCodes, "is invalid as 'items' is defined in an array schema")],
+    ),
+    error(
+        "Data::GlobalReferenceTooOld",
+        Code::InvalidScreenDynamicData,
+        "global references in payloads from 4.0",
+        &[Builder("WAFlowJSONSchemaUtils: binding patterns by version")],
+    ),
+    warning(
+        "Data::MissingDynamicData",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of undeclared data, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions; the value is empty at run time")],
+    ),
+    warning(
+        "Data::MissingFormComponent",
+        Code::InvalidOnClickActionPayload,
+        "payload bindings of inputs the screen lacks, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions; the value is empty at run time")],
+    ),
+    warning(
+        "Data::FormContainerReference",
+        Code::InvalidOnClickActionPayload,
+        "a payload binding of the Form itself, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    warning(
+        "Data::UnknownScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference to no screen, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    warning(
+        "Data::SelfScreenReference",
+        Code::InvalidScreenDynamicData,
+        "a payload's global reference to its own screen, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    warning(
+        "Data::ArrayDereference",
+        Code::InvalidScreenDynamicData,
+        "a payload binding into an array's item schema, 6.0 to 7.2",
+        &[Ours("Meta does not check on-click payloads in these versions")],
+    ),
+    error(
+        "Data::Expression",
+        Code::InvalidPropertyValue,
+        "a nested expression in a payload parses and type-checks",
+        &[Docs(Page::FlowJson, "Nested Expressions")],
+    ),
+    error(
+        "Action::PayloadPropertyMissing",
+        Code::InvalidActionPayloadProperty,
+        "bindings of expressions in complete and data_exchange payloads resolve (7.2+)",
+        &[
+            Docs(Page::Changelog, "7.2: nested expressions in action payloads are validated"),
+            Builder("WAFlowJSONNestedExpressionActionPayloadPropertyValidatorV702"),
+        ],
+    ),
+    error(
+        "Action::MediaInNavigatePayload",
+        Code::InvalidOnClickActionPayload,
+        "no media picker value in a navigate payload",
+        &[Docs(Page::MediaUpload, "Limitations and restrictions")],
+    ),
+    error(
+        "Action::MediaNotTopLevel",
+        Code::InvalidOnClickActionPayload,
+        "a media picker value only at the top of a payload",
+        &[Docs(Page::MediaUpload, "Limitations and restrictions")],
+    ),
+    error(
+        "Action::MediaPayloadTooLarge",
+        Code::InvalidOnClickActionPayload,
+        "a complete payload's pickers allow at most 10 files and 100 MiB",
+        &[
+            Docs(Page::MediaUpload, "Response message: at most 10 files, 100 MiB"),
+            Builder("WAFlowJSONValidatorChainV500: complete payload media"),
+        ],
+    ),
+    warning(
+        "Schema::NullValue",
+        Code::InvalidPropertyValue,
+        "no `null` in a payload",
+        &[Docs(Page::FlowJson, "null values are not supported")],
+    ),
+    warning(
+        "Data::MixedBinding",
+        Code::InvalidTextDynamicData,
+        "a payload string mixed with `${…}` is sent as written",
+        &[Ours("WhatsApp sends it literally")],
+    ),
+];
 
 /// A response message carries at most this many files (§4.5).
 const MAX_FILES: u64 = 10;
@@ -34,7 +174,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             // to implement the newer rule. We do not warn on the older one: our own templates
             // (customer support, document upload) send several files, as Meta now accepts.
             if files > MAX_FILES || kilobytes > MAX_KILOBYTES {
-                out.push(Diagnostic::error(at, Problem::MediaPayloadTooLarge { files, kilobytes }));
+                out.push(Diagnostic::error(at, ActionProblem::MediaPayloadTooLarge { files, kilobytes }));
             }
         }
     }
@@ -70,7 +210,7 @@ impl Walk<'_, '_, '_> {
             // §6.3: Flow data is typed without null. A navigate payload is checked against the
             // next screen's data model, which declares no null; the others are not.
             Value::Null if self.action.name != Some(ActionName::Navigate) => {
-                self.out.push(Diagnostic::warning(at, Problem::NullValue));
+                self.out.push(Diagnostic::warning(at, SchemaProblem::NullValue));
             }
             _ => {}
         }
@@ -95,7 +235,7 @@ impl Walk<'_, '_, '_> {
                         severity,
                         pointer: at.to_owned(),
                         span: None,
-                        problem: in_payload(problem),
+                        problem: in_payload(problem).into(),
                     });
                 }
             }
@@ -112,17 +252,17 @@ impl Walk<'_, '_, '_> {
                 if let Err(error) = result {
                     let property =
                         pointer::split_last(at).map(|(_, last)| last.into_owned()).unwrap_or_default();
-                    self.out.push(Diagnostic::error(at, Problem::Expression { property, error }));
+                    self.out.push(Diagnostic::error(at, DataProblem::Expression { property, error }));
                 }
                 for (reference, problem) in found {
                     let diagnostic = if strict {
-                        Diagnostic::error(at, Problem::PayloadPropertyMissing { reference })
+                        Diagnostic::error(at, ActionProblem::PayloadPropertyMissing { reference })
                     } else {
                         Diagnostic {
                             severity: self.severity(),
                             pointer: at.to_owned(),
                             span: None,
-                            problem: in_payload(problem),
+                            problem: in_payload(problem).into(),
                         }
                     };
                     self.out.push(diagnostic);
@@ -130,7 +270,7 @@ impl Walk<'_, '_, '_> {
             }
             Dynamic::Interpolated => self.out.push(Diagnostic::warning(
                 at,
-                Problem::MixedBinding {
+                DataProblem::MixedBinding {
                     property: pointer::split_last(at).map(|(_, last)| last.into_owned()).unwrap_or_default(),
                     suggestion: flow.version.supports(Feature::NestedExpressions).then(|| suggestion(text)),
                     rich_text: false,
@@ -154,9 +294,9 @@ impl Walk<'_, '_, '_> {
             return;
         }
         if self.action.name == Some(ActionName::Navigate) {
-            self.out.push(Diagnostic::error(at, Problem::MediaInNavigatePayload));
+            self.out.push(Diagnostic::error(at, ActionProblem::MediaInNavigatePayload));
         } else if depth > 1 {
-            self.out.push(Diagnostic::error(at, Problem::MediaNotTopLevel));
+            self.out.push(Diagnostic::error(at, ActionProblem::MediaNotTopLevel));
         } else {
             self.pickers.push(reference.field().to_owned());
         }
@@ -164,13 +304,13 @@ impl Walk<'_, '_, '_> {
 }
 
 /// Meta words unresolved payload bindings differently from those in components.
-fn in_payload(problem: Problem) -> Problem {
+fn in_payload(problem: DataProblem) -> DataProblem {
     match problem {
-        Problem::MissingDynamicData { reference, screen, .. } => {
-            Problem::MissingDynamicData { reference, screen, in_payload: true }
+        DataProblem::MissingDynamicData { reference, screen, .. } => {
+            DataProblem::MissingDynamicData { reference, screen, in_payload: true }
         }
-        Problem::MissingFormComponent { reference, screen, .. } => {
-            Problem::MissingFormComponent { reference, screen, in_payload: true }
+        DataProblem::MissingFormComponent { reference, screen, .. } => {
+            DataProblem::MissingFormComponent { reference, screen, in_payload: true }
         }
         other => other,
     }

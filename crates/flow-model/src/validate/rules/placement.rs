@@ -2,10 +2,38 @@
 //! version: inputs inside a Form before 4.0; no RichText in a Form; no If or Switch in a
 //! Switch; a Footer in an If only when that If is not nested in another If or Switch.
 use super::super::context::{Flow, Node};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::Parent;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::version::Feature;
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::InputOutsideForm",
+        Code::KeywordOneOf,
+        "before 4.0, inputs sit inside a Form",
+        &[
+            Docs(Page::FlowJson, "Forms and Form properties"),
+            Builder("WAFlowJSONChildrenSchema: \"must be defined inside parent property 'Form'\""),
+        ],
+    ),
+    error(
+        "Component::NotAllowedIn",
+        Code::InvalidComponentPlacement,
+        "each component sits only in the lists Meta allows it in (no RichText in a Form, no If or Switch in a Switch, a Footer only in a top-level If)",
+        &[
+            Docs(Page::Components, "If and Switch: allowed components; If, \"Footer\""),
+            Builder(
+                "WAFlowJSONChildrenSchema and WAFlowJSONFormComponentSchema: the components each list takes, by version",
+            ),
+        ],
+    ),
+];
 
 fn parent_of(place: Place<'_>) -> Parent {
     match place {
@@ -28,9 +56,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     && component.is_input()
                     && !flow.version.supports(Feature::OptionalForm)
                 {
-                    Problem::InputOutsideForm { component: component.name }
+                    ComponentProblem::InputOutsideForm { component: component.name }
                 } else {
-                    Problem::NotAllowedIn { component: component.name, parent: parent.as_str() }
+                    ComponentProblem::NotAllowedIn { component: component.name, parent: parent.as_str() }
                 };
                 out.push(Diagnostic::error(screen.pointer_of(node), problem));
             } else if parent == Parent::If
@@ -39,7 +67,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::NotAllowedIn { component: component.name, parent: "a nested If" },
+                    ComponentProblem::NotAllowedIn { component: component.name, parent: "a nested If" },
                 ));
             }
         }

@@ -1,12 +1,104 @@
 //! §4: characters, item counts, number ranges and image sizes within the catalog's limits.
 //! Characters are counted as JavaScript does (UTF-16 code units), as Meta checks them. An image
-//! over the size Meta only recommends (Image `src`, 300 KB) is a warning.
+//! over the size Meta only recommends (Image `src`, 300 KB) is a warning, and so is text over a
+//! limit Meta documents but its own examples exceed (EmbeddedLink `text`, 25 characters).
 use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{self, At, Described, base64_size, char_count, is_dynamic};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Limits, Property};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::TooLong",
+        Code::MaxCharsRequired,
+        "text within its character limit",
+        &[Docs(Page::Components, "each component's \"Limits and restrictions\"")],
+    ),
+    warning(
+        "Schema::LongerThanDocumented",
+        Code::MaxCharsRequired,
+        "an EmbeddedLink text of more than 25 characters",
+        &[
+            Docs(Page::Components, "Embedded Link: 25 characters"),
+            Ours("Meta's own sign-in template has a link of 30 characters"),
+        ],
+    ),
+    error(
+        "Schema::TooFewItems",
+        Code::MinItemsRequired,
+        "lists have their fewest items",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::TooManyItems",
+        Code::MaxItemsRequired,
+        "lists have at most their most items",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::EmptyComponents",
+        Code::InvalidPropertyValue,
+        "If `then` holds at least one component",
+        &[
+            Docs(Page::Components, "If: an empty then is an error"),
+            Docs(Page::ErrorCodes, "Expected array to contain at least one component"),
+        ],
+    ),
+    error(
+        "Schema::BelowMinimum",
+        Code::MinimumValueRequired,
+        "numbers at least their minimum",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::AboveMaximum",
+        Code::MaximumValueRequired,
+        "numbers at most their maximum",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::ImageTooLarge",
+        Code::InvalidPropertyValue,
+        "list item and NavigationList images within their size",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Docs(Page::Changelog, "6.0: list-item images 300 KB -> 100 KB"),
+        ],
+    ),
+    warning(
+        "Schema::ImageOverRecommended",
+        Code::InvalidPropertyValue,
+        "an Image over the 300 KB Meta recommends",
+        &[Docs(Page::Components, "Image: recommended image size up to 300 KB")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value, property) in described.members(flow) {
@@ -43,10 +135,15 @@ fn check_value(
             // A string has no more UTF-16 units than UTF-8 bytes: most need no counting.
             if let Some(max) = limits.max_chars.filter(|max| text.len() > *max as usize) {
                 let found = char_count(text);
-                if found > max as usize {
+                if found > max as usize && limits.max_chars_advised {
+                    out.push(Diagnostic::warning(
+                        at.pointer(flow),
+                        SchemaProblem::LongerThanDocumented { property: name(), max, found },
+                    ));
+                } else if found > max as usize {
                     out.push(Diagnostic::error(
                         at.pointer(flow),
-                        Problem::TooLong { property: name(), max, found },
+                        SchemaProblem::TooLong { property: name(), max, found },
                     ));
                 }
             }
@@ -56,7 +153,10 @@ fn check_value(
             {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::ImageTooLarge { max_kilobytes: max, found_kilobytes: bytes.div_ceil(1024) },
+                    SchemaProblem::ImageTooLarge {
+                        max_kilobytes: max,
+                        found_kilobytes: bytes.div_ceil(1024),
+                    },
                 ));
             }
             if let (Format::Image, Some(recommended)) = (format, limits.recommended_kilobytes)
@@ -66,7 +166,7 @@ fn check_value(
             {
                 out.push(Diagnostic::warning(
                     at.pointer(flow),
-                    Problem::ImageOverRecommended {
+                    SchemaProblem::ImageOverRecommended {
                         recommended_kilobytes: recommended,
                         found_kilobytes: bytes.div_ceil(1024),
                     },
@@ -75,12 +175,15 @@ fn check_value(
         }
         (Kind::List(item), Value::Array(items)) => {
             if let Some(min) = limits.min_items.filter(|min| items.len() < *min as usize) {
-                out.push(Diagnostic::error(at.pointer(flow), Problem::TooFewItems { property: name(), min }));
+                out.push(Diagnostic::error(
+                    at.pointer(flow),
+                    SchemaProblem::TooFewItems { property: name(), min },
+                ));
             }
             if let Some(max) = limits.max_items.filter(|max| items.len() > *max as usize) {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::TooManyItems { property: name(), max },
+                    SchemaProblem::TooManyItems { property: name(), max },
                 ));
             }
             // Item limits: characters of each string of a list of strings.
@@ -97,20 +200,23 @@ fn check_value(
         (Kind::Components, Value::Array(items))
             if limits.min_items.is_some_and(|min| items.len() < min as usize) =>
         {
-            out.push(Diagnostic::error(at.pointer(flow), Problem::EmptyComponents { property: name() }));
+            out.push(Diagnostic::error(
+                at.pointer(flow),
+                SchemaProblem::EmptyComponents { property: name() },
+            ));
         }
         (Kind::Number | Kind::Integer, Value::Number(number)) => {
             let Some(number) = number.as_f64() else { return };
             if let Some(minimum) = limits.minimum.filter(|minimum| number < *minimum) {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::BelowMinimum { property: name(), minimum },
+                    SchemaProblem::BelowMinimum { property: name(), minimum },
                 ));
             }
             if let Some(maximum) = limits.maximum.filter(|maximum| number > *maximum) {
                 out.push(Diagnostic::error(
                     at.pointer(flow),
-                    Problem::AboveMaximum { property: name(), maximum },
+                    SchemaProblem::AboveMaximum { property: name(), maximum },
                 ));
             }
         }

@@ -8,10 +8,104 @@ use super::super::context::Flow;
 use super::super::schema::{
     self, At, Described, base64_size, date_format, is_blank, is_date, is_hex_color, json_type,
 };
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error, warning};
 use crate::catalog::{Format, Kind, Property};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "each property has its JSON type",
+        &[Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        )],
+    ),
+    error(
+        "Schema::NotDynamicFormat",
+        Code::PatternMismatch,
+        "a boolean or number given as a string is a binding or an expression",
+        &[
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+            Docs(Page::ErrorCodes, "should be of type 't' or have dynamic data format"),
+        ],
+    ),
+    error(
+        "Schema::NotInEnum",
+        Code::InvalidEnumValue,
+        "an enum property has one of its values",
+        &[Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        )],
+    ),
+    error(
+        "Schema::Blank",
+        Code::PatternMismatch,
+        "strings are not blank (6.0+)",
+        &[
+            Docs(Page::Changelog, "6.0: string properties may not be empty or blank"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::DynamicName",
+        Code::PatternMismatch,
+        "an input `name` is neither a binding nor an expression (6.0+)",
+        &[
+            Docs(Page::FlowJson, "Nested Expressions: not in name and type"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::InvalidFormat",
+        Code::InvalidPropertyValueFormat,
+        "dates in the version's format",
+        &[
+            Docs(Page::Components, "DatePicker and CalendarPicker: date formats"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    error(
+        "Schema::PatternMismatch",
+        Code::PatternMismatch,
+        "colors are `#RRGGBB`",
+        &[Builder("WAFlowJSONConstants: hex color pattern")],
+    ),
+    error(
+        "Schema::InvalidBase64",
+        Code::InvalidPropertyValue,
+        "images are base64",
+        &[
+            Docs(Page::ErrorCodes, "Image source is not in a valid base64 format"),
+            Builder(
+                "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+            ),
+        ],
+    ),
+    warning(
+        "Schema::ImageFormat",
+        Code::InvalidPropertyValue,
+        "an image is JPEG or PNG (WebP is not shown before iOS 14)",
+        &[
+            Docs(Page::Components, "Image: supported image formats JPEG, PNG"),
+            Docs(Page::Components, "CheckboxGroup: WebP not supported on iOS < 14"),
+        ],
+    ),
+];
 
 /// §4.6, §4.3: images are JPEG or PNG (Image's documented formats), and WebP is not shown on
 /// iPhones before iOS 14. Meta checks only that the text is base64, so a WebP, GIF or SVG
@@ -62,9 +156,13 @@ fn check_value(
     let Some(kind) = schema::resolve_kind(kind, value) else {
         let problem = match (kind, value) {
             (Kind::Boolean | Kind::Number | Kind::Integer, Value::String(_)) if property.dynamic => {
-                Problem::NotDynamicFormat { property: name(), expected: kind.type_name() }
+                SchemaProblem::NotDynamicFormat { property: name(), expected: kind.type_name() }
             }
-            _ => Problem::WrongType { property: name(), expected: kind.type_name(), found: json_type(value) },
+            _ => SchemaProblem::WrongType {
+                property: name(),
+                expected: kind.type_name(),
+                found: json_type(value),
+            },
         };
         out.push(Diagnostic::error(at.pointer(flow), problem));
         return;
@@ -79,12 +177,15 @@ fn check_value(
             {
                 out.push(Diagnostic::warning(
                     at.pointer(flow),
-                    Problem::ImageFormat { property: property.name, format: found },
+                    SchemaProblem::ImageFormat { property: property.name, format: found },
                 ));
             }
         }
         (Kind::Enum(allowed), Value::String(text)) if !allowed.contains(&text.as_str()) => {
-            out.push(Diagnostic::error(at.pointer(flow), Problem::NotInEnum { property: name(), allowed }));
+            out.push(Diagnostic::error(
+                at.pointer(flow),
+                SchemaProblem::NotInEnum { property: name(), allowed },
+            ));
         }
         (Kind::List(item), Value::Array(items)) => {
             let item_property = Property { dynamic: false, ..*property };
@@ -101,23 +202,28 @@ fn check_value(
     }
 }
 
-fn string_problem(version: Version, property: &Property, format: Format, text: &str) -> Option<Problem> {
+fn string_problem(
+    version: Version,
+    property: &Property,
+    format: Format,
+    text: &str,
+) -> Option<SchemaProblem> {
     let name = || property.name.to_owned();
     if version.supports(Feature::NonBlankStrings) && is_blank(text) {
-        return Some(Problem::Blank { property: name() });
+        return Some(SchemaProblem::Blank { property: name() });
     }
     match format {
         Format::Text | Format::Regex => None,
         Format::Name => {
             let dynamic = matches!(expression::classify(text), Dynamic::Binding(_) | Dynamic::Expression(_));
             (version.supports(Feature::StaticNames) && dynamic)
-                .then(|| Problem::DynamicName { property: name() })
+                .then(|| SchemaProblem::DynamicName { property: name() })
         }
         Format::Date => (!is_date(text, version))
-            .then(|| Problem::InvalidFormat { property: name(), format: date_format(version) }),
+            .then(|| SchemaProblem::InvalidFormat { property: name(), format: date_format(version) }),
         Format::HexColor => (!is_hex_color(text))
-            .then(|| Problem::PatternMismatch { property: name(), pattern: "^#([A-Fa-f0-9]{6})$" }),
-        Format::Image => base64_size(text).is_none().then_some(Problem::InvalidBase64),
+            .then(|| SchemaProblem::PatternMismatch { property: name(), pattern: "^#([A-Fa-f0-9]{6})$" }),
+        Format::Image => base64_size(text).is_none().then_some(SchemaProblem::InvalidBase64),
     }
 }
 

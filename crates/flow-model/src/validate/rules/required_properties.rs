@@ -1,7 +1,24 @@
 //! §4: each component (and each object inside one) has its required properties.
 use super::super::context::Flow;
 use super::super::schema::Described;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, SchemaProblem};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[error(
+    "Schema::MissingProperty",
+    Code::MissingRequiredProperty,
+    "each component and each object in it has its required properties",
+    &[
+        Docs(Page::Components, "the \"(required)\" properties of each component"),
+        Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        ),
+    ],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     // A member is named like a property exactly when it resolved to a property of that name:
@@ -11,7 +28,7 @@ pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Di
         if !resolved.iter().flatten().any(|found| crate::catalog::same(found.name, property.name)) {
             out.push(Diagnostic::error(
                 flow.pointer(&described.at),
-                Problem::MissingProperty { property: property.name.to_owned() },
+                SchemaProblem::MissingProperty { property: property.name.to_owned() },
             ));
         }
     }

@@ -4,10 +4,40 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, DataProblem, Diagnostic};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::RichTextPlacement",
+        Code::InvalidComponentPlacement,
+        "RichText alone on its screen (6.3+: or with a Footer)",
+        &[
+            Docs(Page::Components, "Rich Text"),
+            Docs(Page::Changelog, "6.3: RichText with a Footer"),
+            Builder("WAFlowJSON…ComponentPlacementValidatorV600, V602, V603"),
+        ],
+    ),
+    error(
+        "Component::RichTextPlacement",
+        Code::InvalidRichtextPlacement,
+        "the same before 6.0, under the code Meta used then",
+        &[Docs(Page::ErrorCodes, "INVALID_RICHTEXT_PLACEMENT")],
+    ),
+    error(
+        "Data::MixedBinding",
+        Code::InvalidTextDynamicData,
+        "RichText does not mix text with `${…}`",
+        &[Docs(Page::ErrorCodes, "String interpolation is not supported by RichText")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let footer_allowed = flow.version.supports(Feature::RichTextWithFooter);
@@ -22,7 +52,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if others {
             out.push(Diagnostic::error(
                 screen.pointer_of(rich_text),
-                Problem::RichTextPlacement { footer_allowed, legacy },
+                ComponentProblem::RichTextPlacement { footer_allowed, legacy },
             ));
         }
         for node in screen.components.iter().filter(|node| node.is("RichText")) {
@@ -47,7 +77,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 fn mixed_error(at: String) -> Diagnostic {
     Diagnostic::error(
         at,
-        Problem::MixedBinding { property: "text".into(), suggestion: None, rich_text: true },
+        DataProblem::MixedBinding { property: "text".into(), suggestion: None, rich_text: true },
     )
 }
 

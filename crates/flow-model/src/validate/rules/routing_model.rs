@@ -8,10 +8,96 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
-use crate::diagnostic::{Diagnostic, Problem, RoutingProblem};
+use crate::diagnostic::{Diagnostic, Problem, RoutingProblem, SchemaProblem};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "routes are lists of screen ids",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "Routing::InvalidScreens",
+        Code::InvalidRoutingModel,
+        "only existing screens in the routing model",
+        &[
+            Docs(Page::ErrorCodes, "Invalid screens found in the routing model"),
+            Builder("WAFlowJSONRoutingModelValidator"),
+        ],
+    ),
+    error(
+        "Routing::MissingScreens",
+        Code::InvalidRoutingModel,
+        "every screen in the routing model (terminal screens excepted)",
+        &[
+            Docs(Page::ErrorCodes, "Following screens are missing in the routing model"),
+            Builder("WAFlowJSONRoutingModelValidator"),
+        ],
+    ),
+    error(
+        "Routing::Loop",
+        Code::InvalidRoutingModel,
+        "no screen routes to itself",
+        &[
+            Docs(Page::FlowJson, "Routing rules: route cannot be the current screen"),
+            Docs(Page::ErrorCodes, "Loop detected in the routing model"),
+        ],
+    ),
+    error(
+        "Routing::TooManyBranches",
+        Code::InvalidRoutingModel,
+        "at most 10 routes from a screen",
+        &[
+            Docs(Page::ErrorCodes, "Number of branches exceeds the max limit of 10"),
+            Builder("WAFlowJSONRoutingModelValidator"),
+        ],
+    ),
+    error(
+        "Routing::BackwardRoute",
+        Code::InvalidRoutingModel,
+        "no route back where a route comes from",
+        &[
+            Docs(Page::FlowJson, "Routing rules: only forward routes"),
+            Docs(Page::ErrorCodes, "Backward route … is not allowed"),
+        ],
+    ),
+    error(
+        "Routing::NoEntryScreen",
+        Code::InvalidRoutingModel,
+        "an entry screen (7.3+: navigate actions count as inbound routes)",
+        &[
+            Docs(Page::FlowJson, "Routing rules: there should be an entry screen"),
+            Builder("WAFlowJSONValidatorChainV703: entry screen"),
+        ],
+    ),
+    error(
+        "Routing::NotConnected",
+        Code::InvalidRoutingModel,
+        "all screens connected",
+        &[
+            Docs(Page::ErrorCodes, "Following screens are not connected with the rest of the screens"),
+            Builder("WAFlowJSONRoutingModelValidator"),
+        ],
+    ),
+    error(
+        "Routing::MissingRoute",
+        Code::InvalidRoutingModel,
+        "every navigate action has its route (not from NavigationList screens, 6.2+)",
+        &[
+            Docs(Page::ErrorCodes, "Missing direct route from screen … in the routing model"),
+            Builder("WAFlowJSONValidatorChainV602: routes"),
+        ],
+    ),
+];
 
 /// The most destinations of one screen.
 pub(crate) const MAX_BRANCHES: usize = 10;
@@ -26,7 +112,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(list) = destinations.as_array() else {
             out.push(Diagnostic::error(
                 at,
-                Problem::WrongType {
+                SchemaProblem::WrongType {
                     property: from.clone(),
                     expected: "array",
                     found: json_type(destinations),
@@ -40,7 +126,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Some(to) => targets.push(to),
                 None => out.push(Diagnostic::error(
                     pointer::join(&at, index),
-                    Problem::WrongType {
+                    SchemaProblem::WrongType {
                         property: from.clone(),
                         expected: "string",
                         found: json_type(destination),
@@ -62,7 +148,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     if !invalid.is_empty() {
-        out.push(Diagnostic::error("/routing_model", routing(RoutingProblem::InvalidScreens(invalid))));
+        out.push(Diagnostic::error(
+            "/routing_model",
+            routing(RoutingProblem::InvalidScreens { screens: invalid }),
+        ));
     }
     let missing: Vec<String> = flow
         .screens
@@ -73,7 +162,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         .map(str::to_owned)
         .collect();
     if !missing.is_empty() {
-        out.push(Diagnostic::error("/routing_model", routing(RoutingProblem::MissingScreens(missing))));
+        out.push(Diagnostic::error(
+            "/routing_model",
+            routing(RoutingProblem::MissingScreens { screens: missing }),
+        ));
     }
     let forward: HashSet<(&str, &str)> =
         edges.iter().flat_map(|(from, targets)| targets.iter().map(move |to| (*from, *to))).collect();
@@ -81,7 +173,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for (from, targets) in &edges {
         let at = pointer::join("/routing_model", from);
         if targets.contains(from) {
-            out.push(Diagnostic::error(at.clone(), routing(RoutingProblem::Loop(vec![(*from).to_owned()]))));
+            out.push(Diagnostic::error(
+                at.clone(),
+                routing(RoutingProblem::Loop { screens: vec![(*from).to_owned()] }),
+            ));
         }
         let distinct: HashSet<&&str> = targets.iter().collect();
         if distinct.len() > MAX_BRANCHES {

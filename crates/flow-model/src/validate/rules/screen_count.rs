@@ -3,8 +3,34 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, SchemaProblem, ScreenProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::TooFewItems",
+        Code::MinItemsRequired,
+        "at least one screen",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "Screen::TooManyScreens",
+        Code::MaxScreensNumber,
+        "at most 100 screens",
+        &[Docs(Page::ErrorCodes, "MAX_SCREENS_NUMBER"), Builder("WAFlowJSONMaxAllowedScreensValidatorV500")],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "each screen is an object",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+];
 
 /// Meta's `MAX_SCREENS_NUMBER`.
 pub(crate) const MAX_SCREENS: usize = 100;
@@ -12,16 +38,19 @@ pub(crate) const MAX_SCREENS: usize = 100;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let Some(screens) = flow.root.get("screens").and_then(Value::as_array) else { return };
     if screens.is_empty() {
-        out.push(Diagnostic::error("/screens", Problem::TooFewItems { property: "screens".into(), min: 1 }));
+        out.push(Diagnostic::error(
+            "/screens",
+            SchemaProblem::TooFewItems { property: "screens".into(), min: 1 },
+        ));
     }
     if screens.len() > MAX_SCREENS {
-        out.push(Diagnostic::error("/screens", Problem::TooManyScreens { found: screens.len() }));
+        out.push(Diagnostic::error("/screens", ScreenProblem::TooManyScreens { found: screens.len() }));
     }
     for (index, screen) in screens.iter().enumerate() {
         if !screen.is_object() {
             out.push(Diagnostic::error(
                 pointer::join("/screens", index),
-                Problem::WrongType {
+                SchemaProblem::WrongType {
                     property: "screens".into(),
                     expected: "object",
                     found: json_type(screen),

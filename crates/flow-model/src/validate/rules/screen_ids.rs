@@ -1,14 +1,67 @@
 //! §2: a screen id is letters and underscores (7.0+: not only underscores; before, Meta's
-//! pattern also lets commas through), unique, and not the reserved `SUCCESS`.
+//! pattern also lets commas through), unique, and not the reserved `SUCCESS` (nor `success`,
+//! which Meta's builder checks; another casing is a warning).
 use std::collections::HashSet;
 
 use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
+use crate::diagnostic::{Diagnostic, SchemaProblem, ScreenProblem};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "a screen has an `id`",
+        &[
+            Docs(Page::FlowJson, "Screens: id is required"),
+            Builder("WAFlowJSONScreenSchema: the screen object, closed"),
+        ],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "`id` is a string",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
+    ),
+    error(
+        "Screen::ScreenIdPattern",
+        Code::PatternMismatch,
+        "letters and underscores (7.0+: not only underscores)",
+        &[Builder("WAFlowJSONConstants: screen id patterns; WAFlowJSONScreenIDValidatorV500")],
+    ),
+    error(
+        "Screen::ReservedScreenId",
+        Code::ScreenIdIsReservedKeyword,
+        "not `SUCCESS` (the docs) nor `success` (the builder)",
+        &[
+            Docs(Page::FlowJson, "Screens: SUCCESS is a reserved keyword"),
+            Builder("WAFlowJSONScreenIDValidatorV500: \"success\" is reserved"),
+        ],
+    ),
+    warning(
+        "Screen::ReservedScreenId",
+        Code::ScreenIdIsReservedKeyword,
+        "another casing of `success`",
+        &[Ours(
+            "neither Meta source names it, but the endpoint protocol ends a flow with the screen \"SUCCESS\"",
+        )],
+    ),
+    error(
+        "Screen::DuplicateScreenId",
+        Code::DuplicateScreenIds,
+        "ids are unique",
+        &[Docs(Page::ErrorCodes, "DUPLICATE_SCREEN_IDS"), Builder("WAFlowJSONScreenIDValidatorV500")],
+    ),
+];
 
 /// Whether `id` matches the screen id pattern of a version (Appendix A).
 pub(crate) fn is_valid_id(id: &str, strict: bool) -> bool {
@@ -29,21 +82,31 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         match screen.object.get("id") {
             None => out.push(Diagnostic::error(
                 screen.pointer.clone(),
-                Problem::MissingProperty { property: "id".into() },
+                SchemaProblem::MissingProperty { property: "id".into() },
             )),
             Some(Value::String(id)) => {
-                // Meta's docs reserve `SUCCESS`, its builder checks `success`: we reject any case.
-                if id.eq_ignore_ascii_case("success") {
-                    out.push(Diagnostic::error(at, Problem::ReservedScreenId { id: id.clone() }));
+                // Meta's docs reserve `SUCCESS`, its builder checks `success`; another casing is
+                // reserved by neither, but an endpoint ends a flow with the screen `SUCCESS`.
+                if id == "SUCCESS" || id == "success" {
+                    out.push(Diagnostic::error(at, ScreenProblem::ReservedScreenId { id: id.clone() }));
+                } else if id.eq_ignore_ascii_case("success") {
+                    out.push(Diagnostic::warning(at, ScreenProblem::ReservedScreenId { id: id.clone() }));
                 } else if !is_valid_id(id, strict) {
-                    out.push(Diagnostic::error(at, Problem::ScreenIdPattern { id: id.clone(), strict }));
+                    out.push(Diagnostic::error(
+                        at,
+                        ScreenProblem::ScreenIdPattern { id: id.clone(), strict },
+                    ));
                 } else if !seen.insert(id.as_str()) {
-                    out.push(Diagnostic::error(at, Problem::DuplicateScreenId { id: id.clone() }));
+                    out.push(Diagnostic::error(at, ScreenProblem::DuplicateScreenId { id: id.clone() }));
                 }
             }
             Some(other) => out.push(Diagnostic::error(
                 at,
-                Problem::WrongType { property: "id".into(), expected: "string", found: json_type(other) },
+                SchemaProblem::WrongType {
+                    property: "id".into(),
+                    expected: "string",
+                    found: json_type(other),
+                },
             )),
         }
     }

@@ -4,9 +4,38 @@
 use std::collections::HashMap;
 
 use super::super::context::{Flow, Node};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::{self, Component};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Component::TooManyComponents",
+        Code::MaxAllowedComponentsPerScreen,
+        "at most 50 components on a screen (the builder counts to 100)",
+        &[Docs(Page::Components, "the maximum number of components per screen is 50")],
+    ),
+    error(
+        "Component::TooManyOfType",
+        Code::ComponentTypeMaxNumberPerScreen,
+        "per-type maximums per screen (Footer 1, EmbeddedLink 2, Image 3, OptIn 5, one media picker, ...)",
+        &[
+            Docs(Page::Components, "each component's \"Limits and restrictions\""),
+            Builder("WAFlowJSONConstants: SCREEN_COMPONENT_MAX_COUNT (and _V700: one Form)"),
+        ],
+    ),
+    error(
+        "Component::TooManyInFlow",
+        Code::InvalidPropertyValue,
+        "at most 3 ImageCarousels in a flow",
+        &[Docs(Page::Components, "Image Carousel: limits and restrictions")],
+    ),
+];
 
 /// The most components on one screen (Form wrappers not counted).
 pub(crate) const MAX_COMPONENTS_PER_SCREEN: usize = 50;
@@ -47,7 +76,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let at = crate::json::pointer::join(&screen.pointer, "layout");
             out.push(Diagnostic::error(
                 crate::json::pointer::join(&at, "children"),
-                Problem::TooManyComponents { max: MAX_COMPONENTS_PER_SCREEN as u32, found: counted },
+                ComponentProblem::TooManyComponents { max: MAX_COMPONENTS_PER_SCREEN as u32, found: counted },
             ));
         }
         // The most of a group at once is at most its total on the screen: only a screen whose
@@ -79,7 +108,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(node) = beyond {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::TooManyOfType { component: group.names.join(" or "), max: group.max, found },
+                    ComponentProblem::TooManyOfType {
+                        component: group.names.join(" or "),
+                        max: group.max,
+                        found,
+                    },
                 ));
             }
         }
@@ -97,7 +130,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     .count();
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::TooManyInFlow { component: component.name, max, found: total },
+                    ComponentProblem::TooManyInFlow { component: component.name, max, found: total },
                 ));
             }
         }

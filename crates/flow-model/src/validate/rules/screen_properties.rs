@@ -7,9 +7,77 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{is_blank, json_type};
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, Owner, SchemaProblem, ScreenProblem};
 use crate::json::pointer;
 use crate::version::{Feature, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::UnknownProperty",
+        Code::InvalidPropertyKey,
+        "the screen object has only screen properties (`sensitive` from 5.1)",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed"), Docs(Page::FlowJson, "Screens")],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "title a string; layout, data objects; terminal, success, refresh_on_back booleans",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
+    ),
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "`title` and `layout` are present (the docs call title optional, the builder requires it)",
+        &[
+            Builder("WAFlowJSONScreenSchema: the screen object, closed"),
+            Docs(Page::FlowJson, "Screens: layout is required"),
+        ],
+    ),
+    error(
+        "Schema::Blank",
+        Code::PatternMismatch,
+        "a title is not blank (5.0+)",
+        &[Builder("WAFlowJSONScreenSchema: non-blank title pattern from 5.0")],
+    ),
+    error(
+        "Screen::SuccessOnlyOnTerminal",
+        Code::NotKeywordSchemaValidationFailed,
+        "`success` only on terminal screens",
+        &[
+            Docs(Page::FlowJson, "Screens: success is only applicable on terminal screens"),
+            Docs(Page::ErrorCodes, "Property 'success' can only be specified on a terminal screen"),
+        ],
+    ),
+    error(
+        "Screen::NoSuccessfulTerminal",
+        Code::InvalidPropertyValue,
+        "some terminal screen succeeds",
+        &[
+            Docs(Page::FlowJson, "Screens: success"),
+            Builder("WAFlowJSONValidatorChainV500: success on terminal"),
+        ],
+    ),
+    error(
+        "Screen::RefreshOnBackWithoutEndpoint",
+        Code::InvalidPropertyValue,
+        "`refresh_on_back: true` only with an endpoint",
+        &[
+            Docs(
+                Page::FlowJson,
+                "Screens: refresh_on_back is only applicable for Flows with a Data Endpoint",
+            ),
+            Docs(
+                Page::ErrorCodes,
+                "Property 'refresh_on_back' can be true only when property 'data_api_version' is set",
+            ),
+        ],
+    ),
+];
 
 /// The screen properties and the version that introduced them.
 const SCREEN_KEYS: &[(&str, Version)] = &[
@@ -33,7 +101,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Some((_, since)) if *since <= flow.version => {}
                 found => out.push(Diagnostic::error(
                     at(key),
-                    Problem::UnknownProperty {
+                    SchemaProblem::UnknownProperty {
                         property: key.clone(),
                         owner: Owner::Screen,
                         since: found.map(|(_, since)| *since),
@@ -55,7 +123,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !fits {
                 out.push(Diagnostic::error(
                     at(key),
-                    Problem::WrongType { property: key.clone(), expected, found: json_type(value) },
+                    SchemaProblem::WrongType { property: key.clone(), expected, found: json_type(value) },
                 ));
             }
         }
@@ -63,7 +131,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !screen.object.contains_key(required) {
                 out.push(Diagnostic::error(
                     screen.pointer.clone(),
-                    Problem::MissingProperty { property: required.into() },
+                    SchemaProblem::MissingProperty { property: required.into() },
                 ));
             }
         }
@@ -71,21 +139,21 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             && flow.version.supports(Feature::NonBlankTitle)
             && is_blank(title)
         {
-            out.push(Diagnostic::error(at("title"), Problem::Blank { property: "title".into() }));
+            out.push(Diagnostic::error(at("title"), SchemaProblem::Blank { property: "title".into() }));
         }
         let success = screen.object.get("success");
         if screen.terminal {
             any_terminal = true;
             any_success |= success.and_then(Value::as_bool) != Some(false);
         } else if success.is_some() {
-            out.push(Diagnostic::error(at("success"), Problem::SuccessOnlyOnTerminal));
+            out.push(Diagnostic::error(at("success"), ScreenProblem::SuccessOnlyOnTerminal));
         }
         if screen.object.get("refresh_on_back").and_then(Value::as_bool) == Some(true) && !flow.endpoint {
-            out.push(Diagnostic::error(at("refresh_on_back"), Problem::RefreshOnBackWithoutEndpoint));
+            out.push(Diagnostic::error(at("refresh_on_back"), ScreenProblem::RefreshOnBackWithoutEndpoint));
         }
     }
     if any_terminal && !any_success {
-        out.push(Diagnostic::error("/screens", Problem::NoSuccessfulTerminal));
+        out.push(Diagnostic::error("/screens", ScreenProblem::NoSuccessfulTerminal));
     }
 }
 

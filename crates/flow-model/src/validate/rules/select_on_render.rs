@@ -3,9 +3,21 @@
 //! anything, an `update_data` changes the screen at once. A warning on each, naming 7.0 as the
 //! way out. (Item-level actions run only on selection.)
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Code, Docs, Page, Report, warning};
 use crate::catalog::Event;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ComponentProblem, Diagnostic};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[warning(
+    "Component::SelectActionOnRender",
+    Code::InvalidPropertyValue,
+    "a component's on-select-action from 6.0 to 6.3 also runs when the screen opens",
+    &[Docs(Page::Changelog, "6.0: component on-select-action fired on render; 7.0: reverted")],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if !flow.version.supports(Feature::SelectActionOnRender) {
@@ -15,7 +27,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if action.event == Event::OnSelect && action.item.is_none() {
             out.push(Diagnostic::warning(
                 action.pointer.clone(),
-                Problem::SelectActionOnRender { version: flow.version },
+                ComponentProblem::SelectActionOnRender { version: flow.version },
             ));
         }
     }

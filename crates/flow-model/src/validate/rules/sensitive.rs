@@ -3,8 +3,31 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, SchemaProblem, ScreenProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "`sensitive` is a list of strings",
+        &[Builder("WAFlowJSONScreenSchema: the screen object, closed")],
+    ),
+    error(
+        "Screen::InvalidSensitiveField",
+        Code::InvalidSensitiveField,
+        "each entry names a component of the screen",
+        &[
+            Docs(Page::FlowJson, "Additional information on sensitive fields"),
+            Builder("WAFlowJSONSensitiveFieldsValidatorV501"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
@@ -13,7 +36,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(entries) = sensitive.as_array() else {
             out.push(Diagnostic::error(
                 at,
-                Problem::WrongType {
+                SchemaProblem::WrongType {
                     property: "sensitive".into(),
                     expected: "array",
                     found: json_type(sensitive),
@@ -28,12 +51,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 Value::String(name) => {
                     out.push(Diagnostic::error(
                         entry_at,
-                        Problem::InvalidSensitiveField { field: name.clone() },
+                        ScreenProblem::InvalidSensitiveField { field: name.clone() },
                     ));
                 }
                 other => out.push(Diagnostic::error(
                     entry_at,
-                    Problem::WrongType {
+                    SchemaProblem::WrongType {
                         property: "sensitive".into(),
                         expected: "string",
                         found: json_type(other),

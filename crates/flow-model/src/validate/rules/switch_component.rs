@@ -4,10 +4,48 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
 use crate::walk::Place;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::BindingRequired",
+        Code::PatternMismatch,
+        "`value` is a binding",
+        &[Docs(Page::Components, "Switch: value is a variable")],
+    ),
+    error(
+        "Component::EmptySwitchCases",
+        Code::EmptySwitchCases,
+        "at least one case",
+        &[Docs(Page::Components, "Switch, \"Cases\"")],
+    ),
+    error(
+        "Schema::PatternMismatch",
+        Code::PatternMismatch,
+        "case keys match `^[a-zA-Z][a-zA-Z0-9-_]*$`",
+        &[Builder("WAFlowJSONSwitchComponentSchema: case key pattern")],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "each case is a list of components",
+        &[Docs(Page::Components, "Switch: cases is a map of arrays of components")],
+    ),
+    error(
+        "Component::FooterInSwitchCases",
+        Code::MissingFooterInSwitchBranches,
+        "a Footer in one case needs one in every case",
+        &[Docs(Page::ErrorCodes, "MISSING_FOOTER_IN_SWITCH_BRANCHES")],
+    ),
+];
 
 /// Meta's pattern for case keys (Appendix A).
 pub(crate) const CASE_KEY_PATTERN: &str = "^[a-zA-Z][a-zA-Z0-9-_]*$";
@@ -29,26 +67,26 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(Diagnostic::error(
                     pointer::join(&screen.pointer_of(node), "value"),
-                    Problem::BindingRequired { property: "value".into() },
+                    SchemaProblem::BindingRequired { property: "value".into() },
                 ));
             }
             let Some(Value::Object(cases)) = node.at.component.get("cases") else { continue };
             let at = pointer::join(&screen.pointer_of(node), "cases");
             if cases.is_empty() {
-                out.push(Diagnostic::error(at.clone(), Problem::EmptySwitchCases));
+                out.push(Diagnostic::error(at.clone(), ComponentProblem::EmptySwitchCases));
             }
             for (key, case) in cases {
                 let case_at = pointer::join(&at, key);
                 if !is_case_key(key) {
                     out.push(Diagnostic::error(
                         case_at.clone(),
-                        Problem::PatternMismatch { property: key.clone(), pattern: CASE_KEY_PATTERN },
+                        SchemaProblem::PatternMismatch { property: key.clone(), pattern: CASE_KEY_PATTERN },
                     ));
                 }
                 if !case.is_array() {
                     out.push(Diagnostic::error(
                         case_at,
-                        Problem::WrongType {
+                        SchemaProblem::WrongType {
                             property: key.clone(),
                             expected: "array",
                             found: json_type(case),
@@ -63,7 +101,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             };
             let footers = cases.keys().filter(|key| with_footer(key)).count();
             if footers > 0 && footers < cases.len() {
-                out.push(Diagnostic::error(at, Problem::FooterInSwitchCases));
+                out.push(Diagnostic::error(at, ComponentProblem::FooterInSwitchCases));
             }
         }
     }

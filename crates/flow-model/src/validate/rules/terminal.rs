@@ -4,16 +4,51 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem, Severity};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
+use crate::diagnostic::{Diagnostic, ScreenProblem, Severity};
 use crate::json::pointer;
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Screen::MissingTerminalScreen",
+        Code::MissingTerminalScreen,
+        "at least one terminal screen",
+        &[
+            Docs(Page::FlowJson, "Screens: each Flow should have a terminal state"),
+            Docs(Page::ErrorCodes, "MISSING_TERMINAL_SCREEN"),
+        ],
+    ),
+    error(
+        "Screen::MissingFooterOnTerminal",
+        Code::MissingFooterOnTerminalScreen,
+        "a Footer on each terminal screen",
+        &[Docs(Page::FlowJson, "Screens: it's mandatory to have a Footer on the terminal screen")],
+    ),
+    error(
+        "Screen::TerminalFooterAction",
+        Code::InvalidPropertyValue,
+        "a terminal screen's Footer ends the flow (7.3+)",
+        &[Builder("WAFlowJSONTerminalScreenFooterValidatorV500, in the chain from V703")],
+    ),
+    warning(
+        "Screen::TerminalFooterAction",
+        Code::InvalidPropertyValue,
+        "a terminal screen's Footer that does not end the flow, before 7.3",
+        &[Ours("Meta checks it from 7.3; before, people cannot finish there all the same")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if flow.screens.is_empty() {
         return;
     }
     if !flow.screens.iter().any(|screen| screen.terminal) {
-        out.push(Diagnostic::error("/screens", Problem::MissingTerminalScreen));
+        out.push(Diagnostic::error("/screens", ScreenProblem::MissingTerminalScreen));
     }
     let severity =
         if flow.version.supports(Feature::StrictRouting) { Severity::Error } else { Severity::Warning };
@@ -22,7 +57,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if footers.is_empty() {
             out.push(Diagnostic::error(
                 screen.pointer.clone(),
-                Problem::MissingFooterOnTerminal { screen: screen.label() },
+                ScreenProblem::MissingFooterOnTerminal { screen: screen.label() },
             ));
         }
         for footer in footers {
@@ -44,10 +79,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                         "name",
                     ),
                     span: None,
-                    problem: Problem::TerminalFooterAction {
+                    problem: ScreenProblem::TerminalFooterAction {
                         found: name.to_owned(),
                         endpoint: flow.endpoint,
-                    },
+                    }
+                    .into(),
                 });
             }
         }

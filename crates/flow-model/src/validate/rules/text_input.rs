@@ -4,9 +4,38 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{ComponentProblem, Diagnostic, SchemaProblem};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::InvalidRegex",
+        Code::InvalidPropertyValueFormat,
+        "`pattern` is a JavaScript regular expression (6.2+)",
+        &[Docs(Page::Components, "TextInput: pattern"), Builder("the TextInput schema: regex format")],
+    ),
+    error(
+        "Component::PatternInputType",
+        Code::InvalidPropertyValue,
+        "`pattern` only with input types text, number, password, passcode",
+        &[Docs(Page::Components, "TextInput: pattern")],
+    ),
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "`pattern` needs `helper-text`",
+        &[
+            Docs(Page::Components, "TextInput: helper-text is mandatory with pattern"),
+            Builder("WAFlowJSONValidatorChainV602: pattern needs helper-text"),
+        ],
+    ),
+];
 
 /// The input types a pattern applies to.
 pub(crate) const PATTERN_INPUT_TYPES: &[&str] = &["text", "number", "password", "passcode"];
@@ -23,18 +52,21 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let literal =
                 !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
             if literal && let Some(Err(reason)) = crate::regex::check(pattern) {
-                out.push(Diagnostic::error(at.clone(), Problem::InvalidRegex { reason }));
+                out.push(Diagnostic::error(at.clone(), SchemaProblem::InvalidRegex { reason }));
             }
             if let Some(Value::String(input_type)) = member(component, "input-type")
                 && !PATTERN_INPUT_TYPES.contains(&input_type.as_str())
                 && !matches!(expression::classify(input_type), Dynamic::Binding(_))
             {
-                out.push(Diagnostic::error(at, Problem::PatternInputType { input_type: input_type.clone() }));
+                out.push(Diagnostic::error(
+                    at,
+                    ComponentProblem::PatternInputType { input_type: input_type.clone() },
+                ));
             }
             if member(component, "helper-text").is_none() {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    Problem::MissingProperty { property: "helper-text".into() },
+                    SchemaProblem::MissingProperty { property: "helper-text".into() },
                 ));
             }
         }

@@ -1,11 +1,76 @@
 //! §1.3: the root object is closed; `data_channel_uri` is gone since 3.0; `data_api_version`
-//! takes the values of the flow's version; `data_api_version` and `routing_model` go together.
+//! takes the values of the flow's version and needs a `routing_model`. A `routing_model`
+//! without `data_api_version` is fine: Meta states only the other direction, and its Flow JSON
+//! page and templates use `routing_model` alone (`tests/corpus/7.3/routing-model-without-endpoint.json`).
 use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, FlowProblem, Owner, SchemaProblem};
 use crate::version::Feature;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Schema::UnknownProperty",
+        Code::InvalidPropertyKey,
+        "the root object has only Flow JSON's properties (and Meta's `meta.lead_gen_ai`)",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "Schema::WrongType",
+        Code::InvalidPropertyType,
+        "`screens` is an array, `routing_model` and `meta` objects",
+        &[Builder("WAFlowJSONRootSchema: the root object, closed")],
+    ),
+    error(
+        "Flow::DataChannelUri",
+        Code::InvalidPropertyKey,
+        "no `data_channel_uri` from 3.0",
+        &[
+            Docs(
+                Page::FlowJson,
+                "Top-level Flow JSON properties: data_channel_uri is not supported as of 3.0",
+            ),
+            Docs(Page::ErrorCodes, "data_channel_uri message"),
+        ],
+    ),
+    error(
+        "Flow::InvalidDataApiVersion",
+        Code::InvalidDataApiVersion,
+        "`data_api_version` is 3.0 (or 4.0 from 7.3)",
+        &[
+            Docs(Page::FlowJson, "Top-level Flow JSON properties: data_api_version"),
+            Docs(Page::Changelog, "Data API 4.0, 11 Nov 2025"),
+            Builder("WAFlowJSONRootSchema: the root object, closed"),
+        ],
+    ),
+    error(
+        "Schema::RequiredFor",
+        Code::MissingRequiredProperty,
+        "`data_api_version` needs a `routing_model` (not the other way round: Meta's examples use routing_model alone)",
+        &[
+            Docs(
+                Page::ErrorCodes,
+                "The property 'routing_model' is required for property 'data_api_version'",
+            ),
+            Builder("WAFlowJSONRoutingModelValidator"),
+        ],
+    ),
+    error(
+        "Schema::MissingProperty",
+        Code::MissingRequiredProperty,
+        "`screens` is present",
+        &[
+            Docs(Page::FlowJson, "Top-level Flow JSON properties: screens is required"),
+            Builder("WAFlowJSONRootSchema: the root object, closed"),
+        ],
+    ),
+];
 
 /// The root properties (the `meta` object is accepted as Meta's own builder writes it).
 const ROOT_KEYS: &[&str] =
@@ -21,7 +86,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let pointer = crate::json::pointer::join("", key);
         match key.as_str() {
             "data_channel_uri" if !flow.version.supports(Feature::DataChannelUri) => {
-                out.push(Diagnostic::error(pointer, Problem::DataChannelUri));
+                out.push(Diagnostic::error(pointer, FlowProblem::DataChannelUri));
             }
             "screens" if !value.is_array() => out.push(wrong_type(pointer, "screens", "array", value)),
             "routing_model" if !value.is_object() => {
@@ -50,7 +115,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Some(found) if allowed.contains(&found) => {}
                     _ => out.push(Diagnostic::error(
                         pointer,
-                        Problem::InvalidDataApiVersion {
+                        FlowProblem::InvalidDataApiVersion {
                             found: crate::json::compact(value),
                             version: flow.version,
                             allowed,
@@ -62,38 +127,31 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             _ => out.push(unknown(pointer, key, Owner::Flow)),
         }
     }
-    // §7.1 ⚠: Meta picks the routing rules by `routing_model` and other checks by
-    // `data_api_version`; we follow the stricter reading and require both or neither.
-    let has_api = flow.root.contains_key("data_api_version");
-    let has_routing = flow.root.contains_key("routing_model");
-    if has_api && !has_routing {
+    if flow.root.contains_key("data_api_version") && !flow.root.contains_key("routing_model") {
         out.push(Diagnostic::error(
             "",
-            Problem::RequiredFor { property: "routing_model", needed_by: "property 'data_api_version'" },
-        ));
-    }
-    if has_routing && !has_api {
-        out.push(Diagnostic::error(
-            "",
-            Problem::RequiredFor { property: "data_api_version", needed_by: "property 'routing_model'" },
+            SchemaProblem::RequiredFor {
+                property: "routing_model",
+                needed_by: "property 'data_api_version'",
+            },
         ));
     }
     if !flow.root.contains_key("screens") {
-        out.push(Diagnostic::error("", Problem::MissingProperty { property: "screens".into() }));
+        out.push(Diagnostic::error("", SchemaProblem::MissingProperty { property: "screens".into() }));
     }
 }
 
 fn wrong_type(pointer: String, property: &str, expected: &'static str, value: &Value) -> Diagnostic {
     Diagnostic::error(
         pointer,
-        Problem::WrongType { property: property.into(), expected, found: json_type(value) },
+        SchemaProblem::WrongType { property: property.into(), expected, found: json_type(value) },
     )
 }
 
 fn unknown(pointer: String, property: &str, owner: Owner) -> Diagnostic {
     Diagnostic::error(
         pointer,
-        Problem::UnknownProperty { property: property.into(), owner, since: None, inside_form: false },
+        SchemaProblem::UnknownProperty { property: property.into(), owner, since: None, inside_form: false },
     )
 }
 
@@ -129,14 +187,15 @@ mod tests {
     }
 
     #[test]
-    fn data_api_version_values_and_routing_model_pairing() {
+    fn data_api_version_values_and_its_routing_model() {
         let four = json!({"version": "7.2", "screens": [], "data_api_version": "4.0", "routing_model": {}});
         expect(check, &four, &[(Code::InvalidDataApiVersion, "/data_api_version")]);
         let ok = json!({"version": "7.3", "screens": [], "data_api_version": "4.0", "routing_model": {}});
         expect(check, &ok, &[]);
         let alone = json!({"version": "7.3", "screens": [], "data_api_version": "3.0"});
         expect(check, &alone, &[(Code::MissingRequiredProperty, "")]);
+        // Meta's Flow JSON page and templates use a routing model without an endpoint.
         let routing = json!({"version": "7.3", "screens": [], "routing_model": {}});
-        expect(check, &routing, &[(Code::MissingRequiredProperty, "")]);
+        expect(check, &routing, &[]);
     }
 }

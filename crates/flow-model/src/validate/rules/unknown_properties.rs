@@ -2,9 +2,26 @@
 //! version is `INVALID_PROPERTY_KEY` (so are `init-value` / `error-message` inside a Form).
 use super::super::context::Flow;
 use super::super::schema::Described;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::first_version_of;
-use crate::diagnostic::{Diagnostic, Owner, Problem};
+use crate::diagnostic::{Diagnostic, Owner, SchemaProblem};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[error(
+    "Schema::UnknownProperty",
+    Code::InvalidPropertyKey,
+    "a component has only its properties in the flow's version (`init-value`, `error-message` only outside a Form)",
+    &[
+        Builder(
+            "the per-component WAFlowJSON…ComponentSchemaV500 to V701: closed objects, required properties, types, enums, formats",
+        ),
+        Docs(Page::FlowJson, "Forms and Form properties"),
+    ],
+)];
 
 pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Diagnostic>) {
     for (key, _, found) in described.members(flow) {
@@ -22,7 +39,7 @@ pub(super) fn check(flow: &Flow<'_>, described: &Described<'_>, out: &mut Vec<Di
         let since = first_version_of(described.properties, key).filter(|since| *since > flow.version);
         out.push(Diagnostic::error(
             pointer::join(&flow.pointer(&described.at), key),
-            Problem::UnknownProperty { property: key.clone(), owner, since, inside_form },
+            SchemaProblem::UnknownProperty { property: key.clone(), owner, since, inside_form },
         ));
     }
 }

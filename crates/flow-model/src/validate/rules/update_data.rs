@@ -3,10 +3,39 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
 use crate::catalog::ActionName;
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{ActionProblem, Diagnostic};
 use crate::expression::{self, Dynamic, Source};
 use crate::json::pointer;
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Action::UpdateDataNoDataModel",
+        Code::InvalidUpdateDataActionPayload,
+        "update_data on a screen with a data model",
+        &[
+            Docs(Page::ErrorCodes, "No data model is defined in the screen '…'"),
+            Builder("WAFlowJSONValidatorChainV600: update_data"),
+        ],
+    ),
+    error(
+        "Action::UpdateDataUnknownFields",
+        Code::InvalidUpdateDataActionPayload,
+        "update_data keys are declared by the screen's data model",
+        &[Docs(Page::FlowJson, "update_data action"), Builder("WAFlowJSONValidatorChainV600: update_data")],
+    ),
+    error(
+        "Action::UpdateDataSelf",
+        Code::InvalidUpdateDataActionPayload,
+        "no key set to its own value",
+        &[Builder("WAFlowJSONValidatorChainV600: self-update")],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::UpdateData)) {
@@ -14,7 +43,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(payload) = action.payload() else { continue };
         let at = pointer::join(&action.pointer, "payload");
         let Some(data) = screen.data else {
-            out.push(Diagnostic::error(at, Problem::UpdateDataNoDataModel { screen: screen.label() }));
+            out.push(Diagnostic::error(at, ActionProblem::UpdateDataNoDataModel { screen: screen.label() }));
             continue;
         };
         let unknown: Vec<String> =
@@ -22,7 +51,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         if !unknown.is_empty() {
             out.push(Diagnostic::error(
                 at.clone(),
-                Problem::UpdateDataUnknownFields { screen: screen.label(), fields: unknown },
+                ActionProblem::UpdateDataUnknownFields { screen: screen.label(), fields: unknown },
             ));
         }
         for (key, value) in payload {
@@ -32,7 +61,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 && reference.source == Source::Data
                 && reference.path == key
             {
-                out.push(Diagnostic::error(pointer::join(&at, key), Problem::UpdateDataSelf));
+                out.push(Diagnostic::error(pointer::join(&at, key), ActionProblem::UpdateDataSelf));
             }
         }
     }

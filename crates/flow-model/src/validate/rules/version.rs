@@ -2,30 +2,63 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use crate::diagnostic::{Diagnostic, Problem};
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+use super::super::sources::{Builder, Code, Docs, Page, Report, error};
+use crate::diagnostic::{Diagnostic, FlowProblem};
 use crate::version::{Status, Version};
+
+/// What this rule reports, and on whose authority (`validate/sources.rs`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(super) const REPORTS: &[Report] = &[
+    error(
+        "Flow::MissingVersion",
+        Code::MissingFlowJsonVersion,
+        "`version` is present",
+        &[
+            Docs(Page::FlowJson, "Top-level Flow JSON properties: version is required"),
+            Docs(Page::ErrorCodes, "MISSING_FLOW_JSON_VERSION"),
+        ],
+    ),
+    error(
+        "Flow::UnknownVersion",
+        Code::InvalidFlowJsonVersion,
+        "`version` is a version Meta offers",
+        &[Docs(Page::Versioning, "supported versions"), Docs(Page::ErrorCodes, "INVALID_FLOW_JSON_VERSION")],
+    ),
+    error(
+        "Flow::FrozenVersion",
+        Code::UnsupportedFlowJsonVersion,
+        "the version is not frozen (1.0 to 5.0 cannot be published)",
+        &[
+            Docs(Page::Versioning, "frozen versions"),
+            Docs(Page::Changelog, "2.1 to 4.0 frozen 8 Apr 2025, 5.0 frozen 10 Sep 2025"),
+            Builder("WAFlowJSONRootSchema: \"Unsupported Flow JSON version\" for 1.0 to 5.0"),
+        ],
+    ),
+];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     match flow.root.get("version") {
-        None => out.push(Diagnostic::error("", Problem::MissingVersion)),
+        None => out.push(Diagnostic::error("", FlowProblem::MissingVersion)),
         Some(Value::String(text)) => match Version::parse(text).map(Version::status) {
             Some(Status::Publishable) => {}
             Some(Status::Frozen) => {
                 if let Some(version) = Version::parse(text) {
-                    out.push(Diagnostic::error("/version", Problem::FrozenVersion { version }));
+                    out.push(Diagnostic::error("/version", FlowProblem::FrozenVersion { version }));
                 }
             }
             Some(Status::Unknown) | None => {
                 out.push(Diagnostic::error(
                     "/version",
-                    Problem::UnknownVersion { version: format!("'{text}'") },
+                    FlowProblem::UnknownVersion { version: format!("'{text}'") },
                 ));
             }
         },
         // Integers were accepted only before 2.1, all frozen or gone: Meta compares strings.
         Some(other) => out.push(Diagnostic::error(
             "/version",
-            Problem::UnknownVersion { version: crate::json::compact(other) },
+            FlowProblem::UnknownVersion { version: crate::json::compact(other) },
         )),
     }
 }
