@@ -2,16 +2,19 @@
 //!
 //! - `cargo xtask serve`: install what is missing, build the app (release), run `flowsmith serve`.
 //! - `cargo xtask test`: install what is missing, then every check, stopping at the first failure.
-//! - `cargo xtask bench [server]`: flow-model's criterion benchmarks, the browser benchmarks and
-//!   the server's proxy benchmarks (figures go to BENCHMARKS.md); `server` runs only the last.
+//! - `cargo xtask bench [server|workspace]`: flow-model's criterion benchmarks, the browser
+//!   benchmarks, the server's proxy benchmarks and the workspace's (figures go to BENCHMARKS.md);
+//!   `server` or `workspace` runs only that one.
 //! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
+mod http_client;
 mod pipeline;
 mod postgres;
 mod precompress;
 mod server_bench;
 mod tools;
 mod wasm_order;
+mod workspace_bench;
 
 use std::process::ExitCode;
 
@@ -26,8 +29,11 @@ commands:
   test              install missing tools and run every check: fmt, clippy (native and wasm32),
                     native tests, browser tests, release build, end-to-end tests
   build             install missing tools and build the app in release mode into dist/
-  bench [server]    run flow-model's, the browser's and the proxy's benchmarks (record figures in
-                    BENCHMARKS.md); `bench server` runs only the proxy's (wrk, release build)
+  bench [server|workspace]
+                    run flow-model's, the browser's, the proxy's and the workspace's benchmarks
+                    (record figures in BENCHMARKS.md); `bench server` runs only the proxy's (wrk,
+                    release build), `bench workspace` only the workspace's (release build,
+                    SQLite and a throwaway PostgreSQL)
   fuzz [SECONDS]    install cargo-fuzz if missing and run each flow-model fuzz target for SECONDS
                     (default 60) on the nightly toolchain; findings go to fuzz/artifacts/
 ";
@@ -43,7 +49,8 @@ fn main() -> ExitCode {
         Some("bench") => match rest.as_slice() {
             [] => bench(),
             [server] if server == "server" => bench_server(),
-            _ => Err(Failure::new(format!("bench takes no argument or `server`\n\n{USAGE}"))),
+            [workspace] if workspace == "workspace" => bench_workspace(),
+            _ => Err(Failure::new(format!("bench takes no argument, `server` or `workspace`\n\n{USAGE}"))),
         },
         Some("fuzz") => fuzz(&rest),
         Some("help" | "--help" | "-h") => {
@@ -123,7 +130,8 @@ fn bench() -> Result<(), Failure> {
         step.run(&mut end_to_end(&chromedriver, &["bench_", "--nocapture", "--test-threads=1"]))
     })?;
     pipeline.finish();
-    bench_server()
+    bench_server()?;
+    bench_workspace()
 }
 
 /// The proxy's budgets (issue 5): wrk against `examples/bench_stub.rs`, direct and through
@@ -132,21 +140,33 @@ fn bench_server() -> Result<(), Failure> {
     let mut pipeline = Pipeline::new("bench server");
     pipeline.step("wrk", |_| tools::ensure_wrk())?;
     pipeline.step("server build", |step| {
-        step.run(tools::cargo().args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "flowsmith-server",
-            "--bin",
-            "flowsmith",
-            "--example",
-            "bench_stub",
-        ]))
+        release_build(step, &["-p", "flowsmith-server", "--bin", "flowsmith", "--example", "bench_stub"])
     })?;
     pipeline.step("proxy benchmarks", |_| server_bench::run())?;
     pipeline.finish();
     Ok(())
+}
+
+/// The workspace's budgets (issue 15): lists, autosave and sync through the API of a release
+/// `flowsmith serve`, on SQLite and on a throwaway PostgreSQL (`workspace_bench.rs`).
+fn bench_workspace() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("bench workspace");
+    pipeline.step("server build", |step| {
+        release_build(step, &["-p", "flowsmith-server", "--bin", "flowsmith"])?;
+        // Writes the maximal flow the autosave is measured with (`samples::maximal_flow`).
+        release_build(step, &["-p", "flow-model", "--example", "maximal"])
+    })?;
+    // Durable (fsync on), as a production server: a commit's cost is part of the budgets.
+    let postgres = pipeline.step("PostgreSQL", |_| postgres::Postgres::start_durable())?;
+    pipeline.step("workspace benchmarks", |_| workspace_bench::run(&postgres))?;
+    drop(postgres);
+    pipeline.finish();
+    Ok(())
+}
+
+/// `cargo build --release --locked` of `targets`.
+fn release_build(step: &mut pipeline::Step, targets: &[&str]) -> Result<(), Failure> {
+    step.run(tools::cargo().args(["build", "--release", "--locked"]).args(targets))
 }
 
 /// The ignored tests of the e2e binary selected by `filters`, against the built app (`dist/`)

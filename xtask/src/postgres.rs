@@ -1,6 +1,6 @@
-//! A throwaway PostgreSQL server for the workspace's tests: `initdb` in a temporary folder
-//! (trust authentication, user `postgres`), `pg_ctl start` on a free loopback port with its
-//! socket in that folder, stopped and removed when dropped. Debian's `postgresql` package is
+//! A throwaway PostgreSQL server for the workspace's tests and benchmarks: `initdb` in a
+//! temporary folder (trust authentication, user `postgres`), `pg_ctl start` on a free loopback
+//! port with its socket in that folder, stopped and removed when dropped. Debian's `postgresql` package is
 //! installed through apt when no server binaries are found. As root, the server runs as the
 //! `postgres` user (PostgreSQL refuses to run as root).
 //!
@@ -42,8 +42,18 @@ fn server_bin() -> Option<PathBuf> {
 }
 
 impl Postgres {
-    /// Installs PostgreSQL if needed, then starts a fresh server.
+    /// Installs PostgreSQL if needed, then starts a fresh server for the tests (fsync off).
     pub fn start() -> Result<Postgres, Failure> {
+        Postgres::start_with(false)
+    }
+
+    /// The same, but writing to disk as a production server does (fsync on, PostgreSQL's
+    /// default): for the benchmarks, whose figures must include the cost of a durable commit.
+    pub fn start_durable() -> Result<Postgres, Failure> {
+        Postgres::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<Postgres, Failure> {
         let bin = match server_bin() {
             Some(bin) => bin,
             None => {
@@ -75,10 +85,12 @@ impl Postgres {
                 .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D"])
                 .arg(&data),
         )?;
-        // fsync off: a test server's crash safety is not what is tested (the workspace's is,
-        // by killing flowsmith, not PostgreSQL); it makes the suite several times faster.
+        // fsync off for the tests: a test server's crash safety is not what is tested (the
+        // workspace's is, by killing flowsmith, not PostgreSQL); it makes the suite several
+        // times faster.
+        let fsync = if durable { "on" } else { "off" };
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={fsync} -c max_connections=300",
             postgres.dir.display()
         );
         tools::run(
@@ -90,8 +102,28 @@ impl Postgres {
                 .arg(postgres.dir.join("server.log"))
                 .args(["-o", &options, "start"]),
         )?;
-        println!("    PostgreSQL for the tests at {}", postgres.url);
+        println!("    PostgreSQL (fsync {fsync}) at {}", postgres.url);
         Ok(postgres)
+    }
+
+    /// The server's main process (`postmaster.pid`): every backend is its child.
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        let file = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).ok()?;
+        file.lines().next()?.trim().parse().ok()
+    }
+
+    /// Runs `statement` with psql.
+    pub fn sql(&self, statement: &str) -> Result<(), Failure> {
+        tools::run(self.command("psql").args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            &self.url,
+            "-c",
+            statement,
+        ]))
     }
 
     /// A server program, run as `postgres` when we are root.

@@ -24,9 +24,10 @@ const REMOTE_DELAY_MS: u32 = 20;
 const RUNS: usize = 3;
 
 /// A server we started; killed when dropped, so a failed step leaves nothing running.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    /// `http://HOST:PORT`, as the server printed it.
+    pub(crate) url: String,
 }
 
 impl Drop for Server {
@@ -38,7 +39,7 @@ impl Drop for Server {
 
 impl Server {
     /// Starts `command` and waits for the `http://…` it prints on its first line.
-    fn start(mut command: Command) -> Result<Server, Failure> {
+    pub(crate) fn start(mut command: Command) -> Result<Server, Failure> {
         let shown = crate::pipeline::show(&command);
         let mut child = command
             .stdout(Stdio::piped())
@@ -60,19 +61,24 @@ impl Server {
         Ok(server)
     }
 
-    fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 }
 
 /// CPU time (user + system) of a process so far, in clock ticks of 10 ms.
-fn cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+pub(crate) fn cpu_ticks(pid: u32) -> u64 {
+    let fields = stat_fields(pid);
     let field = |index: usize| fields.get(index).and_then(|value| value.parse::<u64>().ok()).unwrap_or(0);
     // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
     field(11) + field(12)
+}
+
+/// The fields of `/proc/PID/stat` after the command name (which may hold spaces), from the
+/// state (field 3 of the whole line) on.
+pub(crate) fn stat_fields(pid: u32) -> Vec<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().map(str::to_owned).collect()
 }
 
 fn status_kb(pid: u32, key: &str) -> u64 {
@@ -85,7 +91,8 @@ fn status_kb(pid: u32, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn load_average() -> String {
+/// The load averages over 1, 5 and 15 minutes.
+pub(crate) fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()

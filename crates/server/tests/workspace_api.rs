@@ -174,6 +174,13 @@ async fn lists_page_filter_and_sort() {
         assert_eq!(drafts["data"]["total"], 8);
         let (_, published) = workspace.get("/api/flows?status=published").await;
         assert_eq!(published["data"]["total"], 0);
+        // Every filter at once: the store numbers only the parameters given.
+        let (_, all) = workspace
+            .get(&format!("/api/flows?status=draft&account_id={clinic}&q=SURVEY&sort=-name&limit=2&page=2"))
+            .await;
+        let names: Vec<&str> =
+            all["data"]["items"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        assert_eq!((all["data"]["total"].as_i64(), names), (Some(4), vec!["Survey 2", "Survey 0"]), "{all}");
         let (_, newest) = workspace.get("/api/flows?limit=1").await;
         assert_eq!(newest["data"]["items"][0]["name"], "Ünïcode Order", "newest change first");
         for (query, field) in [
