@@ -107,9 +107,8 @@ async fn leave_frame(page: &Page<'_>) {
     page.client.enter_parent_frame().await.expect("back to the editor");
 }
 
-/// Adds the open draft to the workspace under `name`.
-async fn add_draft(page: &Page<'_>, name: &str) {
-    page.click("[data-testid=workspace-add]").await;
+/// Answers the Flows page's "Add to the workspace" (its accounts listed) with `name`.
+async fn answer_add(page: &Page<'_>, name: &str) {
     page.until(
         "the accounts",
         "document.querySelectorAll('[data-testid=ws-add-account] option').length == 2",
@@ -117,7 +116,18 @@ async fn add_draft(page: &Page<'_>, name: &str) {
     .await;
     page.fill("[data-testid=ws-add-name]", name).await;
     page.click("[data-testid=ws-add-save]").await;
+}
+
+/// Adds the open draft to the workspace under `name`: "Add to workspace…" opens the Flows
+/// page's drafts tab with the question asked; once added, the editor links its draft.
+async fn add_draft(page: &Page<'_>, name: &str) {
+    page.click("[data-testid=workspace-add]").await;
+    let frame = page.find("[data-testid=flows-frame]").await;
+    frame.enter_frame().await.expect("the Flows page's frame");
+    answer_add(page, name).await;
+    leave_frame(page).await;
     status_is(page, "saved").await;
+    page.until("the frame closed", "!document.querySelector('[data-testid=flows-frame]')").await;
 }
 
 async fn set_title(page: &Page<'_>, title: &str) {
@@ -335,4 +345,26 @@ async fn the_drafts_of_this_browser_open_and_rename_from_the_flows_page() {
     )
     .await;
     page.until("the sample's screens", "document.querySelector('[data-screen-id=APPOINTMENT]')").await;
+
+    // A draft that is not open is added to the workspace from the tab: the page stays, the row
+    // says where the draft is, and the workspace's list has it.
+    page.menu("file-menu", "drafts").await;
+    let frame = page.find("[data-testid=flows-frame]").await;
+    frame.enter_frame().await.expect("the Flows page's frame");
+    let empty = "[data-testid=draft][data-name='Empty flow']";
+    page.click(&format!("{empty} [data-testid=draft-add]")).await;
+    answer_add(&page, "Added from the tab").await;
+    page.until(
+        "the draft in the workspace",
+        "document.querySelector(\"[data-testid=draft][data-name='Added from the tab']\")?.textContent.includes('in the workspace')",
+    )
+    .await;
+    assert_eq!(
+        page.script("return document.querySelectorAll(\"[data-testid=draft][data-name='Added from the tab'] [data-testid=draft-add]\").length").await,
+        0
+    );
+    page.click("[data-testid=tab-workspace]").await;
+    page.find("[data-testid=ws-flow-row][data-name='Added from the tab']").await;
+    leave_frame(&page).await;
+    status_is(&page, "unlinked").await;
 }

@@ -179,7 +179,8 @@ impl Autosave {
         self.slot.get_value()
     }
 
-    fn save_now(self, state: EditorState) {
+    /// Writes the open draft now (the Flows page is about to read it from IndexedDB).
+    pub fn save_now(self, state: EditorState) {
         self.generation.set_value(0);
         let record = record_of(state);
         self.pending.set_value(Some((record.id.clone(), record.to_json())));

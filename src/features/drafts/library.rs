@@ -1,5 +1,5 @@
 //! The drafts kept in this browser, on the Flows page ("In this browser"): open in the editor,
-//! rename, delete. Opening posts `flowsmith:open-draft` to the editor that frames the page (on
+//! rename, delete, add to the workspace (when the server keeps one; `?add=<id>` asks at once). Opening posts `flowsmith:open-draft` to the editor that frames the page (on
 //! its own, the page opens the editor at `/?draft=<id>`); renaming the draft the editor has
 //! open tells it (`flowsmith:draft-renamed`), so its next save keeps the new name.
 use leptos::prelude::*;
@@ -7,6 +7,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast as _;
 
 use super::DraftRecord;
+use crate::features::workspace::add_dialog::{AddDraftDialog, in_workspace};
+use crate::features::workspace::page::query_param;
 use crate::storage::{self, Store};
 
 /// The message that opens a draft of this browser in the editor.
@@ -39,9 +41,15 @@ fn tell_editor(kind: &str, id: &str, name: &str) -> bool {
 pub fn DraftsList(
     /// The draft the editor has open.
     current: Option<String>,
+    /// Whether the server keeps a workspace (drafts can be added to it).
+    #[prop(into)]
+    workspace: Signal<bool>,
 ) -> impl IntoView {
     let drafts = RwSignal::new(Vec::<DraftRecord>::new());
     let error = RwSignal::new(None::<String>);
+    let adding = RwSignal::new(None::<DraftRecord>);
+    // `?add=<id>`: the editor's "Add to workspace…" for its open draft, asked once it is listed.
+    let add_asked = StoredValue::new(query_param("add"));
     let load = move || {
         spawn_local(async move {
             match storage::all(Store::Drafts).await {
@@ -49,6 +57,13 @@ pub fn DraftsList(
                     let mut records: Vec<DraftRecord> =
                         values.iter().filter_map(|json| DraftRecord::from_json(json)).collect();
                     flow_model::order::sort_by(&mut records, |a, b| b.updated_at.total_cmp(&a.updated_at));
+                    if let Some(asked) = add_asked.try_update_value(Option::take).flatten() {
+                        match records.iter().find(|record| record.id == asked) {
+                            Some(record) if !in_workspace(record) => adding.set(Some(record.clone())),
+                            Some(_) => {}
+                            None => error.set(Some("That draft is not kept in this browser.".to_owned())),
+                        }
+                    }
                     drafts.set(records);
                     error.set(None);
                 }
@@ -95,6 +110,7 @@ pub fn DraftsList(
                     load();
                 });
             }
+            "add" => adding.set(Some(record)),
             "delete" => spawn_local(async move {
                 if let Err(failure) = storage::delete(Store::Drafts, &id).await {
                     error.set(Some(failure.to_string()));
@@ -106,16 +122,21 @@ pub fn DraftsList(
     };
     let row = move |record: &DraftRecord| {
         let open_now = current.with_value(|current| current.as_deref() == Some(record.id.as_str()));
+        let linked = in_workspace(record);
         view! {
             <li class="draft" data-testid="draft" data-name=record.name.clone()>
                 <strong class="draft__name">{record.name.clone()}</strong>
                 <span class="muted">
                     {format!("{} screens · {} · {}", record.screens, record.version, when(record.updated_at))}
                     {open_now.then_some(" · open now")}
+                    {linked.then_some(" · in the workspace")}
                 </span>
                 <span class="draft__actions">
                     <button class="button button--small" data-action="open" data-id=record.id.clone() data-testid="draft-open" disabled=open_now>"Open"</button>
                     <button class="button button--small" data-action="rename" data-id=record.id.clone() data-testid="draft-rename">"Rename"</button>
+                    {(workspace.get_untracked() && !linked).then(|| view! {
+                        <button class="button button--small" data-action="add" data-id=record.id.clone() data-testid="draft-add">"Add to workspace…"</button>
+                    })}
                     <button class="button button--small button--danger" data-action="delete" data-id=record.id.clone() data-testid="draft-delete" disabled=open_now
                         title=if open_now { "The open draft cannot be deleted" } else { "Delete this draft" }>"Delete"</button>
                 </span>
@@ -130,8 +151,12 @@ pub fn DraftsList(
                 <p class="muted">"No drafts yet."</p>
             </Show>
             <ul class="drafts" on:click=on_click>
-                {move || drafts.with(|list| list.iter().map(row).collect_view())}
+                {move || {
+                    workspace.track();
+                    drafts.with(|list| list.iter().map(row).collect_view())
+                }}
             </ul>
+            <AddDraftDialog draft=adding on_added=Callback::new(move |_| load()) />
         </section>
     }
     .into_any()

@@ -5,7 +5,7 @@ use super::flow_actions::FlowActions;
 use super::link::{has_unsaved_changes, remote_link, status_label};
 use super::{use_actions, use_library};
 use crate::features::workspace::{
-    AddDialog, ConflictDialog as WorkspaceConflict, FlowsFrame, WorkspaceStatus, use_workspace,
+    ConflictDialog as WorkspaceConflict, FlowsFrame, WorkspaceStatus, use_workspace,
 };
 use crate::state::use_editor;
 
@@ -81,7 +81,6 @@ pub fn RemoteBar() -> impl IntoView {
             </Show>
             <ConnectionDialog open=connection />
             <FlowsFrame />
-            <AddDialog />
             <WorkspaceConflict />
         </div>
     }

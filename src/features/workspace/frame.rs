@@ -1,17 +1,21 @@
 use leptos::prelude::*;
 
+use super::add_dialog::{ADDED_MESSAGE, link_of_message};
+use super::link::{set_link, text_of};
 use super::open::open_by_id;
 use super::page::OPEN_MESSAGE;
-use super::use_workspace;
+use super::{Saving, use_workspace};
 use crate::api::Account;
 use crate::components::Dialog;
 use crate::features::drafts::{OPEN_DRAFT_MESSAGE, RENAMED_MESSAGE, open_stored};
+use crate::features::library::link::fingerprint;
 use crate::features::library::{Job, OPEN_WHATSAPP_MESSAGE, use_actions};
 use crate::state::use_editor;
 
 /// The Flows page (`/flows`, a bundle of its own) in a dialog over the editor: what is opened
 /// there opens here (its `flowsmith:open-flow`, `flowsmith:open-whatsapp-flow` and
-/// `flowsmith:open-draft` messages, taken only from that frame).
+/// `flowsmith:open-draft` messages, taken only from that frame), and a draft added to the
+/// workspace there is linked here (`flowsmith:draft-added`).
 #[component]
 pub fn FlowsFrame() -> impl IntoView {
     let state = use_editor();
@@ -44,6 +48,21 @@ pub fn FlowsFrame() -> impl IntoView {
             (Some(OPEN_DRAFT_MESSAGE), Some(id), ..) => {
                 workspace.frame.set(None);
                 open_stored(state, id);
+            }
+            (Some(ADDED_MESSAGE), Some(id), ..) if state.draft.with_untracked(|draft| draft.id == id) => {
+                let Some(link) = link_of_message(&data) else { return };
+                workspace.frame.set(None);
+                let name = field("name").unwrap_or_default();
+                set_link(state, Some(&link));
+                // The page sent the draft as IndexedDB had it: a change made since goes now.
+                let current = state.document.with_untracked(|document| fingerprint(&text_of(document)));
+                if current == link.hash {
+                    workspace.saving.set(Saving::Saved);
+                } else {
+                    workspace.send_now();
+                }
+                state.notify(format!("{name} is in the workspace: changes are saved there as you edit."));
+                state.draft.update(|draft| draft.name = name);
             }
             (Some(RENAMED_MESSAGE), Some(id), ..) => {
                 if let Some(name) =

@@ -26,11 +26,13 @@ pub struct WsLink {
 }
 
 impl WsLink {
-    fn to_value(&self) -> Value {
+    /// The link as the draft's record keeps it.
+    pub fn to_value(&self) -> Value {
         json!({ "id": self.id, "account_id": self.account_id, "revision": self.revision, "hash": self.hash })
     }
 
-    fn from_value(value: &Value) -> Option<WsLink> {
+    /// A link read from the draft's record.
+    pub fn from_value(value: &Value) -> Option<WsLink> {
         let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
         Some(WsLink {
             id: text("id")?,

@@ -6,7 +6,7 @@
 //!
 //! Without a workspace (the app served as static files, or the Partner API called directly
 //! from the browser), none of this shows and the browser-only drafts work as before.
-mod add_dialog;
+pub mod add_dialog;
 mod conflict_dialog;
 mod events;
 mod frame;
@@ -20,7 +20,6 @@ pub mod whatsapp;
 
 use leptos::prelude::*;
 
-pub use add_dialog::AddDialog;
 pub use conflict_dialog::ConflictDialog;
 pub use frame::FlowsFrame;
 pub use link::{WsLink, link_untracked};
@@ -68,8 +67,6 @@ pub struct Workspace {
     pub saving: RwSignal<Saving>,
     /// The Flows page shown over the editor (its address), if it is.
     pub frame: RwSignal<Option<String>>,
-    /// Whether the dialog that adds the open draft to the workspace is open.
-    pub add_open: RwSignal<bool>,
     /// The connection (partner id, the library's dialog).
     pub library: Library,
     uplink: uplink::Uplink,
@@ -134,7 +131,6 @@ pub fn provide(state: EditorState, library: Library) -> Workspace {
         changes,
         saving: RwSignal::new(Saving::Unlinked),
         frame: RwSignal::new(None),
-        add_open: RwSignal::new(false),
         library,
         uplink: uplink::Uplink::new(state),
     };

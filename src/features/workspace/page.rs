@@ -135,7 +135,7 @@ pub fn FlowsPage() -> impl IntoView {
             </nav>
             {move || match shown().as_str() {
                 "whatsapp" => view! { <crate::features::library::WhatsAppFlows /> }.into_any(),
-                "drafts" => view! { <crate::features::drafts::DraftsList current=current.clone() /> }.into_any(),
+                "drafts" => view! { <crate::features::drafts::DraftsList current=current.clone() workspace=offered /> }.into_any(),
                 _ => view! { <WorkspaceFlows /> }.into_any(),
             }}
         </main>

@@ -1,8 +1,20 @@
 use leptos::prelude::*;
 
 use super::link::{link_tracked, link_untracked};
-use super::{Saving, use_workspace};
-use crate::state::use_editor;
+use super::{Saving, Workspace, use_workspace};
+use crate::api::encode_query;
+use crate::features::drafts::Autosave;
+use crate::state::{EditorState, use_editor};
+
+/// Adds the open draft to the workspace: the Flows page's drafts tab asks for its name and
+/// account (the draft is written first, so the page reads it as it is).
+fn add(state: EditorState, workspace: Workspace, autosave: Option<Autosave>) {
+    if let Some(autosave) = autosave {
+        autosave.save_now(state);
+    }
+    let id = encode_query(&state.draft.with_untracked(|draft| draft.id.clone()));
+    workspace.frame.set(Some(format!("/flows?tab=drafts&current={id}&add={id}")));
+}
 
 /// The toolbar's workspace part: where the open draft's changes are with the server, its
 /// history, and the team's flows.
@@ -10,6 +22,7 @@ use crate::state::use_editor;
 pub fn WorkspaceStatus() -> impl IntoView {
     let state = use_editor();
     let workspace = use_workspace();
+    let autosave = use_context::<Autosave>();
     let linked = Memo::new(move |_| link_tracked(state).is_some());
     let label = move || match workspace.saving.get() {
         Saving::Unlinked => "Only in this browser".to_owned(),
@@ -48,12 +61,12 @@ pub fn WorkspaceStatus() -> impl IntoView {
             <Show
                 when=move || linked.get()
                 fallback=move || view! {
-                    <button class="button" data-testid="workspace-add" on:click=move |_| workspace.add_open.set(true)>"Add to workspace…"</button>
+                    <button class="button" data-testid="workspace-add" on:click=move |_| add(state, workspace, autosave)>"Add to workspace…"</button>
                 }
             >
                 <button class="button" data-testid="open-history" on:click=move |_| {
                     if let Some(link) = link_untracked(state) {
-                        workspace.frame.set(Some(format!("/flows?history={}", crate::api::encode_query(&link.id))));
+                        workspace.frame.set(Some(format!("/flows?history={}", encode_query(&link.id))));
                     }
                 }>"History…"</button>
             </Show>
