@@ -448,6 +448,11 @@ async fn axe_finds_no_serious_violation_in_any_view_preview_or_dialog_nor_on_the
     page.click("[data-testid=tab-drafts]").await;
     page.find("[data-testid=draft]").await;
     page.axe("the Flows page: in this browser").await;
+    page.click("[data-testid=draft-add]").await;
+    page.find("[data-testid=ws-add][open]").await;
+    page.axe("the add-to-workspace dialog").await;
+    page.click("[data-testid=ws-add] .dialog__actions button:not([data-testid])").await;
+    page.until("the add dialog closed", "!document.querySelector('[data-testid=ws-add][open]')").await;
     client.enter_parent_frame().await.expect("back to the editor");
     page.press(key::ESCAPE).await;
     assert_eq!(page.focused().await, "button[data-testid=open-library]");

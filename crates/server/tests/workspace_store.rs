@@ -78,7 +78,15 @@ async fn migrations_apply_once_and_a_reopened_store_keeps_everything() {
             &sqlx::query("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&mut *connection).await.unwrap(),
             0,
         );
-        assert_eq!(applied, 1);
+        // Each of the engine's migrations once, though the store was opened twice.
+        let files =
+            std::fs::read_dir(format!("{}/migrations/{}", env!("CARGO_MANIFEST_DIR"), engine(&database)))
+                .unwrap()
+                .filter(|entry| {
+                    entry.as_ref().is_ok_and(|entry| entry.path().extension().is_some_and(|e| e == "sql"))
+                })
+                .count();
+        assert_eq!(usize::try_from(applied).unwrap(), files, "{}", engine(&database));
     }
 }
 
