@@ -3,6 +3,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod features;
+pub mod framing;
 pub mod regex;
 pub mod state;
 pub mod storage;

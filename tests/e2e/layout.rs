@@ -448,14 +448,22 @@ async fn axe_finds_no_serious_violation_in_any_view_preview_or_dialog_nor_on_the
     page.click("[data-testid=tab-drafts]").await;
     page.find("[data-testid=draft]").await;
     page.axe("the Flows page: in this browser").await;
-    page.click("[data-testid=draft-add]").await;
+    client.enter_parent_frame().await.expect("back to the editor");
+    // The focus is in the frame: the Flows page tells the editor, which closes it.
+    page.press(key::ESCAPE).await;
+    page.until("the Flows frame closed", "!document.querySelector('[data-testid=flows-frame]')").await;
+    assert_eq!(page.focused().await, "button[data-testid=open-library]");
+    // The Flows page's add-to-workspace dialog (the editor's Add to workspace… opens it).
+    page.click("[data-testid=workspace-add]").await;
+    let frame = page.find("[data-testid=flows-frame]").await;
+    frame.enter_frame().await.expect("the Flows page's frame");
     page.find("[data-testid=ws-add][open]").await;
     page.axe("the add-to-workspace dialog").await;
     page.click("[data-testid=ws-add] .dialog__actions button:not([data-testid])").await;
     page.until("the add dialog closed", "!document.querySelector('[data-testid=ws-add][open]')").await;
     client.enter_parent_frame().await.expect("back to the editor");
-    page.press(key::ESCAPE).await;
-    assert_eq!(page.focused().await, "button[data-testid=open-library]");
+    page.click("[data-testid=flows-frame-dialog] [aria-label=Close]").await;
+    page.until("the Flows frame closed", "!document.querySelector('[data-testid=flows-frame]')").await;
 
     page.click("[data-testid=save-remote]").await;
     page.find("[data-testid=details-dialog][open]").await;

@@ -23,16 +23,7 @@ fn when(updated_at: f64) -> String {
 
 /// Posts `{type, id, name}` to the editor that frames this page; `false` when it is on its own.
 fn tell_editor(kind: &str, id: &str, name: &str) -> bool {
-    let window = window();
-    let Some(parent) = window.parent().ok().flatten().filter(|parent| parent != &window) else {
-        return false;
-    };
-    let message = js_sys::Object::new();
-    for (key, value) in [("type", kind), ("id", id), ("name", name)] {
-        let _ = js_sys::Reflect::set(&message, &key.into(), &value.into());
-    }
-    let _ = parent.post_message(&message, &window.location().origin().unwrap_or_default());
-    true
+    crate::framing::tell_editor(&[("type", kind.into()), ("id", id.into()), ("name", name.into())])
 }
 
 /// The drafts of this browser, newest first. `current` is the editor's open draft (it cannot be

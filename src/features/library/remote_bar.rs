@@ -38,7 +38,7 @@ pub fn RemoteBar() -> impl IntoView {
             <button
                 class="button connection-button"
                 data-testid="connection-button"
-                title="Partner API connection: partner, WhatsApp Business Account, mode"
+                title=move || format!("Partner API connection: partner, WhatsApp Business Account ({}), mode", account())
                 on:click=move |_| connection.set(true)
             >
                 <span

@@ -45,23 +45,12 @@ fn sorted(flows: Vec<FlowInfo>, by: &str) -> Vec<FlowInfo> {
 
 /// Opens a flow of WhatsApp in the editor: the one that frames this page, or this tab's.
 fn open_in_editor(waba_id: &str, flow_id: &str) {
-    let window = window();
-    match window.parent().ok().flatten().filter(|parent| parent != &window) {
-        Some(parent) => {
-            let message = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&message, &"type".into(), &OPEN_WHATSAPP_MESSAGE.into());
-            let _ = js_sys::Reflect::set(&message, &"waba_id".into(), &waba_id.into());
-            let _ = js_sys::Reflect::set(&message, &"flow_id".into(), &flow_id.into());
-            let _ = parent.post_message(&message, &window.location().origin().unwrap_or_default());
-        }
-        None => {
-            let encode = crate::api::encode_query;
-            let _ = window.location().assign(&format!(
-                "/?waba={}&whatsapp_flow={}",
-                encode(waba_id),
-                encode(flow_id)
-            ));
-        }
+    let fields =
+        [("type", OPEN_WHATSAPP_MESSAGE.into()), ("waba_id", waba_id.into()), ("flow_id", flow_id.into())];
+    if !crate::framing::tell_editor(&fields) {
+        let encode = crate::api::encode_query;
+        let url = format!("/?waba={}&whatsapp_flow={}", encode(waba_id), encode(flow_id));
+        let _ = window().location().assign(&url);
     }
 }
 

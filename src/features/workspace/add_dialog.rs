@@ -29,26 +29,17 @@ pub fn in_workspace(record: &DraftRecord) -> bool {
 
 /// Posts the new link to the editor that frames this page (nothing when it is on its own).
 fn tell_editor(draft: &str, link: &WsLink, name: &str) {
-    let window = window();
-    let Some(parent) = window.parent().ok().flatten().filter(|parent| parent != &window) else {
-        return;
-    };
-    let message = js_sys::Object::new();
-    let fields = [
-        ("type", ADDED_MESSAGE),
-        ("id", draft),
-        ("flow", &link.id),
-        ("account_id", &link.account_id),
-        ("hash", &link.hash),
-        ("name", name),
-    ];
-    for (key, value) in fields {
-        let _ = js_sys::Reflect::set(&message, &key.into(), &value.into());
-    }
     #[allow(clippy::cast_precision_loss, reason = "revisions stay far below 2^53")]
     let revision = wasm_bindgen::JsValue::from_f64(link.revision as f64);
-    let _ = js_sys::Reflect::set(&message, &"revision".into(), &revision);
-    let _ = parent.post_message(&message, &window.location().origin().unwrap_or_default());
+    crate::framing::tell_editor(&[
+        ("type", ADDED_MESSAGE.into()),
+        ("id", draft.into()),
+        ("flow", link.id.as_str().into()),
+        ("account_id", link.account_id.as_str().into()),
+        ("hash", link.hash.as_str().into()),
+        ("name", name.into()),
+        ("revision", revision),
+    ]);
 }
 
 /// The link a message of [`ADDED_MESSAGE`] carries (read by the editor).

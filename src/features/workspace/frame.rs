@@ -10,12 +10,13 @@ use crate::components::Dialog;
 use crate::features::drafts::{OPEN_DRAFT_MESSAGE, RENAMED_MESSAGE, open_stored};
 use crate::features::library::link::fingerprint;
 use crate::features::library::{Job, OPEN_WHATSAPP_MESSAGE, use_actions};
+use crate::framing::CLOSE_MESSAGE;
 use crate::state::use_editor;
 
 /// The Flows page (`/flows`, a bundle of its own) in a dialog over the editor: what is opened
 /// there opens here (its `flowsmith:open-flow`, `flowsmith:open-whatsapp-flow` and
-/// `flowsmith:open-draft` messages, taken only from that frame), and a draft added to the
-/// workspace there is linked here (`flowsmith:draft-added`).
+/// `flowsmith:open-draft` messages, taken only from that frame), a draft added to the
+/// workspace there is linked here (`flowsmith:draft-added`), and Escape there closes it.
 #[component]
 pub fn FlowsFrame() -> impl IntoView {
     let state = use_editor();
@@ -41,6 +42,7 @@ pub fn FlowsFrame() -> impl IntoView {
         let field =
             |name: &str| js_sys::Reflect::get(&data, &name.into()).ok().and_then(|value| value.as_string());
         match (field("type").as_deref(), field("id"), field("waba_id"), field("flow_id")) {
+            (Some(CLOSE_MESSAGE), ..) => workspace.frame.set(None),
             (Some(OPEN_MESSAGE), Some(id), ..) => {
                 workspace.frame.set(None);
                 open_by_id(state, workspace, id);

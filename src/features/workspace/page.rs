@@ -44,19 +44,8 @@ fn status_label(status: &str) -> &'static str {
 
 /// Opens a flow in the editor: the one that frames this page, or this tab's.
 fn open_in_editor(id: &str) {
-    let window = window();
-    let framed = window.parent().ok().flatten().filter(|parent| parent != &window);
-    match framed {
-        Some(parent) => {
-            let message = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&message, &"type".into(), &OPEN_MESSAGE.into());
-            let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
-            let origin = window.location().origin().unwrap_or_default();
-            let _ = parent.post_message(&message, &origin);
-        }
-        None => {
-            let _ = window.location().assign(&format!("/?flow={}", crate::api::encode_query(id)));
-        }
+    if !crate::framing::tell_editor(&[("type", OPEN_MESSAGE.into()), ("id", id.into())]) {
+        let _ = window().location().assign(&format!("/?flow={}", crate::api::encode_query(id)));
     }
 }
 
@@ -103,6 +92,7 @@ fn row(flow: &WsFlow, account: &str) -> impl IntoView + use<> {
 /// WhatsApp has them, as two tabs.
 #[component]
 pub fn FlowsPage() -> impl IntoView {
+    crate::framing::close_frame_on_escape();
     let library = crate::features::library::Library::provide();
     let offered = Memo::new(move |_| {
         library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace))

@@ -41,16 +41,18 @@ pub fn WorkspaceStatus() -> impl IntoView {
         Saving::Conflict(_) => "conflict",
         Saving::Refused(_) => "refused",
     };
-    let why = move || match workspace.saving.get() {
+    let why = move || {
+        match workspace.saving.get() {
         Saving::Refused(why) => why,
         Saving::Offline(_) => {
             "The server cannot be reached; your changes are kept in this browser and sent when it can be."
                 .to_owned()
         }
         Saving::Unlinked => {
-            "Add this draft to the workspace to keep it on the server, with its history.".to_owned()
+            "Only in this browser: add this draft to the workspace to keep it on the server, with its history.".to_owned()
         }
         _ => "Changes are saved to the team's workspace on the server as you edit.".to_owned(),
+    }
     };
     view! {
         <Show when=move || workspace.available.get()>
@@ -61,7 +63,7 @@ pub fn WorkspaceStatus() -> impl IntoView {
             <Show
                 when=move || linked.get()
                 fallback=move || view! {
-                    <button class="button" data-testid="workspace-add" on:click=move |_| add(state, workspace, autosave)>"Add to workspace…"</button>
+                    <button class="button" data-testid="workspace-add" title=why on:click=move |_| add(state, workspace, autosave)>"Add to workspace…"</button>
                 }
             >
                 <button class="button" data-testid="open-history" on:click=move |_| {
