@@ -721,11 +721,12 @@ impl Sort {
 
     fn sql(self) -> &'static str {
         match self {
-            Sort::UpdatedDesc => "updated_at DESC, id",
+            // Ties broken in the same direction: one index serves both (migration 0005).
+            Sort::UpdatedDesc => "updated_at DESC, id DESC",
             Sort::UpdatedAsc => "updated_at, id",
             Sort::NameAsc => "name_folded, id",
-            Sort::NameDesc => "name_folded DESC, id",
-            Sort::CreatedDesc => "created_at DESC, id",
+            Sort::NameDesc => "name_folded DESC, id DESC",
+            Sort::CreatedDesc => "created_at DESC, id DESC",
         }
     }
 }
@@ -758,19 +759,38 @@ pub async fn list_flows(connection: &mut AnyConnection, query: &ListQuery) -> St
         format!("%{escaped}%")
     });
     let trash = if query.trash { "deleted_at IS NOT NULL" } else { "deleted_at IS NULL" };
-    let backends = if query.backends.is_empty() {
-        String::new()
+    // The accounts of the backends this server reaches, read first (a few rows) and given as
+    // values: as `account_id IN (SELECT … FROM accounts …)` PostgreSQL guessed that 50 of
+    // 10,000 flows match and sorted them all rather than read an index in order, and SQLite
+    // searched `flows_by_account`, whose rows it then read (BENCHMARKS.md).
+    let accounts = if query.backends.is_empty() {
+        None
     } else {
-        // Backend names are ours (`sandbox`, `360dialog`), never the request's.
-        let names: Vec<String> =
-            query.backends.iter().map(|name| format!("'{}'", name.replace('\'', ""))).collect();
-        format!(" AND account_id IN (SELECT id FROM accounts WHERE backend IN ({}))", names.join(", "))
+        let marks: Vec<String> = (1..=query.backends.len()).map(|n| format!("${n}")).collect();
+        let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM accounts WHERE backend IN ({}) ORDER BY id",
+            marks.join(", ")
+        )));
+        for backend in &query.backends {
+            select = select.bind(backend.as_str());
+        }
+        let rows = select.fetch_all(&mut *connection).await?;
+        let ids = rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?;
+        if ids.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        Some(ids)
     };
     // Only the conditions asked for: with `($1 IS NULL OR status = $1)` and the like,
     // PostgreSQL's generic plan of the prepared statement guessed that few flows match and
     // walked every flow's row in order rather than an index (BENCHMARKS.md).
-    let mut filter = format!("{trash}{backends}");
+    let mut filter = trash.to_owned();
     let mut values: Vec<&str> = Vec::new();
+    if let Some(ids) = &accounts {
+        let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        filter.push_str(&format!(" AND account_id IN ({})", marks.join(", ")));
+        values.extend(ids.iter().map(String::as_str));
+    }
     for (condition, value) in [
         ("status = {}", query.status.as_deref()),
         ("account_id = {}", query.account_id.as_deref()),
@@ -787,9 +807,10 @@ pub async fn list_flows(connection: &mut AnyConnection, query: &ListQuery) -> St
         count = count.bind(*value);
     }
     let total: i64 = count.fetch_one(&mut *connection).await?.try_get(0)?;
-    // The page's ids first, from a `flows_listing_*` index alone (migration 0002), then only
-    // those rows: a page never reads the other flows' rows, which are wide (in SQLite, the
-    // columns after the flow.json sit in its overflow pages).
+    // The page's ids first, from a listing index alone (migrations 0002 and 0005:
+    // `flows_listing_*` on SQLite, `flows_live_*` on PostgreSQL), then only those rows: a page
+    // never reads the other flows' rows, which are wide (in SQLite, the columns after the
+    // flow.json sit in its overflow pages).
     let order = query.sort.sql();
     let (limit, offset) = (values.len() + 1, values.len() + 2);
     let mut page = sqlx::query(sqlx::AssertSqlSafe(format!(
