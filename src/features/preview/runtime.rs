@@ -8,6 +8,8 @@ use flow_model::model::{Action, Component, ComponentKind, Flow, Screen, Switch};
 use flow_model::version::Version;
 use serde_json::{Map, Value};
 
+use super::error::PreviewError;
+
 /// The flow token the preview sends (Meta's default when a message names none).
 pub const FLOW_TOKEN: &str = "unused";
 
@@ -170,17 +172,15 @@ pub enum Reply {
 }
 
 /// Reads an endpoint's (or a mock's) answer `{"screen": …, "data": {…}}`.
-pub fn reply(answer: &Value) -> Result<Reply, String> {
-    let Some(answer) = answer.as_object() else {
-        return Err("The answer is not a JSON object like {\"screen\": \"NEXT\", \"data\": {}}.".to_owned());
-    };
+pub fn reply(answer: &Value) -> Result<Reply, PreviewError> {
+    let Some(answer) = answer.as_object() else { return Err(PreviewError::AnswerNotAnObject) };
     let data = match answer.get("data") {
         None => Map::new(),
         Some(Value::Object(data)) => data.clone(),
-        Some(_) => return Err("The answer's \"data\" is not an object.".to_owned()),
+        Some(_) => return Err(PreviewError::AnswerDataNotAnObject),
     };
     let Some(screen) = answer.get("screen").and_then(Value::as_str) else {
-        return Err("The answer names no \"screen\".".to_owned());
+        return Err(PreviewError::AnswerWithoutScreen);
     };
     if screen == "SUCCESS" {
         let params = data

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use serde_json::{Map, Value};
 
 use super::bridge;
+use super::error::PreviewError;
 use super::protocol::{EmbedEvent, Options};
 use super::runtime::{self, Reply, Step};
 
@@ -348,19 +349,16 @@ impl Session {
         let screen = screen.to_owned();
         self.busy.set(true);
         spawn_local(async move {
-            let answer = bridge::post_text(&endpoint, &body).await.and_then(|text| {
-                flow_model::json::read(&text).map_err(|error| format!("the answer is not JSON: {error}"))
-            });
+            let answer = match bridge::post_text(&endpoint, &body).await {
+                Ok(text) => flow_model::json::read(&text).map_err(PreviewError::AnswerNotJson),
+                Err(error) => Err(PreviewError::EndpointFailed(error)),
+            };
             session.busy.set(false);
-            session.answer(
-                visit,
-                &screen,
-                answer.map_err(|error| format!("The test endpoint failed: {error}")),
-            );
+            session.answer(visit, &screen, answer);
         });
     }
 
-    fn answer(&self, visit: Visit, screen: &str, answer: Result<Value, String>) {
+    fn answer(&self, visit: Visit, screen: &str, answer: Result<Value, PreviewError>) {
         match answer.and_then(|answer| runtime::reply(&answer)) {
             Ok(Reply::Complete { response }) => self.complete(screen, response),
             Ok(Reply::Screen { screen: next, data, error_message }) => {
