@@ -3,6 +3,7 @@
 //! components narrow signals and callbacks.
 use std::sync::Arc;
 
+use flow_model::model::Flow;
 use flow_model::{Diagnostic, Document, Edit, EditError, History, Style, parse};
 use leptos::prelude::*;
 
@@ -313,7 +314,7 @@ impl EditorState {
     /// Keeps the selection on an existing screen after screens were removed or undone.
     pub fn clamp_selection(&self) {
         let screens = self.document.with_untracked(|document| {
-            document.root().get("screens").and_then(|screens| screens.as_array()).map_or(0, Vec::len)
+            Flow::from_value(document.root()).map_or(0, |flow| flow.screen_count())
         });
         self.selection.update(|selection| {
             if selection.screen >= screens {

@@ -1,10 +1,10 @@
 //! The flow document: a JSON value read losslessly (key order, unknown keys), and the text it
 //! came from while that text still describes it.
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, JsonProblem, Problem, Span};
 use crate::json::{self, Source, parser};
-use crate::walk;
+use crate::model::{Flow, Screen};
 
 /// The largest flow.json Meta accepts (10 MB).
 pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
@@ -197,29 +197,22 @@ impl Document {
 
     /// The `version` string, when present.
     pub fn version(&self) -> Option<&str> {
-        self.root.get("version").and_then(Value::as_str)
+        Flow::from_value(&self.root)?.version_text()
     }
 
     /// The screens in document order, as the screen list shows them; anything that is not a
     /// screen object is skipped.
     pub fn screens(&self) -> Vec<ScreenSummary> {
-        let Some(screens) = self.root.get("screens").and_then(Value::as_array) else {
-            return Vec::new();
-        };
-        screens.iter().filter_map(Value::as_object).map(summarize_screen).collect()
+        let flow = Flow::from_value(&self.root);
+        flow.map(|flow| flow.screens().map(summarize_screen).collect()).unwrap_or_default()
     }
 
     /// Each screen's `id` and `title` (empty when missing), in document order, skipping what
     /// is not a screen object. Unlike [`Document::screens`] it does not walk the components,
     /// so views that need only names can recompute it on every change of a large flow.
     pub fn screen_labels(&self) -> Vec<(String, String)> {
-        let Some(screens) = self.root.get("screens").and_then(Value::as_array) else {
-            return Vec::new();
-        };
-        let text = |screen: &Map<String, Value>, key: &str| {
-            screen.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-        };
-        screens.iter().filter_map(Value::as_object).map(|s| (text(s, "id"), text(s, "title"))).collect()
+        let flow = Flow::from_value(&self.root);
+        flow.map(|flow| flow.screens().map(|screen| labels(screen)).collect()).unwrap_or_default()
     }
 }
 
@@ -235,13 +228,17 @@ pub struct ScreenSummary {
     pub component_types: Vec<String>,
 }
 
-fn summarize_screen(screen: &Map<String, Value>) -> ScreenSummary {
-    let text = |key: &str| screen.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let component_types = walk::components(screen, "")
-        .iter()
-        .map(|component| component.kind.unwrap_or("?").to_owned())
-        .collect();
-    ScreenSummary { id: text("id"), title: text("title"), component_types }
+/// A screen's `id` and `title`, empty when missing.
+fn labels(screen: Screen<'_>) -> (String, String) {
+    let text = |text: Option<&str>| text.unwrap_or_default().to_owned();
+    (text(screen.id()), text(screen.title_text()))
+}
+
+fn summarize_screen(screen: Screen<'_>) -> ScreenSummary {
+    let component_types =
+        screen.every_component().map(|component| component.type_name().unwrap_or("?").to_owned()).collect();
+    let (id, title) = labels(screen);
+    ScreenSummary { id, title, component_types }
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Typed, read-only views of a flow: [`Flow`], [`Screen`], [`Component`] (every type, with
-//! Form, If and Switch nesting) and [`Action`]. They borrow the document's JSON value and copy
-//! nothing; anything missing or of the wrong type reads as `None` (the validator says why).
+//! Typed, read-only views of a flow: [`Flow`], [`Screen`], [`DataModel`], [`Component`] (by
+//! kind, with Form, If and Switch nesting) and [`Action`]. They borrow the document's JSON
+//! value and copy nothing; anything missing or of the wrong type reads as `None` (the validator
+//! says why). The app reads flows through these views; the structural key names of Flow JSON
+//! are written once, in [`key`] (component properties are named by the
+//! [catalog](crate::catalog)).
 //!
 //! ```
 //! use flow_model::model::{ComponentKind, Flow};
@@ -17,8 +20,108 @@ use serde_json::{Map, Value};
 use crate::catalog::{self, ActionName, Event};
 use crate::document::Document;
 use crate::expression::{self, Dynamic};
-use crate::json::pointer;
+use crate::json::{member, pointer};
 use crate::version::Version;
+
+/// The key names of Flow JSON's structure (the flow, screens, containers, actions, data
+/// models), written here once. Component properties are in the catalog.
+pub mod key {
+    /// The flow's own keys, each with the JSON Pointer of its member (`VERSION_AT`: `/version`).
+    macro_rules! root_keys {
+        ($($(#[$doc:meta])* $name:ident, $at:ident = $text:literal;)*) => {$(
+            $(#[$doc])*
+            pub const $name: &str = $text;
+            /// The JSON Pointer of the member.
+            pub const $at: &str = concat!("/", $text);
+        )*};
+    }
+
+    root_keys! {
+        /// The flow's `version`.
+        VERSION, VERSION_AT = "version";
+        /// The flow's `data_api_version`.
+        DATA_API_VERSION, DATA_API_VERSION_AT = "data_api_version";
+        /// The flow's `routing_model`.
+        ROUTING_MODEL, ROUTING_MODEL_AT = "routing_model";
+        /// The flow's `screens`.
+        SCREENS, SCREENS_AT = "screens";
+    }
+
+    /// A screen's `id`.
+    pub const ID: &str = "id";
+    /// A screen's `title`.
+    pub const TITLE: &str = "title";
+    /// A screen's `terminal`.
+    pub const TERMINAL: &str = "terminal";
+    /// A screen's `success`.
+    pub const SUCCESS: &str = "success";
+    /// A screen's `refresh_on_back`.
+    pub const REFRESH_ON_BACK: &str = "refresh_on_back";
+    /// A screen's `sensitive` field names.
+    pub const SENSITIVE: &str = "sensitive";
+    /// A screen's data model, `data`.
+    pub const DATA: &str = "data";
+    /// A data model's `required` list (not a field).
+    pub const REQUIRED: &str = "required";
+    /// A data model field's example value, `__example__`.
+    pub const EXAMPLE: &str = "__example__";
+    /// A screen's `layout`.
+    pub const LAYOUT: &str = "layout";
+    /// The `type` of a layout, a component or a data model field.
+    pub const TYPE: &str = "type";
+    /// The `children` of a layout or a Form.
+    pub const CHILDREN: &str = "children";
+    /// An input's or a Form's `name`; an action's `name`; `next.name`.
+    pub const NAME: &str = "name";
+    /// A component's `visible`.
+    pub const VISIBLE: &str = "visible";
+    /// A Form's `init-values`.
+    pub const INIT_VALUES: &str = "init-values";
+    /// A Form's `error-messages`.
+    pub const ERROR_MESSAGES: &str = "error-messages";
+    /// An input's `init-value`.
+    pub const INIT_VALUE: &str = "init-value";
+    /// An input's `error-message`.
+    pub const ERROR_MESSAGE: &str = "error-message";
+    /// An If's `condition`.
+    pub const CONDITION: &str = "condition";
+    /// An If's `then` branch.
+    pub const THEN: &str = "then";
+    /// An If's `else` branch.
+    pub const ELSE: &str = "else";
+    /// A Switch's `value`.
+    pub const VALUE: &str = "value";
+    /// A Switch's `cases`.
+    pub const CASES: &str = "cases";
+    /// A navigate action's `next`.
+    pub const NEXT: &str = "next";
+    /// An action's `payload`.
+    pub const PAYLOAD: &str = "payload";
+    /// An open_url action's `url`.
+    pub const URL: &str = "url";
+}
+
+/// `parts` one after the other (`[..].concat()` pulls a generic joiner into the app's bundle).
+fn joined(parts: &[&str]) -> String {
+    let mut text = String::new();
+    for part in parts {
+        text.push_str(part);
+    }
+    text
+}
+
+/// A member of an object. Not inlined: the views' accessors are each a call to it (the
+/// smallest code for the app's bundle).
+#[inline(never)]
+fn get<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    member(object, key)
+}
+
+/// A string member of an object.
+#[inline(never)]
+fn text<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    get(object, key).and_then(Value::as_str)
+}
 
 /// A value that is either written in the flow or read at run time from a binding or a nested
 /// expression.
@@ -48,7 +151,12 @@ impl<'a> Flow<'a> {
 
     /// The flow of a JSON value that is an object.
     pub fn from_value(root: &'a Value) -> Option<Flow<'a>> {
-        root.as_object().map(|root| Flow { root })
+        root.as_object().map(Flow::of)
+    }
+
+    /// The flow of its root object.
+    pub fn of(root: &'a Map<String, Value>) -> Flow<'a> {
+        Flow { root }
     }
 
     /// The root object.
@@ -58,7 +166,7 @@ impl<'a> Flow<'a> {
 
     /// `version` as written.
     pub fn version_text(&self) -> Option<&'a str> {
-        self.root.get("version").and_then(Value::as_str)
+        text(self.root, key::VERSION)
     }
 
     /// `version`, when it is `major.minor`.
@@ -68,17 +176,22 @@ impl<'a> Flow<'a> {
 
     /// `data_api_version`.
     pub fn data_api_version(&self) -> Option<&'a str> {
-        self.root.get("data_api_version").and_then(Value::as_str)
+        text(self.root, key::DATA_API_VERSION)
     }
 
     /// Whether the flow talks to an endpoint (it declares `data_api_version`).
     pub fn is_endpoint_flow(&self) -> bool {
-        self.root.contains_key("data_api_version")
+        get(self.root, key::DATA_API_VERSION).is_some()
+    }
+
+    /// Whether the flow declares a `routing_model`.
+    pub fn has_routing_model(&self) -> bool {
+        get(self.root, key::ROUTING_MODEL).is_some()
     }
 
     /// The routing model: each screen id with the screen ids it may lead to.
     pub fn routing_model(&self) -> impl Iterator<Item = (&'a str, Vec<&'a str>)> + use<'a> {
-        let model = self.root.get("routing_model").and_then(Value::as_object);
+        let model = get(self.root, key::ROUTING_MODEL).and_then(Value::as_object);
         model.into_iter().flatten().map(|(from, to)| {
             let to =
                 to.as_array().map(|to| to.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
@@ -86,20 +199,56 @@ impl<'a> Flow<'a> {
         })
     }
 
+    /// The routes the routing model declares from `from`, as written (`None` without one).
+    pub fn routes_from(&self, from: &str) -> Option<&'a [Value]> {
+        get(self.root, key::ROUTING_MODEL)?.get(from)?.as_array().map(Vec::as_slice)
+    }
+
+    /// `/routing_model/FROM/N`, the pointer of a route.
+    pub fn route_pointer(from: &str, index: usize) -> String {
+        pointer::join(&pointer::join(key::ROUTING_MODEL_AT, from), index)
+    }
+
     /// The screens, in order (entries that are not objects are skipped; indexes stay those of
     /// `screens`).
-    pub fn screens(&self) -> impl Iterator<Item = Screen<'a>> + use<'a> {
-        let screens = self.root.get("screens").and_then(Value::as_array);
-        screens
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .filter_map(|(index, screen)| screen.as_object().map(|object| Screen { index, object }))
+    pub fn screens(&self) -> Screens<'a> {
+        let list = get(self.root, key::SCREENS).and_then(Value::as_array);
+        Screens { items: list.map_or(&[][..], Vec::as_slice).iter().enumerate() }
+    }
+
+    /// How many entries `screens` has (0 when it is not a list).
+    pub fn screen_count(&self) -> usize {
+        get(self.root, key::SCREENS).and_then(Value::as_array).map_or(0, Vec::len)
+    }
+
+    /// The screen at `index` of `screens`, when it is an object.
+    pub fn screen_at(&self, index: usize) -> Option<Screen<'a>> {
+        let object = get(self.root, key::SCREENS)?.get(index)?.as_object()?;
+        Some(Screen { index, object })
     }
 
     /// The first screen with `id`.
     pub fn screen(&self, id: &str) -> Option<Screen<'a>> {
         self.screens().find(|screen| screen.id() == Some(id))
+    }
+
+    /// The screens' ids, in order (screens without one left out).
+    pub fn screen_ids(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.screens().filter_map(|screen| screen.id())
+    }
+}
+
+/// The screens of a flow, in order (see [`Flow::screens`]).
+#[derive(Debug, Clone)]
+pub struct Screens<'a> {
+    items: std::iter::Enumerate<std::slice::Iter<'a, Value>>,
+}
+
+impl<'a> Iterator for Screens<'a> {
+    type Item = Screen<'a>;
+
+    fn next(&mut self) -> Option<Screen<'a>> {
+        self.items.by_ref().find_map(|(index, item)| item.as_object().map(|object| Screen { index, object }))
     }
 }
 
@@ -111,6 +260,11 @@ pub struct Screen<'a> {
 }
 
 impl<'a> Screen<'a> {
+    /// The screen object at `index` of `screens`.
+    pub fn new(index: usize, object: &'a Map<String, Value>) -> Screen<'a> {
+        Screen { index, object }
+    }
+
     /// Its index in `screens`.
     pub fn index(&self) -> usize {
         self.index
@@ -118,7 +272,12 @@ impl<'a> Screen<'a> {
 
     /// `/screens/N`.
     pub fn pointer(&self) -> String {
-        pointer::join("/screens", self.index)
+        Screen::pointer_of(self.index)
+    }
+
+    /// `/screens/N`, the pointer of the screen at `index`.
+    pub fn pointer_of(index: usize) -> String {
+        pointer::join(key::SCREENS_AT, index)
     }
 
     /// The screen object.
@@ -128,52 +287,84 @@ impl<'a> Screen<'a> {
 
     /// `id`.
     pub fn id(&self) -> Option<&'a str> {
-        self.object.get("id").and_then(Value::as_str)
+        text(self.object, key::ID)
+    }
+
+    /// `title` as written (it may be dynamic: see [`Screen::title`]).
+    pub fn title_text(&self) -> Option<&'a str> {
+        text(self.object, key::TITLE)
     }
 
     /// `title` (it may be dynamic).
     pub fn title(&self) -> Option<Dyn<'a, &'a str>> {
-        let title = self.object.get("title").and_then(Value::as_str)?;
+        let title = self.title_text()?;
         Some(if dynamic_text(title) { Dyn::Dynamic(title) } else { Dyn::Static(title) })
     }
 
     /// `terminal` (default false).
     pub fn is_terminal(&self) -> bool {
-        self.object.get("terminal").and_then(Value::as_bool).unwrap_or(false)
+        get(self.object, key::TERMINAL).and_then(Value::as_bool).unwrap_or(false)
     }
 
     /// `success` (default true; only meaningful on terminal screens).
     pub fn is_success(&self) -> bool {
-        self.object.get("success").and_then(Value::as_bool).unwrap_or(true)
+        get(self.object, key::SUCCESS).and_then(Value::as_bool).unwrap_or(true)
     }
 
     /// `refresh_on_back` (default false).
     pub fn refresh_on_back(&self) -> bool {
-        self.object.get("refresh_on_back").and_then(Value::as_bool).unwrap_or(false)
+        get(self.object, key::REFRESH_ON_BACK).and_then(Value::as_bool).unwrap_or(false)
     }
 
     /// The names in `sensitive`.
     pub fn sensitive(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        let list = self.object.get("sensitive").and_then(Value::as_array);
-        list.into_iter().flatten().filter_map(Value::as_str)
+        let list = get(self.object, key::SENSITIVE).and_then(Value::as_array);
+        list.map_or(&[][..], Vec::as_slice).iter().filter_map(Value::as_str)
     }
 
     /// The data model (`data`).
     pub fn data(&self) -> Option<DataModel<'a>> {
-        self.object.get("data").and_then(Value::as_object).map(|fields| DataModel { fields })
+        get(self.object, key::DATA).and_then(Value::as_object).map(|fields| DataModel { fields })
     }
 
     /// `layout.type`.
     pub fn layout_type(&self) -> Option<&'a str> {
-        self.object.get("layout")?.get("type")?.as_str()
+        get(self.object, key::LAYOUT)?.get(key::TYPE)?.as_str()
     }
 
     /// The components of `layout.children` (containers hold the rest).
     pub fn children(&self) -> Components<'a> {
-        Components::of(self.object.get("layout").and_then(|layout| layout.get("children")))
+        self.layout_children().unwrap_or_else(|| Components::of(None))
     }
 
-    /// Every component of the screen in document order, containers before their contents.
+    /// The components of `layout.children`; `None` when it is not a list.
+    pub fn layout_children(&self) -> Option<Components<'a>> {
+        let children = get(self.object, key::LAYOUT).and_then(|layout| layout.get(key::CHILDREN))?;
+        children.is_array().then(|| Components::of(Some(children)))
+    }
+
+    /// `/layout/children`, the pointer of [`Screen::children`] below the screen's.
+    pub fn children_pointer(at: &str) -> String {
+        joined(&[at, "/", key::LAYOUT, "/", key::CHILDREN])
+    }
+
+    /// Every component of the screen in document order, containers before their contents
+    /// (every If branch and Switch case).
+    pub fn every_component(&self) -> impl Iterator<Item = Component<'a>> + use<'a> {
+        crate::walk::components(self.object, "")
+            .into_iter()
+            .map(|found| Component { object: found.component })
+    }
+
+    /// The names of the screen's form fields: every component with a `name` (Forms excluded),
+    /// in document order.
+    pub fn form_fields(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let named = self.every_component().filter(|c| !matches!(c.kind(), ComponentKind::Form(_)));
+        named.filter_map(|c| c.name())
+    }
+
+    /// Every component of the screen in document order with its JSON Pointer, containers
+    /// before their contents.
     pub fn components(&self) -> Vec<(String, Component<'a>)> {
         let all = crate::walk::components(self.object, &self.pointer());
         all.iter().map(|found| (all.pointer(found), Component { object: found.component })).collect()
@@ -198,26 +389,42 @@ pub struct Field<'a> {
 impl<'a> Field<'a> {
     /// The declared `type`.
     pub fn type_name(&self) -> Option<&'a str> {
-        self.schema.get("type").and_then(Value::as_str)
+        text(self.schema, key::TYPE)
     }
 
     /// The `__example__` value, which the preview shows.
     pub fn example(&self) -> Option<&'a Value> {
-        self.schema.get("__example__")
+        get(self.schema, key::EXAMPLE)
     }
 }
 
 impl<'a> DataModel<'a> {
+    /// The data model object.
+    pub fn object(&self) -> &'a Map<String, Value> {
+        self.fields
+    }
+
     /// The declared fields (the `required` list excluded).
     pub fn fields(&self) -> impl Iterator<Item = Field<'a>> + use<'a> {
-        self.fields.iter().filter(|(name, _)| *name != "required").filter_map(|(name, schema)| {
+        self.fields.iter().filter(|(name, _)| *name != key::REQUIRED).filter_map(|(name, schema)| {
             schema.as_object().map(|schema| Field { name: name.as_str(), schema })
         })
+    }
+
+    /// The names of the declared fields, whatever their schema (the `required` list
+    /// excluded).
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.fields.keys().map(String::as_str).filter(|name| *name != key::REQUIRED)
     }
 
     /// The field `name`.
     pub fn field(&self, name: &str) -> Option<Field<'a>> {
         self.fields().find(|field| field.name == name)
+    }
+
+    /// The data a screen starts with when nothing sent it any: each field's `__example__`.
+    pub fn examples(&self) -> Map<String, Value> {
+        self.fields().filter_map(|field| Some((field.name.to_owned(), field.example()?.clone()))).collect()
     }
 }
 
@@ -232,13 +439,19 @@ impl<'a> Components<'a> {
         let items: &'a [Value] = list.and_then(Value::as_array).map_or(&[], Vec::as_slice);
         Components { items: items.iter() }
     }
+
+    /// Every entry of the list with its index: `None` for one that is not a component
+    /// object (which the iterator itself skips).
+    pub fn entries(self) -> impl Iterator<Item = (usize, Option<Component<'a>>)> {
+        self.items.enumerate().map(|(index, item)| (index, Component::from_value(item)))
+    }
 }
 
 impl<'a> Iterator for Components<'a> {
     type Item = Component<'a>;
 
     fn next(&mut self) -> Option<Component<'a>> {
-        self.items.by_ref().find_map(|item| item.as_object().map(|object| Component { object }))
+        self.items.by_ref().find_map(Component::from_value)
     }
 }
 
@@ -253,35 +466,24 @@ pub struct Component<'a> {
 #[derive(Debug, Clone, Copy)]
 #[allow(missing_docs)]
 pub enum ComponentKind<'a> {
-    TextHeading(Component<'a>),
-    TextSubheading(Component<'a>),
-    TextBody(Component<'a>),
-    TextCaption(Component<'a>),
-    RichText(Component<'a>),
-    TextInput(Component<'a>),
-    TextArea(Component<'a>),
-    CheckboxGroup(Component<'a>),
-    RadioButtonsGroup(Component<'a>),
-    Dropdown(Component<'a>),
-    ChipsSelector(Component<'a>),
-    DatePicker(Component<'a>),
-    CalendarPicker(Component<'a>),
-    OptIn(Component<'a>),
-    PhotoPicker(Component<'a>),
-    DocumentPicker(Component<'a>),
-    Footer(Component<'a>),
-    EmbeddedLink(Component<'a>),
-    Image(Component<'a>),
-    ImageCarousel(Component<'a>),
-    NavigationList(Component<'a>),
     Form(Form<'a>),
     If(If<'a>),
     Switch(Switch<'a>),
-    /// A `type` the catalog does not know, or none.
-    Unknown(Component<'a>),
+    /// Any other component (the catalog's entry, when it knows the type, says which).
+    Leaf(Component<'a>),
 }
 
 impl<'a> Component<'a> {
+    /// The component of a component object.
+    pub fn new(object: &'a Map<String, Value>) -> Component<'a> {
+        Component { object }
+    }
+
+    /// The component of a JSON value that is an object.
+    pub fn from_value(value: &'a Value) -> Option<Component<'a>> {
+        value.as_object().map(Component::new)
+    }
+
     /// The component object.
     pub fn object(&self) -> &'a Map<String, Value> {
         self.object
@@ -289,7 +491,7 @@ impl<'a> Component<'a> {
 
     /// `type`.
     pub fn type_name(&self) -> Option<&'a str> {
-        self.object.get("type").and_then(Value::as_str)
+        text(self.object, key::TYPE)
     }
 
     /// Its catalog entry.
@@ -297,52 +499,45 @@ impl<'a> Component<'a> {
         self.type_name().and_then(catalog::component)
     }
 
-    /// The component by type.
+    /// Whether the catalog knows it as an input (it holds a value under its `name`).
+    pub fn is_input(&self) -> bool {
+        self.spec().is_some_and(catalog::Component::is_input)
+    }
+
+    /// The component by kind: the containers with their views, every other as a leaf.
     pub fn kind(self) -> ComponentKind<'a> {
-        let c = self;
-        match self.type_name().unwrap_or_default() {
-            "TextHeading" => ComponentKind::TextHeading(c),
-            "TextSubheading" => ComponentKind::TextSubheading(c),
-            "TextBody" => ComponentKind::TextBody(c),
-            "TextCaption" => ComponentKind::TextCaption(c),
-            "RichText" => ComponentKind::RichText(c),
-            "TextInput" => ComponentKind::TextInput(c),
-            "TextArea" => ComponentKind::TextArea(c),
-            "CheckboxGroup" => ComponentKind::CheckboxGroup(c),
-            "RadioButtonsGroup" => ComponentKind::RadioButtonsGroup(c),
-            "Dropdown" => ComponentKind::Dropdown(c),
-            "ChipsSelector" => ComponentKind::ChipsSelector(c),
-            "DatePicker" => ComponentKind::DatePicker(c),
-            "CalendarPicker" => ComponentKind::CalendarPicker(c),
-            "OptIn" => ComponentKind::OptIn(c),
-            "PhotoPicker" => ComponentKind::PhotoPicker(c),
-            "DocumentPicker" => ComponentKind::DocumentPicker(c),
-            "Footer" => ComponentKind::Footer(c),
-            "EmbeddedLink" => ComponentKind::EmbeddedLink(c),
-            "Image" => ComponentKind::Image(c),
-            "ImageCarousel" => ComponentKind::ImageCarousel(c),
-            "NavigationList" => ComponentKind::NavigationList(c),
-            "Form" => ComponentKind::Form(Form { component: c }),
-            "If" => ComponentKind::If(If { component: c }),
-            "Switch" => ComponentKind::Switch(Switch { component: c }),
-            _ => ComponentKind::Unknown(c),
+        match self.type_name() {
+            Some("Form") => ComponentKind::Form(Form { component: self }),
+            Some("If") => ComponentKind::If(If { component: self }),
+            Some("Switch") => ComponentKind::Switch(Switch { component: self }),
+            _ => ComponentKind::Leaf(self),
         }
     }
 
     /// A property's raw value.
     pub fn get(&self, property: &str) -> Option<&'a Value> {
-        self.object.get(property)
+        get(self.object, property)
+    }
+
+    /// Whether the property is written.
+    pub fn has(&self, property: &str) -> bool {
+        self.get(property).is_some()
+    }
+
+    /// A string property as written (a binding stays as written).
+    pub fn str(&self, property: &str) -> Option<&'a str> {
+        text(self.object, property)
     }
 
     /// A string property (`label`, `text`, …), static or dynamic.
     pub fn text(&self, property: &str) -> Option<Dyn<'a, &'a str>> {
-        let text = self.object.get(property)?.as_str()?;
+        let text = self.str(property)?;
         Some(if dynamic_text(text) { Dyn::Dynamic(text) } else { Dyn::Static(text) })
     }
 
     /// The lines of a text that may be a string or (5.1+) a list of strings.
     pub fn lines(&self, property: &str) -> Vec<&'a str> {
-        match self.object.get(property) {
+        match self.get(property) {
             Some(Value::String(text)) => vec![text.as_str()],
             Some(Value::Array(lines)) => lines.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
@@ -351,7 +546,7 @@ impl<'a> Component<'a> {
 
     /// A boolean property (`visible`, `required`, …), static or a binding.
     pub fn boolean(&self, property: &str) -> Option<Dyn<'a, bool>> {
-        match self.object.get(property)? {
+        match self.get(property)? {
             Value::Bool(value) => Some(Dyn::Static(*value)),
             Value::String(text) if dynamic_text(text) => Some(Dyn::Dynamic(text)),
             _ => None,
@@ -360,7 +555,7 @@ impl<'a> Component<'a> {
 
     /// A number property (`max-chars`, `width`, …), static or a binding.
     pub fn number(&self, property: &str) -> Option<Dyn<'a, f64>> {
-        match self.object.get(property)? {
+        match self.get(property)? {
             Value::Number(number) => number.as_f64().map(Dyn::Static),
             Value::String(text) if dynamic_text(text) => Some(Dyn::Dynamic(text)),
             _ => None,
@@ -369,24 +564,39 @@ impl<'a> Component<'a> {
 
     /// `name` of an input (or Form).
     pub fn name(&self) -> Option<&'a str> {
-        self.object.get("name").and_then(Value::as_str)
+        self.str(key::NAME)
+    }
+
+    /// `visible` as written (absent: always shown).
+    pub fn visible_value(&self) -> Option<&'a Value> {
+        self.get(key::VISIBLE)
     }
 
     /// `visible` (default true).
     pub fn visible(&self) -> Dyn<'a, bool> {
-        self.boolean("visible").unwrap_or(Dyn::Static(true))
+        self.boolean(key::VISIBLE).unwrap_or(Dyn::Static(true))
+    }
+
+    /// `init-value` of an input outside a Form.
+    pub fn init_value(&self) -> Option<&'a Value> {
+        self.get(key::INIT_VALUE)
+    }
+
+    /// `error-message` of an input outside a Form.
+    pub fn error_message(&self) -> Option<&'a Value> {
+        self.get(key::ERROR_MESSAGE)
     }
 
     /// The objects of a list property (`data-source`, `list-items`, `images`) when written in
     /// the flow (not a binding).
     pub fn items(&self, property: &str) -> impl Iterator<Item = &'a Map<String, Value>> + use<'a> {
-        let list = self.object.get(property).and_then(Value::as_array);
-        list.into_iter().flatten().filter_map(Value::as_object)
+        let list = self.get(property).and_then(Value::as_array);
+        list.map_or(&[][..], Vec::as_slice).iter().filter_map(Value::as_object)
     }
 
     /// The action of `event` on the component.
     pub fn action(&self, event: Event) -> Option<Action<'a>> {
-        self.object.get(event.property()).and_then(Action::new)
+        self.get(event.property()).and_then(Action::new)
     }
 
     /// Every action on the component, with its event.
@@ -403,6 +613,11 @@ pub struct Form<'a> {
 }
 
 impl<'a> Form<'a> {
+    /// `component` read as a Form (whatever its `type`: [`Component::kind`] checks it).
+    pub fn new(component: Component<'a>) -> Form<'a> {
+        Form { component }
+    }
+
     /// The Form as a plain component.
     pub fn component(&self) -> Component<'a> {
         self.component
@@ -415,17 +630,22 @@ impl<'a> Form<'a> {
 
     /// `children`.
     pub fn children(&self) -> Components<'a> {
-        Components::of(self.component.get("children"))
+        Components::of(self.component.get(key::CHILDREN))
     }
 
-    /// `init-values`, when an object.
-    pub fn init_values(&self) -> Option<&'a Map<String, Value>> {
-        self.component.get("init-values").and_then(Value::as_object)
+    /// The pointer of [`Form::children`], below the Form's at `at`.
+    pub fn children_pointer(at: &str) -> String {
+        joined(&[at, "/", key::CHILDREN])
     }
 
-    /// `error-messages`, when an object.
-    pub fn error_messages(&self) -> Option<&'a Map<String, Value>> {
-        self.component.get("error-messages").and_then(Value::as_object)
+    /// `init-values` as written (an object, or a binding of one).
+    pub fn init_values(&self) -> Option<&'a Value> {
+        self.component.get(key::INIT_VALUES)
+    }
+
+    /// `error-messages` as written (an object, or a binding of one).
+    pub fn error_messages(&self) -> Option<&'a Value> {
+        self.component.get(key::ERROR_MESSAGES)
     }
 }
 
@@ -436,14 +656,24 @@ pub struct If<'a> {
 }
 
 impl<'a> If<'a> {
+    /// `component` read as an If (whatever its `type`: [`Component::kind`] checks it).
+    pub fn new(component: Component<'a>) -> If<'a> {
+        If { component }
+    }
+
     /// The If as a plain component.
     pub fn component(&self) -> Component<'a> {
         self.component
     }
 
+    /// `condition` as written: a boolean (6.0+) or an expression string.
+    pub fn condition_value(&self) -> Option<&'a Value> {
+        self.component.get(key::CONDITION)
+    }
+
     /// `condition`: a boolean (6.0+) or an expression string.
     pub fn condition(&self) -> Option<Dyn<'a, bool>> {
-        match self.component.get("condition")? {
+        match self.condition_value()? {
             Value::Bool(value) => Some(Dyn::Static(*value)),
             Value::String(text) => Some(Dyn::Dynamic(text)),
             _ => None,
@@ -452,12 +682,26 @@ impl<'a> If<'a> {
 
     /// `then`.
     pub fn then(&self) -> Components<'a> {
-        Components::of(self.component.get("then"))
+        self.branch(true)
     }
 
     /// `else`.
     pub fn otherwise(&self) -> Components<'a> {
-        Components::of(self.component.get("else"))
+        self.branch(false)
+    }
+
+    /// `then` when the condition `holds`, else `else`.
+    pub fn branch(&self, holds: bool) -> Components<'a> {
+        Components::of(self.component.get(If::branch_key(holds)))
+    }
+
+    /// The pointer of [`If::branch`], below the If's at `at`.
+    pub fn branch_pointer(at: &str, holds: bool) -> String {
+        joined(&[at, "/", If::branch_key(holds)])
+    }
+
+    fn branch_key(holds: bool) -> &'static str {
+        if holds { key::THEN } else { key::ELSE }
     }
 }
 
@@ -468,6 +712,11 @@ pub struct Switch<'a> {
 }
 
 impl<'a> Switch<'a> {
+    /// `component` read as a Switch (whatever its `type`: [`Component::kind`] checks it).
+    pub fn new(component: Component<'a>) -> Switch<'a> {
+        Switch { component }
+    }
+
     /// The Switch as a plain component.
     pub fn component(&self) -> Component<'a> {
         self.component
@@ -475,79 +724,96 @@ impl<'a> Switch<'a> {
 
     /// `value`, a binding.
     pub fn value(&self) -> Option<&'a str> {
-        self.component.get("value").and_then(Value::as_str)
+        self.component.str(key::VALUE)
     }
 
     /// The cases, in order, with their components.
     pub fn cases(&self) -> impl Iterator<Item = (&'a str, Components<'a>)> + use<'a> {
-        let cases = self.component.get("cases").and_then(Value::as_object);
+        let cases = self.component.get(key::CASES).and_then(Value::as_object);
         cases.into_iter().flatten().map(|(key, list)| (key.as_str(), Components::of(Some(list))))
+    }
+
+    /// The cases' values, in order.
+    pub fn case_names(&self) -> CaseNames<'a> {
+        CaseNames { keys: self.component.get(key::CASES).and_then(Value::as_object).map(Map::keys) }
+    }
+
+    /// The components of the case `value` (none when no case matches).
+    pub fn case(&self, value: &str) -> Components<'a> {
+        Components::of(self.component.get(key::CASES).and_then(|cases| cases.get(value)))
+    }
+
+    /// The pointer of [`Switch::case`], below the Switch's at `at`.
+    pub fn case_pointer(at: &str, value: &str) -> String {
+        joined(&[at, "/", key::CASES, "/", &pointer::escape(value)])
     }
 }
 
-/// An action (§5).
+/// The values of a Switch's cases, in order (see [`Switch::case_names`]).
+#[derive(Debug, Clone)]
+pub struct CaseNames<'a> {
+    keys: Option<serde_json::map::Keys<'a>>,
+}
+
+impl<'a> Iterator for CaseNames<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.keys.as_mut()?.next().map(String::as_str)
+    }
+}
+
+/// An action object (§5): `name`, `next`, `payload`, `url`.
 #[derive(Debug, Clone, Copy)]
-pub enum Action<'a> {
-    /// Go to `next`, with a payload for its data model.
-    Navigate {
-        /// The next screen id.
-        next: Option<&'a str>,
-        /// `payload`.
-        payload: Option<&'a Map<String, Value>>,
-    },
-    /// End the flow, sending the payload.
-    Complete {
-        /// `payload`.
-        payload: Option<&'a Map<String, Value>>,
-    },
-    /// Send the payload to the endpoint.
-    DataExchange {
-        /// `payload`.
-        payload: Option<&'a Map<String, Value>>,
-    },
-    /// Change the current screen's data.
-    UpdateData {
-        /// `payload`.
-        payload: Option<&'a Map<String, Value>>,
-    },
-    /// Open a web page.
-    OpenUrl {
-        /// `url`.
-        url: Option<&'a str>,
-    },
-    /// An action object whose name is missing or unknown.
-    Unknown(&'a Map<String, Value>),
+pub struct Action<'a> {
+    object: &'a Map<String, Value>,
 }
 
 impl<'a> Action<'a> {
-    /// The action of an action object.
+    /// The action of an action object (`None` when `value` is not an object).
     pub fn new(value: &'a Value) -> Option<Action<'a>> {
-        let object = value.as_object()?;
-        let payload = object.get("payload").and_then(Value::as_object);
-        let name = object.get("name").and_then(Value::as_str).and_then(ActionName::parse);
-        Some(match name {
-            Some(ActionName::Navigate) => Action::Navigate {
-                next: object.get("next").and_then(|next| next.get("name")).and_then(Value::as_str),
-                payload,
-            },
-            Some(ActionName::Complete) => Action::Complete { payload },
-            Some(ActionName::DataExchange) => Action::DataExchange { payload },
-            Some(ActionName::UpdateData) => Action::UpdateData { payload },
-            Some(ActionName::OpenUrl) => Action::OpenUrl { url: object.get("url").and_then(Value::as_str) },
-            None => Action::Unknown(object),
-        })
+        value.as_object().map(Action::of)
     }
 
-    /// The action's name, when known.
+    /// The action of an action object.
+    pub fn of(object: &'a Map<String, Value>) -> Action<'a> {
+        Action { object }
+    }
+
+    /// The action object.
+    pub fn object(&self) -> &'a Map<String, Value> {
+        self.object
+    }
+
+    /// `name` as written (`None` when missing or not a string).
+    pub fn name_text(&self) -> Option<&'a str> {
+        text(self.object, key::NAME)
+    }
+
+    /// `name`, when it is an action WhatsApp knows.
     pub fn name(&self) -> Option<ActionName> {
-        match self {
-            Action::Navigate { .. } => Some(ActionName::Navigate),
-            Action::Complete { .. } => Some(ActionName::Complete),
-            Action::DataExchange { .. } => Some(ActionName::DataExchange),
-            Action::UpdateData { .. } => Some(ActionName::UpdateData),
-            Action::OpenUrl { .. } => Some(ActionName::OpenUrl),
-            Action::Unknown(_) => None,
-        }
+        self.name_text().and_then(ActionName::parse)
+    }
+
+    /// Whether the action leaves the screen or sends its data (navigate, complete,
+    /// data_exchange): WhatsApp checks the screen's inputs first.
+    pub fn sends_form(&self) -> bool {
+        matches!(self.name(), Some(ActionName::Navigate | ActionName::Complete | ActionName::DataExchange))
+    }
+
+    /// `next.name`: the screen a navigate action goes to.
+    pub fn next(&self) -> Option<&'a str> {
+        get(self.object, key::NEXT).and_then(|next| next.get(key::NAME)).and_then(Value::as_str)
+    }
+
+    /// `payload` as written (an object, or a binding of one).
+    pub fn payload(&self) -> Option<&'a Value> {
+        get(self.object, key::PAYLOAD)
+    }
+
+    /// `url` of open_url.
+    pub fn url(&self) -> Option<&'a str> {
+        text(self.object, key::URL)
     }
 }
 
@@ -586,10 +852,11 @@ mod tests {
         assert_eq!(branch.otherwise().count(), 0);
         let ComponentKind::Switch(switch) = children[1].kind() else { panic!("a Switch") };
         assert_eq!(switch.cases().map(|(key, list)| (key, list.count())).collect::<Vec<_>>(), [("x", 1)]);
+        assert_eq!(switch.case_names().collect::<Vec<_>>(), ["x"]);
         let ComponentKind::Form(form) = children[2].kind() else { panic!("a Form") };
-        assert_eq!(form.init_values().unwrap().len(), 1);
+        assert_eq!(form.init_values(), Some(&json!({"n": "x"})));
         let input = form.children().next().unwrap();
-        assert!(matches!(input.kind(), ComponentKind::TextInput(_)));
+        assert!(matches!(input.kind(), ComponentKind::Leaf(_)) && input.is_input());
         assert_eq!(input.boolean("required"), Some(Dyn::Dynamic("${data.req}")));
         assert_eq!(input.number("max-chars"), Some(Dyn::Static(5.0)));
         assert_eq!(input.visible(), Dyn::Static(true));
@@ -597,8 +864,20 @@ mod tests {
         let footer = form.children().nth(1).unwrap();
         let (event, action) = footer.actions().next().unwrap();
         assert_eq!(event, Event::OnClick);
-        assert!(matches!(action, Action::Navigate { next: Some("B"), .. }));
+        assert_eq!((action.name(), action.next()), (Some(ActionName::Navigate), Some("B")));
+        assert!(action.sends_form() && action.payload().is_some() && action.url().is_none());
         assert_eq!(a.components().len(), 7);
+        assert_eq!(a.every_component().count(), 7);
+        assert_eq!(a.data().unwrap().examples(), *json!({"name": "Ana"}).as_object().unwrap());
+        assert_eq!(switch.case("x").count(), 1);
+        assert_eq!(switch.case("y").count(), 0);
+        assert_eq!(Switch::case_pointer("/s", "a/b"), "/s/cases/a~1b");
+        assert_eq!(If::branch_pointer("/i", false), "/i/else");
+        let entries: Vec<_> = a.children().entries().map(|(index, c)| (index, c.is_some())).collect();
+        assert_eq!(entries, [(0, true), (1, true), (2, true), (3, false)]);
+        assert_eq!(flow.screen_ids().collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!((flow.screen_count(), flow.screen_at(1).map(|s| s.index())), (2, Some(1)));
+        assert_eq!(flow.routes_from("A").map(<[Value]>::len), Some(1));
         let b = flow.screen("B").unwrap();
         assert!(b.is_terminal() && !b.is_success());
     }

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::json::{member, pointer};
+use crate::model::key;
 
 /// The list a component sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +138,8 @@ impl<'s, 'a> IntoIterator for &'s Components<'a> {
 pub fn components<'a>(screen: &'a Map<String, Value>, screen_pointer: &str) -> Components<'a> {
     // Room for Meta's maximum of 50 components per screen (and the Form around them).
     let mut found = Vec::with_capacity(64);
-    let layout = member(screen, "layout").and_then(Value::as_object);
-    if let Some(children) = layout.and_then(|layout| member(layout, "children")) {
+    let layout = member(screen, key::LAYOUT).and_then(Value::as_object);
+    if let Some(children) = layout.and_then(|layout| member(layout, key::CHILDREN)) {
         walk(children, &mut found);
     }
     Components { screen_pointer: screen_pointer.to_owned(), list: found }
@@ -158,23 +159,23 @@ fn walk<'a>(children: &'a Value, found: &mut Vec<ComponentAt<'a>>) {
     push_list(&mut stack, Some(children), Place::Layout, None);
     while let Some((item, place, parent, position)) = stack.pop() {
         let Some(component) = item.as_object() else { continue };
-        let kind = member(component, "type").and_then(Value::as_str);
+        let kind = member(component, key::TYPE).and_then(Value::as_str);
         let index = found.len();
         found.push(ComponentAt { component, kind, place, parent, index: position });
         match kind {
             Some("If") => {
                 // `else` is pushed first so that `then` pops first.
-                push_list(&mut stack, member(component, "else"), Place::IfElse, Some(index));
-                push_list(&mut stack, member(component, "then"), Place::IfThen, Some(index));
+                push_list(&mut stack, member(component, key::ELSE), Place::IfElse, Some(index));
+                push_list(&mut stack, member(component, key::THEN), Place::IfThen, Some(index));
             }
             Some("Switch") => {
-                if let Some(cases) = member(component, "cases").and_then(Value::as_object) {
+                if let Some(cases) = member(component, key::CASES).and_then(Value::as_object) {
                     for (key, list) in cases.iter().rev() {
                         push_list(&mut stack, Some(list), Place::SwitchCase(key.as_str()), Some(index));
                     }
                 }
             }
-            Some("Form") => push_list(&mut stack, member(component, "children"), Place::Form, Some(index)),
+            Some("Form") => push_list(&mut stack, member(component, key::CHILDREN), Place::Form, Some(index)),
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use flow_model::json::pointer;
+use flow_model::model::{Component, Flow, Screen};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -12,7 +13,7 @@ use crate::state::{EditorState, Selection, use_editor};
 /// Components in clipboard text: one component object, or a list of them.
 pub fn components_from_text(text: &str) -> Option<Vec<Value>> {
     let value = flow_model::json::read(text.trim()).ok()?;
-    let is_component = |v: &Value| v.get("type").is_some_and(Value::is_string);
+    let is_component = |v: &Value| Component::from_value(v).is_some_and(|c| c.type_name().is_some());
     match value {
         Value::Array(items) if !items.is_empty() && items.iter().all(is_component) => Some(items),
         single if is_component(&single) => Some(vec![single]),
@@ -27,8 +28,8 @@ fn paste(state: EditorState, text: &str) -> bool {
     let version = state.document.with_untracked(|d| {
         d.version().and_then(flow_model::Version::parse).unwrap_or(flow_model::Version::LATEST)
     });
-    let kind =
-        components.first().and_then(|c| c.get("type")).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let kind = components.first().and_then(Component::from_value).and_then(|c| c.type_name());
+    let kind = kind.unwrap_or_default().to_owned();
     let target = state.document.with_untracked(|d| insertion_point(d.root(), &selection, &kind, version));
     let Some((list, mut index)) = target else {
         state.notify_error(format!("A {kind} cannot go here."));
@@ -64,14 +65,9 @@ pub fn Canvas(
     let screen = Memo::new(move |_| {
         let selected = state.selection.with(|selection| selection.screen);
         state.document.with(|document| {
-            let screen = document.root().get("screens").and_then(|screens| screens.get(selected))?;
-            let text = |key: &str| screen.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-            Some((
-                selected,
-                text("id"),
-                text("title"),
-                screen.get("terminal").and_then(Value::as_bool) == Some(true),
-            ))
+            let screen = Flow::from_value(document.root())?.screen_at(selected)?;
+            let text = |text: Option<&str>| text.unwrap_or_default().to_owned();
+            Some((selected, text(screen.id()), text(screen.title_text()), screen.is_terminal()))
         })
     });
     view! {
@@ -91,7 +87,7 @@ pub fn Canvas(
             {move || match screen.get() {
                 None => view! { <p class="canvas__empty">"This flow has no screens yet. Add one on the left."</p> }.into_any(),
                 Some((index, id, title, terminal)) => {
-                    let list = format!("{}/layout/children", pointer::join("/screens", index));
+                    let list = Screen::children_pointer(&Screen::pointer_of(index));
                     view! {
                         <header class="canvas__header">
                             <h2 data-testid="canvas-title">{if title.is_empty() { "(no title)".to_owned() } else { title }}</h2>

@@ -1,4 +1,5 @@
 use flow_model::json::pointer;
+use flow_model::model::{Component, ComponentKind, Form, If, Switch};
 use leptos::either::Either;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -14,25 +15,23 @@ pub const DRAG_COMPONENT: &str = "application/x-flowsmith-component";
 pub const DRAG_NEW: &str = "application/x-flowsmith-new-component";
 
 /// The lists a container holds: (pointer, label).
-fn nested_lists(component_pointer: &str, component: &Value) -> Vec<(String, String)> {
-    match component.get("type").and_then(Value::as_str) {
-        Some("Form") => vec![(pointer::join(component_pointer, "children"), String::new())],
-        Some("If") => vec![
-            (pointer::join(component_pointer, "then"), "Then".to_owned()),
-            (pointer::join(component_pointer, "else"), "Else".to_owned()),
+fn nested_lists(at: &str, component: Component<'_>) -> Vec<(String, String)> {
+    match component.kind() {
+        ComponentKind::Form(_) => vec![(Form::children_pointer(at), String::new())],
+        ComponentKind::If(_) => vec![
+            (If::branch_pointer(at, true), "Then".to_owned()),
+            (If::branch_pointer(at, false), "Else".to_owned()),
         ],
-        Some("Switch") => {
-            let cases = pointer::join(component_pointer, "cases");
-            component
-                .get("cases")
-                .and_then(Value::as_object)
-                .map(|map| {
-                    map.keys().map(|key| (pointer::join(&cases, key), format!("Case {key}"))).collect()
-                })
-                .unwrap_or_default()
+        ComponentKind::Switch(switch) => {
+            switch.case_names().map(|key| (Switch::case_pointer(at, key), format!("Case {key}"))).collect()
         }
-        _ => Vec::new(),
+        ComponentKind::Leaf(_) => Vec::new(),
     }
+}
+
+/// The `type` of the component at `at`.
+fn type_at(document: &flow_model::Document, at: &str) -> Option<String> {
+    document.get(at).and_then(Component::from_value).and_then(|c| c.type_name()).map(str::to_owned)
 }
 
 /// The list and position of a component pointer: `…/children/3` → (`…/children`, 3).
@@ -65,10 +64,7 @@ pub fn move_by(state: EditorState, at: &str, by: isize) {
 /// Moves the component at `at` to another screen, where the palette would put a new one of
 /// its type (into the screen's Form when allowed, before a closing Footer); it stays selected.
 pub fn move_to_screen(state: EditorState, at: &str, target: usize) {
-    let Some(kind) = state
-        .document
-        .with_untracked(|d| d.get(at).and_then(|c| c.get("type")).and_then(Value::as_str).map(str::to_owned))
-    else {
+    let Some(kind) = state.document.with_untracked(|d| type_at(d, at)) else {
         return;
     };
     if state.document.with_untracked(|d| flow_model::walk::target_of(d.root(), at).screen) == Some(target) {
@@ -171,9 +167,9 @@ pub fn ComponentCard(at: String) -> impl IntoView {
     // when they change.
     let (kind_at, summary_at) = (component_pointer.clone(), component_pointer.clone());
     let kind = Memo::new(move |_| {
-        state.document.with(|d| {
-            d.get(&kind_at).map(|c| c.get("type").and_then(Value::as_str).unwrap_or("?").to_owned())
-        })
+        state
+            .document
+            .with(|d| d.get(&kind_at).map(|_| type_at(d, &kind_at).unwrap_or_else(|| "?".to_owned())))
     });
     let summary = Memo::new(move |_| {
         state
@@ -182,7 +178,8 @@ pub fn ComponentCard(at: String) -> impl IntoView {
     });
     let lists = Memo::new(move |_| {
         state.document.with(|d| {
-            d.get(&component_pointer).map(|c| nested_lists(&component_pointer, c)).unwrap_or_default()
+            let component = d.get(&component_pointer).and_then(Component::from_value);
+            component.map(|c| nested_lists(&component_pointer, c)).unwrap_or_default()
         })
     });
     let counts_pointer = at.clone();

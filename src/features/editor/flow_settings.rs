@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use flow_model::graph::EdgeKind;
+use flow_model::model::{Flow, key};
 use flow_model::{Document, Version, analyze, validate};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
@@ -22,7 +23,7 @@ pub fn version_impact(document: &Document, to: &str) -> VersionImpact {
         validate(document)
             .iter()
             .filter(|d| d.is_error())
-            .filter(|d| d.pointer != "/version")
+            .filter(|d| d.pointer != key::VERSION_AT)
             .map(|d| format!("{} ({})", d.message(), d.pointer))
             .collect()
     };
@@ -65,10 +66,13 @@ pub fn FlowSettings() -> impl IntoView {
     let state = use_editor();
     let version = Memo::new(move |_| state.document.with(|d| d.version().unwrap_or_default().to_owned()));
     let data_api = Memo::new(move |_| {
-        state.document.with(|d| d.get("/data_api_version").and_then(Value::as_str).map(str::to_owned))
+        state.document.with(|d| Flow::from_value(d.root())?.data_api_version().map(str::to_owned))
     });
     let endpoint = Memo::new(move |_| {
-        state.document.with(|d| d.get("/routing_model").is_some() || d.get("/data_api_version").is_some())
+        let flow = |d: &flow_model::Document| {
+            Flow::from_value(d.root()).map(|f| f.has_routing_model() || f.is_endpoint_flow())
+        };
+        state.document.with(|d| flow(d).unwrap_or(false))
     });
     let pending = RwSignal::new(None::<(String, VersionImpact)>);
     let choose_version = move |to: String| {
@@ -81,7 +85,7 @@ pub fn FlowSettings() -> impl IntoView {
     };
     let apply_version = move |_| {
         if let Some((to, _)) = pending.get_untracked() {
-            state.edit(|d| d.set_property("/version", Value::from(to)));
+            state.edit(|d| d.set_property(key::VERSION_AT, Value::from(to)));
         }
         pending.set(None);
     };
@@ -89,15 +93,18 @@ pub fn FlowSettings() -> impl IntoView {
         if on {
             let model = state.document.with_untracked(routing_model_from_navigation);
             if data_api.get_untracked().is_none() {
-                state.edit(|d| d.set_property("/data_api_version", Value::from("3.0")));
+                state.edit(|d| d.set_property(key::DATA_API_VERSION_AT, Value::from("3.0")));
             }
-            if state.document.with_untracked(|d| d.get("/routing_model").is_none()) {
-                state.edit(|d| d.set_property("/routing_model", Value::Object(model)));
+            if !state
+                .document
+                .with_untracked(|d| Flow::from_value(d.root()).is_some_and(|f| f.has_routing_model()))
+            {
+                state.edit(|d| d.set_property(key::ROUTING_MODEL_AT, Value::Object(model)));
             }
         } else {
-            for key in ["/routing_model", "/data_api_version"] {
-                if state.document.with_untracked(|d| d.get(key).is_some()) {
-                    state.edit(|d| d.remove_property(key));
+            for at in [key::ROUTING_MODEL_AT, key::DATA_API_VERSION_AT] {
+                if state.document.with_untracked(|d| d.get(at).is_some()) {
+                    state.edit(|d| d.remove_property(at));
                 }
             }
         }
@@ -154,9 +161,9 @@ pub fn FlowSettings() -> impl IntoView {
                             on:change=move |event| {
                                 let chosen = event_target_value(&event);
                                 if chosen.is_empty() {
-                                    state.edit(|d| d.remove_property("/data_api_version"));
+                                    state.edit(|d| d.remove_property(key::DATA_API_VERSION_AT));
                                 } else {
-                                    state.edit(|d| d.set_property("/data_api_version", Value::from(chosen)));
+                                    state.edit(|d| d.set_property(key::DATA_API_VERSION_AT, Value::from(chosen)));
                                 }
                             }>
                             <option value="">"Not set"</option>

@@ -1,6 +1,7 @@
 use flow_model::Version;
 use flow_model::catalog::{self, Category, Parent};
 use flow_model::json::pointer;
+use flow_model::model::{Component, ComponentKind, Form, Screen, key};
 use leptos::prelude::*;
 use serde_json::Value;
 use web_sys::DragEvent;
@@ -15,7 +16,7 @@ fn used_names(root: &Value) -> Vec<String> {
     while let Some(value) = pending.pop() {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(name)) = map.get("name") {
+                if let Some(Value::String(name)) = map.get(key::NAME) {
                     names.push(name.clone());
                 }
                 pending.extend(map.values());
@@ -103,20 +104,19 @@ pub fn insert_new(state: EditorState, kind: &str, list: &str, index: usize) {
 
 /// What kind of list a list pointer names.
 pub fn parent_of_list(root: &Value, list: &str) -> Parent {
-    if list.ends_with("/layout/children") {
+    if list.ends_with(&Screen::children_pointer("")) {
         return Parent::Layout;
     }
     let Some((container, _)) = pointer::split_last(list) else { return Parent::Layout };
-    let container = if list.contains("/cases/") {
-        pointer::split_last(container).map_or(container, |(c, _)| c)
-    } else {
-        container
+    // A Switch case's list is at `…/cases/KEY`: its container is the Switch.
+    let container = match pointer::split_last(container) {
+        Some((switch, cases)) if cases == key::CASES => switch,
+        _ => container,
     };
-    let kind = root.pointer(container).and_then(|c| c.get("type")).and_then(Value::as_str);
-    match kind {
-        Some("Form") => Parent::Form,
-        Some("If") => Parent::If,
-        Some("Switch") => Parent::Switch,
+    match root.pointer(container).and_then(Component::from_value).map(Component::kind) {
+        Some(ComponentKind::Form(_)) => Parent::Form,
+        Some(ComponentKind::If(_)) => Parent::If,
+        Some(ComponentKind::Switch(_)) => Parent::Switch,
         _ => Parent::Layout,
     }
 }
@@ -137,21 +137,20 @@ pub fn insertion_point(
     {
         return Some((list, index + 1));
     }
-    let layout = format!("{}/layout/children", pointer::join("/screens", selection.screen));
+    let layout = Screen::children_pointer(&Screen::pointer_of(selection.screen));
     let items = root.pointer(&layout).and_then(Value::as_array)?;
     // A Footer at the end of a list stays last: new components go before it.
     let end_of = |list: &str| {
         let length = root.pointer(list).and_then(Value::as_array).map_or(0, Vec::len);
-        let last_is_footer = length > 0
-            && root
-                .pointer(&pointer::join(list, length - 1))
-                .and_then(|c| c.get("type"))
-                .and_then(Value::as_str)
-                == Some("Footer");
+        let last = length.checked_sub(1).and_then(|last| root.pointer(&pointer::join(list, last)));
+        let last_is_footer =
+            last.and_then(Component::from_value).and_then(|c| c.type_name()) == Some("Footer");
         if last_is_footer && kind != "Footer" { length - 1 } else { length }
     };
-    if let Some(form) = items.iter().position(|c| c.get("type").and_then(Value::as_str) == Some("Form")) {
-        let children = format!("{}/children", pointer::join(&layout, form));
+    let is_form =
+        |c: &Value| Component::from_value(c).is_some_and(|c| matches!(c.kind(), ComponentKind::Form(_)));
+    if let Some(form) = items.iter().position(is_form) {
+        let children = Form::children_pointer(&pointer::join(&layout, form));
         if allowed(&children) {
             return Some((children.clone(), end_of(&children)));
         }

@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use flow_model::model::{Flow, key};
 use flow_model::{ScreenReference, is_valid_screen_id};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -58,15 +59,14 @@ pub fn ScreensPanel(
             }
         }
         ScreenAction::Duplicate(screen) => {
-            let Some(mut copy) = state
-                .document
-                .with_untracked(|d| d.root().get("screens").and_then(|s| s.get(screen)).cloned())
-            else {
+            let Some(mut copy) = state.document.with_untracked(|d| {
+                Some(Value::Object(Flow::from_value(d.root())?.screen_at(screen)?.object().clone()))
+            }) else {
                 return;
             };
-            let base = copy.get("id").and_then(Value::as_str).unwrap_or("SCREEN").to_owned();
+            let base = copy.get(key::ID).and_then(Value::as_str).unwrap_or("SCREEN").to_owned();
             let id = fresh_screen_id(&screen_ids(state), &format!("{base}_COPY"));
-            copy["id"] = Value::String(id);
+            copy[key::ID] = Value::String(id);
             if state.edit(|document| document.add_screen(screen + 1, copy)) {
                 state.selection.set(Selection { screen: screen + 1, ..Selection::default() });
             }

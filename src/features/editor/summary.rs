@@ -1,4 +1,6 @@
 //! What a component card says about its component: a readable summary, not its JSON.
+use flow_model::catalog::{ActionName, Event};
+use flow_model::model::{Action, Component, ComponentKind, key};
 use serde_json::{Map, Value};
 
 /// The card text of one component.
@@ -21,7 +23,7 @@ fn clip(text: &str, limit: usize) -> String {
     if chars.next().is_some() { format!("{clipped}…") } else { clipped }
 }
 
-fn string(component: &Map<String, Value>, key: &str) -> Option<String> {
+fn string(component: Component<'_>, key: &str) -> Option<String> {
     match component.get(key)? {
         Value::String(text) => Some(text.clone()),
         Value::Array(lines) => Some(lines.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" ")),
@@ -35,27 +37,25 @@ fn string(component: &Map<String, Value>, key: &str) -> Option<String> {
 }
 
 /// What an action does, in words.
-pub fn describe_action(action: &Value) -> String {
-    match action.get("name").and_then(Value::as_str) {
-        Some("navigate") => {
-            match action.get("next").and_then(|next| next.get("name")).and_then(Value::as_str) {
-                Some(screen) => format!("Go to {screen}"),
-                None => "Go to (no screen chosen)".to_owned(),
-            }
-        }
-        Some("complete") => "Complete the flow".to_owned(),
-        Some("data_exchange") => "Send to the endpoint".to_owned(),
-        Some("update_data") => "Update screen data".to_owned(),
-        Some("open_url") => match action.get("url").and_then(Value::as_str) {
+fn describe_action(action: Action<'_>) -> String {
+    match (action.name(), action.name_text()) {
+        (Some(ActionName::Navigate), _) => match action.next() {
+            Some(screen) => format!("Go to {screen}"),
+            None => "Go to (no screen chosen)".to_owned(),
+        },
+        (Some(ActionName::Complete), _) => "Complete the flow".to_owned(),
+        (Some(ActionName::DataExchange), _) => "Send to the endpoint".to_owned(),
+        (Some(ActionName::UpdateData), _) => "Update screen data".to_owned(),
+        (Some(ActionName::OpenUrl), _) => match action.url() {
             Some(url) => format!("Open {}", clip(url, 60)),
             None => "Open a URL".to_owned(),
         },
-        Some(other) => format!("Action '{}'", clip(other, 40)),
-        None => "Action without a name".to_owned(),
+        (None, Some(other)) => format!("Action '{}'", clip(other, 40)),
+        (None, None) => "Action without a name".to_owned(),
     }
 }
 
-fn options(component: &Map<String, Value>, key: &str, title: impl Fn(&Value) -> Option<&str>) -> Vec<String> {
+fn options(component: Component<'_>, key: &str, title: impl Fn(&Value) -> Option<&str>) -> Vec<String> {
     match component.get(key) {
         Some(Value::Array(items)) => {
             let mut lines: Vec<String> = items
@@ -75,15 +75,16 @@ fn options(component: &Map<String, Value>, key: &str, title: impl Fn(&Value) -> 
 
 /// The summary of a component object.
 pub fn summarize(component: &Map<String, Value>) -> CardSummary {
-    let kind = component.get("type").and_then(Value::as_str).unwrap_or_default();
-    let name = component.get("name").and_then(Value::as_str).map(str::to_owned);
+    let component = Component::new(component);
+    let kind = component.type_name().unwrap_or_default();
+    let name = component.name().map(str::to_owned);
     let label = || string(component, "label");
     let text = || string(component, "text");
     let mut details = Vec::new();
     let heading = match kind {
         "TextHeading" | "TextSubheading" | "TextBody" | "TextCaption" | "RichText" => text(),
         "TextInput" | "TextArea" => {
-            if let Some(input) = component.get("input-type").and_then(Value::as_str) {
+            if let Some(input) = component.str("input-type") {
                 details.push(format!("Type: {input}"));
             }
             label()
@@ -99,7 +100,7 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
             label()
         }
         "DatePicker" | "CalendarPicker" => {
-            if let Some(mode) = component.get("mode").and_then(Value::as_str) {
+            if let Some(mode) = component.str("mode") {
                 details.push(format!("Mode: {mode}"));
             }
             label()
@@ -109,29 +110,29 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
             let count = component.get("images").and_then(Value::as_array).map_or(0, Vec::len);
             Some(format!("{count} image{}", if count == 1 { "" } else { "s" }))
         }
-        "Form" => name.clone().map(|name| format!("Form {name}")),
-        "If" => component.get("condition").map(|condition| match condition {
-            Value::String(text) => format!("If {}", clip(text, 100)),
-            other => format!("If {}", flow_model::json::compact(other)),
-        }),
-        "Switch" => {
-            let cases: Vec<&str> = component
-                .get("cases")
-                .and_then(Value::as_object)
-                .map(|cases| cases.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            details.push(format!(
-                "Cases: {}",
-                if cases.is_empty() { "none".to_owned() } else { cases.join(", ") }
-            ));
-            string(component, "value").map(|value| format!("Switch on {value}"))
-        }
         "EmbeddedLink" => text(),
-        _ => label().or_else(text),
+        _ => match component.kind() {
+            ComponentKind::Form(_) => name.clone().map(|name| format!("Form {name}")),
+            ComponentKind::If(branch) => branch.condition_value().map(|condition| match condition {
+                Value::String(text) => format!("If {}", clip(text, 100)),
+                other => format!("If {}", flow_model::json::compact(other)),
+            }),
+            ComponentKind::Switch(switch) => {
+                let cases: Vec<&str> = switch.case_names().collect();
+                details.push(format!(
+                    "Cases: {}",
+                    if cases.is_empty() { "none".to_owned() } else { cases.join(", ") }
+                ));
+                string(component, key::VALUE).map(|value| format!("Switch on {value}"))
+            }
+            ComponentKind::Leaf(_) => label().or_else(text),
+        },
     };
-    for event in ["on-click-action", "on-select-action", "on-unselect-action"] {
-        if let Some(action) = component.get(event) {
-            details.push(describe_action(action));
+    for event in Event::ALL {
+        if let Some(action) = component.get(event.property()) {
+            details.push(
+                Action::new(action).map_or_else(|| "Action without a name".to_owned(), describe_action),
+            );
         }
     }
     if component.get("required").and_then(Value::as_bool) == Some(true) {

@@ -1,3 +1,4 @@
+use flow_model::model::key;
 use flow_model::{Document, MAX_INPUT_BYTES, parse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,10 +37,9 @@ pub fn accept_flow_text(text: &str) -> Result<Document, String> {
             .unwrap_or_default();
         return Err(format!("This is not JSON: {detail} Nothing was opened."));
     };
-    let looks_like_flow = document
-        .root()
-        .as_object()
-        .is_some_and(|root| root.get("screens").is_some_and(Value::is_array) || root.contains_key("version"));
+    let looks_like_flow = document.root().as_object().is_some_and(|root| {
+        root.get(key::SCREENS).is_some_and(Value::is_array) || root.contains_key(key::VERSION)
+    });
     if !looks_like_flow {
         return Err("This JSON is not a flow: a flow.json is an object with \"version\" and \"screens\". Nothing was opened.".into());
     }

@@ -2,8 +2,8 @@
 use std::sync::Arc;
 
 use flow_model::graph::EdgeKind;
-use flow_model::json::pointer;
 use flow_model::layout::Point;
+use flow_model::model::Flow;
 use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -39,9 +39,9 @@ pub fn reveal_problem(state: EditorState, index: Signal<Arc<ProblemIndex>>, posi
 
 /// The pointer of the routing model entry `from` → `to`, if there is one.
 fn route_pointer(root: &Value, from: &str, to: &str) -> Option<String> {
-    let routes = root.get("routing_model")?.get(from)?.as_array()?;
+    let routes = Flow::from_value(root)?.routes_from(from)?;
     let index = routes.iter().position(|route| route.as_str() == Some(to))?;
-    Some(pointer::join(&pointer::join("/routing_model", from), index))
+    Some(Flow::route_pointer(from, index))
 }
 
 /// Removes what makes edge `index`: a route from the routing model, a navigate action from

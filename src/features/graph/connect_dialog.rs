@@ -1,4 +1,5 @@
-use flow_model::walk;
+use flow_model::catalog::Event;
+use flow_model::model::Flow;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -8,11 +9,11 @@ use crate::state::{Selection, use_editor};
 
 /// What the Footer of screen `screen` does now, in words (`None`: the screen has no Footer).
 fn footer_action(root: &Value, screen: usize) -> Option<String> {
-    let object = root.get("screens")?.get(screen)?.as_object()?;
-    let footer = walk::components(object, "").into_iter().find(|c| c.kind == Some("Footer"))?;
-    let action = footer.component.get("on-click-action");
-    let name = action.and_then(|a| a.get("name")).and_then(Value::as_str).unwrap_or("nothing");
-    Some(match (name, action.and_then(|a| a.pointer("/next/name")).and_then(Value::as_str)) {
+    let screen = Flow::from_value(root)?.screen_at(screen)?;
+    let footer = screen.every_component().find(|c| c.type_name() == Some("Footer"))?;
+    let action = footer.action(Event::OnClick);
+    let name = action.and_then(|a| a.name_text()).unwrap_or("nothing");
+    Some(match (name, action.and_then(|a| a.next())) {
         ("navigate", Some(next)) => format!("navigates to {next}"),
         ("data_exchange", _) => "asks the endpoint (data_exchange)".to_owned(),
         (other, _) => other.to_owned(),
@@ -38,7 +39,7 @@ impl RouteOffer {
     pub fn new(root: &Value, screen: usize, from: String, to: String) -> Self {
         let asks_endpoint =
             footer_action(root, screen).is_some_and(|action| action.contains("data_exchange"));
-        let footer = !asks_endpoint || root.get("routing_model").is_none();
+        let footer = !asks_endpoint || !Flow::from_value(root).is_some_and(|flow| flow.has_routing_model());
         RouteOffer { screen, from, to, footer }
     }
 }
@@ -52,7 +53,9 @@ pub fn ConnectDialog(
     connecting: RwSignal<Option<RouteOffer>>,
 ) -> impl IntoView {
     let state = use_editor();
-    let routing_model = move || state.document.with(|d| d.root().get("routing_model").is_some());
+    let routing_model = move || {
+        state.document.with(|d| Flow::from_value(d.root()).is_some_and(|flow| flow.has_routing_model()))
+    };
     let current = move || {
         let screen = connecting.with(|offer| offer.as_ref().map(|offer| offer.screen))?;
         Some(state.document.with(|d| footer_action(d.root(), screen)))

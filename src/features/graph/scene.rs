@@ -3,9 +3,11 @@
 //! flags, and which diagnostic each overlay links to. Pure, so it is tested natively.
 use std::collections::HashMap;
 
+use flow_model::catalog::Event;
 use flow_model::diagnostic::RoutingProblem;
 use flow_model::graph::{EdgeKind, Graph, Mismatch};
 use flow_model::layout::Arrangement;
+use flow_model::model::{Component, Flow, key};
 use flow_model::walk;
 use flow_model::{Diagnostic, Document, Problem};
 use serde_json::Value;
@@ -119,14 +121,16 @@ pub struct Scene {
 fn holder_label(root: &Value, component: Option<&str>, action: &str) -> String {
     let Some(pointer) = component else { return String::new() };
     let Some(object) = root.pointer(pointer) else { return String::new() };
-    let kind = object.get("type").and_then(Value::as_str).unwrap_or("Component");
+    let component = Component::from_value(object);
+    let kind = component.and_then(|c| c.type_name()).unwrap_or("Component");
     // A NavigationList item: its title.
-    let item = action.strip_suffix("/on-click-action").and_then(|item| root.pointer(item));
+    let on_click = format!("/{}", Event::OnClick.property());
+    let item = action.strip_suffix(on_click.as_str()).and_then(|item| root.pointer(item));
     let text = item
         .filter(|_| kind == "NavigationList")
         .and_then(|item| item.pointer("/main-content/title"))
-        .or_else(|| object.get("label"))
-        .or_else(|| object.get("text"))
+        .or_else(|| component?.get("label"))
+        .or_else(|| component?.get("text"))
         .and_then(Value::as_str)
         .unwrap_or_default();
     let short: String = text.chars().take(22).collect();
@@ -152,11 +156,12 @@ fn routing_findings(root: &Value, diagnostic: &Diagnostic) -> Vec<(String, Findi
             // At `/routing_model/ID`, or at the screen itself when derived from actions.
             let id = diagnostic
                 .pointer
-                .strip_prefix("/routing_model/")
+                .strip_prefix(key::ROUTING_MODEL_AT)
+                .and_then(|id| id.strip_prefix('/'))
                 .map(|id| id.replace("~1", "/").replace("~0", "~"))
                 .or_else(|| {
                     let screen = walk::target_of(root, &diagnostic.pointer).screen?;
-                    root.pointer(&format!("/screens/{screen}/id"))?.as_str().map(str::to_owned)
+                    Flow::from_value(root)?.screen_at(screen)?.id().map(str::to_owned)
                 });
             id.map(|id| vec![(id, FindingKind::TooManyBranches)]).unwrap_or_default()
         }
@@ -176,7 +181,8 @@ impl Scene {
         counts: &dyn Fn(usize) -> (usize, usize),
     ) -> Scene {
         let root = document.root();
-        let routing_model = root.get("routing_model").is_some();
+        let flow = Flow::from_value(root);
+        let routing_model = flow.is_some_and(|flow| flow.has_routing_model());
         let mut findings: HashMap<String, Vec<Finding>> = HashMap::new();
         let mut no_entry = None;
         for (position, diagnostic) in diagnostics.iter().enumerate() {
@@ -190,25 +196,23 @@ impl Scene {
                 }
             }
         }
-        let screen_of =
-            |pointer: &str| pointer.strip_prefix("/screens/").and_then(|n| n.parse::<usize>().ok());
+        let screen_of = |pointer: &str| {
+            let index = pointer.strip_prefix(key::SCREENS_AT)?.strip_prefix('/')?;
+            index.parse::<usize>().ok()
+        };
         let nodes = arrangement
             .nodes
             .iter()
             .map(|placed| {
                 let node = graph.nodes.iter().find(|node| node.id == placed.id);
                 let screen = node.and_then(|node| screen_of(&node.pointer));
-                let object = screen.and_then(|screen| root.get("screens")?.get(screen)?.as_object());
+                let object = screen.and_then(|screen| flow?.screen_at(screen));
                 let (errors, warnings) = screen.map_or((0, 0), counts);
                 NodeView {
                     id: placed.id.clone(),
                     screen,
-                    title: object
-                        .and_then(|o| o.get("title"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    components: object.map_or(0, |object| walk::components(object, "").len()),
+                    title: object.and_then(|o| o.title_text()).unwrap_or_default().to_owned(),
+                    components: object.map_or(0, |object| object.every_component().count()),
                     entry: graph.entry.contains(&placed.id),
                     terminal: node.is_some_and(|node| node.terminal),
                     errors,

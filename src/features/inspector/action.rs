@@ -4,6 +4,7 @@
 use flow_model::Version;
 use flow_model::catalog::{ActionName, Property};
 use flow_model::json::pointer;
+use flow_model::model::{Action, Flow};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -15,10 +16,7 @@ use crate::state::{EditorState, use_editor};
 /// The payload a navigate action to `target` needs: one key per field of the target's data
 /// model, each bound to the same-named form field or data field of `screen` when there is one.
 pub fn navigate_payload(root: &Value, screen: usize, target: &str) -> Map<String, Value> {
-    let target_index = root
-        .get("screens")
-        .and_then(Value::as_array)
-        .and_then(|screens| screens.iter().position(|s| s.get("id").and_then(Value::as_str) == Some(target)));
+    let target_index = Flow::from_value(root).and_then(|flow| flow.screen(target)).map(|s| s.index());
     let forms = form_fields(root, screen);
     let data = data_fields(root, screen);
     target_index
@@ -39,12 +37,8 @@ pub fn navigate_payload(root: &Value, screen: usize, target: &str) -> Map<String
 }
 
 fn screen_ids(root: &Value) -> Vec<String> {
-    root.get("screens")
-        .and_then(Value::as_array)
-        .map(|screens| {
-            screens.iter().filter_map(|s| s.get("id").and_then(Value::as_str).map(str::to_owned)).collect()
-        })
-        .unwrap_or_default()
+    let flow = Flow::from_value(root);
+    flow.map(|flow| flow.screen_ids().map(str::to_owned).collect()).unwrap_or_default()
 }
 
 fn default_action(state: EditorState, name: ActionName) -> Value {
@@ -84,7 +78,8 @@ pub fn ActionEditor(at: String, property: &'static Property, version: Version) -
     let allowed = property.allowed_actions(version);
     let name = move || {
         action.with(|a| {
-            a.as_ref().and_then(|a| a.get("name")).and_then(Value::as_str).unwrap_or_default().to_owned()
+            let action = a.as_ref().and_then(Action::new);
+            action.and_then(|a| a.name_text()).unwrap_or_default().to_owned()
         })
     };
     let foreign = {

@@ -1,29 +1,18 @@
 //! What a binding-capable field can refer to: the screen's data fields, its form field names,
 //! and other screens' (`${screen.ID.…}`).
-use flow_model::walk::components;
+use flow_model::model::Flow;
 use serde_json::Value;
 
 /// Every binding offered on screen `screen` of `root`, the screen's own first.
 pub fn suggestions(root: &Value, screen: usize) -> Vec<String> {
     let mut own = Vec::new();
     let mut global = Vec::new();
-    let Some(screens) = root.get("screens").and_then(Value::as_array) else { return own };
-    for (index, candidate) in screens.iter().enumerate() {
-        let Some(object) = candidate.as_object() else { continue };
-        let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
-        let data_fields: Vec<&str> = object
-            .get("data")
-            .and_then(Value::as_object)
-            .map(|data| data.keys().filter(|key| *key != "required").map(String::as_str).collect())
-            .unwrap_or_default();
-        let form_fields: Vec<String> = components(object, "")
-            .iter()
-            .filter(|component| component.kind != Some("Form"))
-            .filter_map(|component| {
-                component.component.get("name").and_then(Value::as_str).map(str::to_owned)
-            })
-            .collect();
-        if index == screen {
+    let Some(flow) = Flow::from_value(root) else { return own };
+    for candidate in flow.screens() {
+        let id = candidate.id().unwrap_or_default();
+        let data_fields: Vec<&str> = candidate.data().map(|data| data.names().collect()).unwrap_or_default();
+        let form_fields: Vec<&str> = candidate.form_fields().collect();
+        if candidate.index() == screen {
             own.extend(data_fields.iter().map(|field| format!("${{data.{field}}}")));
             own.extend(form_fields.iter().map(|field| format!("${{form.{field}}}")));
         } else if !id.is_empty() {
@@ -37,29 +26,14 @@ pub fn suggestions(root: &Value, screen: usize) -> Vec<String> {
 
 /// The form field names of screen `screen` (inputs with a `name`, Forms excluded).
 pub fn form_fields(root: &Value, screen: usize) -> Vec<String> {
-    root.get("screens")
-        .and_then(|screens| screens.get(screen))
-        .and_then(Value::as_object)
-        .map(|object| {
-            components(object, "")
-                .iter()
-                .filter(|component| component.kind != Some("Form"))
-                .filter_map(|component| {
-                    component.component.get("name").and_then(Value::as_str).map(str::to_owned)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let screen = Flow::from_value(root).and_then(|flow| flow.screen_at(screen));
+    screen.map(|screen| screen.form_fields().map(str::to_owned).collect()).unwrap_or_default()
 }
 
 /// The data model field names of screen `screen`.
 pub fn data_fields(root: &Value, screen: usize) -> Vec<String> {
-    root.get("screens")
-        .and_then(|screens| screens.get(screen))
-        .and_then(|screen| screen.get("data"))
-        .and_then(Value::as_object)
-        .map(|data| data.keys().filter(|key| *key != "required").cloned().collect())
-        .unwrap_or_default()
+    let data = Flow::from_value(root).and_then(|flow| flow.screen_at(screen)?.data());
+    data.map(|data| data.names().map(str::to_owned).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

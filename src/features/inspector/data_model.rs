@@ -1,5 +1,6 @@
 //! The screen data model: fields with their type and `__example__`, nested objects and arrays.
 use flow_model::json::pointer;
+use flow_model::model::key;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -110,7 +111,7 @@ fn SchemaField(at: String, name: String, top_level: bool) -> impl IntoView {
     let schema = value_at(state, at.clone());
     let kind = move || {
         schema.with(|s| {
-            s.as_ref().and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or_default().to_owned()
+            s.as_ref().and_then(|s| s.get(key::TYPE)).and_then(Value::as_str).unwrap_or_default().to_owned()
         })
     };
     let example_text = RwSignal::new(None::<String>);
@@ -188,7 +189,7 @@ fn ArrayItems(at: String) -> impl IntoView {
     let items = value_at(state, at.clone());
     let kind = move || {
         items.with(|s| {
-            s.as_ref().and_then(|s| s.get("type")).and_then(Value::as_str).unwrap_or_default().to_owned()
+            s.as_ref().and_then(|s| s.get(key::TYPE)).and_then(Value::as_str).unwrap_or_default().to_owned()
         })
     };
     let type_at = at.clone();

@@ -1,10 +1,9 @@
 use std::sync::Arc;
 
 use flow_model::catalog;
-use flow_model::json::pointer;
+use flow_model::model::{Component, ComponentKind, Flow, Screen};
 use flow_model::walk::components;
 use leptos::prelude::*;
-use serde_json::Value;
 
 use super::bindings::suggestions;
 use super::field::{JsonField, PropertyForm};
@@ -51,7 +50,7 @@ pub fn Inspector(
             {move || match target.get() {
                 (_, Some(at)) => view! { <ComponentInspector at=at /> }.into_any(),
                 (screen, None) => {
-                    let exists = state.document.with_untracked(|d| d.get(&pointer::join("/screens", screen)).is_some());
+                    let exists = state.document.with_untracked(|d| d.get(&Screen::pointer_of(screen)).is_some());
                     if exists { view! { <ScreenInspector screen=screen /> }.into_any() } else { ().into_any() }
                 }
             }}
@@ -68,20 +67,22 @@ fn ComponentInspector(at: String) -> impl IntoView {
     let kind = Memo::new(move |_| {
         state
             .document
-            .with(|d| d.get(&kind_at).and_then(|c| c.get("type")).and_then(Value::as_str).map(str::to_owned))
+            .with(|d| d.get(&kind_at).and_then(Component::from_value)?.type_name().map(str::to_owned))
     });
     let form_at = at.clone();
     let inside_form = Memo::new(move |_| {
         let screen = state.selection.with(|s| s.screen);
         state.document.with(|d| {
-            let Some(object) = d.root().get("screens").and_then(|s| s.get(screen)).and_then(Value::as_object)
-            else {
+            let Some(screen) = Flow::from_value(d.root()).and_then(|flow| flow.screen_at(screen)) else {
                 return false;
             };
-            let all = components(object, &pointer::join("/screens", screen));
-            all.iter().find(|c| all.pointer(c) == form_at).is_some_and(|c| {
-                c.ancestors(&all).any(|i| all.get(i).is_some_and(|a| a.kind == Some("Form")))
-            })
+            let all = components(screen.object(), &screen.pointer());
+            let is_form = |c: &flow_model::walk::ComponentAt<'_>| {
+                matches!(Component::new(c.component).kind(), ComponentKind::Form(_))
+            };
+            all.iter()
+                .find(|c| all.pointer(c) == form_at)
+                .is_some_and(|c| c.ancestors(&all).any(|i| all.get(i).is_some_and(is_form)))
         })
     });
     let screens = Memo::new(move |_| {

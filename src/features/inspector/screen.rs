@@ -1,6 +1,7 @@
 //! The selected screen's own properties (when no component is selected).
 use flow_model::is_valid_screen_id;
 use flow_model::json::pointer;
+use flow_model::model::{Screen, key};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -14,15 +15,15 @@ use crate::state::use_editor;
 #[component]
 pub fn ScreenInspector(screen: usize) -> impl IntoView {
     let state = use_editor();
-    let at = pointer::join("/screens", screen);
+    let at = Screen::pointer_of(screen);
     let (id, title, terminal, success, refresh) = (
-        value_at(state, pointer::join(&at, "id")),
-        value_at(state, pointer::join(&at, "title")),
-        value_at(state, pointer::join(&at, "terminal")),
-        value_at(state, pointer::join(&at, "success")),
-        value_at(state, pointer::join(&at, "refresh_on_back")),
+        value_at(state, pointer::join(&at, key::ID)),
+        value_at(state, pointer::join(&at, key::TITLE)),
+        value_at(state, pointer::join(&at, key::TERMINAL)),
+        value_at(state, pointer::join(&at, key::SUCCESS)),
+        value_at(state, pointer::join(&at, key::REFRESH_ON_BACK)),
     );
-    let sensitive = value_at(state, pointer::join(&at, "sensitive"));
+    let sensitive = value_at(state, pointer::join(&at, key::SENSITIVE));
     let inputs = Memo::new(move |_| state.document.with(|d| form_fields(d.root(), screen)));
     let id_text = RwSignal::new(None::<String>);
     let id_error = move || {
@@ -45,11 +46,14 @@ pub fn ScreenInspector(screen: usize) -> impl IntoView {
         id_text.set(None);
     };
     let flag = move |key: &'static str, checked: bool| {
-        let at = pointer::join(&pointer::join("/screens", screen), key);
+        let at = pointer::join(&Screen::pointer_of(screen), key);
         write(state, &at, checked.then_some(Value::Bool(true)));
     };
-    let (title_at, success_at, sensitive_at) =
-        (pointer::join(&at, "title"), pointer::join(&at, "success"), pointer::join(&at, "sensitive"));
+    let (title_at, success_at, sensitive_at) = (
+        pointer::join(&at, key::TITLE),
+        pointer::join(&at, key::SUCCESS),
+        pointer::join(&at, key::SENSITIVE),
+    );
     view! {
         <section class="inspector__screen" data-testid="screen-inspector">
             <h2 class="inspector__title">"Screen"</h2>

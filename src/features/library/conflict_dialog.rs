@@ -36,7 +36,7 @@ pub fn ConflictDialog(on_overwrite: Callback<()>) -> impl IntoView {
             Ok(()) => {
                 state.notify("Opened the version on WhatsApp as a new draft; yours stays under Drafts.")
             }
-            Err(message) => state.notify_error(message),
+            Err(error) => state.notify_error(error.to_string()),
         }
     };
     view! {

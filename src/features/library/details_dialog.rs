@@ -1,3 +1,4 @@
+use flow_model::model::Flow;
 use leptos::prelude::*;
 
 use super::link::RemoteLink;
@@ -26,7 +27,7 @@ pub fn DetailsDialog(
                 {move || {
                     let known = link.get_untracked().map(|link| Details::of(&link));
                     let first = known.is_none();
-                    let uses_endpoint = state.document.with_untracked(|d| d.root().get("data_api_version").is_some());
+                    let uses_endpoint = state.document.with_untracked(|d| Flow::from_value(d.root()).is_some_and(|flow| flow.is_endpoint_flow()));
                     let initial = known.unwrap_or_else(|| Details {
                         name: state.draft.with_untracked(|draft| draft.name.clone()),
                         ..Details::default()

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
-use super::use_library;
+use super::{Failure, LibraryError, use_library};
 use crate::components::Dialog;
 use crate::tasks::{Loaded, Task};
 
 /// One flow's outcome: its name, and the new id or why it was not copied.
-type Outcome = (String, Result<String, String>);
+type Outcome = (String, Result<String, LibraryError>);
 
 /// Copies flows of another account of the partner into this one: pick the source and some
 /// or all of its flows; one call per flow, so progress is real and one failure does not stop
@@ -48,12 +48,14 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
                 let outcome = match client.migrate(&account, &from, Some(std::slice::from_ref(name))).await {
                     Ok(result) => match (result.migrated_flows.first(), result.failed_flows.first()) {
                         (Some(copied), _) => Ok(copied.migrated_id.clone()),
-                        (None, Some(failed)) => {
-                            Err(format!("{} (code {})", failed.error_message, failed.error_code))
+                        (None, Some(failed)) => Err(Failure::MigrationRefused {
+                            message: failed.error_message.clone(),
+                            code: failed.error_code.clone(),
                         }
-                        (None, None) => Err("WhatsApp reported nothing for this flow.".to_owned()),
+                        .into()),
+                        (None, None) => Err(Failure::MigrationUnreported.into()),
                     },
-                    Err(error) => Err(error.for_people()),
+                    Err(error) => Err(LibraryError::from(error)),
                 };
                 outcomes.update(|all| {
                     all.retain(|(known, _)| known != name);

@@ -11,6 +11,7 @@ mod conflict_dialog;
 mod connection;
 mod connection_dialog;
 mod details_dialog;
+mod error;
 mod flow_actions;
 mod flow_row;
 pub mod link;
@@ -24,6 +25,7 @@ mod whatsapp_list;
 use leptos::prelude::*;
 
 pub use connection::{ConnectionSettings, Library, use_library, via_of};
+pub use error::{Failure, LibraryError};
 pub use preview_pane::WhatsAppPreview;
 pub use remote_bar::RemoteBar;
 pub use whatsapp_list::{OPEN_WHATSAPP_MESSAGE, WhatsAppFlows};
@@ -58,7 +60,7 @@ pub enum Job {
 }
 
 /// How a job ended (with the job, so a failure can be retried as it was).
-pub type JobResult = (Job, Result<Option<Saved>, String>);
+pub type JobResult = (Job, Result<Option<Saved>, LibraryError>);
 
 /// The library's actions: the jobs, and the preview link (its own, as the pane shows it while
 /// other jobs run).
@@ -67,7 +69,7 @@ pub struct Actions {
     /// Save, open, lifecycle and clone.
     pub job: Task<Job, JobResult>,
     /// Get the open flow's preview link (`true`: a new one).
-    pub preview: Task<bool, Result<Preview, String>>,
+    pub preview: Task<bool, Result<Preview, LibraryError>>,
 }
 
 impl Actions {
@@ -87,7 +89,7 @@ impl Actions {
     }
 
     /// The last save's outcome, while it is the last job's.
-    pub fn saved(&self) -> Option<Result<Saved, String>> {
+    pub fn saved(&self) -> Option<Result<Saved, LibraryError>> {
         self.job.with_value(|value| match value {
             Some((Job::Save(_), result)) => Some(result.clone().map(Option::unwrap_or_default)),
             _ => None,
@@ -105,7 +107,7 @@ async fn run_job(
     library: Library,
     workspace: Workspace,
     job: Job,
-) -> Result<Option<Saved>, String> {
+) -> Result<Option<Saved>, LibraryError> {
     let client = library.client();
     // A draft of the team's workspace goes to WhatsApp through the workspace.
     let through_workspace = whatsapp::handles(state, workspace);
@@ -166,8 +168,8 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
         async move {
             let result = run_job(state, library, workspace, job.clone()).await;
             // A failed save is shown by the toolbar with a retry; others as a notice.
-            if let (Err(message), false) = (&result, matches!(job, Job::Save(_))) {
-                state.notify_error(message.clone());
+            if let (Err(error), false) = (&result, matches!(job, Job::Save(_))) {
+                state.notify_error(error.to_string());
             }
             library.changes.update(|changes| *changes += 1);
             (job, result)
@@ -175,15 +177,9 @@ pub fn provide(state: EditorState) -> (Library, Actions) {
     });
     let preview = Task::new(move |invalidate: bool| async move {
         let Some(link) = link::remote_link_untracked(state) else {
-            return Err(
-                "Save this flow to WhatsApp first: the preview shows the version saved there.".to_owned()
-            );
+            return Err(Failure::NotOnWhatsApp.into());
         };
-        library
-            .client()
-            .preview(&link.account(), &link.flow_id, invalidate)
-            .await
-            .map_err(|error| error.for_people())
+        Ok(library.client().preview(&link.account(), &link.flow_id, invalidate).await?)
     });
     let actions = Actions { job, preview };
     provide_context(actions);

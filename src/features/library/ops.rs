@@ -1,12 +1,13 @@
 //! What the library's buttons do, as async functions over the editor state and a client. The
 //! components run them in the library's `Task` (one at a time, `.pending()` as progress). Every failure
-//! comes back as a message for people; the local draft is never touched by a failure (it is
+//! comes back as a [`LibraryError`], shown worded for people; the local draft is never touched by a failure (it is
 //! kept in this browser by autosave whatever happens here).
 use flow_model::{Diagnostic, parse};
 use leptos::prelude::*;
 
+use super::error::{Failure, LibraryError};
 use super::link::{RemoteLink, fingerprint, locate, set_link, update_link, upload_text};
-use crate::api::{Account, ApiError, Browser, Client, FlowInfo, FlowUpdate, NewFlow};
+use crate::api::{Account, Browser, Client, FlowInfo, FlowUpdate, NewFlow};
 use crate::features::drafts::new_draft_id;
 use crate::features::files::accept_flow_text;
 use crate::state::{DraftInfo, EditorState};
@@ -79,12 +80,9 @@ pub async fn save(
     client: Client<Browser>,
     account: Account,
     request: SaveRequest,
-) -> Result<Saved, String> {
+) -> Result<Saved, LibraryError> {
     if state.text_problems.with_untracked(|problems| problems.iter().any(Diagnostic::is_error)) {
-        return Err(
-            "The JSON view holds text that does not parse: fix it (or undo) before saving to WhatsApp."
-                .into(),
-        );
+        return Err(Failure::TextDoesNotParse.into());
     }
     let text = state.document.with_untracked(upload_text);
     let linked = super::link::remote_link_untracked(state);
@@ -98,7 +96,7 @@ pub async fn save(
                 clone_flow_id: None,
                 endpoint_uri: details.endpoint_uri.clone(),
             };
-            let flow_id = client.create_flow(&account, &new).await.map_err(|error| error.for_people())?;
+            let flow_id = client.create_flow(&account, &new).await?;
             let link = RemoteLink {
                 partner_id: account.partner_id.clone(),
                 waba_id: account.waba_id.clone(),
@@ -118,7 +116,7 @@ pub async fn save(
     if !request.overwrite
         && let Some(known) = &link.remote_hash
     {
-        let remote = client.flow_json(&account, &flow_id).await.map_err(|error| error.for_people())?;
+        let remote = client.flow_json(&account, &flow_id).await?;
         if let Some(remote) = remote.filter(|remote| fingerprint(remote) != *known) {
             return Ok(Saved::Conflict { remote });
         }
@@ -129,7 +127,7 @@ pub async fn save(
             categories: details.categories.clone(),
             endpoint_uri: details.endpoint_uri.clone(),
         };
-        client.update_flow(&account, &flow_id, &update).await.map_err(|error| error.for_people())?;
+        client.update_flow(&account, &flow_id, &update).await?;
         link.name = update.name;
         link.categories = update.categories;
         link.endpoint_uri = update.endpoint_uri;
@@ -139,8 +137,7 @@ pub async fn save(
             current.endpoint_uri.clone_from(&link.endpoint_uri);
         });
     }
-    let errors =
-        client.upload_flow_json(&account, &flow_id, &text).await.map_err(|error| error.for_people())?;
+    let errors = client.upload_flow_json(&account, &flow_id, &text).await?;
     let uploaded = parse(&text).document;
     let problems = uploaded.as_ref().map(|document| locate(&errors, document)).unwrap_or_default();
     // Editing a published flow makes it a draft again: ask for the status rather than guess.
@@ -163,19 +160,25 @@ pub async fn open(
     client: Client<Browser>,
     account: Account,
     flow_id: String,
-) -> Result<String, String> {
-    let flow = client.get_flow(&account, &flow_id).await.map_err(|error| error.for_people())?;
-    let text = client.flow_json(&account, &flow_id).await.map_err(|error| error.for_people())?;
+) -> Result<String, LibraryError> {
+    let flow = client.get_flow(&account, &flow_id).await?;
+    let text = client.flow_json(&account, &flow_id).await?;
     let Some(text) = text else {
-        return Err(format!("{} has no flow.json on WhatsApp yet, so there is nothing to open.", flow.name));
+        return Err(Failure::NoFlowJson { flow: flow.name }.into());
     };
     open_text(state, &account, &flow, &text)?;
     Ok(flow.name)
 }
 
 /// Opens `text`, the flow.json of `flow` on WhatsApp, as a new draft linked to it.
-pub fn open_text(state: EditorState, account: &Account, flow: &FlowInfo, text: &str) -> Result<(), String> {
-    let document = accept_flow_text(text).map_err(|message| format!("{}: {message}", flow.name))?;
+pub fn open_text(
+    state: EditorState,
+    account: &Account,
+    flow: &FlowInfo,
+    text: &str,
+) -> Result<(), LibraryError> {
+    let document =
+        accept_flow_text(text).map_err(|why| Failure::NotAFlow { flow: flow.name.clone(), why })?;
     let problems = locate(&flow.validation_errors, &document);
     let saved_hash = fingerprint(&upload_text(&document));
     state.open(document, DraftInfo { id: new_draft_id(), name: flow.name.clone() });
@@ -225,7 +228,7 @@ pub async fn lifecycle(
     flow_id: String,
     name: String,
     operation: Lifecycle,
-) -> Result<String, String> {
+) -> Result<String, LibraryError> {
     let done = match operation {
         Lifecycle::Publish => {
             client.publish(&account, &flow_id).await.map(|()| format!("{name} is published."))
@@ -238,7 +241,7 @@ pub async fn lifecycle(
             .await
             .map(|()| format!("{name} was deleted from WhatsApp.")),
     };
-    let done = done.map_err(|error: ApiError| error.for_people())?;
+    let done = done?;
     match operation {
         Lifecycle::Delete => {
             // The draft stays in this browser, unlinked: saving it again creates a new flow.
@@ -259,7 +262,7 @@ pub async fn clone_flow(
     account: Account,
     source: FlowInfo,
     name: String,
-) -> Result<String, String> {
+) -> Result<String, LibraryError> {
     let new = NewFlow {
         name: name.trim().to_owned(),
         categories: if source.categories.is_empty() {
@@ -270,5 +273,5 @@ pub async fn clone_flow(
         clone_flow_id: Some(source.id.clone()),
         endpoint_uri: None,
     };
-    client.create_flow(&account, &new).await.map_err(|error| error.for_people())
+    Ok(client.create_flow(&account, &new).await?)
 }

@@ -20,7 +20,9 @@ pub fn WhatsAppPreview() -> impl IntoView {
     let expires = move || {
         actions.preview.with_value(|value| value.and_then(|r| r.as_ref().ok()).map(|p| p.expires_at.clone()))
     };
-    let failure = move || actions.preview.with_value(|value| value.and_then(|r| r.as_ref().err().cloned()));
+    let failure = move || {
+        actions.preview.with_value(|value| value.and_then(|r| r.as_ref().err().map(ToString::to_string)))
+    };
     let stale = Memo::new(move |_| {
         state.revision.track();
         link.with(|link| link.as_ref().is_some_and(|link| has_unsaved_changes(state, link)))

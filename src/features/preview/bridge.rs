@@ -2,6 +2,8 @@
 //! bundle nothing (no web-sys bindings for fetch, streams or message data).
 use wasm_bindgen::prelude::*;
 
+use super::error::BrowserError;
+
 // Used by the editor and the preview page.
 #[wasm_bindgen(inline_js = r#"
 export function messageJson(event, source) {
@@ -106,29 +108,29 @@ pub fn pattern_matches(pattern: &str, value: &str) -> Option<bool> {
     pattern_matches_js(pattern, value)
 }
 
-async fn text_of(promise: js_sys::Promise) -> Result<String, String> {
+async fn text_of(promise: js_sys::Promise) -> Result<String, BrowserError> {
     match wasm_bindgen_futures::JsFuture::from(promise).await {
         Ok(text) => Ok(text.as_string().unwrap_or_default()),
-        Err(error) => Err(error_text(&error)),
+        Err(error) => Err(BrowserError(error_text(&error))),
     }
 }
 
 /// GETs a text (a flow.json).
-pub async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, BrowserError> {
     text_of(fetch_text_js(url)).await
 }
 
 /// POSTs JSON and reads the answer's text.
-pub async fn post_text(url: &str, body: &str) -> Result<String, String> {
+pub async fn post_text(url: &str, body: &str) -> Result<String, BrowserError> {
     text_of(post_text_js(url, body)).await
 }
 
 /// Decodes a `#flow=` fragment: base64url of raw-deflated UTF-8.
-pub async fn inflate_fragment(text: &str) -> Result<String, String> {
+pub async fn inflate_fragment(text: &str) -> Result<String, BrowserError> {
     text_of(inflate_fragment_js(text)).await
 }
 
 /// Encodes a text as a `#flow=` fragment.
-pub async fn deflate_fragment(text: &str) -> Result<String, String> {
+pub async fn deflate_fragment(text: &str) -> Result<String, BrowserError> {
     text_of(deflate_fragment_js(text)).await
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 use super::bridge;
+use super::error::PreviewError;
 use super::phone::{Controls, Phone};
 use super::protocol::{self, EmbedEvent, HostMessage, Options};
 use super::session::Session;
@@ -50,14 +51,11 @@ fn fragment_flow() -> Option<String> {
 }
 
 /// Reads a flow's JSON text.
-pub fn read_flow(text: &str) -> Result<Value, String> {
+pub fn read_flow(text: &str) -> Result<Value, PreviewError> {
     match flow_model::json::read(text) {
         Ok(flow @ Value::Object(_)) => Ok(flow),
-        Ok(_) => {
-            Err("This is JSON but not a flow: a flow.json is an object with \"version\" and \"screens\"."
-                .to_owned())
-        }
-        Err(error) => Err(format!("This flow.json is not valid JSON ({error}).")),
+        Ok(_) => Err(PreviewError::NotAFlow),
+        Err(error) => Err(PreviewError::FlowNotJson(error)),
     }
 }
 
@@ -102,8 +100,9 @@ pub fn EmbedApp() -> impl IntoView {
             request_animation_frame(bridge::mark_first_render);
         }
         Err(why) => {
-            status.set(Status::Failed(why.clone()));
-            post.with_value(|post| post(EmbedEvent::Error { message: why }));
+            let message = why.to_string();
+            status.set(Status::Failed(message.clone()));
+            post.with_value(|post| post(EmbedEvent::Error { message }));
         }
     };
     let listener = {
@@ -201,7 +200,7 @@ fn load_from_address(status: RwSignal<Status>, show: impl Fn(&str, Options) + Co
                          origins the server allows with --preview-origin."
                     ))),
                 },
-                Err(why) => status.set(Status::Failed(why)),
+                Err(why) => status.set(Status::Failed(why.to_string())),
             }
         });
     } else if let Some(fragment) = fragment_flow() {
@@ -219,13 +218,13 @@ fn load_from_address(status: RwSignal<Status>, show: impl Fn(&str, Options) + Co
 }
 
 /// `?flow=` resolved against the page: only http(s) addresses.
-fn flow_url(url: &str) -> Result<String, String> {
+fn flow_url(url: &str) -> Result<String, PreviewError> {
     let base = window().location().href().unwrap_or_default();
     let resolved =
-        web_sys::Url::new_with_base(url, &base).map_err(|_| format!("'{url}' is not an address."))?;
+        web_sys::Url::new_with_base(url, &base).map_err(|_| PreviewError::NotAnAddress(url.to_owned()))?;
     let protocol = resolved.protocol();
     if protocol != "https:" && protocol != "http:" {
-        return Err(format!("'{url}' is not an http(s) address."));
+        return Err(PreviewError::NotHttp(url.to_owned()));
     }
     Ok(resolved.href())
 }

@@ -3,15 +3,17 @@
 //! selections run their on-select / on-unselect actions.
 use std::sync::Arc;
 
+use flow_model::catalog::Event;
 use flow_model::evaluate::display;
+use flow_model::model::Component;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
-use super::render::{Ctx, Object, image_url, problem};
+use super::render::{Ctx, Object, image_url, on_click, problem};
 
 /// The view of an input component (or a note for a type the preview does not know).
 pub fn input(ctx: Ctx, object: Object, kind: &str) -> AnyView {
-    let Some(name) = object.get("name").and_then(Value::as_str).map(str::to_owned) else {
+    let Some(name) = Component::new(&object).name().map(str::to_owned) else {
         return match flow_model::catalog::component(kind) {
             Some(_) => problem(format!("This {kind} has no name, so it cannot hold a value.")),
             None if kind.is_empty() => problem("A component without a type cannot be shown.".to_owned()),
@@ -88,10 +90,11 @@ impl Field {
     /// Runs on-select / on-unselect: without on-unselect, on-select handles both.
     fn selection_action(&self, item: Option<&Value>, selected: bool) {
         let pick = |object: &Map<String, Value>| {
+            let action = |event: Event| Component::new(object).get(event.property()).cloned();
             if selected {
-                object.get("on-select-action").cloned()
+                action(Event::OnSelect)
             } else {
-                object.get("on-unselect-action").cloned().or_else(|| object.get("on-select-action").cloned())
+                action(Event::OnUnselect).or_else(|| action(Event::OnSelect))
             }
         };
         let action = item.and_then(Value::as_object).and_then(pick).or_else(|| pick(&self.object));
@@ -104,7 +107,7 @@ impl Field {
         let helper = self.text("helper-text");
         let description = self.text("description");
         let required = self.required();
-        let large = self.object.get("label-variant").and_then(Value::as_str) == Some("large");
+        let large = Component::new(&self.object).str("label-variant") == Some("large");
         let (errors, name) = (self.ctx.visit.errors, Arc::clone(&self.name));
         let error = move || errors.with(|errors| errors.get(&*name).map(display));
         let invalid = error.clone();
@@ -233,7 +236,7 @@ fn selected_ids(value: Option<Value>) -> Vec<String> {
 
 fn choices(field: Field, multiple: bool) -> AnyView {
     let enabled = field.enabled();
-    let large = field.object.get("media-size").and_then(Value::as_str) == Some("large");
+    let large = Component::new(&field.object).str("media-size") == Some("large");
     let group = field.group();
     let list = {
         let field = field.clone();
@@ -341,7 +344,7 @@ fn opt_in(field: Field) -> AnyView {
     let label = field.text("label");
     let required = field.required();
     let initial = field.value_untracked().and_then(|value| value.as_bool()).unwrap_or(false);
-    let read_more = field.object.get("on-click-action").cloned();
+    let read_more = on_click(&field.object).cloned();
     let (errors, name) = (field.ctx.visit.errors, Arc::clone(&field.name));
     let error = move || errors.with(|errors| errors.get(&*name).map(display));
     let on_change = {

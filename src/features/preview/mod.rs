@@ -4,6 +4,7 @@
 //! through a postMessage protocol.
 pub mod bridge;
 mod embed;
+pub mod error;
 mod inputs;
 pub mod markdown;
 mod pane;

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use flow_model::Style;
+use flow_model::model::Flow;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
@@ -32,7 +33,7 @@ fn read_event(json: &str) -> Option<(String, Value)> {
 /// The screen id at `index`.
 fn screen_id(state: EditorState, index: usize) -> Option<String> {
     state.document.with_untracked(|document| {
-        document.root().get("screens")?.get(index)?.get("id")?.as_str().map(str::to_owned)
+        Flow::from_value(document.root())?.screen_at(index)?.id().map(str::to_owned)
     })
 }
 

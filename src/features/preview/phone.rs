@@ -3,6 +3,7 @@
 //! controls above it (screen, restart, theme).
 use std::sync::Arc;
 
+use flow_model::model::{Screen, key};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -23,20 +24,19 @@ pub fn Phone(
         let visit = session.current()?;
         let flow = session.flow.get();
         let id = visit.screen.get_value();
-        let object = runtime::screen(&flow, &id).cloned()?;
-        Some((visit, Arc::new(object), id))
+        let screen = runtime::screen(&flow, &id)?;
+        let children = screen.layout_children().map(|_| Screen::children_pointer(&screen.pointer()));
+        Some((visit, Arc::new(screen.object().clone()), children, id))
     };
     let body = move || {
-        let Some((visit, object, id)) = screen() else {
+        let Some((visit, object, children_pointer, id)) = screen() else {
             return view! { <p class="wa-empty" data-testid="preview-empty">"This flow has no screens to show."</p> }.into_any();
         };
         let ctx = Ctx { session, visit };
-        let index = session.flow.with_untracked(|flow| runtime::screen_index(flow, &id)).unwrap_or_default();
-        let pointer = format!("/screens/{index}/layout/children");
         let title_object = Arc::clone(&object);
-        let title = move || ctx.text(&title_object, "title");
-        let children = match object.get("layout").and_then(|layout| layout.get("children")) {
-            Some(children @ Value::Array(_)) => list(ctx, Some(children), &pointer),
+        let title = move || ctx.text(&title_object, key::TITLE);
+        let children = match (Screen::new(0, &object).layout_children(), children_pointer) {
+            (Some(children), Some(pointer)) => list(ctx, children, &pointer),
             _ => vec![problem("This screen has no layout.children to show.".to_owned())],
         };
         let first = session.visits.with(Vec::len) <= 1;

@@ -5,7 +5,9 @@
 use flow_model::number::fixed;
 use std::sync::Arc;
 
+use flow_model::catalog::Event;
 use flow_model::evaluate;
+use flow_model::model::{Component, ComponentKind, Components, Form, If, Switch, key};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -30,25 +32,26 @@ impl Ctx {
     /// A text property, evaluated (tracked); a broken expression shows its message.
     pub fn text(&self, component: &Map<String, Value>, name: &str) -> String {
         let mut lookup = self.session.lookup(self.visit);
-        runtime::text_property(component, name, &mut lookup).unwrap_or_else(|error| format!("⚠ {error}"))
+        runtime::text_property(Component::new(component), name, &mut lookup)
+            .unwrap_or_else(|error| format!("⚠ {error}"))
     }
 
     /// A boolean property, evaluated (tracked).
     pub fn flag(&self, component: &Map<String, Value>, name: &str, default: bool) -> bool {
         let mut lookup = self.session.lookup(self.visit);
-        runtime::bool_property(component, name, default, &mut lookup)
+        runtime::bool_property(Component::new(component), name, default, &mut lookup)
     }
 
     /// A number property, evaluated (tracked), with the catalog's default.
     pub fn number(&self, component: &Map<String, Value>, name: &str) -> Option<f64> {
         let mut lookup = self.session.lookup(self.visit);
-        runtime::number_property(component, name, &mut lookup)
+        runtime::number_property(Component::new(component), name, &mut lookup)
     }
 
     /// Any property evaluated (a list bound to data, an object of texts).
     pub fn value(&self, component: &Map<String, Value>, name: &str) -> Value {
         let mut lookup = self.session.lookup(self.visit);
-        component
+        Component::new(component)
             .get(name)
             .map(|value| evaluate::evaluate_value(value, &mut lookup).unwrap_or(Value::Null))
             .unwrap_or(Value::Null)
@@ -63,15 +66,13 @@ impl Ctx {
 }
 
 /// The components of a list (`layout.children`, a Form's children, a branch), in order.
-pub fn list(ctx: Ctx, items: Option<&Value>, pointer: &str) -> Vec<AnyView> {
-    let items = items.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+pub fn list(ctx: Ctx, items: Components<'_>, pointer: &str) -> Vec<AnyView> {
     items
-        .iter()
-        .enumerate()
+        .entries()
         .map(|(index, item)| {
             let at = format!("{pointer}/{index}");
-            match item.as_object() {
-                Some(object) => component(ctx, Arc::new(object.clone()), at),
+            match item {
+                Some(item) => component(ctx, Arc::new(item.object().clone()), at),
                 None => problem(format!("Item {index} of this list is not a component object.")),
             }
         })
@@ -84,19 +85,20 @@ pub fn problem(text: String) -> AnyView {
 }
 
 fn component(ctx: Ctx, object: Object, pointer: String) -> AnyView {
-    let kind = object.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
-    match kind.as_str() {
-        "Form" => {
-            let children = list(ctx, object.get("children"), &format!("{pointer}/children"));
+    let shown = Component::new(&object);
+    let kind = shown.type_name().unwrap_or_default().to_owned();
+    let has_visible = shown.visible_value().is_some();
+    match shown.kind() {
+        ComponentKind::Form(form) => {
+            let children = list(ctx, form.children(), &Form::children_pointer(&pointer));
             view! { <div class="wa-form" data-pointer=pointer>{children}</div> }.into_any()
         }
-        "If" => if_view(ctx, object, pointer),
-        "Switch" => switch_view(ctx, object, pointer),
-        _ => {
-            let has_visible = object.contains_key("visible");
+        ComponentKind::If(_) => if_view(ctx, Arc::clone(&object), pointer),
+        ComponentKind::Switch(_) => switch_view(ctx, Arc::clone(&object), pointer),
+        ComponentKind::Leaf(_) => {
             let visible = {
                 let object = Arc::clone(&object);
-                Memo::new(move |_| !has_visible || ctx.flag(&object, "visible", true))
+                Memo::new(move |_| !has_visible || ctx.flag(&object, key::VISIBLE, true))
             };
             let highlighted = {
                 let pointer = pointer.clone();
@@ -130,22 +132,33 @@ fn component(ctx: Ctx, object: Object, pointer: String) -> AnyView {
     }
 }
 
+fn if_of(object: &Map<String, Value>) -> If<'_> {
+    If::new(Component::new(object))
+}
+
+fn switch_of(object: &Map<String, Value>) -> Switch<'_> {
+    Switch::new(Component::new(object))
+}
+
+/// The component's `on-click-action`, as written.
+pub fn on_click(object: &Map<String, Value>) -> Option<&Value> {
+    Component::new(object).get(Event::OnClick.property())
+}
+
 fn if_view(ctx: Ctx, object: Object, pointer: String) -> AnyView {
     let condition = {
         let object = Arc::clone(&object);
         Memo::new(move |_| {
             let mut lookup = ctx.session.lookup(ctx.visit);
-            runtime::condition_holds(object.get("condition"), &mut lookup).map_err(|error| error.to_string())
+            runtime::condition_holds(if_of(&object).condition_value(), &mut lookup)
+                .map_err(|error| error.to_string())
         })
     };
     let at = pointer.clone();
     view! {
         <div class="wa-form" data-pointer=pointer>
             {move || match condition.get() {
-                Ok(holds) => {
-                    let branch = if holds { "then" } else { "else" };
-                    list(ctx, object.get(branch), &format!("{at}/{branch}")).into_any()
-                }
+                Ok(holds) => list(ctx, if_of(&object).branch(holds), &If::branch_pointer(&at, holds)).into_any(),
                 Err(error) => problem(format!("This If's condition cannot be evaluated: {error}")),
             }}
         </div>
@@ -157,7 +170,7 @@ fn switch_view(ctx: Ctx, object: Object, pointer: String) -> AnyView {
     let case = {
         let object = Arc::clone(&object);
         Memo::new(move |_| {
-            let value = object.get("value").and_then(Value::as_str).unwrap_or_default();
+            let value = switch_of(&object).value().unwrap_or_default();
             let mut lookup = ctx.session.lookup(ctx.visit);
             evaluate::evaluate_text(value, &mut lookup).map(|value| evaluate::display(&value)).ok()
         })
@@ -167,8 +180,7 @@ fn switch_view(ctx: Ctx, object: Object, pointer: String) -> AnyView {
         <div class="wa-form" data-pointer=pointer>
             {move || {
                 let key = case.get().unwrap_or_default();
-                let cases = format!("{at}/cases/{}", flow_model::json::pointer::escape(&key));
-                list(ctx, object.get("cases").and_then(|cases| cases.get(key.as_str())), &cases).into_any()
+                list(ctx, switch_of(&object).case(&key), &Switch::case_pointer(&at, &key)).into_any()
             }}
         </div>
     }
@@ -193,7 +205,7 @@ fn leaf(ctx: Ctx, object: Object, kind: &str) -> AnyView {
 
 /// The lines of a text that may be a string, a binding or a list of strings, joined.
 fn lines(ctx: Ctx, object: &Map<String, Value>) -> String {
-    match object.get("text") {
+    match Component::new(object).get("text") {
         Some(Value::Array(lines)) => lines
             .iter()
             .map(|line| match line {
@@ -210,7 +222,7 @@ fn lines(ctx: Ctx, object: &Map<String, Value>) -> String {
 }
 
 fn text_view(ctx: Ctx, object: Object, class: &'static str) -> AnyView {
-    let markdown = object.get("markdown").and_then(Value::as_bool) == Some(true);
+    let markdown = Component::new(&object).get("markdown").and_then(Value::as_bool) == Some(true);
     let weight = {
         let object = Arc::clone(&object);
         move || ctx.text(&object, "font-weight")
@@ -392,7 +404,7 @@ fn embedded_link(ctx: Ctx, object: Object) -> AnyView {
         move || ctx.text(&object, "text")
     };
     view! {
-        <button type="button" class="wa-embedded-link" on:click=move |_| ctx.run(object.get("on-click-action"), true)>
+        <button type="button" class="wa-embedded-link" on:click=move |_| ctx.run(on_click(&object), true)>
             {text}
         </button>
     }
@@ -422,7 +434,7 @@ fn footer(ctx: Ctx, object: Object) -> AnyView {
                 class="wa-footer__button"
                 data-testid="preview-footer"
                 disabled=move || !enabled()
-                on:click=move |_| ctx.run(object.get("on-click-action"), true)
+                on:click=move |_| ctx.run(on_click(&object), true)
             >
                 {move || if ctx.session.busy.get() { "…".to_owned() } else { label() }}
             </button>
@@ -487,7 +499,7 @@ fn navigation_item(ctx: Ctx, list: Object, item: Value) -> AnyView {
         .and_then(Value::as_array)
         .map(|tags| tags.iter().map(evaluate::display).collect())
         .unwrap_or_default();
-    let action = item.get("on-click-action").cloned().or_else(|| list.get("on-click-action").cloned());
+    let action = item.as_object().and_then(on_click).or_else(|| on_click(&list)).cloned();
     view! {
         <li>
             <button type="button" class="wa-navlist__item" on:click=move |_| ctx.run(action.as_ref(), true)>

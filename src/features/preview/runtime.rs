@@ -2,74 +2,59 @@
 //! data a screen starts with, its inputs' initial values, the client-side checks WhatsApp makes
 //! before an action, what an action does, and how an endpoint's answer moves the flow on.
 //! The reactive layer (`session.rs`) holds the state and calls these.
-use flow_model::catalog;
 use flow_model::evaluate::{self, Lookup, display, truthy};
 use flow_model::expression::ExpressionError;
+use flow_model::model::{Action, Component, ComponentKind, Flow, Screen, Switch};
 use flow_model::version::Version;
 use serde_json::{Map, Value};
+
+use super::error::PreviewError;
 
 /// The flow token the preview sends (Meta's default when a message names none).
 pub const FLOW_TOKEN: &str = "unused";
 
-/// The screen object with this id.
-pub fn screen<'f>(flow: &'f Value, id: &str) -> Option<&'f Map<String, Value>> {
-    flow.get("screens")?
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_object)
-        .find(|s| s.get("id").and_then(Value::as_str) == Some(id))
-}
-
-/// The index of the screen with this id.
-pub fn screen_index(flow: &Value, id: &str) -> Option<usize> {
-    flow.get("screens")?.as_array()?.iter().position(|s| s.get("id").and_then(Value::as_str) == Some(id))
+/// The screen with this id (`flow` is the flow's JSON value).
+pub fn screen<'f>(flow: &'f Value, id: &str) -> Option<Screen<'f>> {
+    Flow::from_value(flow)?.screen(id)
 }
 
 /// The ids of the screens, in order.
 pub fn screen_ids(flow: &Value) -> Vec<String> {
-    let screens = flow.get("screens").and_then(Value::as_array);
-    screens.into_iter().flatten().filter_map(|s| s.get("id")?.as_str().map(str::to_owned)).collect()
-}
-
-/// The flow's version, or the newest when it has none we know.
-pub fn version(flow: &Value) -> Version {
-    flow.get("version").and_then(Value::as_str).and_then(Version::parse).unwrap_or(Version::LATEST)
+    Flow::from_value(flow).map(|flow| flow.screen_ids().map(str::to_owned).collect()).unwrap_or_default()
 }
 
 /// The data a screen starts with when nothing sent it any: the `__example__` of each field of
 /// its data model.
-pub fn example_data(screen: &Map<String, Value>) -> Map<String, Value> {
-    let fields = screen.get("data").and_then(Value::as_object);
-    fields
-        .into_iter()
-        .flatten()
-        .filter(|(name, _)| name.as_str() != "required")
-        .filter_map(|(name, field)| Some((name.clone(), field.get("__example__")?.clone())))
-        .collect()
+pub fn example_data(screen: Screen<'_>) -> Map<String, Value> {
+    screen.data().map(|data| data.examples()).unwrap_or_default()
+}
+
+/// An object property that may be written as an object or as a binding of one, evaluated
+/// (Form `init-values` and `error-messages`).
+pub fn object_value(value: Option<&Value>, lookup: &mut Lookup<'_>) -> Option<Map<String, Value>> {
+    let value = match value {
+        Some(Value::String(text)) => evaluate::evaluate_text(text, lookup).ok(),
+        other => other.cloned(),
+    };
+    match value {
+        Some(Value::Object(object)) => Some(object),
+        _ => None,
+    }
 }
 
 /// The initial values of a screen's inputs: each Form's `init-values` and each component's
 /// `init-value`, evaluated against the screen's data. Expressions that do not evaluate are
 /// left out (the input starts empty).
-pub fn initial_form(screen: &Map<String, Value>, lookup: &mut Lookup<'_>) -> Map<String, Value> {
+pub fn initial_form(screen: Screen<'_>, lookup: &mut Lookup<'_>) -> Map<String, Value> {
     let mut values = Map::new();
-    for found in flow_model::walk::components(screen, "") {
-        let component = found.component;
-        if found.kind == Some("Form") {
-            let init = component.get("init-values");
-            let init = match init {
-                Some(Value::String(text)) => evaluate::evaluate_text(text, lookup).ok(),
-                other => other.cloned(),
-            };
-            if let Some(Value::Object(init)) = init {
-                for (name, value) in init {
-                    if let Ok(value) = evaluate::evaluate_value(&value, lookup) {
-                        values.insert(name, value);
-                    }
+    for component in screen.every_component() {
+        if let ComponentKind::Form(form) = component.kind() {
+            for (name, value) in object_value(form.init_values(), lookup).unwrap_or_default() {
+                if let Ok(value) = evaluate::evaluate_value(&value, lookup) {
+                    values.insert(name, value);
                 }
             }
-        } else if let (Some(name), Some(init)) =
-            (component.get("name").and_then(Value::as_str), component.get("init-value"))
+        } else if let (Some(name), Some(init)) = (component.name(), component.init_value())
             && let Ok(value) = evaluate::evaluate_value(init, lookup)
             && !value.is_null()
         {
@@ -113,10 +98,13 @@ pub enum Step {
     Invalid(String),
 }
 
+const NO_NAME: &str = "The action has no name.";
+
 /// What `action` (an action object) does with the current values.
 pub fn step(action: &Value, lookup: &mut Lookup<'_>) -> Step {
-    let name = action.get("name").and_then(Value::as_str).unwrap_or_default();
-    let payload = match action.get("payload") {
+    let Some(action) = Action::new(action) else { return Step::Invalid(NO_NAME.to_owned()) };
+    let name = action.name_text().unwrap_or_default();
+    let payload = match action.payload() {
         None => Ok(Map::new()),
         Some(payload) => match evaluate::evaluate_value(payload, lookup) {
             Ok(Value::Object(payload)) => Ok(payload),
@@ -129,7 +117,7 @@ pub fn step(action: &Value, lookup: &mut Lookup<'_>) -> Step {
         Err(why) => return Step::Invalid(format!("The {name} action cannot run: {why}")),
     };
     match name {
-        "navigate" => match action.get("next").and_then(|next| next.get("name")).and_then(Value::as_str) {
+        "navigate" => match action.next() {
             Some(screen) => Step::Navigate { screen: screen.to_owned(), data: payload },
             None => Step::Invalid("The navigate action names no next screen.".to_owned()),
         },
@@ -140,14 +128,14 @@ pub fn step(action: &Value, lookup: &mut Lookup<'_>) -> Step {
         }
         "data_exchange" => Step::DataExchange { payload },
         "update_data" => Step::UpdateData { payload },
-        "open_url" => match action.get("url").and_then(Value::as_str) {
+        "open_url" => match action.url() {
             Some(url) => match evaluate::evaluate_text(url, lookup) {
                 Ok(url) => Step::OpenUrl { url: display(&url) },
                 Err(error) => Step::Invalid(format!("The open_url address does not evaluate: {error}")),
             },
             None => Step::Invalid("The open_url action has no url.".to_owned()),
         },
-        "" => Step::Invalid("The action has no name.".to_owned()),
+        "" => Step::Invalid(NO_NAME.to_owned()),
         other => Step::Invalid(format!("'{other}' is not an action WhatsApp knows.")),
     }
 }
@@ -184,17 +172,15 @@ pub enum Reply {
 }
 
 /// Reads an endpoint's (or a mock's) answer `{"screen": …, "data": {…}}`.
-pub fn reply(answer: &Value) -> Result<Reply, String> {
-    let Some(answer) = answer.as_object() else {
-        return Err("The answer is not a JSON object like {\"screen\": \"NEXT\", \"data\": {}}.".to_owned());
-    };
+pub fn reply(answer: &Value) -> Result<Reply, PreviewError> {
+    let Some(answer) = answer.as_object() else { return Err(PreviewError::AnswerNotAnObject) };
     let data = match answer.get("data") {
         None => Map::new(),
         Some(Value::Object(data)) => data.clone(),
-        Some(_) => return Err("The answer's \"data\" is not an object.".to_owned()),
+        Some(_) => return Err(PreviewError::AnswerDataNotAnObject),
     };
     let Some(screen) = answer.get("screen").and_then(Value::as_str) else {
-        return Err("The answer names no \"screen\".".to_owned());
+        return Err(PreviewError::AnswerWithoutScreen);
     };
     if screen == "SUCCESS" {
         let params = data
@@ -215,7 +201,7 @@ pub type PatternTest<'p> = dyn Fn(&str, &str) -> Option<bool> + 'p;
 
 /// A number property, static or evaluated; the catalog's default when absent (or when its
 /// binding reads nothing).
-pub fn number_property(component: &Map<String, Value>, name: &str, lookup: &mut Lookup<'_>) -> Option<f64> {
+pub fn number_property(component: Component<'_>, name: &str, lookup: &mut Lookup<'_>) -> Option<f64> {
     let value = match component.get(name) {
         Some(Value::String(text)) => evaluate::evaluate_text(text, lookup).ok(),
         other => other.cloned(),
@@ -226,20 +212,14 @@ pub fn number_property(component: &Map<String, Value>, name: &str, lookup: &mut 
         _ => None,
     };
     explicit.or_else(|| {
-        let kind = component.get("type").and_then(Value::as_str)?;
-        catalog::component(kind)?.property(name, Version::LATEST)?.default.and_then(flow_model::number::parse)
+        component.spec()?.property(name, Version::LATEST)?.default.and_then(flow_model::number::parse)
     })
 }
 
 /// A boolean property: as written, or what its binding reads (`"true"`/`"false"` text as
 /// booleans, anything else by JavaScript truthiness, so a binding that reads nothing is
 /// false); `default` when absent or when its expression does not evaluate.
-pub fn bool_property(
-    component: &Map<String, Value>,
-    name: &str,
-    default: bool,
-    lookup: &mut Lookup<'_>,
-) -> bool {
+pub fn bool_property(component: Component<'_>, name: &str, default: bool, lookup: &mut Lookup<'_>) -> bool {
     match component.get(name) {
         Some(Value::Bool(value)) => *value,
         Some(Value::String(text)) => match evaluate::evaluate_text(text, lookup) {
@@ -253,7 +233,7 @@ pub fn bool_property(
 
 /// A text property, evaluated (empty when absent).
 pub fn text_property(
-    component: &Map<String, Value>,
+    component: Component<'_>,
     name: &str,
     lookup: &mut Lookup<'_>,
 ) -> Result<String, ExpressionError> {
@@ -287,12 +267,12 @@ fn plural(n: f64, one: &str, many: &str) -> String {
 /// What is wrong with an input's value, as the message WhatsApp would show under it; `None`
 /// when the value passes. `value` is the input's value in the form (absent when untouched).
 pub fn check_input(
-    component: &Map<String, Value>,
+    component: Component<'_>,
     value: Option<&Value>,
     lookup: &mut Lookup<'_>,
     pattern_test: &PatternTest<'_>,
 ) -> Option<String> {
-    let kind = component.get("type").and_then(Value::as_str).unwrap_or_default();
+    let kind = component.type_name().unwrap_or_default();
     let required = match (kind, component.get("required")) {
         // CalendarPicker's range mode takes `{start-date: bool, end-date: bool}`.
         ("CalendarPicker", Some(Value::Object(parts))) => {
@@ -354,7 +334,7 @@ pub fn check_input(
 }
 
 fn check_text_input(
-    component: &Map<String, Value>,
+    component: Component<'_>,
     text: &str,
     lookup: &mut Lookup<'_>,
     pattern_test: &PatternTest<'_>,
@@ -417,11 +397,11 @@ pub fn is_phone(text: &str) -> bool {
 
 pub use flow_model::date::{day_number, text as date_text, weekday};
 
-fn date_bound(component: &Map<String, Value>, name: &str, lookup: &mut Lookup<'_>) -> Option<String> {
+fn date_bound(component: Component<'_>, name: &str, lookup: &mut Lookup<'_>) -> Option<String> {
     text_property(component, name, lookup).ok().and_then(|text| date_text(&text))
 }
 
-fn unavailable(component: &Map<String, Value>, lookup: &mut Lookup<'_>) -> Vec<String> {
+fn unavailable(component: Component<'_>, lookup: &mut Lookup<'_>) -> Vec<String> {
     let list = match component.get("unavailable-dates") {
         Some(Value::String(text)) => evaluate::evaluate_text(text, lookup).ok(),
         other => other.cloned(),
@@ -430,7 +410,7 @@ fn unavailable(component: &Map<String, Value>, lookup: &mut Lookup<'_>) -> Vec<S
     list.iter().filter_map(|date| date_text(&display(date))).collect()
 }
 
-fn check_date(component: &Map<String, Value>, date: &str, lookup: &mut Lookup<'_>) -> Option<String> {
+fn check_date(component: Component<'_>, date: &str, lookup: &mut Lookup<'_>) -> Option<String> {
     let min = date_bound(component, "min-date", lookup);
     let max = date_bound(component, "max-date", lookup);
     if min.as_deref().is_some_and(|min| date < min) || max.as_deref().is_some_and(|max| date > max) {
@@ -447,7 +427,7 @@ fn check_date(component: &Map<String, Value>, date: &str, lookup: &mut Lookup<'_
 }
 
 fn check_calendar(
-    component: &Map<String, Value>,
+    component: Component<'_>,
     value: Option<&Value>,
     lookup: &mut Lookup<'_>,
 ) -> Option<String> {
@@ -490,36 +470,34 @@ fn check_calendar(
 
 /// The inputs a person sees on a screen now (visible, in the If branches and Switch cases
 /// that hold), in document order: (name, component).
-pub fn visible_inputs<'s>(
-    screen: &'s Map<String, Value>,
-    lookup: &mut Lookup<'_>,
-) -> Vec<(&'s str, &'s Map<String, Value>)> {
+pub fn visible_inputs<'s>(screen: Screen<'s>, lookup: &mut Lookup<'_>) -> Vec<(&'s str, Component<'s>)> {
     let mut inputs = Vec::new();
-    let children = screen.get("layout").and_then(|layout| layout.get("children"));
-    let mut pending: Vec<&'s Value> =
-        children.and_then(Value::as_array).into_iter().flatten().rev().collect();
-    while let Some(item) = pending.pop() {
-        let Some(component) = item.as_object() else { continue };
-        if !bool_property(component, "visible", true, lookup) {
+    let mut pending: Vec<Component<'s>> = screen.children().collect();
+    pending.reverse();
+    while let Some(component) = pending.pop() {
+        if !bool_property(component, flow_model::model::key::VISIBLE, true, lookup) {
             continue;
         }
-        let kind = component.get("type").and_then(Value::as_str).unwrap_or_default();
-        let nested = match kind {
-            "Form" => component.get("children"),
-            "If" => {
-                let holds = condition_holds(component.get("condition"), lookup).unwrap_or(false);
-                component.get(if holds { "then" } else { "else" })
+        let nested = match component.kind() {
+            ComponentKind::Form(form) => form.children(),
+            ComponentKind::If(branch) => {
+                let holds = condition_holds(branch.condition_value(), lookup).unwrap_or(false);
+                branch.branch(holds)
             }
-            "Switch" => switch_case(component, lookup),
-            _ => {
-                let is_input = catalog::component(kind).is_some_and(catalog::Component::is_input);
-                if let (true, Some(name)) = (is_input, component.get("name").and_then(Value::as_str)) {
-                    inputs.push((name, component));
+            ComponentKind::Switch(switch) => match switch_key(switch, lookup) {
+                Some(key) => switch.case(&key),
+                None => continue,
+            },
+            ComponentKind::Leaf(leaf) => {
+                if let (true, Some(name)) = (leaf.is_input(), leaf.name()) {
+                    inputs.push((name, leaf));
                 }
-                None
+                continue;
             }
         };
-        pending.extend(nested.and_then(Value::as_array).into_iter().flatten().rev());
+        let start = pending.len();
+        pending.extend(nested);
+        pending[start..].reverse();
     }
     inputs
 }
@@ -537,16 +515,15 @@ pub fn condition_holds(condition: Option<&Value>, lookup: &mut Lookup<'_>) -> Re
     }
 }
 
-/// The components of the Switch case matching its value (none when no case matches).
-pub fn switch_case<'s>(component: &'s Map<String, Value>, lookup: &mut Lookup<'_>) -> Option<&'s Value> {
-    let value = component.get("value").and_then(Value::as_str)?;
-    let key = display(&evaluate::evaluate_text(value, lookup).ok()?);
-    component.get("cases")?.get(key.as_str())
+/// The case a Switch shows: its value evaluated (`None` when it has none or it does not
+/// evaluate).
+pub fn switch_key(switch: Switch<'_>, lookup: &mut Lookup<'_>) -> Option<String> {
+    Some(display(&evaluate::evaluate_text(switch.value()?, lookup).ok()?))
 }
 
 /// Checks every visible input: the messages by input name (empty when all pass).
 pub fn check_screen(
-    screen: &Map<String, Value>,
+    screen: Screen<'_>,
     form: &Map<String, Value>,
     lookup: &mut Lookup<'_>,
     pattern_test: &PatternTest<'_>,
@@ -584,20 +561,12 @@ pub struct Answer {
 /// completes: each visible input with a value, in document order. The screen's `sensitive`
 /// fields are masked as flow-json.md §2 says: text, date, choice and selection inputs as
 /// `••••`, password and passcode inputs and picked media left out, OptIn shown as it is.
-pub fn summary(
-    screen: &Map<String, Value>,
-    form: &Map<String, Value>,
-    lookup: &mut Lookup<'_>,
-) -> Vec<Answer> {
-    let sensitive: Vec<&str> = screen
-        .get("sensitive")
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+pub fn summary(screen: Screen<'_>, form: &Map<String, Value>, lookup: &mut Lookup<'_>) -> Vec<Answer> {
+    let sensitive: Vec<&str> = screen.sensitive().collect();
     let mut answers = Vec::new();
     for (name, component) in visible_inputs(screen, lookup) {
         let value = form.get(name);
-        let kind = component.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = component.type_name().unwrap_or_default();
         if is_empty(value) && kind != "OptIn" {
             continue;
         }
@@ -605,8 +574,7 @@ pub fn summary(
         let shown = if !sensitive.contains(&name) || kind == "OptIn" {
             Shown::Text(answer_text(component, kind, value, lookup))
         } else {
-            let secret =
-                matches!(component.get("input-type").and_then(Value::as_str), Some("password" | "passcode"));
+            let secret = matches!(component.str("input-type"), Some("password" | "passcode"));
             if secret || matches!(kind, "PhotoPicker" | "DocumentPicker") {
                 Shown::Hidden
             } else {
@@ -621,7 +589,7 @@ pub fn summary(
 /// An input's value as the summary writes it: the titles of chosen items, dates as written,
 /// a date range as "start – end", a count of picked files, "Yes" or "No" for an OptIn.
 fn answer_text(
-    component: &Map<String, Value>,
+    component: Component<'_>,
     kind: &str,
     value: Option<&Value>,
     lookup: &mut Lookup<'_>,
@@ -689,7 +657,7 @@ mod tests {
                 {"type": "TextArea", "name": "notes", "label": "Notes"},
                 {"type": "OptIn", "name": "terms", "label": "I agree"},
                 {"type": "PhotoPicker", "name": "photo", "label": "Photo"}]}]}});
-        let screen = screen.as_object().unwrap();
+        let screen = Screen::new(0, screen.as_object().unwrap());
         let form = json!({"who": "Ana", "pin": "1234", "email": "ana@example.com", "dept": "gp",
             "time": "t2", "extras": ["a", "b"], "stay": {"start-date": "2026-01-02", "end-date": "2026-01-05"},
             "notes": "  ", "terms": true, "photo": [{"name": "x.jpg"}]});
@@ -721,10 +689,12 @@ mod tests {
             {"type": "OptIn", "name": "news", "label": "News"}]}});
         let form = json!({"shown": "x"});
         let mut lookup = scope(json!({"show": false}), json!({}));
-        let answers = summary(screen.as_object().unwrap(), form.as_object().unwrap(), &mut lookup);
+        let answers =
+            summary(Screen::new(0, screen.as_object().unwrap()), form.as_object().unwrap(), &mut lookup);
         assert_eq!(answers, [Answer { label: "News".into(), shown: Shown::Text("No".into()) }]);
         let mut lookup = scope(json!({"show": true}), json!({}));
-        let answers = summary(screen.as_object().unwrap(), form.as_object().unwrap(), &mut lookup);
+        let answers =
+            summary(Screen::new(0, screen.as_object().unwrap()), form.as_object().unwrap(), &mut lookup);
         assert_eq!(answers[0], Answer { label: "shown".into(), shown: Shown::Text("x".into()) });
     }
 
@@ -734,7 +704,7 @@ mod tests {
             "layout": {"children": [{"type": "Form", "name": "f", "init-values": {"n": "${data.name}"}, "children": [
                 {"type": "TextInput", "name": "n", "label": "N"}]},
                 {"type": "OptIn", "name": "o", "label": "O", "init-value": true}]}});
-        let screen = screen.as_object().unwrap();
+        let screen = Screen::new(0, screen.as_object().unwrap());
         assert_eq!(example_data(screen), json!({"name": "Ana"}).as_object().unwrap().clone());
         let form = initial_form(screen, &mut scope(json!({"name": "Ana"}), json!({})));
         assert_eq!(Value::Object(form), json!({"n": "Ana", "o": true}));
@@ -792,9 +762,12 @@ mod tests {
         let mut lookup = scope(json!({}), json!({}));
         let mut check = |component: Value, value: Value| {
             let value = (!value.is_null()).then_some(value);
-            check_input(component.as_object().unwrap(), value.as_ref(), &mut lookup, &|p: &str, v: &str| {
-                Some(p == "^A" && v.starts_with('A'))
-            })
+            check_input(
+                Component::new(component.as_object().unwrap()),
+                value.as_ref(),
+                &mut lookup,
+                &|p: &str, v: &str| Some(p == "^A" && v.starts_with('A')),
+            )
         };
         let required = json!({"type": "TextInput", "name": "n", "required": true});
         assert_eq!(check(required.clone(), Value::Null).as_deref(), Some("This field is required."));
@@ -866,7 +839,7 @@ mod tests {
             {"type": "If", "condition": "${form.more}", "then": [{"type": "TextInput", "name": "then", "required": true}],
              "else": [{"type": "TextInput", "name": "else", "required": true}]},
             {"type": "Switch", "value": "${data.kind}", "cases": {"a": [{"type": "TextArea", "name": "case_a", "required": true}]}}]}});
-        let screen = screen.as_object().unwrap();
+        let screen = Screen::new(0, screen.as_object().unwrap());
         let names = |data: Value, form: Value| {
             visible_inputs(screen, &mut scope(data, form))
                 .into_iter()

@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use flow_model::evaluate::{self, Lookup};
 use flow_model::expression::{Reference, Source};
+use flow_model::model::{Action, Component, ComponentKind, Screen};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
 
 use super::bridge;
+use super::error::PreviewError;
 use super::protocol::{EmbedEvent, Options};
 use super::runtime::{self, Reply, Step};
 
@@ -234,7 +236,7 @@ impl Session {
                     let screen = runtime::screen(flow, &id)?;
                     let form = visit.form.get_untracked();
                     let answers = runtime::summary(screen, &form, &mut untracked(self.lookup(*visit)));
-                    let title = screen.get("title").and_then(Value::as_str).map_or(id, str::to_owned);
+                    let title = screen.title_text().map_or(id, str::to_owned);
                     (!answers.is_empty()).then_some((title, answers))
                 })
                 .collect()
@@ -255,7 +257,8 @@ impl Session {
 
     /// Checks one input (when it loses focus) and shows or clears its message.
     pub fn check_field(&self, visit: Visit, component: &Map<String, Value>) {
-        let Some(name) = component.get("name").and_then(Value::as_str) else { return };
+        let component = Component::new(component);
+        let Some(name) = component.name() else { return };
         let value = visit.form.with_untracked(|form| form.get(name).cloned());
         let mut lookup = untracked(self.lookup(visit));
         let problem = runtime::check_input(component, value.as_ref(), &mut lookup, &bridge::pattern_matches);
@@ -277,10 +280,7 @@ impl Session {
             return;
         }
         let screen_id = visit.screen.get_value();
-        let leaves = matches!(
-            action.get("name").and_then(Value::as_str),
-            Some("navigate" | "complete" | "data_exchange")
-        );
+        let leaves = Action::new(action).is_some_and(|action| action.sends_form());
         if check_first && leaves && !self.check_screen(visit, &screen_id) {
             return;
         }
@@ -349,19 +349,16 @@ impl Session {
         let screen = screen.to_owned();
         self.busy.set(true);
         spawn_local(async move {
-            let answer = bridge::post_text(&endpoint, &body).await.and_then(|text| {
-                flow_model::json::read(&text).map_err(|error| format!("the answer is not JSON: {error}"))
-            });
+            let answer = match bridge::post_text(&endpoint, &body).await {
+                Ok(text) => flow_model::json::read(&text).map_err(PreviewError::AnswerNotJson),
+                Err(error) => Err(PreviewError::EndpointFailed(error)),
+            };
             session.busy.set(false);
-            session.answer(
-                visit,
-                &screen,
-                answer.map_err(|error| format!("The test endpoint failed: {error}")),
-            );
+            session.answer(visit, &screen, answer);
         });
     }
 
-    fn answer(&self, visit: Visit, screen: &str, answer: Result<Value, String>) {
+    fn answer(&self, visit: Visit, screen: &str, answer: Result<Value, PreviewError>) {
         match answer.and_then(|answer| runtime::reply(&answer)) {
             Ok(Reply::Complete { response }) => self.complete(screen, response),
             Ok(Reply::Screen { screen: next, data, error_message }) => {
@@ -393,7 +390,10 @@ impl Session {
     fn announce(&self) {
         let Some(visit) = self.visits.with_untracked(|visits| visits.last().copied()) else { return };
         let screen = visit.screen.get_value();
-        let index = self.flow.with_untracked(|flow| runtime::screen_index(flow, &screen)).unwrap_or_default();
+        let index = self
+            .flow
+            .with_untracked(|flow| runtime::screen(flow, &screen).map(|screen| screen.index()))
+            .unwrap_or_default();
         self.emit(EmbedEvent::Screen { screen, index, data: visit.data.get_untracked() });
     }
 
@@ -425,25 +425,17 @@ fn untracked(
 
 /// The error messages the business set on the screen's inputs (Form `error-messages`, each
 /// input's `error-message`), evaluated.
-fn business_errors(screen: &Map<String, Value>, lookup: &mut Lookup<'_>) -> Map<String, Value> {
+fn business_errors(screen: Screen<'_>, lookup: &mut Lookup<'_>) -> Map<String, Value> {
     let mut errors = Map::new();
-    for found in flow_model::walk::components(screen, "") {
-        let component = found.component;
-        if found.kind == Some("Form") {
-            let messages = match component.get("error-messages") {
-                Some(Value::String(text)) => evaluate::evaluate_text(text, lookup).ok(),
-                other => other.cloned(),
-            };
-            if let Some(Value::Object(messages)) = messages {
-                for (name, message) in messages {
-                    let message = evaluate::evaluate_value(&message, lookup).unwrap_or(message);
-                    if !message.is_null() && message != "" {
-                        errors.insert(name, Value::String(evaluate::display(&message)));
-                    }
+    for component in screen.every_component() {
+        if let ComponentKind::Form(form) = component.kind() {
+            for (name, message) in runtime::object_value(form.error_messages(), lookup).unwrap_or_default() {
+                let message = evaluate::evaluate_value(&message, lookup).unwrap_or(message);
+                if !message.is_null() && message != "" {
+                    errors.insert(name, Value::String(evaluate::display(&message)));
                 }
             }
-        } else if let (Some(name), Some(message)) =
-            (component.get("name").and_then(Value::as_str), component.get("error-message"))
+        } else if let (Some(name), Some(message)) = (component.name(), component.error_message())
             && let Ok(message) = evaluate::evaluate_value(message, lookup)
             && !message.is_null()
             && message != ""

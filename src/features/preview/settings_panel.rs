@@ -30,8 +30,8 @@ pub fn SettingsPanel(
     let examples = move || {
         session.flow.with_untracked(|flow| {
             let first = runtime::screen_ids(flow).into_iter().next().unwrap_or_default();
-            let screen = runtime::screen(flow, &first).cloned().unwrap_or_default();
-            serde_json::to_string_pretty(&Value::Object(runtime::example_data(&screen))).unwrap_or_default()
+            let data = runtime::screen(flow, &first).map(runtime::example_data).unwrap_or_default();
+            serde_json::to_string_pretty(&Value::Object(data)).unwrap_or_default()
         })
     };
     view! {

@@ -12,6 +12,7 @@ use crate::api::ValidationError;
 use crate::api::workspace::WsChange;
 use crate::features::library::link::{RemoteLink, fingerprint, locate, remote_link_untracked, set_link};
 use crate::features::library::ops::{Details, Saved};
+use crate::features::library::{Failure, LibraryError};
 use crate::state::EditorState;
 
 /// Whether WhatsApp operations on the open draft go through the workspace.
@@ -37,12 +38,10 @@ pub async fn save(
     workspace: Workspace,
     partner_id: String,
     details: Option<Details>,
-) -> Result<Saved, String> {
-    let Some(mut link) = link_untracked(state) else {
-        return Err("This draft is not in the workspace.".into());
-    };
+) -> Result<Saved, LibraryError> {
+    let Some(mut link) = link_untracked(state) else { return Err(Failure::NotInWorkspace.into()) };
     if workspace.saving.get_untracked() != Saving::Saved {
-        return Err("Your latest changes are not in the workspace yet: wait until it says Saved, then save to WhatsApp.".into());
+        return Err(Failure::WorkspaceNotSaved.into());
     }
     let client = workspace.client();
     let previous = remote_link_untracked(state).unwrap_or_default();
@@ -54,19 +53,13 @@ pub async fn save(
             categories: Some(details.categories.clone()),
             ..WsChange::default()
         };
-        let flow = client
-            .ws_update(&link.id, &change, &workspace.user_name())
-            .await
-            .map_err(|error| error.for_people())?;
+        let flow = client.ws_update(&link.id, &change, &workspace.user_name()).await?;
         link.revision = flow.revision;
         super::link::set_link(state, Some(&link));
         state.draft.update(|draft| draft.name.clone_from(&flow.name));
         categories = details.categories;
     }
-    let answer = client
-        .ws_operation(&link.id, "save-to-meta", &workspace.user_name())
-        .await
-        .map_err(|error| error.for_people())?;
+    let answer = client.ws_operation(&link.id, "save-to-meta", &workspace.user_name()).await?;
     let meta_flow_id = answer.get("meta_flow_id").and_then(Value::as_str).unwrap_or_default().to_owned();
     let errors = ValidationError::read_all(&answer);
     let (problems, hash) = state
@@ -89,13 +82,14 @@ pub async fn save(
 }
 
 /// Publishes (`publish`) or deprecates (`deprecate`) the open draft's workspace flow.
-pub async fn lifecycle(state: EditorState, workspace: Workspace, operation: &str) -> Result<String, String> {
-    let Some(link) = link_untracked(state) else { return Err("This draft is not in the workspace.".into()) };
+pub async fn lifecycle(
+    state: EditorState,
+    workspace: Workspace,
+    operation: &str,
+) -> Result<String, LibraryError> {
+    let Some(link) = link_untracked(state) else { return Err(Failure::NotInWorkspace.into()) };
     let client = workspace.client();
-    let answer = client
-        .ws_operation(&link.id, operation, &workspace.user_name())
-        .await
-        .map_err(|error| error.for_people())?;
+    let answer = client.ws_operation(&link.id, operation, &workspace.user_name()).await?;
     let status = answer.get("status").and_then(Value::as_str).unwrap_or_default().to_owned();
     if let Some(mut remote) = remote_link_untracked(state) {
         remote.status.clone_from(&status);

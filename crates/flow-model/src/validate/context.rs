@@ -15,6 +15,7 @@ use crate::catalog::{self, ActionName, Event, Kind};
 use crate::expression::{Reference, Source, Type};
 pub(crate) use crate::json::member;
 use crate::json::pointer;
+use crate::model;
 use crate::version::Version;
 use crate::walk::{self, ComponentAt, Place};
 
@@ -234,12 +235,12 @@ pub(crate) struct ActionAt<'a> {
 impl<'a> ActionAt<'a> {
     /// `payload`, when an object.
     pub fn payload(&self) -> Option<&'a Map<String, Value>> {
-        self.action.get("payload").and_then(Value::as_object)
+        model::Action::of(self.action).payload().and_then(Value::as_object)
     }
 
     /// The screen id of a navigate action's `next.name`.
     pub fn next_screen(&self) -> Option<&'a str> {
-        self.action.get("next")?.get("name")?.as_str()
+        model::Action::of(self.action).next()
     }
 }
 
@@ -266,33 +267,24 @@ pub(crate) enum Resolved<'a> {
 
 impl<'a> Flow<'a> {
     pub fn new(root: &'a Map<String, Value>) -> Flow<'a> {
-        let version = root
-            .get("version")
-            .and_then(Value::as_str)
-            .and_then(Version::parse)
-            .map_or(Version::LATEST, Version::rules);
-        let endpoint = root.contains_key("data_api_version");
-        let mut screens = Vec::new();
+        let flow = model::Flow::of(root);
+        let version = flow.version().map_or(Version::LATEST, Version::rules);
+        let endpoint = flow.is_endpoint_flow();
         let mut gathered = Gathered::default();
         let mut available = Available::default();
-        if let Some(list) = root.get("screens").and_then(Value::as_array) {
-            screens.reserve(list.len());
-            // Room for Meta's maximum of 50 components per screen: growing these lists as they
-            // fill copied them over and over.
-            let components = list.len() * 64;
-            gathered.props.reserve(components * 6);
-            gathered.described.reserve(components * 2);
-            gathered.tokens.reserve(components * 2);
-            gathered.strings.reserve(components / 4);
-            gathered.actions.reserve(list.len() * 4);
-            for (index, value) in list.iter().enumerate() {
-                if let Some(object) = value.as_object() {
-                    let pointer = pointer::join("/screens", index);
-                    let screen =
-                        Screen::new(object, pointer, screens.len(), version, &mut gathered, &mut available);
-                    screens.push(screen);
-                }
-            }
+        let count = flow.screen_count();
+        let mut screens = Vec::with_capacity(count);
+        // Room for Meta's maximum of 50 components per screen: growing these lists as they
+        // fill copied them over and over.
+        let components = count * 64;
+        gathered.props.reserve(components * 6);
+        gathered.described.reserve(components * 2);
+        gathered.tokens.reserve(components * 2);
+        gathered.strings.reserve(components / 4);
+        gathered.actions.reserve(count * 4);
+        for view in flow.screens() {
+            let screen = Screen::new(view, screens.len(), version, &mut gathered, &mut available);
+            screens.push(screen);
         }
         let mut ids = HashMap::with_capacity(screens.len());
         for (index, screen) in screens.iter().enumerate() {
@@ -436,13 +428,13 @@ impl<'a> Screen<'a> {
     /// Screen `index` of [`Flow::screens`], at `pointer`. Each component is visited once,
     /// and everything the rules need from its members is gathered then.
     fn new(
-        object: &'a Map<String, Value>,
-        pointer: String,
+        view: model::Screen<'a>,
         index: usize,
         version: Version,
         gathered: &mut Gathered<'a>,
         available: &mut Available,
     ) -> Screen<'a> {
+        let (object, pointer) = (view.object(), view.pointer());
         super::strings::gather_title(index, object, gathered);
         let walked = walk::components(object, "");
         let mut components: Vec<Node<'a>> = Vec::with_capacity(walked.len());
@@ -485,9 +477,9 @@ impl<'a> Screen<'a> {
         }
         Screen {
             pointer,
-            id: member(object, "id").and_then(Value::as_str),
-            terminal: member(object, "terminal").and_then(Value::as_bool) == Some(true),
-            data: member(object, "data").and_then(Value::as_object),
+            id: view.id(),
+            terminal: view.is_terminal(),
+            data: view.data().map(|data| data.object()),
             object,
             names: Names::new(components.iter().map(|node| node.name)),
             components,
@@ -685,6 +677,6 @@ fn push_action<'a>(
         item,
         pointer: pointer::join(base, key),
         action,
-        name: action.get("name").and_then(Value::as_str).and_then(ActionName::parse),
+        name: model::Action::of(action).name(),
     });
 }
