@@ -93,6 +93,27 @@ pub struct ServeConfig {
     /// with commas. Default: the same origin only.
     #[arg(long = "preview-origin", env = "FLOWSMITH_PREVIEW_ORIGINS", value_delimiter = ',')]
     pub preview_origins: Vec<String>,
+    /// Serve an address other machines reach with no user configured: anyone who reaches the
+    /// port can then publish, deprecate and delete flows with the partner key. Without it such
+    /// a server refuses to start until a user exists (`flowsmith user add`).
+    #[arg(long, env = "FLOWSMITH_INSECURE_NO_AUTH")]
+    pub insecure_no_auth: bool,
+    /// Mark the session cookie `Secure` (browsers then send it over https only). Implied by an
+    /// https --public-url; behind a TLS proxy listed in --trusted-proxy, `X-Forwarded-Proto:
+    /// https` does the same per request.
+    #[arg(long, env = "FLOWSMITH_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Addresses of reverse proxies (nginx, Caddy) whose `X-Forwarded-For` (the client's address,
+    /// for refusing repeated failed sign-ins) and `X-Forwarded-Proto` are believed; repeat or
+    /// separate with commas.
+    #[arg(long = "trusted-proxy", env = "FLOWSMITH_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// A session unused this long ends, in seconds (`28800s` is 8 hours).
+    #[arg(long, env = "FLOWSMITH_SESSION_IDLE", default_value = "28800s")]
+    pub session_idle: Seconds,
+    /// A session ends this long after sign-in, used or not (`604800s` is 7 days).
+    #[arg(long, env = "FLOWSMITH_SESSION_LIFETIME", default_value = "604800s")]
+    pub session_lifetime: Seconds,
 }
 
 impl ServeConfig {
@@ -117,6 +138,11 @@ impl ServeConfig {
             public_url: None,
             frame_ancestors: Vec::new(),
             preview_origins: Vec::new(),
+            insecure_no_auth: false,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            session_idle: Seconds(Duration::from_secs(8 * 3600)),
+            session_lifetime: Seconds(Duration::from_secs(7 * 24 * 3600)),
         }
     }
 }
@@ -304,6 +330,8 @@ pub struct Settings {
     pub preview_origins: Vec<String>,
     /// The upstream's origin for the CSP's connect-src (direct mode of the app).
     pub upstream_origin: String,
+    /// Sign-in: modes, cookies, sessions, failed attempts.
+    pub auth: crate::auth::AuthSettings,
 }
 
 impl Settings {
@@ -356,6 +384,16 @@ impl Settings {
             None => None,
             Some(text) => Some(public_url(text).map_err(invalid)?),
         };
+        let auth = crate::auth::AuthSettings {
+            insecure_no_auth: config.insecure_no_auth,
+            loopback: config.bind.is_loopback(),
+            secure_cookies: config.secure_cookies
+                || public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
+            trusted_proxies: config.trusted_proxies.clone(),
+            idle: config.session_idle.0,
+            lifetime: config.session_lifetime.0,
+            throttle: crate::auth::Throttle::default(),
+        };
         Ok(Settings {
             address: SocketAddr::new(config.bind, config.port),
             app_dir: config.app_dir.clone(),
@@ -372,6 +410,7 @@ impl Settings {
             },
             public_url,
             frame_ancestors,
+            auth,
             preview_origins,
             upstream_origin,
         })

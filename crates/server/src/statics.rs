@@ -181,6 +181,13 @@ impl SecurityHeaders {
     }
 }
 
+/// The policy of a page served from memory (the sign-in page): this configuration's, with the
+/// page's own inline scripts allowed by their hashes.
+pub fn page_policy(settings: &Settings, page: &str) -> HeaderValue {
+    HeaderValue::from_str(&content_security_policy(settings, page))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
+
 /// Only this server's own code, styles and data; the wasm module; the preview iframe (the
 /// sandbox's is same-origin, 360dialog's is Meta's); framing by the configured origins only.
 fn content_security_policy(settings: &Settings, index_html: &str) -> String {
