@@ -68,6 +68,12 @@ pub struct ServeConfig {
     /// `500ms`.
     #[arg(long, env = "FLOWSMITH_UPSTREAM_TIMEOUT", default_value = "30s")]
     pub upstream_timeout: Seconds,
+    /// Calls to the Partner API in flight at once (360dialog mode); more wait their turn. Each
+    /// holds an upstream connection and its buffers: the default bounds memory with 1,000
+    /// browsers connected; raise it when many people publish at once against a slow upstream.
+    #[arg(long, env = "FLOWSMITH_UPSTREAM_CONCURRENCY", default_value_t = crate::proxy::MAX_UPSTREAM_CALLS,
+          value_parser = concurrency)]
+    pub upstream_concurrency: usize,
     /// How long any request may take before this server answers 504 itself.
     #[arg(long, env = "FLOWSMITH_REQUEST_TIMEOUT", default_value = "60s")]
     pub request_timeout: Seconds,
@@ -133,6 +139,7 @@ impl ServeConfig {
             body_limit: ByteSize(DEFAULT_BODY_LIMIT),
             upstream_timeout: Seconds(Duration::from_secs(30)),
             request_timeout: Seconds(Duration::from_secs(60)),
+            upstream_concurrency: crate::proxy::MAX_UPSTREAM_CALLS,
             data_dir: PathBuf::from("flowsmith-data"),
             database_url: None,
             public_url: None,
@@ -318,6 +325,8 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     /// Wait for any request.
     pub request_timeout: Duration,
+    /// Upstream calls in flight at once.
+    pub upstream_concurrency: usize,
     /// The sandbox's folder (and the workspace's, unless `database_url`).
     pub data_dir: PathBuf,
     /// Where the workspace is kept.
@@ -403,6 +412,7 @@ impl Settings {
             body_limit: config.body_limit.0,
             upstream_timeout: config.upstream_timeout.0,
             request_timeout: config.request_timeout.0,
+            upstream_concurrency: config.upstream_concurrency,
             data_dir: config.data_dir.clone(),
             workspace: match &config.database_url {
                 Some(url) => crate::workspace::store::Location::Url(url.clone()),
@@ -444,6 +454,15 @@ fn partner_api_key(config: &ServeConfig) -> Result<Option<Secret>, ServeError> {
         )));
     }
     Ok(Some(Secret::new(key)))
+}
+
+/// `--upstream-concurrency`: 1 to 4096 calls.
+fn concurrency(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|calls| (1..=4096).contains(calls))
+        .ok_or_else(|| format!("'{text}' is not a number of calls from 1 to 4096"))
 }
 
 fn upstream_url(text: &str) -> Result<Url, String> {

@@ -134,6 +134,7 @@ impl AppState {
                     api_key.clone(),
                     settings.upstream_timeout,
                     settings.body_limit,
+                    settings.upstream_concurrency,
                 )
                 .map_err(ServeError::Config)?;
                 (None, proxy::Target::Upstream(Arc::new(upstream)))

@@ -76,6 +76,7 @@ fn is_flows_page(path: &str) -> bool {
 /// then block the new loader and leave the page blank.
 pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Response {
     let settings = Arc::clone(&files.settings);
+    let path = request.uri().path().to_owned();
     let mut response = serve_app_file(files, request).await;
     let is_page = response
         .headers()
@@ -84,6 +85,12 @@ pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Respo
     if is_page {
         let policy = SecurityHeaders::new(&settings).content_security_policy();
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    // A file named by its content's hash never changes: browsers and proxies keep it a year.
+    // Anything else (pages, files without a hash) is asked again each time (ETag/Last-Modified).
+    if response.status() == StatusCode::OK && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if is_hashed(&path) { IMMUTABLE } else { HeaderValue::from_static("no-cache") };
+        response.headers_mut().insert(header::CACHE_CONTROL, policy);
     }
     // The body depends on Accept-Encoding (the precompressed copies): caches must know.
     response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -130,6 +137,22 @@ async fn serve_app_file(files: AppFiles, request: Request) -> Response {
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// `Cache-Control` of a file whose name holds its content's hash.
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// Whether a path names a file by its content's hash, as Trunk writes them: a part of a name
+/// that is `-` and 15 or 16 lowercase hexadecimal digits (`flowsmith-app-6e53060ad7a31c2c.js`,
+/// `…_bg.wasm`, `snippets/leptos-1a2b…/inline0.js`).
+fn is_hashed(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        segment.split('-').skip(1).any(|part| {
+            let digits = part.split(['.', '_']).next().unwrap_or_default();
+            (15..=16).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    })
 }
 
 /// Whether a request path stays inside the app folder once decoded.
@@ -252,6 +275,21 @@ mod tests {
     fn inline_scripts_are_found_and_external_ones_skipped() {
         let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
         assert_eq!(inline_scripts(html).collect::<Vec<_>>(), vec!["init()"]);
+    }
+
+    #[test]
+    fn hashed_names_are_told_apart() {
+        for hashed in [
+            "/flowsmith-app-6e53060ad7a31c2c.js",
+            "/flowsmith-app-6e53060ad7a31c2c_bg.wasm",
+            "/flows/flows-2a1cf8c772c621c.css",
+            "/snippets/leptos-dom-1a2b3c4d5e6f7a8b/inline0.js",
+        ] {
+            assert!(is_hashed(hashed), "{hashed}");
+        }
+        for plain in ["/index.html", "/code-editor.js", "/flows/", "/app-1234.js", "/x-6E53060AD7A31C2C.js"] {
+            assert!(!is_hashed(plain), "{plain}");
+        }
     }
 
     #[test]

@@ -1,0 +1,59 @@
+//! Sign-in end to end: once a user exists, the app sends a browser without a session to the
+//! server's sign-in page and comes back to where it was; a viewer who tries to publish is
+//! refused by the server, and the app says why.
+use flowsmith::api::{Client, Via};
+
+use crate::client::Native;
+use crate::support::{self, Page};
+
+const VALID: &str = flow_model::templates::APPOINTMENT_BOOKING;
+const PASSWORD: &str = "a long enough password";
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn sign_in_and_a_viewer_cannot_publish() {
+    let data_dir = support::fresh_data_dir();
+    let (_server, url) = support::start_server_in(&data_dir, &[]);
+    // Before any user exists (loopback: no sign-in), a flow saved to WhatsApp, ready to publish.
+    let api = Client::new(Native::new(), Via::Server { origin: url.clone() });
+    let accounts = api.ws_accounts().await.expect("accounts");
+    let account = accounts.iter().find(|account| account.external_id == "sandbox1WA").expect("the clinic");
+    let flow = api.ws_create(&account.id, "Signed", VALID, "Ana").await.expect("created");
+    api.ws_operation(&flow.id, "save-to-meta", "Ana").await.expect("saved to WhatsApp");
+    // Users added from the command line while the server runs turn sign-in on.
+    support::add_user(&data_dir, "vera", "viewer", PASSWORD);
+    support::add_user(&data_dir, "admin", "admin", PASSWORD);
+
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    let editor = format!("{url}/?flow={}", flow.id);
+    page.client.goto(&editor).await.expect("the app loads");
+    page.until("the sign-in page", "location.pathname == '/signin'").await;
+    page.find("[data-testid=sign-in-form]").await;
+    page.fill("[data-testid=sign-in-username]", "vera").await;
+    page.fill("[data-testid=sign-in-password]", "not the password").await;
+    page.click("[data-testid=sign-in-submit]").await;
+    page.until(
+        "the refusal",
+        "document.querySelector('[data-testid=sign-in-error]').textContent.includes('Wrong user name or password')",
+    )
+    .await;
+    page.fill("[data-testid=sign-in-password]", PASSWORD).await;
+    page.click("[data-testid=sign-in-submit]").await;
+    // Back where the browser was going: the flow in the editor.
+    page.until(
+        "the flow in the editor",
+        "document.querySelector('[data-testid=draft-name]')?.textContent == 'Signed'",
+    )
+    .await;
+    let cookie_visible = page.script("return document.cookie.includes('flowsmith_session')").await;
+    assert_eq!(cookie_visible, false, "the session cookie is HttpOnly");
+
+    page.menu("flow-menu", "publish").await;
+    page.click("[data-testid=publish-confirm]").await;
+    page.until("the refusal", "document.querySelector('[data-testid=save-error]')").await;
+    let said = page.texts("[data-testid=save-error]").await.join(" ");
+    assert!(said.contains("viewer") && said.contains("publisher role"), "{said}");
+    let status = api.ws_get(&flow.id).await;
+    assert!(status.is_err(), "without a session the API client is refused too");
+}
