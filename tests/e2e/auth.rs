@@ -51,8 +51,13 @@ async fn sign_in_and_a_viewer_cannot_publish() {
 
     page.menu("flow-menu", "publish").await;
     page.click("[data-testid=publish-confirm]").await;
-    page.until("the refusal", "document.querySelector('[data-testid=save-error]')").await;
-    let said = page.texts("[data-testid=save-error]").await.join(" ");
+    // The server's refusal, said as it says it: which role it takes.
+    page.until(
+        "the refusal",
+        "[...document.querySelectorAll('[data-testid=notice].notice--error')].some(n => n.textContent.includes('publisher role'))",
+    )
+    .await;
+    let said = page.texts("[data-testid=notice].notice--error").await.join(" ");
     assert!(said.contains("viewer") && said.contains("publisher role"), "{said}");
     let status = api.ws_get(&flow.id).await;
     assert!(status.is_err(), "without a session the API client is refused too");

@@ -142,13 +142,9 @@ pub async fn set_password(
     Ok(changed > 0)
 }
 
-/// Removes a user (their sessions and account roles go with them).
+/// Removes a user (their sessions go with them).
 pub async fn delete_user(connection: &mut AnyConnection, user_id: &str) -> StoreResult<bool> {
     end_sessions_of(connection, user_id).await?;
-    sqlx::query("DELETE FROM user_account_roles WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *connection)
-        .await?;
     let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
         .execute(&mut *connection)
