@@ -62,3 +62,16 @@ async fn sign_in_and_a_viewer_cannot_publish() {
     let status = api.ws_get(&flow.id).await;
     assert!(status.is_err(), "without a session the API client is refused too");
 }
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_others_without_sign_in_is_said_in_the_app() {
+    let (_server, url) = support::start_server_with(&["--bind", "0.0.0.0", "--insecure-no-auth"]);
+    let url = url.replace("0.0.0.0", "127.0.0.1");
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    page.client.goto(&url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+    let warning = page.texts("[data-testid=server-warning]").await.join("");
+    assert!(warning.contains("--insecure-no-auth") && warning.contains("flowsmith user add"), "{warning}");
+}

@@ -26,7 +26,12 @@ fn summary(name: &str, mut times: Vec<Duration>) {
     );
 }
 
-async fn timed_gets(client: &reqwest::Client, url: &str, cookie: Option<&str>, count: usize) -> Vec<Duration> {
+async fn timed_gets(
+    client: &reqwest::Client,
+    url: &str,
+    cookie: Option<&str>,
+    count: usize,
+) -> Vec<Duration> {
     let mut times = Vec::with_capacity(count);
     for _ in 0..count + 200 {
         let mut request = client.get(url);
@@ -78,7 +83,9 @@ async fn main() {
     let state = AppState::new(settings, address).await.expect("state");
     let router = app(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serving");
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .expect("serving");
     });
     let client = reqwest::Client::builder().no_proxy().build().expect("client");
     let base = format!("http://{address}");

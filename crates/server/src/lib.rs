@@ -226,7 +226,7 @@ pub fn app(state: AppState) -> Router {
     let api = api
         .route_layer(middleware::from_fn_with_state(state.auth.clone(), auth::layer::guard))
         .route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
-    let files = statics::AppFiles::new(Arc::clone(&settings));
+    let files = statics::AppFiles::new(Arc::clone(&settings)).with_warning(state.warning);
     let security = statics::SecurityHeaders::new(&settings);
     let routes = Router::new()
         .route("/healthz", get(healthz))

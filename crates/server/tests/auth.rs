@@ -123,6 +123,17 @@ async fn a_reachable_server_without_users_refuses_to_start_unless_told_insecure(
         config_json["auth"]["warning"].as_str().is_some_and(|w| w.contains("--insecure-no-auth")),
         "{config_json}"
     );
+    // Every page shows it at its top, before and without the app.
+    let response = tower::ServiceExt::oneshot(
+        app(AppState::new(settings.clone(), address).await.unwrap()),
+        axum::http::Request::get("/").header("host", "127.0.0.1").body(axum::body::Body::empty()).unwrap(),
+    )
+    .await
+    .unwrap();
+    let page = String::from_utf8(axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap().to_vec())
+        .unwrap();
+    assert!(page.starts_with("<!doctype html><title>Flowsmith</title>"), "{page}");
+    assert!(page.contains("data-testid=\"server-warning\"") && page.contains("--insecure-no-auth"), "{page}");
 
     // Once a user exists, the same server starts without the flag, and requires sign-in.
     let user_config = ServeConfig { insecure_no_auth: false, ..config };
@@ -264,6 +275,12 @@ async fn sessions_end_when_idle_or_old_and_when_the_password_or_role_changes() {
         assert_eq!(get(&server, "/api/flows", Some(&other)).await.0, 401, "a role change ends sessions");
         let (_, body, _) = sign_in_as(&server, "viewer", PASSWORD).await;
         assert_eq!(body["data"]["user"]["role"], "publisher");
+
+        // The hourly purge forgets ended sessions.
+        expire("UPDATE sessions SET expires_at = 1").await;
+        assert!(server.state.auth().purge().await.unwrap() >= 1);
+        let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions").fetch_one(&pool).await.unwrap();
+        assert_eq!(left, 0);
     }
 }
 

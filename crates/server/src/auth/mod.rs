@@ -400,7 +400,9 @@ impl Auth {
     pub async fn purge(&self) -> StoreResult<u64> {
         let now = now_ms();
         let idle = i64::try_from(self.0.settings.idle.as_millis()).unwrap_or(i64::MAX);
+        let window = i64::try_from(self.0.settings.throttle.window.as_millis()).unwrap_or(i64::MAX);
         let mut connection = self.0.store.pool().acquire().await?;
+        store::purge_failures(&mut connection, now.saturating_sub(window)).await?;
         store::purge_sessions(&mut connection, now, now.saturating_sub(idle)).await
     }
 }

@@ -274,6 +274,15 @@ pub async fn add_failure(
     Ok(())
 }
 
+/// Forgets failures older than `before` (their window has passed).
+pub async fn purge_failures(connection: &mut AnyConnection, before: i64) -> StoreResult<u64> {
+    Ok(sqlx::query("DELETE FROM sign_in_failures WHERE last_at < $1")
+        .bind(before)
+        .execute(&mut *connection)
+        .await?
+        .rows_affected())
+}
+
 /// Forgets the failures under `key` (a successful sign-in).
 pub async fn clear_failures(connection: &mut AnyConnection, key: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE key = $1").bind(key).execute(&mut *connection).await?;
