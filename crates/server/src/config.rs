@@ -402,6 +402,7 @@ impl Settings {
             idle: config.session_idle.0,
             lifetime: config.session_lifetime.0,
             throttle: crate::auth::Throttle::default(),
+            session_cache: crate::auth::SESSION_CACHE,
         };
         Ok(Settings {
             address: SocketAddr::new(config.bind, config.port),

@@ -17,9 +17,10 @@ pub mod routes;
 pub mod store;
 pub mod users;
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -159,6 +160,9 @@ pub struct AuthSettings {
     pub lifetime: Duration,
     /// Failed sign-ins.
     pub throttle: Throttle,
+    /// How long a session read from the database is believed without reading it again
+    /// (sign-out, role and password changes made on this server apply at once).
+    pub session_cache: Duration,
 }
 
 impl Default for AuthSettings {
@@ -171,9 +175,14 @@ impl Default for AuthSettings {
             idle: Duration::from_secs(8 * 3600),
             lifetime: Duration::from_secs(7 * 24 * 3600),
             throttle: Throttle::default(),
+            session_cache: SESSION_CACHE,
         }
     }
 }
+
+/// See [`AuthSettings::session_cache`]: a request costs no query for this long after the last
+/// read, and a change made on another server of the workspace applies within it.
+pub const SESSION_CACHE: Duration = Duration::from_secs(2);
 
 /// Sign-in, sessions and the audit log over the workspace's database (cheap to clone).
 #[derive(Clone)]
@@ -186,7 +195,23 @@ struct Inner {
     users_seen: AtomicBool,
     /// When "no user" was last read from the database.
     checked_at: AtomicI64,
+    /// Sessions read from the database in the last [`AuthSettings::session_cache`], by token
+    /// hash: most requests then need no query. What this server changes (sign-out, a new role
+    /// or password, a removed user) leaves it at once; what another server changes, within
+    /// that time.
+    recent: Mutex<HashMap<String, Recent>>,
 }
+
+/// A session as last read.
+struct Recent {
+    principal: Principal,
+    read_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+}
+
+/// The most sessions kept in memory (beyond, the cache starts afresh).
+const MAX_RECENT: usize = 10_000;
 
 /// The error for a server that may not start as configured (see [`check_start`]).
 pub const NO_USER_MESSAGE: &str = "this server listens on an address other machines can reach, and no user can sign in: \
@@ -244,6 +269,7 @@ impl Auth {
             settings,
             users_seen: AtomicBool::new(false),
             checked_at: AtomicI64::new(0),
+            recent: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -289,18 +315,56 @@ impl Auth {
     /// The session of `token`, if it is still open (an ended one is forgotten).
     pub async fn session(&self, token: &str) -> StoreResult<Option<Principal>> {
         let hash = token_hash(token);
-        let mut connection = self.0.store.pool().acquire().await?;
-        let Some(row) = store::session(&mut connection, &hash).await? else { return Ok(None) };
         let now = now_ms();
         let idle = i64::try_from(self.0.settings.idle.as_millis()).unwrap_or(i64::MAX);
+        let fresh_for = i64::try_from(self.0.settings.session_cache.as_millis()).unwrap_or(0);
+        if let Some(recent) = self.recent().get(&hash)
+            && now - recent.read_at < fresh_for
+            && now < recent.expires_at
+            && now - recent.last_seen_at < idle
+        {
+            return Ok(Some(recent.principal.clone()));
+        }
+        let mut connection = self.0.store.pool().acquire().await?;
+        let Some(row) = store::session(&mut connection, &hash).await? else {
+            self.recent().remove(&hash);
+            return Ok(None);
+        };
         if now >= row.expires_at || now.saturating_sub(row.last_seen_at) >= idle {
             store::end_session(&mut connection, &hash).await?;
+            self.recent().remove(&hash);
             return Ok(None);
         }
+        let mut last_seen_at = row.last_seen_at;
         if now - row.last_seen_at >= TOUCH_EVERY_MS {
             store::touch_session(&mut connection, &hash, now).await?;
+            last_seen_at = now;
         }
-        Ok(Some(Principal { user: row.user, session: hash }))
+        let principal = Principal { user: row.user, session: hash.clone() };
+        if fresh_for > 0 {
+            let mut recent = self.recent();
+            if recent.len() >= MAX_RECENT {
+                recent.clear();
+            }
+            let entry = Recent {
+                principal: principal.clone(),
+                read_at: now,
+                last_seen_at,
+                expires_at: row.expires_at,
+            };
+            recent.insert(hash, entry);
+        }
+        Ok(Some(principal))
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, HashMap<String, Recent>> {
+        self.0.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Forgets the sessions of `user_id` kept in memory (their role, password or account
+    /// changed: they are read again, and ended ones refused).
+    pub(crate) fn forget_sessions_of(&self, user_id: &str) {
+        self.recent().retain(|_, recent| recent.principal.user.id != user_id);
     }
 
     /// Checks `name` and `password` (slowed and then refused after failures, per name and per
@@ -380,8 +444,10 @@ impl Auth {
 
     /// Ends the session of `token` (nothing when there is none).
     pub async fn sign_out(&self, token: &str) -> StoreResult<()> {
+        let hash = token_hash(token);
+        self.recent().remove(&hash);
         let mut connection = self.0.store.pool().acquire().await?;
-        store::end_session(&mut connection, &token_hash(token)).await
+        store::end_session(&mut connection, &hash).await
     }
 
     /// Appends to the audit log; a failure to write is logged, never shown to the caller

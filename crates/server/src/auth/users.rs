@@ -90,6 +90,7 @@ impl Auth {
         }
         let mut connection = self.store().pool().acquire().await?;
         store::set_role(&mut connection, &user.id, role, now_ms()).await?;
+        self.forget_sessions_of(&user.id);
         Ok(User { role, ..user })
     }
 
@@ -99,6 +100,7 @@ impl Auth {
         let hash = hashed(password).await?;
         let mut connection = self.store().pool().acquire().await?;
         store::set_password(&mut connection, &user.id, &hash, now_ms()).await?;
+        self.forget_sessions_of(&user.id);
         Ok(user)
     }
 
@@ -108,6 +110,7 @@ impl Auth {
         self.keep_an_admin(&user).await?;
         let mut connection = self.store().pool().acquire().await?;
         store::delete_user(&mut connection, &user.id).await?;
+        self.forget_sessions_of(&user.id);
         Ok(user)
     }
 }
