@@ -3,13 +3,14 @@
 //! temporary folder, or the PostgreSQL database given:
 //! - Argon2id: hashing and verifying one password, each 20 times;
 //! - `POST /api/session` over HTTP, 20 sign-ins one after the other;
-//! - the session check alone (`Auth::session`, what the guard does per request), 5,000 times;
+//! - the session check alone (`Auth::session`, what the guard does per request), 5,000 times,
+//!   and the same reading the database each time (no cache);
 //! - `GET /flowsmith/config` over HTTP, 5,000 times one after the other, with no user (no
 //!   check) and then signed in: the difference is what a session adds to a request.
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use flowsmith_server::auth::{Role, password};
+use flowsmith_server::auth::{Auth, AuthSettings, Role, password};
 use flowsmith_server::{AppState, ServeConfig, Settings, app, bind};
 
 const PASSWORD: &str = "a long enough password";
@@ -92,7 +93,9 @@ async fn main() {
     let config_url = format!("{base}/flowsmith/config");
     let open = timed_gets(&client, &config_url, None, 5000).await;
 
-    state.auth().add_user("bench", Role::Viewer, PASSWORD).await.expect("user");
+    // A name of its own: a PostgreSQL database given on the command line may have run before.
+    let name = format!("bench-{}", std::process::id());
+    state.auth().add_user(&name, Role::Viewer, PASSWORD).await.expect("user");
     let mut sign_ins = Vec::new();
     let mut cookie = String::new();
     for _ in 0..20 {
@@ -100,7 +103,7 @@ async fn main() {
         let response = client
             .post(format!("{base}/api/session"))
             .header("content-type", "application/json")
-            .body(format!("{{\"username\":\"bench\",\"password\":\"{PASSWORD}\"}}"))
+            .body(format!("{{\"username\":\"{name}\",\"password\":\"{PASSWORD}\"}}"))
             .send()
             .await
             .expect("signed in");
@@ -119,7 +122,19 @@ async fn main() {
         assert!(state.auth().session(&token).await.expect("checked").is_some());
         checks.push(started.elapsed());
     }
-    summary("session check (Auth::session)", checks.split_off(200));
+    summary("session check (Auth::session), as the guard does it", checks.split_off(200));
+    // The same check reading the database every time (as after each 2 s of a session's use).
+    let uncached = Auth::new(
+        state.workspace().store().clone(),
+        AuthSettings { session_cache: Duration::ZERO, ..AuthSettings::default() },
+    );
+    let mut reads = Vec::with_capacity(5000);
+    for _ in 0..5200 {
+        let started = Instant::now();
+        assert!(uncached.session(&token).await.expect("checked").is_some());
+        reads.push(started.elapsed());
+    }
+    summary("session check reading the database", reads.split_off(200));
 
     let signed = timed_gets(&client, &config_url, Some(&cookie), 5000).await;
     summary("GET /flowsmith/config, no user", open);
