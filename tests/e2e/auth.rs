@@ -9,6 +9,14 @@ use crate::support::{self, Page};
 const VALID: &str = flow_model::templates::APPOINTMENT_BOOKING;
 const PASSWORD: &str = "a long enough password";
 
+/// Signs in on the sign-in page the browser was sent to.
+async fn sign_in(page: &Page<'_>, name: &str, password: &str) {
+    page.until("the sign-in page", "location.pathname == '/signin'").await;
+    page.fill("[data-testid=sign-in-username]", name).await;
+    page.fill("[data-testid=sign-in-password]", password).await;
+    page.click("[data-testid=sign-in-submit]").await;
+}
+
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn sign_in_and_a_viewer_cannot_publish() {
@@ -28,18 +36,13 @@ async fn sign_in_and_a_viewer_cannot_publish() {
     let page = Page { client: &client };
     let editor = format!("{url}/?flow={}", flow.id);
     page.client.goto(&editor).await.expect("the app loads");
-    page.until("the sign-in page", "location.pathname == '/signin'").await;
-    page.find("[data-testid=sign-in-form]").await;
-    page.fill("[data-testid=sign-in-username]", "vera").await;
-    page.fill("[data-testid=sign-in-password]", "not the password").await;
-    page.click("[data-testid=sign-in-submit]").await;
+    sign_in(&page, "vera", "not the password").await;
     page.until(
         "the refusal",
         "document.querySelector('[data-testid=sign-in-error]').textContent.includes('Wrong user name or password')",
     )
     .await;
-    page.fill("[data-testid=sign-in-password]", PASSWORD).await;
-    page.click("[data-testid=sign-in-submit]").await;
+    sign_in(&page, "vera", PASSWORD).await;
     // Back where the browser was going: the flow in the editor.
     page.until(
         "the flow in the editor",
@@ -74,4 +77,35 @@ async fn serving_others_without_sign_in_is_said_in_the_app() {
     page.find("[data-testid=screen-list]").await;
     let warning = page.texts("[data-testid=server-warning]").await.join("");
     assert!(warning.contains("--insecure-no-auth") && warning.contains("flowsmith user add"), "{warning}");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn an_admin_adds_a_user_and_the_audit_lists_it() {
+    let data_dir = support::fresh_data_dir();
+    support::add_user(&data_dir, "ada", "admin", PASSWORD);
+    let (_server, url) = support::start_server_in(&data_dir, &[]);
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    page.client.goto(&format!("{url}/admin")).await.expect("the admin page loads");
+    sign_in(&page, "ada", PASSWORD).await;
+    page.until(
+        "back on the admin page",
+        "document.querySelector('[data-testid=admin-users] tr[data-name=ada]')",
+    )
+    .await;
+    page.fill("[data-testid=admin-add-name]", "bea").await;
+    page.choose("[data-testid=admin-add-role]", "editor").await;
+    page.fill("[data-testid=admin-add-password]", "bea's long password").await;
+    page.click("[data-testid=admin-add-submit]").await;
+    page.until("the new user", "document.querySelector('[data-testid=admin-users] tr[data-name=bea]')").await;
+    let row = page.texts("[data-testid=admin-users] tr[data-name=bea] td").await;
+    assert_eq!(row[..2], ["bea".to_owned(), "editor".to_owned()]);
+    page.until(
+        "the audit line",
+        "[...document.querySelectorAll('[data-testid=admin-audit] tr')].some(r => r.textContent.includes('user_add') && r.textContent.includes('user bea'))",
+    )
+    .await;
+    let audit = page.texts("[data-testid=admin-audit] tr").await.join("\n");
+    assert!(audit.contains("sign_in"), "{audit}");
 }

@@ -235,6 +235,11 @@ pub fn app(state: AppState) -> Router {
             get(auth::routes::sign_in_page)
                 .with_state(statics::page_policy(&settings, auth::routes::SIGN_IN_PAGE)),
         )
+        .route(
+            "/admin",
+            get(auth::routes::admin_page)
+                .with_state(statics::page_policy(&settings, auth::routes::ADMIN_PAGE)),
+        )
         .merge(api)
         .fallback(get(statics::app_files).head(statics::app_files).with_state(files));
     // The layers wrap the router once, not each route (`Router::layer`): axum clones a route's

@@ -168,10 +168,13 @@ async fn once_a_user_exists_only_public_routes_answer_without_a_session() {
             let (status, body) = get(&server, path, None).await;
             assert_eq!(status, 200, "{path}: {body}");
         }
-        for path in ["/", "/signin", "/app.js", "/some/client/route"] {
+        for path in ["/", "/signin", "/admin", "/app.js", "/some/client/route"] {
             let response = client().get(server.at(path)).send().await.unwrap();
             assert_eq!(response.status(), 200, "{path}");
         }
+        let admin = client().get(server.at("/admin")).send().await.unwrap();
+        assert!(admin.headers()["content-security-policy"].to_str().unwrap().contains("'sha256-"));
+        assert!(admin.text().await.unwrap().contains("data-testid=\"admin-users\""));
         let page = client().get(server.at("/signin")).send().await.unwrap();
         let policy = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
         assert!(page.text().await.unwrap().contains("data-testid=\"sign-in-form\""));

@@ -294,6 +294,15 @@ pub async fn sign_in_page(State(policy): State<HeaderValue>) -> Response {
     response
 }
 
+/// Users and the audit log for admins (`/admin`): plain HTML and a script over `/api/users` and
+/// `/api/audit`, like the sign-in page; the API decides who may use it.
+pub async fn admin_page(State(policy): State<HeaderValue>) -> Response {
+    sign_in_page(State(policy)).await.map(|_| axum::body::Body::from(ADMIN_PAGE))
+}
+
+/// The admin page; its script is allowed by its hash in the page's own policy.
+pub const ADMIN_PAGE: &str = include_str!("admin.html");
+
 /// The page; its script is allowed by its hash in the page's own policy ([`crate::statics::page_policy`]).
 pub const SIGN_IN_PAGE: &str = include_str!("signin.html");
 
