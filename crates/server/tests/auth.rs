@@ -669,6 +669,8 @@ fn the_user_command_adds_lists_changes_and_removes() {
     let (code, text) = run(&["add", "cy", "--role", "viewer", "--password-stdin"], "short\n");
     assert_eq!((code, text.contains("at least 10 characters")), (Some(1), true), "{text}");
     assert_eq!(run(&["set-role", "bo", "editor"], "").0, Some(0));
+    let (code, text) = run(&["set-role", "bo", "publisher", "--account", "sandbox1WA"], "");
+    assert_eq!((code, text.contains("No account 'sandbox1WA'")), (Some(1), true), "never served: {text}");
     assert_eq!(run(&["reset-password", "bo", "--password-stdin"], "a new long password\n").0, Some(0));
     let (code, text) = run(&["list"], "");
     assert_eq!(code, Some(0));
@@ -678,4 +680,90 @@ fn the_user_command_adds_lists_changes_and_removes() {
     assert_eq!(run(&["remove", "bo"], "").0, Some(0));
     let (code, text) = run(&["remove", "bo"], "");
     assert_eq!((code, text.contains("No user named 'bo'")), (Some(1), true), "{text}");
+}
+
+#[tokio::test]
+async fn a_role_on_one_account_replaces_the_role_for_all_there() {
+    for database in databases("auth_accounts").await {
+        let server = team("auth-accounts", &database).await;
+        let auth = server.state.auth();
+        auth.add_user("pat", Role::Viewer, PASSWORD).await.unwrap();
+        auth.add_user("eve", Role::Editor, PASSWORD).await.unwrap();
+        let admin = session(&server, "admin").await;
+        // The workspace learns its accounts when first asked.
+        let (_, accounts) = get(&server, "/api/accounts", Some(&admin)).await;
+        auth.set_account_role("pat", "sandbox1WA", Some(Role::Publisher)).await.unwrap();
+        auth.set_account_role("eve", "sandbox2WA", Some(Role::Viewer)).await.unwrap();
+        let id_of = |external: &str| {
+            accounts["data"].as_array().unwrap().iter().find(|a| a["external_id"] == external).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (clinic, shop) = (id_of("sandbox1WA"), id_of("sandbox2WA"));
+        let flow_json = json!({"version": "7.2", "screens": [{"id": "A", "title": "Hi", "terminal": true,
+            "layout": {"type": "SingleColumnLayout", "children": [{"type": "Footer", "label": "Go",
+            "on-click-action": {"name": "complete", "payload": {}}}]}}]});
+        let create = |account: &str, name: &str| json!({"account_id": account, "name": name, "categories": ["SURVEY"], "json_definition": flow_json});
+        let mut flows = Vec::new();
+        for (account, name) in [(&clinic, "In the clinic"), (&shop, "In the shop")] {
+            let (status, body) = post(&server, "/api/flows", &admin, create(account, name)).await;
+            assert_eq!(status, 201, "{body}");
+            let id = body["data"]["id"].as_str().unwrap().to_owned();
+            assert_eq!(
+                post(&server, &format!("/api/flows/{id}/save-to-meta"), &admin, json!({})).await.0,
+                200
+            );
+            flows.push(id);
+        }
+        let pat = session(&server, "pat").await;
+        // A publisher on the clinic, a viewer elsewhere.
+        let (status, body) =
+            post(&server, &format!("/api/flows/{}/publish", flows[1]), &pat, json!({})).await;
+        assert_error(status, &body, 403, "forbidden");
+        let (status, body) =
+            post(&server, &format!("/api/flows/{}/publish", flows[0]), &pat, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(post(&server, "/api/flows", &pat, create(&clinic, "Pat's")).await.0, 201);
+        let (status, body) = post(&server, "/api/flows", &pat, create(&shop, "Pat's")).await;
+        assert_error(status, &body, 403, "forbidden");
+        let (status, body) = post(&server, "/api/flows/sync", &pat, json!({"account_id": shop})).await;
+        assert_error(status, &body, 403, "forbidden");
+        // The Partner API front decides by the account in its path.
+        let partner = "/api/v2/partners/sandboxPA/waba_accounts";
+        let (status, body) =
+            post(&server, &format!("{partner}/sandbox2WA/flows/migrate_flows"), &pat, json!({})).await;
+        assert_error(status, &body, 403, "forbidden");
+        let (status, _) =
+            post(&server, &format!("{partner}/sandbox1WA/flows/migrate_flows"), &pat, json!({})).await;
+        assert_ne!(status, 403);
+        // A lower role on one account: an editor who only views the shop.
+        let eve = session(&server, "eve").await;
+        let change = json!({"revision": 2, "name": "Renamed"});
+        let response = client()
+            .put(server.at(&format!("/api/flows/{}", flows[1])))
+            .header("cookie", &eve)
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json(response).await;
+        assert_error(status, &body, 403, "forbidden");
+        // Changing it ends her sessions; the admins' list shows it.
+        auth.set_account_role("eve", "sandbox2WA", None).await.unwrap();
+        assert_eq!(get(&server, "/api/flows", Some(&eve)).await.0, 401);
+        let (_, users) = get(&server, "/api/users", Some(&admin)).await;
+        let pat_listed =
+            users["data"].as_array().unwrap().iter().find(|u| u["name"] == "pat").unwrap().clone();
+        assert_eq!(pat_listed["accounts"], json!([{"account_id": clinic, "role": "publisher"}]));
+        let response = client()
+            .patch(server.at("/api/users/pat"))
+            .header("cookie", &admin)
+            .json(&json!({"account": "nowhereWA", "role": "editor"}))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json(response).await;
+        assert_error(status, &body, 404, "not_found");
+    }
 }

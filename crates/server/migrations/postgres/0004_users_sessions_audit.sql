@@ -2,7 +2,7 @@
 -- step with ../sqlite/0004_users_sessions_audit.sql: the same tables, columns and meanings.
 
 -- People who sign in. `name_key` is the name lowercased, so "Ana" and "ana" are one user.
--- `role` holds for every account.
+-- `role` holds for every account but those `user_account_roles` names.
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -11,6 +11,14 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
+);
+
+-- A user's role on one account (the workspace's account id), instead of their role for all.
+CREATE TABLE user_account_roles (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    account_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (user_id, account_id)
 );
 
 -- A session is found by the SHA-256 of its cookie's token: the token itself is never stored,

@@ -128,13 +128,14 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
             "Sign in first: this server requires a session (POST /api/session, or the sign-in page at /signin)"
                 .to_owned(),
         )),
-        Some(principal) if principal.user.role < needed => Some(WorkspaceError::Forbidden(format!(
-            "Your role, {}, may not do this: it needs the {} role ({}); ask an admin",
-            principal.user.role.as_str(),
-            needed.as_str(),
-            needed.allows()
-        ))),
-        Some(_) => None,
+        Some(principal) if principal.accounts.is_empty() => principal.require_on(None, needed).err(),
+        Some(principal) => match concerned_account(&auth, account.as_deref(), flow.as_deref()).await {
+            Ok(Some(account)) => principal.require_on(Some(&account), needed).err(),
+            // No account in the path (create and sync name theirs in the body, and check it).
+            Ok(None) if principal.best_role() >= needed => None,
+            Ok(None) => principal.require_on(None, needed).err(),
+            Err(error) => Some(WorkspaceError::from(error)),
+        },
     };
     if let Some(principal) = principal {
         request.extensions_mut().insert(principal);
@@ -148,6 +149,21 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
         record(&auth, &actor, action, Target { account, flow, status: response.status() }, target).await;
     }
     response
+}
+
+/// The workspace's id of the account a request's path concerns: the account of WhatsApp's
+/// (`…WA`) in a Partner API path, or the account of the workspace's flow in `/api/flows/{id}/…`.
+async fn concerned_account(
+    auth: &Auth,
+    account: Option<&str>,
+    flow: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let mut connection = auth.store().pool().acquire().await?;
+    match (account, flow) {
+        (Some(account), _) => super::store::account_id(&mut connection, account).await,
+        (None, Some(flow)) => super::store::account_of_flow(&mut connection, flow).await,
+        (None, None) => Ok(None),
+    }
 }
 
 /// What the path said an audited call concerned, and how it ended.

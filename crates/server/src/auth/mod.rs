@@ -89,6 +89,42 @@ pub struct Principal {
     pub user: User,
     /// Their session's token hash.
     pub session: String,
+    /// Their roles on single accounts (the workspace's account id), instead of `user.role`.
+    pub accounts: Vec<(String, Role)>,
+}
+
+impl Principal {
+    /// Their role on `account` (the workspace's id), or for all when `None`.
+    pub fn role_on(&self, account: Option<&str>) -> Role {
+        account
+            .and_then(|account| self.accounts.iter().find(|(id, _)| id == account))
+            .map_or(self.user.role, |(_, role)| *role)
+    }
+
+    /// Their highest role on any account: what a route whose account is only in its body
+    /// (create, sync) lets through, for the handler to check on the account named.
+    pub fn best_role(&self) -> Role {
+        self.accounts.iter().map(|(_, role)| *role).fold(self.user.role, Role::max)
+    }
+
+    /// Refuses unless their role on `account` (any id of it) is at least `needed`.
+    pub fn require_on(&self, account: Option<&str>, needed: Role) -> Result<(), WorkspaceError> {
+        let role = self.role_on(account);
+        if role >= needed {
+            return Ok(());
+        }
+        Err(WorkspaceError::Forbidden(format!(
+            "Your role{}, {}, may not do this: it needs the {} role ({}); ask an admin",
+            if account.is_some() && self.accounts.iter().any(|(id, _)| Some(id.as_str()) == account) {
+                " on this account"
+            } else {
+                ""
+            },
+            role.as_str(),
+            needed.as_str(),
+            needed.allows()
+        )))
+    }
 }
 
 /// How many failed sign-ins are allowed before they are slowed, and then refused.
@@ -340,7 +376,8 @@ impl Auth {
             store::touch_session(&mut connection, &hash, now).await?;
             last_seen_at = now;
         }
-        let principal = Principal { user: row.user, session: hash.clone() };
+        let accounts = store::account_roles(&mut connection, &row.user.id).await?;
+        let principal = Principal { user: row.user, session: hash.clone(), accounts };
         if fresh_for > 0 {
             let mut recent = self.recent();
             if recent.len() >= MAX_RECENT {

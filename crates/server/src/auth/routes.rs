@@ -8,7 +8,7 @@
 //! | `GET /api/session` | `{user, sign_in_required, insecure_no_auth}` (`user` null when none) |
 //! | `DELETE /api/session` | signs out (ends the session, clears the cookie) |
 //! | `GET /api/users`, `POST /api/users` `{name, role, password}` | users |
-//! | `PATCH /api/users/{name}` `{role?, password?}`, `DELETE /api/users/{name}` | change, remove |
+//! | `PATCH /api/users/{name}` `{role?, password?}` or `{account, role}` (`none` takes it back), `DELETE /api/users/{name}` | change, remove |
 //! | `GET /api/audit?actor=&action=&account=&flow=&outcome=&since=&until=&before=&limit=&format=csv` | the log, newest first |
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -117,8 +117,19 @@ async fn sign_out(State(auth): State<Auth>, request: Request) -> Result<Response
 }
 
 async fn list_users(State(auth): State<Auth>) -> Result<Response> {
-    let users = auth.users().await?;
-    Ok(success(StatusCode::OK, json!(users.iter().map(user_json).collect::<Vec<_>>())))
+    let mut listed = Vec::new();
+    for user in auth.users().await? {
+        let mut item = user_json(&user);
+        let accounts = auth.account_roles(&user).await?;
+        item["accounts"] = json!(
+            accounts
+                .iter()
+                .map(|(account, role)| json!({ "account_id": account, "role": role.as_str() }))
+                .collect::<Vec<_>>()
+        );
+        listed.push(item);
+    }
+    Ok(success(StatusCode::OK, json!(listed)))
 }
 
 fn role_field(text: &str) -> Result<Role> {
@@ -152,6 +163,8 @@ async fn add_user(State(auth): State<Auth>, request: Request) -> Result<Response
 struct ChangeUserBody {
     role: Option<String>,
     password: Option<String>,
+    /// With `role`: the role on this account only (`none` takes it back).
+    account: Option<String>,
 }
 
 async fn change_user(
@@ -163,6 +176,12 @@ async fn change_user(
     let parsed: ChangeUserBody = parse(&bytes)?;
     if parsed.role.is_none() && parsed.password.is_none() {
         return Err(WorkspaceError::invalid("body", "send a role, a password or both"));
+    }
+    if let (Some(account), Some(role)) = (&parsed.account, &parsed.role) {
+        let role = if role == "none" { None } else { Some(role_field(role)?) };
+        let user = auth.set_account_role(&name, account, role).await?;
+        let what = format!("{} on {account}: {}", user.name, role.map_or("none", Role::as_str));
+        return Ok(noted(success(StatusCode::OK, user_json(&user)), &what));
     }
     let role = parsed.role.as_deref().map(role_field).transpose()?;
     let mut user = None;

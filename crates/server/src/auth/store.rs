@@ -153,6 +153,59 @@ pub async fn delete_user(connection: &mut AnyConnection, user_id: &str) -> Store
     Ok(deleted > 0)
 }
 
+/// A user's roles on single accounts: (the workspace's account id, role).
+pub async fn account_roles(
+    connection: &mut AnyConnection,
+    user_id: &str,
+) -> StoreResult<Vec<(String, Role)>> {
+    let rows =
+        sqlx::query("SELECT account_id, role FROM user_account_roles WHERE user_id = $1 ORDER BY account_id")
+            .bind(user_id)
+            .fetch_all(&mut *connection)
+            .await?;
+    rows.iter().map(|row| Ok((row.try_get(0)?, role_of(&row.try_get::<String, _>(1)?)?))).collect()
+}
+
+/// Sets (or, with `None`, removes) a user's role on one account, and ends their sessions.
+pub async fn set_account_role(
+    connection: &mut AnyConnection,
+    user_id: &str,
+    account_id: &str,
+    role: Option<Role>,
+) -> StoreResult<()> {
+    match role {
+        Some(role) => {
+            sqlx::query(
+                "INSERT INTO user_account_roles (user_id, account_id, role) VALUES ($1, $2, $3)
+                 ON CONFLICT (user_id, account_id) DO UPDATE SET role = excluded.role",
+            )
+            .bind(user_id)
+            .bind(account_id)
+            .bind(role.as_str())
+            .execute(&mut *connection)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM user_account_roles WHERE user_id = $1 AND account_id = $2")
+                .bind(user_id)
+                .bind(account_id)
+                .execute(&mut *connection)
+                .await?;
+        }
+    }
+    end_sessions_of(connection, user_id).await?;
+    Ok(())
+}
+
+/// The workspace's id of the account `id` names: a workspace id, or WhatsApp's (`…WA`).
+pub async fn account_id(connection: &mut AnyConnection, id: &str) -> StoreResult<Option<String>> {
+    let row = sqlx::query("SELECT id FROM accounts WHERE id = $1 OR external_id = $1 ORDER BY id LIMIT 1")
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?;
+    row.map(|row| row.try_get(0).map_err(StoreError::from)).transpose()
+}
+
 /// How many admins there are.
 pub async fn admin_count(connection: &mut AnyConnection) -> StoreResult<i64> {
     let row =

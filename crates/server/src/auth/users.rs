@@ -104,6 +104,28 @@ impl Auth {
         Ok(user)
     }
 
+    /// Gives a user `role` on one account (a workspace or WhatsApp account id) instead of their
+    /// role for all, or with `None` takes it back; their sessions end.
+    pub async fn set_account_role(&self, name: &str, account: &str, role: Option<Role>) -> Result<User> {
+        let user = self.existing(name).await?;
+        let mut connection = self.store().pool().acquire().await?;
+        let Some(account_id) = store::account_id(&mut connection, account).await? else {
+            return Err(WorkspaceError::NotFound(format!(
+                "No account '{}' in this workspace (see GET /api/accounts)",
+                account.chars().take(64).collect::<String>()
+            )));
+        };
+        store::set_account_role(&mut connection, &user.id, &account_id, role).await?;
+        self.forget_sessions_of(&user.id);
+        Ok(user)
+    }
+
+    /// A user's roles on single accounts.
+    pub async fn account_roles(&self, user: &User) -> Result<Vec<(String, Role)>> {
+        let mut connection = self.store().pool().acquire().await?;
+        Ok(store::account_roles(&mut connection, &user.id).await?)
+    }
+
     /// Removes a user and their sessions.
     pub async fn remove_user(&self, name: &str) -> Result<User> {
         let user = self.existing(name).await?;

@@ -37,13 +37,25 @@ enum UserCommand {
     },
     /// List the users and their roles.
     List,
-    /// Change a user's role (their sessions end).
+    /// Change a user's role, for all accounts or with --account for one (their sessions end).
     SetRole {
         /// The user.
         name: String,
         /// The new role.
         #[arg(value_enum)]
         role: Role,
+        /// Only on this account (the workspace's id or WhatsApp's `…WA`), instead of their role
+        /// for all.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Take back a user's role on one account: their role for all applies there again.
+    UnsetRole {
+        /// The user.
+        name: String,
+        /// The account.
+        #[arg(long)]
+        account: String,
     },
     /// Remove a user (their sessions end).
     Remove {
@@ -116,7 +128,14 @@ async fn change(auth: &Auth, command: UserCommand) -> Result<(), String> {
                 );
             }
             for user in users {
-                println!("{}\t{}\tsince {}", user.name, user.role.as_str(), rfc3339(user.created_at));
+                let accounts = auth.account_roles(&user).await.map_err(refused)?;
+                let accounts: Vec<String> = accounts
+                    .iter()
+                    .map(|(account, role)| format!("{} on {account}", role.as_str()))
+                    .collect();
+                let more =
+                    if accounts.is_empty() { String::new() } else { format!("\t({})", accounts.join(", ")) };
+                println!("{}\t{}\tsince {}{more}", user.name, user.role.as_str(), rfc3339(user.created_at));
             }
             return Ok(());
         }
@@ -129,7 +148,17 @@ async fn change(auth: &Auth, command: UserCommand) -> Result<(), String> {
             }
             ("user_add", format!("user {} {}", user.name, role.as_str()))
         }
-        UserCommand::SetRole { name, role } => {
+        UserCommand::SetRole { name, role, account: Some(account) } => {
+            let user = auth.set_account_role(&name, &account, Some(role)).await.map_err(refused)?;
+            println!("{} is now {} on {account}; their sessions ended.", user.name, role.as_str());
+            ("user_change", format!("user {} role {} on {account}", user.name, role.as_str()))
+        }
+        UserCommand::UnsetRole { name, account } => {
+            let user = auth.set_account_role(&name, &account, None).await.map_err(refused)?;
+            println!("{} has their role for all on {account} again; their sessions ended.", user.name);
+            ("user_change", format!("user {} role none on {account}", user.name))
+        }
+        UserCommand::SetRole { name, role, account: None } => {
             let user = auth.set_role(&name, role).await.map_err(refused)?;
             println!("{} is now {}; their sessions ended.", user.name, role.as_str());
             ("user_change", format!("user {} role {}", user.name, role.as_str()))

@@ -41,6 +41,7 @@ use super::store::{self, ListQuery, Sort};
 use super::{
     Actor, Create, FlowText, Resolution, SaveReason, Update, Workspace, account_json, flow_json, version_json,
 };
+use crate::auth::{Principal, Role};
 
 type Result<T> = std::result::Result<T, WorkspaceError>;
 
@@ -237,8 +238,13 @@ struct CreateBody<'a> {
 }
 
 async fn create(State(workspace): State<Workspace>, actor: Actor, request: Request) -> Result<Response> {
+    let principal = request.extensions().get::<Principal>().cloned();
     let bytes = body(request).await?;
     let parsed: CreateBody<'_> = parse(&bytes)?;
+    // The guard let through a role on some account: this is the account.
+    if let Some(principal) = principal {
+        principal.require_on(Some(&parsed.account_id), Role::Editor)?;
+    }
     let raw = parsed
         .json_definition
         .ok_or_else(|| WorkspaceError::invalid("json_definition", "is required (the flow.json)"))?;
@@ -487,8 +493,12 @@ struct SyncBody {
 }
 
 async fn sync(State(workspace): State<Workspace>, actor: Actor, request: Request) -> Result<Response> {
+    let principal = request.extensions().get::<Principal>().cloned();
     let bytes = body(request).await?;
     let parsed: SyncBody = parse(&bytes)?;
+    if let Some(principal) = principal {
+        principal.require_on(Some(&parsed.account_id), Role::Publisher)?;
+    }
     if !crate::ids::is_valid(&parsed.account_id) {
         return Err(WorkspaceError::invalid("account_id", "is not an account id"));
     }
