@@ -88,8 +88,19 @@ impl Transport for Browser {
             built.map_err(|error| error.to_string())?.send().await.map_err(|error| error.to_string())?;
         let status = response.status();
         let body = response.text().await.map_err(|error| error.to_string())?;
+        if status == 401 && body.contains("\"sign_in_required\"") {
+            to_sign_in();
+        }
         Ok(HttpResponse { status, body })
     }
+}
+
+/// Leaves for the server's sign-in page, which comes back here once signed in.
+fn to_sign_in() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+    let _ = location.assign(&format!("/signin?next={}", encode_query(&here)));
 }
 
 /// The boundary of multipart bodies: it cannot occur in flow.json text, which is JSON (no raw

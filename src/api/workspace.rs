@@ -291,8 +291,9 @@ impl WsError {
     /// The message for people.
     pub fn for_people(&self) -> String {
         match self.error.kind {
-            // The workspace's own messages already say what happened and what to do.
-            ErrorKind::NotFound | ErrorKind::Refused => {
+            // The workspace's own messages already say what happened and what to do (a role's
+            // refusal says which role it takes).
+            ErrorKind::NotFound | ErrorKind::Refused | ErrorKind::Forbidden => {
                 let mut text = self.error.message.clone();
                 if !text.ends_with('.') {
                     text.push('.');

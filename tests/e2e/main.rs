@@ -2,6 +2,7 @@
 //! Chromium. Ignored by plain `cargo test`; `cargo xtask test` runs them after building.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod auth;
 mod bench;
 mod client;
 mod editor;

@@ -48,14 +48,41 @@ pub fn start_server() -> (Process, String) {
 
 /// Like [`start_server`], with more `flowsmith serve` arguments (e.g. `--frame-ancestor`).
 pub fn start_server_with(extra: &[&str]) -> (Process, String) {
-    // A fresh sandbox per server, so tests never see each other's flows.
-    let data_dir =
-        std::env::temp_dir().join(format!("flowsmith-e2e-data-{}-{}", std::process::id(), free_port()));
+    start_server_in(&fresh_data_dir(), extra)
+}
+
+/// A data folder of its own, so tests never see each other's flows.
+pub fn fresh_data_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("flowsmith-e2e-data-{}-{}", std::process::id(), free_port()))
+}
+
+/// `flowsmith user add NAME --role ROLE` on the workspace in `data_dir`, with `password`.
+pub fn add_user(data_dir: &std::path::Path, name: &str, role: &str, password: &str) {
+    use std::io::Write as _;
+    let mut child = Command::new(required_env("FLOWSMITH_BIN"))
+        .args(["user", "add", name, "--role", role, "--password-stdin", "--data-dir"])
+        .arg(data_dir)
+        .env_remove("FLOWSMITH_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("flowsmith user add starts");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("the password");
+    assert!(child.wait().expect("flowsmith user add ends").success(), "user {name} added");
+}
+
+/// [`start_server_with`] on the workspace and sandbox in `data_dir`.
+pub fn start_server_in(data_dir: &std::path::Path, extra: &[&str]) -> (Process, String) {
     let mut child = Command::new(required_env("FLOWSMITH_BIN"))
         .args(["serve", "--port", "0", "--app-dir"])
         .arg(required_env("FLOWSMITH_DIST"))
         .arg("--data-dir")
-        .arg(&data_dir)
+        .arg(data_dir)
         .args(extra)
         .env("FLOWSMITH_LOG", "warn")
         .env_remove("FLOWSMITH_PARTNER_API_KEY")

@@ -68,6 +68,12 @@ pub struct ServeConfig {
     /// `500ms`.
     #[arg(long, env = "FLOWSMITH_UPSTREAM_TIMEOUT", default_value = "30s")]
     pub upstream_timeout: Seconds,
+    /// Calls to the Partner API in flight at once (360dialog mode); more wait their turn. Each
+    /// holds an upstream connection and its buffers: the default bounds memory with 1,000
+    /// browsers connected; raise it when many people publish at once against a slow upstream.
+    #[arg(long, env = "FLOWSMITH_UPSTREAM_CONCURRENCY", default_value_t = crate::proxy::MAX_UPSTREAM_CALLS,
+          value_parser = concurrency)]
+    pub upstream_concurrency: usize,
     /// How long any request may take before this server answers 504 itself.
     #[arg(long, env = "FLOWSMITH_REQUEST_TIMEOUT", default_value = "60s")]
     pub request_timeout: Seconds,
@@ -93,6 +99,27 @@ pub struct ServeConfig {
     /// with commas. Default: the same origin only.
     #[arg(long = "preview-origin", env = "FLOWSMITH_PREVIEW_ORIGINS", value_delimiter = ',')]
     pub preview_origins: Vec<String>,
+    /// Serve an address other machines reach with no user configured: anyone who reaches the
+    /// port can then publish, deprecate and delete flows with the partner key. Without it such
+    /// a server refuses to start until a user exists (`flowsmith user add`).
+    #[arg(long, env = "FLOWSMITH_INSECURE_NO_AUTH")]
+    pub insecure_no_auth: bool,
+    /// Mark the session cookie `Secure` (browsers then send it over https only). Implied by an
+    /// https --public-url; behind a TLS proxy listed in --trusted-proxy, `X-Forwarded-Proto:
+    /// https` does the same per request.
+    #[arg(long, env = "FLOWSMITH_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Addresses of reverse proxies (nginx, Caddy) whose `X-Forwarded-For` (the client's address,
+    /// for refusing repeated failed sign-ins) and `X-Forwarded-Proto` are believed; repeat or
+    /// separate with commas.
+    #[arg(long = "trusted-proxy", env = "FLOWSMITH_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// A session unused this long ends, in seconds (`28800s` is 8 hours).
+    #[arg(long, env = "FLOWSMITH_SESSION_IDLE", default_value = "28800s")]
+    pub session_idle: Seconds,
+    /// A session ends this long after sign-in, used or not (`604800s` is 7 days).
+    #[arg(long, env = "FLOWSMITH_SESSION_LIFETIME", default_value = "604800s")]
+    pub session_lifetime: Seconds,
 }
 
 impl ServeConfig {
@@ -112,11 +139,17 @@ impl ServeConfig {
             body_limit: ByteSize(DEFAULT_BODY_LIMIT),
             upstream_timeout: Seconds(Duration::from_secs(30)),
             request_timeout: Seconds(Duration::from_secs(60)),
+            upstream_concurrency: crate::proxy::MAX_UPSTREAM_CALLS,
             data_dir: PathBuf::from("flowsmith-data"),
             database_url: None,
             public_url: None,
             frame_ancestors: Vec::new(),
             preview_origins: Vec::new(),
+            insecure_no_auth: false,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            session_idle: Seconds(Duration::from_secs(8 * 3600)),
+            session_lifetime: Seconds(Duration::from_secs(7 * 24 * 3600)),
         }
     }
 }
@@ -292,6 +325,8 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     /// Wait for any request.
     pub request_timeout: Duration,
+    /// Upstream calls in flight at once.
+    pub upstream_concurrency: usize,
     /// The sandbox's folder (and the workspace's, unless `database_url`).
     pub data_dir: PathBuf,
     /// Where the workspace is kept.
@@ -304,6 +339,8 @@ pub struct Settings {
     pub preview_origins: Vec<String>,
     /// The upstream's origin for the CSP's connect-src (direct mode of the app).
     pub upstream_origin: String,
+    /// Sign-in: modes, cookies, sessions, failed attempts.
+    pub auth: crate::auth::AuthSettings,
 }
 
 impl Settings {
@@ -356,6 +393,17 @@ impl Settings {
             None => None,
             Some(text) => Some(public_url(text).map_err(invalid)?),
         };
+        let auth = crate::auth::AuthSettings {
+            insecure_no_auth: config.insecure_no_auth,
+            loopback: config.bind.is_loopback(),
+            secure_cookies: config.secure_cookies
+                || public_url.as_ref().is_some_and(|url| url.scheme() == "https"),
+            trusted_proxies: config.trusted_proxies.clone(),
+            idle: config.session_idle.0,
+            lifetime: config.session_lifetime.0,
+            throttle: crate::auth::Throttle::default(),
+            session_cache: crate::auth::SESSION_CACHE,
+        };
         Ok(Settings {
             address: SocketAddr::new(config.bind, config.port),
             app_dir: config.app_dir.clone(),
@@ -365,6 +413,7 @@ impl Settings {
             body_limit: config.body_limit.0,
             upstream_timeout: config.upstream_timeout.0,
             request_timeout: config.request_timeout.0,
+            upstream_concurrency: config.upstream_concurrency,
             data_dir: config.data_dir.clone(),
             workspace: match &config.database_url {
                 Some(url) => crate::workspace::store::Location::Url(url.clone()),
@@ -372,6 +421,7 @@ impl Settings {
             },
             public_url,
             frame_ancestors,
+            auth,
             preview_origins,
             upstream_origin,
         })
@@ -405,6 +455,15 @@ fn partner_api_key(config: &ServeConfig) -> Result<Option<Secret>, ServeError> {
         )));
     }
     Ok(Some(Secret::new(key)))
+}
+
+/// `--upstream-concurrency`: 1 to 4096 calls.
+fn concurrency(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|calls| (1..=4096).contains(calls))
+        .ok_or_else(|| format!("'{text}' is not a number of calls from 1 to 4096"))
 }
 
 fn upstream_url(text: &str) -> Result<Url, String> {

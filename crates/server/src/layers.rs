@@ -134,7 +134,10 @@ impl OriginPolicy {
 /// CORS only stops a foreign page from *reading* answers; a form post or a `fetch` with
 /// `mode: "no-cors"` still reaches the server, which would spend the partner key on the
 /// page's behalf. Browsers name the page's origin in `Origin`, so this checks it. Requests
-/// without `Origin` (curl, servers, same-origin GETs) pass.
+/// without `Origin` (curl, servers, same-origin GETs) pass, unless they change something
+/// ([`crate::auth::access::changes_state`]: every method but GET/HEAD/OPTIONS, and a preview
+/// link's `invalidate`) and the browser says in `Sec-Fetch-Site` that another site sent them
+/// (a link followed from another site carries a `SameSite=Lax` cookie).
 pub async fn origin_guard(State(policy): State<Arc<OriginPolicy>>, request: Request, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|host| host.to_str().ok());
     if let Some(host) = host.or_else(|| request.uri().authority().map(|a| a.as_str()))
@@ -158,6 +161,16 @@ pub async fn origin_guard(State(policy): State<Arc<OriginPolicy>>, request: Requ
             )
             .into_response();
         }
+    } else if crate::auth::access::changes_state(request.method(), request.uri().query())
+        && request
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|site| !matches!(site.as_bytes(), b"same-origin" | b"none"))
+    {
+        return ApiError::Forbidden(
+            "Changes must come from this server's own pages; this request came from another site".to_owned(),
+        )
+        .into_response();
     }
     next.run(request).await
 }

@@ -18,6 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub mod auth;
 pub mod backend;
 pub mod config;
 pub mod error;
@@ -41,6 +42,8 @@ pub enum ServeError {
     DataDir(String),
     /// The workspace's database cannot be used.
     Workspace(String),
+    /// Other machines can reach the server and no user can sign in.
+    NoUser(String),
     /// Another process holds the address.
     AddressInUse(SocketAddr),
     /// Any other failure to bind the address.
@@ -66,6 +69,7 @@ impl std::fmt::Display for ServeError {
                 f,
                 "{message} (the workspace is kept in --data-dir, or in --database-url / FLOWSMITH_DATABASE_URL)"
             ),
+            Self::NoUser(message) => f.write_str(message),
             Self::AddressInUse(address) => write!(
                 f,
                 "cannot listen on {address}: the address is already in use; stop the other \
@@ -92,6 +96,9 @@ pub struct AppState {
     front: proxy::Front,
     assets: proxy::asset::AssetFetcher,
     workspace: workspace::Workspace,
+    auth: auth::Auth,
+    /// Printed at start and shown in the app: serving others without sign-in.
+    warning: Option<&'static str>,
 }
 
 impl AppState {
@@ -127,6 +134,7 @@ impl AppState {
                     api_key.clone(),
                     settings.upstream_timeout,
                     settings.body_limit,
+                    settings.upstream_concurrency,
                 )
                 .map_err(ServeError::Config)?;
                 (None, proxy::Target::Upstream(Arc::new(upstream)))
@@ -147,9 +155,20 @@ impl AppState {
         let backends = backend::Backends::new(vec![Arc::new(partner)]);
         let store =
             workspace::store::Store::open(&settings.workspace).await.map_err(ServeError::Workspace)?;
+        let warning = auth::check_start(&store, &settings.auth).await.map_err(ServeError::NoUser)?;
+        let auth = auth::Auth::new(store.clone(), settings.auth.clone());
         let workspace = workspace::Workspace::new(store, backends);
         let front = proxy::Front::new(target, settings.partner_id.clone());
-        Ok(AppState { settings: Arc::new(settings), public_url, sandbox, front, assets, workspace })
+        Ok(AppState {
+            settings: Arc::new(settings),
+            public_url,
+            sandbox,
+            front,
+            assets,
+            workspace,
+            auth,
+            warning,
+        })
     }
 
     /// The sandbox, in sandbox mode.
@@ -160,6 +179,11 @@ impl AppState {
     /// The workspace.
     pub fn workspace(&self) -> &workspace::Workspace {
         &self.workspace
+    }
+
+    /// Sign-in, users and the audit log.
+    pub fn auth(&self) -> &auth::Auth {
+        &self.auth
     }
 
     /// The URL links to this server start with.
@@ -181,23 +205,41 @@ pub fn app(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
     let policy = Arc::new(layers::OriginPolicy::new(settings.cors_origins.clone(), &state.public_url));
     let mut api = Router::new()
+        .merge(auth::routes::router(state.auth.clone()))
         .merge(workspace::routes::router(state.workspace.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))
         .route("/flowsmith/{*rest}", axum::routing::any(|| async { not_found("No such Flowsmith route") }));
+    // The 404 of `/sandbox/…` paths the sandbox does not have is a route (not the nested
+    // router's fallback), so the guard covers it too.
     api = match &state.sandbox {
-        Some(sandbox) => api.nest("/sandbox", sandbox::router(sandbox.clone())),
+        Some(sandbox) => api
+            .nest("/sandbox", sandbox::router(sandbox.clone()))
+            .route("/sandbox/{*rest}", axum::routing::any(|| async { not_found("No such sandbox route") })),
         None => api.route(
             "/sandbox/{*rest}",
             axum::routing::any(|| async { not_found("The sandbox runs only in sandbox mode") }),
         ),
     };
-    let api = api.route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
-    let files = statics::AppFiles::new(Arc::clone(&settings));
+    // Outermost first: requests from other sites, then who is signed in and may do what.
+    let api = api
+        .route_layer(middleware::from_fn_with_state(state.auth.clone(), auth::layer::guard))
+        .route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
+    let files = statics::AppFiles::new(Arc::clone(&settings)).with_warning(state.warning);
     let security = statics::SecurityHeaders::new(&settings);
     let routes = Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/signin",
+            get(auth::routes::sign_in_page)
+                .with_state(statics::page_policy(&settings, auth::routes::SIGN_IN_PAGE)),
+        )
+        .route(
+            "/admin",
+            get(auth::routes::admin_page)
+                .with_state(statics::page_policy(&settings, auth::routes::ADMIN_PAGE)),
+        )
         .merge(api)
         .fallback(get(statics::app_files).head(statics::app_files).with_state(files));
     // The layers wrap the router once, not each route (`Router::layer`): axum clones a route's
@@ -275,6 +317,8 @@ async fn flowsmith_config(State(state): State<AppState>) -> Json<Value> {
             "database": state.workspace.store().engine().as_str(),
         },
     });
+    config["auth"] =
+        json!({ "session": "/api/session", "sign_in_page": "/signin", "warning": state.warning });
     if state.sandbox.is_some() {
         config["sandbox"] = json!({
             "api_base": "/sandbox/api/v2",
@@ -307,13 +351,19 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let app_dir = settings.app_dir.clone();
     let data_dir = settings.data_dir.clone();
     let state = AppState::new(settings, address).await?;
+    if let Some(warning) = state.warning {
+        eprintln!("flowsmith: {warning}");
+        tracing::warn!("{warning}");
+    }
     spawn_trash_purge(state.workspace.clone());
+    spawn_session_purge(state.auth.clone());
     let backend = match mode {
         Mode::Sandbox => format!("sandbox in {}", data_dir.display()),
         Mode::Dialog360 => "360dialog Partner API".to_owned(),
     };
     println!("flowsmith: serving http://{address}/ (app from {}, API: {backend})", app_dir.display());
-    axum::serve(listener, app(state).into_make_service())
+    // With the peer's address (for refusing repeated failed sign-ins per address).
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(ServeError::Serve)?;
@@ -331,6 +381,19 @@ fn spawn_trash_purge(workspace: workspace::Workspace) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "flows purged from the trash after 30 days"),
                 Err(error) => tracing::warn!(error = %error.message(), "cannot purge the trash"),
+            }
+        }
+    });
+}
+
+/// Forgets ended sessions, at start and then every hour.
+fn spawn_session_purge(auth: auth::Auth) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(error) = auth.purge().await {
+                tracing::warn!(%error, "cannot forget ended sessions");
             }
         }
     });

@@ -25,15 +25,17 @@ enum Command {
     // The help texts of these two are the doc comments of their argument structs.
     Validate(cli::validate::ValidateArgs),
     Fmt(cli::fmt::FmtArgs),
+    User(cli::user::UserArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match &cli.command {
-        Command::Validate(args) => return cli::validate::run(args).into(),
-        Command::Fmt(args) => return cli::fmt::run(args).into(),
-        Command::Serve(_) => {}
-    }
+    let command = match cli.command {
+        Command::Validate(args) => return cli::validate::run(&args).into(),
+        Command::Fmt(args) => return cli::fmt::run(&args).into(),
+        Command::User(args) => return cli::user::run(args),
+        Command::Serve(config) => config,
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FLOWSMITH_LOG")
@@ -41,14 +43,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let result = match cli.command {
-        Command::Validate(_) | Command::Fmt(_) => Ok(()),
-        Command::Serve(config) => tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(flowsmith_server::ServeError::Runtime)
-            .and_then(|runtime| runtime.block_on(serve(*config))),
-    };
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(flowsmith_server::ServeError::Runtime)
+        .and_then(|runtime| runtime.block_on(serve(*command)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -30,6 +30,8 @@ pub struct AppFiles {
     flows: Option<ServeFile>,
     /// For the policy of each page served, from the pages as they are then.
     settings: Arc<Settings>,
+    /// A warning every page shows at its top (serving others without sign-in).
+    warning: Option<&'static str>,
 }
 
 /// Where the preview page and its files are served (`/embed`, `/embed?flow=…`, `/embed/…`).
@@ -50,7 +52,15 @@ impl AppFiles {
             embed: embed.is_file().then(|| ServeFile::new(embed)),
             flows: flows.is_file().then(|| ServeFile::new(flows)),
             settings: Arc::clone(&settings),
+            warning: None,
         }
+    }
+
+    /// Every page (HTML) also shows `warning` at its top, as plain HTML: no app bundle pays
+    /// for it, and it shows before the app has loaded.
+    pub fn with_warning(mut self, warning: Option<&'static str>) -> Self {
+        self.warning = warning;
+        self
     }
 }
 
@@ -76,6 +86,8 @@ fn is_flows_page(path: &str) -> bool {
 /// then block the new loader and leave the page blank.
 pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Response {
     let settings = Arc::clone(&files.settings);
+    let warning = files.warning;
+    let path = request.uri().path().to_owned();
     let mut response = serve_app_file(files, request).await;
     let is_page = response
         .headers()
@@ -84,6 +96,17 @@ pub async fn app_files(State(files): State<AppFiles>, request: Request) -> Respo
     if is_page {
         let policy = SecurityHeaders::new(&settings).content_security_policy();
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+        let plain =
+            response.status() == StatusCode::OK && !response.headers().contains_key(header::CONTENT_ENCODING);
+        if let Some(warning) = warning.filter(|_| plain) {
+            response = with_banner(response, warning).await;
+        }
+    }
+    // A file named by its content's hash never changes: browsers and proxies keep it a year.
+    // Anything else (pages, files without a hash) is asked again each time (ETag/Last-Modified).
+    if response.status() == StatusCode::OK && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if is_hashed(&path) { IMMUTABLE } else { HeaderValue::from_static("no-cache") };
+        response.headers_mut().insert(header::CACHE_CONTROL, policy);
     }
     // The body depends on Accept-Encoding (the precompressed copies): caches must know.
     response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -130,6 +153,43 @@ async fn serve_app_file(files: AppFiles, request: Request) -> Response {
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// The page with `warning` in a banner at the top of its body (the app mounts after it).
+async fn with_banner(response: Response, warning: &str) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
+        return ApiError::NotFound("The page could not be read".to_owned()).into_response();
+    };
+    let page = String::from_utf8_lossy(&bytes);
+    let banner = format!(
+        "<div role=\"alert\" data-testid=\"server-warning\" style=\"background:#b00020;color:#fff;padding:.4rem .75rem;\
+         font:14px/1.4 system-ui,sans-serif\">{}</div>",
+        warning.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    );
+    let page = match page.find("<body").and_then(|start| page[start..].find('>').map(|end| start + end + 1)) {
+        Some(at) => format!("{}{banner}{}", &page[..at], &page[at..]),
+        // No body tag: the parser puts what follows the head in the body.
+        None => format!("{page}{banner}"),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(page))
+}
+
+/// `Cache-Control` of a file whose name holds its content's hash.
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// Whether a path names a file by its content's hash, as Trunk writes them: a part of a name
+/// that is `-` and 15 or 16 lowercase hexadecimal digits (`flowsmith-app-6e53060ad7a31c2c.js`,
+/// `…_bg.wasm`, `snippets/leptos-1a2b…/inline0.js`).
+fn is_hashed(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        segment.split('-').skip(1).any(|part| {
+            let digits = part.split(['.', '_']).next().unwrap_or_default();
+            (15..=16).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+    })
 }
 
 /// Whether a request path stays inside the app folder once decoded.
@@ -179,6 +239,13 @@ impl SecurityHeaders {
     pub fn content_security_policy(&self) -> HeaderValue {
         self.csp.clone()
     }
+}
+
+/// The policy of a page served from memory (the sign-in page): this configuration's, with the
+/// page's own inline scripts allowed by their hashes.
+pub fn page_policy(settings: &Settings, page: &str) -> HeaderValue {
+    HeaderValue::from_str(&content_security_policy(settings, page))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
 }
 
 /// Only this server's own code, styles and data; the wasm module; the preview iframe (the
@@ -245,6 +312,21 @@ mod tests {
     fn inline_scripts_are_found_and_external_ones_skipped() {
         let html = r#"<script src="/a.js"></script><script type="module">init()</script>"#;
         assert_eq!(inline_scripts(html).collect::<Vec<_>>(), vec!["init()"]);
+    }
+
+    #[test]
+    fn hashed_names_are_told_apart() {
+        for hashed in [
+            "/flowsmith-app-6e53060ad7a31c2c.js",
+            "/flowsmith-app-6e53060ad7a31c2c_bg.wasm",
+            "/flows/flows-2a1cf8c772c621c.css",
+            "/snippets/leptos-dom-1a2b3c4d5e6f7a8b/inline0.js",
+        ] {
+            assert!(is_hashed(hashed), "{hashed}");
+        }
+        for plain in ["/index.html", "/code-editor.js", "/flows/", "/app-1234.js", "/x-6E53060AD7A31C2C.js"] {
+            assert!(!is_hashed(plain), "{plain}");
+        }
     }
 
     #[test]

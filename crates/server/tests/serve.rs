@@ -24,6 +24,24 @@ async fn healthz_answers_ok_with_a_request_id() {
 }
 
 #[tokio::test]
+async fn hashed_files_are_kept_a_year_and_the_rest_asked_again() {
+    let config = sandbox_config("cache");
+    std::fs::write(config.app_dir.join("flowsmith-app-6e53060ad7a31c2c_bg.wasm"), b"\0asm").unwrap();
+    let server = start(config).await;
+    for (path, expected) in [
+        ("/flowsmith-app-6e53060ad7a31c2c_bg.wasm", "public, max-age=31536000, immutable"),
+        ("/", "no-cache"),
+        ("/index.html", "no-cache"),
+        ("/a/client/route", "no-cache"),
+        ("/app.js", "no-cache"),
+    ] {
+        let response = client().get(server.at(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], expected, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn serves_app_files_and_index_for_client_routes() {
     let server = start(sandbox_config("files")).await;
     let response = client().get(server.at("/app.js")).send().await.unwrap();

@@ -4,6 +4,7 @@
 //! (an error in it, or, with `fmt --check`, a change to make), 2 when a file cannot be read
 //! or written. The worst status of all files wins.
 pub mod fmt;
+pub mod user;
 pub mod validate;
 
 use std::fs::File;

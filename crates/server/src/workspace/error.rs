@@ -52,6 +52,18 @@ pub enum WorkspaceError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// 401 `sign_in_required`: no session, or it ended (the message says which).
+    SignInRequired(String),
+    /// 401 `invalid_credentials`: the name or the password is wrong (never which).
+    InvalidCredentials,
+    /// 403 `forbidden`: the signed-in user's role does not allow this, or the request came
+    /// from another site (the message says which and why).
+    Forbidden(String),
+    /// 429 `too_many_attempts`: too many failed sign-ins; try again after this many seconds.
+    TooManyAttempts {
+        /// Seconds until the next attempt is considered (also the `Retry-After` header).
+        retry_after: u64,
+    },
     /// WhatsApp (through the account's backend) refused or failed.
     Backend(BackendError),
     /// The database failed.
@@ -77,6 +89,11 @@ impl WorkspaceError {
             | WorkspaceError::NotOnWhatsApp(_)
             | WorkspaceError::NoConflict => StatusCode::CONFLICT,
             WorkspaceError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WorkspaceError::SignInRequired(_) | WorkspaceError::InvalidCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
+            WorkspaceError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WorkspaceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             WorkspaceError::Backend(error) => match error.kind {
                 FailureKind::Refused => StatusCode::UNPROCESSABLE_ENTITY,
                 FailureKind::NotFound => StatusCode::NOT_FOUND,
@@ -107,6 +124,10 @@ impl WorkspaceError {
             WorkspaceError::NotOnWhatsApp(_) => "not_on_whatsapp",
             WorkspaceError::NoConflict => "no_conflict",
             WorkspaceError::TooLarge { .. } => "flow_too_large",
+            WorkspaceError::SignInRequired(_) => "sign_in_required",
+            WorkspaceError::InvalidCredentials => "invalid_credentials",
+            WorkspaceError::Forbidden(_) => "forbidden",
+            WorkspaceError::TooManyAttempts { .. } => "too_many_attempts",
             WorkspaceError::Backend(error) => match error.kind {
                 FailureKind::Refused => "whatsapp_refused",
                 FailureKind::NotFound => "whatsapp_not_found",
@@ -135,7 +156,17 @@ impl WorkspaceError {
             | WorkspaceError::ReadOnly(message)
             | WorkspaceError::NameTaken(message)
             | WorkspaceError::UnsavedChanges(message)
-            | WorkspaceError::NotOnWhatsApp(message) => message.clone(),
+            | WorkspaceError::NotOnWhatsApp(message)
+            | WorkspaceError::SignInRequired(message)
+            | WorkspaceError::Forbidden(message) => message.clone(),
+            WorkspaceError::InvalidCredentials => {
+                "Wrong user name or password; try again (an admin can reset a password with \
+                 `flowsmith user reset-password`)"
+                    .to_owned()
+            }
+            WorkspaceError::TooManyAttempts { retry_after } => format!(
+                "Too many failed sign-ins; wait {retry_after} s before trying again (nothing was checked)"
+            ),
             WorkspaceError::StaleRevision { current } => {
                 let who = current.get("updated_by").and_then(Value::as_str).unwrap_or("someone");
                 let revision = current.get("revision").and_then(Value::as_i64).unwrap_or_default();
@@ -227,7 +258,11 @@ impl IntoResponse for WorkspaceError {
             }
             _ => tracing::debug!(trace_id, code = self.code(), "refused"),
         }
-        json_response(status, &self.envelope(&trace_id))
+        let mut response = json_response(status, &self.envelope(&trace_id));
+        if let WorkspaceError::TooManyAttempts { retry_after } = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }
 

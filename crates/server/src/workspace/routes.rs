@@ -24,7 +24,8 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +41,7 @@ use super::store::{self, ListQuery, Sort};
 use super::{
     Actor, Create, FlowText, Resolution, SaveReason, Update, Workspace, account_json, flow_json, version_json,
 };
+use crate::auth::{Principal, Role};
 
 type Result<T> = std::result::Result<T, WorkspaceError>;
 
@@ -72,15 +74,27 @@ pub fn router(workspace: Workspace) -> Router {
         .with_state(workspace)
 }
 
-/// Who is asking: the app's `X-Flowsmith-User` (a display name, percent-encoded), or
-/// `anonymous`. Sign-in replaces this with the signed-in user.
-fn actor(headers: &HeaderMap) -> Actor {
+/// Who is asking: the signed-in user; with no sign-in, the app's `X-Flowsmith-User` (a display
+/// name, percent-encoded), or `anonymous`.
+impl<S: Send + Sync> FromRequestParts<S> for Actor {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> std::result::Result<Self, Infallible> {
+        Ok(match parts.extensions.get::<crate::auth::Principal>() {
+            Some(principal) => Actor(principal.user.name.clone()),
+            None => Actor(header_actor(&parts.headers)),
+        })
+    }
+}
+
+/// The name the app sends in `X-Flowsmith-User` when nobody signs in, or `anonymous`.
+pub fn header_actor(headers: &HeaderMap) -> String {
     let name = headers
         .get(USER_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(|value| percent_encoding::percent_decode_str(value).decode_utf8_lossy().trim().to_owned())
         .filter(|name| !name.is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control));
-    Actor(name.unwrap_or_else(|| "anonymous".to_owned()))
+    name.unwrap_or_else(|| "anonymous".to_owned())
 }
 
 fn flow_id(id: &str) -> Result<&str> {
@@ -95,7 +109,7 @@ fn flow_id(id: &str) -> Result<&str> {
 }
 
 /// The JSON body, at most the server's body limit (413 beyond), as JSON (415 otherwise).
-async fn body(request: Request) -> Result<axum::body::Bytes> {
+pub(crate) async fn body(request: Request) -> Result<axum::body::Bytes> {
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
     if !content_type
         .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json"))
@@ -111,7 +125,7 @@ async fn body(request: Request) -> Result<axum::body::Bytes> {
     })
 }
 
-fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T> {
+pub(crate) fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|error| {
         if error.is_data() {
             WorkspaceError::invalid("body", error.to_string())
@@ -223,10 +237,14 @@ struct CreateBody<'a> {
     json_definition: Option<&'a RawValue>,
 }
 
-async fn create(State(workspace): State<Workspace>, request: Request) -> Result<Response> {
-    let actor = actor(request.headers());
+async fn create(State(workspace): State<Workspace>, actor: Actor, request: Request) -> Result<Response> {
+    let principal = request.extensions().get::<Principal>().cloned();
     let bytes = body(request).await?;
     let parsed: CreateBody<'_> = parse(&bytes)?;
+    // The guard let through a role on some account: this is the account.
+    if let Some(principal) = principal {
+        principal.require_on(Some(&parsed.account_id), Role::Editor)?;
+    }
     let raw = parsed
         .json_definition
         .ok_or_else(|| WorkspaceError::invalid("json_definition", "is required (the flow.json)"))?;
@@ -276,10 +294,10 @@ struct UpdateBody<'a> {
 async fn update(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
+    actor: Actor,
     request: Request,
 ) -> Result<Response> {
     let id = flow_id(&id)?.to_owned();
-    let actor = actor(request.headers());
     let bytes = body(request).await?;
     let parsed: UpdateBody<'_> = parse(&bytes)?;
     let revision = parsed.revision.ok_or_else(|| {
@@ -312,21 +330,17 @@ async fn update(
     Ok(success(StatusCode::OK, flow_json(&flow)))
 }
 
-async fn trash(
-    State(workspace): State<Workspace>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let flow = workspace.trash(&actor(&headers), flow_id(&id)?).await?;
+async fn trash(State(workspace): State<Workspace>, Path(id): Path<String>, actor: Actor) -> Result<Response> {
+    let flow = workspace.trash(&actor, flow_id(&id)?).await?;
     Ok(success(StatusCode::OK, flow_json(&flow)))
 }
 
 async fn untrash(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    actor: Actor,
 ) -> Result<Response> {
-    let flow = workspace.untrash(&actor(&headers), flow_id(&id)?).await?;
+    let flow = workspace.untrash(&actor, flow_id(&id)?).await?;
     Ok(success(StatusCode::OK, flow_json(&flow)))
 }
 
@@ -361,10 +375,10 @@ struct NameBody {
 async fn name_version(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
+    actor: Actor,
     request: Request,
 ) -> Result<Response> {
     let id = flow_id(&id)?.to_owned();
-    let actor = actor(request.headers());
     let bytes = body(request).await?;
     let parsed: NameBody = parse(&bytes)?;
     let version = workspace.name_version(&actor, &id, &parsed.label).await?;
@@ -393,11 +407,11 @@ async fn optional_body<T: for<'a> Deserialize<'a> + Default>(request: Request) -
 async fn restore_version(
     State(workspace): State<Workspace>,
     Path((id, revision)): Path<(String, String)>,
+    actor: Actor,
     request: Request,
 ) -> Result<Response> {
     let id = flow_id(&id)?.to_owned();
     let from = revision_of(&revision)?;
-    let actor = actor(request.headers());
     let seen: SeenBody = optional_body(request).await?;
     let flow = workspace.restore_version(&actor, &id, from, seen.revision).await?;
     Ok(success(StatusCode::OK, flow_json(&flow)))
@@ -406,9 +420,9 @@ async fn restore_version(
 async fn new_draft(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    actor: Actor,
 ) -> Result<Response> {
-    let flow = workspace.new_draft(&actor(&headers), flow_id(&id)?).await?;
+    let flow = workspace.new_draft(&actor, flow_id(&id)?).await?;
     Ok(success(StatusCode::CREATED, flow_json(&flow)))
 }
 
@@ -426,10 +440,10 @@ struct ConflictBody {
 async fn resolve_conflict(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
+    actor: Actor,
     request: Request,
 ) -> Result<Response> {
     let id = flow_id(&id)?.to_owned();
-    let actor = actor(request.headers());
     let bytes = body(request).await?;
     let parsed: ConflictBody = parse(&bytes)?;
     let resolution = match parsed.resolution.as_str() {
@@ -446,9 +460,9 @@ async fn resolve_conflict(
 async fn save_to_meta(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    actor: Actor,
 ) -> Result<Response> {
-    let saved = workspace.save_to_whatsapp(&actor(&headers), flow_id(&id)?).await?;
+    let saved = workspace.save_to_whatsapp(&actor, flow_id(&id)?).await?;
     Ok(success(
         StatusCode::OK,
         json!({ "meta_flow_id": saved.meta_flow_id, "validation_errors": saved.validation_errors, "revision": saved.revision }),
@@ -458,18 +472,18 @@ async fn save_to_meta(
 async fn publish(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    actor: Actor,
 ) -> Result<Response> {
-    let flow = workspace.publish(&actor(&headers), flow_id(&id)?).await?;
+    let flow = workspace.publish(&actor, flow_id(&id)?).await?;
     Ok(success(StatusCode::OK, json!({ "id": flow.id, "status": flow.status, "flow": flow_json(&flow) })))
 }
 
 async fn deprecate(
     State(workspace): State<Workspace>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    actor: Actor,
 ) -> Result<Response> {
-    let flow = workspace.deprecate(&actor(&headers), flow_id(&id)?).await?;
+    let flow = workspace.deprecate(&actor, flow_id(&id)?).await?;
     Ok(success(StatusCode::OK, json!({ "id": flow.id, "status": flow.status, "flow": flow_json(&flow) })))
 }
 
@@ -478,19 +492,26 @@ struct SyncBody {
     account_id: String,
 }
 
-async fn sync(State(workspace): State<Workspace>, request: Request) -> Result<Response> {
-    let actor = actor(request.headers());
+async fn sync(State(workspace): State<Workspace>, actor: Actor, request: Request) -> Result<Response> {
+    let principal = request.extensions().get::<Principal>().cloned();
     let bytes = body(request).await?;
     let parsed: SyncBody = parse(&bytes)?;
+    if let Some(principal) = principal {
+        principal.require_on(Some(&parsed.account_id), Role::Publisher)?;
+    }
     if !crate::ids::is_valid(&parsed.account_id) {
         return Err(WorkspaceError::invalid("account_id", "is not an account id"));
     }
+    let account_id = parsed.account_id.clone();
     // The sync goes on if the client leaves (it is idempotent, and others see its progress).
     let task = tokio::spawn(async move { workspace.sync(&actor, &parsed.account_id).await });
     let report = task.await.map_err(|error| {
         WorkspaceError::Storage(store::StoreError::Other(format!("the sync task failed: {error}")))
     })??;
-    Ok(success(StatusCode::OK, report.to_json()))
+    let mut response = success(StatusCode::OK, report.to_json());
+    let target = crate::auth::layer::AuditTarget { account: Some(account_id), ..Default::default() };
+    response.extensions_mut().insert(target);
+    Ok(response)
 }
 
 fn sse_event(notice: &Notice) -> SseEvent {
@@ -576,11 +597,11 @@ mod tests {
     #[test]
     fn the_actor_is_a_plain_name() {
         let mut headers = HeaderMap::new();
-        assert_eq!(actor(&headers).0, "anonymous");
+        assert_eq!(header_actor(&headers), "anonymous");
         headers.insert(USER_HEADER, HeaderValue::from_static("Jos%C3%A9%20Silva"));
-        assert_eq!(actor(&headers).0, "José Silva");
+        assert_eq!(header_actor(&headers), "José Silva");
         headers.insert(USER_HEADER, HeaderValue::from_static("a%0Ab"));
-        assert_eq!(actor(&headers).0, "anonymous");
+        assert_eq!(header_actor(&headers), "anonymous");
     }
 
     #[test]

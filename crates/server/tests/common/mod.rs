@@ -60,6 +60,11 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// A server already started by the caller.
+    pub fn from_parts(url: String, state: AppState, task: tokio::task::JoinHandle<()>) -> Server {
+        Server { url, state, task }
+    }
+
     /// `{url}{path}`.
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)

@@ -1,0 +1,241 @@
+//! Who may call what: one table, [`RULES`], read by the guard ([`super::layer::guard`]) for
+//! every request the API router matched, keyed by the route's pattern and the method. A route
+//! without a rule is refused to everyone (500 `no_access_rule`) in every mode, so a new route
+//! works nowhere until it is given one, and the route-table test (`tests/auth.rs`) then checks
+//! it with no session and with each role.
+//!
+//! The Partner API (the front at `/api/v2/…` and the sandbox's `/sandbox/api/v2/…`) is one
+//! route with many operations; [`partner_operation`] gives each its rule.
+use axum::http::Method;
+
+use super::Role;
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A session whose user has at least this role (when sign-in is required).
+    Role(Role),
+    /// The rule of the Partner API operation the path names ([`partner_operation`]).
+    PartnerOperation,
+}
+
+/// A route's rule: who may call it, and what the audit log calls it (when it is audited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Who.
+    pub access: Access,
+    /// The audit log's action, for routes every call of which is recorded.
+    pub audit: Option<&'static str>,
+}
+
+const fn role(role: Role) -> Rule {
+    Rule { access: Access::Role(role), audit: None }
+}
+
+const fn audited(role: Role, action: &'static str) -> Rule {
+    Rule { access: Access::Role(role), audit: Some(action) }
+}
+
+const PUBLIC: Rule = Rule { access: Access::Public, audit: None };
+const PARTNER: Rule = Rule { access: Access::PartnerOperation, audit: None };
+const VIEWER: Rule = role(Role::Viewer);
+const EDITOR: Rule = role(Role::Editor);
+const ADMIN: Rule = role(Role::Admin);
+
+/// Any method (for routes that answer every method alike, such as 404s).
+pub const ANY: &str = "*";
+
+/// Every route of the API router: pattern (as axum matched it), method, rule.
+pub const RULES: &[(&str, &str, Rule)] = &[
+    // Sign-in itself, and the app's knowledge of the server.
+    ("/api/session", "GET", PUBLIC),
+    ("/api/session", "POST", PUBLIC),
+    ("/api/session", "DELETE", PUBLIC),
+    ("/flowsmith/config", "GET", VIEWER),
+    ("/flowsmith/asset", "GET", VIEWER),
+    ("/flowsmith/{*rest}", ANY, VIEWER),
+    // Users and the audit log.
+    ("/api/users", "GET", ADMIN),
+    ("/api/users", "POST", audited(Role::Admin, "user_add")),
+    ("/api/users/{name}", "PATCH", audited(Role::Admin, "user_change")),
+    ("/api/users/{name}", "DELETE", audited(Role::Admin, "user_remove")),
+    ("/api/audit", "GET", ADMIN),
+    // The workspace.
+    ("/api/accounts", "GET", VIEWER),
+    ("/api/flows", "GET", VIEWER),
+    ("/api/flows", "POST", EDITOR),
+    ("/api/flows/sync", "POST", audited(Role::Publisher, "sync")),
+    ("/api/flows/{id}", "GET", VIEWER),
+    ("/api/flows/{id}", "PUT", EDITOR),
+    ("/api/flows/{id}", "DELETE", audited(Role::Editor, "trash")),
+    ("/api/flows/{id}/flow.json", "GET", VIEWER),
+    ("/api/flows/{id}/restore", "POST", EDITOR),
+    ("/api/flows/{id}/versions", "GET", VIEWER),
+    ("/api/flows/{id}/versions", "POST", EDITOR),
+    ("/api/flows/{id}/versions/{revision}", "GET", VIEWER),
+    ("/api/flows/{id}/versions/{revision}/restore", "POST", EDITOR),
+    ("/api/flows/{id}/draft", "POST", EDITOR),
+    ("/api/flows/{id}/conflict", "POST", EDITOR),
+    ("/api/flows/{id}/conflict/flow.json", "GET", VIEWER),
+    ("/api/flows/{id}/save-to-meta", "POST", audited(Role::Editor, "save_to_whatsapp")),
+    ("/api/flows/{id}/publish", "POST", audited(Role::Publisher, "publish")),
+    ("/api/flows/{id}/deprecate", "POST", audited(Role::Publisher, "deprecate")),
+    ("/api/events", "GET", VIEWER),
+    // The Partner API front, and the 404 of everything else under /api/.
+    ("/api/v2/{*rest}", ANY, PARTNER),
+    ("/api/{*rest}", ANY, VIEWER),
+    // The sandbox (sandbox mode), or its 404 (360dialog mode).
+    ("/sandbox/api/v2/partners/{partner_id}/channels", "GET", PARTNER),
+    ("/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows", "GET", PARTNER),
+    ("/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows", "POST", PARTNER),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/migrate_flows",
+        "POST",
+        PARTNER,
+    ),
+    ("/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}", "GET", PARTNER),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}",
+        "PATCH",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}",
+        "DELETE",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}/assets",
+        "GET",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}/assets",
+        "POST",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}/publish",
+        "POST",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}/preview",
+        "GET",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/flows/{flow_id}/deprecate",
+        "POST",
+        PARTNER,
+    ),
+    ("/sandbox/control/flows/{flow_id}/status", "POST", ADMIN),
+    ("/sandbox/assets/{token}/flow.json", "GET", VIEWER),
+    ("/sandbox/preview/{token}/flow.json", "GET", VIEWER),
+    ("/sandbox/{*rest}", ANY, VIEWER),
+];
+
+/// Whether any method of `pattern` has a rule: a method without one on such a route is one the
+/// route does not serve (every method a route serves has a rule), answered 405.
+pub fn is_known(pattern: &str) -> bool {
+    RULES.iter().any(|(route, _, _)| *route == pattern)
+}
+
+/// The rule of `method` on the route `pattern` (a HEAD is its GET), or `None`: no rule.
+pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
+    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    RULES
+        .iter()
+        .find(|(route, allowed, _)| *route == pattern && (*allowed == method || *allowed == ANY))
+        .map(|(_, _, rule)| *rule)
+}
+
+/// The rule of a Partner API operation, from the path's segments after `/api/v2/`: reading is
+/// for viewers; creating and changing a flow on WhatsApp (and preview links) for editors;
+/// publishing, deprecating, deleting and migrating for publishers. What is not an operation
+/// answers 404 to viewers.
+pub fn partner_operation(method: &Method, segments: &[&str]) -> Rule {
+    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    let flows = match segments {
+        ["partners", _, "waba_accounts", _, "flows", rest @ ..] => rest,
+        _ => return VIEWER,
+    };
+    match (flows, method) {
+        ([], "POST") | ([_], "PATCH") | ([_, "assets"], "POST") => audited(Role::Editor, "save_to_whatsapp"),
+        (["migrate_flows"], "POST") => audited(Role::Publisher, "migrate"),
+        ([_], "DELETE") => audited(Role::Publisher, "delete"),
+        ([_, "publish"], "POST") => audited(Role::Publisher, "publish"),
+        ([_, "deprecate"], "POST") => audited(Role::Publisher, "deprecate"),
+        ([_, "preview"], "GET") => EDITOR,
+        _ => VIEWER,
+    }
+}
+
+/// The account and the flow a Partner API path names (for the audit log).
+pub fn partner_target(segments: &[&str]) -> (Option<String>, Option<String>) {
+    match segments {
+        ["partners", _, "waba_accounts", account, "flows", flow, ..] if *flow != "migrate_flows" => {
+            (Some((*account).to_owned()), Some((*flow).to_owned()))
+        }
+        ["partners", _, "waba_accounts", account, ..] => (Some((*account).to_owned()), None),
+        _ => (None, None),
+    }
+}
+
+/// Whether a request changes something, so that it must come from this server's own pages:
+/// every method but GET, HEAD and OPTIONS, and the GETs with a side effect (a preview link
+/// asked with `invalidate`, which makes a new link and kills the old one).
+pub fn changes_state(method: &Method, query: Option<&str>) -> bool {
+    if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    crate::sandbox::query_value(query, "invalidate").is_some_and(|value| value != "false" && value != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_partner_operations_have_the_roles_of_the_issue() {
+        let rule = |method: &str, path: &str| {
+            let segments: Vec<&str> = path.split('/').collect();
+            partner_operation(&method.parse().unwrap(), &segments)
+        };
+        let flows = "partners/p/waba_accounts/w/flows";
+        assert_eq!(rule("GET", "partners/p/channels"), VIEWER);
+        assert_eq!(rule("GET", flows), VIEWER);
+        assert_eq!(rule("POST", flows).access, Access::Role(Role::Editor));
+        assert_eq!(rule("PATCH", &format!("{flows}/1")).audit, Some("save_to_whatsapp"));
+        assert_eq!(rule("POST", &format!("{flows}/1/assets")).access, Access::Role(Role::Editor));
+        assert_eq!(rule("GET", &format!("{flows}/1/preview")), EDITOR);
+        for (method, path, action) in [
+            ("POST", format!("{flows}/migrate_flows"), "migrate"),
+            ("DELETE", format!("{flows}/1"), "delete"),
+            ("POST", format!("{flows}/1/publish"), "publish"),
+            ("POST", format!("{flows}/1/deprecate"), "deprecate"),
+        ] {
+            assert_eq!(rule(method, &path), audited(Role::Publisher, action), "{method} {path}");
+        }
+        let segments: Vec<&str> = format!("{flows}/9/publish").leak().split('/').collect();
+        assert_eq!(partner_target(&segments), (Some("w".to_owned()), Some("9".to_owned())));
+    }
+
+    #[test]
+    fn unknown_routes_have_no_rule_and_head_is_get() {
+        assert_eq!(rule(&Method::GET, "/api/new-thing"), None);
+        assert_eq!(rule(&Method::PUT, "/api/accounts"), None);
+        assert_eq!(rule(&Method::HEAD, "/api/flows"), Some(VIEWER));
+        assert_eq!(rule(&Method::PATCH, "/api/v2/{*rest}"), Some(PARTNER));
+    }
+
+    #[test]
+    fn side_effects_are_not_only_methods() {
+        assert!(changes_state(&Method::POST, None));
+        assert!(!changes_state(&Method::GET, Some("fields=preview")));
+        assert!(changes_state(&Method::GET, Some("invalidate=true")));
+        assert!(!changes_state(&Method::GET, Some("invalidate=false")));
+    }
+}

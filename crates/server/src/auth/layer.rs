@@ -1,0 +1,198 @@
+//! The guard around every API route: finds the route's rule ([`super::access`]), reads the
+//! session cookie, refuses (401 without a session when sign-in is required, 403 for a role
+//! that may not), and records audited calls with their outcome.
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::access::{self, Access, Rule};
+use super::{Auth, COOKIE, audit_entry};
+use crate::workspace::WorkspaceError;
+use crate::workspace::store::StoreError;
+
+/// What a handler that knows more than the path can tell the audit log (set as a response
+/// extension): the account of a sync, for one.
+#[derive(Debug, Clone, Default)]
+pub struct AuditTarget {
+    /// The account concerned.
+    pub account: Option<String>,
+    /// The flow concerned.
+    pub flow: Option<String>,
+    /// More (the user a change concerned).
+    pub detail: Option<String>,
+}
+
+/// The value of the session cookie, if the request has one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.trim_matches('"'))
+        .filter(|value| !value.is_empty())
+}
+
+/// The address the request came from: the peer, or, when the peer is a trusted proxy, the
+/// last address of `X-Forwarded-For` that is not one.
+pub fn client_address(auth: &Auth, request: &Request) -> Option<IpAddr> {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())?;
+    let trusted = &auth.settings().trusted_proxies;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|item| item.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    Some(forwarded.into_iter().rev().find(|address| !trusted.contains(address)).unwrap_or(peer))
+}
+
+/// Whether the request reached us over https: always with `--secure-cookies` (or an https
+/// public URL), else when a trusted proxy says so in `X-Forwarded-Proto`.
+pub fn is_https(auth: &Auth, request: &Request) -> bool {
+    if auth.settings().secure_cookies {
+        return true;
+    }
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    peer.is_some_and(|peer| auth.settings().trusted_proxies.contains(&peer))
+        && request.headers().get("x-forwarded-proto").and_then(|value| value.to_str().ok()).is_some_and(
+            |proto| proto.split(',').next().is_some_and(|first| first.trim().eq_ignore_ascii_case("https")),
+        )
+}
+
+fn rule_of(request: &Request) -> Option<(Rule, Option<String>, Option<String>)> {
+    let pattern = request.extensions().get::<MatchedPath>()?.as_str();
+    let rule = access::rule(request.method(), pattern)?;
+    let path = request.uri().path();
+    if rule.access != Access::PartnerOperation {
+        let flow = path
+            .strip_prefix("/api/flows/")
+            .and_then(|rest| rest.split('/').next())
+            .filter(|id| *id != "sync")
+            .map(str::to_owned);
+        return Some((rule, None, flow));
+    }
+    let rest = path.strip_prefix("/sandbox").unwrap_or(path).strip_prefix("/api/v2/")?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let (account, flow) = access::partner_target(&segments);
+    Some((access::partner_operation(request.method(), &segments), account, flow))
+}
+
+/// The guard (a route layer of the API router, so the matched route is known).
+pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -> Response {
+    let Some((rule, account, flow)) = rule_of(&request) else {
+        let pattern = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+        if pattern.is_some_and(access::is_known) {
+            return crate::error::ApiError::MethodNotAllowed.into_response();
+        }
+        tracing::error!(path = request.uri().path(), method = %request.method(), "a route has no access rule");
+        // Refused to everyone, in every mode: a route cannot be added without deciding who may call it.
+        return WorkspaceError::Storage(StoreError::Other("a route has no access rule".to_owned()))
+            .into_response();
+    };
+    // Owned: a borrow of the request (whose body is not `Sync`) cannot cross an await.
+    let token = session_cookie(request.headers()).map(str::to_owned);
+    let principal = match token {
+        Some(token) => match auth.session(&token).await {
+            Ok(principal) => principal,
+            Err(error) => return WorkspaceError::from(error).into_response(),
+        },
+        None => None,
+    };
+    let Access::Role(needed) = rule.access else {
+        if let Some(principal) = principal {
+            request.extensions_mut().insert(principal);
+        }
+        return next.run(request).await;
+    };
+    let required = match auth.sign_in_required().await {
+        Ok(required) => required,
+        Err(error) => return WorkspaceError::from(error).into_response(),
+    };
+    let actor = principal
+        .as_ref()
+        .map_or_else(|| crate::workspace::routes::header_actor(request.headers()), |p| p.user.name.clone());
+    let refusal = match &principal {
+        _ if !required => None,
+        None => Some(WorkspaceError::SignInRequired(
+            "Sign in first: this server requires a session (POST /api/session, or the sign-in page at /signin)"
+                .to_owned(),
+        )),
+        Some(principal) if principal.accounts.is_empty() => principal.require_on(None, needed).err(),
+        Some(principal) => match concerned_account(&auth, account.as_deref(), flow.as_deref()).await {
+            Ok(Some(account)) => principal.require_on(Some(&account), needed).err(),
+            // No account in the path (create and sync name theirs in the body, and check it).
+            Ok(None) if principal.best_role() >= needed => None,
+            Ok(None) => principal.require_on(None, needed).err(),
+            Err(error) => Some(WorkspaceError::from(error)),
+        },
+    };
+    if let Some(principal) = principal {
+        request.extensions_mut().insert(principal);
+    }
+    let response = match refusal {
+        Some(refusal) => refusal.into_response(),
+        None => next.run(request).await,
+    };
+    if let Some(action) = rule.audit {
+        let target = response.extensions().get::<AuditTarget>().cloned().unwrap_or_default();
+        record(&auth, &actor, action, Target { account, flow, status: response.status() }, target).await;
+    }
+    response
+}
+
+/// The workspace's id of the account a request's path concerns: the account of WhatsApp's
+/// (`…WA`) in a Partner API path, or the account of the workspace's flow in `/api/flows/{id}/…`.
+async fn concerned_account(
+    auth: &Auth,
+    account: Option<&str>,
+    flow: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let mut connection = auth.store().pool().acquire().await?;
+    match (account, flow) {
+        (Some(account), _) => super::store::account_id(&mut connection, account).await,
+        (None, Some(flow)) => super::store::account_of_flow(&mut connection, flow).await,
+        (None, None) => Ok(None),
+    }
+}
+
+/// What the path said an audited call concerned, and how it ended.
+struct Target {
+    account: Option<String>,
+    flow: Option<String>,
+    status: axum::http::StatusCode,
+}
+
+async fn record(auth: &Auth, actor: &str, action: &str, from_path: Target, target: AuditTarget) {
+    let Target { account, flow, status } = from_path;
+    let outcome = match status.as_u16() {
+        200..=399 => "ok",
+        401 | 403 => "denied",
+        400..=499 => "refused",
+        _ => "failed",
+    };
+    let mut entry = audit_entry(actor, action, outcome);
+    entry.flow = target.flow.or(flow);
+    entry.account = target.account.or(account);
+    if entry.account.is_none()
+        && let Some(flow) = &entry.flow
+        && let Ok(mut connection) = auth.store().pool().acquire().await
+    {
+        entry.account = super::store::account_of_flow(&mut connection, flow).await.ok().flatten();
+    }
+    entry.detail = Some(match target.detail {
+        Some(detail) => format!("{} {detail}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    });
+    auth.audit(entry).await;
+}

@@ -1,0 +1,111 @@
+//! Sign-in end to end: once a user exists, the app sends a browser without a session to the
+//! server's sign-in page and comes back to where it was; a viewer who tries to publish is
+//! refused by the server, and the app says why.
+use flowsmith::api::{Client, Via};
+
+use crate::client::Native;
+use crate::support::{self, Page};
+
+const VALID: &str = flow_model::templates::APPOINTMENT_BOOKING;
+const PASSWORD: &str = "a long enough password";
+
+/// Signs in on the sign-in page the browser was sent to.
+async fn sign_in(page: &Page<'_>, name: &str, password: &str) {
+    page.until("the sign-in page", "location.pathname == '/signin'").await;
+    page.fill("[data-testid=sign-in-username]", name).await;
+    page.fill("[data-testid=sign-in-password]", password).await;
+    page.click("[data-testid=sign-in-submit]").await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn sign_in_and_a_viewer_cannot_publish() {
+    let data_dir = support::fresh_data_dir();
+    let (_server, url) = support::start_server_in(&data_dir, &[]);
+    // Before any user exists (loopback: no sign-in), a flow saved to WhatsApp, ready to publish.
+    let api = Client::new(Native::new(), Via::Server { origin: url.clone() });
+    let accounts = api.ws_accounts().await.expect("accounts");
+    let account = accounts.iter().find(|account| account.external_id == "sandbox1WA").expect("the clinic");
+    let flow = api.ws_create(&account.id, "Signed", VALID, "Ana").await.expect("created");
+    api.ws_operation(&flow.id, "save-to-meta", "Ana").await.expect("saved to WhatsApp");
+    // Users added from the command line while the server runs turn sign-in on.
+    support::add_user(&data_dir, "vera", "viewer", PASSWORD);
+    support::add_user(&data_dir, "admin", "admin", PASSWORD);
+
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    let editor = format!("{url}/?flow={}", flow.id);
+    page.client.goto(&editor).await.expect("the app loads");
+    sign_in(&page, "vera", "not the password").await;
+    page.until(
+        "the refusal",
+        "document.querySelector('[data-testid=sign-in-error]').textContent.includes('Wrong user name or password')",
+    )
+    .await;
+    sign_in(&page, "vera", PASSWORD).await;
+    // Back where the browser was going: the flow in the editor.
+    page.until(
+        "the flow in the editor",
+        "document.querySelector('[data-testid=draft-name]')?.textContent == 'Signed'",
+    )
+    .await;
+    let cookie_visible = page.script("return document.cookie.includes('flowsmith_session')").await;
+    assert_eq!(cookie_visible, false, "the session cookie is HttpOnly");
+
+    page.menu("flow-menu", "publish").await;
+    page.click("[data-testid=publish-confirm]").await;
+    // The server's refusal, said as it says it: which role it takes.
+    page.until(
+        "the refusal",
+        "[...document.querySelectorAll('[data-testid=notice].notice--error')].some(n => n.textContent.includes('publisher role'))",
+    )
+    .await;
+    let said = page.texts("[data-testid=notice].notice--error").await.join(" ");
+    assert!(said.contains("viewer") && said.contains("publisher role"), "{said}");
+    let status = api.ws_get(&flow.id).await;
+    assert!(status.is_err(), "without a session the API client is refused too");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn serving_others_without_sign_in_is_said_in_the_app() {
+    let (_server, url) = support::start_server_with(&["--bind", "0.0.0.0", "--insecure-no-auth"]);
+    let url = url.replace("0.0.0.0", "127.0.0.1");
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    page.client.goto(&url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+    let warning = page.texts("[data-testid=server-warning]").await.join("");
+    assert!(warning.contains("--insecure-no-auth") && warning.contains("flowsmith user add"), "{warning}");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn an_admin_adds_a_user_and_the_audit_lists_it() {
+    let data_dir = support::fresh_data_dir();
+    support::add_user(&data_dir, "ada", "admin", PASSWORD);
+    let (_server, url) = support::start_server_in(&data_dir, &[]);
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    page.client.goto(&format!("{url}/admin")).await.expect("the admin page loads");
+    sign_in(&page, "ada", PASSWORD).await;
+    page.until(
+        "back on the admin page",
+        "document.querySelector('[data-testid=admin-users] tr[data-name=ada]')",
+    )
+    .await;
+    page.fill("[data-testid=admin-add-name]", "bea").await;
+    page.choose("[data-testid=admin-add-role]", "editor").await;
+    page.fill("[data-testid=admin-add-password]", "bea's long password").await;
+    page.click("[data-testid=admin-add-submit]").await;
+    page.until("the new user", "document.querySelector('[data-testid=admin-users] tr[data-name=bea]')").await;
+    let row = page.texts("[data-testid=admin-users] tr[data-name=bea] td").await;
+    assert_eq!(row[..2], ["bea".to_owned(), "editor".to_owned()]);
+    page.until(
+        "the audit line",
+        "[...document.querySelectorAll('[data-testid=admin-audit] tr')].some(r => r.textContent.includes('user_add') && r.textContent.includes('user bea'))",
+    )
+    .await;
+    let audit = page.texts("[data-testid=admin-audit] tr").await.join("\n");
+    assert!(audit.contains("sign_in"), "{audit}");
+}
