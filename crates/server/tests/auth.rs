@@ -287,6 +287,66 @@ async fn sessions_end_when_idle_or_old_and_when_the_password_or_role_changes() {
     }
 }
 
+/// An open `/api/events` stream ends when its session does, here by signing out in another
+/// request; one of another user goes on.
+#[tokio::test]
+async fn an_event_stream_ends_with_its_session() {
+    use futures_util::StreamExt as _;
+    for database in databases("auth_stream").await {
+        let server = team("auth-stream", &database).await;
+        let open = |cookie: String| {
+            let request = client().get(server.at("/api/events")).header("cookie", cookie);
+            async move {
+                let response = request.send().await.unwrap();
+                assert_eq!(response.status(), 200);
+                let mut stream = response.bytes_stream();
+                let first = stream.next().await.unwrap().unwrap();
+                assert!(String::from_utf8_lossy(&first).contains("event: ready"), "{first:?}");
+                stream
+            }
+        };
+        let (leaving, staying) = (session(&server, "viewer").await, session(&server, "editor").await);
+        let mut ended = open(leaving.clone()).await;
+        let mut kept = open(staying.clone()).await;
+        let response =
+            client().delete(server.at("/api/session")).header("cookie", &leaving).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        // A guard against hanging, not a measure: the stream ends within its check interval.
+        let guard = std::time::Duration::from_secs(60);
+        loop {
+            match tokio::time::timeout(guard, ended.next())
+                .await
+                .expect("the stream of the ended session ends")
+            {
+                None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            }
+        }
+        // The other session's stream still carries events: a change made now arrives.
+        let (status, body) = post(
+            &server,
+            "/api/flows",
+            &staying,
+            json!({"account_id": first_account(&server, &staying).await, "name": "After sign-out",
+                   "categories": ["OTHER"], "json_definition": "{\"version\": \"7.3\", \"screens\": []}"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let mut seen = String::new();
+        while !seen.contains("After sign-out") {
+            let chunk = tokio::time::timeout(guard, kept.next()).await.expect("the event arrives");
+            seen.push_str(&String::from_utf8_lossy(&chunk.expect("the stream goes on").unwrap()));
+        }
+    }
+}
+
+/// The id of the first account the server lists.
+async fn first_account(server: &Server, cookie: &str) -> String {
+    let (status, body) = get(server, "/api/accounts", Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    body["data"][0]["id"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn failed_sign_ins_are_refused_alike_for_users_who_exist_and_who_do_not() {
     for database in databases("auth_brute").await {

@@ -102,8 +102,8 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
     };
     // Owned: a borrow of the request (whose body is not `Sync`) cannot cross an await.
     let token = session_cookie(request.headers()).map(str::to_owned);
-    let principal = match token {
-        Some(token) => match auth.session(&token).await {
+    let principal = match &token {
+        Some(token) => match auth.session(token).await {
             Ok(principal) => principal,
             Err(error) => return WorkspaceError::from(error).into_response(),
         },
@@ -140,15 +140,54 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
     if let Some(principal) = principal {
         request.extensions_mut().insert(principal);
     }
-    let response = match refusal {
+    let signed_in = required && request.extensions().get::<super::Principal>().is_some();
+    let mut response = match refusal {
         Some(refusal) => refusal.into_response(),
         None => next.run(request).await,
     };
+    if let Some(token) = token.filter(|_| signed_in && is_event_stream(&response)) {
+        response = response.map(|body| end_with_session(body, auth.clone(), token));
+    }
     if let Some(action) = rule.audit {
         let target = response.extensions().get::<AuditTarget>().cloned().unwrap_or_default();
         record(&auth, &actor, action, Target { account, flow, status: response.status() }, target).await;
     }
     response
+}
+
+/// How often an open event stream asks whether its session is still open.
+const STREAM_SESSION_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn is_event_stream(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/event-stream"))
+}
+
+/// An event stream (`/api/events`) outlives the request that opened it: it ends when its
+/// session does (signed out, expired, or ended by a password or role change), at the latest
+/// [`STREAM_SESSION_CHECK`] later, and when the check cannot be made (the browser reconnects
+/// and is asked to sign in again if need be).
+fn end_with_session(body: axum::body::Body, auth: Auth, token: String) -> axum::body::Body {
+    use futures_util::StreamExt as _;
+    let mut check = tokio::time::interval(STREAM_SESSION_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let state = (body.into_data_stream(), auth, token, check);
+    let stream = futures_util::stream::unfold(state, |(mut data, auth, token, mut check)| async move {
+        loop {
+            tokio::select! {
+                chunk = data.next() => return chunk.map(|chunk| (chunk, (data, auth, token, check))),
+                _ = check.tick() => {
+                    if !matches!(auth.is_open(&token).await, Ok(true)) {
+                        return None;
+                    }
+                }
+            }
+        }
+    });
+    axum::body::Body::from_stream(stream)
 }
 
 /// The workspace's id of the account a request's path concerns: the account of WhatsApp's

@@ -394,6 +394,17 @@ impl Auth {
         Ok(Some(principal))
     }
 
+    /// Whether the session of `token` is still open, read from the database and not counted
+    /// as activity: an open event stream asks this, and only the user's own requests keep a
+    /// session from idling out.
+    pub async fn is_open(&self, token: &str) -> StoreResult<bool> {
+        let now = now_ms();
+        let idle = i64::try_from(self.0.settings.idle.as_millis()).unwrap_or(i64::MAX);
+        let mut connection = self.0.store.pool().acquire().await?;
+        let row = store::session(&mut connection, &token_hash(token)).await?;
+        Ok(row.is_some_and(|row| now < row.expires_at && now.saturating_sub(row.last_seen_at) < idle))
+    }
+
     fn recent(&self) -> std::sync::MutexGuard<'_, HashMap<String, Recent>> {
         self.0.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
