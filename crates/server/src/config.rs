@@ -48,6 +48,12 @@ pub struct ServeConfig {
     /// File holding the partner API key (surrounding whitespace is ignored).
     #[arg(long, env = "FLOWSMITH_PARTNER_API_KEY_FILE")]
     pub partner_api_key_file: Option<PathBuf>,
+    /// The key that encrypts the credentials admins store (32 random bytes in base64, e.g.
+    /// `openssl rand -base64 32`). Without it, the key file `secret.key` in --data-dir is used,
+    /// created (mode 0600) on first start. Servers sharing one --database-url need the same key.
+    /// Prefer the environment variable: a flag shows in the process list. Never logged.
+    #[arg(long, env = "FLOWSMITH_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<Secret>,
     /// Your 360dialog partner id (`…PA`). In 360dialog mode only this partner's paths are
     /// forwarded; the app reads it from /flowsmith/config. The sandbox's partner is `sandboxPA`.
     #[arg(long, env = "FLOWSMITH_PARTNER_ID")]
@@ -133,6 +139,7 @@ impl ServeConfig {
             upstream_url: DEFAULT_UPSTREAM.to_owned(),
             partner_api_key: None,
             partner_api_key_file: None,
+            secret_key: None,
             partner_id: None,
             sandbox_api_key: Secret::new(DEFAULT_SANDBOX_KEY),
             cors_origins: Vec::new(),
@@ -339,6 +346,10 @@ pub struct Settings {
     pub preview_origins: Vec<String>,
     /// The upstream's origin for the CSP's connect-src (direct mode of the app).
     pub upstream_origin: String,
+    /// 360dialog's base URL, for stored connections (in either mode).
+    pub upstream_url: Url,
+    /// The key of stored credentials, when given (else the data folder's key file).
+    pub secret_key: Option<Secret>,
     /// Sign-in: modes, cookies, sessions, failed attempts.
     pub auth: crate::auth::AuthSettings,
 }
@@ -358,7 +369,7 @@ impl Settings {
                 }
                 Backend::Sandbox { api_key: config.sandbox_api_key.clone() }
             }
-            (Mode::Dialog360, Some(api_key)) => Backend::Upstream { base: upstream, api_key },
+            (Mode::Dialog360, Some(api_key)) => Backend::Upstream { base: upstream.clone(), api_key },
             (Mode::Dialog360, None) => {
                 return Err(invalid(
                     "360dialog mode needs the partner API key: set FLOWSMITH_PARTNER_API_KEY or \
@@ -424,6 +435,8 @@ impl Settings {
             auth,
             preview_origins,
             upstream_origin,
+            upstream_url: upstream,
+            secret_key: config.secret_key.clone().filter(|key| !key.expose().trim().is_empty()),
         })
     }
 

@@ -21,6 +21,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 pub mod auth;
 pub mod backend;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod ids;
 pub mod layers;
@@ -44,6 +45,8 @@ pub enum ServeError {
     Workspace(String),
     /// Other machines can reach the server and no user can sign in.
     NoUser(String),
+    /// The key of stored credentials cannot be used.
+    SecretKey(String),
     /// Another process holds the address.
     AddressInUse(SocketAddr),
     /// Any other failure to bind the address.
@@ -70,6 +73,10 @@ impl std::fmt::Display for ServeError {
                 "{message} (the workspace is kept in --data-dir, or in --database-url / FLOWSMITH_DATABASE_URL)"
             ),
             Self::NoUser(message) => f.write_str(message),
+            Self::SecretKey(message) => write!(
+                f,
+                "{message} (the key of stored credentials: FLOWSMITH_SECRET_KEY, or secret.key in --data-dir)"
+            ),
             Self::AddressInUse(address) => write!(
                 f,
                 "cannot listen on {address}: the address is already in use; stop the other \
@@ -97,6 +104,7 @@ pub struct AppState {
     assets: proxy::asset::AssetFetcher,
     workspace: workspace::Workspace,
     auth: auth::Auth,
+    connections: connections::Connections,
     /// Printed at start and shown in the app: serving others without sign-in.
     warning: Option<&'static str>,
 }
@@ -150,15 +158,44 @@ impl AppState {
             Mode::Sandbox => backend::BackendKind::Sandbox,
             Mode::Dialog360 => backend::BackendKind::Dialog360,
         };
-        let partner =
-            backend::Partner::new(kind, target.clone(), settings.partner_id.clone(), assets.clone());
-        let backends = backend::Backends::new(vec![Arc::new(partner)]);
+        let partner: Arc<dyn backend::Backend> = Arc::new(backend::Partner::new(
+            kind,
+            target.clone(),
+            settings.partner_id.clone(),
+            assets.clone(),
+        ));
         let store =
             workspace::store::Store::open(&settings.workspace).await.map_err(ServeError::Workspace)?;
         let warning = auth::check_start(&store, &settings.auth).await.map_err(ServeError::NoUser)?;
+        let (key, source) = connections::key::load(&settings.data_dir, settings.secret_key.as_ref())
+            .map_err(ServeError::SecretKey)?;
+        if let connections::key::KeySource::File { path, created: true } = &source {
+            tracing::info!(path = %path.display(), "created the key of stored credentials (keep it with the database's backups)");
+        }
+        let flag_key = match &settings.backend {
+            config::Backend::Sandbox { api_key } | config::Backend::Upstream { api_key, .. } => api_key,
+        };
+        let from_flags = connections::Connection::from_flags(
+            kind,
+            settings.partner_id.clone(),
+            flag_key,
+            target.clone(),
+            Arc::clone(&partner),
+        );
+        let reach = connections::Reach {
+            base: settings.upstream_url.clone(),
+            timeout: settings.upstream_timeout,
+            body_limit: settings.body_limit,
+            concurrency: settings.upstream_concurrency,
+            assets: assets.clone(),
+        };
+        let connections = connections::Connections::new(store.clone(), key, Some(from_flags), reach);
+        // Says at start which stored connections cannot be opened (each is logged by name).
+        connections.stored().await.map_err(|error| ServeError::Workspace(error.to_string()))?;
+        let backends = backend::Backends::new(vec![partner]).with_connections(connections.clone());
         let auth = auth::Auth::new(store.clone(), settings.auth.clone());
         let workspace = workspace::Workspace::new(store, backends);
-        let front = proxy::Front::new(target, settings.partner_id.clone());
+        let front = proxy::Front::with_connections(target, settings.partner_id.clone(), connections.clone());
         Ok(AppState {
             settings: Arc::new(settings),
             public_url,
@@ -167,6 +204,7 @@ impl AppState {
             assets,
             workspace,
             auth,
+            connections,
             warning,
         })
     }
@@ -184,6 +222,11 @@ impl AppState {
     /// Sign-in, users and the audit log.
     pub fn auth(&self) -> &auth::Auth {
         &self.auth
+    }
+
+    /// The connections to WhatsApp (from flags and stored).
+    pub fn connections(&self) -> &connections::Connections {
+        &self.connections
     }
 
     /// The URL links to this server start with.
@@ -207,6 +250,7 @@ pub fn app(state: AppState) -> Router {
     let mut api = Router::new()
         .merge(auth::routes::router(state.auth.clone()))
         .merge(workspace::routes::router(state.workspace.clone()))
+        .merge(connections::routes::router(state.connections.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))

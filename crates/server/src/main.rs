@@ -26,6 +26,7 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     Fmt(cli::fmt::FmtArgs),
     User(cli::user::UserArgs),
+    Secret(cli::secret::SecretArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => return cli::validate::run(&args).into(),
         Command::Fmt(args) => return cli::fmt::run(&args).into(),
         Command::User(args) => return cli::user::run(args),
+        Command::Secret(args) => return cli::secret::run(args),
         Command::Serve(config) => config,
     };
     tracing_subscriber::fmt()

@@ -50,7 +50,7 @@ fn query() -> ListQuery {
         text: None,
         trash: false,
         sort: Sort::NameAsc,
-        backends: Vec::new(),
+        reach: None,
     }
 }
 
@@ -61,7 +61,9 @@ async fn migrations_apply_once_and_a_reopened_store_keeps_everything() {
         let store = Store::open(&location).await.unwrap();
         let mut transaction = store.write().await.unwrap();
         let account =
-            store::upsert_account(&mut transaction, "sandbox", "w1WA", Some("1"), "Clinic", 5).await.unwrap();
+            store::upsert_account(&mut transaction, "sandbox", None, "w1WA", Some("1"), "Clinic", 5)
+                .await
+                .unwrap();
         store::insert_flow(&mut transaction, &new_flow("f1", &account.id, "Kept", "{}")).await.unwrap();
         transaction.commit().await.unwrap();
         store.close().await;
@@ -96,15 +98,17 @@ async fn accounts_are_kept_by_backend_and_external_id() {
         let store = Store::open(&location("store-accounts", &database)).await.unwrap();
         let mut connection = store.pool().acquire().await.unwrap();
         let first =
-            store::upsert_account(&mut connection, "sandbox", "w1WA", None, "Clinic", 1).await.unwrap();
-        let renamed = store::upsert_account(&mut connection, "sandbox", "w1WA", Some("42"), "Clinic II", 2)
-            .await
-            .unwrap();
+            store::upsert_account(&mut connection, "sandbox", None, "w1WA", None, "Clinic", 1).await.unwrap();
+        let renamed =
+            store::upsert_account(&mut connection, "sandbox", None, "w1WA", Some("42"), "Clinic II", 2)
+                .await
+                .unwrap();
         assert_eq!(first.id, renamed.id, "{}", engine(&database));
         assert_eq!((renamed.name.as_str(), renamed.waba_id.as_deref()), ("Clinic II", Some("42")));
-        let other = store::upsert_account(&mut connection, "360dialog", "w1WA", None, "Same id elsewhere", 3)
-            .await
-            .unwrap();
+        let other =
+            store::upsert_account(&mut connection, "360dialog", None, "w1WA", None, "Same id elsewhere", 3)
+                .await
+                .unwrap();
         assert_ne!(other.id, first.id);
         assert_eq!(store::accounts(&mut connection).await.unwrap().len(), 2);
         assert_eq!(store::account(&mut connection, &first.id).await.unwrap(), Some(renamed));
@@ -116,7 +120,8 @@ async fn a_change_applies_only_at_the_revision_its_writer_saw() {
     for database in databases("store-cas").await {
         let store = Store::open(&location("store-cas", &database)).await.unwrap();
         let mut connection = store.pool().acquire().await.unwrap();
-        let account = store::upsert_account(&mut connection, "sandbox", "w", None, "A", 1).await.unwrap();
+        let account =
+            store::upsert_account(&mut connection, "sandbox", None, "w", None, "A", 1).await.unwrap();
         store::insert_flow(&mut connection, &new_flow("f", &account.id, "Flow", "{\"a\": 1}")).await.unwrap();
         let change = |expected, text| Change {
             expected,
@@ -164,8 +169,10 @@ async fn names_are_unique_per_account_outside_the_trash() {
     for database in databases("store-names").await {
         let store = Store::open(&location("store-names", &database)).await.unwrap();
         let mut connection = store.pool().acquire().await.unwrap();
-        let one = store::upsert_account(&mut connection, "sandbox", "one", None, "One", 1).await.unwrap();
-        let two = store::upsert_account(&mut connection, "sandbox", "two", None, "Two", 1).await.unwrap();
+        let one =
+            store::upsert_account(&mut connection, "sandbox", None, "one", None, "One", 1).await.unwrap();
+        let two =
+            store::upsert_account(&mut connection, "sandbox", None, "two", None, "Two", 1).await.unwrap();
         store::insert_flow(&mut connection, &new_flow("a", &one.id, "Survey", "{}")).await.unwrap();
         store::insert_flow(&mut connection, &new_flow("b", &two.id, "Survey", "{}")).await.unwrap();
         let clash = store::insert_flow(&mut connection, &new_flow("c", &one.id, "Survey", "{}")).await;
@@ -186,7 +193,8 @@ async fn versions_and_events_keep_their_order() {
     for database in databases("store-log").await {
         let store = Store::open(&location("store-log", &database)).await.unwrap();
         let mut connection = store.pool().acquire().await.unwrap();
-        let account = store::upsert_account(&mut connection, "sandbox", "w", None, "A", 1).await.unwrap();
+        let account =
+            store::upsert_account(&mut connection, "sandbox", None, "w", None, "A", 1).await.unwrap();
         store::insert_flow(&mut connection, &new_flow("f", &account.id, "Flow", "{}")).await.unwrap();
         for revision in 1..=3 {
             let version = Version {
@@ -242,7 +250,8 @@ async fn the_trash_is_purged_after_its_time_with_the_versions() {
     for database in databases("store-purge").await {
         let store = Store::open(&location("store-purge", &database)).await.unwrap();
         let mut connection = store.pool().acquire().await.unwrap();
-        let account = store::upsert_account(&mut connection, "sandbox", "w", None, "A", 1).await.unwrap();
+        let account =
+            store::upsert_account(&mut connection, "sandbox", None, "w", None, "A", 1).await.unwrap();
         for (id, trashed_at) in [("old", Some(100)), ("recent", Some(10_000)), ("live", None)] {
             store::insert_flow(&mut connection, &new_flow(id, &account.id, id, "{}")).await.unwrap();
             let version = Version {

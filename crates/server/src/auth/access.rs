@@ -62,6 +62,11 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/users/{name}", "PATCH", audited(Role::Admin, "user_change")),
     ("/api/users/{name}", "DELETE", audited(Role::Admin, "user_remove")),
     ("/api/audit", "GET", ADMIN),
+    // Connections to WhatsApp and their credentials.
+    ("/api/connections", "GET", ADMIN),
+    ("/api/connections", "POST", audited(Role::Admin, "credential_add")),
+    ("/api/connections/{id}", "PUT", audited(Role::Admin, "credential_change")),
+    ("/api/connections/{id}", "DELETE", audited(Role::Admin, "credential_remove")),
     // The workspace.
     ("/api/accounts", "GET", VIEWER),
     ("/api/flows", "GET", VIEWER),

@@ -48,7 +48,7 @@ pub enum Role {
     Editor,
     /// Also publish, deprecate, delete on WhatsApp, migrate and sync.
     Publisher,
-    /// Also manage users and read the audit log.
+    /// Also manage users, accounts' connections and their credentials, and read the audit log.
     Admin,
 }
 
@@ -77,7 +77,7 @@ impl Role {
             Role::Viewer => "open, preview and read history",
             Role::Editor => "edit, save, save to WhatsApp and make preview links",
             Role::Publisher => "publish, deprecate, delete on WhatsApp, migrate and sync",
-            Role::Admin => "manage users and read the audit log",
+            Role::Admin => "manage users and credentials, and read the audit log",
         }
     }
 }

@@ -12,6 +12,8 @@ use serde_json::Value;
 
 pub use partner::Partner;
 
+use crate::workspace::store::StoreResult;
+
 /// Which kind of backend an account is reached through (stored with the account).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {
@@ -167,25 +169,143 @@ pub trait Backend: Send + Sync {
     async fn deprecate(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()>;
 }
 
-/// The backends this server is configured with, by kind.
+/// A backend that cannot be used (a stored connection whose credential does not open): every
+/// call fails with the reason, which names the connection.
+pub struct Unusable {
+    kind: BackendKind,
+    message: String,
+}
+
+impl Unusable {
+    /// A backend of `kind` whose every call fails with `message`.
+    pub fn new(kind: BackendKind, message: String) -> Self {
+        Unusable { kind, message }
+    }
+
+    fn fail<T>(&self) -> BackendResult<T> {
+        Err(BackendError::new(FailureKind::NotConfigured, self.message.clone()))
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for Unusable {
+    fn kind(&self) -> BackendKind {
+        self.kind
+    }
+    async fn accounts(&self) -> BackendResult<Vec<RemoteAccount>> {
+        self.fail()
+    }
+    async fn flows(&self, _: &AccountRef) -> BackendResult<Vec<RemoteFlow>> {
+        self.fail()
+    }
+    async fn flow_json(&self, _: &AccountRef, _: &str) -> BackendResult<Option<String>> {
+        self.fail()
+    }
+    async fn create_flow(&self, _: &AccountRef, _: &str, _: &[String]) -> BackendResult<String> {
+        self.fail()
+    }
+    async fn update_metadata(&self, _: &AccountRef, _: &str, _: &str, _: &[String]) -> BackendResult<()> {
+        self.fail()
+    }
+    async fn upload_flow_json(&self, _: &AccountRef, _: &str, _: &str) -> BackendResult<Vec<Value>> {
+        self.fail()
+    }
+    async fn publish(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        self.fail()
+    }
+    async fn deprecate(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        self.fail()
+    }
+}
+
+/// A backend with the connection it belongs to.
+#[derive(Clone)]
+pub struct Connected {
+    /// The stored connection's id; `None` for the connection from flags.
+    pub connection: Option<String>,
+    /// Its backend.
+    pub backend: Arc<dyn Backend>,
+}
+
+/// Which accounts a server reaches: those its flags' backends list (accounts without a
+/// connection, of these kinds) and those of its stored connections.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reachable {
+    /// The kinds of the backends from flags.
+    pub kinds: Vec<String>,
+    /// The ids of the stored connections.
+    pub connections: Vec<String>,
+}
+
+impl Reachable {
+    /// Whether an account of `backend` last listed through `connection` is reached.
+    pub fn covers(&self, backend: &str, connection: Option<&str>) -> bool {
+        match connection {
+            None => self.kinds.iter().any(|kind| kind == backend),
+            Some(id) => self.connections.iter().any(|known| known == id),
+        }
+    }
+}
+
+/// The backends this server reaches WhatsApp through: one per connection, the one configured
+/// by flags and those admins stored ([`crate::connections`]).
 #[derive(Clone, Default)]
 pub struct Backends {
-    backends: Vec<Arc<dyn Backend>>,
+    flags: Vec<Arc<dyn Backend>>,
+    stored: Option<crate::connections::Connections>,
 }
 
 impl Backends {
-    /// The backends in `list` (one per kind).
+    /// The backends configured by flags (one per kind).
     pub fn new(list: Vec<Arc<dyn Backend>>) -> Self {
-        Backends { backends: list }
+        Backends { flags: list, stored: None }
     }
 
-    /// The backend of `kind`, if this server has it.
-    pub fn get(&self, kind: BackendKind) -> Option<&Arc<dyn Backend>> {
-        self.backends.iter().find(|backend| backend.kind() == kind)
+    /// These and the stored connections of `connections`.
+    pub fn with_connections(mut self, connections: crate::connections::Connections) -> Self {
+        self.stored = Some(connections);
+        self
     }
 
-    /// Every configured backend.
-    pub fn all(&self) -> impl Iterator<Item = &Arc<dyn Backend>> {
-        self.backends.iter()
+    /// Every backend with its connection: from flags first, then the stored ones (those that
+    /// cannot be used fail every call, saying why).
+    pub async fn all(&self) -> StoreResult<Vec<Connected>> {
+        let mut all: Vec<Connected> = self
+            .flags
+            .iter()
+            .map(|backend| Connected { connection: None, backend: Arc::clone(backend) })
+            .collect();
+        for open in self.stored_connections().await?.iter() {
+            all.push(Connected { connection: open.id.clone(), backend: Arc::clone(open.backend()) });
+        }
+        Ok(all)
+    }
+
+    /// Which accounts are reached.
+    pub async fn reachable(&self) -> StoreResult<Reachable> {
+        Ok(Reachable {
+            kinds: self.flags.iter().map(|backend| backend.kind().as_str().to_owned()).collect(),
+            connections: self.stored_connections().await?.iter().filter_map(|open| open.id.clone()).collect(),
+        })
+    }
+
+    /// The backend of an account of `kind` last listed through `connection` (`None`: flags).
+    pub async fn get(
+        &self,
+        kind: BackendKind,
+        connection: Option<&str>,
+    ) -> StoreResult<Option<Arc<dyn Backend>>> {
+        let Some(id) = connection else {
+            return Ok(self.flags.iter().find(|backend| backend.kind() == kind).cloned());
+        };
+        let stored = self.stored_connections().await?;
+        Ok(stored.iter().find(|open| open.id.as_deref() == Some(id)).map(|open| Arc::clone(open.backend())))
+    }
+
+    async fn stored_connections(&self) -> StoreResult<Arc<Vec<Arc<crate::connections::Connection>>>> {
+        match &self.stored {
+            None => Ok(Arc::default()),
+            Some(connections) => connections.stored().await,
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! (an error in it, or, with `fmt --check`, a change to make), 2 when a file cannot be read
 //! or written. The worst status of all files wins.
 pub mod fmt;
+pub mod secret;
 pub mod user;
 pub mod validate;
 
@@ -54,6 +55,25 @@ pub fn read(path: &Path) -> io::Result<Input> {
     file.take(limit).read_to_end(&mut bytes)?;
     let size = usize::try_from(size).unwrap_or(usize::MAX).max(bytes.len());
     Ok(Input { bytes, size })
+}
+
+/// Runs `work` (a command on the workspace's database) on a runtime of its own: exit status
+/// 0 when it succeeds, 1 with its message printed when it does not.
+pub fn block_on(work: impl std::future::Future<Output = Result<(), String>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("flowsmith: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("flowsmith: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// How a path is shown: `-` is `<stdin>`.

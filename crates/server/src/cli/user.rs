@@ -75,20 +75,7 @@ enum UserCommand {
 
 /// Runs the command; the exit status is 0 when done, 1 when refused or failed.
 pub fn run(args: UserArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("flowsmith: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(execute(args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("flowsmith: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    super::block_on(execute(args))
 }
 
 /// The password: from standard input, or a fresh one to print.

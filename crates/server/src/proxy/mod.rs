@@ -62,12 +62,22 @@ pub struct Front(Arc<FrontInner>);
 struct FrontInner {
     target: Target,
     partner_id: Option<String>,
+    connections: Option<crate::connections::Connections>,
 }
 
 impl Front {
     /// A front for `target`; with `partner_id`, only that partner's paths pass.
     pub fn new(target: Target, partner_id: Option<String>) -> Self {
-        Front(Arc::new(FrontInner { target, partner_id }))
+        Front(Arc::new(FrontInner { target, partner_id, connections: None }))
+    }
+
+    /// The same, sending a stored connection's partner to that connection (its own key).
+    pub fn with_connections(
+        target: Target,
+        partner_id: Option<String>,
+        connections: crate::connections::Connections,
+    ) -> Self {
+        Front(Arc::new(FrontInner { target, partner_id, connections: Some(connections) }))
     }
 }
 
@@ -90,6 +100,18 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
     let ids_ok = segments.iter().all(|segment| crate::ids::is_valid(segment));
     if !ids_ok || !is_partner_operation(request.method(), &segments) {
         return Err(not_an_operation().await);
+    }
+    // A partner an admin stored a connection for goes there, with that connection's key.
+    if let (Some(connections), Some(asked)) = (&front.0.connections, segments.get(1)) {
+        let stored = connections.for_partner(asked).await.map_err(|error| {
+            ApiError::StorageUnavailable(format!("cannot read the stored connections: {error}"))
+        })?;
+        if let Some(connection) = stored {
+            return match connection.target() {
+                Some(target) => target.send(request).await,
+                None => Err(ApiError::BadGateway(connection.problem().unwrap_or_default().to_owned())),
+            };
+        }
     }
     if let (Some(configured), Some(asked)) = (&front.0.partner_id, segments.get(1))
         && configured != asked

@@ -247,7 +247,8 @@ impl Workspace {
         };
         let mut failure = None;
         if stale {
-            for backend in self.backends.all() {
+            for connected in self.backends.all().await? {
+                let backend = &connected.backend;
                 match backend.accounts().await {
                     Ok(remote) => {
                         let mut transaction = self.store.write().await?;
@@ -255,6 +256,7 @@ impl Workspace {
                             store::upsert_account(
                                 &mut transaction,
                                 backend.kind().as_str(),
+                                connected.connection.as_deref(),
                                 &account.external_id,
                                 account.waba_id.as_deref(),
                                 &account.name,
@@ -274,11 +276,12 @@ impl Workspace {
                 *self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
             }
         }
+        let reachable = self.backends.reachable().await?;
         let mut connection = self.store.pool().acquire().await?;
         let accounts: Vec<Account> = store::accounts(&mut connection)
             .await?
             .into_iter()
-            .filter(|account| self.reaches(account))
+            .filter(|account| reachable.covers(&account.backend, account.connection_id.as_deref()))
             .collect();
         match failure {
             Some(error) if accounts.is_empty() => Err(error.into()),
@@ -286,36 +289,32 @@ impl Workspace {
         }
     }
 
-    fn reaches(&self, account: &Account) -> bool {
-        BackendKind::parse(&account.backend).is_some_and(|kind| self.backends.get(kind).is_some())
-    }
-
-    /// The backend names this server has (lists show only their accounts' flows).
-    fn backend_names(&self) -> Vec<String> {
-        self.backends.all().map(|backend| backend.kind().as_str().to_owned()).collect()
-    }
-
     async fn account(&self, id: &str) -> Result<(Account, Arc<dyn Backend>)> {
         let mut connection = self.store.pool().acquire().await?;
         let account = store::account(&mut connection, id)
             .await?
             .ok_or_else(|| WorkspaceError::NotFound(format!("No account {id} in this workspace")))?;
-        let backend = BackendKind::parse(&account.backend)
-            .and_then(|kind| self.backends.get(kind))
-            .ok_or_else(|| {
-                WorkspaceError::NotFound(format!(
-                    "Account {} is reached through {}, which this server is not configured for",
-                    account.name, account.backend
-                ))
-            })?;
-        Ok((account.clone(), Arc::clone(backend)))
+        drop(connection);
+        let backend = match BackendKind::parse(&account.backend) {
+            Some(kind) => self.backends.get(kind, account.connection_id.as_deref()).await?,
+            None => None,
+        };
+        let backend = backend.ok_or_else(|| {
+            WorkspaceError::NotFound(format!(
+                "Account {} is reached through {}, which this server is not configured for{}",
+                account.name,
+                account.backend,
+                if account.connection_id.is_some() { " (its connection was removed)" } else { "" }
+            ))
+        })?;
+        Ok((account, backend))
     }
 
     // ----- flows -----
 
     /// One page of flows and how many match.
     pub async fn list(&self, mut query: ListQuery) -> Result<(Vec<Flow>, i64)> {
-        query.backends = self.backend_names();
+        query.reach = Some(self.backends.reachable().await?);
         let mut connection = self.store.pool().acquire().await?;
         Ok(store::list_flows(&mut connection, &query).await?)
     }
@@ -1088,6 +1087,7 @@ pub fn account_json(account: &Account) -> Value {
         "backend": account.backend,
         "waba_id": account.waba_id,
         "external_id": account.external_id,
+        "connection_id": account.connection_id,
     })
 }
 

@@ -216,7 +216,7 @@ fn list_query(query: Option<&str>) -> Result<ListQuery> {
         })?,
     };
     let trash = value("trash").is_some_and(|value| value == "1" || value == "true");
-    Ok(ListQuery { page, limit, status, account_id, text, trash, sort, backends: Vec::new() })
+    Ok(ListQuery { page, limit, status, account_id, text, trash, sort, reach: None })
 }
 
 async fn list(State(workspace): State<Workspace>, request: Request) -> Result<Response> {

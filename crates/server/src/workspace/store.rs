@@ -303,9 +303,11 @@ pub struct Account {
     pub waba_id: Option<String>,
     /// Its name.
     pub name: String,
+    /// The stored connection it was last listed through; `None`: the connection from flags.
+    pub connection_id: Option<String>,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, backend, external_id, waba_id, name";
+const ACCOUNT_COLUMNS: &str = "id, backend, external_id, waba_id, name, connection_id";
 
 fn account_from(row: &AnyRow) -> StoreResult<Account> {
     Ok(Account {
@@ -314,31 +316,35 @@ fn account_from(row: &AnyRow) -> StoreResult<Account> {
         external_id: row.try_get(2)?,
         waba_id: row.try_get(3)?,
         name: row.try_get(4)?,
+        connection_id: row.try_get(5)?,
     })
 }
 
-/// Adds an account, or refreshes its WABA id and name; answers it.
+/// Adds an account, or refreshes its WABA id, name and connection (the last to list it);
+/// answers it.
 pub async fn upsert_account(
     connection: &mut AnyConnection,
     backend: &str,
+    connection_id: Option<&str>,
     external_id: &str,
     waba_id: Option<&str>,
     name: &str,
     now: i64,
 ) -> StoreResult<Account> {
-    let row = sqlx::query(
-        "INSERT INTO accounts (id, backend, external_id, waba_id, name, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO accounts (id, backend, external_id, waba_id, name, created_at, updated_at, connection_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
          ON CONFLICT (backend, external_id) DO UPDATE SET waba_id = excluded.waba_id, name = excluded.name,
-             updated_at = excluded.updated_at
-         RETURNING id, backend, external_id, waba_id, name",
-    )
+             updated_at = excluded.updated_at, connection_id = excluded.connection_id
+         RETURNING {ACCOUNT_COLUMNS}"
+    )))
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(backend)
     .bind(external_id)
     .bind(waba_id)
     .bind(name)
     .bind(now)
+    .bind(connection_id)
     .fetch_one(&mut *connection)
     .await?;
     account_from(&row)
@@ -346,9 +352,10 @@ pub async fn upsert_account(
 
 /// Every account, by name.
 pub async fn accounts(connection: &mut AnyConnection) -> StoreResult<Vec<Account>> {
-    let rows = sqlx::query("SELECT id, backend, external_id, waba_id, name FROM accounts ORDER BY name, id")
-        .fetch_all(&mut *connection)
-        .await?;
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id")))
+            .fetch_all(&mut *connection)
+            .await?;
     rows.iter().map(account_from).collect()
 }
 
@@ -748,8 +755,8 @@ pub struct ListQuery {
     pub trash: bool,
     /// The order.
     pub sort: Sort,
-    /// Only the accounts of these backends.
-    pub backends: Vec<String>,
+    /// Only the accounts these connections reach (`None`: every account).
+    pub reach: Option<crate::backend::Reachable>,
 }
 
 /// One page of flows (without their flow.json) and how many match in all.
@@ -763,23 +770,41 @@ pub async fn list_flows(connection: &mut AnyConnection, query: &ListQuery) -> St
     // values: as `account_id IN (SELECT … FROM accounts …)` PostgreSQL guessed that 50 of
     // 10,000 flows match and sorted them all rather than read an index in order, and SQLite
     // searched `flows_by_account`, whose rows it then read (BENCHMARKS.md).
-    let accounts = if query.backends.is_empty() {
-        None
-    } else {
-        let marks: Vec<String> = (1..=query.backends.len()).map(|n| format!("${n}")).collect();
-        let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM accounts WHERE backend IN ({}) ORDER BY id",
-            marks.join(", ")
-        )));
-        for backend in &query.backends {
-            select = select.bind(backend.as_str());
+    let accounts = match &query.reach {
+        None => None,
+        Some(reach) => {
+            // Accounts of the flags' backends have no connection; the others name theirs.
+            let mut values: Vec<&str> = Vec::new();
+            let mut conditions = Vec::new();
+            for (list, condition) in [
+                (&reach.kinds, "(connection_id IS NULL AND backend IN ({}))"),
+                (&reach.connections, "connection_id IN ({})"),
+            ] {
+                if list.is_empty() {
+                    continue;
+                }
+                let start = values.len();
+                values.extend(list.iter().map(String::as_str));
+                let marks: Vec<String> = (start + 1..=values.len()).map(|n| format!("${n}")).collect();
+                conditions.push(condition.replace("{}", &marks.join(", ")));
+            }
+            if conditions.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM accounts WHERE {} ORDER BY id",
+                conditions.join(" OR ")
+            )));
+            for value in values {
+                select = select.bind(value);
+            }
+            let rows = select.fetch_all(&mut *connection).await?;
+            let ids = rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?;
+            if ids.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            Some(ids)
         }
-        let rows = select.fetch_all(&mut *connection).await?;
-        let ids = rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?;
-        if ids.is_empty() {
-            return Ok((Vec::new(), 0));
-        }
-        Some(ids)
     };
     // Only the conditions asked for: with `($1 IS NULL OR status = $1)` and the like,
     // PostgreSQL's generic plan of the prepared statement guessed that few flows match and
