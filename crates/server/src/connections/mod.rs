@@ -465,12 +465,14 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
 }
 
 /// Re-seals every stored credential from `old` to `new` in one transaction (all or nothing):
-/// a credential `old` does not open stops it, naming the connection. Answers how many.
+/// a credential `old` does not open stops it, naming the connection; one already under `new`
+/// (a rotation that stopped before its key file moved) is left. Answers how many were re-sealed.
 pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<usize, String> {
     let failed = |error: crate::workspace::store::StoreError| format!("the database failed: {error}");
     let failed_commit = |error: sqlx::Error| format!("the database failed: {error}");
     let mut transaction = store.write().await.map_err(failed)?;
     let rows = store::connections(&mut transaction).await.map_err(failed)?;
+    let mut resealed = 0;
     for row in &rows {
         let secret = match old.open(&row.id, &row.sealed) {
             Ok(secret) => secret,
