@@ -485,9 +485,10 @@ pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<u
         store::reseal(&mut transaction, &row.id, &new.seal(&row.id, secret.expose()))
             .await
             .map_err(failed)?;
+        resealed += 1;
     }
     transaction.commit().await.map_err(failed_commit)?;
-    Ok(rows.len())
+    Ok(resealed)
 }
 
 #[cfg(test)]
