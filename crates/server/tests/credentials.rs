@@ -257,6 +257,15 @@ async fn admins_manage_connections_and_the_key_never_leaves_the_server() {
         let (status, refused, _) = call(&server, "DELETE", &path, &admin, None).await;
         assert_error(status, &refused, 404, "not_found");
 
+        // The admins' page manages them (its script is allowed by its hash).
+        let page = client().get(server.at("/admin")).send().await.unwrap();
+        assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("'sha256-"));
+        let page = page.text().await.unwrap();
+        assert!(
+            page.contains("data-testid=\"admin-connections\"") && page.contains("/api/connections"),
+            "{page}"
+        );
+
         // Nowhere in the database.
         match &database {
             None => assert_absent_from_files(&data),
