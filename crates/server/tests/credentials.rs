@@ -532,9 +532,8 @@ async fn rotation_with_the_environment_takes_the_old_and_the_new_key() {
     let server = start(config.clone()).await;
     let admin = server.state.connections();
     let input = flowsmith_server::connections::ConnectionInput {
-        kind: flowsmith_server::backend::BackendKind::Dialog360,
         name: "Team".to_owned(),
-        partner_id: "teamPA".to_owned(),
+        kind: flowsmith_server::connections::Kind::Dialog360 { partner_id: "teamPA".to_owned() },
         secret: Some(Secret::new(KEY_TWO)),
     };
     admin.add("cli", input).await.unwrap();

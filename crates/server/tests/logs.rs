@@ -66,6 +66,7 @@ fn help_documents_every_flag_and_hides_the_key() {
         .args(["serve", "--help"])
         .env("FLOWSMITH_PARTNER_API_KEY", SECRET)
         .env("FLOWSMITH_SANDBOX_API_KEY", SECRET)
+        .env("FLOWSMITH_SECRET_KEY", SECRET)
         .output()
         .unwrap();
     let help = String::from_utf8(output.stdout).unwrap();
@@ -87,6 +88,7 @@ fn help_documents_every_flag_and_hides_the_key() {
         "--data-dir",
         "--public-url",
         "--frame-ancestor",
+        "--secret-key",
     ] {
         assert!(help.contains(flag), "{flag} is not in --help:\n{help}");
     }

@@ -156,17 +156,77 @@ pub fn last4(secret: &str) -> String {
     secret.chars().skip(count.saturating_sub(4)).collect()
 }
 
+/// What a stored connection is, with what it needs besides its credential: kept in the row's
+/// columns (`partner_id`), or in its `settings` (JSON) for kinds that need more. Meta's Graph
+/// API joins as another variant (its WABA ids in `settings`, its credential a system-user
+/// token), with its backend in [`Connections::backend_for`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A 360dialog partner (`…PA`); the credential is its partner API key.
+    Dialog360 {
+        /// The partner id.
+        partner_id: String,
+    },
+}
+
+impl Kind {
+    /// Its backend.
+    pub fn backend(&self) -> BackendKind {
+        match self {
+            Kind::Dialog360 { .. } => BackendKind::Dialog360,
+        }
+    }
+
+    /// 360dialog's partner id, for the kinds that have one.
+    pub fn partner_id(&self) -> Option<&str> {
+        match self {
+            Kind::Dialog360 { partner_id } => Some(partner_id),
+        }
+    }
+
+    /// The row's `partner_id` and `settings`.
+    fn columns(&self) -> (Option<String>, String) {
+        match self {
+            Kind::Dialog360 { partner_id } => (Some(partner_id.clone()), "{}".to_owned()),
+        }
+    }
+
+    /// The kind a row stores.
+    fn of_row(row: &ConnectionRow) -> Result<Kind, String> {
+        match (BackendKind::parse(&row.kind), &row.partner_id) {
+            (Some(BackendKind::Dialog360), Some(partner_id)) => {
+                Ok(Kind::Dialog360 { partner_id: partner_id.clone() })
+            }
+            _ => Err(format!("its kind '{}' is not one this server knows", row.kind)),
+        }
+    }
+
+    /// Checks what an admin sent.
+    fn checked(self) -> Result<Kind, WorkspaceError> {
+        match self {
+            Kind::Dialog360 { partner_id } => {
+                let partner_id = partner_id.trim().to_owned();
+                if !crate::ids::is_valid(&partner_id) {
+                    return Err(WorkspaceError::invalid(
+                        "partner_id",
+                        "a 360dialog partner id is 1 to 64 letters, digits, '-' or '_' (e.g. abcdEFPA)",
+                    ));
+                }
+                Ok(Kind::Dialog360 { partner_id })
+            }
+        }
+    }
+}
+
 /// What an admin sends to add a connection, or to replace one (`secret` then optional: the
 /// stored one is kept).
 #[derive(Debug, Clone)]
 pub struct ConnectionInput {
-    /// The backend.
-    pub kind: BackendKind,
     /// What people call it.
     pub name: String,
-    /// 360dialog's partner id.
-    pub partner_id: String,
-    /// The partner API key.
+    /// What it is.
+    pub kind: Kind,
+    /// Its credential (360dialog's partner API key).
     pub secret: Option<Secret>,
 }
 
@@ -261,17 +321,12 @@ impl Connections {
 
     /// Opens a stored row: its credential unsealed into a backend, or the reason it cannot be.
     fn open(&self, row: ConnectionRow) -> Connection {
-        let kind = BackendKind::parse(&row.kind).filter(|kind| *kind != BackendKind::Sandbox);
-        let opened = match kind {
-            None => Err(format!("its kind '{}' is not one this server knows", row.kind)),
-            Some(kind) => self
-                .0
-                .key
-                .open(&row.id, &row.sealed)
-                .map_err(|error| error.to_string())
-                .and_then(|secret| self.backend_for(kind, row.partner_id.clone(), secret)),
-        };
-        let kind = kind.unwrap_or(BackendKind::Dialog360);
+        let kind = Kind::of_row(&row);
+        let opened = kind.clone().and_then(|kind| {
+            let secret = self.0.key.open(&row.id, &row.sealed).map_err(|error| error.to_string())?;
+            self.backend_for(&kind, secret)
+        });
+        let kind = kind.map_or(BackendKind::Dialog360, |kind| kind.backend());
         let (target, backend, problem) = match opened {
             Ok((target, backend)) => (Some(target), backend, None),
             Err(reason) => {
@@ -294,16 +349,11 @@ impl Connections {
         }
     }
 
-    /// A backend of `kind` for a stored connection, with its credential.
-    fn backend_for(
-        &self,
-        kind: BackendKind,
-        partner_id: Option<String>,
-        secret: Secret,
-    ) -> Result<(Target, Arc<dyn Backend>), String> {
+    /// The proxy target and the backend of a stored connection of `kind`, with its credential.
+    fn backend_for(&self, kind: &Kind, secret: Secret) -> Result<(Target, Arc<dyn Backend>), String> {
         let reach = &self.0.reach;
         match kind {
-            BackendKind::Dialog360 => {
+            Kind::Dialog360 { partner_id } => {
                 let upstream = Upstream::new(
                     reach.base.clone(),
                     secret,
@@ -312,10 +362,14 @@ impl Connections {
                     reach.concurrency,
                 )?;
                 let target = Target::Upstream(Arc::new(upstream));
-                let backend = Partner::new(kind, target.clone(), partner_id, reach.assets.clone());
+                let backend = Partner::new(
+                    BackendKind::Dialog360,
+                    target.clone(),
+                    Some(partner_id.clone()),
+                    reach.assets.clone(),
+                );
                 Ok((target, Arc::new(backend)))
             }
-            BackendKind::Sandbox => Err("the sandbox is configured by flags only".to_owned()),
         }
     }
 
@@ -327,14 +381,15 @@ impl Connections {
         })?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
+        let (partner_id, settings) = input.kind.columns();
         let row = ConnectionRow {
             sealed: self.0.key.seal(&id, secret.expose()),
             last4: last4(secret.expose()),
             id,
-            kind: input.kind.as_str().to_owned(),
+            kind: input.kind.backend().as_str().to_owned(),
             name: input.name,
-            partner_id: Some(input.partner_id),
-            settings: "{}".to_owned(),
+            partner_id,
+            settings,
             updated_by: actor.to_owned(),
             updated_at: now,
             created_by: actor.to_owned(),
@@ -360,7 +415,7 @@ impl Connections {
         let mut row = store::connection(&mut transaction, id, self.0.store.for_update())
             .await?
             .ok_or_else(|| not_found(id))?;
-        if row.kind != input.kind.as_str() {
+        if row.kind != input.kind.backend().as_str() {
             return Err(WorkspaceError::invalid(
                 "kind",
                 format!("this connection is a {} connection; add a new one for another kind", row.kind),
@@ -371,7 +426,7 @@ impl Connections {
             row.last4 = last4(secret.expose());
         }
         row.name = input.name;
-        row.partner_id = Some(input.partner_id);
+        (row.partner_id, row.settings) = input.kind.columns();
         row.updated_by = actor.to_owned();
         row.updated_at = now_ms();
         store::save(&mut transaction, &row).await.map_err(partner_taken)?;
@@ -432,19 +487,7 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
             format!("a connection's name is 1 to {MAX_NAME_CHARS} characters on one line"),
         ));
     }
-    if input.kind == BackendKind::Sandbox {
-        return Err(WorkspaceError::invalid(
-            "kind",
-            "the sandbox is not stored: it is the connection of `flowsmith serve --mode sandbox`",
-        ));
-    }
-    input.partner_id = input.partner_id.trim().to_owned();
-    if !crate::ids::is_valid(&input.partner_id) {
-        return Err(WorkspaceError::invalid(
-            "partner_id",
-            "a 360dialog partner id is 1 to 64 letters, digits, '-' or '_' (e.g. abcdEFPA)",
-        ));
-    }
+    input.kind = input.kind.checked()?;
     if let Some(secret) = &input.secret {
         let text = secret.expose().trim();
         let fits = text.chars().count() >= MIN_SECRET_CHARS
@@ -497,9 +540,8 @@ mod tests {
 
     fn input(name: &str, partner: &str, secret: Option<&str>) -> ConnectionInput {
         ConnectionInput {
-            kind: BackendKind::Dialog360,
             name: name.to_owned(),
-            partner_id: partner.to_owned(),
+            kind: Kind::Dialog360 { partner_id: partner.to_owned() },
             secret: secret.map(Secret::new),
         }
     }
@@ -511,9 +553,6 @@ mod tests {
         assert!(check(input("Team", "../x", None)).is_err());
         let error = check(input("Team", "abPA", Some("short key"))).unwrap_err();
         assert!(!error.message().contains("short key"), "{}", error.message());
-        let mut sandbox = input("Team", "abPA", None);
-        sandbox.kind = BackendKind::Sandbox;
-        assert!(check(sandbox).is_err());
     }
 
     #[test]

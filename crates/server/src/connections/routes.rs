@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::{Connection, ConnectionInput, Connections};
+use super::{Connection, ConnectionInput, Connections, Kind};
 use crate::auth::layer::AuditTarget;
 use crate::backend::BackendKind;
 use crate::config::Secret;
@@ -60,15 +60,27 @@ fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
         text(field)?.ok_or_else(|| WorkspaceError::invalid(field, format!("{field} is missing")))
     };
     let kind_name = text("kind")?.unwrap_or_else(|| BackendKind::Dialog360.as_str().to_owned());
-    let kind = BackendKind::parse(&kind_name).ok_or_else(|| {
-        let shown: String = kind_name.chars().take(40).collect();
-        WorkspaceError::invalid("kind", format!("'{shown}' is not a kind of connection: 360dialog"))
-    })?;
+    let kind = match BackendKind::parse(&kind_name) {
+        Some(BackendKind::Dialog360) => Kind::Dialog360 { partner_id: required("partner_id")? },
+        Some(BackendKind::Sandbox) => {
+            return Err(WorkspaceError::invalid(
+                "kind",
+                "the sandbox is not stored: it is the connection of `flowsmith serve --mode sandbox`",
+            ));
+        }
+        None => {
+            let shown: String = kind_name.chars().take(40).collect();
+            return Err(WorkspaceError::invalid(
+                "kind",
+                format!("'{shown}' is not a kind of connection: 360dialog"),
+            ));
+        }
+    };
     let secret = text("api_key")?.map(Secret::new);
     if secret_required && secret.is_none() {
         return Err(WorkspaceError::invalid("api_key", "api_key is missing"));
     }
-    Ok(ConnectionInput { kind, name: required("name")?, partner_id: required("partner_id")?, secret })
+    Ok(ConnectionInput { name: required("name")?, kind, secret })
 }
 
 /// The answer, with what the audit log records of it.
@@ -110,7 +122,12 @@ mod tests {
     fn bodies_are_read_without_quoting_the_key() {
         let parsed =
             input(br#"{"name": "Team", "partner_id": "abPA", "api_key": "pk_live_1234"}"#, true).unwrap();
-        assert_eq!((parsed.kind, parsed.secret.unwrap().expose()), (BackendKind::Dialog360, "pk_live_1234"));
+        assert_eq!(parsed.kind, Kind::Dialog360 { partner_id: "abPA".to_owned() });
+        assert_eq!(parsed.secret.unwrap().expose(), "pk_live_1234");
+        assert!(
+            input(br#"{"kind": "sandbox", "name": "T", "partner_id": "abPA", "api_key": "x"}"#, true)
+                .is_err()
+        );
         for body in [
             r#""pk_live_1234""#,
             r#"{"name": "pk_live_1234", "partner_id": 1, "api_key": "x"}"#,
