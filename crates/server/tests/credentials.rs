@@ -567,3 +567,47 @@ async fn rotation_with_the_environment_takes_the_old_and_the_new_key() {
         assert_eq!(stored[0].problem().is_none(), usable, "{:?}", stored[0].problem());
     }
 }
+
+#[tokio::test]
+async fn an_interrupted_rotation_is_finished_or_started_over_by_running_it_again() {
+    let config = workspace_config("cred-interrupted", &None);
+    let server = start(config.clone()).await;
+    let input = flowsmith_server::connections::ConnectionInput {
+        name: "Team".to_owned(),
+        kind: flowsmith_server::connections::Kind::Dialog360 { partner_id: "teamPA".to_owned() },
+        secret: Some(Secret::new(KEY_ONE)),
+    };
+    server.state.connections().add("cli", input).await.unwrap();
+    drop(server);
+    let (path, pending) = (config.data_dir.join(KEY_FILE), config.data_dir.join(PENDING_KEY_FILE));
+    let settings = Settings::from_config(&config).unwrap();
+    let old = key::read_key_file(&path).unwrap().unwrap();
+
+    // Stopped after the commit, before the rename: the database uses the pending key.
+    let (new, text) = ServerKey::generate();
+    key::write_key_file(&pending, &text).unwrap();
+    let store = Store::open(&settings.workspace).await.unwrap();
+    assert_eq!(flowsmith_server::connections::rotate(&store, &old, &new).await, Ok(1));
+    store.close().await;
+    let refused =
+        AppState::new(settings.clone(), "127.0.0.1:0".parse().unwrap()).await.err().expect("refused");
+    assert!(refused.to_string().contains("flowsmith secret rotate"), "{refused}");
+    let (code, output) = rotate(&config, &[]);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains("Finished an interrupted rotation"), "{output}");
+    assert_eq!(key::read_key_file(&path).unwrap().unwrap().id(), new.id());
+    assert!(!pending.exists());
+
+    // Stopped before the commit: the pending key is of no use and a new rotation runs.
+    let (unused, text) = ServerKey::generate();
+    key::write_key_file(&pending, &text).unwrap();
+    let (code, output) = rotate(&config, &[]);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains("Re-encrypted 1 stored credential"), "{output}");
+    let current = key::read_key_file(&path).unwrap().unwrap();
+    assert!(current.id() != new.id() && current.id() != unused.id());
+    let row = stored_rows(&settings).await.remove(0);
+    assert_eq!(current.open(&row.id, &row.sealed).unwrap().expose(), KEY_ONE);
+    let server = start(config).await;
+    assert!(server.state.connections().stored().await.unwrap()[0].problem().is_none());
+}
