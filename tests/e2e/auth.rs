@@ -81,7 +81,7 @@ async fn serving_others_without_sign_in_is_said_in_the_app() {
 
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
-async fn an_admin_adds_a_user_and_the_audit_lists_it() {
+async fn an_admin_adds_a_user_and_a_connection_and_the_audit_lists_them() {
     let data_dir = support::fresh_data_dir();
     support::add_user(&data_dir, "ada", "admin", PASSWORD);
     let (_server, url) = support::start_server_in(&data_dir, &[]);
@@ -108,4 +108,32 @@ async fn an_admin_adds_a_user_and_the_audit_lists_it() {
     .await;
     let audit = page.texts("[data-testid=admin-audit] tr").await.join("\n");
     assert!(audit.contains("sign_in"), "{audit}");
+
+    // A 360dialog partner's connection: the key is shown by its last four characters only,
+    // and the page keeps it nowhere once sent.
+    const KEY: &str = "pk_e2e_partner_key_4f2a";
+    page.fill("[data-testid=admin-connect-name]", "Team partner").await;
+    page.fill("[data-testid=admin-connect-partner]", "teamPA").await;
+    page.fill("[data-testid=admin-connect-key]", KEY).await;
+    page.click("[data-testid=admin-connect-submit]").await;
+    page.until(
+        "the new connection",
+        "[...document.querySelectorAll('[data-testid=admin-connections] tr')].some(r => r.textContent.includes('Team partner'))",
+    )
+    .await;
+    let rows = page.texts("[data-testid=admin-connections] tr").await.join("\n");
+    assert!(rows.contains("teamPA") && rows.contains("…4f2a"), "{rows}");
+    let kept = page
+        .script(&format!(
+            "const key = '{KEY}'; return document.documentElement.outerHTML.includes(key) \
+             || [...document.querySelectorAll('input')].some(i => i.value.includes(key)) \
+             || JSON.stringify(localStorage).includes(key) || JSON.stringify(sessionStorage).includes(key)"
+        ))
+        .await;
+    assert_eq!(kept, false, "the key stays nowhere in the page or the browser's storage");
+    page.until(
+        "the credential's audit line",
+        "[...document.querySelectorAll('[data-testid=admin-audit] tr')].some(r => r.textContent.includes('credential_add') && r.textContent.includes('…4f2a'))",
+    )
+    .await;
 }
