@@ -611,3 +611,23 @@ async fn an_interrupted_rotation_is_finished_or_started_over_by_running_it_again
     let server = start(config).await;
     assert!(server.state.connections().stored().await.unwrap()[0].problem().is_none());
 }
+
+#[tokio::test]
+async fn the_partner_of_the_flags_is_not_stored_again() {
+    let mut config = workspace_config("cred-flags-partner", &None);
+    config.upstream_url = "http://127.0.0.1:9".to_owned();
+    config.partner_api_key = Some(Secret::new(KEY_TWO));
+    config.partner_id = Some("flagPA".to_owned());
+    let server = start(config).await;
+    let connections = server.state.connections();
+    let input = |partner: &str| flowsmith_server::connections::ConnectionInput {
+        name: "Again".to_owned(),
+        kind: flowsmith_server::connections::Kind::Dialog360 { partner_id: partner.to_owned() },
+        secret: Some(Secret::new(KEY_ONE)),
+    };
+    let refused = connections.add("admin", input("flagPA")).await.err().expect("refused");
+    assert_eq!(refused.code(), "name_taken", "{}", refused.message());
+    assert!(connections.add("admin", input("otherPA")).await.is_ok());
+    let listed = connections.all().await.unwrap();
+    assert_eq!(listed[0].to_json()["api_key_last4"], "6a1c", "the flags' key, by its last four characters");
+}

@@ -375,7 +375,7 @@ impl Connections {
 
     /// Stores a new connection, sealed; answers it opened.
     pub async fn add(&self, actor: &str, input: ConnectionInput) -> Result<Arc<Connection>, WorkspaceError> {
-        let input = check(input)?;
+        let input = self.check(input)?;
         let secret = input.secret.as_ref().ok_or_else(|| {
             WorkspaceError::invalid("api_key", "send the partner API key of the new connection")
         })?;
@@ -410,7 +410,7 @@ impl Connections {
         input: ConnectionInput,
     ) -> Result<Arc<Connection>, WorkspaceError> {
         refuse_flags(id)?;
-        let input = check(input)?;
+        let input = self.check(input)?;
         let mut transaction = self.0.store.write().await?;
         let mut row = store::connection(&mut transaction, id, self.0.store.for_update())
             .await?
@@ -447,6 +447,26 @@ impl Connections {
         transaction.commit().await?;
         self.changed();
         Ok(Arc::new(self.open(row)))
+    }
+}
+
+impl Connections {
+    /// Checks what an admin sent, and that it is not the connection from flags again (both
+    /// would list the same accounts, each taking them from the other).
+    fn check(&self, input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> {
+        let input = check(input)?;
+        if let Some(flags) = &self.0.flags
+            && flags.kind == input.kind.backend()
+            && flags.partner_id.is_some()
+            && flags.partner_id.as_deref() == input.kind.partner_id()
+        {
+            return Err(WorkspaceError::NameTaken(
+                "This partner is the server's own connection, from its flags: change the flags of \
+                 `flowsmith serve` to change its key"
+                    .to_owned(),
+            ));
+        }
+        Ok(input)
     }
 }
 
