@@ -156,7 +156,14 @@ impl AppState {
         let store =
             workspace::store::Store::open(&settings.workspace).await.map_err(ServeError::Workspace)?;
         let warning = auth::check_start(&store, &settings.auth).await.map_err(ServeError::NoUser)?;
-        let auth = auth::Auth::new(store.clone(), settings.auth.clone());
+        let mut auth_settings = settings.auth.clone();
+        if let Some(oidc) = &mut auth_settings.oidc
+            && oidc.redirect_url.is_none()
+        {
+            let base = public_url.as_str().trim_end_matches('/');
+            oidc.redirect_url = url::Url::parse(&format!("{base}{}", auth::sso::oidc::CALLBACK_PATH)).ok();
+        }
+        let auth = auth::Auth::new(store.clone(), auth_settings);
         let workspace = workspace::Workspace::new(store, backends);
         let front = proxy::Front::new(target, settings.partner_id.clone());
         Ok(AppState {
@@ -354,6 +361,11 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     if let Some(warning) = state.warning {
         eprintln!("flowsmith: {warning}");
         tracing::warn!("{warning}");
+    }
+    if let Some(oidc) = &state.auth.settings().oidc {
+        // The provider must list this redirect URL for the client.
+        let redirect = oidc.redirect_url.as_ref().map_or_else(String::new, url::Url::to_string);
+        println!("flowsmith: single sign-on with {} (redirect URL {redirect})", oidc.issuer);
     }
     spawn_trash_purge(state.workspace.clone());
     spawn_session_purge(state.auth.clone());
