@@ -115,11 +115,38 @@ pub struct ServeConfig {
     /// https` does the same per request.
     #[arg(long, env = "FLOWSMITH_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Addresses of reverse proxies (nginx, Caddy) whose `X-Forwarded-For` (the client's address,
-    /// for refusing repeated failed sign-ins) and `X-Forwarded-Proto` are believed; repeat or
-    /// separate with commas.
-    #[arg(long = "trusted-proxy", env = "FLOWSMITH_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Addresses (or CIDR blocks, `10.0.0.0/8`) of reverse proxies (nginx, Caddy) whose
+    /// `X-Forwarded-For` (the client's address, for refusing repeated failed sign-ins),
+    /// `X-Forwarded-Proto` and --auth-header are believed; repeat or separate with commas.
+    #[arg(long = "trusted-proxy", env = "FLOWSMITH_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = proxy_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A header in which a trusted reverse proxy names the signed-in user (e.g.
+    /// `X-Forwarded-User`, set by an authenticating proxy such as oauth2-proxy). Believed only
+    /// from --trusted-proxy addresses (required with it); from any other address it is ignored.
+    /// A name with no user yet gets one, with --sso-default-role.
+    #[arg(long, env = "FLOWSMITH_AUTH_HEADER")]
+    pub auth_header: Option<String>,
+    /// OpenID Connect single sign-on: the identity provider's issuer URL (its
+    /// `/.well-known/openid-configuration` is read from there), e.g.
+    /// `https://accounts.example.com/realms/team`. Must be https, except on loopback. The
+    /// provider must accept the redirect URL `<--public-url>/api/session/oidc/callback`.
+    #[arg(long, env = "FLOWSMITH_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The client id this server has at the identity provider.
+    #[arg(long, env = "FLOWSMITH_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (none for a public client). Prefer the environment variable or
+    /// --oidc-client-secret-file: a flag is visible in the process list. Never logged.
+    #[arg(long, env = "FLOWSMITH_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<Secret>,
+    /// File holding the client secret (surrounding whitespace is ignored).
+    #[arg(long, env = "FLOWSMITH_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// The role of a user created at their first single sign-on (OpenID Connect or
+    /// --auth-header); an admin changes it afterwards.
+    #[arg(long, env = "FLOWSMITH_SSO_DEFAULT_ROLE", default_value = "viewer")]
+    pub sso_default_role: crate::auth::Role,
     /// A session unused this long ends, in seconds (`28800s` is 8 hours).
     #[arg(long, env = "FLOWSMITH_SESSION_IDLE", default_value = "28800s")]
     pub session_idle: Seconds,
@@ -155,6 +182,12 @@ impl ServeConfig {
             insecure_no_auth: false,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            auth_header: None,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_client_secret_file: None,
+            sso_default_role: crate::auth::Role::Viewer,
             session_idle: Seconds(Duration::from_secs(8 * 3600)),
             session_lifetime: Seconds(Duration::from_secs(7 * 24 * 3600)),
         }
@@ -414,6 +447,9 @@ impl Settings {
             lifetime: config.session_lifetime.0,
             throttle: crate::auth::Throttle::default(),
             session_cache: crate::auth::SESSION_CACHE,
+            auth_header: auth_header(config).map_err(invalid)?,
+            oidc: oidc(config)?,
+            sso_default_role: config.sso_default_role,
         };
         Ok(Settings {
             address: SocketAddr::new(config.bind, config.port),
@@ -450,24 +486,102 @@ impl Settings {
 }
 
 fn partner_api_key(config: &ServeConfig) -> Result<Option<Secret>, ServeError> {
-    if let Some(key) = &config.partner_api_key {
-        let trimmed = key.expose().trim();
+    secret(config.partner_api_key.as_ref(), config.partner_api_key_file.as_ref(), "partner API key")
+}
+
+/// A credential from its flag (or variable), else from its file; `what` names it in errors.
+fn secret(value: Option<&Secret>, file: Option<&PathBuf>, what: &str) -> Result<Option<Secret>, ServeError> {
+    if let Some(value) = value {
+        let trimmed = value.expose().trim();
         if !trimmed.is_empty() {
             return Ok(Some(Secret::new(trimmed)));
         }
     }
-    let Some(path) = &config.partner_api_key_file else { return Ok(None) };
+    let Some(path) = file else { return Ok(None) };
     let text = std::fs::read_to_string(path).map_err(|error| {
-        ServeError::Config(format!("cannot read the partner API key file '{}': {error}", path.display()))
+        ServeError::Config(format!("cannot read the {what} file '{}': {error}", path.display()))
     })?;
     let key = text.trim();
     if key.is_empty() || key.contains(['\r', '\n']) {
         return Err(ServeError::Config(format!(
-            "the partner API key file '{}' must hold the key alone on one line",
-            path.display()
+            "the {what} file '{}' must hold the {} alone on one line",
+            path.display(),
+            what.rsplit(' ').next().unwrap_or(what)
         )));
     }
     Ok(Some(Secret::new(key)))
+}
+
+/// `--trusted-proxy`: an address (`10.0.0.5`, `::1`) or a CIDR block (`10.0.0.0/8`).
+fn proxy_network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    if let Ok(address) = text.parse::<IpAddr>() {
+        return Ok(ipnet::IpNet::from(address));
+    }
+    text.parse::<ipnet::IpNet>()
+        .map(|network| network.trunc())
+        .map_err(|_| format!("'{text}' is not an address or a CIDR block like 10.0.0.0/8"))
+}
+
+/// `--auth-header`: a header name, believed only from `--trusted-proxy` addresses.
+fn auth_header(config: &ServeConfig) -> Result<Option<axum::http::HeaderName>, String> {
+    let Some(name) = config.auth_header.as_deref().map(str::trim).filter(|name| !name.is_empty()) else {
+        return Ok(None);
+    };
+    let header = axum::http::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("--auth-header '{name}' is not a header name"))?;
+    if config.trusted_proxies.is_empty() {
+        return Err(format!(
+            "--auth-header {name} needs --trusted-proxy: from any address the header would sign anyone in \
+             as anyone; name the reverse proxy that sets it"
+        ));
+    }
+    Ok(Some(header))
+}
+
+/// The OpenID Connect flags, checked: issuer and client id together, the issuer https (or
+/// http on loopback: the client secret and the tokens travel to it).
+fn oidc(config: &ServeConfig) -> Result<Option<crate::auth::sso::oidc::OidcSettings>, ServeError> {
+    let invalid = |message: String| ServeError::Config(message);
+    let issuer = config.oidc_issuer.as_deref().map(str::trim).filter(|text| !text.is_empty());
+    let client_id = config.oidc_client_id.as_deref().map(str::trim).filter(|text| !text.is_empty());
+    let (issuer, client_id) = match (issuer, client_id) {
+        (None, None) => return Ok(None),
+        (Some(issuer), Some(client_id)) => (issuer, client_id),
+        (Some(_), None) => return Err(invalid("--oidc-issuer needs --oidc-client-id".to_owned())),
+        (None, Some(_)) => return Err(invalid("--oidc-client-id needs --oidc-issuer".to_owned())),
+    };
+    let url = Url::parse(issuer).map_err(|error| invalid(format!("--oidc-issuer '{issuer}': {error}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        _ => {
+            return Err(invalid(format!(
+                "--oidc-issuer '{issuer}' must be https (plain http only on loopback): the client secret \
+                 and the tokens travel to it"
+            )));
+        }
+    }
+    let client_secret = secret(
+        config.oidc_client_secret.as_ref(),
+        config.oidc_client_secret_file.as_ref(),
+        "OIDC client secret",
+    )?;
+    Ok(Some(crate::auth::sso::oidc::OidcSettings {
+        issuer: issuer.to_owned(),
+        client_id: client_id.to_owned(),
+        client_secret,
+        redirect_url: None,
+    }))
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    }
 }
 
 /// `--upstream-concurrency`: 1 to 4096 calls.
@@ -481,15 +595,9 @@ fn concurrency(text: &str) -> Result<usize, String> {
 
 fn upstream_url(text: &str) -> Result<Url, String> {
     let url = Url::parse(text.trim()).map_err(|error| format!("--upstream-url '{text}': {error}"))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name == "localhost",
-        None => false,
-    };
     match url.scheme() {
         "https" => {}
-        "http" if loopback => {}
+        "http" if is_loopback(&url) => {}
         _ => {
             return Err(format!(
                 "--upstream-url '{text}' must be https (plain http only on loopback): the partner key \

@@ -193,7 +193,14 @@ impl AppState {
         // Says at start which stored connections cannot be opened (each is logged by name).
         connections.stored().await.map_err(|error| ServeError::Workspace(error.to_string()))?;
         let backends = backend::Backends::new(vec![partner]).with_connections(connections.clone());
-        let auth = auth::Auth::new(store.clone(), settings.auth.clone());
+        let mut auth_settings = settings.auth.clone();
+        if let Some(oidc) = &mut auth_settings.oidc
+            && oidc.redirect_url.is_none()
+        {
+            let base = public_url.as_str().trim_end_matches('/');
+            oidc.redirect_url = url::Url::parse(&format!("{base}{}", auth::sso::oidc::CALLBACK_PATH)).ok();
+        }
+        let auth = auth::Auth::new(store.clone(), auth_settings);
         let workspace = workspace::Workspace::new(store, backends);
         let front = proxy::Front::with_connections(target, settings.partner_id.clone(), connections.clone());
         Ok(AppState {
@@ -398,6 +405,11 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     if let Some(warning) = state.warning {
         eprintln!("flowsmith: {warning}");
         tracing::warn!("{warning}");
+    }
+    if let Some(oidc) = &state.auth.settings().oidc {
+        // The provider must list this redirect URL for the client.
+        let redirect = oidc.redirect_url.as_ref().map_or_else(String::new, url::Url::to_string);
+        println!("flowsmith: single sign-on with {} (redirect URL {redirect})", oidc.issuer);
     }
     spawn_trash_purge(state.workspace.clone());
     spawn_session_purge(state.auth.clone());

@@ -9,22 +9,12 @@ use std::net::SocketAddr;
 use common::{Server, assert_error, client, databases, json, sandbox_config, workspace_config};
 use flowsmith_server::auth::access::{ANY, Access, RULES, partner_operation};
 use flowsmith_server::auth::{Role, Throttle};
-use flowsmith_server::{AppState, ServeConfig, ServeError, Settings, app, bind};
+use flowsmith_server::{AppState, ServeConfig, ServeError, Settings, app};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long enough password";
 
-/// Starts `settings` with the peer's address known (as `flowsmith serve` does).
-async fn start_settings(settings: Settings) -> Server {
-    let listener = bind(&settings).await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let state = AppState::new(settings, address).await.unwrap();
-    let router = app(state.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-    });
-    Server::from_parts(format!("http://{address}"), state, task)
-}
+use common::start_connected as start_settings;
 
 async fn start(config: ServeConfig) -> Server {
     start_settings(Settings::from_config(&config).unwrap()).await
@@ -84,7 +74,10 @@ async fn loopback_without_users_needs_no_sign_in() {
         assert_eq!(status, 200, "{body}");
         let (status, body) = get(&server, "/api/session", None).await;
         assert_eq!(status, 200, "{body}");
-        assert_eq!(body["data"], json!({"user": null, "sign_in_required": false, "insecure_no_auth": false}));
+        assert_eq!(
+            body["data"],
+            json!({"user": null, "sign_in_required": false, "insecure_no_auth": false, "single_sign_on": null})
+        );
         let (status, _) = get(&server, "/flowsmith/config", None).await;
         assert_eq!(status, 200);
     }
@@ -233,7 +226,7 @@ async fn the_cookie_is_secure_over_https() {
     // Told by a trusted proxy, and only by one.
     for (trusted, secure) in [("127.0.0.1", true), ("10.9.9.9", false)] {
         let mut config = sandbox_config("auth-proxy");
-        config.trusted_proxies = vec![trusted.parse().unwrap()];
+        config.trusted_proxies = vec![trusted.parse::<std::net::IpAddr>().unwrap().into()];
         let server = start(config).await;
         server.state.auth().add_user("ana", Role::Viewer, PASSWORD).await.unwrap();
         let response = client()

@@ -53,6 +53,9 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/session", "GET", PUBLIC),
     ("/api/session", "POST", PUBLIC),
     ("/api/session", "DELETE", PUBLIC),
+    // Single sign-on: to the identity provider and back (`auth/sso/oidc.rs`).
+    ("/api/session/oidc", "GET", PUBLIC),
+    ("/api/session/oidc/callback", "GET", PUBLIC),
     ("/flowsmith/config", "GET", VIEWER),
     ("/flowsmith/asset", "GET", VIEWER),
     ("/flowsmith/{*rest}", ANY, VIEWER),

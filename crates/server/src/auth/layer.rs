@@ -27,13 +27,18 @@ pub struct AuditTarget {
 
 /// The value of the session cookie, if the request has one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie_named(headers, COOKIE)
+}
+
+/// The value of the cookie `name`, if the request has one (not empty).
+pub fn cookie_named<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(key, _)| *key == name)
         .map(|(_, value)| value.trim_matches('"'))
         .filter(|value| !value.is_empty())
 }
@@ -42,8 +47,8 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 /// last address of `X-Forwarded-For` that is not one.
 pub fn client_address(auth: &Auth, request: &Request) -> Option<IpAddr> {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())?;
-    let trusted = &auth.settings().trusted_proxies;
-    if !trusted.contains(&peer) {
+    let settings = auth.settings();
+    if !settings.is_trusted_proxy(peer) {
         return Some(peer);
     }
     let forwarded = request
@@ -54,7 +59,7 @@ pub fn client_address(auth: &Auth, request: &Request) -> Option<IpAddr> {
         .flat_map(|value| value.split(','))
         .filter_map(|item| item.trim().parse::<IpAddr>().ok())
         .collect::<Vec<_>>();
-    Some(forwarded.into_iter().rev().find(|address| !trusted.contains(address)).unwrap_or(peer))
+    Some(forwarded.into_iter().rev().find(|address| !settings.is_trusted_proxy(*address)).unwrap_or(peer))
 }
 
 /// Whether the request reached us over https: always with `--secure-cookies` (or an https
@@ -64,7 +69,7 @@ pub fn is_https(auth: &Auth, request: &Request) -> bool {
         return true;
     }
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    peer.is_some_and(|peer| auth.settings().trusted_proxies.contains(&peer))
+    peer.is_some_and(|peer| auth.settings().is_trusted_proxy(peer))
         && request.headers().get("x-forwarded-proto").and_then(|value| value.to_str().ok()).is_some_and(
             |proto| proto.split(',').next().is_some_and(|first| first.trim().eq_ignore_ascii_case("https")),
         )
@@ -100,14 +105,24 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
         return WorkspaceError::Storage(StoreError::Other("a route has no access rule".to_owned()))
             .into_response();
     };
+    // A trusted proxy's header names the user (`--auth-header`); else the session cookie.
     // Owned: a borrow of the request (whose body is not `Sync`) cannot cross an await.
-    let token = session_cookie(request.headers()).map(str::to_owned);
-    let principal = match &token {
-        Some(token) => match auth.session(token).await {
+    let proxied = match super::sso::header::proxied_name(&auth, &request) {
+        Some(Ok(name)) => Some(name),
+        Some(Err(refusal)) => return refusal.into_response(),
+        None => None,
+    };
+    let token = if proxied.is_some() { None } else { session_cookie(request.headers()).map(str::to_owned) };
+    let principal = match (&proxied, &token) {
+        (Some(name), _) => match auth.proxied_user(name).await {
+            Ok(principal) => Some(principal),
+            Err(error) => return error.into_response(),
+        },
+        (None, Some(token)) => match auth.session(token).await {
             Ok(principal) => principal,
             Err(error) => return WorkspaceError::from(error).into_response(),
         },
-        None => None,
+        (None, None) => None,
     };
     let Access::Role(needed) = rule.access else {
         if let Some(principal) = principal {

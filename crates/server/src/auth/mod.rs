@@ -14,6 +14,7 @@ pub mod access;
 pub mod layer;
 pub mod password;
 pub mod routes;
+pub mod sso;
 pub mod store;
 pub mod users;
 
@@ -188,8 +189,9 @@ pub struct AuthSettings {
     pub loopback: bool,
     /// Always mark the cookie `Secure` (`--secure-cookies`, or an https `--public-url`).
     pub secure_cookies: bool,
-    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Proxies (addresses and blocks) whose `X-Forwarded-For`, `X-Forwarded-Proto` and
+    /// [`AuthSettings::auth_header`] are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A session unused this long ends.
     pub idle: Duration,
     /// A session ends this long after sign-in whatever happens.
@@ -199,6 +201,26 @@ pub struct AuthSettings {
     /// How long a session read from the database is believed without reading it again
     /// (sign-out, role and password changes made on this server apply at once).
     pub session_cache: Duration,
+    /// The header in which a trusted proxy names the signed-in user (`--auth-header`).
+    pub auth_header: Option<axum::http::HeaderName>,
+    /// OpenID Connect single sign-on (`--oidc-issuer` …).
+    pub oidc: Option<sso::oidc::OidcSettings>,
+    /// The role of users created at their first single sign-on.
+    pub sso_default_role: Role,
+}
+
+impl AuthSettings {
+    /// Whether `address` (a connection's peer) is one of the trusted proxies.
+    pub fn is_trusted_proxy(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.trusted_proxies.iter().any(|network| network.contains(&address))
+    }
+
+    /// Whether people sign in elsewhere (OpenID Connect or a proxy's header): users then come
+    /// into being at their first sign-in, so sign-in is required even before any exists.
+    pub fn single_sign_on(&self) -> bool {
+        self.oidc.is_some() || self.auth_header.is_some()
+    }
 }
 
 impl Default for AuthSettings {
@@ -212,6 +234,9 @@ impl Default for AuthSettings {
             lifetime: Duration::from_secs(7 * 24 * 3600),
             throttle: Throttle::default(),
             session_cache: SESSION_CACHE,
+            auth_header: None,
+            oidc: None,
+            sso_default_role: Role::Viewer,
         }
     }
 }
@@ -236,6 +261,8 @@ struct Inner {
     /// or password, a removed user) leaves it at once; what another server changes, within
     /// that time.
     recent: Mutex<HashMap<String, Recent>>,
+    /// The identity provider, when single sign-on is configured.
+    oidc: Option<sso::oidc::Oidc>,
 }
 
 /// A session as last read.
@@ -257,7 +284,7 @@ pub const NO_USER_MESSAGE: &str = "this server listens on an address other machi
 /// Whether a server with these settings may start on `store`: a non-loopback bind needs a user
 /// or `--insecure-no-auth`. Answers a warning to print when it starts insecure.
 pub async fn check_start(store: &Store, settings: &AuthSettings) -> Result<Option<&'static str>, String> {
-    if settings.loopback {
+    if settings.loopback || settings.single_sign_on() {
         return Ok(None);
     }
     let mut connection = store.pool().acquire().await.map_err(|error| error.to_string())?;
@@ -300,12 +327,14 @@ pub struct SignedIn {
 impl Auth {
     /// Sign-in over `store` with `settings`.
     pub fn new(store: Store, settings: AuthSettings) -> Auth {
+        let settings_oidc = settings.oidc.clone().map(sso::oidc::Oidc::new);
         Auth(Arc::new(Inner {
             store,
             settings,
             users_seen: AtomicBool::new(false),
             checked_at: AtomicI64::new(0),
             recent: Mutex::new(HashMap::new()),
+            oidc: settings_oidc,
         }))
     }
 
@@ -322,7 +351,7 @@ impl Auth {
     /// Whether requests need a session: once any user exists. "No user" is read again at most
     /// once a second, so a user added from the command line turns sign-in on at once.
     pub async fn sign_in_required(&self) -> StoreResult<bool> {
-        if self.0.users_seen.load(Ordering::Relaxed) {
+        if self.0.users_seen.load(Ordering::Relaxed) || self.0.settings.single_sign_on() {
             return Ok(true);
         }
         let now = now_ms();
@@ -456,9 +485,11 @@ impl Auth {
         }
         let found = store::password_hash(&mut connection, name).await?;
         drop(connection);
+        // A user who signs in elsewhere has no password: verified against the decoy as if
+        // unknown, so the time taken does not tell them apart.
         let (user, stored) = match found {
-            Some((user, stored)) => (Some(user), stored),
-            None => (None, password::decoy().to_owned()),
+            Some((user, stored)) if stored != store::NO_PASSWORD => (Some(user), stored),
+            _ => (None, password::decoy().to_owned()),
         };
         let candidate = password.to_owned();
         let matches =
@@ -476,18 +507,27 @@ impl Auth {
             }
         };
         store::clear_failures(&mut connection, &user_key).await?;
+        Ok(self.start_session(&mut connection, user).await?)
+    }
+
+    /// Starts a session of `user`, who just proved who they are (a password, single sign-on).
+    pub(crate) async fn start_session(
+        &self,
+        connection: &mut sqlx::AnyConnection,
+        user: User,
+    ) -> StoreResult<SignedIn> {
+        let now = now_ms();
         let token = random_token();
         let lifetime = i64::try_from(self.0.settings.lifetime.as_millis()).unwrap_or(i64::MAX);
-        store::insert_session(
-            &mut connection,
-            &token_hash(&token),
-            &user.id,
-            now,
-            now.saturating_add(lifetime),
-        )
-        .await?;
+        store::insert_session(connection, &token_hash(&token), &user.id, now, now.saturating_add(lifetime))
+            .await?;
         self.0.users_seen.store(true, Ordering::Relaxed);
         Ok(SignedIn { token, user })
+    }
+
+    /// The identity provider, when OpenID Connect is configured.
+    pub(crate) fn oidc(&self) -> Option<&sso::oidc::Oidc> {
+        self.0.oidc.as_ref()
     }
 
     /// Ends the session of `token` (nothing when there is none).
@@ -517,6 +557,7 @@ impl Auth {
         let window = i64::try_from(self.0.settings.throttle.window.as_millis()).unwrap_or(i64::MAX);
         let mut connection = self.0.store.pool().acquire().await?;
         store::purge_failures(&mut connection, now.saturating_sub(window)).await?;
+        store::purge_oidc_logins(&mut connection, now).await?;
         store::purge_sessions(&mut connection, now, now.saturating_sub(idle)).await
     }
 }

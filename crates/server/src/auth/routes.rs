@@ -5,7 +5,8 @@
 //! | route | what |
 //! | --- | --- |
 //! | `POST /api/session` `{username, password}` | signs in: sets the cookie, answers the user |
-//! | `GET /api/session` | `{user, sign_in_required, insecure_no_auth}` (`user` null when none) |
+//! | `GET /api/session` | `{user, sign_in_required, insecure_no_auth, single_sign_on}` (`user` null when none; `single_sign_on` the path that starts an OpenID Connect sign-in, or null) |
+//! | `GET /api/session/oidc?next=`, `GET /api/session/oidc/callback` | single sign-on ([`super::sso::oidc`]) |
 //! | `DELETE /api/session` | signs out (ends the session, clears the cookie) |
 //! | `GET /api/users`, `POST /api/users` `{name, role, password}` | users |
 //! | `PATCH /api/users/{name}` `{role?, password?}` or `{account, role}` (`none` takes it back), `DELETE /api/users/{name}` | change, remove |
@@ -35,6 +36,8 @@ pub const MAX_AUDIT_LIMIT: i64 = 1000;
 pub fn router(auth: Auth) -> Router {
     Router::new()
         .route("/api/session", get(who).post(sign_in).delete(sign_out))
+        .route("/api/session/oidc", get(super::sso::oidc::start))
+        .route(super::sso::oidc::CALLBACK_PATH, get(super::sso::oidc::callback))
         .route("/api/users", get(list_users).post(add_user))
         .route("/api/users/{name}", axum::routing::patch(change_user).delete(remove_user))
         .route("/api/audit", get(audit))
@@ -50,7 +53,7 @@ fn user_json(user: &User) -> Value {
     })
 }
 
-fn cookie(token: &str, max_age: u64, secure: bool) -> HeaderValue {
+pub(crate) fn cookie(token: &str, max_age: u64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let text = format!("{COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("flowsmith_session=; Max-Age=0"))
@@ -74,7 +77,12 @@ async fn who(State(auth): State<Auth>, request: Request) -> Result<Response> {
     }
     Ok(success(
         StatusCode::OK,
-        json!({ "user": user, "sign_in_required": required, "insecure_no_auth": auth.insecure() && !required }),
+        json!({
+            "user": user,
+            "sign_in_required": required,
+            "insecure_no_auth": auth.insecure() && !required,
+            "single_sign_on": auth.oidc().map(|_| "/api/session/oidc"),
+        }),
     ))
 }
 

@@ -1,5 +1,6 @@
-//! The SQL of users, sessions, failed sign-ins and the audit log (migration 0004), in the SQL
-//! both engines speak, as the workspace's own statements (`workspace/store.rs`).
+//! The SQL of users, sessions, failed sign-ins and the audit log (migration 0004), and of
+//! single sign-on (identities and sign-ins under way, migration 0007), in the SQL both engines
+//! speak, as the workspace's own statements (`workspace/store.rs`).
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
@@ -92,6 +93,118 @@ pub async fn user_named(connection: &mut AnyConnection, name: &str) -> StoreResu
     row.as_ref().map(user_from).transpose()
 }
 
+/// The password hash of users who sign in elsewhere (single sign-on, a proxy's header): not a
+/// PHC string, so no password matches it ([`super::password::verify`]).
+pub const NO_PASSWORD: &str = "none";
+
+/// The user `subject` is at `issuer` (single sign-on).
+pub async fn user_by_identity(
+    connection: &mut AnyConnection,
+    issuer: &str,
+    subject: &str,
+) -> StoreResult<Option<User>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name, u.role, u.created_at, u.updated_at
+         FROM user_identities i JOIN users u ON u.id = i.user_id WHERE i.issuer = $1 AND i.subject = $2",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .fetch_optional(&mut *connection)
+    .await?;
+    row.as_ref().map(user_from).transpose()
+}
+
+/// Records that `subject` at `issuer` is `user_id`; false when that identity already is a user's.
+pub async fn insert_identity(
+    connection: &mut AnyConnection,
+    issuer: &str,
+    subject: &str,
+    user_id: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO user_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (issuer, subject) DO NOTHING",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *connection)
+    .await?
+    .rows_affected();
+    Ok(inserted > 0)
+}
+
+/// A sign-in sent to the identity provider, as kept until the browser comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcLogin {
+    /// SHA-256 of the `state` parameter (hex).
+    pub state_sha256: String,
+    /// SHA-256 of the browser's binding cookie (hex).
+    pub browser_sha256: String,
+    /// The PKCE code verifier, sent with the code.
+    pub pkce_verifier: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// Where to go once signed in (a path of this server).
+    pub next: String,
+    /// When it may no longer be completed.
+    pub expires_at: i64,
+}
+
+/// Keeps a sign-in under way.
+pub async fn insert_oidc_login(connection: &mut AnyConnection, login: &OidcLogin) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO oidc_logins (state_sha256, browser_sha256, pkce_verifier, nonce, next, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&login.state_sha256)
+    .bind(&login.browser_sha256)
+    .bind(&login.pkce_verifier)
+    .bind(&login.nonce)
+    .bind(&login.next)
+    .bind(login.expires_at)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// Takes (reads and deletes, in one statement) the sign-in under way whose state hashes to
+/// `state_sha256`: a second return with the same state finds nothing.
+pub async fn take_oidc_login(
+    connection: &mut AnyConnection,
+    state_sha256: &str,
+) -> StoreResult<Option<OidcLogin>> {
+    let row = sqlx::query(
+        "DELETE FROM oidc_logins WHERE state_sha256 = $1
+         RETURNING state_sha256, browser_sha256, pkce_verifier, nonce, next, expires_at",
+    )
+    .bind(state_sha256)
+    .fetch_optional(&mut *connection)
+    .await?;
+    row.map(|row| {
+        Ok(OidcLogin {
+            state_sha256: row.try_get(0)?,
+            browser_sha256: row.try_get(1)?,
+            pkce_verifier: row.try_get(2)?,
+            nonce: row.try_get(3)?,
+            next: row.try_get(4)?,
+            expires_at: row.try_get(5)?,
+        })
+    })
+    .transpose()
+}
+
+/// Forgets sign-ins under way that can no longer be completed.
+pub async fn purge_oidc_logins(connection: &mut AnyConnection, now: i64) -> StoreResult<u64> {
+    Ok(sqlx::query("DELETE FROM oidc_logins WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *connection)
+        .await?
+        .rows_affected())
+}
+
 /// The user named `name` with their password hash.
 pub async fn password_hash(
     connection: &mut AnyConnection,
@@ -142,9 +255,14 @@ pub async fn set_password(
     Ok(changed > 0)
 }
 
-/// Removes a user (their sessions go with them).
+/// Removes a user (their sessions and single sign-on identities go with them).
 pub async fn delete_user(connection: &mut AnyConnection, user_id: &str) -> StoreResult<bool> {
     end_sessions_of(connection, user_id).await?;
+    // SQLite enforces `ON DELETE CASCADE` only with a pragma: said here for both engines.
+    sqlx::query("DELETE FROM user_identities WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *connection)
+        .await?;
     let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
         .execute(&mut *connection)

@@ -105,6 +105,19 @@ pub async fn start_with(
     Server { url: format!("http://{address}"), state, task }
 }
 
+/// Starts `settings` with the peer's address known (as `flowsmith serve` does: the guard
+/// needs it for failed sign-ins per address and for trusted proxies).
+pub async fn start_connected(settings: Settings) -> Server {
+    let listener = bind(&settings).await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let state = AppState::new(settings, address).await.unwrap();
+    let router = app(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    Server { url: format!("http://{address}"), state, task }
+}
+
 /// A stub upstream: `router` on a free loopback port; returns its base URL and task.
 pub async fn stub(router: Router) -> (String, SocketAddr, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
