@@ -1,4 +1,5 @@
 //! What a component card says about its component: a readable summary, not its JSON.
+use flow_model::catalog::prop;
 use flow_model::catalog::{ActionName, Event};
 use flow_model::model::{Action, Component, ComponentKind, key};
 use serde_json::{Map, Value};
@@ -78,8 +79,8 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
     let component = Component::new(component);
     let kind = component.type_name().unwrap_or_default();
     let name = component.name().map(str::to_owned);
-    let label = || string(component, "label");
-    let text = || string(component, "text");
+    let label = || string(component, prop::LABEL);
+    let text = || string(component, prop::TEXT);
     let mut details = Vec::new();
     let heading = match kind {
         "TextHeading" | "TextSubheading" | "TextBody" | "TextCaption" | "RichText" => text(),
@@ -90,12 +91,15 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
             label()
         }
         "Dropdown" | "RadioButtonsGroup" | "CheckboxGroup" | "ChipsSelector" => {
-            details = options(component, "data-source", |item| item.get("title").and_then(Value::as_str));
+            details =
+                options(component, prop::DATA_SOURCE, |item| item.get(prop::TITLE).and_then(Value::as_str));
             label()
         }
         "NavigationList" => {
-            details = options(component, "list-items", |item| {
-                item.get("main-content").and_then(|content| content.get("title")).and_then(Value::as_str)
+            details = options(component, prop::LIST_ITEMS, |item| {
+                item.get(prop::MAIN_CONTENT)
+                    .and_then(|content| content.get(prop::TITLE))
+                    .and_then(Value::as_str)
             });
             label()
         }
@@ -105,9 +109,9 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
             }
             label()
         }
-        "Image" => string(component, "alt-text").or_else(|| Some("Image".to_owned())),
+        "Image" => string(component, prop::ALT_TEXT).or_else(|| Some("Image".to_owned())),
         "ImageCarousel" => {
-            let count = component.get("images").and_then(Value::as_array).map_or(0, Vec::len);
+            let count = component.get(prop::IMAGES).and_then(Value::as_array).map_or(0, Vec::len);
             Some(format!("{count} image{}", if count == 1 { "" } else { "s" }))
         }
         "EmbeddedLink" => text(),
@@ -135,7 +139,7 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
             );
         }
     }
-    if component.get("required").and_then(Value::as_bool) == Some(true) {
+    if component.get(prop::REQUIRED).and_then(Value::as_bool) == Some(true) {
         details.push("Required".to_owned());
     }
     CardSummary { heading: clip(&heading.unwrap_or_default(), MAX_HEADING), details, name }

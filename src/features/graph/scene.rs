@@ -1,6 +1,7 @@
 //! What the graph shows, as plain data derived from the document, its graph analysis, its
 //! layout and its diagnostics: node cards with their badges, edges with their style, label and
 //! flags, and which diagnostic each overlay links to. Pure, so it is tested natively.
+use flow_model::catalog::prop;
 use std::collections::HashMap;
 
 use flow_model::catalog::Event;
@@ -129,8 +130,8 @@ fn holder_label(root: &Value, component: Option<&str>, action: &str) -> String {
     let text = item
         .filter(|_| kind == "NavigationList")
         .and_then(|item| item.pointer("/main-content/title"))
-        .or_else(|| component?.get("label"))
-        .or_else(|| component?.get("text"))
+        .or_else(|| component?.get(prop::LABEL))
+        .or_else(|| component?.get(prop::TEXT))
         .and_then(Value::as_str)
         .unwrap_or_default();
     let short: String = text.chars().take(22).collect();

@@ -1,6 +1,7 @@
 //! Input components: their values live in the visit's form (`${form.NAME}`), their messages in
 //! its errors. A value change clears the input's message; leaving a text field checks it;
 //! selections run their on-select / on-unselect actions.
+use flow_model::catalog::prop;
 use std::sync::Arc;
 
 use flow_model::catalog::Event;
@@ -103,9 +104,9 @@ impl Field {
 
     /// Label, control, helper text and message.
     fn frame(&self, control: AnyView) -> AnyView {
-        let label = self.text("label");
-        let helper = self.text("helper-text");
-        let description = self.text("description");
+        let label = self.text(prop::LABEL);
+        let helper = self.text(prop::HELPER_TEXT);
+        let description = self.text(prop::DESCRIPTION);
         let required = self.required();
         let large = Component::new(&self.object).str("label-variant") == Some("large");
         let (errors, name) = (self.ctx.visit.errors, Arc::clone(&self.name));
@@ -126,7 +127,7 @@ impl Field {
 
 fn text_input(field: Field, area: bool) -> AnyView {
     let initial = field.value_untracked().map(|value| display(&value)).unwrap_or_default();
-    let input_type = field.text("input-type");
+    let input_type = field.text(prop::INPUT_TYPE);
     let enabled = field.enabled();
     let max = {
         let (ctx, object) = (field.ctx, Arc::clone(&field.object));
@@ -177,7 +178,7 @@ fn text_input(field: Field, area: bool) -> AnyView {
 
 /// The items of a data-source (written or bound), as objects.
 fn items(field: &Field) -> Vec<Value> {
-    match field.ctx.value(&field.object, "data-source") {
+    match field.ctx.value(&field.object, prop::DATA_SOURCE) {
         Value::Array(items) => items.into_iter().filter(Value::is_object).collect(),
         _ => Vec::new(),
     }
@@ -188,7 +189,7 @@ fn item_text(item: &Value, key: &str) -> String {
 }
 
 fn item_enabled(item: &Value) -> bool {
-    item.get("enabled").and_then(Value::as_bool).unwrap_or(true)
+    item.get(prop::ENABLED).and_then(Value::as_bool).unwrap_or(true)
 }
 
 fn dropdown(field: Field) -> AnyView {
@@ -267,8 +268,8 @@ fn choices(field: Field, multiple: bool) -> AnyView {
                             field.selection_action(Some(&item), on);
                         }
                     };
-                    let image = item.get("image").map(display).and_then(|src| image_url(&src));
-                    let color = item.get("color").and_then(Value::as_str).filter(|c| c.len() == 7 && c.starts_with('#')).map(str::to_owned);
+                    let image = item.get(prop::IMAGE).map(display).and_then(|src| image_url(&src));
+                    let color = item.get(prop::COLOR).and_then(Value::as_str).filter(|c| c.len() == 7 && c.starts_with('#')).map(str::to_owned);
                     let item_on = item_enabled(&item);
                     let enabled = enabled.clone();
                     view! {
@@ -341,7 +342,7 @@ fn chips(field: Field) -> AnyView {
 }
 
 fn opt_in(field: Field) -> AnyView {
-    let label = field.text("label");
+    let label = field.text(prop::LABEL);
     let required = field.required();
     let initial = field.value_untracked().and_then(|value| value.as_bool()).unwrap_or(false);
     let read_more = on_click(&field.object).cloned();
@@ -418,8 +419,8 @@ fn calendar(field: Field) -> AnyView {
         return date(field);
     }
     let current = field.value_untracked().and_then(|value| value.as_object().cloned()).unwrap_or_default();
-    let label = field.ctx.value(&field.object, "label");
-    let title = field.text("title");
+    let label = field.ctx.value(&field.object, prop::LABEL);
+    let title = field.text(prop::TITLE);
     let part = |key: &'static str| {
         let setter = field.clone();
         let initial = current.get(key).map(display).unwrap_or_default();

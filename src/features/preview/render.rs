@@ -2,6 +2,7 @@
 //! evaluated live, `visible` bindings), text, images, links, navigation lists and the Footer.
 //! Inputs are in `inputs.rs`. Every flow string reaches the DOM as a text node or an attribute
 //! value, never as HTML.
+use flow_model::catalog::prop;
 use flow_model::number::fixed;
 use std::sync::Arc;
 
@@ -205,7 +206,7 @@ fn leaf(ctx: Ctx, object: Object, kind: &str) -> AnyView {
 
 /// The lines of a text that may be a string, a binding or a list of strings, joined.
 fn lines(ctx: Ctx, object: &Map<String, Value>) -> String {
-    match Component::new(object).get("text") {
+    match Component::new(object).get(prop::TEXT) {
         Some(Value::Array(lines)) => lines
             .iter()
             .map(|line| match line {
@@ -222,10 +223,10 @@ fn lines(ctx: Ctx, object: &Map<String, Value>) -> String {
 }
 
 fn text_view(ctx: Ctx, object: Object, class: &'static str) -> AnyView {
-    let markdown = Component::new(&object).get("markdown").and_then(Value::as_bool) == Some(true);
+    let markdown = Component::new(&object).get(prop::MARKDOWN).and_then(Value::as_bool) == Some(true);
     let weight = {
         let object = Arc::clone(&object);
-        move || ctx.text(&object, "font-weight")
+        move || ctx.text(&object, prop::FONT_WEIGHT)
     };
     let strike = {
         let object = Arc::clone(&object);
@@ -331,7 +332,7 @@ pub fn image_url(base64: &str) -> Option<String> {
 fn image(ctx: Ctx, object: Object) -> AnyView {
     let src = {
         let object = Arc::clone(&object);
-        Memo::new(move |_| image_url(&ctx.text(&object, "src")))
+        Memo::new(move |_| image_url(&ctx.text(&object, prop::SRC)))
     };
     let style = {
         let object = Arc::clone(&object);
@@ -345,14 +346,14 @@ fn image(ctx: Ctx, object: Object) -> AnyView {
             } else if let Some(ratio) = ctx.number(&object, "aspect-ratio").filter(|r| *r > 0.0) {
                 style.push_str(&format!("aspect-ratio:{};", fixed(ratio.clamp(0.01, 100.0), 4)));
             }
-            let fit = if ctx.text(&object, "scale-type") == "cover" { "cover" } else { "contain" };
+            let fit = if ctx.text(&object, prop::SCALE_TYPE) == "cover" { "cover" } else { "contain" };
             style.push_str(&format!("object-fit:{fit};"));
             style
         }
     };
     let alt = {
         let object = Arc::clone(&object);
-        move || ctx.text(&object, "alt-text")
+        move || ctx.text(&object, prop::ALT_TEXT)
     };
     (move || match src.get() {
         Some(src) => {
@@ -366,22 +367,22 @@ fn image(ctx: Ctx, object: Object) -> AnyView {
 fn carousel(ctx: Ctx, object: Object) -> AnyView {
     let ratio = {
         let object = Arc::clone(&object);
-        move || if ctx.text(&object, "aspect-ratio") == "16:9" { "16 / 9" } else { "4 / 3" }
+        move || if ctx.text(&object, prop::ASPECT_RATIO) == "16:9" { "16 / 9" } else { "4 / 3" }
     };
     let fit = {
         let object = Arc::clone(&object);
-        move || if ctx.text(&object, "scale-type") == "cover" { "cover" } else { "contain" }
+        move || if ctx.text(&object, prop::SCALE_TYPE) == "cover" { "cover" } else { "contain" }
     };
     let images = move || {
-        let images = ctx.value(&object, "images");
+        let images = ctx.value(&object, prop::IMAGES);
         let images = images.as_array().cloned().unwrap_or_default();
         let count = images.len();
         images
             .into_iter()
             .enumerate()
             .map(|(index, image)| {
-                let src = image.get("src").map(evaluate::display).and_then(|src| image_url(&src));
-                let alt = image.get("alt-text").map(evaluate::display).unwrap_or_default();
+                let src = image.get(prop::SRC).map(evaluate::display).and_then(|src| image_url(&src));
+                let alt = image.get(prop::ALT_TEXT).map(evaluate::display).unwrap_or_default();
                 let label = format!("{} of {count}", index + 1);
                 view! {
                     <figure class="wa-carousel__slide" style:aspect-ratio=ratio.clone() style:object-fit=fit.clone()>
@@ -401,7 +402,7 @@ fn carousel(ctx: Ctx, object: Object) -> AnyView {
 fn embedded_link(ctx: Ctx, object: Object) -> AnyView {
     let text = {
         let object = Arc::clone(&object);
-        move || ctx.text(&object, "text")
+        move || ctx.text(&object, prop::TEXT)
     };
     view! {
         <button type="button" class="wa-embedded-link" on:click=move |_| ctx.run(on_click(&object), true)>
@@ -421,7 +422,7 @@ fn footer(ctx: Ctx, object: Object) -> AnyView {
         move || ctx.flag(&object, "enabled", true) && !ctx.session.busy.get()
     };
     let (left, center, right, label) =
-        (text("left-caption"), text("center-caption"), text("right-caption"), text("label"));
+        (text(prop::LEFT_CAPTION), text(prop::CENTER_CAPTION), text(prop::RIGHT_CAPTION), text(prop::LABEL));
     view! {
         <div class="wa-footer">
             <div class="wa-footer__captions">
@@ -446,14 +447,14 @@ fn footer(ctx: Ctx, object: Object) -> AnyView {
 fn navigation_list(ctx: Ctx, object: Object) -> AnyView {
     let header = {
         let object = Arc::clone(&object);
-        move || (ctx.text(&object, "label"), ctx.text(&object, "description"))
+        move || (ctx.text(&object, prop::LABEL), ctx.text(&object, prop::DESCRIPTION))
     };
     let large = {
         let object = Arc::clone(&object);
-        move || ctx.text(&object, "media-size") == "large"
+        move || ctx.text(&object, prop::MEDIA_SIZE) == "large"
     };
     let items = move || {
-        let items = ctx.value(&object, "list-items");
+        let items = ctx.value(&object, prop::LIST_ITEMS);
         let object = Arc::clone(&object);
         items
             .as_array()
@@ -489,13 +490,13 @@ fn navigation_item(ctx: Ctx, list: Object, item: Value) -> AnyView {
     );
     let end = [part("end", "title"), part("end", "description"), part("end", "metadata")];
     let start = item
-        .get("start")
-        .and_then(|start| start.get("image"))
+        .get(prop::START)
+        .and_then(|start| start.get(prop::IMAGE))
         .map(evaluate::display)
         .and_then(|src| image_url(&src));
-    let badge = item.get("badge").map(evaluate::display).filter(|badge| !badge.is_empty());
+    let badge = item.get(prop::BADGE).map(evaluate::display).filter(|badge| !badge.is_empty());
     let tags: Vec<String> = item
-        .get("tags")
+        .get(prop::TAGS)
         .and_then(Value::as_array)
         .map(|tags| tags.iter().map(evaluate::display).collect())
         .unwrap_or_default();

@@ -2,6 +2,7 @@
 //! data a screen starts with, its inputs' initial values, the client-side checks WhatsApp makes
 //! before an action, what an action does, and how an endpoint's answer moves the flow on.
 //! The reactive layer (`session.rs`) holds the state and calls these.
+use flow_model::catalog::prop;
 use flow_model::evaluate::{self, Lookup, display, truthy};
 use flow_model::expression::ExpressionError;
 use flow_model::model::{Action, Component, ComponentKind, Flow, Screen, Switch};
@@ -273,7 +274,7 @@ pub fn check_input(
     pattern_test: &PatternTest<'_>,
 ) -> Option<String> {
     let kind = component.type_name().unwrap_or_default();
-    let required = match (kind, component.get("required")) {
+    let required = match (kind, component.get(prop::REQUIRED)) {
         // CalendarPicker's range mode takes `{start-date: bool, end-date: bool}`.
         ("CalendarPicker", Some(Value::Object(parts))) => {
             parts.values().any(|part| part.as_bool() == Some(true))
@@ -282,8 +283,8 @@ pub fn check_input(
     };
     if is_empty(value) {
         let min_files = match kind {
-            "PhotoPicker" => number_property(component, "min-uploaded-photos", lookup),
-            "DocumentPicker" => number_property(component, "min-uploaded-documents", lookup),
+            "PhotoPicker" => number_property(component, prop::MIN_UPLOADED_PHOTOS, lookup),
+            "DocumentPicker" => number_property(component, prop::MIN_UPLOADED_DOCUMENTS, lookup),
             _ => None,
         };
         return match min_files {
@@ -297,14 +298,14 @@ pub fn check_input(
         }
         "TextArea" => {
             let text = value.map(display).unwrap_or_default();
-            let max = number_property(component, "max-length", lookup);
+            let max = number_property(component, prop::MAX_LENGTH, lookup);
             max.filter(|max| text.chars().count() as f64 > *max)
                 .map(|max| format!("Enter at most {}.", plural(max, "character", "characters")))
         }
         "CheckboxGroup" | "ChipsSelector" => {
             let selected = count(value) as f64;
-            let min = number_property(component, "min-selected-items", lookup);
-            let max = number_property(component, "max-selected-items", lookup);
+            let min = number_property(component, prop::MIN_SELECTED_ITEMS, lookup);
+            let max = number_property(component, prop::MAX_SELECTED_ITEMS, lookup);
             if let Some(min) = min.filter(|min| selected < *min) {
                 Some(format!("Select at least {}.", plural(min, "option", "options")))
             } else {
@@ -340,13 +341,13 @@ fn check_text_input(
     pattern_test: &PatternTest<'_>,
 ) -> Option<String> {
     let length = text.chars().count() as f64;
-    if let Some(min) = number_property(component, "min-chars", lookup).filter(|min| length < *min) {
+    if let Some(min) = number_property(component, prop::MIN_CHARS, lookup).filter(|min| length < *min) {
         return Some(format!("Enter at least {}.", plural(min, "character", "characters")));
     }
-    if let Some(max) = number_property(component, "max-chars", lookup).filter(|max| length > *max) {
+    if let Some(max) = number_property(component, prop::MAX_CHARS, lookup).filter(|max| length > *max) {
         return Some(format!("Enter at most {}.", plural(max, "character", "characters")));
     }
-    let input_type = text_property(component, "input-type", lookup).unwrap_or_default();
+    let input_type = text_property(component, prop::INPUT_TYPE, lookup).unwrap_or_default();
     let well_formed = match input_type.as_str() {
         "email" => is_email(text),
         "phone" => is_phone(text),
@@ -365,9 +366,9 @@ fn check_text_input(
             .to_owned(),
         );
     }
-    let pattern = text_property(component, "pattern", lookup).unwrap_or_default();
+    let pattern = text_property(component, prop::PATTERN, lookup).unwrap_or_default();
     if !pattern.is_empty() && pattern_test(&pattern, text) == Some(false) {
-        let helper = text_property(component, "helper-text", lookup).unwrap_or_default();
+        let helper = text_property(component, prop::HELPER_TEXT, lookup).unwrap_or_default();
         return Some(if helper.is_empty() {
             "Enter a value in the expected format.".to_owned()
         } else {
@@ -402,7 +403,7 @@ fn date_bound(component: Component<'_>, name: &str, lookup: &mut Lookup<'_>) -> 
 }
 
 fn unavailable(component: Component<'_>, lookup: &mut Lookup<'_>) -> Vec<String> {
-    let list = match component.get("unavailable-dates") {
+    let list = match component.get(prop::UNAVAILABLE_DATES) {
         Some(Value::String(text)) => evaluate::evaluate_text(text, lookup).ok(),
         other => other.cloned(),
     };
@@ -411,8 +412,8 @@ fn unavailable(component: Component<'_>, lookup: &mut Lookup<'_>) -> Vec<String>
 }
 
 fn check_date(component: Component<'_>, date: &str, lookup: &mut Lookup<'_>) -> Option<String> {
-    let min = date_bound(component, "min-date", lookup);
-    let max = date_bound(component, "max-date", lookup);
+    let min = date_bound(component, prop::MIN_DATE, lookup);
+    let max = date_bound(component, prop::MAX_DATE, lookup);
     if min.as_deref().is_some_and(|min| date < min) || max.as_deref().is_some_and(|max| date > max) {
         return Some(format!(
             "Choose a date between {} and {}.",
@@ -458,10 +459,10 @@ fn check_calendar(
             return Some("The end date comes before the start date.".to_owned());
         }
         let length = (b - a + 1) as f64;
-        if let Some(min) = number_property(component, "min-days", lookup).filter(|min| length < *min) {
+        if let Some(min) = number_property(component, prop::MIN_DAYS, lookup).filter(|min| length < *min) {
             return Some(format!("Choose at least {}.", plural(min, "day", "days")));
         }
-        if let Some(max) = number_property(component, "max-days", lookup).filter(|max| length > *max) {
+        if let Some(max) = number_property(component, prop::MAX_DAYS, lookup).filter(|max| length > *max) {
             return Some(format!("Choose at most {}.", plural(max, "day", "days")));
         }
     }
@@ -570,7 +571,7 @@ pub fn summary(screen: Screen<'_>, form: &Map<String, Value>, lookup: &mut Looku
         if is_empty(value) && kind != "OptIn" {
             continue;
         }
-        let label = text_property(component, "label", lookup).ok().filter(|label| !label.is_empty());
+        let label = text_property(component, prop::LABEL, lookup).ok().filter(|label| !label.is_empty());
         let shown = if !sensitive.contains(&name) || kind == "OptIn" {
             Shown::Text(answer_text(component, kind, value, lookup))
         } else {
@@ -596,7 +597,7 @@ fn answer_text(
 ) -> String {
     let title_of = |id: &Value, lookup: &mut Lookup<'_>| -> String {
         let items = component
-            .get("data-source")
+            .get(prop::DATA_SOURCE)
             .map(|source| evaluate::evaluate_value(source, lookup).unwrap_or(Value::Null))
             .unwrap_or(Value::Null);
         let wanted = display(id);
@@ -604,8 +605,8 @@ fn answer_text(
             .as_array()
             .into_iter()
             .flatten()
-            .find(|item| item.get("id").map(display).as_deref() == Some(wanted.as_str()))
-            .and_then(|item| item.get("title"))
+            .find(|item| item.get(prop::ID).map(display).as_deref() == Some(wanted.as_str()))
+            .and_then(|item| item.get(prop::TITLE))
             .map(display)
             .unwrap_or(wanted)
     };

@@ -1,6 +1,7 @@
 //! The table: every component of §3.3 and §4 with its properties, limits and versions.
 use super::{
     ActionName, AllowedAction, Category, Component, Format, Kind, Parents, Property, ScreenLimit, ValueType,
+    prop,
 };
 use crate::version::Version;
 
@@ -23,49 +24,51 @@ const UPDATE_DATA: AllowedAction = allow(ActionName::UpdateData, Version::V6_0);
 const OPEN_URL: AllowedAction = allow(ActionName::OpenUrl, Version::V6_0);
 
 // Properties many components share.
-const VISIBLE: P = P::new("visible", Kind::Boolean).dynamic().default("true");
+const VISIBLE: P = P::new(prop::VISIBLE, Kind::Boolean).dynamic().default("true");
 // The style properties TextBody and TextCaption share (§4.1).
 const FONT_WEIGHT: P =
-    P::new("font-weight", Kind::Enum(&["bold", "italic", "bold_italic", "normal"])).dynamic();
-const STRIKETHROUGH: P = P::new("strikethrough", Kind::Boolean).dynamic().default("false");
-const MARKDOWN: P = P::new("markdown", Kind::Boolean).since(Version::V5_1).default("false");
-const ENABLED: P = P::new("enabled", Kind::Boolean).dynamic().default("true");
-const REQUIRED: P = P::new("required", Kind::Boolean).dynamic().default("false");
-const INPUT_NAME: P = P::new("name", NAME).required();
-const INIT_STRING: P = P::new("init-value", TEXT).dynamic().since(Version::V4_0).outside_form_only();
+    P::new(prop::FONT_WEIGHT, Kind::Enum(&["bold", "italic", "bold_italic", "normal"])).dynamic();
+const STRIKETHROUGH: P = P::new(prop::STRIKETHROUGH, Kind::Boolean).dynamic().default("false");
+const MARKDOWN: P = P::new(prop::MARKDOWN, Kind::Boolean).since(Version::V5_1).default("false");
+const ENABLED: P = P::new(prop::ENABLED, Kind::Boolean).dynamic().default("true");
+const REQUIRED: P = P::new(prop::REQUIRED, Kind::Boolean).dynamic().default("false");
+const INPUT_NAME: P = P::new(prop::NAME, NAME).required();
+const INIT_STRING: P = P::new(prop::INIT_VALUE, TEXT).dynamic().since(Version::V4_0).outside_form_only();
 const INIT_STRINGS: P =
-    P::new("init-value", Kind::List(&TEXT)).dynamic().since(Version::V4_0).outside_form_only();
-const ERROR_MESSAGE: P = P::new("error-message", TEXT).dynamic().since(Version::V4_0).outside_form_only();
-const HELPER_TEXT: P = P::new("helper-text", TEXT).dynamic().max_chars(80);
-const LABEL_VARIANT: P = P::new("label-variant", Kind::Enum(&["large"])).since(Version::V7_0);
+    P::new(prop::INIT_VALUE, Kind::List(&TEXT)).dynamic().since(Version::V4_0).outside_form_only();
+const ERROR_MESSAGE: P = P::new(prop::ERROR_MESSAGE, TEXT).dynamic().since(Version::V4_0).outside_form_only();
+const HELPER_TEXT: P = P::new(prop::HELPER_TEXT, TEXT).dynamic().max_chars(80);
+const LABEL_VARIANT: P = P::new(prop::LABEL_VARIANT, Kind::Enum(&["large"])).since(Version::V7_0);
 const MEDIA_SIZE: P =
-    P::new("media-size", Kind::Enum(&["regular", "large"])).since(Version::V5_0).default("regular");
+    P::new(prop::MEDIA_SIZE, Kind::Enum(&["regular", "large"])).since(Version::V5_0).default("regular");
 
-const SELECT_ON_SELECT: P = P::new("on-select-action", Kind::Action(&[DATA_EXCHANGE, UPDATE_DATA]));
-const SELECT_ON_UNSELECT: P = P::new("on-unselect-action", Kind::Action(&[UPDATE_DATA])).since(Version::V6_0);
-const ITEM_ON_SELECT: P = P::new("on-select-action", Kind::Action(&[UPDATE_DATA])).since(Version::V6_0);
-const ITEM_ON_UNSELECT: P = P::new("on-unselect-action", Kind::Action(&[UPDATE_DATA])).since(Version::V6_0);
+const SELECT_ON_SELECT: P = P::new(prop::ON_SELECT_ACTION, Kind::Action(&[DATA_EXCHANGE, UPDATE_DATA]));
+const SELECT_ON_UNSELECT: P =
+    P::new(prop::ON_UNSELECT_ACTION, Kind::Action(&[UPDATE_DATA])).since(Version::V6_0);
+const ITEM_ON_SELECT: P = P::new(prop::ON_SELECT_ACTION, Kind::Action(&[UPDATE_DATA])).since(Version::V6_0);
+const ITEM_ON_UNSELECT: P =
+    P::new(prop::ON_UNSELECT_ACTION, Kind::Action(&[UPDATE_DATA])).since(Version::V6_0);
 
 /// A data-source item of CheckboxGroup, RadioButtonsGroup and Dropdown (§4.3).
 const SELECT_ITEM: &[P] = &[
-    P::new("id", TEXT).required(),
-    P::new("title", TEXT).required().max_chars(30),
-    P::new("description", TEXT).max_chars(300),
-    P::new("metadata", TEXT).max_chars(20),
+    P::new(prop::ID, TEXT).required(),
+    P::new(prop::TITLE, TEXT).required().max_chars(30),
+    P::new(prop::DESCRIPTION, TEXT).max_chars(300),
+    P::new(prop::METADATA, TEXT).max_chars(20),
     ENABLED,
     // Item images: 300 KB until 6.0, then 100 KB.
-    P::new("image", IMAGE).dynamic().since(Version::V5_0).until(Version::V6_0).max_kilobytes(300),
-    P::new("image", IMAGE).dynamic().since(Version::V6_0).max_kilobytes(100),
-    P::new("alt-text", TEXT).since(Version::V5_0),
-    P::new("color", Kind::String(Format::HexColor)).since(Version::V5_0),
+    P::new(prop::IMAGE, IMAGE).dynamic().since(Version::V5_0).until(Version::V6_0).max_kilobytes(300),
+    P::new(prop::IMAGE, IMAGE).dynamic().since(Version::V6_0).max_kilobytes(100),
+    P::new(prop::ALT_TEXT, TEXT).since(Version::V5_0),
+    P::new(prop::COLOR, Kind::String(Format::HexColor)).since(Version::V5_0),
     ITEM_ON_SELECT,
     ITEM_ON_UNSELECT,
 ];
 
 /// A data-source item of ChipsSelector.
 const CHIP_ITEM: &[P] = &[
-    P::new("id", TEXT).required(),
-    P::new("title", TEXT).required(),
+    P::new(prop::ID, TEXT).required(),
+    P::new(prop::TITLE, TEXT).required(),
     ENABLED,
     ITEM_ON_SELECT,
     ITEM_ON_UNSELECT,
@@ -132,13 +135,14 @@ const fn limit(max: u32) -> Option<ScreenLimit> {
 }
 
 /// The range-mode objects of CalendarPicker.
-const RANGE_TEXT: &[P] = &[P::new("start-date", TEXT), P::new("end-date", TEXT)];
+const RANGE_TEXT: &[P] = &[P::new(prop::START_DATE, TEXT), P::new(prop::END_DATE, TEXT)];
 const RANGE_LABEL: &[P] =
-    &[P::new("start-date", TEXT).max_chars(40), P::new("end-date", TEXT).required().max_chars(40)];
+    &[P::new(prop::START_DATE, TEXT).max_chars(40), P::new(prop::END_DATE, TEXT).required().max_chars(40)];
 const RANGE_HELPER: &[P] =
-    &[P::new("start-date", TEXT).max_chars(80), P::new("end-date", TEXT).max_chars(80)];
-const RANGE_REQUIRED: &[P] = &[P::new("start-date", Kind::Boolean), P::new("end-date", Kind::Boolean)];
-const RANGE_DATES: &[P] = &[P::new("start-date", DATE), P::new("end-date", DATE)];
+    &[P::new(prop::START_DATE, TEXT).max_chars(80), P::new(prop::END_DATE, TEXT).max_chars(80)];
+const RANGE_REQUIRED: &[P] =
+    &[P::new(prop::START_DATE, Kind::Boolean), P::new(prop::END_DATE, Kind::Boolean)];
+const RANGE_DATES: &[P] = &[P::new(prop::START_DATE, DATE), P::new(prop::END_DATE, DATE)];
 
 const MIME_TYPES: &[&str] = &[
     "application/gzip",
@@ -167,55 +171,56 @@ const MIME_TYPES: &[&str] = &[
     "video/mpeg",
 ];
 
-const PICKER_ERROR: P = P::new("error-message", Kind::OneOf(&[TEXT, Kind::Map(&TEXT)]))
+const PICKER_ERROR: P = P::new(prop::ERROR_MESSAGE, Kind::OneOf(&[TEXT, Kind::Map(&TEXT)]))
     .dynamic()
     .since(Version::V4_0)
     .outside_form_only();
-const MAX_FILE_SIZE: P = P::new("max-file-size-kb", Kind::Integer).range(1.0, 25600.0).default("25600");
+const MAX_FILE_SIZE: P = P::new(prop::MAX_FILE_SIZE_KB, Kind::Integer).range(1.0, 25600.0).default("25600");
 
 /// NavigationList item parts (§4.6).
 const MAIN_CONTENT: &[P] = &[
-    P::new("title", TEXT).required().max_chars(30),
-    P::new("description", TEXT).max_chars(20),
-    P::new("metadata", TEXT).max_chars(80),
+    P::new(prop::TITLE, TEXT).required().max_chars(30),
+    P::new(prop::DESCRIPTION, TEXT).max_chars(20),
+    P::new(prop::METADATA, TEXT).max_chars(80),
 ];
 const END_CONTENT: &[P] = &[
-    P::new("title", TEXT).max_chars(10),
-    P::new("description", TEXT).max_chars(10),
-    P::new("metadata", TEXT).max_chars(10),
+    P::new(prop::TITLE, TEXT).max_chars(10),
+    P::new(prop::DESCRIPTION, TEXT).max_chars(10),
+    P::new(prop::METADATA, TEXT).max_chars(10),
 ];
-const START_CONTENT: &[P] = &[P::new("image", IMAGE).required().max_kilobytes(100), P::new("alt-text", TEXT)];
-const NAVIGATION_ON_CLICK: P = P::new("on-click-action", Kind::Action(&[DATA_EXCHANGE, NAVIGATE]));
+const START_CONTENT: &[P] =
+    &[P::new(prop::IMAGE, IMAGE).required().max_kilobytes(100), P::new(prop::ALT_TEXT, TEXT)];
+const NAVIGATION_ON_CLICK: P = P::new(prop::ON_CLICK_ACTION, Kind::Action(&[DATA_EXCHANGE, NAVIGATE]));
 const NAVIGATION_ITEM: &[P] = &[
-    P::new("id", TEXT).required(),
-    P::new("main-content", Kind::Object(MAIN_CONTENT)).required(),
-    P::new("end", Kind::Object(END_CONTENT)),
-    P::new("start", Kind::Object(START_CONTENT)),
-    P::new("badge", TEXT).max_chars(15),
-    P::new("tags", Kind::List(&TEXT)).max_items(3).max_chars(15),
+    P::new(prop::ID, TEXT).required(),
+    P::new(prop::MAIN_CONTENT, Kind::Object(MAIN_CONTENT)).required(),
+    P::new(prop::END, Kind::Object(END_CONTENT)),
+    P::new(prop::START, Kind::Object(START_CONTENT)),
+    P::new(prop::BADGE, TEXT).max_chars(15),
+    P::new(prop::TAGS, Kind::List(&TEXT)).max_items(3).max_chars(15),
     NAVIGATION_ON_CLICK,
 ];
 
-const CAROUSEL_IMAGE: &[P] = &[P::new("src", IMAGE).required(), P::new("alt-text", TEXT).required()];
+const CAROUSEL_IMAGE: &[P] = &[P::new(prop::SRC, IMAGE).required(), P::new(prop::ALT_TEXT, TEXT).required()];
 
 /// Every component, in palette order.
 pub static COMPONENTS: &[Component] = &[
     text_component(
         "TextHeading",
         "Top level heading",
-        &[P::new("text", TEXT).required().dynamic().max_chars(80), VISIBLE],
+        &[P::new(prop::TEXT, TEXT).required().dynamic().max_chars(80), VISIBLE],
     ),
     text_component(
         "TextSubheading",
         "Subheading",
-        &[P::new("text", TEXT).required().dynamic().max_chars(80), VISIBLE],
+        &[P::new(prop::TEXT, TEXT).required().dynamic().max_chars(80), VISIBLE],
     ),
     text_component(
         "TextBody",
         "Body text",
         &[
-            P::new("text", TEXT).required().dynamic().max_chars(4096).until(Version::V5_1),
-            P::new("text", TEXT_OR_LIST).required().dynamic().max_chars(4096).since(Version::V5_1),
+            P::new(prop::TEXT, TEXT).required().dynamic().max_chars(4096).until(Version::V5_1),
+            P::new(prop::TEXT, TEXT_OR_LIST).required().dynamic().max_chars(4096).since(Version::V5_1),
             FONT_WEIGHT,
             STRIKETHROUGH,
             VISIBLE,
@@ -228,8 +233,8 @@ pub static COMPONENTS: &[Component] = &[
         &[
             // ⚠ §4.1: the docs say 409 characters (4096 in TextBody); probably a typo, but we
             // follow the stricter reading until Meta says otherwise.
-            P::new("text", TEXT).required().dynamic().max_chars(409).until(Version::V5_1),
-            P::new("text", TEXT_OR_LIST).required().dynamic().max_chars(409).since(Version::V5_1),
+            P::new(prop::TEXT, TEXT).required().dynamic().max_chars(409).until(Version::V5_1),
+            P::new(prop::TEXT, TEXT_OR_LIST).required().dynamic().max_chars(409).since(Version::V5_1),
             FONT_WEIGHT,
             STRIKETHROUGH,
             VISIBLE,
@@ -241,7 +246,7 @@ pub static COMPONENTS: &[Component] = &[
         summary: "Markdown text with headings, lists, tables and images; alone on its screen",
         category: Category::Text,
         since: Version::V5_1,
-        properties: &[P::new("text", TEXT_OR_LIST).required().dynamic(), VISIBLE],
+        properties: &[P::new(prop::TEXT, TEXT_OR_LIST).required().dynamic(), VISIBLE],
         parents: Parents { layout: Some(Version::V5_1), form: None, if_branch: None, switch_case: None },
         per_screen: None,
         per_flow: None,
@@ -254,20 +259,27 @@ pub static COMPONENTS: &[Component] = &[
         ValueType::Text,
         &[
             INPUT_NAME,
-            P::new("label", TEXT).required().dynamic().max_chars(20),
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(20),
             LABEL_VARIANT,
-            P::new("input-type", Kind::Enum(&["text", "number", "email", "password", "passcode", "phone"]))
-                .dynamic()
-                .default("text"),
-            P::new("pattern", Kind::String(Format::Regex)).dynamic().since(Version::V6_2),
+            P::new(
+                prop::INPUT_TYPE,
+                Kind::Enum(&["text", "number", "email", "password", "passcode", "phone"]),
+            )
+            .dynamic()
+            .default("text"),
+            P::new(prop::PATTERN, Kind::String(Format::Regex)).dynamic().since(Version::V6_2),
             REQUIRED,
-            P::new("min-chars", Kind::Number).dynamic().minimum(0.0),
-            P::new("max-chars", Kind::Number).dynamic().minimum(0.0).default("80"),
+            P::new(prop::MIN_CHARS, Kind::Number).dynamic().minimum(0.0),
+            P::new(prop::MAX_CHARS, Kind::Number).dynamic().minimum(0.0).default("80"),
             HELPER_TEXT,
             ENABLED,
             VISIBLE,
             INIT_STRING,
-            P::new("error-message", TEXT).dynamic().since(Version::V4_0).outside_form_only().max_chars(30),
+            P::new(prop::ERROR_MESSAGE, TEXT)
+                .dynamic()
+                .since(Version::V4_0)
+                .outside_form_only()
+                .max_chars(30),
         ],
     ),
     input(
@@ -277,10 +289,10 @@ pub static COMPONENTS: &[Component] = &[
         ValueType::String,
         &[
             INPUT_NAME,
-            P::new("label", TEXT).required().dynamic().max_chars(20),
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(20),
             LABEL_VARIANT,
             REQUIRED,
-            P::new("max-length", Kind::Integer).dynamic().minimum(0.0).default("600"),
+            P::new(prop::MAX_LENGTH, Kind::Integer).dynamic().minimum(0.0).default("600"),
             HELPER_TEXT,
             ENABLED,
             VISIBLE,
@@ -295,12 +307,12 @@ pub static COMPONENTS: &[Component] = &[
         ValueType::StringArray,
         &[
             INPUT_NAME,
-            P::new("label", TEXT).required_since(Version::V4_0).dynamic().max_chars(30),
-            P::new("description", TEXT).dynamic().since(Version::V4_0),
-            P::new("data-source", SELECT_ITEMS).required().dynamic().items(1, 20),
-            P::new("min-selected-items", Kind::Number).dynamic().minimum(0.0),
+            P::new(prop::LABEL, TEXT).required_since(Version::V4_0).dynamic().max_chars(30),
+            P::new(prop::DESCRIPTION, TEXT).dynamic().since(Version::V4_0),
+            P::new(prop::DATA_SOURCE, SELECT_ITEMS).required().dynamic().items(1, 20),
+            P::new(prop::MIN_SELECTED_ITEMS, Kind::Number).dynamic().minimum(0.0),
             // §4.3 / §12.6: Meta's schema asks for at least 2 (undocumented); we follow it.
-            P::new("max-selected-items", Kind::Number).dynamic().minimum(2.0),
+            P::new(prop::MAX_SELECTED_ITEMS, Kind::Number).dynamic().minimum(2.0),
             MEDIA_SIZE,
             REQUIRED,
             ENABLED,
@@ -318,9 +330,9 @@ pub static COMPONENTS: &[Component] = &[
         ValueType::String,
         &[
             INPUT_NAME,
-            P::new("label", TEXT).required_since(Version::V4_0).dynamic().max_chars(30),
-            P::new("description", TEXT).dynamic().since(Version::V4_0),
-            P::new("data-source", SELECT_ITEMS).required().dynamic().items(1, 20),
+            P::new(prop::LABEL, TEXT).required_since(Version::V4_0).dynamic().max_chars(30),
+            P::new(prop::DESCRIPTION, TEXT).dynamic().since(Version::V4_0),
+            P::new(prop::DATA_SOURCE, SELECT_ITEMS).required().dynamic().items(1, 20),
             MEDIA_SIZE,
             REQUIRED,
             ENABLED,
@@ -339,9 +351,9 @@ pub static COMPONENTS: &[Component] = &[
         ValueType::String,
         &[
             INPUT_NAME,
-            P::new("label", TEXT).required().dynamic().max_chars(20),
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(20),
             // 200 options, 100 when any has an image (checked by the data-source rule).
-            P::new("data-source", SELECT_ITEMS).required().dynamic().items(1, 200),
+            P::new(prop::DATA_SOURCE, SELECT_ITEMS).required().dynamic().items(1, 200),
             REQUIRED,
             ENABLED,
             VISIBLE,
@@ -365,16 +377,20 @@ pub static COMPONENTS: &[Component] = &[
             ValueType::StringArray,
             &[
                 INPUT_NAME,
-                P::new("label", TEXT).required().dynamic().max_chars(80),
-                P::new("description", TEXT).dynamic().max_chars(300),
-                P::new("data-source", Kind::List(&Kind::Object(CHIP_ITEM))).required().dynamic().items(2, 20),
-                P::new("min-selected-items", Kind::Number).dynamic().minimum(0.0),
-                P::new("max-selected-items", Kind::Number).dynamic().minimum(1.0),
+                P::new(prop::LABEL, TEXT).required().dynamic().max_chars(80),
+                P::new(prop::DESCRIPTION, TEXT).dynamic().max_chars(300),
+                P::new(prop::DATA_SOURCE, Kind::List(&Kind::Object(CHIP_ITEM)))
+                    .required()
+                    .dynamic()
+                    .items(2, 20),
+                P::new(prop::MIN_SELECTED_ITEMS, Kind::Number).dynamic().minimum(0.0),
+                P::new(prop::MAX_SELECTED_ITEMS, Kind::Number).dynamic().minimum(1.0),
                 REQUIRED,
                 ENABLED,
                 VISIBLE,
-                P::new("on-select-action", Kind::Action(&[DATA_EXCHANGE, UPDATE_DATA])).since(Version::V7_1),
-                P::new("on-unselect-action", Kind::Action(&[UPDATE_DATA])).since(Version::V7_1),
+                P::new(prop::ON_SELECT_ACTION, Kind::Action(&[DATA_EXCHANGE, UPDATE_DATA]))
+                    .since(Version::V7_1),
+                P::new(prop::ON_UNSELECT_ACTION, Kind::Action(&[UPDATE_DATA])).since(Version::V7_1),
                 INIT_STRINGS,
                 ERROR_MESSAGE,
             ],
@@ -387,17 +403,21 @@ pub static COMPONENTS: &[Component] = &[
         ValueType::String,
         &[
             INPUT_NAME,
-            P::new("label", TEXT).required().dynamic().max_chars(40),
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(40),
             HELPER_TEXT,
             REQUIRED,
             ENABLED,
             VISIBLE,
-            P::new("min-date", DATE).dynamic(),
-            P::new("max-date", DATE).dynamic(),
-            P::new("unavailable-dates", Kind::List(&DATE)).dynamic(),
-            P::new("on-select-action", Kind::Action(&[DATA_EXCHANGE])),
-            P::new("init-value", DATE).dynamic().since(Version::V4_0).outside_form_only(),
-            P::new("error-message", TEXT).dynamic().since(Version::V4_0).outside_form_only().max_chars(80),
+            P::new(prop::MIN_DATE, DATE).dynamic(),
+            P::new(prop::MAX_DATE, DATE).dynamic(),
+            P::new(prop::UNAVAILABLE_DATES, Kind::List(&DATE)).dynamic(),
+            P::new(prop::ON_SELECT_ACTION, Kind::Action(&[DATA_EXCHANGE])),
+            P::new(prop::INIT_VALUE, DATE).dynamic().since(Version::V4_0).outside_form_only(),
+            P::new(prop::ERROR_MESSAGE, TEXT)
+                .dynamic()
+                .since(Version::V4_0)
+                .outside_form_only()
+                .max_chars(80),
         ],
     ),
     Component {
@@ -414,36 +434,36 @@ pub static COMPONENTS: &[Component] = &[
             ValueType::DateOrRange,
             &[
                 INPUT_NAME,
-                P::new("mode", Kind::Enum(&["single", "range"])).dynamic().default("single"),
-                P::new("title", TEXT).dynamic().max_chars(80),
-                P::new("description", TEXT).dynamic().max_chars(300),
-                P::new("label", Kind::OneOf(&[TEXT, Kind::Object(RANGE_LABEL)]))
+                P::new(prop::MODE, Kind::Enum(&["single", "range"])).dynamic().default("single"),
+                P::new(prop::TITLE, TEXT).dynamic().max_chars(80),
+                P::new(prop::DESCRIPTION, TEXT).dynamic().max_chars(300),
+                P::new(prop::LABEL, Kind::OneOf(&[TEXT, Kind::Object(RANGE_LABEL)]))
                     .required()
                     .dynamic()
                     .max_chars(40),
-                P::new("helper-text", Kind::OneOf(&[TEXT, Kind::Object(RANGE_HELPER)]))
+                P::new(prop::HELPER_TEXT, Kind::OneOf(&[TEXT, Kind::Object(RANGE_HELPER)]))
                     .dynamic()
                     .max_chars(80),
-                P::new("required", Kind::OneOf(&[Kind::Boolean, Kind::Object(RANGE_REQUIRED)]))
+                P::new(prop::REQUIRED, Kind::OneOf(&[Kind::Boolean, Kind::Object(RANGE_REQUIRED)]))
                     .dynamic()
                     .default("false"),
                 ENABLED,
                 VISIBLE,
-                P::new("min-date", DATE).dynamic(),
-                P::new("max-date", DATE).dynamic(),
-                P::new("unavailable-dates", Kind::List(&DATE)).dynamic(),
+                P::new(prop::MIN_DATE, DATE).dynamic(),
+                P::new(prop::MAX_DATE, DATE).dynamic(),
+                P::new(prop::UNAVAILABLE_DATES, Kind::List(&DATE)).dynamic(),
                 P::new(
                     "include-days",
                     Kind::List(&Kind::Enum(&["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])),
                 )
                 .dynamic(),
-                P::new("min-days", Kind::Integer).dynamic().minimum(0.0),
-                P::new("max-days", Kind::Integer).dynamic().minimum(0.0),
-                P::new("on-select-action", Kind::Action(&[DATA_EXCHANGE])),
-                P::new("init-value", Kind::OneOf(&[DATE, Kind::Object(RANGE_DATES)]))
+                P::new(prop::MIN_DAYS, Kind::Integer).dynamic().minimum(0.0),
+                P::new(prop::MAX_DAYS, Kind::Integer).dynamic().minimum(0.0),
+                P::new(prop::ON_SELECT_ACTION, Kind::Action(&[DATA_EXCHANGE])),
+                P::new(prop::INIT_VALUE, Kind::OneOf(&[DATE, Kind::Object(RANGE_DATES)]))
                     .dynamic()
                     .outside_form_only(),
-                P::new("error-message", Kind::OneOf(&[TEXT, Kind::Object(RANGE_TEXT)]))
+                P::new(prop::ERROR_MESSAGE, Kind::OneOf(&[TEXT, Kind::Object(RANGE_TEXT)]))
                     .dynamic()
                     .outside_form_only()
                     .max_chars(80),
@@ -459,13 +479,13 @@ pub static COMPONENTS: &[Component] = &[
             ValueType::Boolean,
             &[
                 INPUT_NAME,
-                P::new("label", TEXT).required().dynamic().max_chars(120),
+                P::new(prop::LABEL, TEXT).required().dynamic().max_chars(120),
                 REQUIRED,
                 VISIBLE,
-                P::new("on-click-action", Kind::Action(&[DATA_EXCHANGE, NAVIGATE, OPEN_URL])),
-                P::new("on-select-action", Kind::Action(&[UPDATE_DATA])).since(Version::V6_0),
-                P::new("on-unselect-action", Kind::Action(&[UPDATE_DATA])).since(Version::V6_0),
-                P::new("init-value", Kind::Boolean).dynamic().since(Version::V4_0).outside_form_only(),
+                P::new(prop::ON_CLICK_ACTION, Kind::Action(&[DATA_EXCHANGE, NAVIGATE, OPEN_URL])),
+                P::new(prop::ON_SELECT_ACTION, Kind::Action(&[UPDATE_DATA])).since(Version::V6_0),
+                P::new(prop::ON_UNSELECT_ACTION, Kind::Action(&[UPDATE_DATA])).since(Version::V6_0),
+                P::new(prop::INIT_VALUE, Kind::Boolean).dynamic().since(Version::V4_0).outside_form_only(),
             ],
         )
     },
@@ -476,14 +496,14 @@ pub static COMPONENTS: &[Component] = &[
         since: Version::V4_0,
         properties: &[
             INPUT_NAME,
-            P::new("label", TEXT).required().dynamic().max_chars(80),
-            P::new("description", TEXT).dynamic().max_chars(300),
-            P::new("photo-source", Kind::Enum(&["camera_gallery", "camera", "gallery"]))
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(80),
+            P::new(prop::DESCRIPTION, TEXT).dynamic().max_chars(300),
+            P::new(prop::PHOTO_SOURCE, Kind::Enum(&["camera_gallery", "camera", "gallery"]))
                 .dynamic()
                 .default("camera_gallery"),
             MAX_FILE_SIZE,
-            P::new("min-uploaded-photos", Kind::Integer).range(0.0, 30.0).default("0"),
-            P::new("max-uploaded-photos", Kind::Integer).range(1.0, 30.0).default("30"),
+            P::new(prop::MIN_UPLOADED_PHOTOS, Kind::Integer).range(0.0, 30.0).default("0"),
+            P::new(prop::MAX_UPLOADED_PHOTOS, Kind::Integer).range(1.0, 30.0).default("30"),
             ENABLED,
             VISIBLE,
             PICKER_ERROR,
@@ -500,12 +520,12 @@ pub static COMPONENTS: &[Component] = &[
         since: Version::V4_0,
         properties: &[
             INPUT_NAME,
-            P::new("label", TEXT).required().dynamic().max_chars(80),
-            P::new("description", TEXT).dynamic().max_chars(300),
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(80),
+            P::new(prop::DESCRIPTION, TEXT).dynamic().max_chars(300),
             MAX_FILE_SIZE,
-            P::new("min-uploaded-documents", Kind::Integer).range(0.0, 30.0).default("0"),
-            P::new("max-uploaded-documents", Kind::Integer).range(1.0, 30.0).default("30"),
-            P::new("allowed-mime-types", Kind::List(&Kind::Enum(MIME_TYPES))),
+            P::new(prop::MIN_UPLOADED_DOCUMENTS, Kind::Integer).range(0.0, 30.0).default("0"),
+            P::new(prop::MAX_UPLOADED_DOCUMENTS, Kind::Integer).range(1.0, 30.0).default("30"),
+            P::new(prop::ALLOWED_MIME_TYPES, Kind::List(&Kind::Enum(MIME_TYPES))),
             ENABLED,
             VISIBLE,
             PICKER_ERROR,
@@ -521,11 +541,11 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Navigation,
         since: Version::V1_0,
         properties: &[
-            P::new("label", TEXT).required().dynamic().max_chars(35),
-            P::new("on-click-action", Kind::Action(&[DATA_EXCHANGE, NAVIGATE, COMPLETE])).required(),
-            P::new("left-caption", TEXT).dynamic().max_chars(15),
-            P::new("center-caption", TEXT).dynamic().max_chars(15),
-            P::new("right-caption", TEXT).dynamic().max_chars(15),
+            P::new(prop::LABEL, TEXT).required().dynamic().max_chars(35),
+            P::new(prop::ON_CLICK_ACTION, Kind::Action(&[DATA_EXCHANGE, NAVIGATE, COMPLETE])).required(),
+            P::new(prop::LEFT_CAPTION, TEXT).dynamic().max_chars(15),
+            P::new(prop::CENTER_CAPTION, TEXT).dynamic().max_chars(15),
+            P::new(prop::RIGHT_CAPTION, TEXT).dynamic().max_chars(15),
             ENABLED,
         ],
         parents: TEXT_COMPONENT,
@@ -541,8 +561,8 @@ pub static COMPONENTS: &[Component] = &[
         properties: &[
             // §4.6: 25 characters, says the Components page; Meta's own sign-in template has a
             // link of 30 ("Don't have an account? Sign up"), so longer text is a warning.
-            P::new("text", TEXT).required().dynamic().advised_max_chars(25),
-            P::new("on-click-action", Kind::Action(&[DATA_EXCHANGE, NAVIGATE, OPEN_URL])).required(),
+            P::new(prop::TEXT, TEXT).required().dynamic().advised_max_chars(25),
+            P::new(prop::ON_CLICK_ACTION, Kind::Action(&[DATA_EXCHANGE, NAVIGATE, OPEN_URL])).required(),
             VISIBLE,
         ],
         parents: TEXT_COMPONENT,
@@ -557,12 +577,12 @@ pub static COMPONENTS: &[Component] = &[
         since: Version::V1_0,
         properties: &[
             // §4.6: "recommended ≤300 KB" (a recommendation: larger images are accepted).
-            P::new("src", IMAGE).required().dynamic().recommended_kilobytes(300),
-            P::new("width", Kind::Number).dynamic().minimum(0.0),
-            P::new("height", Kind::Number).dynamic().minimum(0.0),
-            P::new("aspect-ratio", Kind::Number).dynamic().minimum(0.0).default("1"),
-            P::new("scale-type", Kind::Enum(&["cover", "contain"])).dynamic().default("contain"),
-            P::new("alt-text", TEXT).dynamic(),
+            P::new(prop::SRC, IMAGE).required().dynamic().recommended_kilobytes(300),
+            P::new(prop::WIDTH, Kind::Number).dynamic().minimum(0.0),
+            P::new(prop::HEIGHT, Kind::Number).dynamic().minimum(0.0),
+            P::new(prop::ASPECT_RATIO, Kind::Number).dynamic().minimum(0.0).default("1"),
+            P::new(prop::SCALE_TYPE, Kind::Enum(&["cover", "contain"])).dynamic().default("contain"),
+            P::new(prop::ALT_TEXT, TEXT).dynamic(),
             VISIBLE,
         ],
         parents: TEXT_COMPONENT,
@@ -576,9 +596,9 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Image,
         since: Version::V7_1,
         properties: &[
-            P::new("images", Kind::List(&Kind::Object(CAROUSEL_IMAGE))).required().dynamic().items(1, 3),
-            P::new("aspect-ratio", Kind::Enum(&["4:3", "16:9"])).dynamic().default("4:3"),
-            P::new("scale-type", Kind::Enum(&["contain", "cover"])).dynamic().default("contain"),
+            P::new(prop::IMAGES, Kind::List(&Kind::Object(CAROUSEL_IMAGE))).required().dynamic().items(1, 3),
+            P::new(prop::ASPECT_RATIO, Kind::Enum(&["4:3", "16:9"])).dynamic().default("4:3"),
+            P::new(prop::SCALE_TYPE, Kind::Enum(&["contain", "cover"])).dynamic().default("contain"),
             VISIBLE,
         ],
         parents: Parents {
@@ -598,14 +618,14 @@ pub static COMPONENTS: &[Component] = &[
         since: Version::V6_2,
         properties: &[
             INPUT_NAME,
-            P::new("label", TEXT).dynamic().max_chars(80),
-            P::new("description", TEXT).dynamic().max_chars(300),
-            P::new("list-items", Kind::List(&Kind::Object(NAVIGATION_ITEM)))
+            P::new(prop::LABEL, TEXT).dynamic().max_chars(80),
+            P::new(prop::DESCRIPTION, TEXT).dynamic().max_chars(300),
+            P::new(prop::LIST_ITEMS, Kind::List(&Kind::Object(NAVIGATION_ITEM)))
                 .required()
                 .dynamic()
                 .items(1, 20),
             // §4.6: Meta's schema also knows "small"; the docs only "regular" and "large".
-            P::new("media-size", Kind::Enum(&["regular", "large"])).dynamic().default("regular"),
+            P::new(prop::MEDIA_SIZE, Kind::Enum(&["regular", "large"])).dynamic().default("regular"),
             NAVIGATION_ON_CLICK,
         ],
         parents: Parents {
@@ -624,12 +644,12 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Container,
         since: Version::V1_0,
         properties: &[
-            P::new("name", NAME).required(),
-            P::new("children", Kind::Components).required(),
-            P::new("init-values", Kind::Map(&Kind::Any)).dynamic(),
+            P::new(prop::NAME, NAME).required(),
+            P::new(prop::CHILDREN, Kind::Components).required(),
+            P::new(prop::INIT_VALUES, Kind::Map(&Kind::Any)).dynamic(),
             // Strings until 6.0, any value from 6.0.
-            P::new("error-messages", Kind::Map(&TEXT)).dynamic().until(Version::V6_0),
-            P::new("error-messages", Kind::Map(&Kind::Any)).dynamic().since(Version::V6_0),
+            P::new(prop::ERROR_MESSAGES, Kind::Map(&TEXT)).dynamic().until(Version::V6_0),
+            P::new(prop::ERROR_MESSAGES, Kind::Map(&Kind::Any)).dynamic().since(Version::V6_0),
         ],
         parents: Parents { layout: Some(Version::V1_0), form: None, if_branch: None, switch_case: None },
         per_screen: Some(ScreenLimit { max: 1, since: Version::V7_0, shared_with: &[] }),
@@ -642,10 +662,10 @@ pub static COMPONENTS: &[Component] = &[
         category: Category::Container,
         since: Version::V4_0,
         properties: &[
-            P::new("condition", TEXT).required().until(Version::V6_0),
-            P::new("condition", Kind::OneOf(&[Kind::Boolean, TEXT])).required().since(Version::V6_0),
-            P::new("then", Kind::Components).required().min_items(1),
-            P::new("else", Kind::Components),
+            P::new(prop::CONDITION, TEXT).required().until(Version::V6_0),
+            P::new(prop::CONDITION, Kind::OneOf(&[Kind::Boolean, TEXT])).required().since(Version::V6_0),
+            P::new(prop::THEN, Kind::Components).required().min_items(1),
+            P::new(prop::ELSE, Kind::Components),
         ],
         parents: Parents {
             layout: Some(Version::V4_0),
@@ -662,7 +682,10 @@ pub static COMPONENTS: &[Component] = &[
         summary: "Shows the list of components of the case matching a value",
         category: Category::Container,
         since: Version::V4_0,
-        properties: &[P::new("value", TEXT).required().dynamic(), P::new("cases", Kind::Cases).required()],
+        properties: &[
+            P::new(prop::VALUE, TEXT).required().dynamic(),
+            P::new(prop::CASES, Kind::Cases).required(),
+        ],
         parents: Parents {
             layout: Some(Version::V4_0),
             form: Some(Version::V4_0),

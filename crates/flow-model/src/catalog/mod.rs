@@ -17,6 +17,7 @@
 //! assert!(catalog::allowed_children(Parent::Form, Version::V7_3).any(|c| c.name == "TextInput"));
 //! ```
 mod components;
+pub mod prop;
 
 use std::fmt;
 
