@@ -129,6 +129,15 @@ async fn an_admin_adds_a_user_and_a_connection_and_the_audit_lists_them() {
     page.until("the new user", "document.querySelector('[data-testid=admin-users] tr[data-name=bea]')").await;
     let row = page.texts("[data-testid=admin-users] tr[data-name=bea] td").await;
     assert_eq!(row[..2], ["bea".to_owned(), "editor".to_owned()]);
+    // A role on one account: publisher on the first account listed, shown in her row.
+    let bea = "[data-testid=admin-users] tr[data-name=bea]";
+    page.choose(&format!("{bea} select[aria-label='Role of bea on the account']"), "publisher").await;
+    page.click(&format!("{bea} button:nth-of-type(2)")).await;
+    page.until(
+        "her role on one account",
+        &format!("document.querySelector('{bea} td:nth-child(3)')?.textContent.endsWith(': publisher')"),
+    )
+    .await;
     page.until(
         "the audit line",
         "[...document.querySelectorAll('[data-testid=admin-audit] tr')].some(r => r.textContent.includes('user_add') && r.textContent.includes('user bea'))",
