@@ -400,6 +400,16 @@ impl<T: Transport> Client<T> {
         Ok(value.as_array().map(|list| list.iter().map(WsAccount::read).collect()).unwrap_or_default())
     }
 
+    /// Who is signed in (`GET /api/session`): the envelope's `data`.
+    pub async fn ws_session(&self) -> Result<Value, WsError> {
+        self.workspace(Method::Get, "session".into(), None, "").await
+    }
+
+    /// Signs out (`DELETE /api/session`).
+    pub async fn ws_sign_out(&self) -> Result<Value, WsError> {
+        self.workspace(Method::Delete, "session".into(), None, "").await
+    }
+
     /// A page of flows.
     pub async fn ws_list(&self, query: &WsQuery) -> Result<WsPage, WsError> {
         let value = self.workspace(Method::Get, format!("flows?{}", query.to_query()), None, "").await?;

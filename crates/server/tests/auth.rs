@@ -809,6 +809,12 @@ async fn a_role_on_one_account_replaces_the_role_for_all_there() {
         let pat_listed =
             users["data"].as_array().unwrap().iter().find(|u| u["name"] == "pat").unwrap().clone();
         assert_eq!(pat_listed["accounts"], json!([{"account_id": clinic, "role": "publisher"}]));
+        // She is told her own roles, with WhatsApp's id of each account (the app disables by it).
+        let (_, who) = get(&server, "/api/session", Some(&pat)).await;
+        assert_eq!(
+            who["data"]["user"]["accounts"],
+            json!([{"account_id": clinic, "external_id": "sandbox1WA", "role": "publisher"}])
+        );
         let response = client()
             .patch(server.at("/api/users/pat"))
             .header("cookie", &admin)

@@ -7,8 +7,10 @@ use super::details_dialog::DetailsDialog;
 use super::link::RemoteLink;
 use super::ops::{Lifecycle, SaveRequest, Saved};
 use super::publish_dialog::PublishDialog;
-use super::{CloneSource, Job, LifecycleRequest, use_actions};
+use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
 use crate::components::Menu;
+use crate::features::workspace::access::Role;
+use crate::features::workspace::use_workspace;
 
 /// What can be done to the open draft's flow: save (with a retry after a failure), and in
 /// "More": publish, details, clone, deprecate, delete. (WhatsApp's preview is a tab of the
@@ -16,6 +18,13 @@ use crate::components::Menu;
 #[component]
 pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
     let actions = use_actions();
+    let (library, workspace) = (use_library(), use_workspace());
+    // Why the signed-in user's role on the flow's account (or the chosen one) does not allow
+    // what needs `role`: the control is disabled and says so.
+    let refused = move |role: Role| {
+        let account = link.with(|link| link.as_ref().map(|link| link.waba_id.clone()));
+        workspace.refusal(role, &account.unwrap_or_else(|| library.settings.with(|s| s.waba_id.clone())))
+    };
     let details = RwSignal::new(false);
     let publish = RwSignal::new(false);
     let clone = RwSignal::new(None::<CloneSource>);
@@ -55,18 +64,18 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
         <button
             class="button button--primary"
             data-testid="save-remote"
-            disabled=move || actions.busy() || !editable()
-            title=move || if editable() { "Save this draft to WhatsApp (creates the flow on the first save)" } else { "Only drafts can be saved: clone this flow to change it" }
+            disabled=move || actions.busy() || !editable() || refused(Role::Editor).is_some()
+            title=move || refused(Role::Editor).unwrap_or_else(|| if editable() { "Save this draft to WhatsApp (creates the flow on the first save)" } else { "Only drafts can be saved: clone this flow to change it" }.into())
             on:click=save
         >
             {move || if actions.saving() { "Saving…" } else { "Save to WhatsApp" }}
         </button>
         <Menu label="More" testid="flow-menu">
-            <button class="menu__item" data-testid="publish" disabled=move || !linked() || actions.busy() || status() != "DRAFT" on:click=move |_| publish.set(true)>"Publish…"</button>
-            <button class="menu__item" data-testid="edit-details" disabled=move || actions.busy() || !editable() on:click=move |_| details.set(true)>"Name and categories…"</button>
-            <button class="menu__item" data-testid="clone-flow" disabled=move || !linked() || actions.busy() on:click=ask_clone>"Clone…"</button>
-            <button class="menu__item" data-testid="deprecate-flow" disabled=move || !live() || actions.busy() on:click=move |_| ask(Lifecycle::Deprecate)>"Deprecate…"</button>
-            <button class="menu__item menu__item--danger" data-testid="delete-flow" disabled=move || status() != "DRAFT" || actions.busy() on:click=move |_| ask(Lifecycle::Delete)>"Delete from WhatsApp…"</button>
+            <button class="menu__item" data-testid="publish" title=move || refused(Role::Publisher) disabled=move || !linked() || actions.busy() || status() != "DRAFT" || refused(Role::Publisher).is_some() on:click=move |_| publish.set(true)>"Publish…"</button>
+            <button class="menu__item" data-testid="edit-details" title=move || refused(Role::Editor) disabled=move || actions.busy() || !editable() || refused(Role::Editor).is_some() on:click=move |_| details.set(true)>"Name and categories…"</button>
+            <button class="menu__item" data-testid="clone-flow" title=move || refused(Role::Editor) disabled=move || !linked() || actions.busy() || refused(Role::Editor).is_some() on:click=ask_clone>"Clone…"</button>
+            <button class="menu__item" data-testid="deprecate-flow" title=move || refused(Role::Publisher) disabled=move || !live() || actions.busy() || refused(Role::Publisher).is_some() on:click=move |_| ask(Lifecycle::Deprecate)>"Deprecate…"</button>
+            <button class="menu__item menu__item--danger" data-testid="delete-flow" title=move || refused(Role::Publisher) disabled=move || status() != "DRAFT" || actions.busy() || refused(Role::Publisher).is_some() on:click=move |_| ask(Lifecycle::Delete)>"Delete from WhatsApp…"</button>
         </Menu>
         <Show when=move || failure().is_some()>
             <span class="save-failure" role="alert" data-testid="save-error">

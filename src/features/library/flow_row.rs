@@ -31,6 +31,8 @@ pub fn FlowRow(
     /// Whether an operation is running (buttons are disabled).
     #[prop(into)]
     busy: Signal<bool>,
+    /// Why the user's role does not allow cloning, and the lifecycle operations, if so.
+    refusals: Signal<(Option<String>, Option<String>)>,
     /// A button was clicked.
     on_action: Callback<(RowAction, FlowInfo)>,
 ) -> impl IntoView {
@@ -46,10 +48,15 @@ pub fn FlowRow(
                        shown: bool,
                        flow: &FlowInfo| {
         let flow = flow.clone();
+        let refused = move || match action {
+            RowAction::Open => None,
+            RowAction::Clone => refusals.get().0,
+            _ => refusals.get().1,
+        };
         shown.then(|| {
             view! {
                 <button class="button button--small" class:button--danger=action == RowAction::Delete data-testid=testid
-                    disabled=move || busy.get() on:click=move |_| on_action.run((action, flow.clone()))>{label}</button>
+                    disabled=move || busy.get() || refused().is_some() title=refused on:click=move |_| on_action.run((action, flow.clone()))>{label}</button>
             }
         })
     };

@@ -12,6 +12,7 @@ use super::migrate_dialog::MigrateDialog;
 use super::ops::Lifecycle;
 use super::use_library;
 use crate::api::{FlowInfo, NewFlow};
+use crate::features::workspace::access::{self, Role};
 use crate::tasks::Loaded;
 use crate::text::lower_case;
 
@@ -131,6 +132,13 @@ pub fn WhatsAppFlows() -> impl IntoView {
         });
     };
     let busy_signal = Signal::derive(move || busy.get());
+    // What the signed-in user's role on this account does not allow: (clone, the rest).
+    let session = access::load();
+    let refused = move |role: Role| {
+        let account = library.settings.with(|settings| settings.waba_id.clone());
+        session.get().flatten().and_then(|session| session.refusal(role, &account))
+    };
+    let refusals = Signal::derive(move || (refused(Role::Editor), refused(Role::Publisher)));
     view! {
         <section class="whatsapp-flows" data-testid="library-dialog">
             <p class="muted">"Account " <strong>{move || library.settings.with(|s| s.waba_id.clone())}</strong> " of partner " {move || library.settings.with(|s| s.partner_id.clone())}</p>
@@ -148,7 +156,7 @@ pub fn WhatsAppFlows() -> impl IntoView {
                     <option value="version">"Newest Flow JSON first"</option>
                 </select>
                 <button class="button" data-testid="library-refresh" on:click=move |_| flows.reload()>"Refresh"</button>
-                <button class="button" data-testid="open-migrate" on:click=move |_| migrate.set(true)>"Migrate…"</button>
+                <button class="button" data-testid="open-migrate" title=move || refused(Role::Publisher) disabled=move || refused(Role::Publisher).is_some() on:click=move |_| migrate.set(true)>"Migrate…"</button>
             </div>
             <p role="status" data-testid="library-message" class:field__error=move || message.with(|m| m.as_ref().is_some_and(|m| m.0))>
                 {move || message.get().map(|(_, text)| text)}
@@ -198,7 +206,7 @@ pub fn WhatsAppFlows() -> impl IntoView {
                 <thead><tr><th>"Name"</th><th>"Status"</th><th>"Categories"</th><th>"Errors"</th><th>"Flow JSON"</th><th></th></tr></thead>
                 <tbody>
                     <For each=move || shown.get() key=|flow| (flow.id.clone(), flow.status.clone(), flow.validation_errors.len(), flow.name.clone())
-                        children=move |flow| view! { <FlowRow flow=flow busy=busy_signal on_action=on_action /> } />
+                        children=move |flow| view! { <FlowRow flow=flow busy=busy_signal refusals=refusals on_action=on_action /> } />
                 </tbody>
             </table>
             <MigrateDialog open=migrate />

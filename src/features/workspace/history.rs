@@ -23,6 +23,9 @@ pub fn HistoryPanel(
     user: RwSignal<String>,
     /// Closes the panel.
     on_close: Callback<()>,
+    /// Why the user may not restore or name a version (their role), if so.
+    #[prop(default = None)]
+    refused: Option<String>,
 ) -> impl IntoView {
     let id = StoredValue::new(id);
     let versions = Loaded::new(move || {
@@ -104,6 +107,7 @@ pub fn HistoryPanel(
             </li>
         }
     };
+    let refused_restore = refused.clone();
     view! {
         <section class="history" data-testid="history-dialog" aria-label="History">
             <header class="history__header">
@@ -127,7 +131,7 @@ pub fn HistoryPanel(
                         (Some(version), Some(Ok(found))) => view! {
                             <p>{format!("Version {} compared with the flow now:", version.revision)}</p>
                             <ComparisonList comparison=found />
-                            <button type="button" class="button button--primary" data-testid="history-restore" on:click=restore>
+                            <button type="button" class="button button--primary" data-testid="history-restore" disabled=refused_restore.is_some() title=refused_restore.clone() on:click=restore>
                                 {format!("Restore version {}", version.revision)}
                             </button>
                         }.into_any(),
@@ -137,7 +141,7 @@ pub fn HistoryPanel(
             <div class="dialog__actions">
                 <input type="text" placeholder="Name the current version, e.g. Sent to the client" aria-label="Version name"
                     data-testid="history-label" maxlength="200" prop:value=move || label.get() on:input=move |e| label.set(event_target_value(&e)) />
-                <button type="button" class="button" data-testid="history-name" on:click=name_current>"Name this version"</button>
+                <button type="button" class="button" data-testid="history-name" disabled=refused.is_some() title=refused.clone() on:click=name_current>"Name this version"</button>
             </div>
         </section>
     }

@@ -6,6 +6,7 @@
 //!
 //! Without a workspace (the app served as static files, or the Partner API called directly
 //! from the browser), none of this shows and the browser-only drafts work as before.
+pub mod access;
 pub mod add_dialog;
 mod conflict_dialog;
 mod events;
@@ -61,6 +62,8 @@ pub struct Workspace {
     pub available: Memo<bool>,
     /// The accounts, once the workspace is available.
     pub accounts: Loaded<Option<Result<Vec<WsAccount>, String>>>,
+    /// Who is signed in and their roles, once the workspace is available.
+    pub session: Loaded<Option<access::Session>>,
     /// Bumped by every event of the workspace: lists reload on it.
     pub changes: RwSignal<u64>,
     /// The open draft's saving.
@@ -83,6 +86,12 @@ impl Workspace {
     pub fn send_now(&self) {
         self.saving.set(Saving::Sending);
         self.uplink.send(*self);
+    }
+
+    /// Why the signed-in user may not do what needs `needed` on `account` (either id of it;
+    /// empty for "some account"), for a disabled control's title; `None` when they may (tracked).
+    pub fn refusal(&self, needed: access::Role, account: &str) -> Option<String> {
+        self.session.get().flatten().and_then(|session| session.refusal(needed, account))
     }
 
     /// The backend's id of a workspace account (360dialog's `…WA`), once the accounts loaded.
@@ -125,9 +134,21 @@ pub fn provide(state: EditorState, library: Library) -> Workspace {
             Some(client.ws_accounts().await.map_err(|error| error.for_people()))
         }
     });
+    let session = Loaded::new(move || {
+        let on = available.get();
+        async move {
+            let client = Client::browser(Via::Server { origin: String::new() });
+            // Without an answer nothing is disabled: the server still refuses what it must.
+            if !on {
+                return None;
+            }
+            client.ws_session().await.ok().map(|data| access::Session::read(&data))
+        }
+    });
     let workspace = Workspace {
         available,
         accounts,
+        session,
         changes,
         saving: RwSignal::new(Saving::Unlinked),
         frame: RwSignal::new(None),

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast as _;
 
+use super::access::{self, Role};
 use super::history::HistoryPanel;
 use super::{USER_KEY, short_time};
 use crate::api::workspace::{WsAccount, WsChange, WsFlow, WsQuery};
@@ -51,7 +52,7 @@ fn open_in_editor(id: &str) {
 
 /// One row of the list: plain elements (the table's one click handler reads the buttons'
 /// `data-action` and `data-id`), so a page of 100 flows costs no closure per button.
-fn row(flow: &WsFlow, account: &str) -> impl IntoView + use<> {
+fn row(flow: &WsFlow, account: &str, refused: Option<String>) -> impl IntoView + use<> {
     let whatsapp = match (&flow.meta_flow_id, flow.unsaved, flow.validation_errors.len()) {
         (None, ..) => "Not on WhatsApp".to_owned(),
         (Some(_), true, _) => "Changes not on WhatsApp".to_owned(),
@@ -60,10 +61,13 @@ fn row(flow: &WsFlow, account: &str) -> impl IntoView + use<> {
     };
     let conflict = if flow.conflict_at.is_some() { " · changed on WhatsApp meanwhile" } else { "" };
     let trashed = flow.deleted_at.is_some();
+    // Open and History are for every role; the rest change the flow (the editor role).
     let button = |action: &'static str, label: &'static str, shown: bool| {
+        let refused = refused.clone().filter(|_| !matches!(action, "open" | "history"));
         shown.then(|| {
             view! {
                 <button class="button button--small" class:button--danger=action == "delete" data-action=action
+                    disabled=refused.is_some() title=refused
                     data-id=flow.id.clone() data-testid=format!("ws-flow-{action}")>{label}</button>
             }
         })
@@ -163,6 +167,11 @@ fn WorkspaceFlows() -> impl IntoView {
         let wanted = query.get();
         async move { client().ws_list(&wanted).await.map_err(|error| error.for_people()) }
     });
+    // Who is signed in: what their role does not allow is disabled, with why.
+    let session = access::load();
+    let refusal =
+        move |role: Role, account: &str| session.get().flatten().and_then(|s| s.refusal(role, account));
+    let signed_in = move || session.get().flatten().is_some_and(|s| !s.user.is_empty());
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
     let history = RwSignal::new(query_param("history"));
@@ -270,6 +279,15 @@ fn WorkspaceFlows() -> impl IntoView {
             page.reload();
         });
     };
+    let sync_refused = move || {
+        let chosen = sync_account.get();
+        let account = if chosen.is_empty() {
+            account_list.with(|list| list.first().map(|a| a.id.clone())).unwrap_or_default()
+        } else {
+            chosen
+        };
+        refusal(Role::Publisher, &account)
+    };
     let account_options = move || {
         account_list
             .get()
@@ -294,7 +312,7 @@ fn WorkspaceFlows() -> impl IntoView {
                 let rows = account_list.with_untracked(|accounts| {
                     found.items.iter().map(|flow| {
                         let account = accounts.iter().find(|a| a.id == flow.account_id).map(|a| a.name.as_str()).unwrap_or_default();
-                        row(flow, account)
+                        row(flow, account, refusal(Role::Editor, &flow.account_id))
                     }).collect_view()
                 });
                 view! {
@@ -318,7 +336,7 @@ fn WorkspaceFlows() -> impl IntoView {
         <div>
             <header class="flows-page__header">
                 <h1>"Flows"</h1>
-                <label class="field ws-user">
+                <label class="field ws-user" hidden=signed_in>
                     <span>"Your name in the history"</span>
                     <input type="text" data-testid="ws-user" maxlength="64" placeholder="e.g. Ana"
                         prop:value=move || user.get() on:change=move |e| set_user(event_target_value(&e)) />
@@ -363,14 +381,18 @@ fn WorkspaceFlows() -> impl IntoView {
                     <select aria-label="Account to sync" data-testid="ws-sync-account" on:change=move |e| sync_account.set(event_target_value(&e))>
                         {account_options}
                     </select>
-                    <button class="button" data-testid="ws-sync" disabled=move || busy.get() || account_list.with(Vec::is_empty) on:click=sync>"Sync"</button>
+                    <button class="button" data-testid="ws-sync" title=sync_refused
+                        disabled=move || busy.get() || account_list.with(Vec::is_empty) || sync_refused().is_some() on:click=sync>"Sync"</button>
                     {move || progress.get().map(|(done, total)| view! {
                         <progress data-testid="ws-sync-progress" max=total.max(1) value=done></progress>
                         <span class="muted">{format!("{done} of {total}")}</span>
                     })}
                 </div>
             </section>
-            {move || history.get().map(|id| view! { <HistoryPanel id=id user=user on_close=Callback::new(move |()| history.set(None)) /> })}
+            {move || history.get().map(|id| {
+                let refused = find(&id).and_then(|flow| refusal(Role::Editor, &flow.account_id));
+                view! { <HistoryPanel id=id user=user refused=refused on_close=Callback::new(move |()| history.set(None)) /> }
+            })}
         </div>
     }
     .into_any()

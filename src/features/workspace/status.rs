@@ -24,7 +24,14 @@ pub fn WorkspaceStatus() -> impl IntoView {
     let workspace = use_workspace();
     let autosave = use_context::<Autosave>();
     let linked = Memo::new(move |_| link_tracked(state).is_some());
+    // A viewer's edits stay in this browser: the server would refuse them.
+    let read_only = move || {
+        link_tracked(state).and_then(|link| workspace.refusal(super::access::Role::Editor, &link.account_id))
+    };
+    let user =
+        move || workspace.session.get().flatten().map(|session| session.user).filter(|user| !user.is_empty());
     let label = move || match workspace.saving.get() {
+        _ if read_only().is_some() => "Read only".to_owned(),
         Saving::Unlinked => "Only in this browser".to_owned(),
         Saving::Saved => "Saved".to_owned(),
         Saving::Sending => "Saving…".to_owned(),
@@ -34,6 +41,7 @@ pub fn WorkspaceStatus() -> impl IntoView {
         Saving::Refused(_) => "Not saved".to_owned(),
     };
     let kind = move || match workspace.saving.get() {
+        _ if read_only().is_some() => "unlinked",
         Saving::Unlinked => "unlinked",
         Saving::Saved => "saved",
         Saving::Sending => "sending",
@@ -42,6 +50,9 @@ pub fn WorkspaceStatus() -> impl IntoView {
         Saving::Refused(_) => "refused",
     };
     let why = move || {
+        if let Some(why) = read_only() {
+            return format!("{why} Your changes stay in this browser.");
+        }
         match workspace.saving.get() {
         Saving::Refused(why) => why,
         Saving::Offline(_) => {
@@ -57,7 +68,7 @@ pub fn WorkspaceStatus() -> impl IntoView {
     view! {
         <Show when=move || workspace.available.get()>
             <span class="ws-status" data-testid="workspace-status" data-state=kind title=why role="status">{label}</span>
-            <Show when=move || matches!(workspace.saving.get(), Saving::Refused(_))>
+            <Show when=move || matches!(workspace.saving.get(), Saving::Refused(_)) && read_only().is_none()>
                 <button class="button button--small" data-testid="workspace-retry" on:click=move |_| workspace.send_now()>"Try again"</button>
             </Show>
             <Show
@@ -72,6 +83,15 @@ pub fn WorkspaceStatus() -> impl IntoView {
                     }
                 }>"History…"</button>
             </Show>
+            {move || user().map(|user| view! {
+                <button class="button button--small" data-testid="sign-out" title=format!("Signed in as {user}: sign out") on:click=move |_| {
+                    leptos::task::spawn_local(async move {
+                        if workspace.client().ws_sign_out().await.is_ok() {
+                            let _ = window().location().set_href("/signin");
+                        }
+                    });
+                }>{user.clone()}</button>
+            })}
         </Show>
     }
     .into_any()

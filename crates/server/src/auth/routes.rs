@@ -61,7 +61,20 @@ pub(crate) fn cookie(token: &str, max_age: u64, secure: bool) -> HeaderValue {
 
 async fn who(State(auth): State<Auth>, request: Request) -> Result<Response> {
     let required = auth.sign_in_required().await?;
-    let user = request.extensions().get::<Principal>().map(|principal| user_json(&principal.user));
+    let mut user = None;
+    if let Some(principal) = request.extensions().get::<Principal>() {
+        // The roles on single accounts, with WhatsApp's id of each (the app knows accounts by
+        // either), so the app can disable what the server would refuse and say why.
+        let mut accounts = Vec::new();
+        for (account, role) in &principal.accounts {
+            let external_id = auth.external_account_id(account).await?;
+            accounts
+                .push(json!({ "account_id": account, "external_id": external_id, "role": role.as_str() }));
+        }
+        let mut item = user_json(&principal.user);
+        item["accounts"] = json!(accounts);
+        user = Some(item);
+    }
     Ok(success(
         StatusCode::OK,
         json!({

@@ -324,6 +324,15 @@ pub async fn account_id(connection: &mut AnyConnection, id: &str) -> StoreResult
     row.map(|row| row.try_get(0).map_err(StoreError::from)).transpose()
 }
 
+/// WhatsApp's id (`…WA`) of the workspace's account `id`, if it has one.
+pub async fn external_account_id(connection: &mut AnyConnection, id: &str) -> StoreResult<Option<String>> {
+    let row = sqlx::query("SELECT external_id FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *connection)
+        .await?;
+    row.map(|row| row.try_get(0).map_err(StoreError::from)).transpose()
+}
+
 /// How many admins there are.
 pub async fn admin_count(connection: &mut AnyConnection) -> StoreResult<i64> {
     let row =

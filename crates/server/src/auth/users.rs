@@ -126,6 +126,12 @@ impl Auth {
         Ok(store::account_roles(&mut connection, &user.id).await?)
     }
 
+    /// WhatsApp's id (`…WA`) of the workspace's account `id`, if it has one.
+    pub async fn external_account_id(&self, id: &str) -> Result<Option<String>> {
+        let mut connection = self.store().pool().acquire().await?;
+        Ok(store::external_account_id(&mut connection, id).await?)
+    }
+
     /// Removes a user and their sessions.
     pub async fn remove_user(&self, name: &str) -> Result<User> {
         let user = self.existing(name).await?;
