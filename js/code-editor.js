@@ -13,17 +13,102 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 import {
+  StreamLanguage,
   bracketMatching,
   defaultHighlightStyle,
   foldGutter,
   foldKeymap,
+  foldService,
   indentOnInput,
+  matchBrackets,
   syntaxHighlighting,
 } from "@codemirror/language";
-import { defaultKeymap, indentWithTab } from "@codemirror/commands";
+import {
+  addCursorAbove,
+  addCursorBelow,
+  copyLineDown,
+  copyLineUp,
+  cursorMatchingBracket,
+  deleteLine,
+  indentLess,
+  indentMore,
+  indentSelection,
+  indentWithTab,
+  insertBlankLine,
+  moveLineDown,
+  moveLineUp,
+  selectLine,
+  simplifySelection,
+  standardKeymap,
+  toggleTabFocusMode,
+} from "@codemirror/commands";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import { json } from "@codemirror/lang-json";
+
+// JSON as a stream of tokens rather than @codemirror/lang-json's Lezer grammar: the same
+// highlighting, indentation and folding for 7 KB less gzip (the LR parser runtime), since the
+// app's own parser, not this editor, says what the document means.
+const json = StreamLanguage.define({
+  name: "json",
+  // The open brackets' count, for indentation.
+  startState: () => ({ depth: 0 }),
+  copyState: (state) => ({ depth: state.depth }),
+  token(stream, state) {
+    if (stream.eatSpace()) return null;
+    if (stream.match(/^"(?:[^"\\]|\\.)*"?/)) {
+      return stream.match(/^\s*:/, false) ? "propertyName" : "string";
+    }
+    if (stream.match(/^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/)) return "number";
+    if (stream.match(/^(?:true|false)\b/)) return "bool";
+    if (stream.match(/^null\b/)) return "null";
+    const next = stream.next();
+    if (next === "{" || next === "[") {
+      state.depth++;
+      return "bracket";
+    }
+    if (next === "}" || next === "]") {
+      state.depth = Math.max(0, state.depth - 1);
+      return "bracket";
+    }
+    return next === "," || next === ":" ? "separator" : "invalid";
+  },
+  indent(state, textAfter, context) {
+    return Math.max(0, state.depth - (/^[}\]]/.test(textAfter) ? 1 : 0)) * context.unit;
+  },
+  languageData: { indentOnInput: /^\s*[}\]]$/ },
+});
+
+// Folds an object or array that opens at the end of a line and closes on a later one.
+const foldBrackets = foldService.of((state, lineStart, lineEnd) => {
+  const text = state.sliceDoc(lineStart, lineEnd).trimEnd();
+  const last = text[text.length - 1];
+  if (last !== "{" && last !== "[") return null;
+  const open = lineStart + text.length - 1;
+  const match = matchBrackets(state, open, 1);
+  if (!match || !match.matched || !match.end || match.end.from <= lineEnd) return null;
+  return { from: open + 1, to: match.end.from };
+});
+
+// CodeMirror's default keymap without what JSON has no use for (comment toggles, moves by a
+// syntax tree the stream language does not build): 1.3 KB less gzip.
+const editingKeys = [
+  { key: "Alt-ArrowUp", run: moveLineUp },
+  { key: "Shift-Alt-ArrowUp", run: copyLineUp },
+  { key: "Alt-ArrowDown", run: moveLineDown },
+  { key: "Shift-Alt-ArrowDown", run: copyLineDown },
+  { key: "Mod-Alt-ArrowUp", run: addCursorAbove },
+  { key: "Mod-Alt-ArrowDown", run: addCursorBelow },
+  { key: "Escape", run: simplifySelection },
+  { key: "Mod-Enter", run: insertBlankLine },
+  { key: "Alt-l", mac: "Ctrl-l", run: selectLine },
+  { key: "Mod-[", run: indentLess },
+  { key: "Mod-]", run: indentMore },
+  { key: "Mod-Alt-\\", run: indentSelection },
+  { key: "Shift-Mod-k", run: deleteLine },
+  { key: "Shift-Mod-\\", run: cursorMatchingBracket },
+  { key: "Ctrl-m", mac: "Shift-Alt-m", run: toggleTabFocusMode },
+  ...standardKeymap,
+];
 
 // Marks changes that come from the app (undo, card edits), so they are not reported back.
 const fromApp = Annotation.define();
@@ -55,12 +140,13 @@ export function createCodeEditor(parent, text, callbacks) {
         highlightActiveLine(),
         highlightSelectionMatches(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        json(),
+        json,
+        foldBrackets,
         EditorState.tabSize.of(2),
         // tabindex: it is in the tab order as any contenteditable is, but axe-core counts only
         // a tabindex as the focusable content its scrollable region needs.
         EditorView.contentAttributes.of({ "aria-label": "flow.json", "data-testid": "json-editor-content", tabindex: "0" }),
-        keymap.of([...appKeys, ...defaultKeymap, ...searchKeymap, ...foldKeymap, indentWithTab]),
+        keymap.of([...appKeys, ...editingKeys, ...searchKeymap, ...foldKeymap, indentWithTab]),
         EditorView.updateListener.of((update) => {
           const external = update.transactions.some((transaction) => transaction.annotation(fromApp));
           if (update.docChanged && !external) {
