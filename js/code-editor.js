@@ -2,10 +2,13 @@
 // pre-build hook) into target/npm/code-editor.js and loaded lazily by the app the first time
 // the JSON view opens. The app owns the document and the undo history: this editor only
 // reports what is typed and shows what it is given.
-import { Annotation, EditorState } from "@codemirror/state";
+import { Annotation, EditorState, RangeSet, StateEffect, StateField } from "@codemirror/state";
 import {
+  Decoration,
   EditorView,
+  GutterMarker,
   drawSelection,
+  gutter,
   highlightActiveLine,
   highlightActiveLineGutter,
   highlightSpecialChars,
@@ -43,7 +46,6 @@ import {
   toggleTabFocusMode,
 } from "@codemirror/commands";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { lintGutter, setDiagnostics } from "@codemirror/lint";
 
 // JSON as a stream of tokens rather than @codemirror/lang-json's Lezer grammar: the same
 // highlighting, indentation and folding for 7 KB less gzip (the LR parser runtime), since the
@@ -110,6 +112,93 @@ const editingKeys = [
   ...standardKeymap,
 ];
 
+// The app's diagnostics, drawn by the editor: each range underlined, each line with problems
+// marked in a gutter, the messages in their titles. Ours rather than @codemirror/lint, whose
+// panel and hover tooltips the app does not use (its problems list is the app's own): 8.7 KB
+// less gzip.
+const setProblems = StateEffect.define();
+
+class ProblemMarker extends GutterMarker {
+  constructor(severity, messages) {
+    super();
+    this.severity = severity;
+    this.messages = messages;
+  }
+  eq(other) {
+    return other.severity === this.severity && other.messages === this.messages;
+  }
+  toDOM() {
+    const marker = document.createElement("span");
+    marker.className = "cm-problem-marker cm-problem-" + this.severity;
+    marker.title = this.messages;
+    marker.textContent = this.severity === "error" ? "●" : "▲";
+    return marker;
+  }
+}
+
+// `items`: sorted by `from`, inside the document.
+function problemSets(state, items) {
+  const marks = [];
+  const lines = new Map();
+  for (const item of items) {
+    // An empty range (a missing value) underlines the character at it, or the one before.
+    let { from, to } = item;
+    if (from === to) {
+      if (to < state.doc.length) to++;
+      else if (from > 0) from--;
+    }
+    if (from < to) {
+      marks.push(
+        Decoration.mark({
+          class: "cm-problem cm-problem-" + item.severity,
+          attributes: { title: item.message },
+        }).range(from, to),
+      );
+    }
+    const line = state.doc.lineAt(item.from).from;
+    const seen = lines.get(line);
+    lines.set(line, {
+      severity: seen?.severity === "error" ? "error" : item.severity,
+      messages: seen ? seen.messages + "\n" + item.message : item.message,
+    });
+  }
+  return {
+    marks: Decoration.set(marks, true),
+    lines: RangeSet.of(
+      [...lines].map(([line, { severity, messages }]) => new ProblemMarker(severity, messages).range(line)),
+      true,
+    ),
+  };
+}
+
+const problems = StateField.define({
+  create: () => ({ marks: Decoration.none, lines: RangeSet.empty }),
+  update(value, transaction) {
+    for (const effect of transaction.effects) {
+      if (effect.is(setProblems)) return problemSets(transaction.state, effect.value);
+    }
+    return transaction.docChanged
+      ? { marks: value.marks.map(transaction.changes), lines: value.lines.map(transaction.changes) }
+      : value;
+  },
+  provide: (field) => EditorView.decorations.from(field, (value) => value.marks),
+});
+
+const problemGutter = gutter({
+  class: "cm-problem-gutter",
+  markers: (view) => view.state.field(problems).lines,
+});
+
+const problemTheme = EditorView.baseTheme({
+  ".cm-problem": { textDecoration: "underline wavy", textDecorationSkipInk: "none" },
+  ".cm-problem.cm-problem-error": { textDecorationColor: "#d11" },
+  ".cm-problem.cm-problem-warning": { textDecorationColor: "#b35c00" },
+  ".cm-problem-gutter": { width: "1.1em", textAlign: "center" },
+  ".cm-problem-marker": { cursor: "default", fontSize: "80%" },
+  ".cm-problem-marker.cm-problem-error": { color: "#d11" },
+  ".cm-problem-marker.cm-problem-warning": { color: "#b35c00" },
+});
+
 // Marks changes that come from the app (undo, card edits), so they are not reported back.
 const fromApp = Annotation.define();
 
@@ -132,7 +221,9 @@ export function createCodeEditor(parent, text, callbacks) {
         lineNumbers(),
         highlightActiveLineGutter(),
         foldGutter(),
-        lintGutter(),
+        problems,
+        problemGutter,
+        problemTheme,
         highlightSpecialChars(),
         drawSelection(),
         indentOnInput(),
@@ -192,7 +283,8 @@ export function createCodeEditor(parent, text, callbacks) {
         severity: item.severity,
         message: item.message,
       }));
-      view.dispatch(setDiagnostics(view.state, diagnostics));
+      diagnostics.sort((a, b) => a.from - b.from || a.to - b.to);
+      view.dispatch({ effects: setProblems.of(diagnostics) });
     },
     /** Selects a range and scrolls it into view. */
     reveal(from, to) {

@@ -1,5 +1,5 @@
 //! The JSON view: flow.json as text, in CodeMirror (or a plain text area when the editor bundle
-//! cannot load), with diagnostics as lint markers.
+//! cannot load), with diagnostics underlined and marked in a gutter.
 pub mod offsets;
 mod pane;
 mod view;
