@@ -212,6 +212,12 @@ async fn json_view_edits_the_cards_live_and_keeps_text_that_does_not_parse() {
     let text =
         page.script("return document.querySelector('[data-testid=json-editor-content]').textContent;").await;
     assert!(text.as_str().is_some_and(|text| text.ends_with("]},")), "{text}");
+    // The editor marks it where it is: underlined, and in the gutter, the message as title.
+    page.until(
+        "the problem marked in the editor",
+        "[...document.querySelectorAll('.cm-content .cm-problem-error')].some(e => e.title.length > 0) && document.querySelector('.cm-problem-gutter .cm-problem-error')?.title.length > 0",
+    )
+    .await;
     // Undo goes back through the typed flow to the sample.
     page.click("[data-testid=undo]").await;
     page.until("the sample again", "document.querySelector('[data-screen-id=APPOINTMENT]')").await;
