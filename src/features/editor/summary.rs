@@ -85,7 +85,7 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
     let heading = match kind {
         "TextHeading" | "TextSubheading" | "TextBody" | "TextCaption" | "RichText" => text(),
         "TextInput" | "TextArea" => {
-            if let Some(input) = component.str("input-type") {
+            if let Some(input) = component.str(prop::INPUT_TYPE) {
                 details.push(format!("Type: {input}"));
             }
             label()
@@ -104,7 +104,7 @@ pub fn summarize(component: &Map<String, Value>) -> CardSummary {
             label()
         }
         "DatePicker" | "CalendarPicker" => {
-            if let Some(mode) = component.str("mode") {
+            if let Some(mode) = component.str(prop::MODE) {
                 details.push(format!("Mode: {mode}"));
             }
             label()

@@ -1,8 +1,9 @@
 //! Lists of objects (data-source options, navigation items, carousel images): add, remove,
 //! reorder, and each item's fields.
 use flow_model::Version;
-use flow_model::catalog::{Kind, Property};
+use flow_model::catalog::{Kind, Property, prop};
 use flow_model::json::pointer;
+use flow_model::model::key;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -27,10 +28,10 @@ fn new_item(properties: &'static [Property], version: Version, position: usize) 
 
 /// The title an item shows when collapsed.
 fn item_title(item: &Value) -> String {
-    ["title", "alt-text", "id"]
+    [key::TITLE, prop::ALT_TEXT, key::ID]
         .iter()
-        .find_map(|key| item.get(*key).map(display))
-        .or_else(|| item.get("main-content").and_then(|content| content.get("title")).map(display))
+        .find_map(|name| item.get(*name).map(display))
+        .or_else(|| item.get(prop::MAIN_CONTENT).and_then(|content| content.get(key::TITLE)).map(display))
         .unwrap_or_else(|| "(item)".to_owned())
 }
 

@@ -108,7 +108,7 @@ impl Field {
         let helper = self.text(prop::HELPER_TEXT);
         let description = self.text(prop::DESCRIPTION);
         let required = self.required();
-        let large = Component::new(&self.object).str("label-variant") == Some("large");
+        let large = Component::new(&self.object).str(prop::LABEL_VARIANT) == Some("large");
         let (errors, name) = (self.ctx.visit.errors, Arc::clone(&self.name));
         let error = move || errors.with(|errors| errors.get(&*name).map(display));
         let invalid = error.clone();
@@ -237,7 +237,7 @@ fn selected_ids(value: Option<Value>) -> Vec<String> {
 
 fn choices(field: Field, multiple: bool) -> AnyView {
     let enabled = field.enabled();
-    let large = Component::new(&field.object).str("media-size") == Some("large");
+    let large = Component::new(&field.object).str(prop::MEDIA_SIZE) == Some("large");
     let group = field.group();
     let list = {
         let field = field.clone();

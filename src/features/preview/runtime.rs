@@ -445,7 +445,7 @@ fn check_calendar(
             return Some(problem);
         }
     }
-    let include = component.get("include-days").and_then(Value::as_array);
+    let include = component.get(prop::INCLUDE_DAYS).and_then(Value::as_array);
     if let Some(include) = include {
         let allowed: Vec<&str> = include.iter().filter_map(Value::as_str).collect();
         if days.iter().any(|day| weekday(day).is_some_and(|name| !allowed.contains(&name))) {
@@ -575,7 +575,7 @@ pub fn summary(screen: Screen<'_>, form: &Map<String, Value>, lookup: &mut Looku
         let shown = if !sensitive.contains(&name) || kind == "OptIn" {
             Shown::Text(answer_text(component, kind, value, lookup))
         } else {
-            let secret = matches!(component.str("input-type"), Some("password" | "passcode"));
+            let secret = matches!(component.str(prop::INPUT_TYPE), Some("password" | "passcode"));
             if secret || matches!(kind, "PhotoPicker" | "DocumentPicker") {
                 Shown::Hidden
             } else {

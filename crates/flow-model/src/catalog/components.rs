@@ -453,7 +453,7 @@ pub static COMPONENTS: &[Component] = &[
                 P::new(prop::MAX_DATE, DATE).dynamic(),
                 P::new(prop::UNAVAILABLE_DATES, Kind::List(&DATE)).dynamic(),
                 P::new(
-                    "include-days",
+                    prop::INCLUDE_DAYS,
                     Kind::List(&Kind::Enum(&["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])),
                 )
                 .dynamic(),

@@ -39,6 +39,8 @@ pub const HELPER_TEXT: &str = "helper-text";
 pub const IMAGE: &str = "image";
 /// `images`.
 pub const IMAGES: &str = "images";
+/// `include-days`.
+pub const INCLUDE_DAYS: &str = "include-days";
 /// `input-type`.
 pub const INPUT_TYPE: &str = "input-type";
 /// `label`.
