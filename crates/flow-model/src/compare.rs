@@ -11,7 +11,9 @@
 //! own: what it holds is compared component by component.
 use serde_json::{Map, Value};
 
+use crate::catalog::prop;
 use crate::json::member;
+use crate::model::key;
 use crate::walk;
 
 /// How something differs.
@@ -178,7 +180,7 @@ impl Change {
 }
 
 /// Members that hold components rather than being properties.
-const NESTING: [&str; 5] = ["children", "then", "else", "cases", "layout"];
+const NESTING: [&str; 5] = [key::CHILDREN, key::THEN, key::ELSE, key::CASES, key::LAYOUT];
 
 /// What differs from `old` to `new` (each a flow.json value; anything that is not an object
 /// compares as an empty flow).
@@ -186,12 +188,12 @@ pub fn compare(old: &Value, new: &Value) -> Comparison {
     let empty = Map::new();
     let old = old.as_object().unwrap_or(&empty);
     let new = new.as_object().unwrap_or(&empty);
-    let flow = changed_members(old, new, &["screens"]);
+    let flow = changed_members(old, new, &[key::SCREENS]);
     let old_screens = screens(old);
     let new_screens = screens(new);
     let mut changes = Vec::new();
     for (position, (id, screen)) in new_screens.iter().enumerate() {
-        let title = text_of(screen, "title");
+        let title = text_of(screen, key::TITLE);
         match old_screens.iter().position(|(old_id, _)| old_id == id) {
             None => changes.push(ScreenChange {
                 change: Change::Added,
@@ -231,7 +233,7 @@ pub fn compare(old: &Value, new: &Value) -> Comparison {
             changes.push(ScreenChange {
                 change: Change::Removed,
                 id: (*id).to_owned(),
-                title: text_of(screen, "title"),
+                title: text_of(screen, key::TITLE),
                 properties: Vec::new(),
                 components: Vec::new(),
                 moved: false,
@@ -243,10 +245,10 @@ pub fn compare(old: &Value, new: &Value) -> Comparison {
 
 /// The screens of a flow with their ids (screens without an id are named by position).
 fn screens(flow: &Map<String, Value>) -> Vec<(&str, &Map<String, Value>)> {
-    let list = member(flow, "screens").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    let list = member(flow, key::SCREENS).and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
     list.iter()
         .filter_map(Value::as_object)
-        .map(|screen| (member(screen, "id").and_then(Value::as_str).unwrap_or("?"), screen))
+        .map(|screen| (member(screen, key::ID).and_then(Value::as_str).unwrap_or("?"), screen))
         .collect()
 }
 
@@ -277,7 +279,7 @@ fn keyed(screen: &Map<String, Value>) -> Vec<Keyed<'_>> {
     list.iter()
         .map(|component| {
             let kind = component.kind.unwrap_or("?");
-            let key = match member(component.component, "name").and_then(Value::as_str) {
+            let key = match member(component.component, key::NAME).and_then(Value::as_str) {
                 Some(name) => format!("name:{name}"),
                 None => {
                     let rank = match ranks.iter_mut().find(|(k, _)| *k == kind) {
@@ -327,7 +329,7 @@ fn component_change(
     component: &Map<String, Value>,
     properties: Vec<String>,
 ) -> ComponentChange {
-    let label = ["name", "label", "text", "title"]
+    let label = [key::NAME, prop::LABEL, prop::TEXT, key::TITLE]
         .iter()
         .find_map(|key| member(component, key).and_then(Value::as_str))
         .map(|text| {

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::document::Document;
 use crate::json::pointer;
+use crate::model::key;
 use crate::references::{self, screen_id};
 
 /// Where an edge comes from.
@@ -151,8 +152,8 @@ pub fn analyze(document: &Document) -> Graph {
         index_of.insert(id, nodes.len());
         nodes.push(Node {
             id: id.to_owned(),
-            pointer: pointer::join("/screens", position),
-            terminal: screen.get("terminal").and_then(Value::as_bool) == Some(true),
+            pointer: pointer::join(key::SCREENS_AT, position),
+            terminal: screen.get(key::TERMINAL).and_then(Value::as_bool) == Some(true),
         });
     }
     let edges = edges(root, &index_of);
@@ -216,9 +217,9 @@ pub(crate) fn summarize(nodes: Vec<Node>, edges: Vec<Edge>) -> Graph {
 fn edges(root: &Value, index_of: &HashMap<&str, usize>) -> Vec<Edge> {
     let exists = |id: &str| index_of.contains_key(id);
     let mut edges = Vec::new();
-    let routing = root.get("routing_model").and_then(Value::as_object);
+    let routing = root.get(key::ROUTING_MODEL).and_then(Value::as_object);
     for (from, destinations) in routing.into_iter().flatten() {
-        let list = pointer::join("/routing_model", from);
+        let list = pointer::join(key::ROUTING_MODEL_AT, from);
         for (index, to) in destinations.as_array().into_iter().flatten().enumerate() {
             let Some(to) = to.as_str() else { continue };
             edges.push(Edge {
@@ -232,7 +233,7 @@ fn edges(root: &Value, index_of: &HashMap<&str, usize>) -> Vec<Edge> {
         }
     }
     let screen_id_at = |position: usize| {
-        root.get("screens")
+        root.get(key::SCREENS)
             .and_then(|screens| screens.get(position))
             .and_then(Value::as_object)
             .and_then(screen_id)

@@ -45,7 +45,14 @@ pub mod key {
         ROUTING_MODEL, ROUTING_MODEL_AT = "routing_model";
         /// The flow's `screens`.
         SCREENS, SCREENS_AT = "screens";
+        /// The flow's `data_channel_uri` (before 3.0).
+        DATA_CHANNEL_URI, DATA_CHANNEL_URI_AT = "data_channel_uri";
+        /// The flow's `meta` object, as Meta's builder writes it.
+        META, META_AT = "meta";
     }
+
+    /// The one member of `meta`, `lead_gen_ai`.
+    pub const LEAD_GEN_AI: &str = "lead_gen_ai";
 
     /// A screen's `id`.
     pub const ID: &str = "id";
@@ -65,6 +72,12 @@ pub mod key {
     pub const REQUIRED: &str = "required";
     /// A data model field's example value, `__example__`.
     pub const EXAMPLE: &str = "__example__";
+    /// An object field's `properties` in a data model.
+    pub const PROPERTIES: &str = "properties";
+    /// An array field's `items` in a data model.
+    pub const ITEMS: &str = "items";
+    /// A data model field's allowed values, `enum`.
+    pub const ENUM: &str = "enum";
     /// A screen's `layout`.
     pub const LAYOUT: &str = "layout";
     /// The `type` of a layout, a component or a data model field.
@@ -95,6 +108,8 @@ pub mod key {
     pub const CASES: &str = "cases";
     /// A navigate action's `next`.
     pub const NEXT: &str = "next";
+    /// The one `type` of a navigate action's `next`, `screen`.
+    pub const SCREEN: &str = "screen";
     /// An action's `payload`.
     pub const PAYLOAD: &str = "payload";
     /// An open_url action's `url`.

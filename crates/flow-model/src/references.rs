@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::document::Document;
 use crate::json::pointer;
+use crate::model::key;
 use crate::walk;
 
 /// How a place in the document names a screen.
@@ -92,7 +93,7 @@ fn visit<'a>(value: &'a Value, at: &str, mut found: impl FnMut(&dyn Fn() -> Stri
         match value {
             Value::String(_) => found(&|| pointer_of(&path), value),
             Value::Object(map) => {
-                if map.get("name").is_some_and(Value::is_string) {
+                if map.get(key::NAME).is_some_and(Value::is_string) {
                     found(&|| pointer_of(&path), value);
                 }
                 for (key, child) in map.iter().rev().filter(|(_, child)| interesting(child)) {
@@ -111,7 +112,7 @@ fn visit<'a>(value: &'a Value, at: &str, mut found: impl FnMut(&dyn Fn() -> Stri
 
 /// The screens of a document as (index, object), skipping anything that is not an object.
 pub(crate) fn screens(root: &Value) -> impl Iterator<Item = (usize, &Map<String, Value>)> {
-    root.get("screens")
+    root.get(key::SCREENS)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -121,7 +122,7 @@ pub(crate) fn screens(root: &Value) -> impl Iterator<Item = (usize, &Map<String,
 
 /// The id of a screen object.
 pub(crate) fn screen_id(screen: &Map<String, Value>) -> Option<&str> {
-    screen.get("id").and_then(Value::as_str)
+    screen.get(key::ID).and_then(Value::as_str)
 }
 
 /// Every action object named `name` (e.g. `navigate`, `data_exchange`) in the screens, in
@@ -130,13 +131,14 @@ pub(crate) fn screen_id(screen: &Map<String, Value>) -> Option<&str> {
 pub(crate) fn actions<'a>(root: &'a Value, name: &str) -> Vec<Action<'a>> {
     let mut found = Vec::new();
     for (index, screen) in screens(root) {
-        let screen_pointer = pointer::join("/screens", index);
+        let screen_pointer = pointer::join(key::SCREENS_AT, index);
         let components = walk::components(screen, &screen_pointer);
         let mut actions = Vec::new();
         for (key, value) in screen {
             visit(value, &pointer::join(&screen_pointer, key), |at, value| {
-                let named =
-                    |action: &&Map<String, Value>| action.get("name").and_then(Value::as_str) == Some(name);
+                let named = |action: &&Map<String, Value>| {
+                    action.get(key::NAME).and_then(Value::as_str) == Some(name)
+                };
                 if let Some(action) = value.as_object().filter(named) {
                     actions.push((at(), action));
                 }
@@ -185,7 +187,7 @@ pub(crate) fn navigate_actions(root: &Value) -> Vec<NavigateAction<'_>> {
     actions(root, "navigate")
         .into_iter()
         .filter_map(|Action { screen, pointer, holder, action }| {
-            let target = action.get("next")?.get("name")?.as_str()?;
+            let target = action.get(key::NEXT)?.get(key::NAME)?.as_str()?;
             Some(NavigateAction {
                 screen,
                 action: pointer,
@@ -230,24 +232,24 @@ impl Document {
 /// The id of the screen a pointer lies in.
 fn screen_holding(root: &Value, at: &str) -> Option<String> {
     let mut tokens = pointer::tokens(at)?;
-    if tokens.next()? != "screens" {
+    if tokens.next()? != key::SCREENS {
         return None;
     }
     let index = pointer::array_index(&tokens.next()?)?;
-    let screen = root.get("screens")?.get(index)?.as_object()?;
+    let screen = root.get(key::SCREENS)?.get(index)?.as_object()?;
     screen_id(screen).map(str::to_owned)
 }
 
 fn is_navigate_to(action: &Map<String, Value>, id: &str) -> bool {
-    action.get("name").and_then(Value::as_str) == Some("navigate")
-        && action.get("next").and_then(|next| next.get("name")).and_then(Value::as_str) == Some(id)
+    action.get(key::NAME).and_then(Value::as_str) == Some("navigate")
+        && action.get(key::NEXT).and_then(|next| next.get(key::NAME)).and_then(Value::as_str) == Some(id)
 }
 
 fn routing_references(root: &Value, id: &str) -> Vec<ScreenReference> {
     let mut found = Vec::new();
-    let Some(routing) = root.get("routing_model").and_then(Value::as_object) else { return found };
+    let Some(routing) = root.get(key::ROUTING_MODEL).and_then(Value::as_object) else { return found };
     for (source, destinations) in routing {
-        let list = pointer::join("/routing_model", source);
+        let list = pointer::join(key::ROUTING_MODEL_AT, source);
         if source == id {
             found.push(ScreenReference {
                 kind: ReferenceKind::RoutingSource,

@@ -198,16 +198,17 @@ pub struct Target {
 pub fn target_of(root: &Value, at: &str) -> Target {
     let mut target = Target::default();
     let Some(mut tokens) = pointer::tokens(at) else { return target };
-    if tokens.next().as_deref() != Some("screens") {
+    if tokens.next().as_deref() != Some(key::SCREENS) {
         return target;
     }
     let Some(index) = tokens.next().and_then(|token| pointer::array_index(&token)) else { return target };
-    let Some(screen) = root.get("screens").and_then(|screens| screens.get(index)).and_then(Value::as_object)
+    let Some(screen) =
+        root.get(key::SCREENS).and_then(|screens| screens.get(index)).and_then(Value::as_object)
     else {
         return target;
     };
     target.screen = Some(index);
-    let screen_pointer = pointer::join("/screens", index);
+    let screen_pointer = pointer::join(key::SCREENS_AT, index);
     let inside =
         |outer: &str| at == outer || at.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'));
     let all = components(screen, &screen_pointer);

@@ -21,6 +21,7 @@ pub mod prop;
 
 use std::fmt;
 
+use crate::model::key;
 use crate::version::Version;
 
 pub use components::COMPONENTS;
@@ -106,7 +107,7 @@ impl ValueType {
     /// nested-expression examples compare it with `18` and subtract it from `2024`), one whose
     /// input type is a binding may give either (`None`: not known statically).
     pub fn in_expressions(self, component: &serde_json::Map<String, serde_json::Value>) -> Option<ValueType> {
-        match (self, component.get("input-type").and_then(serde_json::Value::as_str)) {
+        match (self, component.get(prop::INPUT_TYPE).and_then(serde_json::Value::as_str)) {
             (ValueType::Text, Some("number")) => Some(ValueType::Number),
             (ValueType::Text, Some(input_type))
                 if input_type.starts_with("${") || input_type.starts_with('`') =>
@@ -159,7 +160,7 @@ impl Parent {
     /// The name people know the place by.
     pub fn as_str(self) -> &'static str {
         match self {
-            Parent::Layout => "layout",
+            Parent::Layout => key::LAYOUT,
             Parent::Form => "Form",
             Parent::If => "If",
             Parent::Switch => "Switch",
@@ -392,9 +393,9 @@ impl Event {
     /// The property name, e.g. `"on-click-action"`.
     pub fn property(self) -> &'static str {
         match self {
-            Event::OnClick => "on-click-action",
-            Event::OnSelect => "on-select-action",
-            Event::OnUnselect => "on-unselect-action",
+            Event::OnClick => prop::ON_CLICK_ACTION,
+            Event::OnSelect => prop::ON_SELECT_ACTION,
+            Event::OnUnselect => prop::ON_UNSELECT_ACTION,
         }
     }
 

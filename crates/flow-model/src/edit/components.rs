@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::{Change, Edit, EditError, Scope, Transaction, check_depth, is_within, resolve, split};
 use crate::document::Document;
 use crate::json::pointer;
+use crate::model::key;
 use crate::walk;
 
 /// What a pointer names on the way through screens and containers.
@@ -24,15 +25,15 @@ fn locate(root: &Value, at: &str) -> Result<Option<Located>, EditError> {
         pointer::tokens(at).ok_or_else(|| EditError::InvalidPointer { pointer: at.to_owned() })?.collect();
     let not_found = || EditError::NotFound { pointer: at.to_owned() };
     let mut tokens = tokens.iter().map(Cow::as_ref);
-    let (Some("screens"), Some(index), Some("layout"), Some("children")) =
+    let (Some(key::SCREENS), Some(index), Some(key::LAYOUT), Some(key::CHILDREN)) =
         (tokens.next(), tokens.next(), tokens.next(), tokens.next())
     else {
         return Ok(None);
     };
     let screen = pointer::array_index(index)
-        .and_then(|index| root.get("screens")?.as_array()?.get(index))
+        .and_then(|index| root.get(key::SCREENS)?.as_array()?.get(index))
         .ok_or_else(not_found)?;
-    let mut list = screen.get("layout").ok_or_else(not_found)?.get("children");
+    let mut list = screen.get(key::LAYOUT).ok_or_else(not_found)?.get(key::CHILDREN);
     loop {
         let Some(index) = tokens.next() else {
             return Ok(Some(Located::List {
@@ -45,10 +46,10 @@ fn locate(root: &Value, at: &str) -> Result<Option<Located>, EditError> {
             pointer::array_index(index).and_then(|index| items.get(index)).ok_or_else(not_found)?;
         let Some(component) = component.as_object() else { return Ok(None) };
         let Some(key) = tokens.next() else { return Ok(Some(Located::Component)) };
-        list = match (component.get("type").and_then(Value::as_str), key) {
-            (Some("Form"), "children") | (Some("If"), "then" | "else") => component.get(key),
-            (Some("Switch"), "cases") => {
-                let cases = component.get("cases").and_then(Value::as_object).ok_or_else(not_found)?;
+        list = match (component.get(key::TYPE).and_then(Value::as_str), key) {
+            (Some("Form"), key::CHILDREN) | (Some("If"), key::THEN | key::ELSE) => component.get(key),
+            (Some("Switch"), key::CASES) => {
+                let cases = component.get(key::CASES).and_then(Value::as_object).ok_or_else(not_found)?;
                 let Some(case) = tokens.next() else { return Ok(None) };
                 cases.get(case)
             }
@@ -193,11 +194,11 @@ fn names_on_screen(root: &Value, at: &str) -> HashSet<String> {
     let screen = pointer::tokens(at)
         .and_then(|mut tokens| tokens.nth(1))
         .and_then(|index| pointer::array_index(&index))
-        .and_then(|index| root.get("screens")?.get(index)?.as_object());
+        .and_then(|index| root.get(key::SCREENS)?.get(index)?.as_object());
     let Some(screen) = screen else { return HashSet::new() };
     walk::components(screen, "")
         .iter()
-        .filter_map(|component| component.component.get("name").and_then(Value::as_str))
+        .filter_map(|component| component.component.get(key::NAME).and_then(Value::as_str))
         .map(str::to_owned)
         .collect()
 }
@@ -208,13 +209,13 @@ fn rename_inputs(component: &mut Value, names: &mut HashSet<String>) {
     let mut pending = vec![component];
     while let Some(value) = pending.pop() {
         let Some(object) = value.as_object_mut() else { continue };
-        if let Some(Value::String(name)) = object.get_mut("name") {
+        if let Some(Value::String(name)) = object.get_mut(key::NAME) {
             *name = fresh_name(name, names);
         }
-        let lists: &[&str] = match object.get("type").and_then(Value::as_str) {
-            Some("Form") => &["children"],
-            Some("If") => &["then", "else"],
-            Some("Switch") => &["cases"],
+        let lists: &[&str] = match object.get(key::TYPE).and_then(Value::as_str) {
+            Some("Form") => &[key::CHILDREN],
+            Some("If") => &[key::THEN, key::ELSE],
+            Some("Switch") => &[key::CASES],
             _ => &[],
         };
         let mut nested = Vec::new();

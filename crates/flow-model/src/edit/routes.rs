@@ -3,8 +3,10 @@ use serde_json::{Map, Value, json};
 
 use super::screens::screen_index;
 use super::{Change, Edit, EditError, Scope, Transaction, check_depth};
+use crate::catalog::prop;
 use crate::document::Document;
 use crate::json::pointer;
+use crate::model::key;
 use crate::walk;
 
 impl Document {
@@ -25,32 +27,32 @@ impl Document {
             return Err(EditError::RouteToItself { id: from.to_owned() });
         }
         let mut changes = Vec::new();
-        if let Some(routing) = self.root().get("routing_model") {
+        if let Some(routing) = self.root().get(key::ROUTING_MODEL) {
             let routing = routing
                 .as_object()
-                .ok_or_else(|| EditError::NotAnObject { pointer: "/routing_model".to_owned() })?;
+                .ok_or_else(|| EditError::NotAnObject { pointer: key::ROUTING_MODEL_AT.to_owned() })?;
             match routing.get(from) {
                 None => changes.push(Change::InsertMember {
-                    object: "/routing_model".to_owned(),
+                    object: key::ROUTING_MODEL_AT.to_owned(),
                     index: routing.len(),
                     key: from.to_owned(),
                     value: json!([to]),
                 }),
                 Some(Value::Array(routes)) if routes.iter().any(|route| route.as_str() == Some(to)) => {}
                 Some(Value::Array(routes)) => changes.push(Change::InsertItem {
-                    array: pointer::join("/routing_model", from),
+                    array: pointer::join(key::ROUTING_MODEL_AT, from),
                     index: routes.len(),
                     value: Value::from(to),
                 }),
                 Some(_) => {
-                    return Err(EditError::NotAList { pointer: pointer::join("/routing_model", from) });
+                    return Err(EditError::NotAList { pointer: pointer::join(key::ROUTING_MODEL_AT, from) });
                 }
             }
         }
         if let Some(payload) = footer_payload {
             let mut action = json!({"name": "navigate", "next": {"type": "screen", "name": to}});
             if let (false, Some(object)) = (payload.is_empty(), action.as_object_mut()) {
-                object.insert("payload".to_owned(), Value::Object(payload));
+                object.insert(key::PAYLOAD.to_owned(), Value::Object(payload));
             }
             changes.push(self.footer_action_change(screen, action)?);
         }
@@ -64,32 +66,32 @@ impl Document {
     /// The change that gives the first Footer of screen `screen` the action `action`, or adds
     /// a Footer with it at the end of the screen's layout.
     fn footer_action_change(&self, screen: usize, action: Value) -> Result<Change, EditError> {
-        let screen_pointer = pointer::join("/screens", screen);
+        let screen_pointer = pointer::join(key::SCREENS_AT, screen);
         let object = self
             .root()
-            .get("screens")
+            .get(key::SCREENS)
             .and_then(|screens| screens.get(screen))
             .and_then(Value::as_object)
             .ok_or(EditError::NotAScreen)?;
         let components = walk::components(object, &screen_pointer);
         if let Some(footer) = components.iter().find(|c| c.kind == Some("Footer")) {
             let footer_pointer = components.pointer(footer);
-            let at = pointer::join(&footer_pointer, "on-click-action");
+            let at = pointer::join(&footer_pointer, prop::ON_CLICK_ACTION);
             check_depth(&at, &action)?;
-            return Ok(match footer.component.get("on-click-action") {
+            return Ok(match footer.component.get(prop::ON_CLICK_ACTION) {
                 Some(_) => Change::Replace { at, value: action },
                 None => Change::InsertMember {
                     object: footer_pointer,
                     index: footer.component.len(),
-                    key: "on-click-action".to_owned(),
+                    key: prop::ON_CLICK_ACTION.to_owned(),
                     value: action,
                 },
             });
         }
-        let list = pointer::join(&pointer::join(&screen_pointer, "layout"), "children");
+        let list = pointer::join(&pointer::join(&screen_pointer, key::LAYOUT), key::CHILDREN);
         let length = object
-            .get("layout")
-            .and_then(|layout| layout.get("children"))
+            .get(key::LAYOUT)
+            .and_then(|layout| layout.get(key::CHILDREN))
             .and_then(Value::as_array)
             .map(Vec::len)
             .ok_or_else(|| EditError::NotAList { pointer: list.clone() })?;

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::{Change, Edit, EditError, Scope, Transaction, check_depth, resolve};
 use crate::document::Document;
 use crate::json::pointer;
+use crate::model::key;
 use crate::references::{self, ReferenceKind, ScreenReference, binding_prefix};
 
 /// Whether `id` can name a screen in every version we write: letters and underscores, not
@@ -48,7 +49,7 @@ fn check_new_id(root: &Value, id: &str) -> Result<(), EditError> {
 }
 
 fn screen_count(root: &Value) -> usize {
-    root.get("screens").and_then(Value::as_array).map_or(0, Vec::len)
+    root.get(key::SCREENS).and_then(Value::as_array).map_or(0, Vec::len)
 }
 
 impl Document {
@@ -64,21 +65,25 @@ impl Document {
     /// Inserts `screen` (an object with a new, valid `id`) at position `index` of `screens`,
     /// creating the list if the document has none.
     pub fn add_screen(&mut self, index: usize, screen: Value) -> Result<Edit, EditError> {
-        let id = screen.get("id").and_then(Value::as_str).ok_or(EditError::NotAScreen)?;
+        let id = screen.get(key::ID).and_then(Value::as_str).ok_or(EditError::NotAScreen)?;
         check_new_id(self.root(), id)?;
         check_depth("/screens/0", &screen)?;
-        let change = match self.root().get("screens") {
-            Some(_) => Change::InsertItem { array: "/screens".to_owned(), index, value: screen },
+        let change = match self.root().get(key::SCREENS) {
+            Some(_) => Change::InsertItem { array: key::SCREENS_AT.to_owned(), index, value: screen },
             None => {
                 let root =
                     self.root().as_object().ok_or(EditError::NotAnObject { pointer: String::new() })?;
                 if index > 0 {
-                    return Err(EditError::IndexOutOfRange { pointer: "/screens".to_owned(), index, max: 0 });
+                    return Err(EditError::IndexOutOfRange {
+                        pointer: key::SCREENS_AT.to_owned(),
+                        index,
+                        max: 0,
+                    });
                 }
                 Change::InsertMember {
                     object: String::new(),
                     index: root.len(),
-                    key: "screens".to_owned(),
+                    key: key::SCREENS.to_owned(),
                     value: Value::Array(vec![screen]),
                 }
             }
@@ -111,7 +116,7 @@ impl Document {
                     Change::Replace { at: reference.pointer, value }
                 }
                 ReferenceKind::RoutingSource => Change::RenameMember {
-                    object: "/routing_model".to_owned(),
+                    object: key::ROUTING_MODEL_AT.to_owned(),
                     from: from.to_owned(),
                     to: to.to_owned(),
                 },
@@ -150,10 +155,12 @@ impl Document {
             transaction.apply(Change::RemoveItem { array: list, index: position })?;
         }
         if own_entry {
-            transaction
-                .apply(Change::RemoveMember { object: "/routing_model".to_owned(), key: id.to_owned() })?;
+            transaction.apply(Change::RemoveMember {
+                object: key::ROUTING_MODEL_AT.to_owned(),
+                key: id.to_owned(),
+            })?;
         }
-        transaction.apply(Change::RemoveItem { array: "/screens".to_owned(), index })?;
+        transaction.apply(Change::RemoveItem { array: key::SCREENS_AT.to_owned(), index })?;
         let undo = transaction.commit(Scope::Structure);
         let dangling = self.screen_references(id);
         Ok(ScreenRemoval { undo, dangling })
@@ -165,12 +172,12 @@ impl Document {
         let max = count.saturating_sub(1);
         for index in [from, to] {
             if index >= count {
-                return Err(EditError::IndexOutOfRange { pointer: "/screens".to_owned(), index, max });
+                return Err(EditError::IndexOutOfRange { pointer: key::SCREENS_AT.to_owned(), index, max });
             }
         }
         let mut transaction = Transaction::new(self);
         if from != to {
-            let screens = "/screens".to_owned();
+            let screens = key::SCREENS_AT.to_owned();
             transaction.apply(Change::MoveItem {
                 from: screens.clone(),
                 from_index: from,

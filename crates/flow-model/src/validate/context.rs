@@ -11,11 +11,13 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::strings::{Checked, StringAt};
+use crate::catalog::prop;
 use crate::catalog::{self, ActionName, Event, Kind};
 use crate::expression::{Reference, Source, Type};
 pub(crate) use crate::json::member;
 use crate::json::pointer;
 use crate::model;
+use crate::model::key;
 use crate::version::Version;
 use crate::walk::{self, ComponentAt, Place};
 
@@ -453,9 +455,9 @@ impl<'a> Screen<'a> {
             for (key, value) in at.component {
                 let property = properties.iter().find(|(name, _)| catalog::same(name, key));
                 gathered.props.push(property.map(|(_, property)| *property));
-                if key == "name" {
+                if key == key::NAME {
                     name = value.as_str();
-                } else if key == "markdown" {
+                } else if key == prop::MARKDOWN {
                     markdown = *value == Value::Bool(true);
                 }
             }
@@ -505,7 +507,7 @@ impl<'a> Screen<'a> {
     #[inline]
     pub fn resolve_data(&self, path: &str) -> Resolved<'a> {
         match self.declaration(path) {
-            Ok(Some(schema)) => Resolved::Found(get(schema, "type").and_then(Value::as_str)),
+            Ok(Some(schema)) => Resolved::Found(get(schema, key::TYPE).and_then(Value::as_str)),
             Ok(None) => Resolved::Found(None),
             Err(resolved) => resolved,
         }
@@ -521,14 +523,14 @@ impl<'a> Screen<'a> {
         };
         let mut schema = schema;
         for segment in segments {
-            match get(schema, "type").and_then(Value::as_str) {
+            match get(schema, key::TYPE).and_then(Value::as_str) {
                 Some("array") => return Err(Resolved::ArrayDereference),
                 Some("object") | None => {}
                 Some(_) => return Err(Resolved::MissingData),
             }
-            match get(schema, "properties").and_then(|properties| get(properties, segment)) {
+            match get(schema, key::PROPERTIES).and_then(|properties| get(properties, segment)) {
                 Some(inner) => schema = inner,
-                None if get(schema, "properties").is_none() => return Ok(None),
+                None if get(schema, key::PROPERTIES).is_none() => return Ok(None),
                 None => return Err(Resolved::MissingData),
             }
         }
@@ -618,29 +620,19 @@ fn gather_actions<'a>(
         }
     }
     // Item-level actions of data-source / list-items.
-    for part in ["data-source", "list-items"] {
+    for part in [prop::DATA_SOURCE, prop::LIST_ITEMS] {
         let Some(items) = member(component, part).and_then(Value::as_array) else { continue };
         let is_list = spec.properties.iter().any(|p| p.name == part && holds_actions(&p.kind));
         if !is_list {
             continue;
         }
-        let part_name: &'static str = if part == "data-source" { "data-source" } else { "list-items" };
         for (item_index, item) in items.iter().enumerate() {
             let Some(item) = item.as_object() else { continue };
             for (key, value) in item {
                 if let Some(event) = Event::from_property(key) {
                     let node_pointer = node_pointer.get_or_insert_with(pointer_of);
                     let base = format!("{node_pointer}/{part}/{item_index}");
-                    push_action(
-                        &mut gathered.actions,
-                        screen,
-                        index,
-                        event,
-                        Some(part_name),
-                        &base,
-                        key,
-                        value,
-                    );
+                    push_action(&mut gathered.actions, screen, index, event, Some(part), &base, key, value);
                 }
             }
         }

@@ -9,6 +9,7 @@ use super::context::{Flow, Gathered, Node, Token, Where};
 use crate::catalog::{Component, Kind, Property, find_property};
 use crate::expression::{self, Dynamic};
 use crate::json::pointer;
+use crate::model::key;
 use crate::version::{Feature, Version};
 
 /// An object described by the catalog.
@@ -50,7 +51,7 @@ impl<'a> Described<'a> {
 
     /// Whether `key` is the component's `type`, which the catalog does not list.
     pub fn is_type_key(&self, key: &str) -> bool {
-        self.part.is_none() && key == "type"
+        self.part.is_none() && key == key::TYPE
     }
 }
 

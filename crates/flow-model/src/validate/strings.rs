@@ -9,6 +9,7 @@ use super::context::{Flow, Gathered, Node, Token, Where, member};
 use crate::catalog::{Component, Event, Kind, Property};
 use crate::expression::{self, Dynamic, ExpressionError, Outcome, Reference};
 use crate::json;
+use crate::model::key;
 
 /// One string of a screen.
 pub(crate) struct StringAt<'a> {
@@ -70,7 +71,7 @@ impl<'a> StringAt<'a> {
 impl StringAt<'_> {
     /// The property name for messages.
     pub fn property_name(&self) -> &'static str {
-        self.property.map_or("title", |property| property.name)
+        self.property.map_or(key::TITLE, |property| property.name)
     }
 
     /// Whether a binding or expression may stand here.
@@ -81,7 +82,7 @@ impl StringAt<'_> {
     /// Whether this is an If condition.
     pub fn is_condition(&self) -> bool {
         self.component.is_some_and(|component| component.name == "If")
-            && self.property.is_some_and(|property| property.name == "condition")
+            && self.property.is_some_and(|property| property.name == key::CONDITION)
     }
 }
 
@@ -99,11 +100,11 @@ fn may_read_data(text: &str) -> bool {
 
 /// Gathers a screen's title when it may read data (before the screen's components).
 pub(crate) fn gather_title<'a>(screen: usize, object: &'a Map<String, Value>, gathered: &mut Gathered<'a>) {
-    if let Some(Value::String(title)) = member(object, "title")
+    if let Some(Value::String(title)) = member(object, key::TITLE)
         && may_read_data(title)
     {
         let first = gathered.tokens.len();
-        gathered.tokens.push(Token::Key("title"));
+        gathered.tokens.push(Token::Key(key::TITLE));
         gathered.strings.push(StringAt {
             screen,
             at: Where { screen, component: None, tokens: (first, gathered.tokens.len()) },
@@ -125,7 +126,7 @@ pub(crate) fn gather<'a>(screen: usize, index: usize, node: &Node<'a>, gathered:
     for ((key, value), property) in node.at.component.iter().zip(resolved) {
         let Some(property) = property else { continue };
         // Only dynamic values (and If conditions, always expressions) read data.
-        let condition = property.name == "condition" && component.name == "If";
+        let condition = property.name == key::CONDITION && component.name == "If";
         if !(property.dynamic || condition) {
             continue;
         }

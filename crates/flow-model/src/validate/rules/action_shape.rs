@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::super::context::{ActionAt, Flow};
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -57,9 +58,11 @@ pub(super) const REPORTS: &[Report] = &[
 /// The keys of each action.
 fn keys(action: ActionName) -> &'static [&'static str] {
     match action {
-        ActionName::Navigate => &["name", "next", "payload"],
-        ActionName::OpenUrl => &["name", "url"],
-        ActionName::Complete | ActionName::DataExchange | ActionName::UpdateData => &["name", "payload"],
+        ActionName::Navigate => &[key::NAME, key::NEXT, key::PAYLOAD],
+        ActionName::OpenUrl => &[key::NAME, key::URL],
+        ActionName::Complete | ActionName::DataExchange | ActionName::UpdateData => {
+            &[key::NAME, key::PAYLOAD]
+        }
     }
 }
 
@@ -80,10 +83,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let at = |key: &str| pointer::join(&action.pointer, key);
         let Some(property) = property_of(flow, action) else { continue };
         let allowed = property.allowed_actions(flow.version);
-        let Some(name_value) = action.action.get("name") else {
+        let Some(name_value) = action.action.get(key::NAME) else {
             out.push(Diagnostic::error(
                 action.pointer.clone(),
-                SchemaProblem::MissingProperty { property: "name".into() },
+                SchemaProblem::MissingProperty { property: key::NAME.into() },
             ));
             continue;
         };
@@ -109,13 +112,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 .into(),
                 None => SchemaProblem::WrongType {
-                    property: "name".into(),
+                    property: key::NAME.into(),
                     expected: "string",
                     found: json_type(name_value),
                 }
                 .into(),
             };
-            out.push(Diagnostic::error(at("name"), problem));
+            out.push(Diagnostic::error(at(key::NAME), problem));
             continue;
         };
         for key in action.action.keys() {
@@ -131,20 +134,20 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Some(payload) = action.action.get("payload").filter(|payload| !payload.is_object()) {
+        if let Some(payload) = action.action.get(key::PAYLOAD).filter(|payload| !payload.is_object()) {
             out.push(Diagnostic::error(
-                at("payload"),
+                at(key::PAYLOAD),
                 SchemaProblem::WrongType {
-                    property: "payload".into(),
+                    property: key::PAYLOAD.into(),
                     expected: "object",
                     found: json_type(payload),
                 },
             ));
         }
         let required: &[&str] = match name {
-            ActionName::Navigate => &["next"],
-            ActionName::OpenUrl => &["url"],
-            _ if action.event != Event::OnClick => &["payload"],
+            ActionName::Navigate => &[key::NEXT],
+            ActionName::OpenUrl => &[key::URL],
+            _ if action.event != Event::OnClick => &[key::PAYLOAD],
             _ => &[],
         };
         for key in required {
@@ -155,23 +158,23 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Some(next) = action.action.get("next").filter(|_| name == ActionName::Navigate) {
-            check_next(next, &at("next"), out);
+        if let Some(next) = action.action.get(key::NEXT).filter(|_| name == ActionName::Navigate) {
+            check_next(next, &at(key::NEXT), out);
         }
-        if let Some(url) = action.action.get("url").filter(|_| name == ActionName::OpenUrl) {
+        if let Some(url) = action.action.get(key::URL).filter(|_| name == ActionName::OpenUrl) {
             match url {
                 Value::String(text) if matches!(expression::classify(text), Dynamic::Binding(_)) => {}
                 Value::String(text) if is_uri(text) => {}
                 Value::String(_) => {
                     out.push(Diagnostic::error(
-                        at("url"),
-                        SchemaProblem::InvalidFormat { property: "url".into(), format: "uri" },
+                        at(key::URL),
+                        SchemaProblem::InvalidFormat { property: key::URL.into(), format: "uri" },
                     ));
                 }
                 other => out.push(Diagnostic::error(
-                    at("url"),
+                    at(key::URL),
                     SchemaProblem::WrongType {
-                        property: "url".into(),
+                        property: key::URL.into(),
                         expected: "string",
                         found: json_type(other),
                     },
@@ -186,28 +189,32 @@ fn check_next(next: &Value, at: &str, out: &mut Vec<Diagnostic>) {
     let Some(next) = next.as_object() else {
         out.push(Diagnostic::error(
             at,
-            SchemaProblem::WrongType { property: "next".into(), expected: "object", found: json_type(next) },
+            SchemaProblem::WrongType {
+                property: key::NEXT.into(),
+                expected: "object",
+                found: json_type(next),
+            },
         ));
         return;
     };
     for (key, value) in next {
         let key_at = pointer::join(at, key);
         match key.as_str() {
-            "type" if value.as_str() != Some("screen") => {
+            key::TYPE if value.as_str() != Some("screen") => {
                 out.push(Diagnostic::error(
                     key_at,
-                    SchemaProblem::NotInEnum { property: "type".into(), allowed: &["screen"] },
+                    SchemaProblem::NotInEnum { property: key::TYPE.into(), allowed: &["screen"] },
                 ));
             }
-            "name" if !value.is_string() => out.push(Diagnostic::error(
+            key::NAME if !value.is_string() => out.push(Diagnostic::error(
                 key_at,
                 SchemaProblem::WrongType {
-                    property: "name".into(),
+                    property: key::NAME.into(),
                     expected: "string",
                     found: json_type(value),
                 },
             )),
-            "type" | "name" => {}
+            key::TYPE | key::NAME => {}
             _ => out.push(Diagnostic::error(
                 key_at,
                 SchemaProblem::UnknownProperty {
@@ -219,7 +226,7 @@ fn check_next(next: &Value, at: &str, out: &mut Vec<Diagnostic>) {
             )),
         }
     }
-    for key in ["type", "name"] {
+    for key in [key::TYPE, key::NAME] {
         if !next.contains_key(key) {
             out.push(Diagnostic::error(at, SchemaProblem::MissingProperty { property: key.into() }));
         }

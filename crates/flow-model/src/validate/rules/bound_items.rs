@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Screen, get};
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Ours, Page, Report, error, warning};
@@ -54,10 +55,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         // rule's; a missing `items` is the `data_model` rule's.
         let Ok(target) = flow.target(string.screen, &reference) else { continue };
         let Ok(Some(schema)) = target.declaration(reference.path) else { continue };
-        if get(schema, "type").and_then(Value::as_str) != Some("array") {
+        if get(schema, key::TYPE).and_then(Value::as_str) != Some("array") {
             continue;
         }
-        let Some(items) = get(schema, "items") else { continue };
+        let Some(items) = get(schema, key::ITEMS) else { continue };
         let mut found = Vec::new();
         declared(flow.version, item, items, "", &mut found);
         let text = || reference.text.to_owned();
@@ -125,7 +126,7 @@ fn dotted(prefix: &str, name: &str) -> String {
 /// Collects what `schema` (an item schema, at dotted `prefix` in the items) lacks of the
 /// properties the items need.
 fn declared(version: Version, needed: &'static [Property], schema: &Value, prefix: &str, out: &mut Vec<Gap>) {
-    let properties = get(schema, "properties");
+    let properties = get(schema, key::PROPERTIES);
     for property in needed_in(version, needed) {
         let path = || dotted(prefix, property.name);
         let Some(declaration) = properties.and_then(|properties| get(properties, property.name)) else {
@@ -133,7 +134,7 @@ fn declared(version: Version, needed: &'static [Property], schema: &Value, prefi
             continue;
         };
         let Some(expected) = schema_type(&property.kind) else { continue };
-        let found = get(declaration, "type").and_then(Value::as_str);
+        let found = get(declaration, key::TYPE).and_then(Value::as_str);
         // An integer is a number; anything else must be the type itself.
         let fits =
             found.is_none_or(|found| found == expected || (expected == "number" && found == "integer"));
@@ -157,8 +158,9 @@ fn examples(
     let Some(data) = target.data else { return };
     let mut segments = reference.segments();
     let Some(field) = segments.next() else { return };
-    let Some(mut example) = data.get(field).and_then(|schema| get(schema, "__example__")) else { return };
-    let mut at = pointer::join(&pointer::join(&pointer::join(&target.pointer, "data"), field), "__example__");
+    let Some(mut example) = data.get(field).and_then(|schema| get(schema, key::EXAMPLE)) else { return };
+    let mut at =
+        pointer::join(&pointer::join(&pointer::join(&target.pointer, key::DATA), field), key::EXAMPLE);
     for segment in segments {
         let Some(inner) = get(example, segment) else { return };
         example = inner;

@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::is_iso_date;
+use crate::catalog::prop;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -55,15 +57,16 @@ pub(super) const REPORTS: &[Report] = &[
     ),
 ];
 
-const RANGE_ONLY: &[&str] = &["title", "description", "min-days", "max-days"];
-const RANGE_OBJECTS: &[&str] = &["label", "helper-text", "required", "init-value", "error-message"];
+const RANGE_ONLY: &[&str] = &[key::TITLE, prop::DESCRIPTION, prop::MIN_DAYS, prop::MAX_DAYS];
+const RANGE_OBJECTS: &[&str] =
+    &[prop::LABEL, prop::HELPER_TEXT, key::REQUIRED, key::INIT_VALUE, key::ERROR_MESSAGE];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("CalendarPicker")) {
             let component = node.at.component;
             let at = |key: &str| pointer::join(&screen.pointer_of(node), key);
-            let mode = component.get("mode").and_then(Value::as_str).unwrap_or("single");
+            let mode = component.get(prop::MODE).and_then(Value::as_str).unwrap_or("single");
             let range = match mode {
                 "range" => true,
                 "single" => false,
@@ -93,20 +96,20 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             {
                 out.push(Diagnostic::error(
                     initial.pointer(screen),
-                    ComponentProblem::CalendarModeShape { property: "init-value", range: true },
+                    ComponentProblem::CalendarModeShape { property: key::INIT_VALUE, range: true },
                 ));
             }
             if let (Some(low), Some(high)) = (
-                component.get("min-days").and_then(Value::as_f64),
-                component.get("max-days").and_then(Value::as_f64),
+                component.get(prop::MIN_DAYS).and_then(Value::as_f64),
+                component.get(prop::MAX_DAYS).and_then(Value::as_f64),
             ) && low > high
             {
-                out.push(Diagnostic::error(at("min-days"), ComponentProblem::MinMaxDays));
+                out.push(Diagnostic::error(at(prop::MIN_DAYS), ComponentProblem::MinMaxDays));
             }
             if let Some(initial) = &initial
                 && let Value::Object(dates) = initial.value
             {
-                for key in ["start-date", "end-date"] {
+                for key in [prop::START_DATE, prop::END_DATE] {
                     if let Some(Value::String(date)) = dates.get(key)
                         && matches!(expression::classify(date), Dynamic::Literal)
                         && !is_iso_date(date)
@@ -117,14 +120,15 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                         ));
                     }
                 }
-                let start = dates.get("start-date").and_then(Value::as_str).filter(|date| is_iso_date(date));
-                let end = dates.get("end-date").and_then(Value::as_str).filter(|date| is_iso_date(date));
+                let start =
+                    dates.get(prop::START_DATE).and_then(Value::as_str).filter(|date| is_iso_date(date));
+                let end = dates.get(prop::END_DATE).and_then(Value::as_str).filter(|date| is_iso_date(date));
                 if let (Some(start), Some(end)) = (start, end)
                     && start > end
                 {
                     out.push(Diagnostic::error(
                         initial.pointer(screen),
-                        ComponentProblem::DateRange { property: "init-value".into() },
+                        ComponentProblem::DateRange { property: key::INIT_VALUE.into() },
                     ));
                 }
             }

@@ -1,6 +1,7 @@
 //! §5.1: `complete` only on a terminal screen (its placement on a Footer comes from the
 //! catalog's allowed actions).
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
@@ -21,7 +22,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::Complete)) {
         if flow.screens.get(action.screen).is_some_and(|screen| !screen.terminal) {
             out.push(Diagnostic::error(
-                pointer::join(&action.pointer, "name"),
+                pointer::join(&action.pointer, key::NAME),
                 ActionProblem::CompleteNotTerminal,
             ));
         }

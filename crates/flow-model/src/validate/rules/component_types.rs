@@ -1,6 +1,7 @@
 //! §3.3: every component has a `type` naming a component of the flow's version.
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -54,10 +55,10 @@ pub(super) const REPORTS: &[Report] = &[
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in &screen.components {
-            let at = || pointer::join(&screen.pointer_of(node), "type");
+            let at = || pointer::join(&screen.pointer_of(node), key::TYPE);
             let declared = match node.at.kind {
                 Some(_) => None,
-                None => node.at.component.get("type"),
+                None => node.at.component.get(key::TYPE),
             };
             match node.at.kind.map(|kind| (kind, declared)) {
                 Some((found, _)) => match catalog::component(found) {
@@ -78,12 +79,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 None => match declared {
                     None => out.push(Diagnostic::error(
                         screen.pointer_of(node),
-                        SchemaProblem::MissingProperty { property: "type".into() },
+                        SchemaProblem::MissingProperty { property: key::TYPE.into() },
                     )),
                     Some(other) => out.push(Diagnostic::error(
                         at(),
                         SchemaProblem::WrongType {
-                            property: "type".into(),
+                            property: key::TYPE.into(),
                             expected: "string",
                             found: json_type(other),
                         },

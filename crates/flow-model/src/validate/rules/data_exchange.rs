@@ -1,5 +1,6 @@
 //! §1.3, §5.1: a `data_exchange` action needs `data_api_version` (an endpoint flow).
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
@@ -22,8 +23,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     }
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::DataExchange)) {
         out.push(Diagnostic::error(
-            pointer::join(&action.pointer, "name"),
-            SchemaProblem::RequiredFor { property: "data_api_version", needed_by: "data_exchange action" },
+            pointer::join(&action.pointer, key::NAME),
+            SchemaProblem::RequiredFor { property: key::DATA_API_VERSION, needed_by: "data_exchange action" },
         ));
     }
 }

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
@@ -44,7 +45,7 @@ pub(crate) const DATA_TYPES: &[&str] = &["string", "number", "integer", "boolean
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         let Some(data) = screen.data else { continue };
-        let at = pointer::join(&screen.pointer, "data");
+        let at = pointer::join(&screen.pointer, key::DATA);
         for (field, declaration) in data {
             let field_at = pointer::join(&at, field);
             let report = |out: &mut Vec<Diagnostic>, at: String, problem| {
@@ -57,7 +58,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::error(at, problem)
                 });
             };
-            if field == "required" {
+            if field == key::REQUIRED {
                 let names = declaration.as_array().is_some_and(|items| items.iter().all(Value::is_string));
                 if !names {
                     report(out, field_at, DataModelProblem::RequiredNotArray);
@@ -74,14 +75,14 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             for (at, problem) in problems {
                 report(out, at, problem);
             }
-            match schema.get("__example__") {
+            match schema.get(key::EXAMPLE) {
                 None => report(out, field_at, DataModelProblem::MissingExample),
                 Some(example) if schema_ok => {
                     let mut path = String::new();
                     if let Some(expected) = mismatch(schema, example, &mut path, 0) {
                         report(
                             out,
-                            pointer::join(&field_at, "__example__"),
+                            pointer::join(&field_at, key::EXAMPLE),
                             DataModelProblem::ExampleMismatch { at: path, expected },
                         );
                     }
@@ -104,36 +105,36 @@ fn check_schema(
         out.push((at.to_owned(), DataModelProblem::TooDeep));
         return;
     }
-    if !top && schema.contains_key("__example__") {
-        out.push((pointer::join(at, "__example__"), DataModelProblem::NestedExample));
+    if !top && schema.contains_key(key::EXAMPLE) {
+        out.push((pointer::join(at, key::EXAMPLE), DataModelProblem::NestedExample));
     }
-    let kind = match schema.get("type") {
+    let kind = match schema.get(key::TYPE) {
         None => {
             out.push((at.to_owned(), DataModelProblem::MissingType));
             return;
         }
         Some(Value::String(kind)) if DATA_TYPES.contains(&kind.as_str()) => kind.as_str(),
         Some(Value::String(kind)) => {
-            out.push((pointer::join(at, "type"), DataModelProblem::UnknownType { found: kind.clone() }));
+            out.push((pointer::join(at, key::TYPE), DataModelProblem::UnknownType { found: kind.clone() }));
             return;
         }
         Some(_) => {
-            out.push((pointer::join(at, "type"), DataModelProblem::TypeNotString));
+            out.push((pointer::join(at, key::TYPE), DataModelProblem::TypeNotString));
             return;
         }
     };
     if kind == "array" {
-        match schema.get("items") {
+        match schema.get(key::ITEMS) {
             None => out.push((at.to_owned(), DataModelProblem::MissingItems)),
             Some(Value::Object(items)) => {
-                check_schema(items, &pointer::join(at, "items"), false, depth + 1, out)
+                check_schema(items, &pointer::join(at, key::ITEMS), false, depth + 1, out)
             }
             Some(Value::Bool(_)) => {}
-            Some(_) => out.push((pointer::join(at, "items"), DataModelProblem::ItemsType)),
+            Some(_) => out.push((pointer::join(at, key::ITEMS), DataModelProblem::ItemsType)),
         }
     }
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        let properties_at = pointer::join(at, "properties");
+    if let Some(Value::Object(properties)) = schema.get(key::PROPERTIES) {
+        let properties_at = pointer::join(at, key::PROPERTIES);
         for (name, property) in properties {
             if let Value::Object(property) = property {
                 check_schema(property, &pointer::join(&properties_at, name), false, depth + 1, out);
@@ -148,7 +149,7 @@ fn mismatch(schema: &Map<String, Value>, example: &Value, path: &mut String, dep
         return None;
     }
     let fail = |expected: String| Some(expected);
-    if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+    if let Some(kind) = schema.get(key::TYPE).and_then(Value::as_str) {
         let fits = match kind {
             "string" => example.is_string(),
             "number" => example.is_number(),
@@ -162,21 +163,21 @@ fn mismatch(schema: &Map<String, Value>, example: &Value, path: &mut String, dep
             return fail(format!("of type '{kind}'"));
         }
     }
-    if let Some(Value::Array(allowed)) = schema.get("enum")
+    if let Some(Value::Array(allowed)) = schema.get(key::ENUM)
         && !allowed.contains(example)
     {
         return fail(format!("one of {}", crate::json::compact(&Value::Array(allowed.clone()))));
     }
     match example {
         Value::Object(object) => {
-            if let Some(Value::Array(required)) = schema.get("required") {
+            if let Some(Value::Array(required)) = schema.get(key::REQUIRED) {
                 for name in required.iter().filter_map(Value::as_str) {
                     if !object.contains_key(name) {
                         return fail(format!("an object with the required property '{name}'"));
                     }
                 }
             }
-            if let Some(Value::Object(properties)) = schema.get("properties") {
+            if let Some(Value::Object(properties)) = schema.get(key::PROPERTIES) {
                 for (name, value) in object {
                     let Some(Value::Object(inner)) = properties.get(name) else { continue };
                     let length = path.len();
@@ -192,7 +193,7 @@ fn mismatch(schema: &Map<String, Value>, example: &Value, path: &mut String, dep
             }
         }
         Value::Array(items) => {
-            if let Some(Value::Object(inner)) = schema.get("items") {
+            if let Some(Value::Object(inner)) = schema.get(key::ITEMS) {
                 for (index, item) in items.iter().enumerate() {
                     let length = path.len();
                     path.push_str(&format!("[{index}]"));

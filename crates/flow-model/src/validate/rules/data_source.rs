@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
@@ -44,16 +45,16 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         for node in &screen.components {
             if !node
                 .spec
-                .is_some_and(|spec| spec.properties.iter().any(|property| property.name == "data-source"))
+                .is_some_and(|spec| spec.properties.iter().any(|property| property.name == prop::DATA_SOURCE))
             {
                 continue;
             }
-            let Some(Value::Array(items)) = member(node.at.component, "data-source") else { continue };
-            let at = || pointer::join(&screen.pointer_of(node), "data-source");
+            let Some(Value::Array(items)) = member(node.at.component, prop::DATA_SOURCE) else { continue };
+            let at = || pointer::join(&screen.pointer_of(node), prop::DATA_SOURCE);
             let objects = || items.iter().filter_map(Value::as_object);
             let has = |item: &serde_json::Map<String, Value>, key: &str| member(item, key).is_some();
-            let images = objects().any(|item| has(item, "image") || has(item, "alt-text"));
-            if images && objects().any(|item| has(item, "color")) {
+            let images = objects().any(|item| has(item, prop::IMAGE) || has(item, prop::ALT_TEXT));
+            if images && objects().any(|item| has(item, prop::COLOR)) {
                 out.push(Diagnostic::error(at(), ComponentProblem::ImageAndColor));
             }
             for event in [Event::OnSelect, Event::OnUnselect] {
@@ -70,12 +71,12 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
-            let with_images = objects().any(|item| has(item, "image"));
+            let with_images = objects().any(|item| has(item, prop::IMAGE));
             if node.is("Dropdown") && with_images && items.len() > MAX_DROPDOWN_OPTIONS_WITH_IMAGES as usize {
                 out.push(Diagnostic::error(
                     at(),
                     SchemaProblem::TooManyItems {
-                        property: "data-source".into(),
+                        property: prop::DATA_SOURCE.into(),
                         max: MAX_DROPDOWN_OPTIONS_WITH_IMAGES,
                     },
                 ));

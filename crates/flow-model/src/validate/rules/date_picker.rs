@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Node, Screen, member};
 use super::super::schema::{date_format, is_date, is_iso_date};
+use crate::catalog::prop;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
@@ -83,15 +85,15 @@ impl Initial<'_> {
     pub fn pointer(&self, screen: &Screen<'_>) -> String {
         let owner = screen.pointer_of(self.owner);
         match self.form_key {
-            Some(key) => pointer::join(&pointer::join(&owner, "init-values"), key),
-            None => pointer::join(&owner, "init-value"),
+            Some(key) => pointer::join(&pointer::join(&owner, key::INIT_VALUES), key),
+            None => pointer::join(&owner, key::INIT_VALUE),
         }
     }
 }
 
 /// The initial value of `node`, a picker of `screen`, when it has one.
 pub(super) fn initial_value<'a>(screen: &'a Screen<'a>, node: &'a Node<'a>) -> Option<Initial<'a>> {
-    if let Some(value) = member(node.at.component, "init-value") {
+    if let Some(value) = member(node.at.component, key::INIT_VALUE) {
         return Some(Initial { value, owner: node, form_key: None });
     }
     if !node.in_form {
@@ -103,7 +105,7 @@ pub(super) fn initial_value<'a>(screen: &'a Screen<'a>, node: &'a Node<'a>) -> O
         std::iter::successors(node.at.parent, |index| components.get(*index).and_then(|c| c.at.parent))
             .filter_map(|index| components.get(index))
             .find(|container| container.is("Form"))?;
-    let (key, value) = member(form.at.component, "init-values")?.as_object()?.get_key_value(name)?;
+    let (key, value) = member(form.at.component, key::INIT_VALUES)?.as_object()?.get_key_value(name)?;
     Some(Initial { value, owner: form, form_key: Some(key) })
 }
 
@@ -129,31 +131,31 @@ pub(super) fn check_dates(
             text.parse::<u64>().ok().map(|number| (number, String::new()))
         }
     };
-    let min = literal(member(component, "min-date")).and_then(key);
-    let mut max = literal(member(component, "max-date")).and_then(key);
+    let min = literal(member(component, prop::MIN_DATE)).and_then(key);
+    let mut max = literal(member(component, prop::MAX_DATE)).and_then(key);
     // §4.4: before 5.0 an unset range is 1900-01-01 to 2100-12-31.
-    if !iso && max.is_none() && member(component, "max-date").is_none() {
+    if !iso && max.is_none() && member(component, prop::MAX_DATE).is_none() {
         max = Some((DEFAULT_MAX_TIMESTAMP, String::new()));
     }
     if let (Some(low), Some(high)) = (&min, &max)
         && low > high
     {
         out.push(Diagnostic::error(
-            pointer::join(&at(), "min-date"),
-            ComponentProblem::DateRange { property: "min-date".into() },
+            pointer::join(&at(), prop::MIN_DATE),
+            ComponentProblem::DateRange { property: prop::MIN_DATE.into() },
         ));
     }
     let outside = |date: &(u64, String)| {
         min.as_ref().is_some_and(|low| date < low) || max.as_ref().is_some_and(|high| date > high)
     };
-    if let Some(Value::Array(dates)) = member(component, "unavailable-dates") {
+    if let Some(Value::Array(dates)) = member(component, prop::UNAVAILABLE_DATES) {
         for (index, date) in dates.iter().enumerate() {
             if literal(Some(date)).and_then(key).is_some_and(|date| outside(&date)) {
                 out.push(Diagnostic {
                     severity: Severity::Warning,
-                    pointer: pointer::join(&pointer::join(&at(), "unavailable-dates"), index),
+                    pointer: pointer::join(&pointer::join(&at(), prop::UNAVAILABLE_DATES), index),
                     span: None,
-                    problem: ComponentProblem::DateRange { property: "unavailable-dates".into() }.into(),
+                    problem: ComponentProblem::DateRange { property: prop::UNAVAILABLE_DATES.into() }.into(),
                 });
             }
         }
@@ -169,7 +171,7 @@ pub(super) fn check_dates(
         } else if key(text).is_some_and(|date| outside(&date)) {
             out.push(Diagnostic::error(
                 init_at(),
-                ComponentProblem::DateRange { property: "init-value".into() },
+                ComponentProblem::DateRange { property: key::INIT_VALUE.into() },
             ));
         }
     }

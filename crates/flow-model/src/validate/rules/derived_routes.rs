@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -47,7 +48,7 @@ pub(super) const REPORTS: &[Report] = &[
 ];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    if flow.root.contains_key("routing_model") || flow.endpoint {
+    if flow.root.contains_key(key::ROUTING_MODEL) || flow.endpoint {
         return;
     }
     let ids: Vec<&str> = flow.screens.iter().filter_map(|screen| screen.id).collect();
@@ -87,7 +88,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let inbound: HashSet<&str> = edges.values().flatten().copied().collect();
         if !ids.is_empty() && ids.iter().all(|id| inbound.contains(id)) {
             out.push(Diagnostic::error(
-                "/screens",
+                key::SCREENS_AT,
                 Problem::Routing(RoutingProblem::NoEntryScreen { derived: true }),
             ));
         }
@@ -114,7 +115,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let unconnected = unconnected(&ids, &neighbours);
     if !unconnected.is_empty() {
         out.push(Diagnostic::error(
-            "/screens",
+            key::SCREENS_AT,
             Problem::Routing(RoutingProblem::NotConnected { screens: unconnected, derived: true }),
         ));
     }

@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{Flow, member};
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Report, warning};
@@ -41,7 +42,7 @@ pub(in crate::validate) fn is_discouraged(name: &str) -> bool {
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         if let Some(data) = screen.data {
-            let mut path = vec!["data"];
+            let mut path = vec![key::DATA];
             fields(data, &screen.pointer, &mut path, out);
         }
     }
@@ -50,7 +51,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(screen) = flow.screens.get(*screen) else { continue };
         let Some(node) = screen.components.get(*component) else { continue };
         let Some(name) = node.name() else { continue };
-        out.push(Diagnostic::warning(pointer::join(&screen.pointer_of(node), "name"), problem(name)));
+        out.push(Diagnostic::warning(pointer::join(&screen.pointer_of(node), key::NAME), problem(name)));
     }
 }
 
@@ -83,13 +84,13 @@ fn schemas<'a>(schema: &'a Value, screen: &str, path: &mut Vec<&'a str>, out: &m
     if path.len() > json::MAX_DEPTH {
         return;
     }
-    if let Some(Value::Object(properties)) = member(schema, "properties") {
-        path.push("properties");
+    if let Some(Value::Object(properties)) = member(schema, key::PROPERTIES) {
+        path.push(key::PROPERTIES);
         fields(properties, screen, path, out);
         path.pop();
     }
-    if let Some(items) = member(schema, "items") {
-        path.push("items");
+    if let Some(items) = member(schema, key::ITEMS) {
+        path.push(key::ITEMS);
         schemas(items, screen, path, out);
         path.pop();
     }

@@ -1,5 +1,6 @@
 //! §4.6: Footer `left-caption` and `right-caption` go together; `center-caption` goes alone.
 use super::super::context::Flow;
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -33,7 +34,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("Footer")) {
             let has = |key: &str| node.at.component.contains_key(key);
-            for (present, missing) in [("left-caption", "right-caption"), ("right-caption", "left-caption")] {
+            for (present, missing) in
+                [(prop::LEFT_CAPTION, prop::RIGHT_CAPTION), (prop::RIGHT_CAPTION, prop::LEFT_CAPTION)]
+            {
                 if has(present) && !has(missing) {
                     out.push(Diagnostic::error(
                         pointer::join(&screen.pointer_of(node), present),
@@ -41,9 +44,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
-            if has("center-caption") && (has("left-caption") || has("right-caption")) {
+            if has(prop::CENTER_CAPTION) && (has(prop::LEFT_CAPTION) || has(prop::RIGHT_CAPTION)) {
                 out.push(Diagnostic::error(
-                    pointer::join(&screen.pointer_of(node), "center-caption"),
+                    pointer::join(&screen.pointer_of(node), prop::CENTER_CAPTION),
                     ComponentProblem::CenterCaptionExclusive,
                 ));
             }

@@ -1,5 +1,6 @@
 //! §3.2: input names are unique on a screen, across all If and Switch branches.
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -46,7 +47,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         for node in repeated.iter().filter_map(|index| screen.components.get(*index)) {
             let name = node.name().unwrap_or_default();
             out.push(Diagnostic::error(
-                pointer::join(&screen.pointer_of(node), "name"),
+                pointer::join(&screen.pointer_of(node), key::NAME),
                 ComponentProblem::DuplicateName { name: name.to_owned() },
             ));
         }

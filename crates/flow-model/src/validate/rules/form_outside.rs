@@ -1,6 +1,7 @@
 //! §3.2 (4.0+): when a screen has a Form, no input sits outside it, and a Footer outside it
 //! does not read `${form.…}`.
 use super::super::context::Flow;
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
@@ -41,7 +42,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     ComponentProblem::ComponentOutsideForm { component: component.name.to_owned() },
                 ));
             } else if component.name == "Footer"
-                && node.at.component.get("on-click-action").is_some_and(|action| reads_form(action, 0))
+                && node.at.component.get(prop::ON_CLICK_ACTION).is_some_and(|action| reads_form(action, 0))
             {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::super::context::{Flow, Names, Node};
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -62,7 +63,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 let position = names.first(name, inputs.iter().map(|node| node.name()));
                 position.and_then(|position| inputs.get(position))
             };
-            for property in ["init-values", "error-messages"] {
+            for property in [key::INIT_VALUES, key::ERROR_MESSAGES] {
                 let Some(Value::Object(values)) = form.at.component.get(property) else { continue };
                 let at = pointer::join(&screen.pointer_of(form), property);
                 for (key, value) in values {
@@ -70,7 +71,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     let input = find(key);
                     let is_media =
                         input.and_then(|node| node.spec).is_some_and(|spec| spec.category == Category::Media);
-                    if property == "init-values" && is_media {
+                    if property == key::INIT_VALUES && is_media {
                         out.push(Diagnostic::error(
                             key_at,
                             ComponentProblem::NativeInInitValues { name: key.clone() },
@@ -90,8 +91,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     let is_dynamic = value.as_str().is_some_and(|text| {
                         !matches!(expression::classify(text), Dynamic::Literal | Dynamic::Interpolated)
                     });
-                    let expected =
-                        if property == "init-values" { input.spec.and_then(|spec| spec.value) } else { None };
+                    let expected = if property == key::INIT_VALUES {
+                        input.spec.and_then(|spec| spec.value)
+                    } else {
+                        None
+                    };
                     if let Some(expected) = expected
                         && !is_dynamic
                         && !fits(expected, value)

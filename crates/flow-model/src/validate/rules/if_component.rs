@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, Node, member};
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, error};
@@ -53,7 +54,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if footer_in(Place::IfThen) != footer_in(Place::IfElse) {
                 out.push(Diagnostic::error(screen.pointer_of(node), ComponentProblem::FooterInIfBranches));
             }
-            if let Some(Value::String(condition)) = member(node.at.component, "condition") {
+            if let Some(Value::String(condition)) = member(node.at.component, key::CONDITION) {
                 let text =
                     condition.strip_prefix('`').and_then(|rest| rest.strip_suffix('`')).unwrap_or(condition);
                 // Checked once by the context when it collected the condition.
@@ -74,8 +75,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 if let Some(error) = error {
                     out.push(Diagnostic::error(
-                        pointer::join(&screen.pointer_of(node), "condition"),
-                        DataProblem::Expression { property: "condition".into(), error },
+                        pointer::join(&screen.pointer_of(node), key::CONDITION),
+                        DataProblem::Expression { property: key::CONDITION.into(), error },
                     ));
                 }
             }

@@ -3,6 +3,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -43,28 +44,28 @@ pub(crate) const LAYOUT_TYPES: &[&str] = &["SingleColumnLayout"];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
-        let Some(Value::Object(layout)) = screen.object.get("layout") else { continue };
+        let Some(Value::Object(layout)) = screen.object.get(key::LAYOUT) else { continue };
         // Pointers are built only for what is reported.
-        let at = || pointer::join(&screen.pointer, "layout");
+        let at = || pointer::join(&screen.pointer, key::LAYOUT);
         for (key, value) in layout {
             let key_at = || pointer::join(&at(), key);
             match key.as_str() {
-                "type" => match value.as_str() {
+                key::TYPE => match value.as_str() {
                     Some(found) if LAYOUT_TYPES.contains(&found) => {}
                     _ => out.push(Diagnostic::error(
                         key_at(),
-                        SchemaProblem::NotInEnum { property: "type".into(), allowed: LAYOUT_TYPES },
+                        SchemaProblem::NotInEnum { property: key::TYPE.into(), allowed: LAYOUT_TYPES },
                     )),
                 },
-                "children" if !value.is_array() => out.push(Diagnostic::error(
+                key::CHILDREN if !value.is_array() => out.push(Diagnostic::error(
                     key_at(),
                     SchemaProblem::WrongType {
-                        property: "children".into(),
+                        property: key::CHILDREN.into(),
                         expected: "array",
                         found: json_type(value),
                     },
                 )),
-                "children" => {}
+                key::CHILDREN => {}
                 _ => out.push(Diagnostic::error(
                     key_at(),
                     SchemaProblem::UnknownProperty {
@@ -76,7 +77,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 )),
             }
         }
-        for required in ["type", "children"] {
+        for required in [key::TYPE, key::CHILDREN] {
             if !layout.contains_key(required) {
                 out.push(Diagnostic::error(
                     at(),
@@ -84,13 +85,13 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Some(Value::Array(children)) = layout.get("children") {
+        if let Some(Value::Array(children)) = layout.get(key::CHILDREN) {
             for (index, child) in children.iter().enumerate() {
                 if !child.is_object() {
                     out.push(Diagnostic::error(
-                        pointer::join(&pointer::join(&at(), "children"), index),
+                        pointer::join(&pointer::join(&at(), key::CHILDREN), index),
                         SchemaProblem::WrongType {
-                            property: "children".into(),
+                            property: key::CHILDREN.into(),
                             expected: "object",
                             found: json_type(child),
                         },

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Page, Report, warning};
@@ -28,7 +29,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         let Some(node) = screen.components.get(*component) else { continue };
         let rich = node.is("RichText");
         let markdown = (node.is("TextBody") || node.is("TextCaption"))
-            && member(node.at.component, "markdown") == Some(&Value::Bool(true));
+            && member(node.at.component, prop::MARKDOWN) == Some(&Value::Bool(true));
         if !(rich || markdown) {
             continue;
         }
@@ -45,8 +46,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         };
-        let at = || pointer::join(&screen.pointer_of(node), "text");
-        match member(node.at.component, "text") {
+        let at = || pointer::join(&screen.pointer_of(node), prop::TEXT);
+        match member(node.at.component, prop::TEXT) {
             Some(Value::String(text)) => report(&at, text),
             Some(Value::Array(lines)) => {
                 for (index, line) in lines.iter().enumerate() {

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -23,11 +24,11 @@ pub(super) const REPORTS: &[Report] = &[error(
 
 /// (component, minimum property, maximum property).
 const PAIRS: &[(&str, &str, &str)] = &[
-    ("TextInput", "min-chars", "max-chars"),
-    ("CheckboxGroup", "min-selected-items", "max-selected-items"),
-    ("ChipsSelector", "min-selected-items", "max-selected-items"),
-    ("PhotoPicker", "min-uploaded-photos", "max-uploaded-photos"),
-    ("DocumentPicker", "min-uploaded-documents", "max-uploaded-documents"),
+    ("TextInput", prop::MIN_CHARS, prop::MAX_CHARS),
+    ("CheckboxGroup", prop::MIN_SELECTED_ITEMS, prop::MAX_SELECTED_ITEMS),
+    ("ChipsSelector", prop::MIN_SELECTED_ITEMS, prop::MAX_SELECTED_ITEMS),
+    ("PhotoPicker", prop::MIN_UPLOADED_PHOTOS, prop::MAX_UPLOADED_PHOTOS),
+    ("DocumentPicker", prop::MIN_UPLOADED_DOCUMENTS, prop::MAX_UPLOADED_DOCUMENTS),
 ];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {

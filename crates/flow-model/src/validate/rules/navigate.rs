@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::super::context::{Flow, Resolved};
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
@@ -94,7 +95,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     };
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::Navigate)) {
         let Some(next) = action.next_screen() else { continue };
-        let next_at = pointer::join(&pointer::join(&action.pointer, "next"), "name");
+        let next_at = pointer::join(&pointer::join(&action.pointer, key::NEXT), key::NAME);
         let Some(target) = flow.screen(next) else {
             out.push(Diagnostic::error(next_at, ActionProblem::UnknownNextScreen { id: next.to_owned() }));
             continue;
@@ -106,10 +107,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
         let empty = Map::new();
         let declared = target.data.unwrap_or(&empty);
-        let fields: Vec<&String> = declared.keys().filter(|key| *key != "required").collect();
-        let payload_at = pointer::join(&action.pointer, "payload");
+        let fields: Vec<&String> = declared.keys().filter(|key| *key != key::REQUIRED).collect();
+        let payload_at = pointer::join(&action.pointer, key::PAYLOAD);
         let Some(payload) = action.payload() else {
-            if !fields.is_empty() && !action.action.contains_key("payload") {
+            if !fields.is_empty() && !action.action.contains_key(key::PAYLOAD) {
                 push(
                     out,
                     action.pointer.clone(),
@@ -132,7 +133,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
         for (key, value) in payload {
             let Some(expected) =
-                declared.get(key).and_then(|schema| schema.get("type")).and_then(Value::as_str)
+                declared.get(key).and_then(|schema| schema.get(key::TYPE)).and_then(Value::as_str)
             else {
                 continue;
             };

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -68,37 +69,38 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         }
         for node in lists {
             let list = node.at.component;
-            let items: &[Value] = list.get("list-items").and_then(Value::as_array).map_or(&[], Vec::as_slice);
-            let on_list = list.contains_key("on-click-action");
-            let items_at = pointer::join(&screen.pointer_of(node), "list-items");
-            let large = list.get("media-size").and_then(Value::as_str) == Some("large");
+            let items: &[Value] =
+                list.get(prop::LIST_ITEMS).and_then(Value::as_array).map_or(&[], Vec::as_slice);
+            let on_list = list.contains_key(prop::ON_CLICK_ACTION);
+            let items_at = pointer::join(&screen.pointer_of(node), prop::LIST_ITEMS);
+            let large = list.get(prop::MEDIA_SIZE).and_then(Value::as_str) == Some("large");
             let mut badges = 0;
             for (index, item) in items.iter().enumerate() {
                 let Some(item) = item.as_object() else { continue };
                 let item_at = pointer::join(&items_at, index);
-                if on_list && item.contains_key("on-click-action") {
+                if on_list && item.contains_key(prop::ON_CLICK_ACTION) {
                     out.push(Diagnostic::error(
-                        pointer::join(&item_at, "on-click-action"),
-                        ComponentProblem::ActionAtBothLevels { event: "on-click-action" },
+                        pointer::join(&item_at, prop::ON_CLICK_ACTION),
+                        ComponentProblem::ActionAtBothLevels { event: prop::ON_CLICK_ACTION },
                     ));
                 }
-                if !on_list && !item.contains_key("on-click-action") {
+                if !on_list && !item.contains_key(prop::ON_CLICK_ACTION) {
                     out.push(Diagnostic::error(
                         item_at.clone(),
                         ComponentProblem::NavigationListActionMissing,
                     ));
                 }
-                if large && item.contains_key("end") {
+                if large && item.contains_key(prop::END) {
                     out.push(Diagnostic::error(
-                        pointer::join(&item_at, "end"),
+                        pointer::join(&item_at, prop::END),
                         ComponentProblem::EndWithLargeMedia,
                     ));
                 }
-                if item.contains_key("badge") {
+                if item.contains_key(prop::BADGE) {
                     badges += 1;
                     if badges == 2 {
                         out.push(Diagnostic::error(
-                            pointer::join(&item_at, "badge"),
+                            pointer::join(&item_at, prop::BADGE),
                             ComponentProblem::MultipleBadges,
                         ));
                     }

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Code, Docs, Ours, Page, Report, warning};
@@ -60,7 +61,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     if nodes.len() < 2 {
         return;
     }
-    let routing = flow.root.get("routing_model").and_then(Value::as_object);
+    let routing = flow.root.get(key::ROUTING_MODEL).and_then(Value::as_object);
     let routes_of = |id: &str| -> Vec<&str> {
         routing
             .and_then(|routing| routing.get(id))

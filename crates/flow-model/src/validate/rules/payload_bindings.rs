@@ -7,6 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::super::context::{ActionAt, Flow};
+use crate::catalog::prop;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
@@ -163,7 +165,7 @@ const MAX_KILOBYTES: u64 = 100 * 1024;
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in &flow.actions {
         let Some(payload) = action.payload() else { continue };
-        let at = pointer::join(&action.pointer, "payload");
+        let at = pointer::join(&action.pointer, key::PAYLOAD);
         let mut walk = Walk { flow, action, out: &mut *out, pickers: Vec::new() };
         walk.object(payload, &at, 0);
         let pickers = walk.pickers;
@@ -332,9 +334,9 @@ fn media_totals(flow: &Flow<'_>, action: &ActionAt<'_>, pickers: &[String]) -> (
             declared.or(default).unwrap_or(0)
         };
         let max_files =
-            if spec.name == "PhotoPicker" { "max-uploaded-photos" } else { "max-uploaded-documents" };
+            if spec.name == "PhotoPicker" { prop::MAX_UPLOADED_PHOTOS } else { prop::MAX_UPLOADED_DOCUMENTS };
         files += number(max_files);
-        kilobytes += number("max-file-size-kb");
+        kilobytes += number(prop::MAX_FILE_SIZE_KB);
     }
     (files, kilobytes)
 }

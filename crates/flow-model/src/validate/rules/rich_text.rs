@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -56,9 +57,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         for node in screen.components.iter().filter(|node| node.is("RichText")) {
-            let at = pointer::join(&screen.pointer_of(node), "text");
+            let at = pointer::join(&screen.pointer_of(node), prop::TEXT);
             let mixed = |text: &str| matches!(expression::classify(text), Dynamic::Interpolated);
-            match node.at.component.get("text") {
+            match node.at.component.get(prop::TEXT) {
                 Some(Value::String(text)) if mixed(text) => out.push(mixed_error(at)),
                 Some(Value::Array(lines)) => {
                     for (index, line) in lines.iter().enumerate() {
@@ -77,7 +78,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
 fn mixed_error(at: String) -> Diagnostic {
     Diagnostic::error(
         at,
-        DataProblem::MixedBinding { property: "text".into(), suggestion: None, rich_text: true },
+        DataProblem::MixedBinding { property: prop::TEXT.into(), suggestion: None, rich_text: true },
     )
 }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -103,12 +104,12 @@ pub(super) const REPORTS: &[Report] = &[
 pub(crate) const MAX_BRANCHES: usize = 10;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(Value::Object(model)) = flow.root.get("routing_model") else { return };
+    let Some(Value::Object(model)) = flow.root.get(key::ROUTING_MODEL) else { return };
     let routing = |problem| Problem::Routing(problem);
     // Edges, keeping only string destinations.
     let mut edges: Vec<(&str, Vec<&str>)> = Vec::with_capacity(model.len());
     for (from, destinations) in model {
-        let at = pointer::join("/routing_model", from);
+        let at = pointer::join(key::ROUTING_MODEL_AT, from);
         let Some(list) = destinations.as_array() else {
             out.push(Diagnostic::error(
                 at,
@@ -149,7 +150,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     }
     if !invalid.is_empty() {
         out.push(Diagnostic::error(
-            "/routing_model",
+            key::ROUTING_MODEL_AT,
             routing(RoutingProblem::InvalidScreens { screens: invalid }),
         ));
     }
@@ -163,7 +164,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         .collect();
     if !missing.is_empty() {
         out.push(Diagnostic::error(
-            "/routing_model",
+            key::ROUTING_MODEL_AT,
             routing(RoutingProblem::MissingScreens { screens: missing }),
         ));
     }
@@ -171,7 +172,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         edges.iter().flat_map(|(from, targets)| targets.iter().map(move |to| (*from, *to))).collect();
     let mut reported_back: HashSet<(&str, &str)> = HashSet::new();
     for (from, targets) in &edges {
-        let at = pointer::join("/routing_model", from);
+        let at = pointer::join(key::ROUTING_MODEL_AT, from);
         if targets.contains(from) {
             out.push(Diagnostic::error(
                 at.clone(),
@@ -192,7 +193,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if to != from && forward.contains(&(*to, *from)) && !reported_back.contains(&(*to, *from)) {
                 reported_back.insert((*from, *to));
                 out.push(Diagnostic::error(
-                    pointer::join("/routing_model", to),
+                    pointer::join(key::ROUTING_MODEL_AT, to),
                     routing(RoutingProblem::BackwardRoute { from: (*from).to_owned(), to: (*to).to_owned() }),
                 ));
             }
@@ -213,7 +214,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let ids: Vec<&str> = flow.screens.iter().filter_map(|screen| screen.id).collect();
     if !ids.is_empty() && ids.iter().all(|id| inbound.contains(id)) {
         out.push(Diagnostic::error(
-            "/routing_model",
+            key::ROUTING_MODEL_AT,
             routing(RoutingProblem::NoEntryScreen { derived: false }),
         ));
     }
@@ -226,7 +227,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let unconnected = unconnected(&ids, &neighbours);
     if !unconnected.is_empty() {
         out.push(Diagnostic::error(
-            "/routing_model",
+            key::ROUTING_MODEL_AT,
             routing(RoutingProblem::NotConnected { screens: unconnected, derived: false }),
         ));
     }
@@ -242,7 +243,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             flow.version >= Version::V6_2 && screen.components.iter().any(|node| node.is("NavigationList"));
         if !navigation_list && !forward.contains(&(from, to)) && !forward.contains(&(to, from)) {
             out.push(Diagnostic::error(
-                pointer::join(&pointer::join(&action.pointer, "next"), "name"),
+                pointer::join(&pointer::join(&action.pointer, key::NEXT), key::NAME),
                 routing(RoutingProblem::MissingRoute { from: from.to_owned(), to: to.to_owned() }),
             ));
         }

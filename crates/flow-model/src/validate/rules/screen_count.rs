@@ -3,6 +3,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -36,22 +37,22 @@ pub(super) const REPORTS: &[Report] = &[
 pub(crate) const MAX_SCREENS: usize = 100;
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(screens) = flow.root.get("screens").and_then(Value::as_array) else { return };
+    let Some(screens) = flow.root.get(key::SCREENS).and_then(Value::as_array) else { return };
     if screens.is_empty() {
         out.push(Diagnostic::error(
-            "/screens",
-            SchemaProblem::TooFewItems { property: "screens".into(), min: 1 },
+            key::SCREENS_AT,
+            SchemaProblem::TooFewItems { property: key::SCREENS.into(), min: 1 },
         ));
     }
     if screens.len() > MAX_SCREENS {
-        out.push(Diagnostic::error("/screens", ScreenProblem::TooManyScreens { found: screens.len() }));
+        out.push(Diagnostic::error(key::SCREENS_AT, ScreenProblem::TooManyScreens { found: screens.len() }));
     }
     for (index, screen) in screens.iter().enumerate() {
         if !screen.is_object() {
             out.push(Diagnostic::error(
-                pointer::join("/screens", index),
+                pointer::join(key::SCREENS_AT, index),
                 SchemaProblem::WrongType {
-                    property: "screens".into(),
+                    property: key::SCREENS.into(),
                     expected: "object",
                     found: json_type(screen),
                 },

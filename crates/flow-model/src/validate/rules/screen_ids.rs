@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
@@ -78,11 +79,11 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     let strict = flow.version.supports(Feature::StrictScreenIds);
     let mut seen = HashSet::with_capacity(flow.screens.len());
     for screen in &flow.screens {
-        let at = pointer::join(&screen.pointer, "id");
-        match screen.object.get("id") {
+        let at = pointer::join(&screen.pointer, key::ID);
+        match screen.object.get(key::ID) {
             None => out.push(Diagnostic::error(
                 screen.pointer.clone(),
-                SchemaProblem::MissingProperty { property: "id".into() },
+                SchemaProblem::MissingProperty { property: key::ID.into() },
             )),
             Some(Value::String(id)) => {
                 // Meta's docs reserve `SUCCESS`, its builder checks `success`; another casing is
@@ -103,7 +104,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             Some(other) => out.push(Diagnostic::error(
                 at,
                 SchemaProblem::WrongType {
-                    property: "id".into(),
+                    property: key::ID.into(),
                     expected: "string",
                     found: json_type(other),
                 },

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::super::context::{Flow, Node};
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -73,9 +74,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         let counted = screen.components.iter().filter(|node| !node.is("Form")).count();
         if counted > MAX_COMPONENTS_PER_SCREEN {
-            let at = crate::json::pointer::join(&screen.pointer, "layout");
+            let at = crate::json::pointer::join(&screen.pointer, key::LAYOUT);
             out.push(Diagnostic::error(
-                crate::json::pointer::join(&at, "children"),
+                crate::json::pointer::join(&at, key::CHILDREN),
                 ComponentProblem::TooManyComponents { max: MAX_COMPONENTS_PER_SCREEN as u32, found: counted },
             ));
         }

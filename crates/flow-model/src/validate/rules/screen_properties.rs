@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::{is_blank, json_type};
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -81,14 +82,14 @@ pub(super) const REPORTS: &[Report] = &[
 
 /// The screen properties and the version that introduced them.
 const SCREEN_KEYS: &[(&str, Version)] = &[
-    ("id", Version::V1_0),
-    ("title", Version::V1_0),
-    ("layout", Version::V1_0),
-    ("terminal", Version::V1_0),
-    ("success", Version::V1_0),
-    ("data", Version::V1_0),
-    ("refresh_on_back", Version::V1_0),
-    ("sensitive", Version::V5_1),
+    (key::ID, Version::V1_0),
+    (key::TITLE, Version::V1_0),
+    (key::LAYOUT, Version::V1_0),
+    (key::TERMINAL, Version::V1_0),
+    (key::SUCCESS, Version::V1_0),
+    (key::DATA, Version::V1_0),
+    (key::REFRESH_ON_BACK, Version::V1_0),
+    (key::SENSITIVE, Version::V5_1),
 ];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
@@ -110,9 +111,9 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 )),
             }
             let expected = match key.as_str() {
-                "title" => "string",
-                "layout" | "data" => "object",
-                "terminal" | "success" | "refresh_on_back" => "boolean",
+                key::TITLE => "string",
+                key::LAYOUT | key::DATA => "object",
+                key::TERMINAL | key::SUCCESS | key::REFRESH_ON_BACK => "boolean",
                 _ => continue,
             };
             let fits = match expected {
@@ -127,7 +128,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        for required in ["title", "layout"] {
+        for required in [key::TITLE, key::LAYOUT] {
             if !screen.object.contains_key(required) {
                 out.push(Diagnostic::error(
                     screen.pointer.clone(),
@@ -135,25 +136,28 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        if let Some(Value::String(title)) = screen.object.get("title")
+        if let Some(Value::String(title)) = screen.object.get(key::TITLE)
             && flow.version.supports(Feature::NonBlankTitle)
             && is_blank(title)
         {
-            out.push(Diagnostic::error(at("title"), SchemaProblem::Blank { property: "title".into() }));
+            out.push(Diagnostic::error(at(key::TITLE), SchemaProblem::Blank { property: key::TITLE.into() }));
         }
-        let success = screen.object.get("success");
+        let success = screen.object.get(key::SUCCESS);
         if screen.terminal {
             any_terminal = true;
             any_success |= success.and_then(Value::as_bool) != Some(false);
         } else if success.is_some() {
-            out.push(Diagnostic::error(at("success"), ScreenProblem::SuccessOnlyOnTerminal));
+            out.push(Diagnostic::error(at(key::SUCCESS), ScreenProblem::SuccessOnlyOnTerminal));
         }
-        if screen.object.get("refresh_on_back").and_then(Value::as_bool) == Some(true) && !flow.endpoint {
-            out.push(Diagnostic::error(at("refresh_on_back"), ScreenProblem::RefreshOnBackWithoutEndpoint));
+        if screen.object.get(key::REFRESH_ON_BACK).and_then(Value::as_bool) == Some(true) && !flow.endpoint {
+            out.push(Diagnostic::error(
+                at(key::REFRESH_ON_BACK),
+                ScreenProblem::RefreshOnBackWithoutEndpoint,
+            ));
         }
     }
     if any_terminal && !any_success {
-        out.push(Diagnostic::error("/screens", ScreenProblem::NoSuccessfulTerminal));
+        out.push(Diagnostic::error(key::SCREENS_AT, ScreenProblem::NoSuccessfulTerminal));
     }
 }
 

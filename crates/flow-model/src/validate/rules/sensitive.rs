@@ -3,6 +3,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -31,13 +32,13 @@ pub(super) const REPORTS: &[Report] = &[
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
-        let Some(sensitive) = screen.object.get("sensitive") else { continue };
-        let at = pointer::join(&screen.pointer, "sensitive");
+        let Some(sensitive) = screen.object.get(key::SENSITIVE) else { continue };
+        let at = pointer::join(&screen.pointer, key::SENSITIVE);
         let Some(entries) = sensitive.as_array() else {
             out.push(Diagnostic::error(
                 at,
                 SchemaProblem::WrongType {
-                    property: "sensitive".into(),
+                    property: key::SENSITIVE.into(),
                     expected: "array",
                     found: json_type(sensitive),
                 },
@@ -57,7 +58,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 other => out.push(Diagnostic::error(
                     entry_at,
                     SchemaProblem::WrongType {
-                        property: "sensitive".into(),
+                        property: key::SENSITIVE.into(),
                         expected: "string",
                         found: json_type(other),
                     },

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -62,16 +63,16 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             if !node.is("Switch") {
                 continue;
             }
-            if let Some(Value::String(value)) = node.at.component.get("value")
+            if let Some(Value::String(value)) = node.at.component.get(key::VALUE)
                 && !matches!(expression::classify(value), Dynamic::Binding(_))
             {
                 out.push(Diagnostic::error(
-                    pointer::join(&screen.pointer_of(node), "value"),
-                    SchemaProblem::BindingRequired { property: "value".into() },
+                    pointer::join(&screen.pointer_of(node), key::VALUE),
+                    SchemaProblem::BindingRequired { property: key::VALUE.into() },
                 ));
             }
-            let Some(Value::Object(cases)) = node.at.component.get("cases") else { continue };
-            let at = pointer::join(&screen.pointer_of(node), "cases");
+            let Some(Value::Object(cases)) = node.at.component.get(key::CASES) else { continue };
+            let at = pointer::join(&screen.pointer_of(node), key::CASES);
             if cases.is_empty() {
                 out.push(Diagnostic::error(at.clone(), ComponentProblem::EmptySwitchCases));
             }

@@ -4,6 +4,8 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+use crate::catalog::prop;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Ours, Page, Report, error, warning};
@@ -48,7 +50,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     if !flow.screens.iter().any(|screen| screen.terminal) {
-        out.push(Diagnostic::error("/screens", ScreenProblem::MissingTerminalScreen));
+        out.push(Diagnostic::error(key::SCREENS_AT, ScreenProblem::MissingTerminalScreen));
     }
     let severity =
         if flow.version.supports(Feature::StrictRouting) { Severity::Error } else { Severity::Warning };
@@ -64,8 +66,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             let Some(name) = footer
                 .at
                 .component
-                .get("on-click-action")
-                .and_then(|action| action.get("name"))
+                .get(prop::ON_CLICK_ACTION)
+                .and_then(|action| action.get(key::NAME))
                 .and_then(Value::as_str)
             else {
                 continue;
@@ -75,8 +77,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic {
                     severity,
                     pointer: pointer::join(
-                        &pointer::join(&screen.pointer_of(footer), "on-click-action"),
-                        "name",
+                        &pointer::join(&screen.pointer_of(footer), prop::ON_CLICK_ACTION),
+                        key::NAME,
                     ),
                     span: None,
                     problem: ScreenProblem::TerminalFooterAction {

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::super::context::{Flow, member};
+use crate::catalog::prop;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -44,17 +45,17 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for screen in &flow.screens {
         for node in screen.components.iter().filter(|node| node.is("TextInput")) {
             let component = node.at.component;
-            let Some(Value::String(pattern)) = member(component, "pattern") else { continue };
-            if node.spec.and_then(|spec| spec.property("pattern", flow.version)).is_none() {
+            let Some(Value::String(pattern)) = member(component, prop::PATTERN) else { continue };
+            if node.spec.and_then(|spec| spec.property(prop::PATTERN, flow.version)).is_none() {
                 continue; // Before 6.2: the unknown-property rule says so.
             }
-            let at = pointer::join(&screen.pointer_of(node), "pattern");
+            let at = pointer::join(&screen.pointer_of(node), prop::PATTERN);
             let literal =
                 !matches!(expression::classify(pattern), Dynamic::Binding(_) | Dynamic::Expression(_));
             if literal && let Some(Err(reason)) = crate::regex::check(pattern) {
                 out.push(Diagnostic::error(at.clone(), SchemaProblem::InvalidRegex { reason }));
             }
-            if let Some(Value::String(input_type)) = member(component, "input-type")
+            if let Some(Value::String(input_type)) = member(component, prop::INPUT_TYPE)
                 && !PATTERN_INPUT_TYPES.contains(&input_type.as_str())
                 && !matches!(expression::classify(input_type), Dynamic::Binding(_))
             {
@@ -63,10 +64,10 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
                     ComponentProblem::PatternInputType { input_type: input_type.clone() },
                 ));
             }
-            if member(component, "helper-text").is_none() {
+            if member(component, prop::HELPER_TEXT).is_none() {
                 out.push(Diagnostic::error(
                     screen.pointer_of(node),
-                    SchemaProblem::MissingProperty { property: "helper-text".into() },
+                    SchemaProblem::MissingProperty { property: prop::HELPER_TEXT.into() },
                 ));
             }
         }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::super::context::Flow;
 use super::super::schema::json_type;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -73,8 +74,14 @@ pub(super) const REPORTS: &[Report] = &[
 ];
 
 /// The root properties (the `meta` object is accepted as Meta's own builder writes it).
-const ROOT_KEYS: &[&str] =
-    &["version", "screens", "routing_model", "data_api_version", "data_channel_uri", "meta"];
+const ROOT_KEYS: &[&str] = &[
+    key::VERSION,
+    key::SCREENS,
+    key::ROUTING_MODEL,
+    key::DATA_API_VERSION,
+    key::DATA_CHANNEL_URI,
+    key::META,
+];
 
 /// The Data API versions a flow may declare, by Flow JSON version.
 pub(crate) fn data_api_versions(flow: &Flow<'_>) -> &'static [&'static str] {
@@ -85,31 +92,31 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for (key, value) in flow.root {
         let pointer = crate::json::pointer::join("", key);
         match key.as_str() {
-            "data_channel_uri" if !flow.version.supports(Feature::DataChannelUri) => {
+            key::DATA_CHANNEL_URI if !flow.version.supports(Feature::DataChannelUri) => {
                 out.push(Diagnostic::error(pointer, FlowProblem::DataChannelUri));
             }
-            "screens" if !value.is_array() => out.push(wrong_type(pointer, "screens", "array", value)),
-            "routing_model" if !value.is_object() => {
-                out.push(wrong_type(pointer, "routing_model", "object", value))
+            key::SCREENS if !value.is_array() => out.push(wrong_type(pointer, key::SCREENS, "array", value)),
+            key::ROUTING_MODEL if !value.is_object() => {
+                out.push(wrong_type(pointer, key::ROUTING_MODEL, "object", value))
             }
-            "meta" => match value {
+            key::META => match value {
                 Value::Object(meta) => {
                     for (name, inner) in meta {
                         let inner_pointer = crate::json::pointer::join(&pointer, name);
-                        if name != "lead_gen_ai" {
+                        if name != key::LEAD_GEN_AI {
                             out.push(unknown(
                                 inner_pointer,
                                 name,
-                                Owner::Part { property: "meta".into(), component: "Flow".into() },
+                                Owner::Part { property: key::META.into(), component: "Flow".into() },
                             ));
                         } else if !inner.is_boolean() {
-                            out.push(wrong_type(inner_pointer, "lead_gen_ai", "boolean", inner));
+                            out.push(wrong_type(inner_pointer, key::LEAD_GEN_AI, "boolean", inner));
                         }
                     }
                 }
-                other => out.push(wrong_type(pointer, "meta", "object", other)),
+                other => out.push(wrong_type(pointer, key::META, "object", other)),
             },
-            "data_api_version" => {
+            key::DATA_API_VERSION => {
                 let allowed = data_api_versions(flow);
                 match value.as_str() {
                     Some(found) if allowed.contains(&found) => {}
@@ -127,17 +134,17 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             _ => out.push(unknown(pointer, key, Owner::Flow)),
         }
     }
-    if flow.root.contains_key("data_api_version") && !flow.root.contains_key("routing_model") {
+    if flow.root.contains_key(key::DATA_API_VERSION) && !flow.root.contains_key(key::ROUTING_MODEL) {
         out.push(Diagnostic::error(
             "",
             SchemaProblem::RequiredFor {
-                property: "routing_model",
+                property: key::ROUTING_MODEL,
                 needed_by: "property 'data_api_version'",
             },
         ));
     }
-    if !flow.root.contains_key("screens") {
-        out.push(Diagnostic::error("", SchemaProblem::MissingProperty { property: "screens".into() }));
+    if !flow.root.contains_key(key::SCREENS) {
+        out.push(Diagnostic::error("", SchemaProblem::MissingProperty { property: key::SCREENS.into() }));
     }
 }
 

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -41,7 +42,7 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
     for action in flow.actions.iter().filter(|action| action.name == Some(ActionName::UpdateData)) {
         let Some(screen) = flow.screens.get(action.screen) else { continue };
         let Some(payload) = action.payload() else { continue };
-        let at = pointer::join(&action.pointer, "payload");
+        let at = pointer::join(&action.pointer, key::PAYLOAD);
         let Some(data) = screen.data else {
             out.push(Diagnostic::error(at, ActionProblem::UpdateDataNoDataModel { screen: screen.label() }));
             continue;

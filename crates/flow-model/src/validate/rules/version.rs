@@ -2,6 +2,7 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
+use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 use super::super::sources::{Builder, Code, Docs, Page, Report, error};
@@ -39,25 +40,25 @@ pub(super) const REPORTS: &[Report] = &[
 ];
 
 pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
-    match flow.root.get("version") {
+    match flow.root.get(key::VERSION) {
         None => out.push(Diagnostic::error("", FlowProblem::MissingVersion)),
         Some(Value::String(text)) => match Version::parse(text).map(Version::status) {
             Some(Status::Publishable) => {}
             Some(Status::Frozen) => {
                 if let Some(version) = Version::parse(text) {
-                    out.push(Diagnostic::error("/version", FlowProblem::FrozenVersion { version }));
+                    out.push(Diagnostic::error(key::VERSION_AT, FlowProblem::FrozenVersion { version }));
                 }
             }
             Some(Status::Unknown) | None => {
                 out.push(Diagnostic::error(
-                    "/version",
+                    key::VERSION_AT,
                     FlowProblem::UnknownVersion { version: format!("'{text}'") },
                 ));
             }
         },
         // Integers were accepted only before 2.1, all frozen or gone: Meta compares strings.
         Some(other) => out.push(Diagnostic::error(
-            "/version",
+            key::VERSION_AT,
             FlowProblem::UnknownVersion { version: crate::json::compact(other) },
         )),
     }
