@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::catalog::{ActionName, prop};
 use crate::document::Document;
 use crate::json::pointer;
 use crate::model::key;
@@ -241,7 +242,9 @@ fn edges(root: &Value, index_of: &HashMap<&str, usize>) -> Vec<Edge> {
     for action in references::navigate_actions(root) {
         let Some(from) = screen_id_at(action.screen) else { continue };
         let in_item = action.component.as_deref().is_some_and(|component| {
-            action.action.strip_prefix(component).is_some_and(|rest| rest.starts_with("/list-items/"))
+            let rest = action.action.strip_prefix(component).and_then(|rest| rest.strip_prefix('/'));
+            rest.and_then(|rest| rest.strip_prefix(prop::LIST_ITEMS))
+                .is_some_and(|rest| rest.starts_with('/'))
         });
         let kind = if action.component_kind == Some("NavigationList") && in_item {
             EdgeKind::NavigationListItem
@@ -259,7 +262,7 @@ fn edges(root: &Value, index_of: &HashMap<&str, usize>) -> Vec<Edge> {
     }
     // One edge per screen and route, made by the screen's first data_exchange action.
     let mut seen = Vec::new();
-    for action in references::actions(root, "data_exchange") {
+    for action in references::actions(root, ActionName::DataExchange) {
         let Some(from) = screen_id_at(action.screen) else { continue };
         if seen.contains(&from) {
             continue;

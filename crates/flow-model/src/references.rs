@@ -2,6 +2,7 @@
 //! bindings. Renaming a screen rewrites them; removing one reports them; the graph draws them.
 use serde_json::{Map, Value};
 
+use crate::catalog::ActionName;
 use crate::document::Document;
 use crate::json::pointer;
 use crate::model::key;
@@ -125,10 +126,10 @@ pub(crate) fn screen_id(screen: &Map<String, Value>) -> Option<&str> {
     screen.get(key::ID).and_then(Value::as_str)
 }
 
-/// Every action object named `name` (e.g. `navigate`, `data_exchange`) in the screens, in
+/// Every `name` action object (e.g. navigate, data_exchange) in the screens, in
 /// document order, with the component holding it: the innermost component whose pointer is a
 /// prefix of the action's.
-pub(crate) fn actions<'a>(root: &'a Value, name: &str) -> Vec<Action<'a>> {
+pub(crate) fn actions(root: &Value, name: ActionName) -> Vec<Action<'_>> {
     let mut found = Vec::new();
     for (index, screen) in screens(root) {
         let screen_pointer = pointer::join(key::SCREENS_AT, index);
@@ -137,7 +138,7 @@ pub(crate) fn actions<'a>(root: &'a Value, name: &str) -> Vec<Action<'a>> {
         for (key, value) in screen {
             visit(value, &pointer::join(&screen_pointer, key), |at, value| {
                 let named = |action: &&Map<String, Value>| {
-                    action.get(key::NAME).and_then(Value::as_str) == Some(name)
+                    action.get(key::NAME).and_then(Value::as_str) == Some(name.as_str())
                 };
                 if let Some(action) = value.as_object().filter(named) {
                     actions.push((at(), action));
@@ -184,7 +185,7 @@ pub(crate) struct Holder<'a> {
 
 /// Every navigate action with a string target, in document order.
 pub(crate) fn navigate_actions(root: &Value) -> Vec<NavigateAction<'_>> {
-    actions(root, "navigate")
+    actions(root, ActionName::Navigate)
         .into_iter()
         .filter_map(|Action { screen, pointer, holder, action }| {
             let target = action.get(key::NEXT)?.get(key::NAME)?.as_str()?;
@@ -219,7 +220,7 @@ impl Document {
             };
             let at = at();
             let pointer = match kind {
-                ReferenceKind::NavigateTarget => format!("{at}/next/name"),
+                ReferenceKind::NavigateTarget => format!("{at}/{}/{}", key::NEXT, key::NAME),
                 _ => at.clone(),
             };
             found.push(ScreenReference { kind, in_screen: screen_holding(root, &at), pointer });
@@ -241,7 +242,7 @@ fn screen_holding(root: &Value, at: &str) -> Option<String> {
 }
 
 fn is_navigate_to(action: &Map<String, Value>, id: &str) -> bool {
-    action.get(key::NAME).and_then(Value::as_str) == Some("navigate")
+    action.get(key::NAME).and_then(Value::as_str) == Some(ActionName::Navigate.as_str())
         && action.get(key::NEXT).and_then(|next| next.get(key::NAME)).and_then(Value::as_str) == Some(id)
 }
 

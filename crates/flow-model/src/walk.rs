@@ -47,13 +47,16 @@ impl ComponentAt<'_> {
     /// Appends the tokens from its container (or the screen) to it, e.g. `/children/3`.
     fn push_tokens(&self, pointer: &mut String) {
         match self.place {
-            Place::Layout => pointer.push_str("/layout/children"),
-            Place::Form => pointer.push_str("/children"),
-            Place::IfThen => pointer.push_str("/then"),
-            Place::IfElse => pointer.push_str("/else"),
-            Place::SwitchCase(key) => {
-                pointer.push_str("/cases");
-                pointer::push(pointer, key);
+            Place::Layout => {
+                pointer::push(pointer, key::LAYOUT);
+                pointer::push(pointer, key::CHILDREN);
+            }
+            Place::Form => pointer::push(pointer, key::CHILDREN),
+            Place::IfThen => pointer::push(pointer, key::THEN),
+            Place::IfElse => pointer::push(pointer, key::ELSE),
+            Place::SwitchCase(case) => {
+                pointer::push(pointer, key::CASES);
+                pointer::push(pointer, case);
             }
         }
         let _ = write!(pointer, "/{}", self.index);

@@ -3,7 +3,7 @@ use serde_json::{Map, Value, json};
 
 use super::screens::screen_index;
 use super::{Change, Edit, EditError, Scope, Transaction, check_depth};
-use crate::catalog::prop;
+use crate::catalog::{ActionName, prop};
 use crate::document::Document;
 use crate::json::pointer;
 use crate::model::key;
@@ -50,7 +50,10 @@ impl Document {
             }
         }
         if let Some(payload) = footer_payload {
-            let mut action = json!({"name": "navigate", "next": {"type": "screen", "name": to}});
+            let mut action = json!({
+                (key::NAME): ActionName::Navigate.as_str(),
+                (key::NEXT): {(key::TYPE): key::SCREEN, (key::NAME): to}
+            });
             if let (false, Some(object)) = (payload.is_empty(), action.as_object_mut()) {
                 object.insert(key::PAYLOAD.to_owned(), Value::Object(payload));
             }
@@ -95,7 +98,8 @@ impl Document {
             .and_then(Value::as_array)
             .map(Vec::len)
             .ok_or_else(|| EditError::NotAList { pointer: list.clone() })?;
-        let component = json!({"type": "Footer", "label": "Continue", "on-click-action": action});
+        let component =
+            json!({(key::TYPE): "Footer", (prop::LABEL): "Continue", (prop::ON_CLICK_ACTION): action});
         check_depth(&list, &component)?;
         Ok(Change::InsertItem { array: list, index: length, value: component })
     }

@@ -56,9 +56,9 @@ impl Document {
     /// A new, empty screen object: what "add screen" inserts.
     pub fn new_screen(id: &str, title: &str) -> Value {
         json!({
-            "id": id,
-            "title": title,
-            "layout": { "type": "SingleColumnLayout", "children": [] }
+            (key::ID): id,
+            (key::TITLE): title,
+            (key::LAYOUT): { (key::TYPE): "SingleColumnLayout", (key::CHILDREN): [] }
         })
     }
 
@@ -67,7 +67,7 @@ impl Document {
     pub fn add_screen(&mut self, index: usize, screen: Value) -> Result<Edit, EditError> {
         let id = screen.get(key::ID).and_then(Value::as_str).ok_or(EditError::NotAScreen)?;
         check_new_id(self.root(), id)?;
-        check_depth("/screens/0", &screen)?;
+        check_depth(&pointer::join(key::SCREENS_AT, 0), &screen)?;
         let change = match self.root().get(key::SCREENS) {
             Some(_) => Change::InsertItem { array: key::SCREENS_AT.to_owned(), index, value: screen },
             None => {
@@ -102,8 +102,10 @@ impl Document {
             return Ok(Edit::new(Vec::new(), Scope::Structure));
         }
         check_new_id(self.root(), to)?;
-        let mut changes =
-            vec![Change::Replace { at: format!("/screens/{index}/id"), value: Value::from(to) }];
+        let mut changes = vec![Change::Replace {
+            at: format!("{}/{index}/{}", key::SCREENS_AT, key::ID),
+            value: Value::from(to),
+        }];
         let (old_prefix, new_prefix) = (binding_prefix(from), binding_prefix(to));
         for reference in self.screen_references(from) {
             changes.push(match reference.kind {

@@ -200,10 +200,10 @@ fn check_next(next: &Value, at: &str, out: &mut Vec<Diagnostic>) {
     for (key, value) in next {
         let key_at = pointer::join(at, key);
         match key.as_str() {
-            key::TYPE if value.as_str() != Some("screen") => {
+            key::TYPE if value.as_str() != Some(key::SCREEN) => {
                 out.push(Diagnostic::error(
                     key_at,
-                    SchemaProblem::NotInEnum { property: key::TYPE.into(), allowed: &["screen"] },
+                    SchemaProblem::NotInEnum { property: key::TYPE.into(), allowed: &[key::SCREEN] },
                 ));
             }
             key::NAME if !value.is_string() => out.push(Diagnostic::error(

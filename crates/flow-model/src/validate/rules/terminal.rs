@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::super::context::Flow;
-use crate::catalog::prop;
+use crate::catalog::{ActionName, prop};
 use crate::model::key;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -72,7 +72,8 @@ pub(super) fn check(flow: &Flow<'_>, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let ends = name == "complete" || (flow.endpoint && name == "data_exchange");
+            let ends = name == ActionName::Complete.as_str()
+                || (flow.endpoint && name == ActionName::DataExchange.as_str());
             if !ends {
                 out.push(Diagnostic {
                     severity,
