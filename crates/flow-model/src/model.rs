@@ -23,20 +23,29 @@ use crate::expression::{self, Dynamic};
 use crate::json::{member, pointer};
 use crate::version::Version;
 
+/// Defines key name constants, each with its doc, and `ALL`, every name defined, in order
+/// (what `model::tests::each_key_is_written_once` checks). `NAME, NAME_AT = "text"` also
+/// defines the JSON Pointer of a member of the flow (`/text`).
+macro_rules! key_names {
+    ($($(#[$doc:meta])* $name:ident $(, $at:ident)? = $text:literal;)*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: &str = $text;
+            $(
+                /// The JSON Pointer of the member.
+                pub const $at: &str = concat!("/", $text);
+            )?
+        )*
+        /// Every key name defined here, in order.
+        pub const ALL: &[&str] = &[$($name),*];
+    };
+}
+pub(crate) use key_names;
+
 /// The key names of Flow JSON's structure (the flow, screens, containers, actions, data
 /// models), written here once. Component properties are in the catalog.
 pub mod key {
-    /// The flow's own keys, each with the JSON Pointer of its member (`VERSION_AT`: `/version`).
-    macro_rules! root_keys {
-        ($($(#[$doc:meta])* $name:ident, $at:ident = $text:literal;)*) => {$(
-            $(#[$doc])*
-            pub const $name: &str = $text;
-            /// The JSON Pointer of the member.
-            pub const $at: &str = concat!("/", $text);
-        )*};
-    }
-
-    root_keys! {
+    key_names! {
         /// The flow's `version`.
         VERSION, VERSION_AT = "version";
         /// The flow's `data_api_version`.
@@ -45,75 +54,74 @@ pub mod key {
         ROUTING_MODEL, ROUTING_MODEL_AT = "routing_model";
         /// The flow's `screens`.
         SCREENS, SCREENS_AT = "screens";
-        /// The flow's `data_channel_uri` (before 3.0).
+        /// The flow's `data_channel_uri` (until 3.0).
         DATA_CHANNEL_URI, DATA_CHANNEL_URI_AT = "data_channel_uri";
         /// The flow's `meta` object, as Meta's builder writes it.
         META, META_AT = "meta";
+        /// The one member of `meta`, `lead_gen_ai`.
+        LEAD_GEN_AI = "lead_gen_ai";
+
+        /// A screen's `id`.
+        ID = "id";
+        /// A screen's `title`.
+        TITLE = "title";
+        /// A screen's `terminal`.
+        TERMINAL = "terminal";
+        /// A screen's `success`.
+        SUCCESS = "success";
+        /// A screen's `refresh_on_back`.
+        REFRESH_ON_BACK = "refresh_on_back";
+        /// A screen's `sensitive` field names.
+        SENSITIVE = "sensitive";
+        /// A screen's data model, `data`.
+        DATA = "data";
+        /// A data model's `required` list (not a field).
+        REQUIRED = "required";
+        /// A data model field's example value, `__example__`.
+        EXAMPLE = "__example__";
+        /// An object field's `properties` in a data model.
+        PROPERTIES = "properties";
+        /// An array field's `items` in a data model.
+        ITEMS = "items";
+        /// A data model field's allowed values, `enum`.
+        ENUM = "enum";
+        /// A screen's `layout`.
+        LAYOUT = "layout";
+        /// The `type` of a layout, a component or a data model field.
+        TYPE = "type";
+        /// The `children` of a layout or a Form.
+        CHILDREN = "children";
+        /// An input's or a Form's `name`; an action's `name`; `next.name`.
+        NAME = "name";
+        /// A component's `visible`.
+        VISIBLE = "visible";
+        /// A Form's `init-values`.
+        INIT_VALUES = "init-values";
+        /// A Form's `error-messages`.
+        ERROR_MESSAGES = "error-messages";
+        /// An input's `init-value`.
+        INIT_VALUE = "init-value";
+        /// An input's `error-message`.
+        ERROR_MESSAGE = "error-message";
+        /// An If's `condition`.
+        CONDITION = "condition";
+        /// An If's `then` branch.
+        THEN = "then";
+        /// An If's `else` branch.
+        ELSE = "else";
+        /// A Switch's `value`.
+        VALUE = "value";
+        /// A Switch's `cases`.
+        CASES = "cases";
+        /// A navigate action's `next`.
+        NEXT = "next";
+        /// The one `type` of a navigate action's `next`, `screen`.
+        SCREEN = "screen";
+        /// An action's `payload`.
+        PAYLOAD = "payload";
+        /// An open_url action's `url`.
+        URL = "url";
     }
-
-    /// The one member of `meta`, `lead_gen_ai`.
-    pub const LEAD_GEN_AI: &str = "lead_gen_ai";
-
-    /// A screen's `id`.
-    pub const ID: &str = "id";
-    /// A screen's `title`.
-    pub const TITLE: &str = "title";
-    /// A screen's `terminal`.
-    pub const TERMINAL: &str = "terminal";
-    /// A screen's `success`.
-    pub const SUCCESS: &str = "success";
-    /// A screen's `refresh_on_back`.
-    pub const REFRESH_ON_BACK: &str = "refresh_on_back";
-    /// A screen's `sensitive` field names.
-    pub const SENSITIVE: &str = "sensitive";
-    /// A screen's data model, `data`.
-    pub const DATA: &str = "data";
-    /// A data model's `required` list (not a field).
-    pub const REQUIRED: &str = "required";
-    /// A data model field's example value, `__example__`.
-    pub const EXAMPLE: &str = "__example__";
-    /// An object field's `properties` in a data model.
-    pub const PROPERTIES: &str = "properties";
-    /// An array field's `items` in a data model.
-    pub const ITEMS: &str = "items";
-    /// A data model field's allowed values, `enum`.
-    pub const ENUM: &str = "enum";
-    /// A screen's `layout`.
-    pub const LAYOUT: &str = "layout";
-    /// The `type` of a layout, a component or a data model field.
-    pub const TYPE: &str = "type";
-    /// The `children` of a layout or a Form.
-    pub const CHILDREN: &str = "children";
-    /// An input's or a Form's `name`; an action's `name`; `next.name`.
-    pub const NAME: &str = "name";
-    /// A component's `visible`.
-    pub const VISIBLE: &str = "visible";
-    /// A Form's `init-values`.
-    pub const INIT_VALUES: &str = "init-values";
-    /// A Form's `error-messages`.
-    pub const ERROR_MESSAGES: &str = "error-messages";
-    /// An input's `init-value`.
-    pub const INIT_VALUE: &str = "init-value";
-    /// An input's `error-message`.
-    pub const ERROR_MESSAGE: &str = "error-message";
-    /// An If's `condition`.
-    pub const CONDITION: &str = "condition";
-    /// An If's `then` branch.
-    pub const THEN: &str = "then";
-    /// An If's `else` branch.
-    pub const ELSE: &str = "else";
-    /// A Switch's `value`.
-    pub const VALUE: &str = "value";
-    /// A Switch's `cases`.
-    pub const CASES: &str = "cases";
-    /// A navigate action's `next`.
-    pub const NEXT: &str = "next";
-    /// The one `type` of a navigate action's `next`, `screen`.
-    pub const SCREEN: &str = "screen";
-    /// An action's `payload`.
-    pub const PAYLOAD: &str = "payload";
-    /// An open_url action's `url`.
-    pub const URL: &str = "url";
 }
 
 /// `parts` one after the other (`[..].concat()` pulls a generic joiner into the app's bundle).
@@ -836,6 +844,25 @@ impl<'a> Action<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Issue 17: each Flow JSON key name is written in one place. `key_names!` registers
+    /// every constant of `model::key` and `catalog::prop` in their `ALL`, so a name written
+    /// twice, in one of them or in both, is found here.
+    #[test]
+    fn each_key_is_written_once() {
+        assert!(key::ALL.contains(&key::SCREENS) && key::ALL.contains(&key::SCREEN));
+        assert!(catalog::prop::ALL.contains(&catalog::prop::LABEL));
+        let mut written = std::collections::HashMap::new();
+        let mut twice = Vec::new();
+        for (module, names) in [("model::key", key::ALL), ("catalog::prop", catalog::prop::ALL)] {
+            for name in names {
+                if let Some(first) = written.insert(*name, module) {
+                    twice.push(format!("{name:?} in {first} and {module}"));
+                }
+            }
+        }
+        assert_eq!(twice, Vec::<String>::new(), "key names written twice");
+    }
 
     #[test]
     fn views_read_screens_components_and_actions() {

@@ -7,115 +7,117 @@ pub use crate::model::key::{
     REQUIRED, THEN, TITLE, VALUE, VISIBLE,
 };
 
-/// `allowed-mime-types`.
-pub const ALLOWED_MIME_TYPES: &str = "allowed-mime-types";
-/// `alt-text`.
-pub const ALT_TEXT: &str = "alt-text";
-/// `aspect-ratio`.
-pub const ASPECT_RATIO: &str = "aspect-ratio";
-/// `badge`.
-pub const BADGE: &str = "badge";
-/// `center-caption`.
-pub const CENTER_CAPTION: &str = "center-caption";
-/// `color`.
-pub const COLOR: &str = "color";
-/// `data-source`.
-pub const DATA_SOURCE: &str = "data-source";
-/// `description`.
-pub const DESCRIPTION: &str = "description";
-/// `enabled`.
-pub const ENABLED: &str = "enabled";
-/// `end`.
-pub const END: &str = "end";
-/// `end-date`.
-pub const END_DATE: &str = "end-date";
-/// `font-weight`.
-pub const FONT_WEIGHT: &str = "font-weight";
-/// `height`.
-pub const HEIGHT: &str = "height";
-/// `helper-text`.
-pub const HELPER_TEXT: &str = "helper-text";
-/// `image`.
-pub const IMAGE: &str = "image";
-/// `images`.
-pub const IMAGES: &str = "images";
-/// `include-days`.
-pub const INCLUDE_DAYS: &str = "include-days";
-/// `input-type`.
-pub const INPUT_TYPE: &str = "input-type";
-/// `label`.
-pub const LABEL: &str = "label";
-/// `label-variant`.
-pub const LABEL_VARIANT: &str = "label-variant";
-/// `left-caption`.
-pub const LEFT_CAPTION: &str = "left-caption";
-/// `list-items`.
-pub const LIST_ITEMS: &str = "list-items";
-/// `main-content`.
-pub const MAIN_CONTENT: &str = "main-content";
-/// `markdown`.
-pub const MARKDOWN: &str = "markdown";
-/// `max-chars`.
-pub const MAX_CHARS: &str = "max-chars";
-/// `max-date`.
-pub const MAX_DATE: &str = "max-date";
-/// `max-days`.
-pub const MAX_DAYS: &str = "max-days";
-/// `max-file-size-kb`.
-pub const MAX_FILE_SIZE_KB: &str = "max-file-size-kb";
-/// `max-length`.
-pub const MAX_LENGTH: &str = "max-length";
-/// `max-selected-items`.
-pub const MAX_SELECTED_ITEMS: &str = "max-selected-items";
-/// `max-uploaded-documents`.
-pub const MAX_UPLOADED_DOCUMENTS: &str = "max-uploaded-documents";
-/// `max-uploaded-photos`.
-pub const MAX_UPLOADED_PHOTOS: &str = "max-uploaded-photos";
-/// `media-size`.
-pub const MEDIA_SIZE: &str = "media-size";
-/// `metadata`.
-pub const METADATA: &str = "metadata";
-/// `min-chars`.
-pub const MIN_CHARS: &str = "min-chars";
-/// `min-date`.
-pub const MIN_DATE: &str = "min-date";
-/// `min-days`.
-pub const MIN_DAYS: &str = "min-days";
-/// `min-selected-items`.
-pub const MIN_SELECTED_ITEMS: &str = "min-selected-items";
-/// `min-uploaded-documents`.
-pub const MIN_UPLOADED_DOCUMENTS: &str = "min-uploaded-documents";
-/// `min-uploaded-photos`.
-pub const MIN_UPLOADED_PHOTOS: &str = "min-uploaded-photos";
-/// `mode`.
-pub const MODE: &str = "mode";
-/// `on-click-action`.
-pub const ON_CLICK_ACTION: &str = "on-click-action";
-/// `on-select-action`.
-pub const ON_SELECT_ACTION: &str = "on-select-action";
-/// `on-unselect-action`.
-pub const ON_UNSELECT_ACTION: &str = "on-unselect-action";
-/// `pattern`.
-pub const PATTERN: &str = "pattern";
-/// `photo-source`.
-pub const PHOTO_SOURCE: &str = "photo-source";
-/// `right-caption`.
-pub const RIGHT_CAPTION: &str = "right-caption";
-/// `scale-type`.
-pub const SCALE_TYPE: &str = "scale-type";
-/// `src`.
-pub const SRC: &str = "src";
-/// `start`.
-pub const START: &str = "start";
-/// `start-date`.
-pub const START_DATE: &str = "start-date";
-/// `strikethrough`.
-pub const STRIKETHROUGH: &str = "strikethrough";
-/// `tags`.
-pub const TAGS: &str = "tags";
-/// `text`.
-pub const TEXT: &str = "text";
-/// `unavailable-dates`.
-pub const UNAVAILABLE_DATES: &str = "unavailable-dates";
-/// `width`.
-pub const WIDTH: &str = "width";
+crate::model::key_names! {
+    /// `allowed-mime-types`.
+    ALLOWED_MIME_TYPES = "allowed-mime-types";
+    /// `alt-text`.
+    ALT_TEXT = "alt-text";
+    /// `aspect-ratio`.
+    ASPECT_RATIO = "aspect-ratio";
+    /// `badge`.
+    BADGE = "badge";
+    /// `center-caption`.
+    CENTER_CAPTION = "center-caption";
+    /// `color`.
+    COLOR = "color";
+    /// `data-source`.
+    DATA_SOURCE = "data-source";
+    /// `description`.
+    DESCRIPTION = "description";
+    /// `enabled`.
+    ENABLED = "enabled";
+    /// `end`.
+    END = "end";
+    /// `end-date`.
+    END_DATE = "end-date";
+    /// `font-weight`.
+    FONT_WEIGHT = "font-weight";
+    /// `height`.
+    HEIGHT = "height";
+    /// `helper-text`.
+    HELPER_TEXT = "helper-text";
+    /// `image`.
+    IMAGE = "image";
+    /// `images`.
+    IMAGES = "images";
+    /// `include-days`.
+    INCLUDE_DAYS = "include-days";
+    /// `input-type`.
+    INPUT_TYPE = "input-type";
+    /// `label`.
+    LABEL = "label";
+    /// `label-variant`.
+    LABEL_VARIANT = "label-variant";
+    /// `left-caption`.
+    LEFT_CAPTION = "left-caption";
+    /// `list-items`.
+    LIST_ITEMS = "list-items";
+    /// `main-content`.
+    MAIN_CONTENT = "main-content";
+    /// `markdown`.
+    MARKDOWN = "markdown";
+    /// `max-chars`.
+    MAX_CHARS = "max-chars";
+    /// `max-date`.
+    MAX_DATE = "max-date";
+    /// `max-days`.
+    MAX_DAYS = "max-days";
+    /// `max-file-size-kb`.
+    MAX_FILE_SIZE_KB = "max-file-size-kb";
+    /// `max-length`.
+    MAX_LENGTH = "max-length";
+    /// `max-selected-items`.
+    MAX_SELECTED_ITEMS = "max-selected-items";
+    /// `max-uploaded-documents`.
+    MAX_UPLOADED_DOCUMENTS = "max-uploaded-documents";
+    /// `max-uploaded-photos`.
+    MAX_UPLOADED_PHOTOS = "max-uploaded-photos";
+    /// `media-size`.
+    MEDIA_SIZE = "media-size";
+    /// `metadata`.
+    METADATA = "metadata";
+    /// `min-chars`.
+    MIN_CHARS = "min-chars";
+    /// `min-date`.
+    MIN_DATE = "min-date";
+    /// `min-days`.
+    MIN_DAYS = "min-days";
+    /// `min-selected-items`.
+    MIN_SELECTED_ITEMS = "min-selected-items";
+    /// `min-uploaded-documents`.
+    MIN_UPLOADED_DOCUMENTS = "min-uploaded-documents";
+    /// `min-uploaded-photos`.
+    MIN_UPLOADED_PHOTOS = "min-uploaded-photos";
+    /// `mode`.
+    MODE = "mode";
+    /// `on-click-action`.
+    ON_CLICK_ACTION = "on-click-action";
+    /// `on-select-action`.
+    ON_SELECT_ACTION = "on-select-action";
+    /// `on-unselect-action`.
+    ON_UNSELECT_ACTION = "on-unselect-action";
+    /// `pattern`.
+    PATTERN = "pattern";
+    /// `photo-source`.
+    PHOTO_SOURCE = "photo-source";
+    /// `right-caption`.
+    RIGHT_CAPTION = "right-caption";
+    /// `scale-type`.
+    SCALE_TYPE = "scale-type";
+    /// `src`.
+    SRC = "src";
+    /// `start`.
+    START = "start";
+    /// `start-date`.
+    START_DATE = "start-date";
+    /// `strikethrough`.
+    STRIKETHROUGH = "strikethrough";
+    /// `tags`.
+    TAGS = "tags";
+    /// `text`.
+    TEXT = "text";
+    /// `unavailable-dates`.
+    UNAVAILABLE_DATES = "unavailable-dates";
+    /// `width`.
+    WIDTH = "width";
+}
