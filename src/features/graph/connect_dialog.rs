@@ -1,4 +1,4 @@
-use flow_model::catalog::Event;
+use flow_model::catalog::{ActionName, Event};
 use flow_model::model::Flow;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -13,10 +13,10 @@ fn footer_action(root: &Value, screen: usize) -> Option<String> {
     let footer = screen.every_component().find(|c| c.type_name() == Some("Footer"))?;
     let action = footer.action(Event::OnClick);
     let name = action.and_then(|a| a.name_text()).unwrap_or("nothing");
-    Some(match (name, action.and_then(|a| a.next())) {
-        ("navigate", Some(next)) => format!("navigates to {next}"),
-        ("data_exchange", _) => "asks the endpoint (data_exchange)".to_owned(),
-        (other, _) => other.to_owned(),
+    Some(match (ActionName::parse(name), action.and_then(|a| a.next())) {
+        (Some(ActionName::Navigate), Some(next)) => format!("navigates to {next}"),
+        (Some(ActionName::DataExchange), _) => "asks the endpoint (data_exchange)".to_owned(),
+        _ => name.to_owned(),
     })
 }
 
@@ -37,8 +37,8 @@ impl RouteOffer {
     /// The offer for a route from screen `screen` (`from`) to `to` in `root`: the Footer
     /// navigates too, unless it now asks the endpoint (which it would then no longer do).
     pub fn new(root: &Value, screen: usize, from: String, to: String) -> Self {
-        let asks_endpoint =
-            footer_action(root, screen).is_some_and(|action| action.contains("data_exchange"));
+        let asks_endpoint = footer_action(root, screen)
+            .is_some_and(|action| action.contains(ActionName::DataExchange.as_str()));
         let footer = !asks_endpoint || !Flow::from_value(root).is_some_and(|flow| flow.has_routing_model());
         RouteOffer { screen, from, to, footer }
     }

@@ -4,7 +4,7 @@
 use flow_model::Version;
 use flow_model::catalog::{ActionName, Property};
 use flow_model::json::pointer;
-use flow_model::model::{Action, Flow};
+use flow_model::model::{Action, Flow, key};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -57,15 +57,17 @@ fn default_action(state: EditorState, name: ActionName) -> Value {
                     .cloned()
                     .unwrap_or_default();
                 let payload = navigate_payload(root, screen, &target);
-                let mut action = json!({ "name": "navigate", "next": { "type": "screen", "name": target } });
+                let mut action = json!({
+                    (key::NAME): ActionName::Navigate.as_str(),
+                    (key::NEXT): { (key::TYPE): key::SCREEN, (key::NAME): target },
+                });
                 if !payload.is_empty() {
-                    action["payload"] = Value::Object(payload);
+                    action[key::PAYLOAD] = Value::Object(payload);
                 }
                 action
             }
-            ActionName::OpenUrl => json!({ "name": "open_url", "url": "https://" }),
-            ActionName::Complete => json!({ "name": "complete", "payload": {} }),
-            other => json!({ "name": other.as_str(), "payload": {} }),
+            ActionName::OpenUrl => json!({ (key::NAME): name.as_str(), (key::URL): "https://" }),
+            other => json!({ (key::NAME): other.as_str(), (key::PAYLOAD): {} }),
         }
     })
 }
@@ -91,7 +93,7 @@ pub fn ActionEditor(at: String, property: &'static Property, version: Version) -
     };
     let choose_at = at.clone();
     let (target_at, payload_at, url_at) =
-        (pointer::join(&at, "next"), pointer::join(&at, "payload"), pointer::join(&at, "url"));
+        (pointer::join(&at, key::NEXT), pointer::join(&at, key::PAYLOAD), pointer::join(&at, key::URL));
     view! {
         <div class="action" data-testid="action-editor">
             <select
@@ -108,12 +110,14 @@ pub fn ActionEditor(at: String, property: &'static Property, version: Version) -
                 {allowed.iter().map(|action| view! { <option value=action.as_str()>{describe(*action)}</option> }).collect_view()}
                 {move || foreign().map(|other| view! { <option value=other.clone()>{format!("{other} (not allowed here)")}</option> })}
             </select>
-            {move || match name().as_str() {
-                "navigate" => view! {
+            {move || {
+                let current = name();
+                match ActionName::parse(&current) {
+                Some(ActionName::Navigate) => view! {
                     <NavigateTarget at=target_at.clone() payload_at=payload_at.clone() />
                     <PayloadEditor at=payload_at.clone() />
                 }.into_any(),
-                "open_url" => view! {
+                Some(ActionName::OpenUrl) => view! {
                     <label class="field">
                         <span class="field__label">"URL"</span>
                         <input type="url" data-testid="action-url"
@@ -129,8 +133,9 @@ pub fn ActionEditor(at: String, property: &'static Property, version: Version) -
                         />
                     </label>
                 }.into_any(),
-                "" => ().into_any(),
+                None if current.is_empty() => ().into_any(),
                 _ => view! { <PayloadEditor at=payload_at.clone() /> }.into_any(),
+                }
             }}
         </div>
     }
@@ -151,7 +156,7 @@ fn describe(action: ActionName) -> &'static str {
 #[component]
 fn NavigateTarget(at: String, payload_at: String) -> impl IntoView {
     let state = use_editor();
-    let name_at = pointer::join(&at, "name");
+    let name_at = pointer::join(&at, key::NAME);
     let target = value_at(state, name_at.clone());
     let screens = Memo::new(move |_| state.document.with(|d| screen_ids(d.root())));
     let current = move || state.selection.with(|s| s.screen);

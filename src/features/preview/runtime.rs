@@ -2,7 +2,7 @@
 //! data a screen starts with, its inputs' initial values, the client-side checks WhatsApp makes
 //! before an action, what an action does, and how an endpoint's answer moves the flow on.
 //! The reactive layer (`session.rs`) holds the state and calls these.
-use flow_model::catalog::prop;
+use flow_model::catalog::{ActionName, prop};
 use flow_model::evaluate::{self, Lookup, display, truthy};
 use flow_model::expression::ExpressionError;
 use flow_model::model::{Action, Component, ComponentKind, Flow, Screen, Switch};
@@ -117,27 +117,27 @@ pub fn step(action: &Value, lookup: &mut Lookup<'_>) -> Step {
         Ok(payload) => payload,
         Err(why) => return Step::Invalid(format!("The {name} action cannot run: {why}")),
     };
-    match name {
-        "navigate" => match action.next() {
+    match ActionName::parse(name) {
+        Some(ActionName::Navigate) => match action.next() {
             Some(screen) => Step::Navigate { screen: screen.to_owned(), data: payload },
             None => Step::Invalid("The navigate action names no next screen.".to_owned()),
         },
-        "complete" => {
+        Some(ActionName::Complete) => {
             let mut response = payload;
             response.insert("flow_token".to_owned(), Value::String(FLOW_TOKEN.to_owned()));
             Step::Complete { response }
         }
-        "data_exchange" => Step::DataExchange { payload },
-        "update_data" => Step::UpdateData { payload },
-        "open_url" => match action.url() {
+        Some(ActionName::DataExchange) => Step::DataExchange { payload },
+        Some(ActionName::UpdateData) => Step::UpdateData { payload },
+        Some(ActionName::OpenUrl) => match action.url() {
             Some(url) => match evaluate::evaluate_text(url, lookup) {
                 Ok(url) => Step::OpenUrl { url: display(&url) },
                 Err(error) => Step::Invalid(format!("The open_url address does not evaluate: {error}")),
             },
             None => Step::Invalid("The open_url action has no url.".to_owned()),
         },
-        "" => Step::Invalid(NO_NAME.to_owned()),
-        other => Step::Invalid(format!("'{other}' is not an action WhatsApp knows.")),
+        None if name.is_empty() => Step::Invalid(NO_NAME.to_owned()),
+        None => Step::Invalid(format!("'{name}' is not an action WhatsApp knows.")),
     }
 }
 
