@@ -51,8 +51,8 @@ const ACCOUNTS_FRESH_FOR: Duration = Duration::from_secs(60);
 
 type Result<T> = std::result::Result<T, WorkspaceError>;
 
-/// Who does something. Until sign-in lands, the name the app sends (`X-Flowsmith-User`), or
-/// `anonymous`.
+/// Who does something: the signed-in user; when nobody signs in, the name the app sends
+/// (`X-Flowsmith-User`), or `anonymous`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(pub String);
 

@@ -45,7 +45,7 @@ use crate::auth::{Principal, Role};
 
 type Result<T> = std::result::Result<T, WorkspaceError>;
 
-/// The header the app names its user in until sign-in lands (percent-encoded UTF-8).
+/// The header the app names its user in when nobody signs in (percent-encoded UTF-8).
 pub const USER_HEADER: &str = "x-flowsmith-user";
 /// The most flows a page holds.
 pub const MAX_LIMIT: i64 = 100;
