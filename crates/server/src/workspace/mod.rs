@@ -586,6 +586,13 @@ impl Workspace {
         Ok(purged)
     }
 
+    /// The events logged after id `after`, oldest first, at most `limit` (what a client that
+    /// reconnects with `Last-Event-ID` missed).
+    pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let mut connection = self.store.pool().acquire().await?;
+        Ok(store::events_after(&mut connection, after, limit).await?)
+    }
+
     /// The versions of a flow, newest first.
     pub async fn versions(&self, id: &str) -> Result<Vec<Version>> {
         let mut connection = self.store.pool().acquire().await?;
