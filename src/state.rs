@@ -54,8 +54,8 @@ pub struct EditorState {
     /// Messages shown as toasts.
     pub notices: RwSignal<Vec<Notice>>,
     /// What other features keep with the draft outside flow.json (graph positions, preview
-    /// mocks, the remote flow it is linked to), by feature key. Saved with the draft; never
-    /// written into flow.json.
+    /// settings, the flow on WhatsApp and the workspace flow it is linked to, a lock), by
+    /// feature key. Saved with the draft; never written into flow.json.
     pub extras: RwSignal<serde_json::Map<String, serde_json::Value>>,
     /// Why the document may not be changed, when a feature locked it (extras key
     /// `read_only`, e.g. a flow published on WhatsApp): edits, typing, undo and redo are

@@ -8,7 +8,8 @@ use super::transport::{HttpRequest, Method, Transport, encode_query};
 use super::types::ValidationError;
 use super::{ApiError, Client, ErrorKind, Via};
 
-/// The header naming who makes a change (until sign-in), percent-encoded.
+/// The header naming who makes a change on a server nobody signs in to, percent-encoded (a
+/// signed-in user is known by the session).
 pub const USER_HEADER: &str = "X-Flowsmith-User";
 
 /// An account of the workspace.

@@ -3,6 +3,10 @@
 //! (Howard Hinnant's `days_from_civil` and `civil_from_days`), so the sandbox's timestamps and
 //! the preview's pickers share one piece of arithmetic.
 //!
+//! Written here rather than taken from chrono or time: it runs in the browser's wasm bundle,
+//! where size matters, and needs only civil-date arithmetic (days to and from a year, month
+//! and day, and the weekday), none of the clocks, time zones and formatting those bring.
+//!
 //! ```
 //! use flow_model::date;
 //!

@@ -1,5 +1,7 @@
-//! The `flowsmith` server: the app's static files, the Partner API (proxied to 360dialog with
-//! the key kept here, or answered by the local sandbox), and graceful shutdown.
+//! The `flowsmith` server: the app's static files, the team's workspace (SQLite or PostgreSQL),
+//! sign-in, roles and the audit log, the connections to WhatsApp with their encrypted
+//! credentials, the Partner API (proxied to 360dialog with the key kept here, or answered by
+//! the local sandbox), and graceful shutdown.
 //!
 //! `app()` builds the whole `Router` so that tests drive it without a socket; `serve()` binds,
 //! prints the URL and runs until Ctrl-C or SIGTERM.

@@ -1,5 +1,6 @@
-//! `flowsmith`: serves the Flowsmith app, the Partner API proxy and the local sandbox;
-//! validates and formats flow.json files.
+//! `flowsmith`: serves the Flowsmith app, the team's workspace, the Partner API proxy and the
+//! local sandbox; validates and formats flow.json files; manages the users who sign in and the
+//! key that encrypts stored credentials.
 mod cli;
 
 use std::process::ExitCode;
@@ -22,7 +23,7 @@ struct Cli {
 enum Command {
     /// Serve the app on a local address.
     Serve(Box<ServeConfig>),
-    // The help texts of these two are the doc comments of their argument structs.
+    // The help texts of these four are the doc comments of their argument structs.
     Validate(cli::validate::ValidateArgs),
     Fmt(cli::fmt::FmtArgs),
     User(cli::user::UserArgs),

@@ -34,7 +34,7 @@ impl DraftRecord {
     /// mistyped, and unknown fields are kept in `extra`, in their order.
     ///
     /// By hand from a `Value` rather than a derived `Deserialize`: serde's deserializer and its
-    /// error messages cost the bundle more than these lines (ARCHITECTURE.md, size).
+    /// error messages cost the bundle more than these lines (BENCHMARKS.md, "How the bundles stay small").
     pub fn from_json(text: &str) -> Option<Self> {
         let Value::Object(mut fields) = flow_model::json::read(text).ok()? else {
             return None;

@@ -1,4 +1,5 @@
-//! The flow editor: the screen list, the selected screen as cards, the palette.
+//! The flow editor: the screen list, the selected screen as cards (with what each card says,
+//! `summary`), the palette and the flow's settings (version, routing, data API version).
 mod canvas;
 pub mod component_card;
 mod flow_settings;

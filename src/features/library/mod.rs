@@ -2,9 +2,9 @@
 //! open draft's life on WhatsApp (save, preview, publish, deprecate, delete, clone, migrate).
 //!
 //! State: [`Library`] (connection, server mode, a change counter lists reload on) and
-//! [`Actions`] (one [`Task`] per long operation, shared by every button that starts it, so
-//! `.pending()` disables them all and nothing is submitted twice). The open draft's link to
-//! its remote flow is kept with the draft ([`link`]).
+//! [`Actions`] (one [`Task`] runs every long operation, a [`Job`], shared by every button that
+//! starts one, so `.pending()` disables them all and nothing is submitted twice; a second gets
+//! preview links). The open draft's link to its remote flow is kept with the draft ([`link`]).
 mod clone_dialog;
 mod confirm;
 mod conflict_dialog;

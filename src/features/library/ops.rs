@@ -1,7 +1,10 @@
-//! What the library's buttons do, as async functions over the editor state and a client. The
-//! components run them in the library's `Task` (one at a time, `.pending()` as progress). Every failure
-//! comes back as a [`LibraryError`], shown worded for people; the local draft is never touched by a failure (it is
-//! kept in this browser by autosave whatever happens here).
+//! What the library's buttons do on WhatsApp through the Partner API, as async functions over
+//! the editor state and a client: save, open, publish, deprecate, delete, clone. A draft of the
+//! team's workspace is saved, published and deprecated through the workspace instead
+//! (`features::workspace::whatsapp`); `run_job` in `mod.rs` chooses. The components run them in
+//! the library's one job `Task` (one at a time, `.pending()` as progress). Every failure comes
+//! back as a [`LibraryError`], shown worded for people; the local draft is never touched by a
+//! failure (it is kept in this browser by autosave whatever happens here).
 use flow_model::{Diagnostic, parse};
 use leptos::prelude::*;
 

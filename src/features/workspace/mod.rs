@@ -1,8 +1,9 @@
 //! The team's workspace on the server (`flowsmith serve`'s `/api/flows…`): the open draft is
 //! linked to a flow there and saved there as it changes (IndexedDB stays the offline copy and
-//! queue); the Flows dialog lists every flow of every account; History shows and restores
-//! versions; a change someone else saved meanwhile becomes a question, never an overwrite; the
-//! server's events keep lists and the open flow up to date.
+//! queue); the Flows page (a bundle of its own, framed in a dialog) lists every flow of every
+//! account, and its History shows and restores versions; a change someone else saved
+//! meanwhile becomes a question, never an overwrite; the server's events keep lists and the
+//! open flow up to date; controls the user's role does not allow are disabled (`access`).
 //!
 //! Without a workspace (the app served as static files, or the Partner API called directly
 //! from the browser), none of this shows and the browser-only drafts work as before.

@@ -51,8 +51,8 @@ const ACCOUNTS_FRESH_FOR: Duration = Duration::from_secs(60);
 
 type Result<T> = std::result::Result<T, WorkspaceError>;
 
-/// Who does something. Until sign-in lands, the name the app sends (`X-Flowsmith-User`), or
-/// `anonymous`.
+/// Who does something: the signed-in user; when nobody signs in, the name the app sends
+/// (`X-Flowsmith-User`), or `anonymous`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(pub String);
 
@@ -584,6 +584,13 @@ impl Workspace {
         let purged = store::purge_trash(&mut transaction, now_ms() - TRASH_DAYS * DAY_MS).await?;
         transaction.commit().await?;
         Ok(purged)
+    }
+
+    /// The events logged after id `after`, oldest first, at most `limit` (what a client that
+    /// reconnects with `Last-Event-ID` missed).
+    pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<Event>> {
+        let mut connection = self.store.pool().acquire().await?;
+        Ok(store::events_after(&mut connection, after, limit).await?)
     }
 
     /// The versions of a flow, newest first.

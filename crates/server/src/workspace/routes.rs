@@ -45,7 +45,7 @@ use crate::auth::{Principal, Role};
 
 type Result<T> = std::result::Result<T, WorkspaceError>;
 
-/// The header the app names its user in until sign-in lands (percent-encoded UTF-8).
+/// The header the app names its user in when nobody signs in (percent-encoded UTF-8).
 pub const USER_HEADER: &str = "x-flowsmith-user";
 /// The most flows a page holds.
 pub const MAX_LIMIT: i64 = 100;
@@ -536,8 +536,7 @@ async fn events(State(workspace): State<Workspace>, headers: HeaderMap) -> Resul
     let mut first: Vec<SseEvent> = vec![SseEvent::default().event("ready").data("{}")];
     let mut seen = 0;
     if let Some(last) = last {
-        let mut connection = workspace.store().pool().acquire().await?;
-        let missed = store::events_after(&mut connection, last, MAX_REPLAY + 1).await?;
+        let missed = workspace.events_after(last, MAX_REPLAY + 1).await?;
         if missed.len() > usize::try_from(MAX_REPLAY).unwrap_or(usize::MAX) {
             first.push(SseEvent::default().event("resync").data("{}"));
         } else {
