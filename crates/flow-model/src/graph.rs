@@ -142,7 +142,11 @@ impl Graph {
 
 /// Builds the screen graph of `document` and analyses it.
 pub fn analyze(document: &Document) -> Graph {
-    let root = document.root();
+    analyze_root(document.root())
+}
+
+/// Builds the screen graph of a flow's JSON value and analyses it.
+pub(crate) fn analyze_root(root: &Value) -> Graph {
     let mut nodes = Vec::new();
     let mut index_of: HashMap<&str, usize> = HashMap::new();
     for (position, screen) in references::screens(root) {

@@ -21,6 +21,7 @@ pub mod graph;
 mod history;
 pub mod json;
 pub mod layout;
+pub mod message;
 pub mod model;
 pub mod number;
 pub mod order;

@@ -846,15 +846,20 @@ mod tests {
     use serde_json::json;
 
     /// Issue 17: each Flow JSON key name is written in one place. `key_names!` registers
-    /// every constant of `model::key` and `catalog::prop` in their `ALL`, so a name written
-    /// twice, in one of them or in both, is found here.
+    /// every constant of `model::key`, `catalog::prop` and `message::key` in their `ALL`, so
+    /// a name written twice, in one of them or in several, is found here.
     #[test]
     fn each_key_is_written_once() {
         assert!(key::ALL.contains(&key::SCREENS) && key::ALL.contains(&key::SCREEN));
         assert!(catalog::prop::ALL.contains(&catalog::prop::LABEL));
         let mut written = std::collections::HashMap::new();
         let mut twice = Vec::new();
-        for (module, names) in [("model::key", key::ALL), ("catalog::prop", catalog::prop::ALL)] {
+        let modules = [
+            ("model::key", key::ALL),
+            ("catalog::prop", catalog::prop::ALL),
+            ("message::key", crate::message::key::ALL),
+        ];
+        for (module, names) in modules {
             for name in names {
                 if let Some(first) = written.insert(*name, module) {
                     twice.push(format!("{name:?} in {first} and {module}"));

@@ -1,7 +1,7 @@
 //! The Flow JSON validator: every rule of Meta's (§1 to §7 and Appendix B of the reference),
 //! one file each under `rules/`, run over a context computed once (`context.rs`).
 mod context;
-mod rules;
+pub(crate) mod rules;
 mod schema;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod sources;

@@ -144,7 +144,12 @@ fn check_schema(
 }
 
 /// The first place where `example` does not match `schema`, as (dotted path, expectation).
-fn mismatch(schema: &Map<String, Value>, example: &Value, path: &mut String, depth: usize) -> Option<String> {
+pub(crate) fn mismatch(
+    schema: &Map<String, Value>,
+    example: &Value,
+    path: &mut String,
+    depth: usize,
+) -> Option<String> {
     if depth > json::MAX_DEPTH {
         return None;
     }

@@ -10,7 +10,7 @@ mod calendar_picker;
 mod complete;
 mod component_types;
 mod data_exchange;
-mod data_model;
+pub(crate) mod data_model;
 mod data_source;
 mod date_picker;
 mod derived_routes;
