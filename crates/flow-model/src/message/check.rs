@@ -108,11 +108,15 @@ pub enum MessageProblemKind {
     UnsupportedVersion,
     /// The first screen is not in the flow.
     UnknownScreen {
+        /// The screen asked for.
+        screen: String,
         /// The screens the flow has.
         screens: Vec<String>,
     },
     /// The first screen is one other screens lead to.
     NotAnEntryScreen {
+        /// The screen asked for.
+        screen: String,
         /// The screens a message may open.
         entries: Vec<String>,
     },
@@ -199,7 +203,11 @@ impl MessageProblem {
 
 impl fmt::Display for MessageProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.field.as_str();
+        let field = match self.field.as_str() {
+            field::CTA => "button text",
+            field::FLOW_TOKEN => "flow token",
+            field => field,
+        };
         let data_field =
             field.strip_prefix(field::DATA).and_then(|rest| rest.strip_prefix('.')).unwrap_or(field);
         let list = |names: &[String]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
@@ -213,7 +221,7 @@ impl fmt::Display for MessageProblem {
                 length - limit
             ),
             MessageProblemKind::Emoji => {
-                write!(f, "The {field} has an emoji, which WhatsApp does not allow on the button: use words.")
+                write!(f, "The {field} has an emoji, which WhatsApp does not allow there: use words.")
             }
             MessageProblemKind::NotAPhoneNumber => write!(
                 f,
@@ -233,12 +241,13 @@ impl fmt::Display for MessageProblem {
                     "The flow_message_version must be \"{FLOW_MESSAGE_VERSION}\", the only one WhatsApp takes."
                 )
             }
-            MessageProblemKind::UnknownScreen { screens } => {
-                write!(f, "The flow has no such screen as the first screen; its screens: {}.", list(screens))
+            MessageProblemKind::UnknownScreen { screen, screens } => {
+                write!(f, "The flow has no screen '{screen}'; its screens: {}.", list(screens))
             }
-            MessageProblemKind::NotAnEntryScreen { entries } => write!(
+            MessageProblemKind::NotAnEntryScreen { screen, entries } => write!(
                 f,
-                "The first screen must be an entry screen, one no other screen leads to; this flow's: {}.",
+                "'{screen}' cannot open the flow: other screens lead to it, and a message opens an entry screen, \
+                 one no other screen leads to (this flow's: {}).",
                 list(entries)
             ),
             MessageProblemKind::EmptyData => {
@@ -275,7 +284,7 @@ impl fmt::Display for MessageProblem {
                 f,
                 "The flow is not published yet: send it with mode draft to try it, or publish it first."
             ),
-            MessageProblemKind::Invalid { expected } => write!(f, "The {field} should be {expected}."),
+            MessageProblemKind::Invalid { expected } => write!(f, "{}: expected {expected}.", self.field),
         }
     }
 }
@@ -370,12 +379,20 @@ fn first_screen(
     let view = Flow::from_value(flow);
     let Some(target) = view.and_then(|view| view.screen(screen)) else {
         let screens = view.map(|view| view.screen_ids().map(str::to_owned).collect()).unwrap_or_default();
-        found.push(MessageProblem::error(field::SCREEN, MessageProblemKind::UnknownScreen { screens }));
+        let screen = screen.to_owned();
+        found.push(MessageProblem::error(
+            field::SCREEN,
+            MessageProblemKind::UnknownScreen { screen, screens },
+        ));
         return;
     };
     let entries = entry_screens(flow);
     if !entries.iter().any(|entry| entry == screen) {
-        found.push(MessageProblem::error(field::SCREEN, MessageProblemKind::NotAnEntryScreen { entries }));
+        let screen = screen.to_owned();
+        found.push(MessageProblem::error(
+            field::SCREEN,
+            MessageProblemKind::NotAnEntryScreen { screen, entries },
+        ));
     }
     if data.is_some_and(Map::is_empty) {
         found.push(MessageProblem::error(field::DATA, MessageProblemKind::EmptyData));

@@ -239,7 +239,7 @@ impl FlowMessage {
         let flow = match (parameter(key::FLOW_ID), parameter(key::FLOW_NAME)) {
             (Some(id), None) => FlowRef::Id(text_of(Some(id), key::FLOW_ID)?),
             (None, Some(name)) => FlowRef::Name(text_of(Some(name), key::FLOW_NAME)?),
-            _ => return Err(invalid(key::FLOW_ID, "either flow_id or flow_name")),
+            _ => return Err(invalid(key::FLOW_ID, "exactly one of flow_id and flow_name")),
         };
         let flow_action = optional_text(parameter(key::FLOW_ACTION), field::ACTION)?;
         let action = match flow_action.as_deref().map(ActionName::parse) {

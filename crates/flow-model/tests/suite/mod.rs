@@ -5,6 +5,7 @@ mod evaluate;
 mod graph;
 mod history;
 mod layout;
+mod message;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
 #[cfg(target_arch = "wasm32")]
