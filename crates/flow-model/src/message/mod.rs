@@ -211,7 +211,9 @@ impl FlowMessage {
     }
 
     /// Reads a Cloud API message body back (the sandbox receives these). Refuses what is not
-    /// an interactive flow message, naming the first field it could not read.
+    /// an interactive flow message, naming the first field it could not read; also a navigate
+    /// message without `flow_action_payload.screen` (WhatsApp would open the first entry
+    /// screen: fill [`entry_screens`]' first in instead).
     pub fn from_json(message: &Value) -> Result<FlowMessage, MessageProblem> {
         let invalid = |field: &str, expected: &'static str| {
             MessageProblem::error(field, MessageProblemKind::Invalid { expected })
@@ -252,6 +254,13 @@ impl FlowMessage {
                     Some(_) => return Err(invalid(field::DATA, "an object")),
                 };
                 FlowAction::Navigate { screen, data }
+            }
+            // Meta: the payload "should be omitted otherwise"; reading past it would lose it.
+            Some(Some(ActionName::DataExchange)) if parameter(key::FLOW_ACTION_PAYLOAD).is_some() => {
+                return Err(invalid(
+                    field::SCREEN,
+                    "no flow_action_payload, as data_exchange lets the endpoint pick the screen",
+                ));
             }
             Some(Some(ActionName::DataExchange)) => FlowAction::DataExchange,
             Some(_) => return Err(invalid(field::ACTION, "navigate or data_exchange")),

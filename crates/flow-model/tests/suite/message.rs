@@ -102,6 +102,7 @@ fixtures! {
     not_a_flow_message => "not-a-flow-message",
     both_flow_id_and_flow_name => "both-flow-id-and-name",
     a_flow_action_other_than_navigate_or_data_exchange => "unknown-flow-action",
+    a_payload_with_data_exchange => "payload-with-data-exchange",
 }
 
 #[test]
