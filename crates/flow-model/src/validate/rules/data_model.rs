@@ -144,6 +144,7 @@ fn check_schema(
 }
 
 /// The first place where `example` does not match `schema`, as (dotted path, expectation).
+/// Also holds a flow message's data against its first screen's data model (`message::check`).
 pub(crate) fn mismatch(
     schema: &Map<String, Value>,
     example: &Value,
