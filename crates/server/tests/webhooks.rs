@@ -235,6 +235,42 @@ async fn deliveries_are_recorded_only_when_signed_whole_and_once() {
 }
 
 #[tokio::test]
+async fn deliveries_at_once_are_all_recorded_and_a_replay_among_them_once() {
+    for database in databases("hooks_burst").await {
+        let (server, account, flow) = with_flow("hooks-burst", &database).await;
+        sent(&server, "s1", &flow, &account, "T1", "wamid.OUT1").await;
+        // 60 deliveries in flight together (written in shared transactions), each of the 20
+        // replies sent three times.
+        let mut tasks = Vec::new();
+        for n in 0..60 {
+            let delivery =
+                reply(&format!("wamid.IN{}", n % 20), None, json!({"flow_token": "T1", "n": n % 20}));
+            let url = server.at("/webhooks/whatsapp");
+            tasks.push(tokio::spawn(async move {
+                let bytes = delivery.to_string().into_bytes();
+                let response = client()
+                    .post(url)
+                    .header(SIGNATURE_HEADER, webhook::sign(APP_SECRET, &bytes))
+                    .body(bytes)
+                    .send()
+                    .await
+                    .unwrap();
+                json(response).await
+            }));
+        }
+        let (mut recorded, mut replays) = (0, 0);
+        for task in tasks {
+            let (status, body) = task.await.unwrap();
+            assert_eq!(status, 200, "{body}");
+            recorded += body["data"]["responses"].as_i64().unwrap();
+            replays += body["data"]["replays"].as_i64().unwrap();
+        }
+        assert_eq!((recorded, replays), (20, 40));
+        assert_eq!(responses_stored(&server).await, 20);
+    }
+}
+
+#[tokio::test]
 async fn replies_are_matched_by_the_message_they_answer_or_their_flow_token() {
     for database in databases("hooks_match").await {
         let (server, account, flow) = with_flow("hooks-match", &database).await;

@@ -81,9 +81,9 @@ async fn delivery_body(request: Request) -> Result<axum::body::Bytes, WebhookErr
     })
 }
 
-async fn record(messages: &Messages, body: &[u8], account: Option<&str>) -> Result<Response, WebhookError> {
+async fn record(messages: &Messages, body: &[u8], account: Option<String>) -> Result<Response, WebhookError> {
     let delivery = Delivery::parse(body).map_err(|Malformed(why)| WebhookError::Malformed(why))?;
-    let recorded = messages.record(&delivery, account).await?;
+    let recorded = messages.record(delivery, account).await?;
     let data =
         json!({"responses": recorded.responses, "replays": recorded.replays, "statuses": recorded.statuses});
     Ok(json_response(StatusCode::OK, &json!({"status": "success", "data": data})))
@@ -106,7 +106,7 @@ async fn dialog360_delivery(
 ) -> Result<Response, WebhookError> {
     let account = messages.account_of_path(&secret).await?;
     let body = delivery_body(request).await?;
-    record(&messages, &body, Some(&account)).await
+    record(&messages, &body, Some(account)).await
 }
 
 async fn new_webhook_path(
