@@ -70,7 +70,8 @@ pub enum WebhookError {
     Malformed(String),
     /// 413 `delivery_too_large`.
     TooLarge,
-    /// The database failed (nothing was recorded; WhatsApp retries).
+    /// 507 `storage_full`, 503 `storage_unavailable` or 500 `internal`: the database failed
+    /// (nothing was recorded; WhatsApp sends it again).
     Storage(StoreError),
 }
 
@@ -97,6 +98,8 @@ impl WebhookError {
             WebhookError::UnknownPath => "not_found",
             WebhookError::Malformed(_) => "malformed_delivery",
             WebhookError::TooLarge => "delivery_too_large",
+            WebhookError::Storage(StoreError::Full(_)) => "storage_full",
+            WebhookError::Storage(StoreError::Other(_)) => "internal",
             WebhookError::Storage(_) => "storage_unavailable",
         }
     }
