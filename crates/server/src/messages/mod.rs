@@ -423,8 +423,9 @@ impl Messages {
             full_phone,
             sensitive: responses::sensitive_keys(flow.json_definition.as_deref().unwrap_or_default()),
         };
-        let (items, total) = store::responses(&mut connection, flow_id, query).await?;
+        let items = store::responses(&mut connection, flow_id, query).await?;
         let per_day = store::counts_per_day(&mut connection, flow_id, query).await?;
+        let total = per_day.iter().map(|(_, count)| count).sum();
         Ok(ResponsesPage { items, total, per_day, lens })
     }
 
