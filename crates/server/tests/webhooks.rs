@@ -234,6 +234,35 @@ async fn deliveries_are_recorded_only_when_signed_whole_and_once() {
     }
 }
 
+/// WhatsApp calls from its servers under the name registered with it: the API's same-origin
+/// and host checks do not apply, the signature does.
+#[tokio::test]
+async fn webhooks_answer_under_any_host_name_and_origin() {
+    let (server, account, flow) = with_flow("hooks-host", &None).await;
+    sent(&server, "s1", &flow, &account, "T1", "wamid.OUT1").await;
+    let bytes = reply("wamid.IN1", None, json!({"flow_token": "T1"})).to_string().into_bytes();
+    let send = |signature: Option<String>| {
+        let mut request = client()
+            .post(server.at("/webhooks/whatsapp"))
+            .header("host", "flows.example.com")
+            .header("origin", "https://elsewhere.example")
+            .header("sec-fetch-site", "cross-site")
+            .body(bytes.clone());
+        if let Some(signature) = signature {
+            request = request.header(SIGNATURE_HEADER, signature);
+        }
+        request.send()
+    };
+    let (status, body) = json(send(None).await.unwrap()).await;
+    assert_error(status, &body, 401, "invalid_signature");
+    let (status, body) = json(send(Some(webhook::sign(APP_SECRET, &bytes))).await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    // The API under that name is still refused (DNS rebinding).
+    let response =
+        client().get(server.at("/api/flows")).header("host", "flows.example.com").send().await.unwrap();
+    assert_eq!(response.status(), 403);
+}
+
 #[tokio::test]
 async fn deliveries_at_once_are_all_recorded_and_a_replay_among_them_once() {
     for database in databases("hooks_burst").await {
