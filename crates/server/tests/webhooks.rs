@@ -500,6 +500,23 @@ async fn the_responses_page_pages_filters_counts_and_masks_by_role() {
         let (_, body) = json(get(path, &viewer).await.unwrap()).await;
         assert_eq!(body["data"]["total"], 10, "{body}");
         assert_eq!(body["data"]["per_day"], json!([{"day": "2026-12-07", "count": 10}]));
+        // Partial days at both ends, and a range within one day, are counted exactly.
+        let path = format!("/api/flows/{flow}/responses?from=2026-12-06T00:05:00Z&to=2026-12-08T00:03:00Z");
+        let (_, body) = json(get(path, &viewer).await.unwrap()).await;
+        assert_eq!(
+            body["data"]["per_day"],
+            json!([{"day": "2026-12-06", "count": 5}, {"day": "2026-12-07", "count": 10}, {"day": "2026-12-08", "count": 3}])
+        );
+        assert_eq!(body["data"]["total"], 18);
+        let path = format!("/api/flows/{flow}/responses?from=2026-12-07T00:02:00Z&to=2026-12-07T00:05:00Z");
+        let (_, body) = json(get(path, &viewer).await.unwrap()).await;
+        assert_eq!((&body["data"]["total"], body["data"]["items"].as_array().unwrap().len()), (&json!(3), 3));
+        let path = format!("/api/flows/{flow}/responses?to=2026-12-07T00:04:00Z");
+        let (_, body) = json(get(path, &viewer).await.unwrap()).await;
+        assert_eq!(
+            body["data"]["per_day"],
+            json!([{"day": "2026-12-06", "count": 10}, {"day": "2026-12-07", "count": 4}])
+        );
 
         // Refusals.
         for (query, field) in [("limit=0", "limit"), ("page=x", "page"), ("from=soon", "from")] {

@@ -230,8 +230,22 @@ pub async fn insert_response(connection: &mut AnyConnection, response: &FlowResp
     .bind(response.received_at)
     .execute(&mut *connection)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let inserted = done.rows_affected() == 1;
+    if inserted && let Some(flow_id) = &response.flow_id {
+        sqlx::query(
+            "INSERT INTO flow_response_days (flow_id, day, responses) VALUES ($1, $2, 1)
+             ON CONFLICT (flow_id, day) DO UPDATE SET responses = flow_response_days.responses + 1",
+        )
+        .bind(flow_id)
+        .bind(response.received_at.div_euclid(DAY_MS))
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(inserted)
 }
+
+/// A day in milliseconds.
+const DAY_MS: i64 = 86_400_000;
 
 /// Which responses of a flow: received in `[from, to)` (milliseconds), a page of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,22 +301,75 @@ pub async fn responses(
 }
 
 /// How many responses of a flow arrived each UTC day in the query's time range: (the day's
-/// first millisecond, count), oldest first.
+/// first millisecond, count), oldest first. Whole days are read from `flow_response_days`; a
+/// range's partial first and last days are counted from the responses (at most a day of them).
 pub async fn counts_per_day(
     connection: &mut AnyConnection,
     flow_id: &str,
     query: &ResponseQuery,
 ) -> StoreResult<Vec<(i64, i64)>> {
-    let (filter, values) = query.filter();
-    let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT received_at / 86400000 AS day, COUNT(*) FROM flow_responses WHERE {filter} GROUP BY day ORDER BY day"
-    )))
-    .bind(flow_id);
-    for value in &values {
-        select = select.bind(*value);
+    let (from, to) = (query.from.unwrap_or(i64::MIN), query.to.unwrap_or(i64::MAX));
+    if from >= to {
+        return Ok(Vec::new());
     }
-    let rows = select.fetch_all(&mut *connection).await?;
-    rows.iter().map(|row| Ok((row.try_get::<i64, _>(0)? * 86_400_000, row.try_get(1)?))).collect()
+    // Whole days: [first, end) in days; `None` bounds are open.
+    let first = query.from.map(|from| from.div_euclid(DAY_MS) + i64::from(from.rem_euclid(DAY_MS) != 0));
+    let end = query.to.map(|to| to.div_euclid(DAY_MS));
+    let mut counts = Vec::new();
+    if first.zip(end).is_some_and(|(first, end)| first >= end) {
+        // Within one day or two partial ones: few enough to count.
+        counts.extend(count_days(connection, flow_id, from, to).await?);
+    } else {
+        if let (Some(from), Some(first)) = (query.from, first)
+            && from < first * DAY_MS
+        {
+            counts.extend(count_days(connection, flow_id, from, first * DAY_MS).await?);
+        }
+        let mut filter = String::from("flow_id = $1");
+        let mut values = Vec::new();
+        for (condition, value) in [(" AND day >= ", first), (" AND day < ", end)] {
+            if let Some(value) = value {
+                values.push(value);
+                filter.push_str(&format!("{condition}${}", values.len() + 1));
+            }
+        }
+        let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT day, responses FROM flow_response_days WHERE {filter} ORDER BY day"
+        )))
+        .bind(flow_id);
+        for value in values {
+            select = select.bind(value);
+        }
+        for row in select.fetch_all(&mut *connection).await? {
+            counts.push((row.try_get::<i64, _>(0)? * DAY_MS, row.try_get(1)?));
+        }
+        if let (Some(to), Some(end)) = (query.to, end)
+            && to > end * DAY_MS
+        {
+            counts.extend(count_days(connection, flow_id, end * DAY_MS, to).await?);
+        }
+    }
+    counts.retain(|(_, count)| *count > 0);
+    Ok(counts)
+}
+
+/// Responses of a flow received in `[from, to)`, counted per day from the responses.
+async fn count_days(
+    connection: &mut AnyConnection,
+    flow_id: &str,
+    from: i64,
+    to: i64,
+) -> StoreResult<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT received_at / 86400000 AS day, COUNT(*) FROM flow_responses
+         WHERE flow_id = $1 AND received_at >= $2 AND received_at < $3 GROUP BY day ORDER BY day",
+    )
+    .bind(flow_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *connection)
+    .await?;
+    rows.iter().map(|row| Ok((row.try_get::<i64, _>(0)? * DAY_MS, row.try_get(1)?))).collect()
 }
 
 /// Gives `account_id` a new secret webhook path (its SHA-256), replacing the old one.
