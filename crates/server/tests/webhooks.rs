@@ -393,6 +393,13 @@ async fn three_sixty_dialog_delivers_to_a_secret_path_per_account() {
         let (status, body) =
             json(client().post(server.at(&path)).json(&delivery).send().await.unwrap()).await;
         assert_eq!((status, &body["data"]["responses"]), (200, &json!(1)), "{body}");
+        // Matched by its token among the account's messages.
+        let row = sqlx::query("SELECT flow_id, account_id, sent_message_id FROM flow_responses")
+            .fetch_one(server.state.workspace().store().pool())
+            .await
+            .unwrap();
+        let matched: (Option<String>, Option<String>, Option<String>) = (row.get(0), row.get(1), row.get(2));
+        assert_eq!(matched, (Some(flow.clone()), Some(account.clone()), Some("s1".to_owned())));
         let (status, body) = json(
             client()
                 .post(server.at("/webhooks/360dialog/not-the-secret"))
