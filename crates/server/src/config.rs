@@ -153,6 +153,19 @@ pub struct ServeConfig {
     /// A session ends this long after sign-in, used or not (`604800s` is 7 days).
     #[arg(long, env = "FLOWSMITH_SESSION_LIFETIME", default_value = "604800s")]
     pub session_lifetime: Seconds,
+    /// The app secret of your Meta app: WhatsApp's deliveries to /webhooks/whatsapp are
+    /// accepted only when signed with it (`X-Hub-Signature-256`), and the deliveries this
+    /// server forwards are signed with it. Prefer the environment variable. Never logged.
+    #[arg(long, env = "FLOWSMITH_APP_SECRET", hide_env_values = true)]
+    pub app_secret: Option<Secret>,
+    /// The verify token you give Meta when registering /webhooks/whatsapp: its verification
+    /// request must show it. Never logged.
+    #[arg(long, env = "FLOWSMITH_WEBHOOK_VERIFY_TOKEN", hide_env_values = true)]
+    pub webhook_verify_token: Option<Secret>,
+    /// Where replies to flows completed on the sandbox's test phone are also POSTed, signed
+    /// with --app-secret as Meta signs its webhooks (to try your own webhook code offline).
+    #[arg(long, env = "FLOWSMITH_WEBHOOK_FORWARD_URL")]
+    pub webhook_forward_url: Option<String>,
 }
 
 impl ServeConfig {
@@ -190,6 +203,9 @@ impl ServeConfig {
             sso_default_role: crate::auth::Role::Viewer,
             session_idle: Seconds(Duration::from_secs(8 * 3600)),
             session_lifetime: Seconds(Duration::from_secs(7 * 24 * 3600)),
+            app_secret: None,
+            webhook_verify_token: None,
+            webhook_forward_url: None,
         }
     }
 }
@@ -385,6 +401,8 @@ pub struct Settings {
     pub secret_key: Option<Secret>,
     /// Sign-in: modes, cookies, sessions, failed attempts.
     pub auth: crate::auth::AuthSettings,
+    /// WhatsApp's webhooks: the app secret, the verify token, where to forward.
+    pub webhooks: crate::messages::WebhookSettings,
 }
 
 impl Settings {
@@ -473,6 +491,7 @@ impl Settings {
             upstream_origin,
             upstream_url: upstream,
             secret_key: config.secret_key.clone().filter(|key| !key.expose().trim().is_empty()),
+            webhooks: webhooks(config).map_err(invalid)?,
         })
     }
 
@@ -483,6 +502,34 @@ impl Settings {
             Backend::Upstream { .. } => Mode::Dialog360,
         }
     }
+}
+
+/// The webhook flags: empty values are unset; forwarding needs the secret it signs with.
+fn webhooks(config: &ServeConfig) -> Result<crate::messages::WebhookSettings, String> {
+    let set = |value: &Option<Secret>| value.clone().filter(|value| !value.expose().trim().is_empty());
+    let app_secret = set(&config.app_secret);
+    let forward_url = match config.webhook_forward_url.as_deref().map(str::trim).filter(|url| !url.is_empty())
+    {
+        None => None,
+        Some(text) => {
+            let url = Url::parse(text)
+                .ok()
+                .filter(|url| matches!(url.scheme(), "http" | "https"))
+                .ok_or_else(|| format!("--webhook-forward-url '{text}' must be an http(s) URL"))?;
+            if app_secret.is_none() {
+                return Err(
+                    "--webhook-forward-url needs --app-secret (FLOWSMITH_APP_SECRET) to sign with".to_owned()
+                );
+            }
+            Some(url)
+        }
+    };
+    Ok(crate::messages::WebhookSettings {
+        app_secret,
+        verify_token: set(&config.webhook_verify_token),
+        forward_url,
+        public_url: None,
+    })
 }
 
 fn partner_api_key(config: &ServeConfig) -> Result<Option<Secret>, ServeError> {

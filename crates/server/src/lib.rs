@@ -27,6 +27,7 @@ pub mod connections;
 pub mod error;
 pub mod ids;
 pub mod layers;
+pub mod messages;
 pub mod proxy;
 pub mod sandbox;
 pub mod statics;
@@ -107,6 +108,7 @@ pub struct AppState {
     workspace: workspace::Workspace,
     auth: auth::Auth,
     connections: connections::Connections,
+    messages: messages::Messages,
     /// Printed at start and shown in the app: serving others without sign-in.
     warning: Option<&'static str>,
 }
@@ -203,6 +205,9 @@ impl AppState {
             oidc.redirect_url = url::Url::parse(&format!("{base}{}", auth::sso::oidc::CALLBACK_PATH)).ok();
         }
         let auth = auth::Auth::new(store.clone(), auth_settings);
+        let webhooks =
+            messages::WebhookSettings { public_url: Some(public_url.clone()), ..settings.webhooks.clone() };
+        let messages = messages::Messages::new(store.clone(), webhooks).map_err(ServeError::Config)?;
         let workspace = workspace::Workspace::new(store, backends);
         let front = proxy::Front::with_connections(target, settings.partner_id.clone(), connections.clone());
         Ok(AppState {
@@ -214,6 +219,7 @@ impl AppState {
             workspace,
             auth,
             connections,
+            messages,
             warning,
         })
     }
@@ -238,6 +244,11 @@ impl AppState {
         &self.connections
     }
 
+    /// Sent messages and the responses to them.
+    pub fn messages(&self) -> &messages::Messages {
+        &self.messages
+    }
+
     /// The URL links to this server start with.
     pub fn public_url(&self) -> &url::Url {
         &self.public_url
@@ -260,6 +271,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes::router(state.auth.clone()))
         .merge(workspace::routes::router(state.workspace.clone()))
         .merge(connections::routes::router(state.connections.clone()))
+        .merge(messages::routes::router(state.messages.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))
@@ -279,6 +291,10 @@ pub fn app(state: AppState) -> Router {
     let api = api
         .route_layer(middleware::from_fn_with_state(state.auth.clone(), auth::layer::guard))
         .route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
+    // WhatsApp calls the webhooks from its servers: no same-origin check (each checks its
+    // caller itself), but the guard, so they too must have a rule.
+    let webhooks = messages::routes::webhooks(state.messages.clone())
+        .route_layer(middleware::from_fn_with_state(state.auth.clone(), auth::layer::guard));
     let files = statics::AppFiles::new(Arc::clone(&settings)).with_warning(state.warning);
     let security = statics::SecurityHeaders::new(&settings);
     let routes = Router::new()
@@ -294,6 +310,7 @@ pub fn app(state: AppState) -> Router {
                 .with_state(statics::page_policy(&settings, auth::routes::ADMIN_PAGE)),
         )
         .merge(api)
+        .merge(webhooks)
         .fallback(get(statics::app_files).head(statics::app_files).with_state(files));
     // The layers wrap the router once, not each route (`Router::layer`): axum clones a route's
     // service, with every layer on it, for each request the route answers (BENCHMARKS.md).

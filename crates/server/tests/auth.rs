@@ -395,6 +395,7 @@ fn concrete(pattern: &str, flow: &str) -> String {
         .replace("{revision}", "1")
         .replace("{token}", "abc")
         .replace("{name}", "nobody")
+        .replace("{secret}", "not-a-webhook-secret")
         .replace("{*rest}", "x")
 }
 
@@ -469,8 +470,16 @@ async fn the_route_table_every_route_times_every_role() {
                     response.headers().get("content-type").is_some_and(|kind| kind == "text/event-stream");
                 // An event stream never ends: its status is the answer.
                 let body = if stream { String::new() } else { response.text().await.unwrap() };
+                // A webhook refuses a caller without its own proof (token, signature, path),
+                // whoever is signed in.
+                if *access == Access::Webhook {
+                    assert!(
+                        matches!(status, 401 | 403 | 404 | 503),
+                        "{method} {path} as {role:?}: {status} {body}"
+                    );
+                }
                 let expected = match (access, role) {
-                    (Access::Public, _) => None,
+                    (Access::Public | Access::Webhook, _) => None,
                     (_, None) => Some(401),
                     (Access::Role(needed), Some(role)) if role < needed => Some(403),
                     _ => None,

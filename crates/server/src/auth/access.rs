@@ -19,6 +19,10 @@ pub enum Access {
     Role(Role),
     /// The rule of the Partner API operation the path names ([`partner_operation`]).
     PartnerOperation,
+    /// Anyone, for WhatsApp's servers: the route checks its caller itself (Meta's verify
+    /// token, the delivery's `X-Hub-Signature-256`, or a secret path) and has no same-origin
+    /// check.
+    Webhook,
 }
 
 /// A route's rule: who may call it, and what the audit log calls it (when it is audited).
@@ -40,6 +44,7 @@ const fn audited(role: Role, action: &'static str) -> Rule {
 
 const PUBLIC: Rule = Rule { access: Access::Public, audit: None };
 const PARTNER: Rule = Rule { access: Access::PartnerOperation, audit: None };
+const WEBHOOK: Rule = Rule { access: Access::Webhook, audit: None };
 const VIEWER: Rule = role(Role::Viewer);
 const EDITOR: Rule = role(Role::Editor);
 const ADMIN: Rule = role(Role::Admin);
@@ -47,7 +52,7 @@ const ADMIN: Rule = role(Role::Admin);
 /// Any method (for routes that answer every method alike, such as 404s).
 pub const ANY: &str = "*";
 
-/// Every route of the API router: pattern (as axum matched it), method, rule.
+/// Every guarded route (the API router and the webhooks): pattern (as axum matched it), method, rule.
 pub const RULES: &[(&str, &str, Rule)] = &[
     // Sign-in itself, and the app's knowledge of the server.
     ("/api/session", "GET", PUBLIC),
@@ -91,6 +96,13 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/flows/{id}/publish", "POST", audited(Role::Publisher, "publish")),
     ("/api/flows/{id}/deprecate", "POST", audited(Role::Publisher, "deprecate")),
     ("/api/events", "GET", VIEWER),
+    // What people answered, and where WhatsApp delivers it (`messages/`).
+    ("/api/flows/{id}/responses", "GET", VIEWER),
+    ("/api/flows/{id}/responses.csv", "GET", VIEWER),
+    ("/api/accounts/{id}/webhook", "POST", audited(Role::Admin, "webhook_path")),
+    ("/webhooks/whatsapp", "GET", WEBHOOK),
+    ("/webhooks/whatsapp", "POST", WEBHOOK),
+    ("/webhooks/360dialog/{secret}", "POST", WEBHOOK),
     // The Partner API front, and the 404 of everything else under /api/.
     ("/api/v2/{*rest}", ANY, PARTNER),
     ("/api/{*rest}", ANY, VIEWER),

@@ -222,7 +222,7 @@ async fn remove_user(State(auth): State<Auth>, Path(name): Path<String>) -> Resu
 }
 
 /// A time filter: RFC 3339 (`2026-12-01T00:00:00Z`) or milliseconds since the epoch.
-fn time_filter(field: &'static str, text: &str) -> Result<i64> {
+pub(crate) fn time_filter(field: &'static str, text: &str) -> Result<i64> {
     if let Ok(millis) = text.parse::<i64>() {
         return Ok(millis);
     }
@@ -276,7 +276,7 @@ fn audit_json(entry: &AuditEntry) -> Value {
 
 /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a leading
 /// `=`, `+`, `-` or `@` gets a `'` so a spreadsheet never runs it as a formula.
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
     if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }
