@@ -3,9 +3,11 @@
 //! Exactly the 11 flows operations of the seed spec and the partner's channel listing pass;
 //! every other path or method under `/api/` is a 404. The server's own key is added: in
 //! 360dialog mode the call goes to the upstream over HTTPS (request bodies streamed, so a
-//! 10 MB upload is never held whole); in sandbox mode it goes in-process to the sandbox. The
+//! 10 MB upload is never held whole); in sandbox mode it goes in-process to the sandbox; in
+//! graph mode the backend answers it through the adapter (`adapter.rs`). The
 //! browser's own credentials never cross, and the key never comes back: response headers and
 //! bodies that would hold it are cleaned before they leave.
+pub mod adapter;
 pub mod asset;
 mod headers;
 
@@ -42,6 +44,9 @@ pub enum Target {
     Sandbox(Router, Secret),
     /// 360dialog.
     Upstream(Arc<Upstream>),
+    /// A backend that does not speak the Partner API (Meta's Graph API), answering the
+    /// Partner-shaped operations through the adapter; and the body limit of uploads.
+    Backend(Arc<dyn crate::backend::Backend>, usize),
 }
 
 impl Target {
@@ -51,6 +56,7 @@ impl Target {
         match self {
             Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox.clone(), key, request).await),
             Target::Upstream(upstream) => upstream.forward(request).await,
+            Target::Backend(backend, body_limit) => adapter::answer(backend, *body_limit, request).await,
         }
     }
 }

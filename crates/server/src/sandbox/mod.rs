@@ -12,7 +12,7 @@
 mod fields;
 mod flows;
 pub mod lifecycle;
-mod request;
+pub(crate) mod request;
 mod seed;
 mod store;
 pub mod validation;

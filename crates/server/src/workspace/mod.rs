@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
-use crate::backend::{AccountRef, Backend, BackendKind, Backends};
+use crate::backend::{AccountRef, Backend, BackendKind, Backends, NewRemoteFlow};
 pub use error::WorkspaceError;
 use events::{Hub, Notice};
 use store::{Account, Change, Event, Flow, ListQuery, NewFlow, Store, Version, WhatsAppState, now_ms};
@@ -828,7 +828,8 @@ impl Workspace {
                 meta_flow_id.clone()
             }
             None => {
-                let created = backend.create_flow(&target, &flow.name, &categories).await?;
+                let new = NewRemoteFlow { name: flow.name.clone(), categories, ..NewRemoteFlow::default() };
+                let created = backend.create(&target, &new).await?.id;
                 let mut transaction = self.store.write().await?;
                 let state = WhatsAppState { meta_flow_id: Some(&created), ..Default::default() };
                 store::set_whatsapp_state(&mut transaction, id, &state).await?;

@@ -11,7 +11,9 @@
 //!
 //! Flow.json downloads run eight at a time; each flow is written in its own short transaction
 //! (a long sync never holds the database's write lock), so running it again is idempotent:
-//! `new` and `updated` are then 0. Progress goes to every subscriber as `sync.progress`.
+//! `new` and `updated` are then 0. Progress goes to every subscriber as `sync.progress`,
+//! including the backend's waits for a rate limit (`waiting_s` and a `message` such as
+//! "waiting 12 s for Meta's rate limit"): a wait is progress, not a failure.
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 
@@ -56,6 +58,20 @@ enum Outcome {
 }
 
 pub(super) async fn run(
+    workspace: &Workspace,
+    actor: &Actor,
+    account: &Account,
+    backend: &dyn Backend,
+) -> Result<SyncReport> {
+    let (notify, account_id) = (workspace.clone(), account.id.clone());
+    let report: crate::backend::WaitReport = std::sync::Arc::new(move |wait| {
+        let (workspace, account_id) = (notify.clone(), account_id.clone());
+        tokio::spawn(async move { waiting(&workspace, &account_id, wait).await });
+    });
+    crate::backend::reporting_waits(report, import(workspace, actor, account, backend)).await
+}
+
+async fn import(
     workspace: &Workspace,
     actor: &Actor,
     account: &Account,
@@ -131,6 +147,19 @@ async fn progress(workspace: &Workspace, account: &Account, done: usize, total: 
         id: None,
         kind: "sync.progress".to_owned(),
         data: json!({ "kind": "sync.progress", "account_id": account.id, "done": done, "total": total }),
+    };
+    workspace.hub.broadcast(&workspace.store, notice).await;
+}
+
+/// Tells subscribers the sync waits `wait` for the backend's rate limit.
+async fn waiting(workspace: &Workspace, account_id: &str, wait: std::time::Duration) {
+    let notice = Notice {
+        id: None,
+        kind: "sync.progress".to_owned(),
+        data: json!({
+            "kind": "sync.progress", "account_id": account_id, "waiting_s": wait.as_secs().max(1),
+            "message": crate::backend::wait_message(wait),
+        }),
     };
     workspace.hub.broadcast(&workspace.store, notice).await;
 }
