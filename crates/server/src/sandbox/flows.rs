@@ -40,6 +40,11 @@ impl Links {
         format!("{}/sandbox/assets/{token}/flow.json", self.base)
     }
 
+    /// A Graph sandbox URL of `path` (`v21.0/{id}/flows?…`), for `paging.next`.
+    pub fn graph(&self, path: &str) -> String {
+        format!("{}/sandbox/graph/{path}", self.base)
+    }
+
     /// The app's embed page showing the flow behind a preview token.
     pub fn preview_url(&self, token: &str) -> String {
         let flow = format!("{}/sandbox/preview/{token}/flow.json", self.base);
@@ -130,6 +135,43 @@ pub fn waba(tx: &Transaction<'_>, partner_id: &str, waba_id: &str) -> Result<Wab
     )
     .optional()?
     .ok_or_else(|| ApiError::NotFound(format!("WABA account {waba_id} not found for partner {partner_id}")))
+}
+
+impl Waba {
+    /// The account as the Graph API shows it (`GET /{waba-id}`): by Meta's id.
+    pub fn graph_json(&self) -> Value {
+        json!({
+            "id": self.meta_id,
+            "name": self.name,
+            "currency": self.currency,
+            "timezone_id": self.timezone_id,
+            "message_template_namespace": self.namespace,
+        })
+    }
+}
+
+/// The WABA the Graph API names `id` (Meta's id, or the sandbox's own `…WA`), with its partner.
+pub fn graph_waba(tx: &Transaction<'_>, id: &str) -> Result<Option<(String, Waba)>, ApiError> {
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT partner_id, id FROM waba_accounts WHERE meta_id = ?1 OR id = ?1 ORDER BY id LIMIT 1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    found.map(|(partner, waba_id)| Ok((partner.clone(), waba(tx, &partner, &waba_id)?))).transpose()
+}
+
+/// The WABA (with its partner) of the flow `flow_id`, for the Graph API's `/{flow-id}` paths.
+pub fn graph_flow_waba(tx: &Transaction<'_>, flow_id: &str) -> Result<Option<(String, Waba)>, ApiError> {
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT w.partner_id, w.id FROM flows f JOIN waba_accounts w ON w.id = f.waba_id WHERE f.id = ?1",
+            [flow_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    found.map(|(partner, waba_id)| Ok((partner.clone(), waba(tx, &partner, &waba_id)?))).transpose()
 }
 
 fn partner(tx: &Transaction<'_>, partner_id: &str) -> Result<(), ApiError> {

@@ -9,8 +9,12 @@
 //!   app's `/embed?flow=<that URL>`.
 //! - `POST /sandbox/control/flows/{flow_id}/status` with `{"status": "THROTTLED"}` (or
 //!   `BLOCKED`, `PUBLISHED`), with `X-API-Key`: what Meta's health monitoring would do, for tests.
+//! - `/sandbox/graph/{version}/…`: the same WABAs and flows through Meta's Graph API, with
+//!   `Authorization: Bearer <the same key>` (see `graph.rs`), and
+//!   `POST /sandbox/control/graph/rate_limit` to make it answer Meta's rate limit.
 mod fields;
 mod flows;
+pub mod graph;
 pub mod lifecycle;
 pub(crate) mod request;
 mod seed;
@@ -40,12 +44,14 @@ pub struct Sandbox {
     key: Secret,
     links: Links,
     body_limit: usize,
+    /// The Graph routes' simulated rate limit (`graph.rs`).
+    graph_limit: std::sync::Arc<std::sync::Mutex<graph::RateLimit>>,
 }
 
 impl Sandbox {
     /// A sandbox on `store`.
     pub fn new(store: Store, key: Secret, links: Links, body_limit: usize) -> Self {
-        Sandbox { store, key, links, body_limit }
+        Sandbox { store, key, links, body_limit, graph_limit: std::sync::Arc::default() }
     }
 
     /// The store (tests cap its size to see a full disk).
@@ -72,9 +78,11 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route(&format!("{flows}/{{flow_id}}/preview"), get(preview))
         .route(&format!("{flows}/{{flow_id}}/deprecate"), post(deprecate))
         .route("/control/flows/{flow_id}/status", post(force_status))
+        .route("/control/graph/rate_limit", post(graph::control_rate_limit))
         .route_layer(middleware::from_fn_with_state(sandbox.clone(), require_key));
     Router::new()
         .merge(api)
+        .merge(graph::router(sandbox.clone()))
         .route("/assets/{token}/flow.json", get(download))
         .route("/preview/{token}/flow.json", get(preview_json))
         .fallback(|| async { ApiError::NotFound("No such sandbox route".to_owned()) })

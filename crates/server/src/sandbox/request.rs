@@ -358,6 +358,56 @@ pub fn create_request(body: &Body) -> Result<CreateRequest, ApiError> {
     problems.finish(CreateRequest { name, categories, clone_flow_id, endpoint_uri })
 }
 
+/// The Graph API's create: `FlowInput` plus `flow_json` (the flow.json as a string) and
+/// `publish`.
+pub fn graph_create_request(body: &Body) -> Result<(CreateRequest, Option<String>, bool), ApiError> {
+    let mut problems = Problems::new(body.location);
+    problems.unknown(body, &["name", "categories", "clone_flow_id", "endpoint_uri", "flow_json", "publish"]);
+    let name = name(body, &mut problems);
+    let categories = categories(body, &mut problems, true).unwrap_or_default();
+    let clone_flow_id = string(body, &mut problems, "clone_flow_id", false);
+    if clone_flow_id.as_deref().is_some_and(|id| !ids::is_valid(id)) {
+        problems.add("clone_flow_id", "Not a flow id.");
+    }
+    let endpoint_uri = endpoint_uri(body, &mut problems).flatten();
+    let flow_json = string(body, &mut problems, "flow_json", false);
+    let publish = match body.members.get("publish") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(publish)) => *publish,
+        Some(Value::String(text)) if text == "true" || text == "false" => text == "true",
+        Some(_) => {
+            problems.add("publish", "Not a valid boolean.");
+            false
+        }
+    };
+    problems.finish((CreateRequest { name, categories, clone_flow_id, endpoint_uri }, flow_json, publish))
+}
+
+/// The Graph API's `POST /{flow-id}`: every field optional (the name kept when not sent).
+pub fn graph_update_request(body: &Body) -> Result<(Option<String>, UpdateRequest), ApiError> {
+    let mut problems = Problems::new(body.location);
+    problems.unknown(body, &["name", "categories", "endpoint_uri", "application_id"]);
+    let name = body.members.contains_key("name").then(|| name(body, &mut problems));
+    let categories = categories(body, &mut problems, false);
+    let endpoint_uri = endpoint_uri(body, &mut problems);
+    problems.finish((name, UpdateRequest { name: String::new(), categories, endpoint_uri }))
+}
+
+/// The Graph API's `migrate_flows`: `source_waba_id` required, `source_flow_names` optional.
+pub fn graph_migrate_request(body: &Body) -> Result<MigrateRequest, ApiError> {
+    let mut problems = Problems::new(body.location);
+    problems.unknown(body, &["source_waba_id", "source_flow_names"]);
+    let source = string(body, &mut problems, "source_waba_id", true).unwrap_or_default();
+    if body.members.contains_key("source_waba_id") && !ids::is_valid(&source) {
+        problems.add("source_waba_id", "Not a WhatsApp Business Account id.");
+    }
+    let names = list(body, &mut problems, "source_flow_names");
+    if names.as_ref().is_some_and(|names| names.len() > MAX_MIGRATE_NAMES) {
+        problems.add("source_flow_names", format!("At most {MAX_MIGRATE_NAMES} names per call."));
+    }
+    problems.finish(MigrateRequest { source_waba_account_id: source, source_flow_names: names })
+}
+
 /// `FlowUpdate`: name required (as the seed spec says), categories and endpoint_uri optional.
 pub fn update_request(body: &Body) -> Result<UpdateRequest, ApiError> {
     let mut problems = Problems::new(body.location);
