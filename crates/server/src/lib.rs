@@ -226,7 +226,12 @@ impl AppState {
         }
         let auth = auth::Auth::new(store.clone(), auth_settings);
         let workspace = workspace::Workspace::new(store, backends);
-        let front = proxy::Front::with_connections(target, settings.partner_id.clone(), connections.clone());
+        let front = proxy::Front::with_connections(
+            target,
+            settings.partner_id.clone(),
+            connections.clone(),
+            workspace.clone(),
+        );
         Ok(AppState {
             settings: Arc::new(settings),
             public_url,

@@ -266,8 +266,18 @@ async fn a_server_in_graph_mode_works_through_another_servers_graph_sandbox() {
             .header("content-type", "application/json")
             .body(json!({"calls": 1, "retry_after": 1}).to_string());
         assert_eq!(limit.send().await.unwrap().status(), 200);
+        let events = client().get(server.at("/api/events")).send().await.unwrap();
+        let waiting = tokio::spawn(first_wait(events));
+        // The stream subscribes once it answered; give it a moment before the sync.
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let (status, report) = send(&server, reqwest::Method::POST, "/api/flows/sync", Some(sync)).await;
         assert_eq!(status, 200, "{at}: {report}");
+        let notice = waiting.await.unwrap();
+        assert_eq!(notice["message"], "waiting 1 s for Meta's rate limit", "{notice}");
+        assert_eq!(
+            (notice["waiting_s"].as_u64(), notice["account_id"].as_str()),
+            (Some(1), Some(clinic.as_str()))
+        );
 
         // Create here, save to WhatsApp (created there through Graph), publish, deprecate.
         let body = json!({"account_id": clinic, "name": "graph-made", "categories": ["SURVEY"],
@@ -296,6 +306,28 @@ async fn a_server_in_graph_mode_works_through_another_servers_graph_sandbox() {
         assert_eq!((status, body["error"]["code"].as_str()), (422, Some("whatsapp_refused")), "{body}");
 
         partner_shaped_routes(&server, &sandbox, &meta_id).await;
+    }
+}
+
+/// The first `sync.progress` notice of the event stream that tells of a wait.
+async fn first_wait(response: reqwest::Response) -> Value {
+    use futures_util::StreamExt as _;
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(30), stream.next())
+            .await
+            .expect("a notice")
+            .unwrap()
+            .unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        let found = buffer
+            .split("\n\n")
+            .find(|block| block.contains("event: sync.progress") && block.contains("waiting_s"));
+        if let Some(block) = found {
+            let data = block.lines().filter_map(|line| line.strip_prefix("data:")).collect::<String>();
+            return serde_json::from_str(data.trim()).unwrap();
+        }
     }
 }
 

@@ -69,12 +69,14 @@ struct FrontInner {
     target: Target,
     partner_id: Option<String>,
     connections: Option<crate::connections::Connections>,
+    /// Tells the app about rate-limit waits of calls the backend answers (graph mode).
+    workspace: Option<crate::workspace::Workspace>,
 }
 
 impl Front {
     /// A front for `target`; with `partner_id`, only that partner's paths pass.
     pub fn new(target: Target, partner_id: Option<String>) -> Self {
-        Front(Arc::new(FrontInner { target, partner_id, connections: None }))
+        Front(Arc::new(FrontInner { target, partner_id, connections: None, workspace: None }))
     }
 
     /// The same, sending a stored connection's partner to that connection (its own key).
@@ -82,8 +84,14 @@ impl Front {
         target: Target,
         partner_id: Option<String>,
         connections: crate::connections::Connections,
+        workspace: crate::workspace::Workspace,
     ) -> Self {
-        Front(Arc::new(FrontInner { target, partner_id, connections: Some(connections) }))
+        Front(Arc::new(FrontInner {
+            target,
+            partner_id,
+            connections: Some(connections),
+            workspace: Some(workspace),
+        }))
     }
 }
 
@@ -126,7 +134,20 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
             "This server works for partner {configured}; partner {asked} is not forwarded"
         )));
     }
-    front.0.target.send(request).await
+    // A migration's waits for Meta's rate limit are its progress (`migrate.progress`); other
+    // calls' are told as `whatsapp.waiting`.
+    let (kind, account) = match segments.as_slice() {
+        [.., account, "flows", "migrate_flows"] => ("migrate.progress", Some((*account).to_owned())),
+        ["partners", _, "waba_accounts", account, ..] => ("whatsapp.waiting", Some((*account).to_owned())),
+        _ => ("whatsapp.waiting", None),
+    };
+    match (&front.0.target, &front.0.workspace) {
+        (Target::Backend(..), Some(workspace)) => {
+            let report = workspace.wait_reporter(kind, account);
+            crate::backend::reporting_waits(report, front.0.target.send(request)).await
+        }
+        _ => front.0.target.send(request).await,
+    }
 }
 
 async fn to_sandbox(sandbox: Router, key: &Secret, request: Request) -> Response {

@@ -22,7 +22,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::flows::{self, CreateRequest, UpdateRequest};
-use super::{Sandbox, fields, now, request, validation};
+use super::{Sandbox, fields, now, request};
 use crate::error::{ApiError, json_response};
 
 /// Flows a list page holds unless `limit` says otherwise (Meta's default).
@@ -374,14 +374,7 @@ async fn create(
     let body = request::read_object(request, sandbox.body_limit).await?;
     let (create, flow_json, publish): (CreateRequest, _, _) = request::graph_create_request(&body)?;
     let checked = match flow_json {
-        Some(text) => Some(
-            tokio::task::spawn_blocking(move || {
-                let checked = validation::check(text.as_bytes());
-                (text, checked)
-            })
-            .await
-            .map_err(|error| ApiError::Internal(format!("validation task failed: {error}")))?,
-        ),
+        Some(text) => Some(super::checked(text.into_bytes()).await?),
         None => None,
     };
     let answer = on_waba(&sandbox, id, move |tx, partner, waba| {
@@ -389,7 +382,7 @@ async fn create(
         let flow_id = created.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
         let mut answer = json!({ "id": flow_id, "success": true });
         if let Some((text, checked)) = &checked {
-            let uploaded = flows::upload(tx, waba, &flow_id, text.as_bytes(), checked, now())?;
+            let uploaded = flows::upload(tx, waba, &flow_id, text, checked, now())?;
             answer["validation_errors"] =
                 uploaded.get("validation_errors").cloned().unwrap_or_else(|| json!([]));
         }
@@ -446,12 +439,7 @@ async fn upload(
     // Refuse unknown flows before reading (and validating) up to 10 MB.
     on_flow(&sandbox, id.clone(), |_, _, _| Ok(Value::Null)).await?;
     let text = request::read_flow_json(request, sandbox.body_limit).await?;
-    let (text, checked) = tokio::task::spawn_blocking(move || {
-        let checked = validation::check(&text);
-        (text, checked)
-    })
-    .await
-    .map_err(|error| ApiError::Internal(format!("validation task failed: {error}")))?;
+    let (text, checked) = super::checked(text).await?;
     let answer =
         on_flow(&sandbox, id, move |tx, waba, id| flows::upload(tx, waba, id, &text, &checked, now()))
             .await?;

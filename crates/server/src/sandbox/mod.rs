@@ -257,18 +257,23 @@ async fn upload(
         })
         .await?;
     let text = request::read_flow_json(request, sandbox.body_limit).await?;
-    let (text, checked) = tokio::task::spawn_blocking(move || {
-        let checked = validation::check(&text);
-        (text, checked)
-    })
-    .await
-    .map_err(|error| ApiError::Internal(format!("validation task failed: {error}")))?;
+    let (text, checked) = checked(text).await?;
     let flow_id = path.flow_id.clone();
     sandbox
         .in_waba(path.partner_id, path.waba_id, move |tx, waba| {
             flows::upload(tx, waba, &flow_id, &text, &checked, now())
         })
         .await
+}
+
+/// `text` with Meta's checks of it, run on the blocking pool (up to 10 MB of JSON).
+async fn checked(text: Vec<u8>) -> Result<(Vec<u8>, validation::Checked), ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let checked = validation::check(&text);
+        (text, checked)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("validation task failed: {error}")))
 }
 
 async fn publish(State(sandbox): State<Sandbox>, path: FlowPath) -> Result<Response, ApiError> {

@@ -395,17 +395,7 @@ pub fn graph_update_request(body: &Body) -> Result<(Option<String>, UpdateReques
 
 /// The Graph API's `migrate_flows`: `source_waba_id` required, `source_flow_names` optional.
 pub fn graph_migrate_request(body: &Body) -> Result<MigrateRequest, ApiError> {
-    let mut problems = Problems::new(body.location);
-    problems.unknown(body, &["source_waba_id", "source_flow_names"]);
-    let source = string(body, &mut problems, "source_waba_id", true).unwrap_or_default();
-    if body.members.contains_key("source_waba_id") && !ids::is_valid(&source) {
-        problems.add("source_waba_id", "Not a WhatsApp Business Account id.");
-    }
-    let names = list(body, &mut problems, "source_flow_names");
-    if names.as_ref().is_some_and(|names| names.len() > MAX_MIGRATE_NAMES) {
-        problems.add("source_flow_names", format!("At most {MAX_MIGRATE_NAMES} names per call."));
-    }
-    problems.finish(MigrateRequest { source_waba_account_id: source, source_flow_names: names })
+    migration(body, "source_waba_id", "Not a WhatsApp Business Account id.")
 }
 
 /// `FlowUpdate`: name required (as the seed spec says), categories and endpoint_uri optional.
@@ -420,11 +410,17 @@ pub fn update_request(body: &Body) -> Result<UpdateRequest, ApiError> {
 
 /// `FlowMigrateIn`: source_waba_account_id required, source_flow_names optional (≤ 100).
 pub fn migrate_request(body: &Body) -> Result<MigrateRequest, ApiError> {
+    migration(body, "source_waba_account_id", "Not a WABA account id.")
+}
+
+/// A migration: the source account's id in `source` (the APIs name it differently) and the
+/// optional names (≤ 100).
+fn migration(body: &Body, source_field: &str, not_an_id: &str) -> Result<MigrateRequest, ApiError> {
     let mut problems = Problems::new(body.location);
-    problems.unknown(body, &["source_waba_account_id", "source_flow_names"]);
-    let source = string(body, &mut problems, "source_waba_account_id", true).unwrap_or_default();
-    if body.members.contains_key("source_waba_account_id") && !ids::is_valid(&source) {
-        problems.add("source_waba_account_id", "Not a WABA account id.");
+    problems.unknown(body, &[source_field, "source_flow_names"]);
+    let source = string(body, &mut problems, source_field, true).unwrap_or_default();
+    if body.members.contains_key(source_field) && !ids::is_valid(&source) {
+        problems.add(source_field, not_an_id);
     }
     let names = list(body, &mut problems, "source_flow_names");
     if names.as_ref().is_some_and(|names| names.len() > MAX_MIGRATE_NAMES) {

@@ -176,6 +176,24 @@ impl Workspace {
     }
 
     /// The store.
+    /// A reporter of rate-limit waits that tells every subscriber, as `kind` notices with the
+    /// seconds and the words ("waiting 12 s for Meta's rate limit"), about `account` (the
+    /// workspace's id for a sync, the backend's for a migration through the proxy).
+    pub fn wait_reporter(&self, kind: &'static str, account: Option<String>) -> crate::backend::WaitReport {
+        let workspace = self.clone();
+        Arc::new(move |wait: std::time::Duration| {
+            let (workspace, account) = (workspace.clone(), account.clone());
+            tokio::spawn(async move {
+                let data = json!({
+                    "kind": kind, "account_id": account, "waiting_s": wait.as_secs().max(1),
+                    "message": crate::backend::wait_message(wait),
+                });
+                let notice = Notice { id: None, kind: kind.to_owned(), data };
+                workspace.hub.broadcast(&workspace.store, notice).await;
+            });
+        })
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -63,11 +63,7 @@ pub(super) async fn run(
     account: &Account,
     backend: &dyn Backend,
 ) -> Result<SyncReport> {
-    let (notify, account_id) = (workspace.clone(), account.id.clone());
-    let report: crate::backend::WaitReport = std::sync::Arc::new(move |wait| {
-        let (workspace, account_id) = (notify.clone(), account_id.clone());
-        tokio::spawn(async move { waiting(&workspace, &account_id, wait).await });
-    });
+    let report = workspace.wait_reporter("sync.progress", Some(account.id.clone()));
     crate::backend::reporting_waits(report, import(workspace, actor, account, backend)).await
 }
 
@@ -147,19 +143,6 @@ async fn progress(workspace: &Workspace, account: &Account, done: usize, total: 
         id: None,
         kind: "sync.progress".to_owned(),
         data: json!({ "kind": "sync.progress", "account_id": account.id, "done": done, "total": total }),
-    };
-    workspace.hub.broadcast(&workspace.store, notice).await;
-}
-
-/// Tells subscribers the sync waits `wait` for the backend's rate limit.
-async fn waiting(workspace: &Workspace, account_id: &str, wait: std::time::Duration) {
-    let notice = Notice {
-        id: None,
-        kind: "sync.progress".to_owned(),
-        data: json!({
-            "kind": "sync.progress", "account_id": account_id, "waiting_s": wait.as_secs().max(1),
-            "message": crate::backend::wait_message(wait),
-        }),
     };
     workspace.hub.broadcast(&workspace.store, notice).await;
 }
