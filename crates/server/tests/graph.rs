@@ -657,3 +657,53 @@ async fn the_graph_sandbox_answers_as_the_seed_spec_says() {
         "one call only"
     );
 }
+
+#[tokio::test]
+async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
+    const STORED: &str = "graph-sandbox-token-7788";
+    for database in databases("graph_connection").await {
+        let mut meta = sandbox_config("graph-connection-meta");
+        meta.sandbox_api_key = Secret::new(STORED);
+        let meta = start(meta).await;
+        let mut config = sandbox_config("graph-connection");
+        config.graph_url = meta.at("/sandbox/graph/v21.0");
+        config.database_url = database.as_ref().map(|url| url.parse().unwrap());
+        let data_dir = config.data_dir.clone();
+        let server = start(config).await;
+        let at = engine(&database);
+
+        let body = json!({"kind": "graph", "name": "Meta team", "waba_ids": [SHOP], "token": STORED});
+        let (status, added) = send(&server, reqwest::Method::POST, "/api/connections", Some(body)).await;
+        assert_eq!(status, 201, "{at}: {added}");
+        assert_eq!(
+            (added["data"]["kind"].as_str(), added["data"]["api_key_last4"].as_str()),
+            (Some("graph"), Some("7788"))
+        );
+        let (_, listed) = send(&server, reqwest::Method::GET, "/api/connections", None).await;
+        assert!(!added.to_string().contains(STORED) && !listed.to_string().contains(STORED), "{listed}");
+        let refused = json!({"kind": "graph", "name": "No accounts", "waba_ids": [], "token": STORED});
+        let (status, body) = send(&server, reqwest::Method::POST, "/api/connections", Some(refused)).await;
+        assert_eq!((status, body["error"]["field"].as_str()), (400, Some("waba_ids")), "{body}");
+
+        // Its account is reached through Meta's Graph API (the other server's sandbox), and synced.
+        let (status, accounts) = send(&server, reqwest::Method::GET, "/api/accounts?refresh=1", None).await;
+        assert_eq!(status, 200, "{at}: {accounts}");
+        let shop = accounts["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|account| account["backend"] == "graph")
+            .unwrap_or_else(|| panic!("{accounts}"))
+            .clone();
+        assert_eq!(shop["external_id"], SHOP, "{shop}");
+        let sync = json!({"account_id": shop["id"]});
+        let (status, report) = send(&server, reqwest::Method::POST, "/api/flows/sync", Some(sync)).await;
+        assert!(status == 200 && report["data"]["new"].as_u64().unwrap() >= 1, "{at}: {report}");
+        // Sealed: not in the data folder's files (the SQLite workspace) as text.
+        let stored = std::fs::read_dir(&data_dir).unwrap();
+        for file in stored.flatten() {
+            let bytes = std::fs::read(file.path()).unwrap_or_default();
+            assert!(!String::from_utf8_lossy(&bytes).contains(STORED), "{}", file.path().display());
+        }
+    }
+}
