@@ -824,6 +824,41 @@ mod tests {
     }
 
     #[test]
+    fn graph_mode_needs_a_token_and_accounts_and_takes_a_version() {
+        let mut config = ServeConfig::new("dist");
+        config.mode = Some(Mode::Graph);
+        let error = Settings::from_config(&config).unwrap_err().to_string();
+        assert!(error.contains("FLOWSMITH_GRAPH_TOKEN"), "{error}");
+        config.graph_token = Some(Secret::new("EAAG-token"));
+        let error = Settings::from_config(&config).unwrap_err().to_string();
+        assert!(error.contains("--waba-id"), "{error}");
+        config.waba_ids = vec!["102290129340398".to_owned(), " 42 ".to_owned()];
+        let settings = Settings::from_config(&config).unwrap();
+        assert_eq!((settings.mode(), settings.partner_id.as_deref()), (Mode::Graph, Some(GRAPH_PARTNER_ID)));
+        let Backend::Graph { base, waba_ids, .. } = &settings.backend else {
+            panic!("{:?}", settings.backend)
+        };
+        assert_eq!(
+            (base.as_str(), waba_ids.as_slice()),
+            ("https://graph.facebook.com/v21.0", &["102290129340398".to_owned(), "42".to_owned()][..])
+        );
+        assert!(!format!("{settings:?}").contains("EAAG-token"));
+        config.graph_api_version = Some("v22.0".to_owned());
+        assert_eq!(graph_url(&config).unwrap().as_str(), "https://graph.facebook.com/v22.0");
+        config.graph_url = "http://127.0.0.1:8080/sandbox/graph/".to_owned();
+        assert_eq!(graph_url(&config).unwrap().as_str(), "http://127.0.0.1:8080/sandbox/graph/v22.0");
+        config.graph_api_version = Some("22".to_owned());
+        assert!(graph_url(&config).is_err());
+        config.graph_api_version = None;
+        config.graph_url = "http://graph.example.com/v21.0".to_owned();
+        assert!(graph_url(&config).unwrap_err().contains("https"));
+        config.graph_url = "https://graph.facebook.com/v21.0".to_owned();
+        config.waba_ids = vec!["../x".to_owned()];
+        assert!(Settings::from_config(&config).is_err());
+        assert!(is_graph_version("v21.0") && !is_graph_version("v21") && !is_graph_version("21.0"));
+    }
+
+    #[test]
     fn upstream_must_be_https_except_on_loopback() {
         assert!(upstream_url("https://hub.360dialog.io/").is_ok());
         assert!(upstream_url("http://127.0.0.1:9000").is_ok());
