@@ -707,3 +707,38 @@ async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
         }
     }
 }
+
+/// The benchmark: a sync of an account with 500 flows through the Graph sandbox (paged
+/// by 25), timed and printed; no assertion on time. Run with
+/// `cargo test -p flowsmith-server --release --test graph -- --ignored --nocapture sync_of_500`.
+#[tokio::test]
+#[ignore = "a benchmark: run by hand, figures in BENCHMARKS.md"]
+async fn sync_of_500_flows_through_the_graph_sandbox() {
+    use futures_util::StreamExt as _;
+    let sandbox = start(sandbox_config("graph-bench-sandbox")).await;
+    let create = format!("{}/{SHOP}/flows", sandbox.at("/sandbox/graph/v21.0"));
+    let http = client();
+    let mut calls = futures_util::stream::iter((0..500).map(|n| {
+        let body = json!({"name": format!("bench-{n:03}"), "categories": ["OTHER"], "flow_json": valid(&format!("flow {n}"))});
+        http.post(&create).header("authorization", format!("Bearer {KEY}")).json(&body).send()
+    }))
+    .buffer_unordered(8);
+    while let Some(response) = calls.next().await {
+        assert_eq!(response.unwrap().status(), 200);
+    }
+    let server = graph_server("graph-bench", &sandbox, &None).await;
+    let (_, accounts) = send(&server, reqwest::Method::GET, "/api/accounts", None).await;
+    let shop =
+        accounts["data"].as_array().unwrap().iter().find(|a| a["external_id"] == SHOP).unwrap()["id"].clone();
+    let started = std::time::Instant::now();
+    let (status, report) =
+        send(&server, reqwest::Method::POST, "/api/flows/sync", Some(json!({"account_id": shop}))).await;
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{report}");
+    assert!(report["data"]["new"].as_u64().unwrap() >= 500, "{report}");
+    println!(
+        "sync of {} flows through the Graph sandbox: {:.2} s",
+        report["data"]["synced"],
+        took.as_secs_f64()
+    );
+}
