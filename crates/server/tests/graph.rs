@@ -406,6 +406,20 @@ async fn partner_shaped_routes(server: &Server, sandbox: &Server, published: &st
     assert_eq!((status, deleted["success"].as_bool()), (200, Some(true)), "{deleted}");
     assert_eq!(on_sandbox(sandbox, common::WABA1, &id).await.0, 404);
 
+    // `health_status`, passed through: the deprecated flow cannot be sent.
+    let (status, health) = send(
+        server,
+        reqwest::Method::GET,
+        &flows(CLINIC, &format!("/{published}?fields=health_status")),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, health["health_status"]["can_send_message"].as_str()),
+        (200, Some("BLOCKED")),
+        "{health}"
+    );
+
     // Deleting a published flow: Meta's refusal in 360dialog's envelope.
     let (status, refused) =
         send(server, reqwest::Method::DELETE, &flows(CLINIC, &format!("/{published}")), None).await;
@@ -551,6 +565,15 @@ async fn the_graph_sandbox_answers_as_the_seed_spec_says() {
     assert_eq!((status, flow["status"].as_str()), (200, Some("DRAFT")), "{flow}");
     assert!(flow["preview"]["preview_url"].is_string(), "{flow}");
     get(json(call(reqwest::Method::GET, "/123456789").send().await.unwrap()).await);
+    let (status, health) =
+        get(json(call(reqwest::Method::GET, &format!("/{id}?fields=health_status")).send().await.unwrap())
+            .await);
+    assert_eq!(
+        (status, health["health_status"]["can_send_message"].as_str()),
+        (200, Some("AVAILABLE")),
+        "{health}"
+    );
+    assert_eq!(health["health_status"]["entities"][1]["id"], CLINIC, "{health}");
     let update = checked("/{flow-id}", "post");
     let (status, _) = update(
         json(

@@ -383,10 +383,36 @@ fn project(
                     "message_template_namespace": waba.namespace,
                 })),
             ),
+            Field::HealthStatus => fields::put(&mut object, "health_status", Some(health(waba, flow))),
             Field::Metric => {}
         }
     }
     Ok(Value::Object(object))
+}
+
+/// `health_status` (partner-api.md §2.4): the flow LIMITED when THROTTLED, BLOCKED when
+/// BLOCKED or DEPRECATED or, unpublished, failing a publishing check; the WABA available.
+fn health(waba: &Waba, flow: &Flow) -> Value {
+    let unpublishable = !flow.has_json || !flow.validation_errors.is_empty();
+    let (state, errors) = match flow.state.status {
+        Status::Throttled => ("LIMITED", json!([])),
+        Status::Blocked | Status::Deprecated => ("BLOCKED", json!([])),
+        Status::Draft if unpublishable => (
+            "BLOCKED",
+            json!([{"error_code": 139001,
+                "error_description": "flow.json: upload a flow.json without validation errors before you can send or publish this flow.",
+                "possible_solution": "https://developers.facebook.com/docs/whatsapp/flows/reference/flowjson"}]),
+        ),
+        _ => ("AVAILABLE", json!([])),
+    };
+    let mut node = json!({"entity_type": "FLOW", "id": flow.id, "can_send_message": state});
+    if errors.as_array().is_some_and(|list| !list.is_empty()) {
+        node["errors"] = errors;
+    }
+    json!({
+        "can_send_message": state,
+        "entities": [node, {"entity_type": "WABA", "id": waba.meta_id, "can_send_message": "AVAILABLE"}],
+    })
 }
 
 fn ensure_preview(
