@@ -418,7 +418,10 @@ impl Connections {
     pub async fn add(&self, actor: &str, input: ConnectionInput) -> Result<Arc<Connection>, WorkspaceError> {
         let input = self.check(input)?;
         let secret = input.secret.as_ref().ok_or_else(|| {
-            WorkspaceError::invalid("api_key", "send the partner API key of the new connection")
+            WorkspaceError::invalid(
+                "api_key",
+                "send the credential of the new connection (360dialog's partner API key, or Meta's token)",
+            )
         })?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
@@ -558,8 +561,8 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
             return Err(WorkspaceError::invalid(
                 "api_key",
                 format!(
-                    "a partner API key is {MIN_SECRET_CHARS} or more printable characters without spaces \
-                     (as 360dialog's Hub shows it)"
+                    "a partner API key or token is {MIN_SECRET_CHARS} or more printable characters without \
+                     spaces (as 360dialog's Hub or Meta's Business Manager shows it)"
                 ),
             ));
         }
