@@ -9,18 +9,10 @@ use common::{app_dir, client, stub, temp_dir};
 
 const SECRET: &str = "pk_live_never_print_me_42";
 
-#[tokio::test]
-async fn the_key_is_never_logged() {
-    let (upstream, _, _) = stub(axum::Router::new().fallback(|| async {
-        ([("content-type", "application/json")], r#"{"flows":[],"count":0,"total":0}"#)
-    }))
-    .await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowsmith"))
-        .args(["serve", "--port", "0", "--upstream-url", &upstream, "--app-dir"])
-        .arg(app_dir("logs"))
-        .arg("--data-dir")
-        .arg(temp_dir("logs-data"))
-        .env("FLOWSMITH_PARTNER_API_KEY", SECRET)
+/// Starts `command` with every log level on; answers the process, its stdout, the URL it serves
+/// and the first line it printed.
+fn serve(mut command: Command) -> (std::process::Child, std::process::ChildStdout, String, String) {
+    let mut child = command
         .env("FLOWSMITH_LOG", "trace")
         .env_remove("FLOWSMITH_MODE")
         .stdout(Stdio::piped())
@@ -40,6 +32,33 @@ async fn the_key_is_never_logged() {
         .unwrap()
         .trim_end_matches('/')
         .to_owned();
+    (child, stdout, url, line)
+}
+
+/// Stops the server; answers all it wrote.
+fn stop(mut child: std::process::Child, mut stdout: std::process::ChildStdout) -> String {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut logs = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    stdout.read_to_string(&mut logs).unwrap();
+    logs
+}
+
+#[tokio::test]
+async fn the_key_is_never_logged() {
+    let (upstream, _, _) = stub(axum::Router::new().fallback(|| async {
+        ([("content-type", "application/json")], r#"{"flows":[],"count":0,"total":0}"#)
+    }))
+    .await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowsmith"));
+    command
+        .args(["serve", "--port", "0", "--upstream-url", &upstream, "--app-dir"])
+        .arg(app_dir("logs"))
+        .arg("--data-dir")
+        .arg(temp_dir("logs-data"))
+        .env("FLOWSMITH_PARTNER_API_KEY", SECRET);
+    let (child, stdout, url, _) = serve(command);
     for path in [
         "/api/v2/partners/p1PA/waba_accounts/w1WA/flows",
         "/api/v2/partners/p1PA/clients",
@@ -51,11 +70,7 @@ async fn the_key_is_never_logged() {
         let body = response.text().await.unwrap();
         assert!(!headers.contains(SECRET) && !body.contains(SECRET), "{path}: {headers} {body}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut logs = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    stdout.read_to_string(&mut logs).unwrap();
+    let logs = stop(child, stdout);
     assert!(logs.contains("request"), "the trace level logged nothing: {logs}");
     assert!(!logs.contains(SECRET), "the key is in the logs:\n{logs}");
 }
@@ -72,34 +87,17 @@ async fn the_graph_token_is_never_logged() {
         (axum::http::StatusCode::UNAUTHORIZED, [("content-type", "application/json")], body)
     }))
     .await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowsmith"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowsmith"));
+    command
         .args(["serve", "--port", "0", "--mode", "graph", "--waba-id", "111", "--graph-url"])
         .arg(format!("{upstream}/v21.0"))
         .arg("--app-dir")
         .arg(app_dir("graph-logs"))
         .arg("--data-dir")
         .arg(temp_dir("graph-logs-data"))
-        .env("FLOWSMITH_GRAPH_TOKEN", SECRET)
-        .env("FLOWSMITH_LOG", "trace")
-        .env_remove("FLOWSMITH_MODE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = Vec::new();
-    let mut byte = [0u8; 1];
-    while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
-        first.push(byte[0]);
-    }
-    let line = String::from_utf8(first).unwrap();
+        .env("FLOWSMITH_GRAPH_TOKEN", SECRET);
+    let (child, stdout, url, line) = serve(command);
     assert!(line.contains("Meta's Graph API"), "{line}");
-    let url = line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
     for path in [
         "/api/v2/partners/meta/channels",
         "/api/v2/partners/meta/waba_accounts/111/flows",
@@ -114,11 +112,7 @@ async fn the_graph_token_is_never_logged() {
             assert!(body.contains("Error validating access token"), "{body}");
         }
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut logs = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    stdout.read_to_string(&mut logs).unwrap();
+    let logs = stop(child, stdout);
     assert!(logs.contains("request"), "the trace level logged nothing: {logs}");
     assert!(!logs.contains(SECRET), "the token is in the logs:\n{logs}");
 }

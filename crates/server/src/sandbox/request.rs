@@ -348,14 +348,20 @@ fn endpoint_uri(body: &Body, problems: &mut Problems) -> Option<Option<String>> 
 pub fn create_request(body: &Body) -> Result<CreateRequest, ApiError> {
     let mut problems = Problems::new(body.location);
     problems.unknown(body, &["name", "categories", "clone_flow_id", "endpoint_uri"]);
-    let name = name(body, &mut problems);
-    let categories = categories(body, &mut problems, true).unwrap_or_default();
-    let clone_flow_id = string(body, &mut problems, "clone_flow_id", false);
+    let create = flow_input(body, &mut problems);
+    problems.finish(create)
+}
+
+/// The members of `FlowInput`, with their problems.
+fn flow_input(body: &Body, problems: &mut Problems) -> CreateRequest {
+    let name = name(body, problems);
+    let categories = categories(body, problems, true).unwrap_or_default();
+    let clone_flow_id = string(body, problems, "clone_flow_id", false);
     if clone_flow_id.as_deref().is_some_and(|id| !ids::is_valid(id)) {
         problems.add("clone_flow_id", "Not a flow id.");
     }
-    let endpoint_uri = endpoint_uri(body, &mut problems).flatten();
-    problems.finish(CreateRequest { name, categories, clone_flow_id, endpoint_uri })
+    let endpoint_uri = endpoint_uri(body, problems).flatten();
+    CreateRequest { name, categories, clone_flow_id, endpoint_uri }
 }
 
 /// The Graph API's create: `FlowInput` plus `flow_json` (the flow.json as a string) and
@@ -363,13 +369,7 @@ pub fn create_request(body: &Body) -> Result<CreateRequest, ApiError> {
 pub fn graph_create_request(body: &Body) -> Result<(CreateRequest, Option<String>, bool), ApiError> {
     let mut problems = Problems::new(body.location);
     problems.unknown(body, &["name", "categories", "clone_flow_id", "endpoint_uri", "flow_json", "publish"]);
-    let name = name(body, &mut problems);
-    let categories = categories(body, &mut problems, true).unwrap_or_default();
-    let clone_flow_id = string(body, &mut problems, "clone_flow_id", false);
-    if clone_flow_id.as_deref().is_some_and(|id| !ids::is_valid(id)) {
-        problems.add("clone_flow_id", "Not a flow id.");
-    }
-    let endpoint_uri = endpoint_uri(body, &mut problems).flatten();
+    let create = flow_input(body, &mut problems);
     let flow_json = string(body, &mut problems, "flow_json", false);
     let publish = match body.members.get("publish") {
         None | Some(Value::Null) => false,
@@ -380,7 +380,7 @@ pub fn graph_create_request(body: &Body) -> Result<(CreateRequest, Option<String
             false
         }
     };
-    problems.finish((CreateRequest { name, categories, clone_flow_id, endpoint_uri }, flow_json, publish))
+    problems.finish((create, flow_json, publish))
 }
 
 /// The Graph API's `POST /{flow-id}`: every field optional (the name kept when not sent).
