@@ -17,7 +17,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
 /// What `/flowsmith/config` says about the server.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServerConfig {
-    /// `sandbox` or `360dialog`.
+    /// `sandbox`, `360dialog` or `graph` (Meta's Graph API).
     pub mode: String,
     /// The partner id the server is configured for, if any.
     pub partner_id: Option<String>,

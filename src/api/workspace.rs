@@ -19,7 +19,7 @@ pub struct WsAccount {
     pub id: String,
     /// Its name.
     pub name: String,
-    /// `sandbox` or `360dialog`.
+    /// `sandbox`, `360dialog` or `graph`.
     pub backend: String,
     /// The backend's id (360dialog's `…WA`).
     pub external_id: String,
@@ -69,6 +69,16 @@ fn optional(value: &Value, key: &str) -> Option<String> {
 }
 
 impl WsAccount {
+    /// Its name and what it is reached through, for choosing it: `Clinic (Meta)`.
+    pub fn choice(&self) -> String {
+        let backend = match self.backend.as_str() {
+            "sandbox" => "Sandbox",
+            "graph" => "Meta",
+            _ => "360dialog",
+        };
+        format!("{} ({backend})", self.name)
+    }
+
     fn read(value: &Value) -> Self {
         WsAccount {
             id: text(value, "id"),
@@ -517,6 +527,16 @@ impl<T: Transport> Client<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_is_chosen_with_its_backend() {
+        let account = |backend: &str| {
+            WsAccount::read(&serde_json::json!({"id": "a", "name": "Clinic", "backend": backend})).choice()
+        };
+        assert_eq!(account("graph"), "Clinic (Meta)");
+        assert_eq!(account("sandbox"), "Clinic (Sandbox)");
+        assert_eq!(account("360dialog"), "Clinic (360dialog)");
+    }
 
     #[test]
     fn a_change_carries_the_flow_json_as_written() {

@@ -19,6 +19,9 @@ pub const DEFAULT_SANDBOX_KEY: &str = "sandbox";
 pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024 + 512 * 1024;
 /// The partner id of the sandbox, as 360dialog shapes them (`…PA`).
 pub const SANDBOX_PARTNER_ID: &str = "sandboxPA";
+/// The partner id the app uses in graph mode: the Graph API has no partner, but the app's
+/// Partner-shaped paths need one (`proxy/adapter.rs` answers them).
+pub const GRAPH_PARTNER_ID: &str = "meta";
 
 /// Flags of `flowsmith serve`; each also reads the environment variable named in its help.
 #[derive(Debug, Clone, clap::Args)]
@@ -41,6 +44,24 @@ pub struct ServeConfig {
     /// Base URL of the 360dialog Partner API (360dialog mode). Must be https, except on loopback.
     #[arg(long, env = "FLOWSMITH_UPSTREAM_URL", default_value = DEFAULT_UPSTREAM)]
     pub upstream_url: String,
+    /// Base URL of Meta's Graph API with its version (graph mode). Must be https, except on
+    /// loopback (e.g. another Flowsmith's Graph sandbox, `http://127.0.0.1:8080/sandbox/graph/v21.0`).
+    #[arg(long, env = "FLOWSMITH_GRAPH_URL", default_value = crate::backend::graph::DEFAULT_URL)]
+    pub graph_url: String,
+    /// The Graph API version (`v21.0`), replacing the one at the end of --graph-url.
+    #[arg(long, env = "FLOWSMITH_GRAPH_API_VERSION")]
+    pub graph_api_version: Option<String>,
+    /// Meta system-user token with whatsapp_business_management (graph mode). Prefer the
+    /// environment variable or --graph-token-file: a flag shows in the process list. Never logged.
+    #[arg(long, env = "FLOWSMITH_GRAPH_TOKEN", hide_env_values = true)]
+    pub graph_token: Option<Secret>,
+    /// File holding the Graph API token (surrounding whitespace is ignored).
+    #[arg(long, env = "FLOWSMITH_GRAPH_TOKEN_FILE")]
+    pub graph_token_file: Option<PathBuf>,
+    /// Meta's id of a WhatsApp Business Account to work on (graph mode); repeat the flag or
+    /// separate with commas.
+    #[arg(long = "waba-id", env = "FLOWSMITH_WABA_IDS", value_delimiter = ',')]
+    pub waba_ids: Vec<String>,
     /// Partner API key (360dialog mode). Prefer the environment variable or --partner-api-key-file:
     /// a flag is visible to other users of the machine in the process list. Never logged.
     #[arg(long, env = "FLOWSMITH_PARTNER_API_KEY", hide_env_values = true)]
@@ -177,6 +198,11 @@ impl ServeConfig {
             app_dir: app_dir.into(),
             mode: None,
             upstream_url: DEFAULT_UPSTREAM.to_owned(),
+            graph_url: crate::backend::graph::DEFAULT_URL.to_owned(),
+            graph_api_version: None,
+            graph_token: None,
+            graph_token_file: None,
+            waba_ids: Vec::new(),
             partner_api_key: None,
             partner_api_key_file: None,
             secret_key: None,
@@ -218,6 +244,8 @@ pub enum Mode {
     /// 360dialog's Partner API, with the key added by this server.
     #[value(name = "360dialog")]
     Dialog360,
+    /// Meta's Graph API, with the system-user token added by this server.
+    Graph,
 }
 
 impl Mode {
@@ -226,6 +254,7 @@ impl Mode {
         match self {
             Mode::Sandbox => "sandbox",
             Mode::Dialog360 => "360dialog",
+            Mode::Graph => "graph",
         }
     }
 }
@@ -360,6 +389,15 @@ pub enum Backend {
         /// The partner API key added to every forwarded call.
         api_key: Secret,
     },
+    /// Meta's Graph API.
+    Graph {
+        /// Base URL with the version, without a trailing slash.
+        base: Url,
+        /// The system-user token.
+        token: Secret,
+        /// The WABAs worked on.
+        waba_ids: Vec<String>,
+    },
 }
 
 /// The checked configuration the server runs on.
@@ -397,6 +435,8 @@ pub struct Settings {
     pub upstream_origin: String,
     /// 360dialog's base URL, for stored connections (in either mode).
     pub upstream_url: Url,
+    /// The Graph API's base URL with its version, for graph mode and stored connections.
+    pub graph_url: Url,
     /// The key of stored credentials, when given (else the data folder's key file).
     pub secret_key: Option<Secret>,
     /// Sign-in: modes, cookies, sessions, failed attempts.
@@ -421,6 +461,19 @@ impl Settings {
                 Backend::Sandbox { api_key: config.sandbox_api_key.clone() }
             }
             (Mode::Dialog360, Some(api_key)) => Backend::Upstream { base: upstream.clone(), api_key },
+            (Mode::Graph, _) => {
+                let token =
+                    secret(config.graph_token.as_ref(), config.graph_token_file.as_ref(), "Graph API token")?
+                        .ok_or_else(|| {
+                            invalid(
+                                "graph mode needs Meta's system-user token: set FLOWSMITH_GRAPH_TOKEN or \
+                             --graph-token-file"
+                                    .to_owned(),
+                            )
+                        })?;
+                let waba_ids = waba_ids(&config.waba_ids).map_err(invalid)?;
+                Backend::Graph { base: graph_url(config).map_err(invalid)?, token, waba_ids }
+            }
             (Mode::Dialog360, None) => {
                 return Err(invalid(
                     "360dialog mode needs the partner API key: set FLOWSMITH_PARTNER_API_KEY or \
@@ -437,6 +490,7 @@ impl Settings {
                 )));
             }
             (Backend::Upstream { .. }, id) => id.clone(),
+            (Backend::Graph { .. }, _) => Some(GRAPH_PARTNER_ID.to_owned()),
         };
         let cors_origins = cors_origins(&config.cors_origins, mode).map_err(invalid)?;
         let frame_ancestors = config
@@ -490,16 +544,27 @@ impl Settings {
             preview_origins,
             upstream_origin,
             upstream_url: upstream,
+            graph_url: graph_url(config).map_err(invalid)?,
             secret_key: config.secret_key.clone().filter(|key| !key.expose().trim().is_empty()),
             webhooks: webhooks(config).map_err(invalid)?,
         })
     }
 
-    /// `sandbox` or `360dialog`.
+    /// The backend of the accounts reached by flags.
+    pub fn backend_kind(&self) -> crate::backend::BackendKind {
+        match self.backend {
+            Backend::Sandbox { .. } => crate::backend::BackendKind::Sandbox,
+            Backend::Upstream { .. } => crate::backend::BackendKind::Dialog360,
+            Backend::Graph { .. } => crate::backend::BackendKind::Graph,
+        }
+    }
+
+    /// `sandbox`, `360dialog` or `graph`.
     pub fn mode(&self) -> Mode {
         match self.backend {
             Backend::Sandbox { .. } => Mode::Sandbox,
             Backend::Upstream { .. } => Mode::Dialog360,
+            Backend::Graph { .. } => Mode::Graph,
         }
     }
 }
@@ -640,6 +705,60 @@ fn concurrency(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("'{text}' is not a number of calls from 1 to 4096"))
 }
 
+/// `--graph-url` with `--graph-api-version` in place of its last segment (when that is a
+/// version, else added): https, or http on loopback (the token travels with every call).
+fn graph_url(config: &ServeConfig) -> Result<Url, String> {
+    let text = config.graph_url.trim();
+    let mut url = Url::parse(text).map_err(|error| format!("--graph-url '{text}': {error}"))?;
+    let secure = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url));
+    if !secure {
+        return Err(format!(
+            "--graph-url '{text}' must be https (plain http only on loopback): the token travels with every call"
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err(format!("--graph-url '{text}' must not hold credentials or a query"));
+    }
+    let mut path = url.path().trim_end_matches('/').to_owned();
+    if let Some(version) = config.graph_api_version.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        if !is_graph_version(version) {
+            return Err(format!("--graph-api-version '{version}' is not a version like v21.0"));
+        }
+        let last = path.rsplit('/').next().unwrap_or_default();
+        if is_graph_version(last) {
+            path.truncate(path.len() - last.len() - 1);
+        }
+        path = format!("{path}/{version}");
+    }
+    url.set_path(&path);
+    Ok(url)
+}
+
+/// Whether `text` is a Graph API version: `v` and two numbers joined by a dot (`v21.0`).
+pub fn is_graph_version(text: &str) -> bool {
+    text.strip_prefix('v').and_then(|rest| rest.split_once('.')).is_some_and(|(major, minor)| {
+        !major.is_empty()
+            && !minor.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit())
+            && minor.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// `--waba-id`s: at least one, each an id.
+fn waba_ids(ids: &[String]) -> Result<Vec<String>, String> {
+    let ids: Vec<String> = ids.iter().map(|id| id.trim().to_owned()).filter(|id| !id.is_empty()).collect();
+    if ids.is_empty() {
+        return Err(
+            "graph mode needs the WhatsApp Business Accounts to work on: --waba-id (FLOWSMITH_WABA_IDS)"
+                .to_owned(),
+        );
+    }
+    if let Some(bad) = ids.iter().find(|id| !crate::ids::is_valid(id)) {
+        return Err(format!("--waba-id '{bad}' is not an id (digits, letters, '-' and '_')"));
+    }
+    Ok(ids)
+}
+
 fn upstream_url(text: &str) -> Result<Url, String> {
     let url = Url::parse(text.trim()).map_err(|error| format!("--upstream-url '{text}': {error}"))?;
     match url.scheme() {
@@ -696,10 +815,12 @@ fn cors_origins(values: &[String], mode: Mode) -> Result<Origins, String> {
     let values: Vec<&str> =
         values.iter().map(|value| value.trim()).filter(|value| !value.is_empty()).collect();
     if values.contains(&"*") {
-        if mode == Mode::Dialog360 {
-            return Err("--cors-origin '*' is refused in 360dialog mode: every web site could then spend \
-                        your partner key; list the origins instead"
-                .to_owned());
+        if mode != Mode::Sandbox {
+            return Err(format!(
+                "--cors-origin '*' is refused in {} mode: every web site could then spend your credential; \
+                 list the origins instead",
+                mode.as_str()
+            ));
         }
         return Ok(Origins::Any);
     }
@@ -747,6 +868,41 @@ mod tests {
         config.mode = Some(Mode::Dialog360);
         let error = Settings::from_config(&config).unwrap_err().to_string();
         assert!(error.contains("FLOWSMITH_PARTNER_API_KEY"), "{error}");
+    }
+
+    #[test]
+    fn graph_mode_needs_a_token_and_accounts_and_takes_a_version() {
+        let mut config = ServeConfig::new("dist");
+        config.mode = Some(Mode::Graph);
+        let error = Settings::from_config(&config).unwrap_err().to_string();
+        assert!(error.contains("FLOWSMITH_GRAPH_TOKEN"), "{error}");
+        config.graph_token = Some(Secret::new("EAAG-token"));
+        let error = Settings::from_config(&config).unwrap_err().to_string();
+        assert!(error.contains("--waba-id"), "{error}");
+        config.waba_ids = vec!["102290129340398".to_owned(), " 42 ".to_owned()];
+        let settings = Settings::from_config(&config).unwrap();
+        assert_eq!((settings.mode(), settings.partner_id.as_deref()), (Mode::Graph, Some(GRAPH_PARTNER_ID)));
+        let Backend::Graph { base, waba_ids, .. } = &settings.backend else {
+            panic!("{:?}", settings.backend)
+        };
+        assert_eq!(
+            (base.as_str(), waba_ids.as_slice()),
+            ("https://graph.facebook.com/v21.0", &["102290129340398".to_owned(), "42".to_owned()][..])
+        );
+        assert!(!format!("{settings:?}").contains("EAAG-token"));
+        config.graph_api_version = Some("v22.0".to_owned());
+        assert_eq!(graph_url(&config).unwrap().as_str(), "https://graph.facebook.com/v22.0");
+        config.graph_url = "http://127.0.0.1:8080/sandbox/graph/".to_owned();
+        assert_eq!(graph_url(&config).unwrap().as_str(), "http://127.0.0.1:8080/sandbox/graph/v22.0");
+        config.graph_api_version = Some("22".to_owned());
+        assert!(graph_url(&config).is_err());
+        config.graph_api_version = None;
+        config.graph_url = "http://graph.example.com/v21.0".to_owned();
+        assert!(graph_url(&config).unwrap_err().contains("https"));
+        config.graph_url = "https://graph.facebook.com/v21.0".to_owned();
+        config.waba_ids = vec!["../x".to_owned()];
+        assert!(Settings::from_config(&config).is_err());
+        assert!(is_graph_version("v21.0") && !is_graph_version("v21") && !is_graph_version("21.0"));
     }
 
     #[test]

@@ -131,43 +131,69 @@ impl AppState {
             None => url::Url::parse(&format!("http://{address}"))
                 .map_err(|error| ServeError::Config(format!("no URL for {address}: {error}")))?,
         };
-        let (sandbox, target) = match &settings.backend {
-            config::Backend::Sandbox { api_key } => {
-                let store = sandbox::Store::open(&settings.data_dir)
-                    .map_err(|sandbox::OpenError(message)| ServeError::DataDir(message))?;
-                let links = sandbox::Links::new(&public_url);
-                let sandbox = sandbox::Sandbox::new(store, api_key.clone(), links, settings.body_limit);
-                let router = sandbox::router(sandbox.clone());
-                (Some(sandbox), proxy::Target::Sandbox(router, api_key.clone()))
-            }
-            config::Backend::Upstream { base, api_key } => {
-                let upstream = proxy::Upstream::new(
-                    base.clone(),
-                    api_key.clone(),
-                    settings.upstream_timeout,
-                    settings.body_limit,
-                    settings.upstream_concurrency,
-                )
-                .map_err(ServeError::Config)?;
-                (None, proxy::Target::Upstream(Arc::new(upstream)))
-            }
+        let policy = match &settings.backend {
+            // A download link of the Graph API's own host (another Flowsmith's Graph sandbox) is
+            // read like Meta's asset hosts.
+            config::Backend::Graph { base, .. } => policy.with_host_of(base),
+            _ => policy,
         };
+        let mut sandbox = None;
+        let mut sandbox_target = None;
+        if let config::Backend::Sandbox { api_key } = &settings.backend {
+            let store = sandbox::Store::open(&settings.data_dir)
+                .map_err(|sandbox::OpenError(message)| ServeError::DataDir(message))?;
+            let links = sandbox::Links::new(&public_url);
+            let opened = sandbox::Sandbox::new(store, api_key.clone(), links, settings.body_limit);
+            sandbox_target = Some(proxy::Target::Sandbox(sandbox::router(opened.clone()), api_key.clone()));
+            sandbox = Some(opened);
+        }
         let sandbox_assets = sandbox.as_ref().map(|sandbox| {
             let prefix = format!("{}/sandbox/assets/", public_url.as_str().trim_end_matches('/'));
             (prefix, sandbox::router(sandbox.clone()))
         });
         let assets = proxy::asset::AssetFetcher::new(policy, settings.upstream_timeout, sandbox_assets)
             .map_err(ServeError::Config)?;
-        let kind = match settings.mode() {
-            Mode::Sandbox => backend::BackendKind::Sandbox,
-            Mode::Dialog360 => backend::BackendKind::Dialog360,
+        let (kind, target, backend, flag_key): (_, _, Arc<dyn backend::Backend>, _) = match &settings.backend
+        {
+            config::Backend::Sandbox { api_key } | config::Backend::Upstream { api_key, .. } => {
+                let (kind, target) = match (&settings.backend, sandbox_target) {
+                    (config::Backend::Upstream { base, .. }, _) => {
+                        let upstream = proxy::Upstream::new(
+                            base.clone(),
+                            api_key.clone(),
+                            settings.upstream_timeout,
+                            settings.body_limit,
+                            settings.upstream_concurrency,
+                        )
+                        .map_err(ServeError::Config)?;
+                        (backend::BackendKind::Dialog360, proxy::Target::Upstream(Arc::new(upstream)))
+                    }
+                    (_, target) => (
+                        backend::BackendKind::Sandbox,
+                        target.ok_or_else(|| ServeError::Config("the sandbox did not open".to_owned()))?,
+                    ),
+                };
+                let partner =
+                    backend::Partner::new(kind, target.clone(), settings.partner_id.clone(), assets.clone());
+                (kind, target, Arc::new(partner), api_key)
+            }
+            config::Backend::Graph { base, token, waba_ids } => {
+                let graph = backend::graph::Graph::new(
+                    backend::graph::GraphSettings {
+                        base: base.clone(),
+                        token: token.clone(),
+                        waba_ids: waba_ids.clone(),
+                        timeout: settings.upstream_timeout,
+                        retries: backend::graph::RetryPolicy::default(),
+                    },
+                    assets.clone(),
+                )
+                .map_err(ServeError::Config)?;
+                let graph: Arc<dyn backend::Backend> = Arc::new(graph);
+                let target = proxy::Target::Backend(Arc::clone(&graph), settings.body_limit);
+                (backend::BackendKind::Graph, target, graph, token)
+            }
         };
-        let partner: Arc<dyn backend::Backend> = Arc::new(backend::Partner::new(
-            kind,
-            target.clone(),
-            settings.partner_id.clone(),
-            assets.clone(),
-        ));
         let store =
             workspace::store::Store::open(&settings.workspace).await.map_err(ServeError::Workspace)?;
         let warning = auth::check_start(&store, &settings.auth).await.map_err(ServeError::NoUser)?;
@@ -176,18 +202,16 @@ impl AppState {
         if let connections::key::KeySource::File { path, created: true } = &source {
             tracing::info!(path = %path.display(), "created the key of stored credentials (keep it with the database's backups)");
         }
-        let flag_key = match &settings.backend {
-            config::Backend::Sandbox { api_key } | config::Backend::Upstream { api_key, .. } => api_key,
-        };
         let from_flags = connections::Connection::from_flags(
             kind,
             settings.partner_id.clone(),
             flag_key,
             target.clone(),
-            Arc::clone(&partner),
+            Arc::clone(&backend),
         );
         let reach = connections::Reach {
             base: settings.upstream_url.clone(),
+            graph_base: settings.graph_url.clone(),
             timeout: settings.upstream_timeout,
             body_limit: settings.body_limit,
             concurrency: settings.upstream_concurrency,
@@ -196,7 +220,7 @@ impl AppState {
         let connections = connections::Connections::new(store.clone(), key, Some(from_flags), reach);
         // Says at start which stored connections cannot be opened (each is logged by name).
         connections.stored().await.map_err(|error| ServeError::Workspace(error.to_string()))?;
-        let backends = backend::Backends::new(vec![partner]).with_connections(connections.clone());
+        let backends = backend::Backends::new(vec![backend]).with_connections(connections.clone());
         let mut auth_settings = settings.auth.clone();
         if let Some(oidc) = &mut auth_settings.oidc
             && oidc.redirect_url.is_none()
@@ -209,7 +233,12 @@ impl AppState {
             messages::WebhookSettings { public_url: Some(public_url.clone()), ..settings.webhooks.clone() };
         let messages = messages::Messages::new(store.clone(), webhooks).map_err(ServeError::Config)?;
         let workspace = workspace::Workspace::new(store, backends);
-        let front = proxy::Front::with_connections(target, settings.partner_id.clone(), connections.clone());
+        let front = proxy::Front::with_connections(
+            target,
+            settings.partner_id.clone(),
+            connections.clone(),
+            workspace.clone(),
+        );
         Ok(AppState {
             settings: Arc::new(settings),
             public_url,
@@ -377,6 +406,8 @@ async fn flowsmith_config(State(state): State<AppState>) -> Json<Value> {
     let settings = &state.settings;
     let mut config = json!({
         "mode": settings.mode().as_str(),
+        // What the app's connection badge says: Sandbox, 360dialog or Meta.
+        "backend_label": settings.backend_kind().label(),
         "partner_id": settings.partner_id,
         "api_base": "/api/v2",
         "asset_endpoint": "/flowsmith/asset",
@@ -420,6 +451,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let mode = settings.mode();
     let app_dir = settings.app_dir.clone();
     let data_dir = settings.data_dir.clone();
+    let graph_url = settings.graph_url.clone();
     let state = AppState::new(settings, address).await?;
     if let Some(warning) = state.warning {
         eprintln!("flowsmith: {warning}");
@@ -435,6 +467,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let backend = match mode {
         Mode::Sandbox => format!("sandbox in {}", data_dir.display()),
         Mode::Dialog360 => "360dialog Partner API".to_owned(),
+        Mode::Graph => format!("Meta's Graph API at {}", graph_url),
     };
     println!("flowsmith: serving http://{address}/ (app from {}, API: {backend})", app_dir.display());
     // With the peer's address (for refusing repeated failed sign-ins per address).

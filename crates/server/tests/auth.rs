@@ -7,7 +7,7 @@ mod common;
 use std::net::SocketAddr;
 
 use common::{Server, assert_error, client, databases, json, sandbox_config, workspace_config};
-use flowsmith_server::auth::access::{ANY, Access, RULES, partner_operation};
+use flowsmith_server::auth::access::{ANY, Access, RULES, graph_operation, partner_operation};
 use flowsmith_server::auth::{Role, Throttle};
 use flowsmith_server::{AppState, ServeConfig, ServeError, Settings, app};
 use serde_json::{Value, json};
@@ -391,6 +391,7 @@ fn concrete(pattern: &str, flow: &str) -> String {
         .replace("{partner_id}", "sandboxPA")
         .replace("{waba_account_id}", "sandbox1WA")
         .replace("{flow_id}", "123")
+        .replace("{version}", "v21.0")
         .replace("{id}", flow)
         .replace("{revision}", "1")
         .replace("{token}", "abc")
@@ -445,6 +446,19 @@ async fn the_route_table_every_route_times_every_role() {
                         let access = partner_operation(&method.parse().unwrap(), &segments).access;
                         cases.push((method.to_owned(), path, access));
                     }
+                    Access::GraphOperation => {
+                        let path = concrete(pattern, "f");
+                        let segments: Vec<&str> = path["/sandbox/graph/v21.0/".len()..].split('/').collect();
+                        let access = graph_operation(&method.parse().unwrap(), &segments, None).access;
+                        cases.push((method.to_owned(), path.clone(), access));
+                        if method == "GET" && segments.len() == 1 {
+                            // A new preview link changes state: editors.
+                            let query = "fields=preview.invalidate(true)";
+                            let access =
+                                graph_operation(&"GET".parse().unwrap(), &segments, Some(query)).access;
+                            cases.push((method.to_owned(), format!("{path}?{query}"), access));
+                        }
+                    }
                     access => cases.push((method.to_owned(), concrete(pattern, "f"), access)),
                 }
             }
@@ -461,7 +475,9 @@ async fn the_route_table_every_route_times_every_role() {
                 if method != "GET" {
                     request = request.header("content-type", "application/json").body("{}");
                 }
-                if path.starts_with("/sandbox/") {
+                if path.starts_with("/sandbox/graph/") {
+                    request = request.header("authorization", format!("Bearer {}", common::KEY));
+                } else if path.starts_with("/sandbox/") {
                     request = request.header("x-api-key", common::KEY);
                 }
                 let response = request.send().await.unwrap();

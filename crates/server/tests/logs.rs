@@ -9,18 +9,10 @@ use common::{app_dir, client, stub, temp_dir};
 
 const SECRET: &str = "pk_live_never_print_me_42";
 
-#[tokio::test]
-async fn the_key_is_never_logged() {
-    let (upstream, _, _) = stub(axum::Router::new().fallback(|| async {
-        ([("content-type", "application/json")], r#"{"flows":[],"count":0,"total":0}"#)
-    }))
-    .await;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowsmith"))
-        .args(["serve", "--port", "0", "--upstream-url", &upstream, "--app-dir"])
-        .arg(app_dir("logs"))
-        .arg("--data-dir")
-        .arg(temp_dir("logs-data"))
-        .env("FLOWSMITH_PARTNER_API_KEY", SECRET)
+/// Starts `command` with every log level on; answers the process, its stdout, the URL it serves
+/// and the first line it printed.
+fn serve(mut command: Command) -> (std::process::Child, std::process::ChildStdout, String, String) {
+    let mut child = command
         .env("FLOWSMITH_LOG", "trace")
         .env_remove("FLOWSMITH_MODE")
         .stdout(Stdio::piped())
@@ -40,6 +32,33 @@ async fn the_key_is_never_logged() {
         .unwrap()
         .trim_end_matches('/')
         .to_owned();
+    (child, stdout, url, line)
+}
+
+/// Stops the server; answers all it wrote.
+fn stop(mut child: std::process::Child, mut stdout: std::process::ChildStdout) -> String {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut logs = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    stdout.read_to_string(&mut logs).unwrap();
+    logs
+}
+
+#[tokio::test]
+async fn the_key_is_never_logged() {
+    let (upstream, _, _) = stub(axum::Router::new().fallback(|| async {
+        ([("content-type", "application/json")], r#"{"flows":[],"count":0,"total":0}"#)
+    }))
+    .await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowsmith"));
+    command
+        .args(["serve", "--port", "0", "--upstream-url", &upstream, "--app-dir"])
+        .arg(app_dir("logs"))
+        .arg("--data-dir")
+        .arg(temp_dir("logs-data"))
+        .env("FLOWSMITH_PARTNER_API_KEY", SECRET);
+    let (child, stdout, url, _) = serve(command);
     for path in [
         "/api/v2/partners/p1PA/waba_accounts/w1WA/flows",
         "/api/v2/partners/p1PA/clients",
@@ -51,13 +70,51 @@ async fn the_key_is_never_logged() {
         let body = response.text().await.unwrap();
         assert!(!headers.contains(SECRET) && !body.contains(SECRET), "{path}: {headers} {body}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut logs = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    stdout.read_to_string(&mut logs).unwrap();
+    let logs = stop(child, stdout);
     assert!(logs.contains("request"), "the trace level logged nothing: {logs}");
     assert!(!logs.contains(SECRET), "the key is in the logs:\n{logs}");
+}
+
+/// Graph mode: the token is in no log line and no answer, even from an upstream that echoes
+/// the Authorization header in its error messages.
+#[tokio::test]
+async fn the_graph_token_is_never_logged() {
+    let (upstream, _, _) = stub(axum::Router::new().fallback(|headers: axum::http::HeaderMap| async move {
+        let echoed = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let body = format!(
+            r#"{{"error":{{"message":"Error validating access token ({echoed})","type":"OAuthException","code":190,"fbtrace_id":"A"}}}}"#
+        );
+        (axum::http::StatusCode::UNAUTHORIZED, [("content-type", "application/json")], body)
+    }))
+    .await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowsmith"));
+    command
+        .args(["serve", "--port", "0", "--mode", "graph", "--waba-id", "111", "--graph-url"])
+        .arg(format!("{upstream}/v21.0"))
+        .arg("--app-dir")
+        .arg(app_dir("graph-logs"))
+        .arg("--data-dir")
+        .arg(temp_dir("graph-logs-data"))
+        .env("FLOWSMITH_GRAPH_TOKEN", SECRET);
+    let (child, stdout, url, line) = serve(command);
+    assert!(line.contains("Meta's Graph API"), "{line}");
+    for path in [
+        "/api/v2/partners/meta/channels",
+        "/api/v2/partners/meta/waba_accounts/111/flows",
+        "/api/accounts?refresh=1",
+        "/flowsmith/config",
+    ] {
+        let response = client().get(format!("{url}{path}")).send().await.unwrap();
+        let headers = format!("{:?}", response.headers());
+        let body = response.text().await.unwrap();
+        assert!(!headers.contains(SECRET) && !body.contains(SECRET), "{path}: {headers} {body}");
+        if path.contains("channels") {
+            assert!(body.contains("Error validating access token"), "{body}");
+        }
+    }
+    let logs = stop(child, stdout);
+    assert!(logs.contains("request"), "the trace level logged nothing: {logs}");
+    assert!(!logs.contains(SECRET), "the token is in the logs:\n{logs}");
 }
 
 #[test]
@@ -67,6 +124,7 @@ fn help_documents_every_flag_and_hides_the_key() {
         .env("FLOWSMITH_PARTNER_API_KEY", SECRET)
         .env("FLOWSMITH_SANDBOX_API_KEY", SECRET)
         .env("FLOWSMITH_SECRET_KEY", SECRET)
+        .env("FLOWSMITH_GRAPH_TOKEN", SECRET)
         .output()
         .unwrap();
     let help = String::from_utf8(output.stdout).unwrap();
@@ -89,6 +147,11 @@ fn help_documents_every_flag_and_hides_the_key() {
         "--public-url",
         "--frame-ancestor",
         "--secret-key",
+        "--graph-url",
+        "--graph-api-version",
+        "--graph-token",
+        "--graph-token-file",
+        "--waba-id",
     ] {
         assert!(help.contains(flag), "{flag} is not in --help:\n{help}");
     }

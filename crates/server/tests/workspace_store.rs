@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use common::{databases, engine, temp_dir};
 use flowsmith_server::backend::{
-    AccountRef, Backend, BackendError, BackendKind, BackendResult, Backends, FailureKind, RemoteAccount,
-    RemoteFlow,
+    AccountRef, Backend, BackendError, BackendKind, BackendResult, Backends, CreatedFlow, FailureKind,
+    NewRemoteFlow, RemoteAccount, RemoteFlow,
 };
 use flowsmith_server::workspace::store::{
     self, Change, DatabaseUrl, Event, ListQuery, Location, NewFlow, Sort, Store, StoreError, Version,
@@ -295,7 +295,22 @@ impl Backend for Unreachable {
     async fn flow_json(&self, _: &AccountRef, _: &str) -> BackendResult<Option<String>> {
         Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
     }
-    async fn create_flow(&self, _: &AccountRef, _: &str, _: &[String]) -> BackendResult<String> {
+    async fn flow(&self, _: &AccountRef, _: &str, _: &[String]) -> BackendResult<Value> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
+    async fn assets(&self, _: &AccountRef, _: &str) -> BackendResult<Vec<Value>> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
+    async fn create(&self, _: &AccountRef, _: &NewRemoteFlow) -> BackendResult<CreatedFlow> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
+    async fn preview(&self, _: &AccountRef, _: &str, _: bool) -> BackendResult<Value> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
+    async fn delete(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
+    async fn migrate(&self, _: &AccountRef, _: &AccountRef, _: Option<&[String]>) -> BackendResult<Value> {
         Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
     }
     async fn update_metadata(&self, _: &AccountRef, _: &str, _: &str, _: &[String]) -> BackendResult<()> {

@@ -92,7 +92,8 @@ impl Library {
             {
                 library.settings.update(|settings| settings.partner_id.clone_from(partner));
             }
-            let sandbox = config.as_ref().is_ok_and(ServerConfig::is_sandbox);
+            // The sandbox and Meta (graph mode) list their accounts: the first is chosen.
+            let sandbox = config.as_ref().is_ok_and(|config| config.is_sandbox() || config.mode == "graph");
             library.server.set(Some(config));
             let (partner, unchosen) = library
                 .settings
@@ -149,6 +150,7 @@ impl Library {
         match self.server.get() {
             None => "Connecting…".to_owned(),
             Some(Ok(config)) if config.is_sandbox() => "Sandbox".to_owned(),
+            Some(Ok(config)) if config.mode == "graph" => "Meta".to_owned(),
             Some(Ok(_)) => "360dialog".to_owned(),
             Some(Err(_)) => "No server".to_owned(),
         }

@@ -138,7 +138,7 @@ pub fn AddDraftDialog(
             <label class="field">
                 <span>"WhatsApp Business Account"</span>
                 <select data-testid="ws-add-account" on:change=move |e| account.set(event_target_value(&e))>
-                    {move || list.get().into_iter().map(|a| view! { <option value=a.id.clone()>{a.name}</option> }).collect_view()}
+                    {move || list.get().into_iter().map(|a| view! { <option value=a.id.clone()>{a.choice()}</option> }).collect_view()}
                 </select>
             </label>
             <p class="field__error" role="alert">{move || error.get().or_else(|| accounts.get().and_then(Result::err))}</p>

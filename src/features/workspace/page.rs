@@ -292,7 +292,7 @@ fn WorkspaceFlows() -> impl IntoView {
         account_list
             .get()
             .into_iter()
-            .map(|account: WsAccount| view! { <option value=account.id.clone()>{account.name}</option> })
+            .map(|account: WsAccount| view! { <option value=account.id.clone()>{account.choice()}</option> })
             .collect_view()
     };
     let list = move || {

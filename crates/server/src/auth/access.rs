@@ -23,6 +23,8 @@ pub enum Access {
     /// token, the delivery's `X-Hub-Signature-256`, or a secret path) and has no same-origin
     /// check.
     Webhook,
+    /// The rule of the sandbox's Graph API operation the path names ([`graph_operation`]).
+    GraphOperation,
 }
 
 /// A route's rule: who may call it, and what the audit log calls it (when it is audited).
@@ -45,6 +47,7 @@ const fn audited(role: Role, action: &'static str) -> Rule {
 const PUBLIC: Rule = Rule { access: Access::Public, audit: None };
 const PARTNER: Rule = Rule { access: Access::PartnerOperation, audit: None };
 const WEBHOOK: Rule = Rule { access: Access::Webhook, audit: None };
+const GRAPH: Rule = Rule { access: Access::GraphOperation, audit: None };
 const VIEWER: Rule = role(Role::Viewer);
 const EDITOR: Rule = role(Role::Editor);
 const ADMIN: Rule = role(Role::Admin);
@@ -152,6 +155,18 @@ pub const RULES: &[(&str, &str, Rule)] = &[
         PARTNER,
     ),
     ("/sandbox/control/flows/{flow_id}/status", "POST", ADMIN),
+    // The sandbox's Graph API (`sandbox/graph.rs`).
+    ("/sandbox/graph/{version}/{id}", "GET", GRAPH),
+    ("/sandbox/graph/{version}/{id}", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}", "DELETE", GRAPH),
+    ("/sandbox/graph/{version}/{id}/flows", "GET", GRAPH),
+    ("/sandbox/graph/{version}/{id}/flows", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}/migrate_flows", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}/assets", "GET", GRAPH),
+    ("/sandbox/graph/{version}/{id}/assets", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}/publish", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}/deprecate", "POST", GRAPH),
+    ("/sandbox/control/graph/rate_limit", "POST", ADMIN),
     ("/sandbox/assets/{token}/flow.json", "GET", VIEWER),
     ("/sandbox/preview/{token}/flow.json", "GET", VIEWER),
     ("/sandbox/{*rest}", ANY, VIEWER),
@@ -193,6 +208,40 @@ pub fn partner_operation(method: &Method, segments: &[&str]) -> Rule {
     }
 }
 
+/// The rule of a Graph API operation of the sandbox, from the path's segments after
+/// `/sandbox/graph/{version}/` and its query: the Partner API's rules for the same operations
+/// (a preview asked with `preview.invalidate(true)` makes a new link: editors).
+pub fn graph_operation(method: &Method, segments: &[&str], query: Option<&str>) -> Rule {
+    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    match (segments, method) {
+        ([_], "GET") if invalidates(query) => EDITOR,
+        ([_], "POST") | ([_, "flows" | "assets"], "POST") => audited(Role::Editor, "save_to_whatsapp"),
+        ([_, "migrate_flows"], "POST") => audited(Role::Publisher, "migrate"),
+        ([_], "DELETE") => audited(Role::Publisher, "delete"),
+        ([_, "publish"], "POST") => audited(Role::Publisher, "publish"),
+        ([_, "deprecate"], "POST") => audited(Role::Publisher, "deprecate"),
+        _ => VIEWER,
+    }
+}
+
+/// The account and the flow a Graph API path names (for the audit log).
+pub fn graph_target(segments: &[&str]) -> (Option<String>, Option<String>) {
+    match segments {
+        [account, "flows" | "migrate_flows"] => (Some((*account).to_owned()), None),
+        [flow, ..] => (None, Some((*flow).to_owned())),
+        [] => (None, None),
+    }
+}
+
+/// Whether a query asks for a new preview link (`invalidate=true`, or Graph's
+/// `fields=preview.invalidate(true)`).
+fn invalidates(query: Option<&str>) -> bool {
+    crate::sandbox::query_value(query, "invalidate").is_some_and(|value| value != "false" && value != "0")
+        || crate::sandbox::request::query_values(query, "fields")
+            .iter()
+            .any(|fields| fields.replace(' ', "").contains("invalidate(true)"))
+}
+
 /// The account and the flow a Partner API path names (for the audit log).
 pub fn partner_target(segments: &[&str]) -> (Option<String>, Option<String>) {
     match segments {
@@ -211,7 +260,7 @@ pub fn changes_state(method: &Method, query: Option<&str>) -> bool {
     if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
-    crate::sandbox::query_value(query, "invalidate").is_some_and(|value| value != "false" && value != "0")
+    invalidates(query)
 }
 
 #[cfg(test)]
@@ -257,5 +306,27 @@ mod tests {
         assert!(!changes_state(&Method::GET, Some("fields=preview")));
         assert!(changes_state(&Method::GET, Some("invalidate=true")));
         assert!(!changes_state(&Method::GET, Some("invalidate=false")));
+        assert!(changes_state(&Method::GET, Some("fields=id,preview.invalidate(true)")));
+        assert!(!changes_state(&Method::GET, Some("fields=id,preview.invalidate(false)")));
+    }
+
+    #[test]
+    fn the_graph_operations_have_the_partner_operations_rules() {
+        let rule = |method: &str, path: &str, query: Option<&str>| {
+            let segments: Vec<&str> = path.split('/').collect();
+            graph_operation(&method.parse().unwrap(), &segments, query)
+        };
+        assert_eq!(rule("GET", "1", Some("fields=id,name")), VIEWER);
+        assert_eq!(rule("GET", "1", Some("fields=preview.invalidate(true)")), EDITOR);
+        assert_eq!(rule("GET", "w/flows", None), VIEWER);
+        assert_eq!(rule("POST", "w/flows", None), audited(Role::Editor, "save_to_whatsapp"));
+        assert_eq!(rule("POST", "1", None), audited(Role::Editor, "save_to_whatsapp"));
+        assert_eq!(rule("POST", "1/assets", None), audited(Role::Editor, "save_to_whatsapp"));
+        assert_eq!(rule("POST", "w/migrate_flows", None), audited(Role::Publisher, "migrate"));
+        assert_eq!(rule("DELETE", "1", None), audited(Role::Publisher, "delete"));
+        assert_eq!(rule("POST", "1/publish", None), audited(Role::Publisher, "publish"));
+        assert_eq!(rule("POST", "1/deprecate", None), audited(Role::Publisher, "deprecate"));
+        assert_eq!(graph_target(&["w", "flows"]), (Some("w".to_owned()), None));
+        assert_eq!(graph_target(&["9", "publish"]), (None, Some("9".to_owned())));
     }
 }

@@ -79,6 +79,17 @@ fn rule_of(request: &Request) -> Option<(Rule, Option<String>, Option<String>)> 
     let pattern = request.extensions().get::<MatchedPath>()?.as_str();
     let rule = access::rule(request.method(), pattern)?;
     let path = request.uri().path();
+    if rule.access == Access::GraphOperation {
+        // `/sandbox/graph/{version}/…`
+        let rest = path.strip_prefix("/sandbox/graph/")?.split_once('/')?.1;
+        let segments: Vec<&str> = rest.split('/').collect();
+        let (account, flow) = access::graph_target(&segments);
+        return Some((
+            access::graph_operation(request.method(), &segments, request.uri().query()),
+            account,
+            flow,
+        ));
+    }
     if rule.access != Access::PartnerOperation {
         let flow = path
             .strip_prefix("/api/flows/")

@@ -1,11 +1,16 @@
 //! What the workspace needs from WhatsApp, behind one interface: the accounts a server reaches
 //! and the life of their flows. Implemented by the Partner API (`partner.rs`: 360dialog, and the
-//! sandbox, which speaks the same API in-process); Meta's Graph API joins as another
-//! implementation. Routes never call a backend: the workspace does.
+//! sandbox, which speaks the same API in-process) and by Meta's Graph API (`graph/`). Each
+//! implementation writes down, beside each operation, the upstream call it makes. Routes never
+//! call a backend: the workspace does, and in graph mode the proxy's Partner-shaped routes
+//! (`proxy/adapter.rs`).
+pub mod graph;
+mod multipart;
 mod partner;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -21,14 +26,26 @@ pub enum BackendKind {
     Sandbox,
     /// 360dialog's Partner API.
     Dialog360,
+    /// Meta's Graph API with a system-user token.
+    Graph,
 }
 
 impl BackendKind {
-    /// The stored and shown name: `sandbox` or `360dialog`.
+    /// The stored name: `sandbox`, `360dialog` or `graph`.
     pub fn as_str(self) -> &'static str {
         match self {
             BackendKind::Sandbox => "sandbox",
             BackendKind::Dialog360 => "360dialog",
+            BackendKind::Graph => "graph",
+        }
+    }
+
+    /// The name people see: `Sandbox`, `360dialog` or `Meta`.
+    pub fn label(self) -> &'static str {
+        match self {
+            BackendKind::Sandbox => "Sandbox",
+            BackendKind::Dialog360 => "360dialog",
+            BackendKind::Graph => "Meta",
         }
     }
 
@@ -37,6 +54,7 @@ impl BackendKind {
         match name {
             "sandbox" => Some(BackendKind::Sandbox),
             "360dialog" => Some(BackendKind::Dialog360),
+            "graph" => Some(BackendKind::Graph),
             _ => None,
         }
     }
@@ -75,6 +93,30 @@ pub struct RemoteFlow {
     pub validation_errors: Vec<Value>,
 }
 
+/// What a new flow is made of (`create`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewRemoteFlow {
+    /// Its name (unique in the account).
+    pub name: String,
+    /// Its categories.
+    pub categories: Vec<String>,
+    /// A flow of the same owner to copy the flow.json of.
+    pub clone_flow_id: Option<String>,
+    /// Publish it at once (needs a valid `flow_json`).
+    pub publish: bool,
+    /// Its flow.json, uploaded with it.
+    pub flow_json: Option<String>,
+}
+
+/// A flow just created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedFlow {
+    /// WhatsApp's id of it.
+    pub id: String,
+    /// Meta's `validation_errors` of the flow.json sent with it (empty when none or valid).
+    pub validation_errors: Vec<Value>,
+}
+
 /// Why a backend call failed, in words for people, with what the upstream said.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackendError {
@@ -101,6 +143,52 @@ pub enum FailureKind {
     Timeout,
     /// This server is not configured for what was asked.
     NotConfigured,
+    /// The credential (partner key or access token) was refused: expired or invalid (Graph 190).
+    Credential,
+    /// The credential does not reach this account or flow (Graph 10, 200–299).
+    Permission,
+    /// Meta's rate limit, still reached after the waits allowed (Graph 4, 17, 32, 613, 80007, 130429).
+    RateLimited,
+}
+
+impl FailureKind {
+    /// The failure of Meta's error `code` (with `subcode`) answered with `status`: the same for
+    /// every backend, so the app says the same words whichever one an account is reached by.
+    pub fn of_meta(status: StatusCode, code: Option<u64>, subcode: Option<u64>) -> Self {
+        match (code, subcode) {
+            (Some(190), _) => FailureKind::Credential,
+            (Some(10 | 200..=299), _) => FailureKind::Permission,
+            (Some(4 | 17 | 32 | 613 | 80007 | 130429), _) => FailureKind::RateLimited,
+            // "Unsupported get request. Object with ID … does not exist".
+            (Some(100), Some(33)) => FailureKind::NotFound,
+            _ => match status {
+                StatusCode::UNAUTHORIZED => FailureKind::Credential,
+                StatusCode::FORBIDDEN => FailureKind::Permission,
+                StatusCode::TOO_MANY_REQUESTS => FailureKind::RateLimited,
+                StatusCode::NOT_FOUND => FailureKind::NotFound,
+                StatusCode::GATEWAY_TIMEOUT => FailureKind::Timeout,
+                status if status.is_server_error() => FailureKind::Unavailable,
+                _ => FailureKind::Refused,
+            },
+        }
+    }
+
+    /// `detail` (what the upstream said) in the words the app shows for this kind.
+    pub fn explain(self, who: &str, detail: &str) -> String {
+        match self {
+            FailureKind::Credential => format!(
+                "{who} refused this server's credential (expired or invalid): {detail}. An admin must give \
+                 the server a new one"
+            ),
+            FailureKind::Permission => {
+                format!("{who} says this server's credential may not do this here: {detail}")
+            }
+            FailureKind::RateLimited => {
+                format!("{who}'s rate limit is reached: {detail}. Try again in a few minutes")
+            }
+            _ => detail.to_owned(),
+        }
+    }
 }
 
 impl BackendError {
@@ -121,8 +209,8 @@ impl std::error::Error for BackendError {}
 /// The result of a backend call.
 pub type BackendResult<T> = Result<T, BackendError>;
 
-/// The operations the workspace performs on WhatsApp. Each implementation writes down, beside
-/// each method, which upstream call it makes.
+/// The operations the workspace and the app perform on WhatsApp. Each implementation writes
+/// down, beside each method, which upstream call it makes.
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync {
     /// Which kind this is.
@@ -134,16 +222,18 @@ pub trait Backend: Send + Sync {
     /// Every flow of `account` (all pages).
     async fn flows(&self, account: &AccountRef) -> BackendResult<Vec<RemoteFlow>>;
 
+    /// One flow with the asked `fields` (Meta's names, e.g. `preview.invalidate(true)`), as
+    /// Meta's flow object.
+    async fn flow(&self, account: &AccountRef, flow_id: &str, fields: &[String]) -> BackendResult<Value>;
+
     /// The flow.json text of a flow, `None` when it has none yet.
     async fn flow_json(&self, account: &AccountRef, flow_id: &str) -> BackendResult<Option<String>>;
 
-    /// Creates a flow without flow.json; answers its id.
-    async fn create_flow(
-        &self,
-        account: &AccountRef,
-        name: &str,
-        categories: &[String],
-    ) -> BackendResult<String>;
+    /// The flow's assets as Meta lists them (`name`, `asset_type`, `download_url`).
+    async fn assets(&self, account: &AccountRef, flow_id: &str) -> BackendResult<Vec<Value>>;
+
+    /// Creates a flow (a copy of `clone_flow_id`, with a flow.json, published at once, as asked).
+    async fn create(&self, account: &AccountRef, flow: &NewRemoteFlow) -> BackendResult<CreatedFlow>;
 
     /// Sets a flow's name and categories.
     async fn update_metadata(
@@ -162,11 +252,50 @@ pub trait Backend: Send + Sync {
         text: &str,
     ) -> BackendResult<Vec<Value>>;
 
+    /// The web preview (`preview_url`, `expires_at`); `invalidate` asks for a new link.
+    async fn preview(&self, account: &AccountRef, flow_id: &str, invalidate: bool) -> BackendResult<Value>;
+
     /// Publishes a flow.
     async fn publish(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()>;
 
     /// Deprecates a published flow.
     async fn deprecate(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()>;
+
+    /// Deletes a draft that was never published.
+    async fn delete(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()>;
+
+    /// Copies flows of `source` into `destination` by name (all when `names` is `None`):
+    /// `{"migrated_flows": [{source_name, source_id, migrated_id}], "failed_flows":
+    /// [{source_name, error_code, error_message}]}`.
+    async fn migrate(
+        &self,
+        source: &AccountRef,
+        destination: &AccountRef,
+        names: Option<&[String]>,
+    ) -> BackendResult<Value>;
+}
+
+/// Reports a wait for an upstream's rate limit to whoever runs the current task (sync and
+/// migrate show it as progress); a no-op elsewhere.
+pub type WaitReport = Arc<dyn Fn(Duration) + Send + Sync>;
+
+tokio::task_local! {
+    static WAITS: WaitReport;
+}
+
+/// Runs `work` with its rate-limit waits reported to `report`.
+pub async fn reporting_waits<F: std::future::Future>(report: WaitReport, work: F) -> F::Output {
+    WAITS.scope(report, work).await
+}
+
+/// Tells the task's reporter (if any) that a call waits `wait` for a rate limit.
+pub fn report_wait(wait: Duration) {
+    let _ = WAITS.try_with(|report| report(wait));
+}
+
+/// The words of a rate-limit wait, as progress shows it.
+pub fn wait_message(wait: Duration) -> String {
+    format!("waiting {} s for Meta's rate limit", wait.as_secs().max(1))
 }
 
 /// A backend that cannot be used (a stored connection whose credential does not open): every
@@ -198,10 +327,16 @@ impl Backend for Unusable {
     async fn flows(&self, _: &AccountRef) -> BackendResult<Vec<RemoteFlow>> {
         self.fail()
     }
+    async fn flow(&self, _: &AccountRef, _: &str, _: &[String]) -> BackendResult<Value> {
+        self.fail()
+    }
     async fn flow_json(&self, _: &AccountRef, _: &str) -> BackendResult<Option<String>> {
         self.fail()
     }
-    async fn create_flow(&self, _: &AccountRef, _: &str, _: &[String]) -> BackendResult<String> {
+    async fn assets(&self, _: &AccountRef, _: &str) -> BackendResult<Vec<Value>> {
+        self.fail()
+    }
+    async fn create(&self, _: &AccountRef, _: &NewRemoteFlow) -> BackendResult<CreatedFlow> {
         self.fail()
     }
     async fn update_metadata(&self, _: &AccountRef, _: &str, _: &str, _: &[String]) -> BackendResult<()> {
@@ -214,6 +349,15 @@ impl Backend for Unusable {
         self.fail()
     }
     async fn deprecate(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        self.fail()
+    }
+    async fn preview(&self, _: &AccountRef, _: &str, _: bool) -> BackendResult<Value> {
+        self.fail()
+    }
+    async fn delete(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        self.fail()
+    }
+    async fn migrate(&self, _: &AccountRef, _: &AccountRef, _: Option<&[String]>) -> BackendResult<Value> {
         self.fail()
     }
 }

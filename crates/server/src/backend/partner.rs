@@ -7,19 +7,29 @@
 //! | --- | --- |
 //! | accounts | `GET /channels?limit=1000` → each channel's `waba_account` (`id`, `external_id`, `name`) |
 //! | flows | `GET /waba_accounts/{waba}/flows?fields=id,name,categories,status,validation_errors` (one page: the API has no paging) |
+//! | flow | `GET …/flows/{id}?fields=…` (`preview.invalidate(true)` passed as is) |
+//! | assets | `GET …/flows/{id}/assets` → `assets` |
 //! | flow_json | `GET …/flows/{id}/assets` → the `FLOW_JSON` asset's `download_url`, fetched through the asset fetcher (Meta's hosts only) |
-//! | create_flow | `POST …/flows` `{name, categories}` → `{id}` |
+//! | create | `POST …/flows` `{name, categories, clone_flow_id}` → `{id}`; then, the API taking no flow.json at creation, `upload_flow_json` and `publish` when asked |
 //! | update_metadata | `PATCH …/flows/{id}` `{name, categories}` |
 //! | upload_flow_json | `POST …/flows/{id}/assets` multipart `file` (flow.json), `name=flow.json`, `asset_type=FLOW_JSON` → `validation_errors` |
+//! | preview | `GET …/flows/{id}/preview?invalidate=true|false` → its `preview` |
 //! | publish, deprecate | `POST …/flows/{id}/publish`, `…/deprecate` |
+//! | delete | `DELETE …/flows/{id}` |
+//! | migrate | `POST …/waba_accounts/{destination}/flows/migrate_flows` `{source_waba_account_id, source_flow_names}` |
+//!
+//! Meta's error inside 360dialog's envelope is read with its code, so expired keys, missing
+//! permissions and rate limits are the same failures as through the Graph API.
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{Method, StatusCode, header};
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 
+use super::multipart::multipart;
 use super::{
-    AccountRef, Backend, BackendError, BackendKind, BackendResult, FailureKind, RemoteAccount, RemoteFlow,
+    AccountRef, Backend, BackendError, BackendKind, BackendResult, CreatedFlow, FailureKind, NewRemoteFlow,
+    RemoteAccount, RemoteFlow,
 };
 use crate::error::ApiError;
 use crate::proxy::{MAX_UPSTREAM_RESPONSE, Target, asset::AssetFetcher};
@@ -69,7 +79,7 @@ impl Partner {
     fn who(&self) -> &'static str {
         match self.kind {
             BackendKind::Sandbox => "The sandbox",
-            BackendKind::Dialog360 => "The 360dialog Partner API",
+            BackendKind::Dialog360 | BackendKind::Graph => "The 360dialog Partner API",
         }
     }
 
@@ -156,18 +166,11 @@ fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError 
         .map(str::to_owned);
     let message =
         graph_message.or(developer).unwrap_or_else(|| format!("{who} answered HTTP {}", status.as_u16()));
-    let kind = match status {
-        StatusCode::NOT_FOUND => FailureKind::NotFound,
-        status if status.is_server_error() => FailureKind::Unavailable,
-        StatusCode::GATEWAY_TIMEOUT => FailureKind::Timeout,
-        _ => FailureKind::Refused,
-    };
-    BackendError {
-        kind,
-        status: Some(status),
-        code: graph.as_ref().and_then(|graph| graph.get("code")).and_then(Value::as_u64),
-        message: message.chars().take(1000).collect(),
-    }
+    let code = graph.as_ref().and_then(|graph| graph.get("code")).and_then(Value::as_u64);
+    let subcode = graph.as_ref().and_then(|graph| graph.get("error_subcode")).and_then(Value::as_u64);
+    let kind = FailureKind::of_meta(status, code, subcode);
+    let message: String = message.chars().take(1000).collect();
+    BackendError { kind, status: Some(status), code, message: kind.explain(who, &message) }
 }
 
 fn string(value: &Value, key: &str) -> Option<String> {
@@ -176,28 +179,6 @@ fn string(value: &Value, key: &str) -> Option<String> {
 
 fn unreadable(who: &str, what: &str) -> BackendError {
     BackendError::new(FailureKind::Unavailable, format!("{who} answered without {what}"))
-}
-
-/// A `multipart/form-data` body of the three parts the assets upload takes.
-fn multipart(text: &str) -> (String, Vec<u8>) {
-    let boundary = format!("flowsmith-{}", crate::ids::token(24));
-    let mut body = Vec::with_capacity(text.len() + 512);
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"flow.json\"\r\n\
-             Content-Type: application/json\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(text.as_bytes());
-    body.extend_from_slice(
-        format!(
-            "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nflow.json\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"asset_type\"\r\n\r\nFLOW_JSON\r\n--{boundary}--\r\n"
-        )
-        .as_bytes(),
-    );
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 #[async_trait::async_trait]
@@ -237,58 +218,56 @@ impl Backend for Partner {
             .get("flows")
             .and_then(Value::as_array)
             .ok_or_else(|| unreadable(self.who(), "its flows"))?;
-        Ok(flows
-            .iter()
-            .filter_map(|flow| {
-                Some(RemoteFlow {
-                    id: string(flow, "id")?,
-                    name: string(flow, "name").unwrap_or_default(),
-                    categories: flow
-                        .get("categories")
-                        .and_then(Value::as_array)
-                        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                        .unwrap_or_default(),
-                    status: string(flow, "status").unwrap_or_else(|| "DRAFT".to_owned()),
-                    validation_errors: flow
-                        .get("validation_errors")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default(),
-                })
-            })
-            .collect())
+        Ok(flows.iter().filter_map(remote_flow).collect())
+    }
+
+    async fn flow(&self, account: &AccountRef, flow_id: &str, fields: &[String]) -> BackendResult<Value> {
+        let mut path = self.flow_path(account, flow_id)?;
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().map(|field| ("fields", field)))
+            .finish();
+        if !query.is_empty() {
+            path = format!("{path}?{query}");
+        }
+        self.call(Method::GET, &path, None).await
+    }
+
+    async fn assets(&self, account: &AccountRef, flow_id: &str) -> BackendResult<Vec<Value>> {
+        let answer =
+            self.call(Method::GET, &format!("{}/assets", self.flow_path(account, flow_id)?), None).await?;
+        answer
+            .get("assets")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or_else(|| unreadable(self.who(), "its assets"))
     }
 
     async fn flow_json(&self, account: &AccountRef, flow_id: &str) -> BackendResult<Option<String>> {
-        let answer =
-            self.call(Method::GET, &format!("{}/assets", self.flow_path(account, flow_id)?), None).await?;
-        let assets = answer
-            .get("assets")
-            .and_then(Value::as_array)
-            .ok_or_else(|| unreadable(self.who(), "its assets"))?;
-        let link = assets
-            .iter()
-            .find(|asset| asset.get("asset_type").and_then(Value::as_str) == Some("FLOW_JSON"))
-            .and_then(|asset| string(asset, "download_url"));
-        let Some(link) = link else { return Ok(None) };
+        let assets = self.assets(account, flow_id).await?;
+        let Some(link) = flow_json_link(&assets) else { return Ok(None) };
         let bytes = self.assets.download(&link).await.map_err(|error| self.transport_failure(&error))?;
-        String::from_utf8(bytes).map(Some).map_err(|_| {
-            BackendError::new(FailureKind::Unavailable, "The flow.json on WhatsApp is not UTF-8 text")
-        })
+        utf8(bytes).map(Some)
     }
 
-    async fn create_flow(
-        &self,
-        account: &AccountRef,
-        name: &str,
-        categories: &[String],
-    ) -> BackendResult<String> {
-        let body = serde_json::to_vec(&json!({ "name": name, "categories": categories }))
+    async fn create(&self, account: &AccountRef, flow: &NewRemoteFlow) -> BackendResult<CreatedFlow> {
+        let mut body = json!({ "name": flow.name, "categories": flow.categories });
+        if let Some(source) = &flow.clone_flow_id {
+            body["clone_flow_id"] = json!(source);
+        }
+        let body = serde_json::to_vec(&body)
             .map_err(|error| BackendError::new(FailureKind::Unavailable, error.to_string()))?;
         let answer = self
             .call(Method::POST, &self.flows_path(account)?, Some(("application/json".to_owned(), body)))
             .await?;
-        string(&answer, "id").ok_or_else(|| unreadable(self.who(), "the new flow's id"))
+        let id = string(&answer, "id").ok_or_else(|| unreadable(self.who(), "the new flow's id"))?;
+        let validation_errors = match &flow.flow_json {
+            Some(text) => self.upload_flow_json(account, &id, text).await?,
+            None => Vec::new(),
+        };
+        if flow.publish {
+            self.publish(account, &id).await?;
+        }
+        Ok(CreatedFlow { id, validation_errors })
     }
 
     async fn update_metadata(
@@ -330,6 +309,67 @@ impl Backend for Partner {
         self.call(Method::POST, &format!("{}/deprecate", self.flow_path(account, flow_id)?), None).await?;
         Ok(())
     }
+
+    async fn preview(&self, account: &AccountRef, flow_id: &str, invalidate: bool) -> BackendResult<Value> {
+        let path = format!("{}/preview?invalidate={invalidate}", self.flow_path(account, flow_id)?);
+        let answer = self.call(Method::GET, &path, None).await?;
+        answer.get("preview").cloned().ok_or_else(|| unreadable(self.who(), "the preview"))
+    }
+
+    async fn delete(&self, account: &AccountRef, flow_id: &str) -> BackendResult<()> {
+        self.call(Method::DELETE, &self.flow_path(account, flow_id)?, None).await?;
+        Ok(())
+    }
+
+    async fn migrate(
+        &self,
+        source: &AccountRef,
+        destination: &AccountRef,
+        names: Option<&[String]>,
+    ) -> BackendResult<Value> {
+        let mut body = json!({ "source_waba_account_id": source.external_id });
+        if let Some(names) = names {
+            body["source_flow_names"] = json!(names);
+        }
+        let body = serde_json::to_vec(&body)
+            .map_err(|error| BackendError::new(FailureKind::Unavailable, error.to_string()))?;
+        let path = format!("{}/migrate_flows", self.flows_path(destination)?);
+        self.call(Method::POST, &path, Some(("application/json".to_owned(), body))).await
+    }
+}
+
+/// A flow of a listing (either API: the flow object is Meta's), `None` without an id.
+pub(super) fn remote_flow(flow: &Value) -> Option<RemoteFlow> {
+    Some(RemoteFlow {
+        id: string(flow, "id")?,
+        name: string(flow, "name").unwrap_or_default(),
+        categories: flow
+            .get("categories")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default(),
+        status: string(flow, "status").unwrap_or_else(|| "DRAFT".to_owned()),
+        validation_errors: flow
+            .get("validation_errors")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    })
+}
+
+/// The `download_url` of the `FLOW_JSON` asset, if there is one.
+pub(super) fn flow_json_link(assets: &[Value]) -> Option<String> {
+    assets
+        .iter()
+        .find(|asset| asset.get("asset_type").and_then(Value::as_str) == Some("FLOW_JSON"))
+        .and_then(|asset| string(asset, "download_url"))
+}
+
+/// A downloaded flow.json as text.
+pub(super) fn utf8(bytes: Vec<u8>) -> BackendResult<String> {
+    String::from_utf8(bytes).map_err(|_| {
+        BackendError::new(FailureKind::Unavailable, "The flow.json on WhatsApp is not UTF-8 text")
+    })
 }
 
 #[cfg(test)]
@@ -361,23 +401,5 @@ mod tests {
             (error.kind, error.message.as_str()),
             (FailureKind::Unavailable, "The 360dialog Partner API answered HTTP 502")
         );
-    }
-
-    #[test]
-    fn the_upload_body_has_the_three_parts() {
-        let (content_type, body) = multipart("{\"version\":\"7.2\"}");
-        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
-        let text = String::from_utf8(body).unwrap();
-        assert!(
-            text.starts_with(&format!("--{boundary}\r\n")) && text.ends_with(&format!("--{boundary}--\r\n"))
-        );
-        for part in [
-            "name=\"file\"; filename=\"flow.json\"",
-            "{\"version\":\"7.2\"}",
-            "FLOW_JSON",
-            "name=\"name\"\r\n\r\nflow.json",
-        ] {
-            assert!(text.contains(part), "{part} in {text}");
-        }
     }
 }

@@ -1,8 +1,8 @@
 //! Connections: the ways this server reaches WhatsApp. One comes from the flags of `flowsmith
 //! serve` (the sandbox, or a 360dialog partner key) and is never stored; admins add more in
-//! the app (`/admin`, `/api/connections`): today a 360dialog partner (partner id and partner
-//! API key); Meta's Graph API (a system-user token and its WABAs) joins as another
-//! [`BackendKind`], with its settings in the row's `settings` and its token sealed the same way.
+//! the app (`/admin`, `/api/connections`): a 360dialog partner (partner id and partner API
+//! key), or Meta's Graph API (a system-user token and its WABAs, kept in the row's `settings`;
+//! the token sealed the same way).
 //!
 //! A credential is sealed at rest ([`key`]) and leaves the server only as its last four
 //! characters: the API and the audit log show those, `Secret` keeps it out of logs, and the
@@ -48,6 +48,8 @@ const MAX_SECRET_BYTES: usize = 4096;
 pub struct Reach {
     /// 360dialog's base URL (`--upstream-url`).
     pub base: url::Url,
+    /// The Graph API's base URL with its version (`--graph-url`, `--graph-api-version`).
+    pub graph_base: url::Url,
     /// Wait for an upstream call.
     pub timeout: Duration,
     /// Largest request body.
@@ -167,6 +169,11 @@ pub enum Kind {
         /// The partner id.
         partner_id: String,
     },
+    /// Meta's Graph API; the credential is a system-user token.
+    Graph {
+        /// Meta's ids of the WhatsApp Business Accounts to work on.
+        waba_ids: Vec<String>,
+    },
 }
 
 impl Kind {
@@ -174,6 +181,7 @@ impl Kind {
     pub fn backend(&self) -> BackendKind {
         match self {
             Kind::Dialog360 { .. } => BackendKind::Dialog360,
+            Kind::Graph { .. } => BackendKind::Graph,
         }
     }
 
@@ -181,6 +189,7 @@ impl Kind {
     pub fn partner_id(&self) -> Option<&str> {
         match self {
             Kind::Dialog360 { partner_id } => Some(partner_id),
+            Kind::Graph { .. } => None,
         }
     }
 
@@ -188,6 +197,7 @@ impl Kind {
     fn columns(&self) -> (Option<String>, String) {
         match self {
             Kind::Dialog360 { partner_id } => (Some(partner_id.clone()), "{}".to_owned()),
+            Kind::Graph { waba_ids } => (None, json!({ "waba_ids": waba_ids }).to_string()),
         }
     }
 
@@ -196,6 +206,15 @@ impl Kind {
         match (BackendKind::parse(&row.kind), &row.partner_id) {
             (Some(BackendKind::Dialog360), Some(partner_id)) => {
                 Ok(Kind::Dialog360 { partner_id: partner_id.clone() })
+            }
+            (Some(BackendKind::Graph), None) => {
+                let settings: Value = serde_json::from_str(&row.settings).unwrap_or(Value::Null);
+                let waba_ids = settings
+                    .get("waba_ids")
+                    .and_then(Value::as_array)
+                    .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                    .unwrap_or_default();
+                Ok(Kind::Graph { waba_ids })
             }
             _ => Err(format!("its kind '{}' is not one this server knows", row.kind)),
         }
@@ -213,6 +232,16 @@ impl Kind {
                     ));
                 }
                 Ok(Kind::Dialog360 { partner_id })
+            }
+            Kind::Graph { waba_ids } => {
+                let waba_ids: Vec<String> = waba_ids.iter().map(|id| id.trim().to_owned()).collect();
+                if waba_ids.is_empty() || !waba_ids.iter().all(|id| crate::ids::is_valid(id)) {
+                    return Err(WorkspaceError::invalid(
+                        "waba_ids",
+                        "name one or more WhatsApp Business Account ids (Meta's, digits)",
+                    ));
+                }
+                Ok(Kind::Graph { waba_ids })
             }
         }
     }
@@ -370,6 +399,18 @@ impl Connections {
                 );
                 Ok((target, Arc::new(backend)))
             }
+            Kind::Graph { waba_ids } => {
+                let settings = crate::backend::graph::GraphSettings {
+                    base: reach.graph_base.clone(),
+                    token: secret,
+                    waba_ids: waba_ids.clone(),
+                    timeout: reach.timeout,
+                    retries: crate::backend::graph::RetryPolicy::default(),
+                };
+                let backend: Arc<dyn Backend> =
+                    Arc::new(crate::backend::graph::Graph::new(settings, reach.assets.clone())?);
+                Ok((Target::Backend(Arc::clone(&backend), reach.body_limit), backend))
+            }
         }
     }
 
@@ -377,7 +418,10 @@ impl Connections {
     pub async fn add(&self, actor: &str, input: ConnectionInput) -> Result<Arc<Connection>, WorkspaceError> {
         let input = self.check(input)?;
         let secret = input.secret.as_ref().ok_or_else(|| {
-            WorkspaceError::invalid("api_key", "send the partner API key of the new connection")
+            WorkspaceError::invalid(
+                "api_key",
+                "send the credential of the new connection (360dialog's partner API key, or Meta's token)",
+            )
         })?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
@@ -517,8 +561,8 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
             return Err(WorkspaceError::invalid(
                 "api_key",
                 format!(
-                    "a partner API key is {MIN_SECRET_CHARS} or more printable characters without spaces \
-                     (as 360dialog's Hub shows it)"
+                    "a partner API key or token is {MIN_SECRET_CHARS} or more printable characters without \
+                     spaces (as 360dialog's Hub or Meta's Business Manager shows it)"
                 ),
             ));
         }

@@ -62,6 +62,16 @@ fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
     let kind_name = text("kind")?.unwrap_or_else(|| BackendKind::Dialog360.as_str().to_owned());
     let kind = match BackendKind::parse(&kind_name) {
         Some(BackendKind::Dialog360) => Kind::Dialog360 { partner_id: required("partner_id")? },
+        Some(BackendKind::Graph) => {
+            let ids = match object.get("waba_ids") {
+                Some(Value::Array(ids)) if ids.iter().all(Value::is_string) => {
+                    ids.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+                }
+                Some(Value::String(id)) => vec![id.clone()],
+                _ => return Err(WorkspaceError::invalid("waba_ids", "waba_ids must be a list of ids")),
+            };
+            Kind::Graph { waba_ids: ids }
+        }
         Some(BackendKind::Sandbox) => {
             return Err(WorkspaceError::invalid(
                 "kind",
@@ -72,11 +82,12 @@ fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
             let shown: String = kind_name.chars().take(40).collect();
             return Err(WorkspaceError::invalid(
                 "kind",
-                format!("'{shown}' is not a kind of connection: 360dialog"),
+                format!("'{shown}' is not a kind of connection: 360dialog or graph"),
             ));
         }
     };
-    let secret = text("api_key")?.map(Secret::new);
+    // A Graph connection's credential may also be sent as `token`.
+    let secret = text("api_key")?.or(text("token")?).map(Secret::new);
     if secret_required && secret.is_none() {
         return Err(WorkspaceError::invalid("api_key", "api_key is missing"));
     }

@@ -47,6 +47,16 @@ impl AssetPolicy {
         }
     }
 
+    /// These hosts and the host of `base` (the configured Graph API: an operator's choice), over
+    /// plain http too when `base` is http (allowed on loopback only).
+    pub fn with_host_of(mut self, base: &Url) -> Self {
+        if let Some(host) = base.host_str() {
+            self.exact.push(host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase());
+            self.allow_http |= base.scheme() == "http";
+        }
+        self
+    }
+
     /// Why `url` may not be fetched, if it may not.
     pub fn refusal(&self, url: &Url) -> Option<&'static str> {
         let scheme_ok = url.scheme() == "https" || (self.allow_http && url.scheme() == "http");

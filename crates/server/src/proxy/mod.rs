@@ -3,9 +3,11 @@
 //! Exactly the 11 flows operations of the seed spec and the partner's channel listing pass;
 //! every other path or method under `/api/` is a 404. The server's own key is added: in
 //! 360dialog mode the call goes to the upstream over HTTPS (request bodies streamed, so a
-//! 10 MB upload is never held whole); in sandbox mode it goes in-process to the sandbox. The
+//! 10 MB upload is never held whole); in sandbox mode it goes in-process to the sandbox; in
+//! graph mode the backend answers it through the adapter (`adapter.rs`). The
 //! browser's own credentials never cross, and the key never comes back: response headers and
 //! bodies that would hold it are cleaned before they leave.
+pub mod adapter;
 pub mod asset;
 mod headers;
 
@@ -42,6 +44,9 @@ pub enum Target {
     Sandbox(Router, Secret),
     /// 360dialog.
     Upstream(Arc<Upstream>),
+    /// A backend that does not speak the Partner API (Meta's Graph API), answering the
+    /// Partner-shaped operations through the adapter; and the body limit of uploads.
+    Backend(Arc<dyn crate::backend::Backend>, usize),
 }
 
 impl Target {
@@ -51,6 +56,7 @@ impl Target {
         match self {
             Target::Sandbox(sandbox, key) => Ok(to_sandbox(sandbox.clone(), key, request).await),
             Target::Upstream(upstream) => upstream.forward(request).await,
+            Target::Backend(backend, body_limit) => adapter::answer(backend, *body_limit, request).await,
         }
     }
 }
@@ -63,12 +69,14 @@ struct FrontInner {
     target: Target,
     partner_id: Option<String>,
     connections: Option<crate::connections::Connections>,
+    /// Tells the app about rate-limit waits of calls the backend answers (graph mode).
+    workspace: Option<crate::workspace::Workspace>,
 }
 
 impl Front {
     /// A front for `target`; with `partner_id`, only that partner's paths pass.
     pub fn new(target: Target, partner_id: Option<String>) -> Self {
-        Front(Arc::new(FrontInner { target, partner_id, connections: None }))
+        Front(Arc::new(FrontInner { target, partner_id, connections: None, workspace: None }))
     }
 
     /// The same, sending a stored connection's partner to that connection (its own key).
@@ -76,8 +84,14 @@ impl Front {
         target: Target,
         partner_id: Option<String>,
         connections: crate::connections::Connections,
+        workspace: crate::workspace::Workspace,
     ) -> Self {
-        Front(Arc::new(FrontInner { target, partner_id, connections: Some(connections) }))
+        Front(Arc::new(FrontInner {
+            target,
+            partner_id,
+            connections: Some(connections),
+            workspace: Some(workspace),
+        }))
     }
 }
 
@@ -120,7 +134,20 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
             "This server works for partner {configured}; partner {asked} is not forwarded"
         )));
     }
-    front.0.target.send(request).await
+    // A migration's waits for Meta's rate limit are its progress (`migrate.progress`); other
+    // calls' are told as `whatsapp.waiting`.
+    let (kind, account) = match segments.as_slice() {
+        [.., account, "flows", "migrate_flows"] => ("migrate.progress", Some((*account).to_owned())),
+        ["partners", _, "waba_accounts", account, ..] => ("whatsapp.waiting", Some((*account).to_owned())),
+        _ => ("whatsapp.waiting", None),
+    };
+    match (&front.0.target, &front.0.workspace) {
+        (Target::Backend(..), Some(workspace)) => {
+            let report = workspace.wait_reporter(kind, account);
+            crate::backend::reporting_waits(report, front.0.target.send(request)).await
+        }
+        _ => front.0.target.send(request).await,
+    }
 }
 
 async fn to_sandbox(sandbox: Router, key: &Secret, request: Request) -> Response {

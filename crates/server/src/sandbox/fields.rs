@@ -3,7 +3,8 @@
 //! Accepted spellings (partner-api.md §1.4 and §2.4): repeated (`fields=id&fields=name`),
 //! comma-joined (`fields=id,name`), a JSON array (`fields=["id","name"]`), and Graph's
 //! modifiers on `preview` (`preview.invalidate(true)`, `preview.preview_url`,
-//! `preview.expires_at`). `id` is always returned, as Graph does. An unknown field is a 400.
+//! `preview.expires_at`), and `health_status` (also `health_status.phone_number(<id>)`). `id`
+//! is always returned, as Graph does. An unknown field is a 400.
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -36,6 +37,8 @@ pub enum Field {
     },
     /// `whatsapp_business_account`
     WhatsappBusinessAccount,
+    /// `health_status` (also `health_status.phone_number(<id>)`): whether it can be sent.
+    HealthStatus,
     /// `metric` (with any of Graph's modifiers)
     Metric,
 }
@@ -53,6 +56,7 @@ pub const AVAILABLE: &[&str] = &[
     "endpoint_uri",
     "preview",
     "whatsapp_business_account",
+    "health_status",
     "metric",
 ];
 
@@ -74,7 +78,8 @@ impl Field {
             Field::EndpointUri => 8,
             Field::Preview { .. } => 9,
             Field::WhatsappBusinessAccount => 10,
-            Field::Metric => 11,
+            Field::HealthStatus => 11,
+            Field::Metric => 12,
         }
     }
 
@@ -95,6 +100,10 @@ impl Field {
             "endpoint_uri" => Field::EndpointUri,
             "whatsapp_business_account" => Field::WhatsappBusinessAccount,
             "metric" => return Some(Field::Metric),
+            "health_status" => {
+                let phone = modifier.is_some_and(|m| m.starts_with(".phone_number(") && m.ends_with(')'));
+                return (modifier.is_none() || phone).then_some(Field::HealthStatus);
+            }
             "preview" => {
                 return match modifier {
                     None | Some(".preview_url" | ".expires_at" | ".invalidate(false)") => {

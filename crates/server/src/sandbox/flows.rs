@@ -40,6 +40,11 @@ impl Links {
         format!("{}/sandbox/assets/{token}/flow.json", self.base)
     }
 
+    /// A Graph sandbox URL of `path` (`v21.0/{id}/flows?…`), for `paging.next`.
+    pub fn graph(&self, path: &str) -> String {
+        format!("{}/sandbox/graph/{path}", self.base)
+    }
+
     /// The app's embed page showing the flow behind a preview token.
     pub fn preview_url(&self, token: &str) -> String {
         let flow = format!("{}/sandbox/preview/{token}/flow.json", self.base);
@@ -130,6 +135,43 @@ pub fn waba(tx: &Transaction<'_>, partner_id: &str, waba_id: &str) -> Result<Wab
     )
     .optional()?
     .ok_or_else(|| ApiError::NotFound(format!("WABA account {waba_id} not found for partner {partner_id}")))
+}
+
+impl Waba {
+    /// The account as the Graph API shows it (`GET /{waba-id}`): by Meta's id.
+    pub fn graph_json(&self) -> Value {
+        json!({
+            "id": self.meta_id,
+            "name": self.name,
+            "currency": self.currency,
+            "timezone_id": self.timezone_id,
+            "message_template_namespace": self.namespace,
+        })
+    }
+}
+
+/// The WABA the Graph API names `id` (Meta's id, or the sandbox's own `…WA`), with its partner.
+pub fn graph_waba(tx: &Transaction<'_>, id: &str) -> Result<Option<(String, Waba)>, ApiError> {
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT partner_id, id FROM waba_accounts WHERE meta_id = ?1 OR id = ?1 ORDER BY id LIMIT 1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    found.map(|(partner, waba_id)| Ok((partner.clone(), waba(tx, &partner, &waba_id)?))).transpose()
+}
+
+/// The WABA (with its partner) of the flow `flow_id`, for the Graph API's `/{flow-id}` paths.
+pub fn graph_flow_waba(tx: &Transaction<'_>, flow_id: &str) -> Result<Option<(String, Waba)>, ApiError> {
+    let found: Option<(String, String)> = tx
+        .query_row(
+            "SELECT w.partner_id, w.id FROM flows f JOIN waba_accounts w ON w.id = f.waba_id WHERE f.id = ?1",
+            [flow_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    found.map(|(partner, waba_id)| Ok((partner.clone(), waba(tx, &partner, &waba_id)?))).transpose()
 }
 
 fn partner(tx: &Transaction<'_>, partner_id: &str) -> Result<(), ApiError> {
@@ -341,10 +383,36 @@ fn project(
                     "message_template_namespace": waba.namespace,
                 })),
             ),
+            Field::HealthStatus => fields::put(&mut object, "health_status", Some(health(waba, flow))),
             Field::Metric => {}
         }
     }
     Ok(Value::Object(object))
+}
+
+/// `health_status` (partner-api.md §2.4): the flow LIMITED when THROTTLED, BLOCKED when
+/// BLOCKED or DEPRECATED or, unpublished, failing a publishing check; the WABA available.
+fn health(waba: &Waba, flow: &Flow) -> Value {
+    let unpublishable = !flow.has_json || !flow.validation_errors.is_empty();
+    let (state, errors) = match flow.state.status {
+        Status::Throttled => ("LIMITED", json!([])),
+        Status::Blocked | Status::Deprecated => ("BLOCKED", json!([])),
+        Status::Draft if unpublishable => (
+            "BLOCKED",
+            json!([{"error_code": 139001,
+                "error_description": "flow.json: upload a flow.json without validation errors before you can send or publish this flow.",
+                "possible_solution": "https://developers.facebook.com/docs/whatsapp/flows/reference/flowjson"}]),
+        ),
+        _ => ("AVAILABLE", json!([])),
+    };
+    let mut node = json!({"entity_type": "FLOW", "id": flow.id, "can_send_message": state});
+    if errors.as_array().is_some_and(|list| !list.is_empty()) {
+        node["errors"] = errors;
+    }
+    json!({
+        "can_send_message": state,
+        "entities": [node, {"entity_type": "WABA", "id": waba.meta_id, "can_send_message": "AVAILABLE"}],
+    })
 }
 
 fn ensure_preview(

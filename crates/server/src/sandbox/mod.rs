@@ -9,10 +9,14 @@
 //!   app's `/embed?flow=<that URL>`.
 //! - `POST /sandbox/control/flows/{flow_id}/status` with `{"status": "THROTTLED"}` (or
 //!   `BLOCKED`, `PUBLISHED`), with `X-API-Key`: what Meta's health monitoring would do, for tests.
+//! - `/sandbox/graph/{version}/…`: the same WABAs and flows through Meta's Graph API, with
+//!   `Authorization: Bearer <the same key>` (see `graph.rs`), and
+//!   `POST /sandbox/control/graph/rate_limit` to make it answer Meta's rate limit.
 mod fields;
 mod flows;
+pub mod graph;
 pub mod lifecycle;
-mod request;
+pub(crate) mod request;
 mod seed;
 mod store;
 pub mod validation;
@@ -40,12 +44,14 @@ pub struct Sandbox {
     key: Secret,
     links: Links,
     body_limit: usize,
+    /// The Graph routes' simulated rate limit (`graph.rs`).
+    graph_limit: std::sync::Arc<std::sync::Mutex<graph::RateLimit>>,
 }
 
 impl Sandbox {
     /// A sandbox on `store`.
     pub fn new(store: Store, key: Secret, links: Links, body_limit: usize) -> Self {
-        Sandbox { store, key, links, body_limit }
+        Sandbox { store, key, links, body_limit, graph_limit: std::sync::Arc::default() }
     }
 
     /// The store (tests cap its size to see a full disk).
@@ -72,9 +78,11 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route(&format!("{flows}/{{flow_id}}/preview"), get(preview))
         .route(&format!("{flows}/{{flow_id}}/deprecate"), post(deprecate))
         .route("/control/flows/{flow_id}/status", post(force_status))
+        .route("/control/graph/rate_limit", post(graph::control_rate_limit))
         .route_layer(middleware::from_fn_with_state(sandbox.clone(), require_key));
     Router::new()
         .merge(api)
+        .merge(graph::router(sandbox.clone()))
         .route("/assets/{token}/flow.json", get(download))
         .route("/preview/{token}/flow.json", get(preview_json))
         .fallback(|| async { ApiError::NotFound("No such sandbox route".to_owned()) })
@@ -249,18 +257,23 @@ async fn upload(
         })
         .await?;
     let text = request::read_flow_json(request, sandbox.body_limit).await?;
-    let (text, checked) = tokio::task::spawn_blocking(move || {
-        let checked = validation::check(&text);
-        (text, checked)
-    })
-    .await
-    .map_err(|error| ApiError::Internal(format!("validation task failed: {error}")))?;
+    let (text, checked) = checked(text).await?;
     let flow_id = path.flow_id.clone();
     sandbox
         .in_waba(path.partner_id, path.waba_id, move |tx, waba| {
             flows::upload(tx, waba, &flow_id, &text, &checked, now())
         })
         .await
+}
+
+/// `text` with Meta's checks of it, run on the blocking pool (up to 10 MB of JSON).
+async fn checked(text: Vec<u8>) -> Result<(Vec<u8>, validation::Checked), ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let checked = validation::check(&text);
+        (text, checked)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(format!("validation task failed: {error}")))
 }
 
 async fn publish(State(sandbox): State<Sandbox>, path: FlowPath) -> Result<Response, ApiError> {

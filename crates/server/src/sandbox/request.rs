@@ -348,14 +348,54 @@ fn endpoint_uri(body: &Body, problems: &mut Problems) -> Option<Option<String>> 
 pub fn create_request(body: &Body) -> Result<CreateRequest, ApiError> {
     let mut problems = Problems::new(body.location);
     problems.unknown(body, &["name", "categories", "clone_flow_id", "endpoint_uri"]);
-    let name = name(body, &mut problems);
-    let categories = categories(body, &mut problems, true).unwrap_or_default();
-    let clone_flow_id = string(body, &mut problems, "clone_flow_id", false);
+    let create = flow_input(body, &mut problems);
+    problems.finish(create)
+}
+
+/// The members of `FlowInput`, with their problems.
+fn flow_input(body: &Body, problems: &mut Problems) -> CreateRequest {
+    let name = name(body, problems);
+    let categories = categories(body, problems, true).unwrap_or_default();
+    let clone_flow_id = string(body, problems, "clone_flow_id", false);
     if clone_flow_id.as_deref().is_some_and(|id| !ids::is_valid(id)) {
         problems.add("clone_flow_id", "Not a flow id.");
     }
-    let endpoint_uri = endpoint_uri(body, &mut problems).flatten();
-    problems.finish(CreateRequest { name, categories, clone_flow_id, endpoint_uri })
+    let endpoint_uri = endpoint_uri(body, problems).flatten();
+    CreateRequest { name, categories, clone_flow_id, endpoint_uri }
+}
+
+/// The Graph API's create: `FlowInput` plus `flow_json` (the flow.json as a string) and
+/// `publish`.
+pub fn graph_create_request(body: &Body) -> Result<(CreateRequest, Option<String>, bool), ApiError> {
+    let mut problems = Problems::new(body.location);
+    problems.unknown(body, &["name", "categories", "clone_flow_id", "endpoint_uri", "flow_json", "publish"]);
+    let create = flow_input(body, &mut problems);
+    let flow_json = string(body, &mut problems, "flow_json", false);
+    let publish = match body.members.get("publish") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(publish)) => *publish,
+        Some(Value::String(text)) if text == "true" || text == "false" => text == "true",
+        Some(_) => {
+            problems.add("publish", "Not a valid boolean.");
+            false
+        }
+    };
+    problems.finish((create, flow_json, publish))
+}
+
+/// The Graph API's `POST /{flow-id}`: every field optional (the name kept when not sent).
+pub fn graph_update_request(body: &Body) -> Result<(Option<String>, UpdateRequest), ApiError> {
+    let mut problems = Problems::new(body.location);
+    problems.unknown(body, &["name", "categories", "endpoint_uri", "application_id"]);
+    let name = body.members.contains_key("name").then(|| name(body, &mut problems));
+    let categories = categories(body, &mut problems, false);
+    let endpoint_uri = endpoint_uri(body, &mut problems);
+    problems.finish((name, UpdateRequest { name: String::new(), categories, endpoint_uri }))
+}
+
+/// The Graph API's `migrate_flows`: `source_waba_id` required, `source_flow_names` optional.
+pub fn graph_migrate_request(body: &Body) -> Result<MigrateRequest, ApiError> {
+    migration(body, "source_waba_id", "Not a WhatsApp Business Account id.")
 }
 
 /// `FlowUpdate`: name required (as the seed spec says), categories and endpoint_uri optional.
@@ -370,11 +410,17 @@ pub fn update_request(body: &Body) -> Result<UpdateRequest, ApiError> {
 
 /// `FlowMigrateIn`: source_waba_account_id required, source_flow_names optional (≤ 100).
 pub fn migrate_request(body: &Body) -> Result<MigrateRequest, ApiError> {
+    migration(body, "source_waba_account_id", "Not a WABA account id.")
+}
+
+/// A migration: the source account's id in `source` (the APIs name it differently) and the
+/// optional names (≤ 100).
+fn migration(body: &Body, source_field: &str, not_an_id: &str) -> Result<MigrateRequest, ApiError> {
     let mut problems = Problems::new(body.location);
-    problems.unknown(body, &["source_waba_account_id", "source_flow_names"]);
-    let source = string(body, &mut problems, "source_waba_account_id", true).unwrap_or_default();
-    if body.members.contains_key("source_waba_account_id") && !ids::is_valid(&source) {
-        problems.add("source_waba_account_id", "Not a WABA account id.");
+    problems.unknown(body, &[source_field, "source_flow_names"]);
+    let source = string(body, &mut problems, source_field, true).unwrap_or_default();
+    if body.members.contains_key(source_field) && !ids::is_valid(&source) {
+        problems.add(source_field, not_an_id);
     }
     let names = list(body, &mut problems, "source_flow_names");
     if names.as_ref().is_some_and(|names| names.len() > MAX_MIGRATE_NAMES) {

@@ -100,6 +100,9 @@ impl WorkspaceError {
                 FailureKind::Unavailable => StatusCode::BAD_GATEWAY,
                 FailureKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
                 FailureKind::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+                // Not 401/403: those are about the person signed in here, not the server's token.
+                FailureKind::Credential | FailureKind::Permission => StatusCode::BAD_GATEWAY,
+                FailureKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             },
             WorkspaceError::Storage(error) => match error {
                 StoreError::Full(_) => StatusCode::INSUFFICIENT_STORAGE,
@@ -134,6 +137,9 @@ impl WorkspaceError {
                 FailureKind::Unavailable => "whatsapp_unavailable",
                 FailureKind::Timeout => "whatsapp_timeout",
                 FailureKind::NotConfigured => "backend_not_configured",
+                FailureKind::Credential => "whatsapp_credential_refused",
+                FailureKind::Permission => "whatsapp_permission_denied",
+                FailureKind::RateLimited => "whatsapp_rate_limited",
             },
             WorkspaceError::Storage(error) => match error {
                 StoreError::Full(_) => "storage_full",

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 
-use crate::backend::{AccountRef, Backend, BackendKind, Backends};
+use crate::backend::{AccountRef, Backend, BackendKind, Backends, NewRemoteFlow};
 pub use error::WorkspaceError;
 use events::{Hub, Notice};
 use store::{Account, Change, Event, Flow, ListQuery, NewFlow, Store, Version, WhatsAppState, now_ms};
@@ -176,6 +176,24 @@ impl Workspace {
     }
 
     /// The store.
+    /// A reporter of rate-limit waits that tells every subscriber, as `kind` notices with the
+    /// seconds and the words ("waiting 12 s for Meta's rate limit"), about `account` (the
+    /// workspace's id for a sync, the backend's for a migration through the proxy).
+    pub fn wait_reporter(&self, kind: &'static str, account: Option<String>) -> crate::backend::WaitReport {
+        let workspace = self.clone();
+        Arc::new(move |wait: std::time::Duration| {
+            let (workspace, account) = (workspace.clone(), account.clone());
+            tokio::spawn(async move {
+                let data = json!({
+                    "kind": kind, "account_id": account, "waiting_s": wait.as_secs().max(1),
+                    "message": crate::backend::wait_message(wait),
+                });
+                let notice = Notice { id: None, kind: kind.to_owned(), data };
+                workspace.hub.broadcast(&workspace.store, notice).await;
+            });
+        })
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -835,7 +853,8 @@ impl Workspace {
                 meta_flow_id.clone()
             }
             None => {
-                let created = backend.create_flow(&target, &flow.name, &categories).await?;
+                let new = NewRemoteFlow { name: flow.name.clone(), categories, ..NewRemoteFlow::default() };
+                let created = backend.create(&target, &new).await?.id;
                 let mut transaction = self.store.write().await?;
                 let state = WhatsAppState { meta_flow_id: Some(&created), ..Default::default() };
                 store::set_whatsapp_state(&mut transaction, id, &state).await?;

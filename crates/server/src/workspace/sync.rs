@@ -11,7 +11,9 @@
 //!
 //! Flow.json downloads run eight at a time; each flow is written in its own short transaction
 //! (a long sync never holds the database's write lock), so running it again is idempotent:
-//! `new` and `updated` are then 0. Progress goes to every subscriber as `sync.progress`.
+//! `new` and `updated` are then 0. Progress goes to every subscriber as `sync.progress`,
+//! including the backend's waits for a rate limit (`waiting_s` and a `message` such as
+//! "waiting 12 s for Meta's rate limit"): a wait is progress, not a failure.
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 
@@ -56,6 +58,16 @@ enum Outcome {
 }
 
 pub(super) async fn run(
+    workspace: &Workspace,
+    actor: &Actor,
+    account: &Account,
+    backend: &dyn Backend,
+) -> Result<SyncReport> {
+    let report = workspace.wait_reporter("sync.progress", Some(account.id.clone()));
+    crate::backend::reporting_waits(report, import(workspace, actor, account, backend)).await
+}
+
+async fn import(
     workspace: &Workspace,
     actor: &Actor,
     account: &Account,

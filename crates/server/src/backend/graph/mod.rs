@@ -1,0 +1,389 @@
+//! Meta's Graph API as a backend: the flows of the WhatsApp Business Accounts a system-user
+//! token reaches (`--mode graph`, or a stored connection). The token is a bearer header on
+//! calls to the configured base URL only, never in a URL, a message or a log; answers are
+//! cleaned of it before they are read.
+//!
+//! | operation | Graph API call (under the base URL, default `https://graph.facebook.com/v21.0`) |
+//! | --- | --- |
+//! | accounts | `GET /{waba-id}?fields=id,name` for each configured WABA |
+//! | flows | `GET /{waba-id}/flows?fields=id,name,categories,status,validation_errors`, then `&after=<cursor>` while `paging.next` is given (`paging.rs`) |
+//! | flow | `GET /{flow-id}?fields=…` |
+//! | assets | `GET /{flow-id}/assets` → `data` |
+//! | flow_json | the `FLOW_JSON` asset's `download_url`: without the token; from the base URL's own host, else Meta's asset hosts only |
+//! | create | `POST /{waba-id}/flows` JSON `{name, categories, clone_flow_id?, flow_json? (a string), publish?}` → `{id, validation_errors?}` |
+//! | update_metadata | `POST /{flow-id}` JSON `{name, categories}` |
+//! | upload_flow_json | `POST /{flow-id}/assets` multipart `file`, `name=flow.json`, `asset_type=FLOW_JSON` → `validation_errors` |
+//! | preview | `GET /{flow-id}?fields=preview.invalidate(true|false)` → its `preview` |
+//! | publish, deprecate | `POST /{flow-id}/publish`, `POST /{flow-id}/deprecate` |
+//! | delete | `DELETE /{flow-id}` |
+//! | migrate | `POST /{destination-waba-id}/migrate_flows` JSON `{source_waba_id, source_flow_names?}` |
+//!
+//! Errors are Graph's error object (`errors.rs`); a rate-limited call waits as Meta says and
+//! tries again (`limits.rs`), reporting each wait to the task's progress
+//! ([`crate::backend::report_wait`]).
+pub mod errors;
+pub mod limits;
+pub mod paging;
+
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use super::multipart::multipart;
+use super::partner::{flow_json_link, remote_flow, utf8};
+use super::{
+    AccountRef, Backend, BackendError, BackendKind, BackendResult, CreatedFlow, FailureKind, NewRemoteFlow,
+    RemoteAccount, RemoteFlow, report_wait,
+};
+use crate::config::Secret;
+use crate::proxy::MAX_UPSTREAM_RESPONSE;
+use crate::proxy::asset::AssetFetcher;
+pub use errors::WHO;
+pub use limits::RetryPolicy;
+
+/// Meta's production base URL.
+pub const DEFAULT_URL: &str = "https://graph.facebook.com/v21.0";
+/// The API version of the default base URL.
+pub const DEFAULT_VERSION: &str = "v21.0";
+
+/// Tokens shorter than this are not cut out of answers (see [`Graph::read`]).
+const MIN_REDACTED_TOKEN: usize = 16;
+
+/// The fields of a flow a listing asks for.
+const LIST_FIELDS: &str = "id,name,categories,status,validation_errors";
+
+/// How to reach the Graph API.
+#[derive(Clone)]
+pub struct GraphSettings {
+    /// Base URL with its version, without a trailing slash (`https://graph.facebook.com/v21.0`).
+    pub base: url::Url,
+    /// The system-user token.
+    pub token: Secret,
+    /// Meta's ids of the WhatsApp Business Accounts to work on.
+    pub waba_ids: Vec<String>,
+    /// How long one call may take.
+    pub timeout: Duration,
+    /// Tries again on rate limits.
+    pub retries: RetryPolicy,
+}
+
+/// The Graph API backend.
+pub struct Graph {
+    client: reqwest::Client,
+    prefix: String,
+    origin: String,
+    token: Secret,
+    bearer: HeaderValue,
+    waba_ids: Vec<String>,
+    timeout: Duration,
+    retries: RetryPolicy,
+    assets: AssetFetcher,
+}
+
+/// A request body: its type and bytes (kept, so a rate-limited call can be sent again).
+type Payload = Option<(String, Bytes)>;
+
+impl Graph {
+    /// A backend with `settings`, downloading foreign asset links through `assets`.
+    pub fn new(settings: GraphSettings, assets: AssetFetcher) -> Result<Self, String> {
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", settings.token.expose()))
+            .map_err(|_| "the Graph API token holds characters a header cannot".to_owned())?;
+        bearer.set_sensitive(true);
+        // No redirects: the bearer header must never follow a call to another host.
+        let client = crate::proxy::http_client(reqwest::redirect::Policy::none())?;
+        Ok(Graph {
+            client,
+            prefix: settings.base.as_str().trim_end_matches('/').to_owned(),
+            origin: settings.base.origin().ascii_serialization(),
+            token: settings.token,
+            bearer,
+            waba_ids: settings.waba_ids,
+            timeout: settings.timeout,
+            retries: settings.retries,
+            assets,
+        })
+    }
+
+    /// Sends one call (`path` from the base URL, query included), trying again while Meta's
+    /// rate limit says to wait; answers the JSON of a success.
+    async fn call(&self, method: reqwest::Method, path: &str, payload: Payload) -> BackendResult<Value> {
+        let url = format!("{}{path}", self.prefix);
+        let mut attempt = 0;
+        loop {
+            let mut request = self
+                .client
+                .request(method.clone(), &url)
+                .header(header::AUTHORIZATION, self.bearer.clone())
+                .header(header::ACCEPT, "application/json")
+                .timeout(self.timeout);
+            if let Some((content_type, bytes)) = &payload {
+                request = request.header(header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone());
+            }
+            let response = request.send().await.map_err(|error| self.transport_failure(&error))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = self.read(response).await?;
+            let value: Option<Value> = serde_json::from_slice(&body).ok();
+            if status.is_success() {
+                return value.ok_or_else(|| {
+                    BackendError::new(
+                        FailureKind::Unavailable,
+                        format!("{WHO} answered with something that is not JSON"),
+                    )
+                });
+            }
+            let failure = errors::refusal(status, value.as_ref());
+            if failure.kind != FailureKind::RateLimited {
+                return Err(failure);
+            }
+            let Some(wait) = self.retries.wait(attempt, &headers) else { return Err(failure) };
+            tracing::info!(
+                wait_s = wait.as_secs(),
+                attempt,
+                "Meta's rate limit: waiting before trying again"
+            );
+            report_wait(wait);
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// The answer's body, capped, with the token cut out should an upstream ever echo it.
+    async fn read(&self, response: reqwest::Response) -> BackendResult<Bytes> {
+        let unreadable = || {
+            BackendError::new(
+                FailureKind::Unavailable,
+                format!("{WHO} sent an answer that could not be read"),
+            )
+        };
+        if response.content_length().is_some_and(|length| length > MAX_UPSTREAM_RESPONSE as u64) {
+            return Err(unreadable());
+        }
+        let mut body = Vec::new();
+        let mut response = response;
+        while let Some(chunk) = response.chunk().await.map_err(|_| unreadable())? {
+            if body.len() + chunk.len() > MAX_UPSTREAM_RESPONSE {
+                return Err(unreadable());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = Bytes::from(body);
+        // A short token is a stand-in's well-known one (the sandbox's `sandbox`), which its
+        // answers hold as a word (`/sandbox/assets/…`); Meta's tokens are hundreds of characters.
+        if self.token.expose().len() < MIN_REDACTED_TOKEN {
+            return Ok(body);
+        }
+        Ok(crate::proxy::redact(body, self.token.expose()))
+    }
+
+    fn transport_failure(&self, error: &reqwest::Error) -> BackendError {
+        // reqwest's message names the URL at most; the token is a header, never in it.
+        let (kind, status, message) = if error.is_timeout() {
+            (
+                FailureKind::Timeout,
+                StatusCode::GATEWAY_TIMEOUT,
+                format!("{WHO} did not answer within {} s; try again later", self.timeout.as_secs()),
+            )
+        } else {
+            tracing::warn!(error = %error, "Graph API call failed");
+            (
+                FailureKind::Unavailable,
+                StatusCode::BAD_GATEWAY,
+                format!("Cannot reach {WHO} at {}; try again later", self.origin),
+            )
+        };
+        let mut failure = BackendError::new(kind, message);
+        failure.status = Some(status);
+        failure
+    }
+
+    fn json(body: &Value) -> Payload {
+        Some(("application/json".to_owned(), Bytes::from(body.to_string())))
+    }
+
+    /// Downloads an asset link: from the base URL's own host with the same client (and no
+    /// token), else through the asset fetcher, which takes Meta's asset hosts only.
+    async fn download(&self, link: &str) -> BackendResult<Vec<u8>> {
+        let own = url::Url::parse(link).is_ok_and(|url| url.origin().ascii_serialization() == self.origin);
+        if !own {
+            return self.assets.download(link).await.map_err(|error| {
+                let mut failure = BackendError::new(FailureKind::Unavailable, error.message());
+                failure.status = Some(error.status());
+                failure
+            });
+        }
+        let response = self
+            .client
+            .get(link)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|error| self.transport_failure(&error))?;
+        if !response.status().is_success() {
+            return Err(BackendError::new(
+                FailureKind::Unavailable,
+                format!("The flow.json link answered HTTP {}", response.status().as_u16()),
+            ));
+        }
+        Ok(self.read(response).await?.to_vec())
+    }
+}
+
+/// `id` checked for a path segment.
+fn segment<'a>(id: &'a str, what: &str) -> BackendResult<&'a str> {
+    if crate::ids::is_valid(id) {
+        Ok(id)
+    } else {
+        Err(BackendError::new(FailureKind::NotFound, format!("This {what} id cannot be used in a URL")))
+    }
+}
+
+fn fields_query(fields: &[String]) -> String {
+    let joined = fields.join(",");
+    url::form_urlencoded::Serializer::new(String::new()).append_pair("fields", &joined).finish()
+}
+
+fn missing(what: &str) -> BackendError {
+    BackendError::new(FailureKind::Unavailable, format!("{WHO} answered without {what}"))
+}
+
+#[async_trait::async_trait]
+impl Backend for Graph {
+    fn kind(&self) -> BackendKind {
+        BackendKind::Graph
+    }
+
+    async fn accounts(&self) -> BackendResult<Vec<RemoteAccount>> {
+        let mut accounts = Vec::with_capacity(self.waba_ids.len());
+        for waba in &self.waba_ids {
+            let answer = self
+                .call(reqwest::Method::GET, &format!("/{}?fields=id,name", segment(waba, "account")?), None)
+                .await?;
+            let name = answer.get("name").and_then(Value::as_str).unwrap_or(waba).to_owned();
+            accounts.push(RemoteAccount { external_id: waba.clone(), waba_id: Some(waba.clone()), name });
+        }
+        Ok(accounts)
+    }
+
+    async fn flows(&self, account: &AccountRef) -> BackendResult<Vec<RemoteFlow>> {
+        let first = format!("/{}/flows?fields={LIST_FIELDS}", segment(&account.external_id, "account")?);
+        let mut flows = Vec::new();
+        let mut path = first.clone();
+        let mut seen = Vec::new();
+        for _ in 0..paging::MAX_PAGES {
+            let page = self.call(reqwest::Method::GET, &path, None).await?;
+            flows.extend(paging::items(&page).iter().filter_map(remote_flow));
+            match paging::after(&page) {
+                Some(cursor) if !seen.contains(&cursor) => {
+                    path = paging::with_after(&first, &cursor);
+                    seen.push(cursor);
+                }
+                _ => return Ok(flows),
+            }
+        }
+        Err(BackendError::new(
+            FailureKind::Unavailable,
+            format!("{WHO} kept answering more pages of flows after {} pages", paging::MAX_PAGES),
+        ))
+    }
+
+    async fn flow(&self, _: &AccountRef, flow_id: &str, fields: &[String]) -> BackendResult<Value> {
+        let mut path = format!("/{}", segment(flow_id, "flow")?);
+        if !fields.is_empty() {
+            path = format!("{path}?{}", fields_query(fields));
+        }
+        self.call(reqwest::Method::GET, &path, None).await
+    }
+
+    async fn assets(&self, _: &AccountRef, flow_id: &str) -> BackendResult<Vec<Value>> {
+        let answer =
+            self.call(reqwest::Method::GET, &format!("/{}/assets", segment(flow_id, "flow")?), None).await?;
+        answer.get("data").and_then(Value::as_array).cloned().ok_or_else(|| missing("the flow's assets"))
+    }
+
+    async fn flow_json(&self, account: &AccountRef, flow_id: &str) -> BackendResult<Option<String>> {
+        let assets = self.assets(account, flow_id).await?;
+        let Some(link) = flow_json_link(&assets) else { return Ok(None) };
+        utf8(self.download(&link).await?).map(Some)
+    }
+
+    async fn create(&self, account: &AccountRef, flow: &NewRemoteFlow) -> BackendResult<CreatedFlow> {
+        let mut body = json!({ "name": flow.name, "categories": flow.categories });
+        if let Some(source) = &flow.clone_flow_id {
+            body["clone_flow_id"] = json!(segment(source, "flow")?);
+        }
+        if let Some(text) = &flow.flow_json {
+            body["flow_json"] = json!(text);
+        }
+        if flow.publish {
+            body["publish"] = json!(true);
+        }
+        let path = format!("/{}/flows", segment(&account.external_id, "account")?);
+        let answer = self.call(reqwest::Method::POST, &path, Self::json(&body)).await?;
+        let id = answer.get("id").and_then(Value::as_str).ok_or_else(|| missing("the new flow's id"))?;
+        let validation_errors =
+            answer.get("validation_errors").and_then(Value::as_array).cloned().unwrap_or_default();
+        Ok(CreatedFlow { id: id.to_owned(), validation_errors })
+    }
+
+    async fn update_metadata(
+        &self,
+        _: &AccountRef,
+        flow_id: &str,
+        name: &str,
+        categories: &[String],
+    ) -> BackendResult<()> {
+        let body = json!({ "name": name, "categories": categories });
+        self.call(reqwest::Method::POST, &format!("/{}", segment(flow_id, "flow")?), Self::json(&body))
+            .await?;
+        Ok(())
+    }
+
+    async fn upload_flow_json(&self, _: &AccountRef, flow_id: &str, text: &str) -> BackendResult<Vec<Value>> {
+        let (content_type, body) = multipart(text);
+        let path = format!("/{}/assets", segment(flow_id, "flow")?);
+        let answer = self.call(reqwest::Method::POST, &path, Some((content_type, Bytes::from(body)))).await?;
+        Ok(answer.get("validation_errors").and_then(Value::as_array).cloned().unwrap_or_default())
+    }
+
+    async fn preview(&self, account: &AccountRef, flow_id: &str, invalidate: bool) -> BackendResult<Value> {
+        let field = format!("preview.invalidate({invalidate})");
+        let answer = self.flow(account, flow_id, &[field]).await?;
+        answer.get("preview").cloned().ok_or_else(|| missing("the preview"))
+    }
+
+    async fn publish(&self, _: &AccountRef, flow_id: &str) -> BackendResult<()> {
+        self.call(reqwest::Method::POST, &format!("/{}/publish", segment(flow_id, "flow")?), None).await?;
+        Ok(())
+    }
+
+    async fn deprecate(&self, _: &AccountRef, flow_id: &str) -> BackendResult<()> {
+        self.call(reqwest::Method::POST, &format!("/{}/deprecate", segment(flow_id, "flow")?), None).await?;
+        Ok(())
+    }
+
+    async fn delete(&self, _: &AccountRef, flow_id: &str) -> BackendResult<()> {
+        self.call(reqwest::Method::DELETE, &format!("/{}", segment(flow_id, "flow")?), None).await?;
+        Ok(())
+    }
+
+    async fn migrate(
+        &self,
+        source: &AccountRef,
+        destination: &AccountRef,
+        names: Option<&[String]>,
+    ) -> BackendResult<Value> {
+        let mut body = json!({ "source_waba_id": segment(&source.external_id, "account")? });
+        if let Some(names) = names {
+            body["source_flow_names"] = json!(names);
+        }
+        let path = format!("/{}/migrate_flows", segment(&destination.external_id, "account")?);
+        let answer = self.call(reqwest::Method::POST, &path, Self::json(&body)).await?;
+        Ok(json!({
+            "migrated_flows": answer.get("migrated_flows").cloned().unwrap_or_else(|| json!([])),
+            "failed_flows": answer.get("failed_flows").cloned().unwrap_or_else(|| json!([])),
+        }))
+    }
+}
