@@ -7,25 +7,16 @@
 //! - the tester's side (WhatsApp's): encrypt the request (RSA-OAEP wrap; AES-GCM), decrypt the
 //!   answer;
 //! - the request signature, signed and verified.
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
 
 use flowsmith_server::endpoint::{
     PrivateKey, Request, Response, decrypt_request, decrypt_response, encrypt_request, encrypt_response,
     sign, verify,
 };
 use serde_json::{Map, Value, json};
-
-fn summary(name: &str, mut times: Vec<Duration>) {
-    times.sort();
-    let at = |share: f64| times[((times.len() as f64 * share) as usize).min(times.len() - 1)];
-    println!(
-        "{name}: n={} p50={:.3} ms p99={:.3} ms max={:.3} ms",
-        times.len(),
-        at(0.5).as_secs_f64() * 1000.0,
-        at(0.99).as_secs_f64() * 1000.0,
-        times[times.len() - 1].as_secs_f64() * 1000.0
-    );
-}
+use support::summary;
 
 fn object(value: Value) -> Map<String, Value> {
     match value {
@@ -49,7 +40,8 @@ fn main() {
     );
     let response = Response::screen("SUMMARY", object(json!({"time": slots, "is_time_enabled": true})));
 
-    let (mut endpoint, mut tester, mut signature) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut endpoint, mut decrypt, mut tester, mut signature) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let started = Instant::now();
         let (body, tester_key) = encrypt_request(&public, &request).expect("encrypts");
@@ -58,8 +50,10 @@ fn main() {
 
         let started = Instant::now();
         let (_, endpoint_key): (Request, _) = decrypt_request(&private, &body).expect("decrypts");
+        let unwrap = started.elapsed();
         let answer = encrypt_response(&endpoint_key, &response).expect("encrypts");
         endpoint.push(started.elapsed());
+        decrypt.push(unwrap);
 
         let started = Instant::now();
         let _: Response = decrypt_response(&tester_key, &answer).expect("decrypts");
@@ -71,6 +65,7 @@ fn main() {
         signature.push(started.elapsed());
     }
     summary("endpoint: decrypt request + encrypt answer", endpoint);
+    summary("  of which decrypt request", decrypt);
     summary("tester: encrypt request + decrypt answer", tester);
     summary("signature: sign + verify", signature);
 }
