@@ -260,6 +260,18 @@ fn a_key_that_cannot_be_read_says_what_it_is() {
     let error = PrivateKey::from_pem("-----BEGIN CERTIFICATE-----\nMII=\n-----END CERTIFICATE-----\n", None)
         .unwrap_err();
     assert!(error.to_string().starts_with("this is a certificate, not a key"), "{error}");
+    // What `openssl pkcs12` writes before the block is left out.
+    let bagged = format!("Bag Attributes\n    localKeyID: 01 00 00 00\n{}", key().to_pem().unwrap());
+    assert_eq!(PrivateKey::from_pem(&bagged, None).unwrap().public_key(), key().public_key());
+    let error = PrivateKey::from_pem(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----",
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().starts_with("this is an OpenSSH key (ssh-keygen's format); expected"),
+        "{error}"
+    );
     let broken = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK==\n-----END RSA PRIVATE KEY-----\n";
     let error = PrivateKey::from_pem(broken, None).unwrap_err();
     assert!(error.to_string().starts_with("not a valid PKCS#1 RSA key: "), "{error}");
