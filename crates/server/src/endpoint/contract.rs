@@ -274,15 +274,14 @@ pub fn encrypt_request(
 /// Decrypts a request as the endpoint does. Returns the payload (a `serde_json::Value` or a
 /// [`Request`](super::Request)) and what encrypts the answer.
 ///
-/// RUSTSEC-2023-0071 (Marvin): `rsa`'s private-key operation is not constant-time, so an
+/// RUSTSEC-2023-0071 (Marvin): `rsa` 0.9's private-key operation is not constant-time, so an
 /// attacker who can send many chosen ciphertexts and time the answers could in principle recover
-/// the plaintext of a wrapped key, and the advisory has no fixed version. This private key only
-/// decrypts in `flowsmith endpoint` (a mock for demos and tests, not a business's production
-/// endpoint) and in tests; the tester uses public keys only. To narrow what a caller can
-/// measure, the decryption is blinded, and the endpoint answers every failure here with the
-/// same bare 421 (no body, no reason), so OAEP padding errors and tag errors look alike.
-/// `aws-lc-rs` (constant-time RSA, ~4x faster) was weighed and not taken for now: a C build of
-/// AWS-LC on every build, while RustCrypto's family is already in the lock file (ARCHITECTURE.md).
+/// the plaintext of a wrapped key; 0.9 has no fixed version (0.10, on `crypto-bigint`, is the way
+/// out: ARCHITECTURE.md). This private key only decrypts in `flowsmith endpoint` (a mock for demos
+/// and tests, not a business's production endpoint) and in tests; the tester uses public keys
+/// only. To narrow what a caller can measure, the decryption is blinded, and the endpoint answers
+/// every failure here with the same bare 421 (no body, no reason), so OAEP padding errors and tag
+/// errors look alike.
 pub fn decrypt_request<T: DeserializeOwned>(
     private_key: &PrivateKey,
     request: &EncryptedRequest,
