@@ -7,25 +7,16 @@
 //!   and the same reading the database each time (no cache);
 //! - `GET /flowsmith/config` over HTTP, 5,000 times one after the other, with no user (no
 //!   check) and then signed in: the difference is what a session adds to a request.
+mod support;
+
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use flowsmith_server::auth::{Auth, AuthSettings, Role, password};
 use flowsmith_server::{AppState, ServeConfig, Settings, app, bind};
+use support::summary;
 
 const PASSWORD: &str = "a long enough password";
-
-fn summary(name: &str, mut times: Vec<Duration>) {
-    times.sort();
-    let at = |share: f64| times[((times.len() as f64 * share) as usize).min(times.len() - 1)];
-    println!(
-        "{name}: n={} p50={:.3} ms p99={:.3} ms max={:.3} ms",
-        times.len(),
-        at(0.5).as_secs_f64() * 1000.0,
-        at(0.99).as_secs_f64() * 1000.0,
-        times[times.len() - 1].as_secs_f64() * 1000.0
-    );
-}
 
 async fn timed_gets(
     client: &reqwest::Client,

@@ -24,6 +24,7 @@ pub mod auth;
 pub mod backend;
 pub mod config;
 pub mod connections;
+pub mod endpoint;
 pub mod error;
 pub mod ids;
 pub mod layers;

@@ -1,0 +1,23 @@
+//! WhatsApp Flows' endpoint contract: what WhatsApp sends a business's endpoint for a flow with
+//! `data_api_version`, and what the endpoint answers (flow-json.md §10, Meta's "Implementing
+//! endpoints for Flows").
+//!
+//! - [`contract`]: the encryption both ways (RSA-OAEP key wrap, AES-128-GCM payloads, the
+//!   response under the inverted IV), `X-Hub-Signature-256`, the status codes that mean something
+//!   to the client, and the one error type;
+//! - [`keys`]: RSA key pairs, read from every PEM form people have and generated;
+//! - [`payload`]: the decrypted requests (`ping`, `INIT`, `data_exchange`, `BACK`, error
+//!   notifications) and the answers.
+//!
+//! Both sides are here: the endpoint's (decrypt the request, encrypt the answer: the mock
+//! endpoint) and WhatsApp's (encrypt a request, decrypt the answer: the endpoint tester).
+pub mod contract;
+pub mod keys;
+pub mod payload;
+
+pub use contract::{
+    ContractError, EncryptedRequest, FLOW_TOKEN_INVALID, REFRESH_KEY, ResponseKey, SIGNATURE_HEADER,
+    SIGNATURE_INVALID, decrypt_request, decrypt_response, encrypt_request, encrypt_response, sign, verify,
+};
+pub use keys::{PrivateKey, PublicKey};
+pub use payload::{Action, ErrorNotification, Request, Response};
