@@ -550,6 +550,16 @@ impl Settings {
         })
     }
 
+    /// Where preview links lead besides Meta, for the CSP's frame-src: in graph mode against a
+    /// Graph API on loopback (another Flowsmith's Graph sandbox, the offline setup), that
+    /// server's own `/embed` pages. Meta's real links are on its preview origin, always allowed.
+    pub fn preview_frame_origin(&self) -> Option<String> {
+        match &self.backend {
+            Backend::Graph { base, .. } if is_loopback(base) => Some(base.origin().ascii_serialization()),
+            _ => None,
+        }
+    }
+
     /// The backend of the accounts reached by flags.
     pub fn backend_kind(&self) -> crate::backend::BackendKind {
         match self.backend {

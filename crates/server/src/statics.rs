@@ -266,12 +266,15 @@ fn content_security_policy(settings: &Settings, index_html: &str) -> String {
     connect.extend(settings.preview_origins.iter().cloned());
     let mut ancestors = vec!["'self'".to_owned()];
     ancestors.extend(settings.frame_ancestors.iter().cloned());
+    let mut frames = vec!["'self'".to_owned(), META_PREVIEW_ORIGIN.to_owned()];
+    frames.extend(settings.preview_frame_origin());
     format!(
         "default-src 'self'; script-src {}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
-         font-src 'self' data:; connect-src {}; frame-src 'self' {META_PREVIEW_ORIGIN}; frame-ancestors {}; \
+         font-src 'self' data:; connect-src {}; frame-src {}; frame-ancestors {}; \
          object-src 'none'; base-uri 'none'; form-action 'self'",
         scripts.join(" "),
         connect.join(" "),
+        frames.join(" "),
         ancestors.join(" "),
     )
 }
@@ -338,6 +341,22 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'self' https://crm.example.com;"), "{policy}");
         assert!(policy.contains("'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='"), "{policy}");
         assert!(policy.contains("frame-src 'self' https://business.facebook.com"), "{policy}");
+    }
+
+    #[test]
+    fn a_graph_sandbox_on_loopback_may_be_framed_and_meta_always() {
+        let mut config = crate::config::ServeConfig::new("dist");
+        config.mode = Some(crate::config::Mode::Graph);
+        config.graph_token = Some(crate::config::Secret::new("EAAG-token"));
+        config.waba_ids = vec!["42".to_owned()];
+        let policy = content_security_policy(&Settings::from_config(&config).unwrap(), "");
+        assert!(policy.contains("frame-src 'self' https://business.facebook.com;"), "{policy}");
+        config.graph_url = "http://127.0.0.1:8080/sandbox/graph/v21.0".to_owned();
+        let policy = content_security_policy(&Settings::from_config(&config).unwrap(), "");
+        assert!(
+            policy.contains("frame-src 'self' https://business.facebook.com http://127.0.0.1:8080;"),
+            "{policy}"
+        );
     }
 
     #[test]
