@@ -62,6 +62,7 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                             "Mode: " <strong data-testid="connection-mode">{move || library.mode_label()}</strong>
                             {move || library.server.with(|s| match s {
                                 Some(Ok(config)) if config.is_sandbox() => " — a local stand-in of the Partner API: nothing reaches WhatsApp.",
+                                Some(Ok(config)) if config.mode == "graph" => " — calls go to Meta's Graph API with the server's token.",
                                 Some(Ok(_)) => " — calls go to 360dialog with the server's key.",
                                 _ => "",
                             })}
