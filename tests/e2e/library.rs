@@ -1,7 +1,9 @@
 //! The flows library end to end, against `flowsmith serve`'s sandbox: connect, open a seeded
 //! flow, break it, save, see Meta's errors on the card, fix, save, preview, publish (read-only
 //! from then on), clone, deprecate the original, migrate two flows with one name clash; and
-//! wrong ids, a flow changed elsewhere, and a dropped connection while saving.
+//! wrong ids, a flow changed elsewhere, and a dropped connection while saving. The same
+//! scenario runs on Meta's Graph API: a server in graph mode against a second server's Graph
+//! sandbox.
 use flowsmith::api::{Account, Client, Via};
 
 use crate::client::Native;
@@ -9,22 +11,37 @@ use crate::support::{self, Page, key};
 
 const BUDGET: &str = "/screens/0/layout/children/2";
 
-/// Connects to the sandbox's clinic account through the connection panel.
-async fn connect(page: &Page<'_>, waba: &str) {
+/// What differs between the backends the scenario runs on: the badge, the partner id the server
+/// gives, and the ids of the clinic's and the shop's accounts.
+struct Backend {
+    badge: &'static str,
+    partner: &'static str,
+    clinic: &'static str,
+    shop: &'static str,
+}
+
+const SANDBOX: Backend =
+    Backend { badge: "Sandbox", partner: "sandboxPA", clinic: "sandbox1WA", shop: "sandbox2WA" };
+/// The same accounts seen through the Graph API, by Meta's ids.
+const META: Backend =
+    Backend { badge: "Meta", partner: "meta", clinic: "102290129340398", shop: "102290129340399" };
+
+/// Connects to account `waba` of `backend` through the connection panel.
+async fn connect(page: &Page<'_>, backend: &Backend, waba: &str) {
     page.until(
         "the server's mode",
-        "document.querySelector('[data-testid=mode-badge]')?.textContent == 'Sandbox'",
+        &format!("document.querySelector('[data-testid=mode-badge]')?.textContent == '{}'", backend.badge),
     )
     .await;
     page.click("[data-testid=connection-button]").await;
     page.until(
         "the partner id from the server",
-        "document.querySelector('[data-testid=partner-id]')?.value == 'sandboxPA'",
+        &format!("document.querySelector('[data-testid=partner-id]')?.value == '{}'", backend.partner),
     )
     .await;
     page.until(
         "the accounts",
-        &format!("document.querySelector('[data-testid=waba-picker] option[value={waba}]')"),
+        &format!("document.querySelector('[data-testid=waba-picker] option[value=\"{waba}\"]')"),
     )
     .await;
     page.choose("[data-testid=waba-picker]", waba).await;
@@ -71,11 +88,45 @@ async fn save_and_wait(page: &Page<'_>) {
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     let (_server, url) = support::start_server();
+    scenario(&url, &SANDBOX).await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn the_same_on_meta_s_graph_api_against_a_second_server_s_graph_sandbox() {
+    // The Graph server's port is chosen first: the sandbox's preview pages must let it frame
+    // them.
+    let port = support::free_port();
+    let (_sandbox, sandbox_url) =
+        support::start_server_with(&["--frame-ancestor", &format!("http://127.0.0.1:{port}")]);
+    let graph_url = format!("{sandbox_url}/sandbox/graph/v21.0");
+    let (_server, url) = support::start_server_on(
+        &support::fresh_data_dir(),
+        port,
+        &[
+            "--mode",
+            "graph",
+            "--graph-url",
+            &graph_url,
+            "--graph-token",
+            "sandbox",
+            "--waba-id",
+            META.clinic,
+            "--waba-id",
+            META.shop,
+        ],
+    );
+    scenario(&url, &META).await;
+}
+
+/// Open, break, save (Meta's error on the card), fix, preview, publish, clone, deprecate,
+/// migrate: the designer's whole lifecycle on `backend`, through the server at `url`.
+async fn scenario(url: &str, backend: &Backend) {
     let (_driver, client) = support::start_browser().await;
     let page = Page { client: &client };
-    client.goto(&url).await.expect("the app loads");
+    client.goto(url).await.expect("the app loads");
     page.find("[data-testid=screen-list]").await;
-    connect(&page, "sandbox1WA").await;
+    connect(&page, backend, backend.clinic).await;
 
     // The library: every flow of the account; search and status filter.
     open_library(&page).await;
@@ -202,10 +253,10 @@ async fn open_break_save_fix_preview_publish_clone_deprecate_migrate() {
     page.click("[data-testid=open-migrate]").await;
     page.until(
         "the accounts",
-        "document.querySelector('[data-testid=migrate-source] option[value=sandbox2WA]')",
+        &format!("document.querySelector('[data-testid=migrate-source] option[value=\"{}\"]')", backend.shop),
     )
     .await;
-    page.choose("[data-testid=migrate-source]", "sandbox2WA").await;
+    page.choose("[data-testid=migrate-source]", backend.shop).await;
     page.until("its flows", "document.querySelectorAll('[data-testid=migrate-flow]').length == 2").await;
     page.click("[data-testid=migrate-all]").await;
     page.click("[data-testid=migrate-run]").await;

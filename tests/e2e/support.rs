@@ -78,8 +78,14 @@ pub fn add_user(data_dir: &std::path::Path, name: &str, role: &str, password: &s
 
 /// [`start_server_with`] on the workspace and sandbox in `data_dir`.
 pub fn start_server_in(data_dir: &std::path::Path, extra: &[&str]) -> (Process, String) {
+    start_server_on(data_dir, 0, extra)
+}
+
+/// [`start_server_in`] on port `port` (0: any free one), for a server whose address another
+/// must know before it starts.
+pub fn start_server_on(data_dir: &std::path::Path, port: u16, extra: &[&str]) -> (Process, String) {
     let mut child = Command::new(required_env("FLOWSMITH_BIN"))
-        .args(["serve", "--port", "0", "--app-dir"])
+        .args(["serve", "--port", &port.to_string(), "--app-dir"])
         .arg(required_env("FLOWSMITH_DIST"))
         .arg("--data-dir")
         .arg(data_dir)
