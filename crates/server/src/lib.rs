@@ -301,6 +301,7 @@ pub fn app(state: AppState) -> Router {
         .merge(workspace::routes::router(state.workspace.clone()))
         .merge(connections::routes::router(state.connections.clone()))
         .merge(messages::routes::router(state.messages.clone()))
+        .merge(messages::send::router(state.workspace.clone(), state.messages.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))
