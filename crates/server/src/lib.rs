@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, Method, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -311,6 +311,13 @@ pub fn app(state: AppState) -> Router {
     api = match &state.sandbox {
         Some(sandbox) => api
             .nest("/sandbox", sandbox::router(sandbox.clone()))
+            .route(
+                "/sandbox/control/messages/{message_id}/complete",
+                post(messages::sandbox::complete).with_state(messages::sandbox::TestPhone {
+                    sandbox: sandbox.clone(),
+                    messages: state.messages.clone(),
+                }),
+            )
             .route("/sandbox/{*rest}", axum::routing::any(|| async { not_found("No such sandbox route") })),
         None => api.route(
             "/sandbox/{*rest}",
