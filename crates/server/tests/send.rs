@@ -24,6 +24,8 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long enough password";
 const TEST_PHONE: &str = "+15550001111";
+/// A WABA of the sandbox, by Meta's id.
+const CLINIC: &str = "102290129340398";
 
 /// A flow whose first screen takes a `city_hint` string.
 fn survey() -> Value {
@@ -304,4 +306,32 @@ async fn the_graph_backend_sends_from_the_waba_s_phone_number_with_the_bearer_to
     let refused = graph.send_message(&account, &stranger).await.unwrap_err();
     assert_eq!((refused.kind, refused.code), (FailureKind::Refused, Some(131026)));
     assert!(refused.message.contains("not on WhatsApp"), "{}", refused.message);
+}
+
+#[tokio::test]
+async fn the_graph_backend_sends_through_the_sandbox_s_graph_api_to_its_test_phones() {
+    let server = common::start(common::sandbox_config("send-graph-sandbox")).await;
+    let assets = AssetFetcher::new(AssetPolicy::local_for_tests(&[]), Duration::from_secs(5), None).unwrap();
+    let settings = GraphSettings {
+        base: server.at("/sandbox/graph/v21.0").parse().unwrap(),
+        token: Secret::new(KEY),
+        waba_ids: vec![CLINIC.to_owned()],
+        timeout: Duration::from_secs(10),
+        retries: RetryPolicy { retries: 0, max_wait: Duration::from_secs(1) },
+    };
+    let graph = Graph::new(settings, assets).unwrap();
+    let account = AccountRef { external_id: CLINIC.to_owned() };
+    let body = json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": TEST_PHONE,
+        "type": "interactive", "interactive": {"type": "flow", "body": {"text": "Hi"},
+        "action": {"name": "flow", "parameters": {"flow_message_version": "3", "flow_id": "42", "flow_cta": "Open",
+        "flow_action": "navigate", "flow_action_payload": {"screen": "A"}}}}});
+    let wamid = graph.send_message(&account, &body).await.unwrap();
+    let received = &phones(&server).await[0]["messages"][0];
+    assert_eq!((&received["message_id"], &received["message"]), (&json!(wamid), &body));
+    let mut stranger = body.clone();
+    stranger["to"] = json!("+447700900123");
+    let refused = graph.send_message(&account, &stranger).await.unwrap_err();
+    assert_eq!((refused.kind, refused.code), (FailureKind::Refused, Some(131026)), "{}", refused.message);
+    let nobody = AccountRef { external_id: "999999999999999".to_owned() };
+    assert_eq!(graph.send_message(&nobody, &body).await.unwrap_err().kind, FailureKind::NotFound);
 }

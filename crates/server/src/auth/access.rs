@@ -169,6 +169,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/sandbox/graph/{version}/{id}/assets", "POST", GRAPH),
     ("/sandbox/graph/{version}/{id}/publish", "POST", GRAPH),
     ("/sandbox/graph/{version}/{id}/deprecate", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}/phone_numbers", "GET", GRAPH),
+    ("/sandbox/graph/{version}/{id}/messages", "POST", GRAPH),
     ("/sandbox/control/graph/rate_limit", "POST", ADMIN),
     ("/sandbox/control/phones", "GET", ADMIN),
     ("/sandbox/control/messages/{message_id}/complete", "POST", ADMIN),

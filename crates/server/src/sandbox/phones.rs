@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `POST /sandbox/api/v2/partners/{partner}/waba_accounts/{waba}/messages` | a flow message → `{messaging_product, contacts, messages: [{id}]}`, Cloud API's answer |
 //! | `GET /sandbox/control/phones` | the test phones with what each received |
+//! | `GET /sandbox/graph/{version}/{waba}/phone_numbers`, `POST …/{phone-number-id}/messages` | the same through the Graph API (`graph.rs`) |
 //!
 //! Completing a received flow (`POST /sandbox/control/messages/{id}/complete`) is in
 //! [`crate::messages::sandbox`]: it records the reply as a webhook delivery.
@@ -69,18 +70,32 @@ pub fn digits(phone: &str) -> String {
     phone.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Receives a flow message on a test phone, as the Cloud API answers a sent message; a number
-/// that is not a test phone is refused as WhatsApp refuses one not on WhatsApp (131026).
+/// Receives a flow message on a test phone, as the Cloud API answers a sent message
+/// (`POST …/waba_accounts/{waba}/messages`).
 pub async fn send(
     State(sandbox): State<Sandbox>,
     path: WabaPath,
     request: Request,
 ) -> Result<Response, ApiError> {
+    let message = read_message(&sandbox, request).await?;
+    let (partner_id, waba_id) = (path.partner_id, path.waba_id.clone());
+    sandbox.store.run(move |tx| flows::waba(tx, &partner_id, &waba_id).map(|_| ())).await?;
+    Ok(ok(receive(&sandbox, path.waba_id, message)?))
+}
+
+/// The JSON body of a sent message.
+pub async fn read_message(sandbox: &Sandbox, request: Request) -> Result<Value, ApiError> {
     let bytes = axum::body::to_bytes(request.into_body(), sandbox.body_limit).await.map_err(|_| {
         ApiError::WrongPayload { message: "the body could not be read".to_owned(), details: None }
     })?;
-    let message: Value = serde_json::from_slice(&bytes)
-        .map_err(|error| ApiError::WrongPayload { message: format!("not JSON: {error}"), details: None })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::WrongPayload { message: format!("not JSON: {error}"), details: None })
+}
+
+/// Puts `message`, sent from the WABA `waba_id`, on its test phone; answers the Cloud API's
+/// answer. A number that is not a test phone is refused as WhatsApp refuses one not on
+/// WhatsApp (131026).
+pub fn receive(sandbox: &Sandbox, waba_id: String, message: Value) -> Result<Value, ApiError> {
     let parsed = flow_model::message::FlowMessage::from_json(&message).map_err(|problem| {
         ApiError::Graph(GraphError::new(
             100,
@@ -88,8 +103,6 @@ pub async fn send(
             format!("{}: {}", problem.field, problem.message()),
         ))
     })?;
-    let (partner_id, waba_id) = (path.partner_id, path.waba_id.clone());
-    sandbox.store.run(move |tx| flows::waba(tx, &partner_id, &waba_id).map(|_| ())).await?;
     let to = digits(&parsed.to);
     if !TEST_PHONES.iter().any(|(phone, _)| digits(phone) == to) {
         return Err(ApiError::Graph(GraphError::new(
@@ -101,16 +114,16 @@ pub async fn send(
     let message_id = format!("wamid.{}", crate::ids::token(32));
     sandbox.chats.push(Received {
         message_id: message_id.clone(),
-        waba_id: path.waba_id,
+        waba_id,
         to: to.clone(),
         message,
         received_at: now(),
     });
-    Ok(ok(json!({
+    Ok(json!({
         "messaging_product": "whatsapp",
         "contacts": [{"input": parsed.to, "wa_id": to}],
         "messages": [{"id": message_id}],
-    })))
+    }))
 }
 
 fn phone_list() -> String {
