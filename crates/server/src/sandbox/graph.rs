@@ -458,18 +458,6 @@ async fn deprecate(State(sandbox): State<Sandbox>, Path((_, id)): Path<(String, 
     Ok(ok(&answer))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_foreign_ones_are_refused() {
-        assert_eq!(offset_of(&cursor(50)).unwrap(), 50);
-        assert!(offset_of("bm9wZQ").is_err());
-        assert!(offset_of("%%%").is_err());
-    }
-}
-
 /// `GET /{waba}/phone_numbers`: the WABA's one phone number (its id leads back to the WABA).
 async fn phone_numbers(State(sandbox): State<Sandbox>, Path((_, id)): Path<(String, String)>) -> GraphResult {
     let body = on_waba(&sandbox, id, |_, _, waba| {
@@ -496,4 +484,16 @@ async fn send_message(
         .filter(|waba| waba.phone_number_id() == id)
         .ok_or_else(unknown)?;
     Ok(json_response(StatusCode::OK, &super::phones::receive(&sandbox, waba.id, message)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        assert_eq!(offset_of(&cursor(50)).unwrap(), 50);
+        assert!(offset_of("bm9wZQ").is_err());
+        assert!(offset_of("%%%").is_err());
+    }
 }
