@@ -19,6 +19,7 @@ use flowsmith_server::auth::Role;
 use flowsmith_server::backend::graph::{Graph, GraphSettings, RetryPolicy};
 use flowsmith_server::backend::{AccountRef, Backend, FailureKind};
 use flowsmith_server::config::Secret;
+use flowsmith_server::messages::webhook;
 use flowsmith_server::proxy::asset::{AssetFetcher, AssetPolicy};
 use serde_json::{Value, json};
 
@@ -334,4 +335,62 @@ async fn the_graph_backend_sends_through_the_sandbox_s_graph_api_to_its_test_pho
     assert_eq!((refused.kind, refused.code), (FailureKind::Refused, Some(131026)), "{}", refused.message);
     let nobody = AccountRef { external_id: "999999999999999".to_owned() };
     assert_eq!(graph.send_message(&nobody, &body).await.unwrap_err().kind, FailureKind::NotFound);
+}
+
+#[tokio::test]
+async fn a_completed_flow_is_forwarded_signed_to_the_webhook_forward_url() {
+    const APP_SECRET: &str = "the app secret";
+    /// What the stub received: the signature header and the body.
+    type Forwarded = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+    let forwarded = Forwarded::default();
+    let kept = Arc::clone(&forwarded);
+    let router = Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let kept = Arc::clone(&kept);
+            async move {
+                let signature = headers[webhook::SIGNATURE_HEADER].to_str().unwrap().to_owned();
+                kept.lock().unwrap().push((signature, body.to_vec()));
+                "ok"
+            }
+        }),
+    );
+    let (base, _, _task) = stub(router).await;
+    let mut config = workspace_config("send-forward", &None);
+    config.app_secret = Some(Secret::new(APP_SECRET));
+    config.webhook_forward_url = Some(format!("{base}/hook"));
+    let server = start_connected(Settings::from_config(&config).unwrap()).await;
+    let (status, accounts) = json(client().get(server.at("/api/accounts")).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{accounts}");
+    let create =
+        json!({"account_id": accounts["data"][0]["id"], "name": "Survey", "json_definition": survey()});
+    let (_, created) = json(client().post(server.at("/api/flows")).json(&create).send().await.unwrap()).await;
+    let flow = created["data"]["id"].as_str().unwrap().to_owned();
+    let (status, _) =
+        json(client().post(server.at(&format!("/api/flows/{flow}/save-to-meta"))).send().await.unwrap())
+            .await;
+    assert_eq!(status, 200);
+    let (status, sent) = send(&server, &message(&flow), None).await;
+    assert_eq!(status, 201, "{sent}");
+    let wamid = sent["data"]["message_id"].as_str().unwrap();
+    let (status, body) = json(
+        client()
+            .post(server.at(&format!("/sandbox/control/messages/{wamid}/complete")))
+            .header("x-api-key", KEY)
+            .json(&json!({"response_json": {"city": "Lyon"}}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, &body["forwarded"]), (200, &json!({"status": 200})), "{body}");
+    let (signature, got) = forwarded.lock().unwrap().pop().unwrap();
+    assert!(webhook::verify(APP_SECRET, &got, signature.as_bytes()), "{signature}");
+    let delivery: Value = serde_json::from_slice(&got).unwrap();
+    assert_eq!(delivery, body["delivery"]);
+    let reply = &delivery["entry"][0]["changes"][0]["value"]["messages"][0];
+    assert_eq!(reply["context"]["id"], wamid);
+    let response: Value =
+        serde_json::from_str(reply["interactive"]["nfm_reply"]["response_json"].as_str().unwrap()).unwrap();
+    assert_eq!(response, json!({"city": "Lyon", "flow_token": "T-1"}));
 }
