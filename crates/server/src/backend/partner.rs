@@ -405,6 +405,33 @@ pub(super) fn utf8(bytes: Vec<u8>) -> BackendResult<String> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_360dialog_account_cannot_send_without_its_channel_key() {
+        let assets = crate::proxy::asset::AssetFetcher::new(
+            crate::proxy::asset::AssetPolicy::local_for_tests(&[]),
+            std::time::Duration::from_secs(1),
+            None,
+        )
+        .unwrap();
+        // A target that must not be called: nothing is sent.
+        let target = Target::Sandbox(axum::Router::new(), crate::config::Secret::new("key"));
+        let partner = Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets);
+        let account = AccountRef { external_id: "w1WA".to_owned() };
+        let error = partner.send_message(&account, &json!({"to": "15550001111"})).await.unwrap_err();
+        assert_eq!(error.kind, FailureKind::Unsupported);
+        assert!(error.message.contains("no channel API key"), "{}", error.message);
+    }
+
+    #[test]
+    fn send_refusals_are_said_in_plain_words() {
+        let outside =
+            json!({"meta": {"details": {"error": {"code": 131047, "message": "Re-engagement message"}}}});
+        let error = refusal(StatusCode::BAD_REQUEST, Some(&outside), "The sandbox");
+        assert_eq!((error.kind, error.code), (FailureKind::Refused, Some(131047)));
+        assert!(error.message.starts_with("More than 24 hours"), "{}", error.message);
+        assert!(error.message.ends_with("(Re-engagement message)"), "{}", error.message);
+    }
+
     #[test]
     fn refusals_read_meta_errors_in_every_shape() {
         let nested = json!({"meta": {"http_code": 400, "developer_message": "Invalid payload",
