@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, Method, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -302,6 +302,7 @@ pub fn app(state: AppState) -> Router {
         .merge(workspace::routes::router(state.workspace.clone()))
         .merge(connections::routes::router(state.connections.clone()))
         .merge(messages::routes::router(state.messages.clone()))
+        .merge(messages::send::router(state.workspace.clone(), state.messages.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))
@@ -311,6 +312,13 @@ pub fn app(state: AppState) -> Router {
     api = match &state.sandbox {
         Some(sandbox) => api
             .nest("/sandbox", sandbox::router(sandbox.clone()))
+            .route(
+                "/sandbox/control/messages/{message_id}/complete",
+                post(messages::sandbox::complete).with_state(messages::sandbox::TestPhone {
+                    sandbox: sandbox.clone(),
+                    messages: state.messages.clone(),
+                }),
+            )
             .route("/sandbox/{*rest}", axum::routing::any(|| async { not_found("No such sandbox route") })),
         None => api.route(
             "/sandbox/{*rest}",

@@ -325,6 +325,9 @@ impl Backend for Unreachable {
     async fn deprecate(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
         Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
     }
+    async fn send_message(&self, _: &AccountRef, _: &Value) -> BackendResult<String> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
 }
 
 #[tokio::test]

@@ -149,6 +149,9 @@ pub enum FailureKind {
     Permission,
     /// Meta's rate limit, still reached after the waits allowed (Graph 4, 17, 32, 613, 80007, 130429).
     RateLimited,
+    /// The account lacks what the operation needs (a 360dialog account has no channel API key
+    /// to send messages with).
+    Unsupported,
 }
 
 impl FailureKind {
@@ -161,6 +164,10 @@ impl FailureKind {
             (Some(4 | 17 | 32 | 613 | 80007 | 130429), _) => FailureKind::RateLimited,
             // "Unsupported get request. Object with ID … does not exist".
             (Some(100), Some(33)) => FailureKind::NotFound,
+            // Sending: "Receiver is incapable of receiving this message" (not on WhatsApp),
+            // "Re-engagement message" (outside the 24-hour window), "Parameter value is not
+            // valid" (a flow id or screen WhatsApp does not know).
+            (Some(131026 | 131047 | 131009), _) => FailureKind::Refused,
             _ => match status {
                 StatusCode::UNAUTHORIZED => FailureKind::Credential,
                 StatusCode::FORBIDDEN => FailureKind::Permission,
@@ -173,8 +180,9 @@ impl FailureKind {
         }
     }
 
-    /// `detail` (what the upstream said) in the words the app shows for this kind.
-    pub fn explain(self, who: &str, detail: &str) -> String {
+    /// `detail` (what the upstream said, with Meta's `code`) in the words the app shows for
+    /// this kind.
+    pub fn explain(self, who: &str, code: Option<u64>, detail: &str) -> String {
         match self {
             FailureKind::Credential => format!(
                 "{who} refused this server's credential (expired or invalid): {detail}. An admin must give \
@@ -186,8 +194,27 @@ impl FailureKind {
             FailureKind::RateLimited => {
                 format!("{who}'s rate limit is reached: {detail}. Try again in a few minutes")
             }
-            _ => detail.to_owned(),
+            _ => match code.and_then(send_refusal) {
+                Some(words) => format!("{words} ({detail})"),
+                None => detail.to_owned(),
+            },
         }
+    }
+}
+
+/// What WhatsApp's refusal of a sent message means, in plain words (the Cloud API's error
+/// codes; the upstream's own words follow in brackets).
+fn send_refusal(code: u64) -> Option<&'static str> {
+    match code {
+        131026 => Some("This phone number is not on WhatsApp, or cannot receive this message"),
+        131047 => Some(
+            "More than 24 hours have passed since this person last wrote to the business: WhatsApp only \
+             delivers a template message now",
+        ),
+        131009 => Some(
+            "WhatsApp does not know this flow, screen or parameter: save the flow to WhatsApp and check the message",
+        ),
+        _ => None,
     }
 }
 
@@ -273,6 +300,10 @@ pub trait Backend: Send + Sync {
         destination: &AccountRef,
         names: Option<&[String]>,
     ) -> BackendResult<Value>;
+
+    /// Sends `message` (the Cloud API's message body, [`flow_model::message::FlowMessage::to_json`])
+    /// from `account`; answers WhatsApp's id of it (`wamid.…`).
+    async fn send_message(&self, account: &AccountRef, message: &Value) -> BackendResult<String>;
 }
 
 /// Reports a wait for an upstream's rate limit to whoever runs the current task (sync and
@@ -358,6 +389,9 @@ impl Backend for Unusable {
         self.fail()
     }
     async fn migrate(&self, _: &AccountRef, _: &AccountRef, _: Option<&[String]>) -> BackendResult<Value> {
+        self.fail()
+    }
+    async fn send_message(&self, _: &AccountRef, _: &Value) -> BackendResult<String> {
         self.fail()
     }
 }

@@ -17,6 +17,7 @@
 //! | publish, deprecate | `POST …/flows/{id}/publish`, `…/deprecate` |
 //! | delete | `DELETE …/flows/{id}` |
 //! | migrate | `POST …/waba_accounts/{destination}/flows/migrate_flows` `{source_waba_account_id, source_flow_names}` |
+//! | send_message | sandbox: `POST …/waba_accounts/{waba}/messages` (its stand-in of the messaging API); 360dialog: refused, its `POST https://waba-v2.360dialog.io/messages` needs the channel's key, which is not kept |
 //!
 //! Meta's error inside 360dialog's envelope is read with its code, so expired keys, missing
 //! permissions and rate limits are the same failures as through the Graph API.
@@ -170,7 +171,13 @@ fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError 
     let subcode = graph.as_ref().and_then(|graph| graph.get("error_subcode")).and_then(Value::as_u64);
     let kind = FailureKind::of_meta(status, code, subcode);
     let message: String = message.chars().take(1000).collect();
-    BackendError { kind, status: Some(status), code, message: kind.explain(who, &message) }
+    BackendError { kind, status: Some(status), code, message: kind.explain(who, code, &message) }
+}
+
+/// WhatsApp's id of a sent message: `messages[0].id` of the messaging API's answer (the same
+/// for the Cloud API and 360dialog).
+pub(super) fn message_id(answer: &Value) -> Option<String> {
+    answer.pointer("/messages/0/id").and_then(Value::as_str).map(str::to_owned)
 }
 
 fn string(value: &Value, key: &str) -> Option<String> {
@@ -336,6 +343,28 @@ impl Backend for Partner {
         let path = format!("{}/migrate_flows", self.flows_path(destination)?);
         self.call(Method::POST, &path, Some(("application/json".to_owned(), body))).await
     }
+
+    async fn send_message(&self, account: &AccountRef, message: &Value) -> BackendResult<String> {
+        match self.kind {
+            // The sandbox's stand-in of the messaging API, beside its flows: it keeps the
+            // message for its test phones.
+            BackendKind::Sandbox => {
+                let path = format!("{}/messages", self.flows_path(account)?.trim_end_matches("/flows"));
+                let bytes = serde_json::to_vec(message).unwrap_or_default();
+                let answer =
+                    self.call(Method::POST, &path, Some(("application/json".to_owned(), bytes))).await?;
+                message_id(&answer).ok_or_else(|| unreadable(self.who(), "the message's id"))
+            }
+            // 360dialog sends through `POST https://waba-v2.360dialog.io/messages` with the
+            // channel's own `D360-API-KEY`, which this server does not keep (the partner key
+            // cannot send).
+            BackendKind::Dialog360 | BackendKind::Graph => Err(BackendError::new(
+                FailureKind::Unsupported,
+                "This account has no channel API key: 360dialog sends messages only with the channel's \
+                 own D360-API-KEY, which this server does not keep",
+            )),
+        }
+    }
 }
 
 /// A flow of a listing (either API: the flow object is Meta's), `None` without an id.
@@ -375,6 +404,33 @@ pub(super) fn utf8(bytes: Vec<u8>) -> BackendResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_360dialog_account_cannot_send_without_its_channel_key() {
+        let assets = crate::proxy::asset::AssetFetcher::new(
+            crate::proxy::asset::AssetPolicy::local_for_tests(&[]),
+            std::time::Duration::from_secs(1),
+            None,
+        )
+        .unwrap();
+        // A target that must not be called: nothing is sent.
+        let target = Target::Sandbox(axum::Router::new(), crate::config::Secret::new("key"));
+        let partner = Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets);
+        let account = AccountRef { external_id: "w1WA".to_owned() };
+        let error = partner.send_message(&account, &json!({"to": "15550001111"})).await.unwrap_err();
+        assert_eq!(error.kind, FailureKind::Unsupported);
+        assert!(error.message.contains("no channel API key"), "{}", error.message);
+    }
+
+    #[test]
+    fn send_refusals_are_said_in_plain_words() {
+        let outside =
+            json!({"meta": {"details": {"error": {"code": 131047, "message": "Re-engagement message"}}}});
+        let error = refusal(StatusCode::BAD_REQUEST, Some(&outside), "The sandbox");
+        assert_eq!((error.kind, error.code), (FailureKind::Refused, Some(131047)));
+        assert!(error.message.starts_with("More than 24 hours"), "{}", error.message);
+        assert!(error.message.ends_with("(Re-engagement message)"), "{}", error.message);
+    }
 
     #[test]
     fn refusals_read_meta_errors_in_every_shape() {

@@ -17,6 +17,8 @@
 //!   in the API and the CSV (the database keeps what WhatsApp sent).
 pub mod responses;
 pub mod routes;
+pub mod sandbox;
+pub mod send;
 pub mod store;
 pub mod webhook;
 

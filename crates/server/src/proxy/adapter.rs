@@ -177,6 +177,7 @@ fn refusal(failure: &BackendError) -> Response {
         FailureKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         FailureKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
         FailureKind::NotConfigured => StatusCode::SERVICE_UNAVAILABLE,
+        FailureKind::Unsupported => StatusCode::CONFLICT,
         FailureKind::Credential | FailureKind::Permission | FailureKind::Unavailable => {
             StatusCode::BAD_GATEWAY
         }

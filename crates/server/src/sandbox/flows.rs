@@ -65,6 +65,19 @@ pub struct Waba {
     namespace: String,
 }
 
+impl Waba {
+    /// The id of the WABA's one phone number in the Graph API: Meta's id of the WABA and a
+    /// `0`, so a message's phone number leads back to its WABA.
+    pub fn phone_number_id(&self) -> String {
+        format!("{}0", self.meta_id)
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// A flow as stored, without its flow.json text.
 #[derive(Debug, Clone)]
 pub struct Flow {

@@ -47,6 +47,8 @@ pub fn router(sandbox: Sandbox) -> Router<Sandbox> {
         .route(&format!("{base}/{{id}}/assets"), get(assets).post(upload))
         .route(&format!("{base}/{{id}}/publish"), post(publish))
         .route(&format!("{base}/{{id}}/deprecate"), post(deprecate))
+        .route(&format!("{base}/{{id}}/phone_numbers"), get(phone_numbers))
+        .route(&format!("{base}/{{id}}/messages"), post(send_message))
         .route_layer(middleware::from_fn_with_state(sandbox, guard))
 }
 
@@ -454,6 +456,34 @@ async fn publish(State(sandbox): State<Sandbox>, Path((_, id)): Path<(String, St
 async fn deprecate(State(sandbox): State<Sandbox>, Path((_, id)): Path<(String, String)>) -> GraphResult {
     let answer = on_flow(&sandbox, id, |tx, waba, id| flows::deprecate(tx, waba, id, now())).await?;
     Ok(ok(&answer))
+}
+
+/// `GET /{waba}/phone_numbers`: the WABA's one phone number (its id leads back to the WABA).
+async fn phone_numbers(State(sandbox): State<Sandbox>, Path((_, id)): Path<(String, String)>) -> GraphResult {
+    let body = on_waba(&sandbox, id, |_, _, waba| {
+        Ok(json!({"data": [{"id": waba.phone_number_id(), "verified_name": waba.name()}]}))
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+/// `POST /{phone-number-id}/messages`: a flow message to a test phone (`phones.rs`).
+async fn send_message(
+    State(sandbox): State<Sandbox>,
+    Path((_, id)): Path<(String, String)>,
+    request: Request,
+) -> GraphResult {
+    let unknown = || ApiError::NotFound(format!("No phone number {id}"));
+    let waba_meta_id =
+        id.strip_suffix('0').filter(|rest| crate::ids::is_valid(rest)).ok_or_else(unknown)?.to_owned();
+    let message = super::phones::read_message(&sandbox, request).await?;
+    let waba = sandbox
+        .store
+        .run(move |tx| Ok(flows::graph_waba(tx, &waba_meta_id)?.map(|(_, waba)| waba)))
+        .await?
+        .filter(|waba| waba.phone_number_id() == id)
+        .ok_or_else(unknown)?;
+    Ok(json_response(StatusCode::OK, &super::phones::receive(&sandbox, waba.id, message)?))
 }
 
 #[cfg(test)]

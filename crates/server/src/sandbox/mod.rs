@@ -16,6 +16,7 @@ mod fields;
 mod flows;
 pub mod graph;
 pub mod lifecycle;
+pub mod phones;
 pub(crate) mod request;
 mod seed;
 mod store;
@@ -46,12 +47,21 @@ pub struct Sandbox {
     body_limit: usize,
     /// The Graph routes' simulated rate limit (`graph.rs`).
     graph_limit: std::sync::Arc<std::sync::Mutex<graph::RateLimit>>,
+    /// What the test phones received (`phones.rs`).
+    chats: phones::Chats,
 }
 
 impl Sandbox {
     /// A sandbox on `store`.
     pub fn new(store: Store, key: Secret, links: Links, body_limit: usize) -> Self {
-        Sandbox { store, key, links, body_limit, graph_limit: std::sync::Arc::default() }
+        Sandbox {
+            store,
+            key,
+            links,
+            body_limit,
+            graph_limit: std::sync::Arc::default(),
+            chats: phones::Chats::default(),
+        }
     }
 
     /// The store (tests cap its size to see a full disk).
@@ -62,6 +72,11 @@ impl Sandbox {
     /// The sandbox's key.
     pub fn key(&self) -> &Secret {
         &self.key
+    }
+
+    /// What the test phones received.
+    pub fn chats(&self) -> &phones::Chats {
+        &self.chats
     }
 }
 
@@ -79,6 +94,8 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route(&format!("{flows}/{{flow_id}}/deprecate"), post(deprecate))
         .route("/control/flows/{flow_id}/status", post(force_status))
         .route("/control/graph/rate_limit", post(graph::control_rate_limit))
+        .route("/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/messages", post(phones::send))
+        .route("/control/phones", get(phones::phones))
         .route_layer(middleware::from_fn_with_state(sandbox.clone(), require_key));
     Router::new()
         .merge(api)

@@ -28,6 +28,9 @@ pub enum WorkspaceError {
         /// What is wrong with it.
         message: String,
     },
+    /// 422 `invalid_message`: a flow message WhatsApp would refuse or that would open a broken
+    /// screen; each problem as `(field, message)`, fields named as the send body names them.
+    InvalidMessage(Vec<(String, String)>),
     /// 415 `unsupported_media_type`.
     UnsupportedMediaType,
     /// 404 `not_found`: no such flow, version or account (the message says which).
@@ -80,6 +83,7 @@ impl WorkspaceError {
     pub fn status(&self) -> StatusCode {
         match self {
             WorkspaceError::InvalidJson(_) | WorkspaceError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            WorkspaceError::InvalidMessage(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WorkspaceError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WorkspaceError::NotFound(_) => StatusCode::NOT_FOUND,
             WorkspaceError::StaleRevision { .. }
@@ -103,6 +107,7 @@ impl WorkspaceError {
                 // Not 401/403: those are about the person signed in here, not the server's token.
                 FailureKind::Credential | FailureKind::Permission => StatusCode::BAD_GATEWAY,
                 FailureKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                FailureKind::Unsupported => StatusCode::CONFLICT,
             },
             WorkspaceError::Storage(error) => match error {
                 StoreError::Full(_) => StatusCode::INSUFFICIENT_STORAGE,
@@ -118,6 +123,7 @@ impl WorkspaceError {
         match self {
             WorkspaceError::InvalidJson(_) => "invalid_json",
             WorkspaceError::Invalid { .. } => "invalid_request",
+            WorkspaceError::InvalidMessage(_) => "invalid_message",
             WorkspaceError::UnsupportedMediaType => "unsupported_media_type",
             WorkspaceError::NotFound(_) => "not_found",
             WorkspaceError::StaleRevision { .. } => "stale_revision",
@@ -140,6 +146,7 @@ impl WorkspaceError {
                 FailureKind::Credential => "whatsapp_credential_refused",
                 FailureKind::Permission => "whatsapp_permission_denied",
                 FailureKind::RateLimited => "whatsapp_rate_limited",
+                FailureKind::Unsupported => "account_cannot_do_this",
             },
             WorkspaceError::Storage(error) => match error {
                 StoreError::Full(_) => "storage_full",
@@ -155,6 +162,11 @@ impl WorkspaceError {
         match self {
             WorkspaceError::InvalidJson(message) => message.clone(),
             WorkspaceError::Invalid { field, message } => format!("{field}: {message}"),
+            WorkspaceError::InvalidMessage(fields) => {
+                let all: Vec<String> =
+                    fields.iter().map(|(field, message)| format!("{field}: {message}")).collect();
+                format!("WhatsApp would refuse this message; nothing was sent. {}", all.join("; "))
+            }
             WorkspaceError::UnsupportedMediaType => {
                 "Send the body as JSON (Content-Type: application/json)".to_owned()
             }
@@ -219,6 +231,13 @@ impl WorkspaceError {
             }
             WorkspaceError::StaleRevision { current } => {
                 error.insert("current".to_owned(), current.clone());
+            }
+            WorkspaceError::InvalidMessage(fields) => {
+                let fields: Vec<Value> = fields
+                    .iter()
+                    .map(|(field, message)| json!({"field": field, "message": message}))
+                    .collect();
+                error.insert("fields".to_owned(), Value::Array(fields));
             }
             WorkspaceError::Backend(backend) => {
                 if let Some(code) = backend.code {

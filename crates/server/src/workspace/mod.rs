@@ -969,6 +969,19 @@ impl Workspace {
         self.finish(transaction, actor, kind, id, |flow| json!({ "name": flow.name, "status": status })).await
     }
 
+    /// Sends `message` (the Cloud API's body) from the account of `flow`; answers WhatsApp's id
+    /// of it. Checking it and recording it are the caller's ([`crate::messages::send`]).
+    pub async fn send_message(&self, flow: &Flow, message: &Value) -> Result<String> {
+        let (account, backend) = self.account(&flow.account_id).await?;
+        let target = AccountRef { external_id: account.external_id };
+        Ok(backend.send_message(&target, message).await?)
+    }
+
+    /// Whether a version of the flow was ever published (kept with the mark `published`).
+    pub async fn was_published(&self, id: &str) -> Result<bool> {
+        Ok(self.versions(id).await?.iter().any(|version| version.reason == "published"))
+    }
+
     /// Imports every flow of an account from WhatsApp (see `sync.rs`).
     pub async fn sync(&self, actor: &Actor, account_id: &str) -> Result<SyncReport> {
         let (account, backend) = self.account(account_id).await?;

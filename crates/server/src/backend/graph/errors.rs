@@ -25,7 +25,7 @@ pub fn refusal(status: StatusCode, body: Option<&Value>) -> BackendError {
     };
     let detail: String = detail.chars().take(1000).collect();
     let kind = FailureKind::of_meta(status, code, subcode);
-    BackendError { kind, status: Some(status), code, message: kind.explain(WHO, &detail) }
+    BackendError { kind, status: Some(status), code, message: kind.explain(WHO, code, &detail) }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! | publish, deprecate | `POST /{flow-id}/publish`, `POST /{flow-id}/deprecate` |
 //! | delete | `DELETE /{flow-id}` |
 //! | migrate | `POST /{destination-waba-id}/migrate_flows` JSON `{source_waba_id, source_flow_names?}` |
+//! | send_message | `GET /{waba-id}/phone_numbers?fields=id,display_phone_number` (the first sends), then `POST /{phone-number-id}/messages` JSON → `messages[0].id` |
 //!
 //! Errors are Graph's error object (`errors.rs`); a rate-limited call waits as Meta says and
 //! tries again (`limits.rs`), reporting each wait to the task's progress
@@ -385,5 +386,25 @@ impl Backend for Graph {
             "migrated_flows": answer.get("migrated_flows").cloned().unwrap_or_else(|| json!([])),
             "failed_flows": answer.get("failed_flows").cloned().unwrap_or_else(|| json!([])),
         }))
+    }
+
+    async fn send_message(&self, account: &AccountRef, message: &Value) -> BackendResult<String> {
+        // The WABA's first phone number sends: the account stores no phone number of its own.
+        let path = format!(
+            "/{}/phone_numbers?fields=id,display_phone_number",
+            segment(&account.external_id, "account")?
+        );
+        let numbers = self.call(reqwest::Method::GET, &path, None).await?;
+        let phone_number_id = numbers.pointer("/data/0/id").and_then(Value::as_str).ok_or_else(|| {
+            BackendError::new(
+                FailureKind::Unsupported,
+                "This WhatsApp Business Account has no phone number to send from",
+            )
+        })?;
+        let path = format!("/{}/messages", segment(phone_number_id, "phone number")?);
+        let answer = self.call(reqwest::Method::POST, &path, Self::json(message)).await?;
+        super::partner::message_id(&answer).ok_or_else(|| {
+            BackendError::new(FailureKind::Unavailable, format!("{WHO} answered without the message's id"))
+        })
     }
 }
