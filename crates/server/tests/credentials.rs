@@ -73,18 +73,6 @@ async fn add_team(server: &Server) {
     }
 }
 
-async fn session(server: &Server, name: &str) -> String {
-    let response = client()
-        .post(server.at("/api/session"))
-        .json(&json!({"username": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 /// Sends `method path` with `cookie` and a JSON body; answers the status, the body and its text.
 async fn call(
     server: &Server,
@@ -159,7 +147,7 @@ async fn admins_manage_connections_and_the_key_never_leaves_the_server() {
         let data = config.data_dir.clone();
         let server = start(config).await;
         add_team(&server).await;
-        let admin = session(&server, "admin").await;
+        let admin = common::session_cookie(&server, "admin", PASSWORD).await;
         let body = json!({"kind": "360dialog", "name": "Team", "partner_id": "teamPA", "api_key": KEY_ONE});
         let (status, added, text) =
             call(&server, "POST", "/api/connections", &admin, Some(body.clone())).await;
@@ -218,7 +206,7 @@ async fn admins_manage_connections_and_the_key_never_leaves_the_server() {
 
         // Editors and viewers may neither read nor change connections.
         for name in ["editor", "viewer"] {
-            let cookie = session(&server, name).await;
+            let cookie = common::session_cookie(&server, name, PASSWORD).await;
             let (status, refused, _) = call(&server, "GET", "/api/connections", &cookie, None).await;
             assert_error(status, &refused, 403, "forbidden");
             let (status, refused, _) = call(&server, "DELETE", &path, &cookie, None).await;
@@ -354,7 +342,7 @@ async fn a_changed_ciphertext_or_another_server_key_is_named_not_a_panic() {
         let config = workspace_config("cred-tamper", &database);
         let server = start(config.clone()).await;
         add_team(&server).await;
-        let admin = session(&server, "admin").await;
+        let admin = common::session_cookie(&server, "admin", PASSWORD).await;
         let body = json!({"name": "Clinic chain", "partner_id": "clinicPA", "api_key": KEY_ONE});
         let (status, _, text) = call(&server, "POST", "/api/connections", &admin, Some(body)).await;
         assert_eq!(status, 201, "{text}");
@@ -363,7 +351,7 @@ async fn a_changed_ciphertext_or_another_server_key_is_named_not_a_panic() {
         let mut other = config.clone();
         other.secret_key = Some(ServerKey::generate().1);
         let elsewhere = start(other).await;
-        let admin_there = session(&elsewhere, "admin").await;
+        let admin_there = common::session_cookie(&elsewhere, "admin", PASSWORD).await;
         let (_, list, text) = call(&elsewhere, "GET", "/api/connections", &admin_there, None).await;
         let problem = list["data"][1]["problem"].as_str().unwrap_or_else(|| panic!("{text}"));
         assert_eq!(list["data"][1]["usable"], false);
@@ -393,7 +381,7 @@ async fn a_changed_ciphertext_or_another_server_key_is_named_not_a_panic() {
             .unwrap();
         store.close().await;
         let restarted = start(config.clone()).await;
-        let cookie = session(&restarted, "admin").await;
+        let cookie = common::session_cookie(&restarted, "admin", PASSWORD).await;
         let (_, list, text) = call(&restarted, "GET", "/api/connections", &cookie, None).await;
         let problem = list["data"][1]["problem"].as_str().unwrap_or_else(|| panic!("{text}"));
         assert!(problem.contains("'Clinic chain'") && problem.contains("changed or damaged"), "{problem}");
@@ -486,7 +474,7 @@ async fn an_account_of_a_stored_connection_is_reached_and_rotation_keeps_it_so()
         config.upstream_url = format!("{}/sandbox", upstream.url);
         let server = start(config.clone()).await;
         server.state.auth().add_user("admin", Role::Admin, PASSWORD).await.unwrap();
-        let cookie = session(&server, "admin").await;
+        let cookie = common::session_cookie(&server, "admin", PASSWORD).await;
         let body = json!({"name": "Team", "partner_id": common::PARTNER, "api_key": KEY_ONE});
         let (status, added, text) = call(&server, "POST", "/api/connections", &cookie, Some(body)).await;
         assert_eq!(status, 201, "{text}");
@@ -513,7 +501,7 @@ async fn an_account_of_a_stored_connection_is_reached_and_rotation_keeps_it_so()
 
         // The server, restarted with the new key file, still reaches the accounts.
         let server = start(config.clone()).await;
-        let cookie = session(&server, "admin").await;
+        let cookie = common::session_cookie(&server, "admin", PASSWORD).await;
         let (_, list, _) = call(&server, "GET", "/api/connections", &cookie, None).await;
         assert_eq!(list["data"][1]["usable"], true, "{list}");
         assert_reached(&server, &cookie, &connection).await;

@@ -205,18 +205,6 @@ async fn a_draft_sent_to_a_test_phone_is_listed_completed_and_its_response_match
     }
 }
 
-async fn sign_in(server: &Server, name: &str) -> String {
-    let response = client()
-        .post(server.at("/api/session"))
-        .json(&json!({"username": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn viewers_list_what_was_sent_and_only_editors_send() {
     for database in databases("send_roles").await {
@@ -228,7 +216,10 @@ async fn viewers_list_what_was_sent_and_only_editors_send() {
         for role in Role::ALL {
             server.state.auth().add_user(role.as_str(), role, PASSWORD).await.unwrap();
         }
-        let (viewer, editor) = (sign_in(&server, "viewer").await, sign_in(&server, "editor").await);
+        let (viewer, editor) = (
+            common::session_cookie(&server, "viewer", PASSWORD).await,
+            common::session_cookie(&server, "editor", PASSWORD).await,
+        );
         let (status, body) = send(&server, &message(&flow), Some(&viewer)).await;
         assert_error(status, &body, 403, "forbidden");
         let (status, body) = send(&server, &message(&flow), Some(&editor)).await;

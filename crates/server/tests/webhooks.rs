@@ -436,18 +436,6 @@ async fn stored_response(server: &Server, flow: &str, n: usize, at: i64, fields:
     assert!(flowsmith_server::messages::store::insert_response(&mut connection, &response).await.unwrap());
 }
 
-async fn sign_in(server: &Server, name: &str) -> String {
-    let response = client()
-        .post(server.at("/api/session"))
-        .json(&json!({"username": name, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn the_responses_page_pages_filters_counts_and_masks_by_role() {
     const DAY: i64 = 86_400_000;
@@ -469,7 +457,10 @@ async fn the_responses_page_pages_filters_counts_and_masks_by_role() {
         for role in Role::ALL {
             server.state.auth().add_user(role.as_str(), role, PASSWORD).await.unwrap();
         }
-        let (viewer, publisher) = (sign_in(&server, "viewer").await, sign_in(&server, "publisher").await);
+        let (viewer, publisher) = (
+            common::session_cookie(&server, "viewer", PASSWORD).await,
+            common::session_cookie(&server, "publisher", PASSWORD).await,
+        );
         let get = |path: String, cookie: &str| client().get(server.at(&path)).header("cookie", cookie).send();
 
         let (status, body) =

@@ -230,3 +230,16 @@ pub fn assert_error(status: u16, body: &Value, expected: u16, code: &str) -> Str
     assert!(body["error"]["trace_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
     body["error"]["message"].as_str().unwrap_or_else(|| panic!("no message: {body}")).to_owned()
 }
+
+/// Signs `name` in with `password`; answers the session cookie (`name=value`).
+pub async fn session_cookie(server: &Server, name: &str, password: &str) -> String {
+    let response = client()
+        .post(server.at("/api/session"))
+        .json(&serde_json::json!({"username": name, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{name} signs in");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
