@@ -239,3 +239,41 @@ pub fn run(step: &mut Step, schemathesis: &Path) -> Result<(), Failure> {
     let _ = std::fs::remove_dir_all(&folder);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed(target: &Target) -> Value {
+        let path = tools::workspace_root().join("crates/server/tests/contract").join(target.spec);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_operation_of_both_seeds_gets_its_error_envelope_and_meta_pointers() {
+        let expected = [("DefaultHttpError", "FlowAssetUpdateError"), ("GraphError", "FlowValidationError")];
+        for (target, (error, validation)) in targets().iter().zip(expected) {
+            let mut spec = seed(target);
+            (target.overlay)(&mut spec);
+            let schemas = &spec["components"]["schemas"];
+            assert!(schemas[error].is_object(), "{}: no {error}", target.name);
+            assert_eq!(
+                schemas[validation]["properties"]["pointers"]["items"]["type"], "object",
+                "{}",
+                target.name
+            );
+            let operations: Vec<&Value> = spec["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|path| path.as_object().unwrap().values())
+                .collect();
+            assert!(!operations.is_empty());
+            for operation in operations {
+                let default =
+                    &operation["responses"]["default"]["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(default, &json!(format!("#/components/schemas/{error}")), "{}", target.name);
+            }
+        }
+    }
+}
