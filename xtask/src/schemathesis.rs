@@ -7,7 +7,8 @@
 //! `xtask/schemathesis-requirements.txt` (every package pinned exactly) when missing or at
 //! another version. The specs it reads are patched copies in `target/schemathesis/` (see
 //! [`overlay_partner`] and [`overlay_graph`]): each overlay corrects the seed where it
-//! contradicts Meta's documented behaviour, the same overlays the contract tests apply.
+//! contradicts Meta's documented behaviour or leaves error answers out, as the contract tests
+//! do. A config file beside each holds the path parameters to the sandbox's seeded accounts.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
