@@ -5,12 +5,14 @@
 //! - `cargo xtask bench [server|workspace]`: flow-model's criterion benchmarks, the browser
 //!   benchmarks, the server's proxy benchmarks and the workspace's (figures go to BENCHMARKS.md);
 //!   `server` or `workspace` runs only that one.
+//! - `cargo xtask schemathesis`: only the schemathesis step of `test`, on a debug build.
 //! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
 mod http_client;
 mod pipeline;
 mod postgres;
 mod precompress;
+mod schemathesis;
 mod server_bench;
 mod tools;
 mod wasm_order;
@@ -27,7 +29,9 @@ commands:
   serve [ARGS...]   install missing tools, build the app in release mode and run `flowsmith serve`
                     on 127.0.0.1:8080; ARGS go to `flowsmith serve` (e.g. --port 9000, --bind 0.0.0.0)
   test              install missing tools and run every check: fmt, clippy (native and wasm32),
-                    native tests, browser tests, release build, end-to-end tests
+                    native tests, schemathesis on the sandbox, browser tests, release build,
+                    end-to-end tests
+  schemathesis      only test's schemathesis step: both seed specs against a debug sandbox
   build             install missing tools and build the app in release mode into dist/
   bench [server|workspace]
                     run flow-model's, the browser's, the proxy's and the workspace's benchmarks
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
             [workspace] if workspace == "workspace" => bench_workspace(),
             _ => Err(Failure::new(format!("bench takes no argument, `server` or `workspace`\n\n{USAGE}"))),
         },
+        Some("schemathesis") => schemathesis(),
         Some("fuzz") => fuzz(&rest),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -259,6 +264,8 @@ fn test() -> Result<(), Failure> {
         )
     })?;
     drop(postgres);
+    // The native tests built target/debug/flowsmith, whose sandbox schemathesis probes.
+    schemathesis_step(&mut pipeline)?;
     pipeline.step("browser tests", |step| {
         step.run_tests(&mut browser_tests(&chromedriver, &["-p", "flowsmith", "-p", "flow-model"]))
     })?;
@@ -269,6 +276,24 @@ fn test() -> Result<(), Failure> {
         step.run(tools::cargo().args(["test", "--workspace", "--locked", "--no-run"]))?;
         step.run_tests(&mut end_to_end(&chromedriver, &["--skip", "bench_"]))
     })?;
+    pipeline.finish();
+    Ok(())
+}
+
+/// Schemathesis on both seed specs against the sandbox of `target/debug/flowsmith` (issue 19).
+fn schemathesis_step(pipeline: &mut Pipeline) -> Result<(), Failure> {
+    pipeline.step("schemathesis", |step| {
+        let schemathesis = schemathesis::ensure()?;
+        schemathesis::run(step, &schemathesis)
+    })
+}
+
+fn schemathesis() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("schemathesis");
+    pipeline.step("server build", |step| {
+        step.run(tools::cargo().args(["build", "--locked", "-p", "flowsmith-server", "--bin", "flowsmith"]))
+    })?;
+    schemathesis_step(&mut pipeline)?;
     pipeline.finish();
     Ok(())
 }
