@@ -221,6 +221,9 @@ pub fn run(step: &mut Step, schemathesis: &Path) -> Result<(), Failure> {
         let config = config(&target)?;
         step.run(
             tools::command(schemathesis)
+                // Its cache (`.schemathesis/`) is written in the working folder: under target/,
+                // never in the work tree.
+                .current_dir(dir())
                 .arg("--config-file")
                 .arg(config)
                 .arg("run")
