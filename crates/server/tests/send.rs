@@ -42,14 +42,8 @@ fn survey() -> Value {
 /// A server with the survey in its first account: (server, flow id).
 async fn with_flow(name: &str, database: &Option<String>) -> (Server, String) {
     let server = start_connected(Settings::from_config(&workspace_config(name, database)).unwrap()).await;
-    let (status, accounts) = json(client().get(server.at("/api/accounts")).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{accounts}");
-    let account = accounts["data"][0]["id"].as_str().unwrap().to_owned();
-    let create = json!({"account_id": account, "name": "Survey", "json_definition": survey()});
-    let (status, created) =
-        json(client().post(server.at("/api/flows")).json(&create).send().await.unwrap()).await;
-    assert_eq!(status, 201, "{created}");
-    (server, created["data"]["id"].as_str().unwrap().to_owned())
+    let (_, flow) = common::create_in_first_account(&server, "Survey", survey()).await;
+    (server, flow)
 }
 
 fn message(flow: &str) -> Value {

@@ -44,14 +44,7 @@ async fn start(config: ServeConfig) -> Server {
 /// The server, a flow of the survey in its first account: (server, account id, flow id).
 async fn with_flow(name: &str, database: &Option<String>) -> (Server, String, String) {
     let server = start(config(name, database)).await;
-    let (status, accounts) = json(client().get(server.at("/api/accounts")).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{accounts}");
-    let account = accounts["data"][0]["id"].as_str().unwrap().to_owned();
-    let create = json!({"account_id": account, "name": "Survey", "json_definition": survey()});
-    let (status, created) =
-        json(client().post(server.at("/api/flows")).json(&create).send().await.unwrap()).await;
-    assert_eq!(status, 201, "{created}");
-    let flow = created["data"]["id"].as_str().unwrap().to_owned();
+    let (account, flow) = common::create_in_first_account(&server, "Survey", survey()).await;
     (server, account, flow)
 }
 

@@ -243,3 +243,15 @@ pub async fn session_cookie(server: &Server, name: &str, password: &str) -> Stri
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     cookie.split(';').next().unwrap().to_owned()
 }
+
+/// Creates flow `name` of `flow_json` in the workspace's first account: (account id, flow id).
+pub async fn create_in_first_account(server: &Server, name: &str, flow_json: Value) -> (String, String) {
+    let (status, accounts) = json(client().get(server.at("/api/accounts")).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{accounts}");
+    let account = accounts["data"][0]["id"].as_str().unwrap().to_owned();
+    let create = serde_json::json!({"account_id": account, "name": name, "json_definition": flow_json});
+    let (status, created) =
+        json(client().post(server.at("/api/flows")).json(&create).send().await.unwrap()).await;
+    assert_eq!(status, 201, "{created}");
+    (account, created["data"]["id"].as_str().unwrap().to_owned())
+}
