@@ -34,7 +34,7 @@ use super::{FLOW_MESSAGE_VERSION, FlowAction, FlowMessage, FlowRef, Mode};
 use crate::diagnostic::Severity;
 use crate::graph;
 use crate::model::{Flow, key};
-use crate::validate::rules::data_model;
+use crate::screen_data::{self, DataProblemKind};
 
 /// The most characters of the header text.
 pub const HEADER_MAX_CHARS: usize = 60;
@@ -161,10 +161,6 @@ pub struct MessageProblem {
 impl MessageProblem {
     pub(crate) fn error(field: &str, kind: MessageProblemKind) -> MessageProblem {
         MessageProblem { field: field.to_owned(), severity: Severity::Error, kind }
-    }
-
-    fn warning(field: &str, kind: MessageProblemKind) -> MessageProblem {
-        MessageProblem { field: field.to_owned(), severity: Severity::Warning, kind }
     }
 
     /// Whether it blocks sending.
@@ -398,38 +394,15 @@ fn first_screen(
         found.push(MessageProblem::error(field::DATA, MessageProblemKind::EmptyData));
     }
     let empty = Map::new();
-    let data = data.unwrap_or(&empty);
-    let model = target.data();
-    let required: Vec<&str> = model
-        .and_then(|model| model.object().get(key::REQUIRED))
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let path = |name: &str| format!("{}.{name}", field::DATA);
-    for declared in model.iter().flat_map(|model| model.fields()) {
-        let at = path(declared.name);
-        let Some(value) = data.get(declared.name) else {
-            found.push(if required.contains(&declared.name) {
-                MessageProblem::error(&at, MessageProblemKind::RequiredField)
-            } else {
-                MessageProblem::warning(&at, MessageProblemKind::UnsetField)
-            });
-            continue;
+    for problem in screen_data::problems(target.data(), data.unwrap_or(&empty), &[]) {
+        let kind = match problem.kind {
+            DataProblemKind::RequiredField => MessageProblemKind::RequiredField,
+            DataProblemKind::UnsetField => MessageProblemKind::UnsetField,
+            DataProblemKind::UndeclaredField => MessageProblemKind::UndeclaredField,
+            DataProblemKind::Mismatch { expected } => MessageProblemKind::Mismatch { expected },
         };
-        let mut inner = String::new();
-        if let Some(expected) = data_model::mismatch(declared.schema, value, &mut inner, 0) {
-            let at = match inner.as_str() {
-                "" => at,
-                index if index.starts_with('[') => format!("{at}{index}"),
-                inner => format!("{at}.{inner}"),
-            };
-            found.push(MessageProblem::error(&at, MessageProblemKind::Mismatch { expected }));
-        }
-    }
-    for name in data.keys() {
-        if model.and_then(|model| model.field(name)).is_none() {
-            found.push(MessageProblem::warning(&path(name), MessageProblemKind::UndeclaredField));
-        }
+        let field = format!("{}.{}", field::DATA, problem.field);
+        found.push(MessageProblem { field, severity: problem.severity, kind });
     }
 }
 
