@@ -187,6 +187,12 @@ pub struct ServeConfig {
     /// with --app-secret as Meta signs its webhooks (to try your own webhook code offline).
     #[arg(long, env = "FLOWSMITH_WEBHOOK_FORWARD_URL")]
     pub webhook_forward_url: Option<String>,
+    /// Let the endpoint tester call private, loopback and link-local addresses although this
+    /// server listens beyond loopback (a server on loopback always may: it is someone's own
+    /// tool). Off by default, so that people who may test endpoints cannot make the server call
+    /// the network behind it.
+    #[arg(long, env = "FLOWSMITH_ALLOW_PRIVATE_ENDPOINTS")]
+    pub allow_private_endpoints: bool,
 }
 
 impl ServeConfig {
@@ -219,6 +225,7 @@ impl ServeConfig {
             frame_ancestors: Vec::new(),
             preview_origins: Vec::new(),
             insecure_no_auth: false,
+            allow_private_endpoints: false,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             auth_header: None,
@@ -443,6 +450,8 @@ pub struct Settings {
     pub auth: crate::auth::AuthSettings,
     /// WhatsApp's webhooks: the app secret, the verify token, where to forward.
     pub webhooks: crate::messages::WebhookSettings,
+    /// `--allow-private-endpoints`.
+    pub allow_private_endpoints: bool,
 }
 
 impl Settings {
@@ -547,6 +556,7 @@ impl Settings {
             graph_url: graph_url(config).map_err(invalid)?,
             secret_key: config.secret_key.clone().filter(|key| !key.expose().trim().is_empty()),
             webhooks: webhooks(config).map_err(invalid)?,
+            allow_private_endpoints: config.allow_private_endpoints,
         })
     }
 

@@ -110,6 +110,7 @@ pub struct AppState {
     auth: auth::Auth,
     connections: connections::Connections,
     messages: messages::Messages,
+    tester: endpoint::tester::Tester,
     /// Printed at start and shown in the app: serving others without sign-in.
     warning: Option<&'static str>,
 }
@@ -234,6 +235,12 @@ impl AppState {
             messages::WebhookSettings { public_url: Some(public_url.clone()), ..settings.webhooks.clone() };
         let messages = messages::Messages::new(store.clone(), webhooks).map_err(ServeError::Config)?;
         let workspace = workspace::Workspace::new(store, backends);
+        // A server on loopback is someone's own tool: its endpoint tests may reach a mock
+        // endpoint beside it (see `endpoint::tester` on private addresses).
+        let tester = endpoint::tester::Tester::new(
+            settings.webhooks.app_secret.clone(),
+            settings.allow_private_endpoints || address.ip().is_loopback(),
+        );
         let front = proxy::Front::with_connections(
             target,
             settings.partner_id.clone(),
@@ -250,6 +257,7 @@ impl AppState {
             auth,
             connections,
             messages,
+            tester,
             warning,
         })
     }
@@ -303,6 +311,7 @@ pub fn app(state: AppState) -> Router {
         .merge(connections::routes::router(state.connections.clone()))
         .merge(messages::routes::router(state.messages.clone()))
         .merge(messages::send::router(state.workspace.clone(), state.messages.clone()))
+        .merge(endpoint::routes::router(state.tester.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))

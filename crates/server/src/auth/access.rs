@@ -105,6 +105,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/accounts/{id}/webhook", "POST", audited(Role::Admin, "webhook_path")),
     ("/api/messages", "POST", audited(Role::Editor, "send_message")),
     ("/api/messages", "GET", VIEWER),
+    ("/api/endpoint/exchange", "POST", EDITOR),
+    ("/api/endpoint/health", "POST", EDITOR),
     ("/webhooks/whatsapp", "GET", WEBHOOK),
     ("/webhooks/whatsapp", "POST", WEBHOOK),
     ("/webhooks/360dialog/{secret}", "POST", WEBHOOK),

@@ -7,13 +7,17 @@
 //!   to the client, and the one error type;
 //! - [`keys`]: RSA key pairs, read from every PEM form people have and generated;
 //! - [`payload`]: the decrypted requests (`ping`, `INIT`, `data_exchange`, `BACK`, error
-//!   notifications) and the answers.
+//!   notifications) and the answers;
+//! - [`tester`]: WhatsApp's side over HTTP against a business's endpoint, and the health check;
+//!   [`routes`]: its API for the preview.
 //!
 //! Both sides are here: the endpoint's (decrypt the request, encrypt the answer: the mock
 //! endpoint) and WhatsApp's (encrypt a request, decrypt the answer: the endpoint tester).
 pub mod contract;
 pub mod keys;
 pub mod payload;
+pub mod routes;
+pub mod tester;
 
 pub use contract::{
     ContractError, EncryptedRequest, FLOW_TOKEN_INVALID, REFRESH_KEY, ResponseKey, SIGNATURE_HEADER,
