@@ -13,8 +13,8 @@ use crate::error::ApiError;
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "sandbox.sqlite3";
 
-/// The schema; `user_version` says which one a file has.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema; `user_version` says which one a file has (2: the business public keys).
+const SCHEMA_VERSION: i64 = 2;
 const SCHEMA: &str = "
 CREATE TABLE partners (
     id TEXT PRIMARY KEY,
@@ -57,6 +57,16 @@ CREATE TABLE flows (
     UNIQUE (waba_id, name)
 );
 CREATE INDEX flows_by_waba ON flows (waba_id, seq);
+";
+
+/// What version 2 adds: the business public key of each WABA's phone number (Meta keeps one per
+/// phone number; a sandbox WABA has one number), see `encryption.rs`.
+const SCHEMA_2: &str = "
+CREATE TABLE business_public_keys (
+    waba_id TEXT PRIMARY KEY REFERENCES waba_accounts(id),
+    public_key TEXT NOT NULL,
+    uploaded_at INTEGER NOT NULL
+);
 ";
 
 /// Why the data folder or its database cannot be used at start.
@@ -116,8 +126,13 @@ impl Store {
         match version {
             0 => {
                 transaction.execute_batch(SCHEMA)?;
+                transaction.execute_batch(SCHEMA_2)?;
                 transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
                 super::seed::seed(&transaction, super::now())?;
+            }
+            1 => {
+                transaction.execute_batch(SCHEMA_2)?;
+                transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
             SCHEMA_VERSION => {}
             newer => {
