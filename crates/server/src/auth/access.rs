@@ -320,6 +320,10 @@ mod tests {
         ] {
             assert_eq!(rule(method, &path), audited(Role::Publisher, action), "{method} {path}");
         }
+        // The business public key of the number (the sandbox's stand-in of Meta's call).
+        let key = "partners/p/waba_accounts/w/whatsapp_business_encryption";
+        assert_eq!(rule("POST", key), audited(Role::Admin, "endpoint_key_upload"));
+        assert_eq!(rule("GET", key), VIEWER);
         let segments: Vec<&str> = format!("{flows}/9/publish").leak().split('/').collect();
         assert_eq!(partner_target(&segments), (Some("w".to_owned()), Some("9".to_owned())));
     }
@@ -358,6 +362,9 @@ mod tests {
         assert_eq!(rule("DELETE", "1", None), audited(Role::Publisher, "delete"));
         assert_eq!(rule("POST", "1/publish", None), audited(Role::Publisher, "publish"));
         assert_eq!(rule("POST", "1/deprecate", None), audited(Role::Publisher, "deprecate"));
+        let key = "15550000/whatsapp_business_encryption";
+        assert_eq!(rule("POST", key, None), audited(Role::Admin, "endpoint_key_upload"));
+        assert_eq!(rule("GET", key, None), VIEWER);
         assert_eq!(graph_target(&["w", "flows"]), (Some("w".to_owned()), None));
         assert_eq!(graph_target(&["9", "publish"]), (None, Some("9".to_owned())));
     }

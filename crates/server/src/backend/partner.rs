@@ -473,6 +473,41 @@ mod tests {
         assert!(error.message.contains("no channel API key"), "{}", error.message);
     }
 
+    #[tokio::test]
+    async fn a_360dialog_account_refuses_the_endpoint_key_saying_where_it_is_set() {
+        let assets = crate::proxy::asset::AssetFetcher::new(
+            crate::proxy::asset::AssetPolicy::local_for_tests(&[]),
+            std::time::Duration::from_secs(1),
+            None,
+        )
+        .unwrap();
+        // A target that must not be called: nothing is sent.
+        let target = Target::Sandbox(axum::Router::new(), crate::config::Secret::new("key"));
+        let partner = Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets);
+        let account = AccountRef { external_id: "w1WA".to_owned() };
+        let upload = partner.upload_public_key(&account, "-----BEGIN PUBLIC KEY-----").await.unwrap_err();
+        let status = partner.public_key(&account).await.unwrap_err();
+        for error in [upload, status] {
+            assert_eq!(error.kind, FailureKind::Unsupported);
+            assert!(
+                error.message.starts_with("360dialog sets the endpoint's public key through its hub"),
+                "{}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn public_key_statuses_are_read_from_metas_answer() {
+        let answer = json!({"data": [{"business_public_key": "PEM", "business_public_key_signature_status": "MISMATCH"}]});
+        let status = public_key_status(&answer);
+        assert_eq!(
+            (status.public_key.as_deref(), status.signature_status.as_deref()),
+            (Some("PEM"), Some("MISMATCH"))
+        );
+        assert_eq!(public_key_status(&json!({"data": []})), PublicKeyStatus::default());
+    }
+
     #[test]
     fn send_refusals_are_said_in_plain_words() {
         let outside =
