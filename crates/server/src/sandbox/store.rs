@@ -204,3 +204,31 @@ impl From<rusqlite::Error> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_database_gets_the_business_public_keys_and_keeps_its_flows() {
+        let dir = std::env::temp_dir().join(format!("flowsmith-sandbox-v1-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let connection = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+            connection.execute_batch(SCHEMA).unwrap();
+            connection.execute("INSERT INTO partners (id, name) VALUES ('oldPA', 'Old')", []).unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        let connection = store.connection.lock().unwrap();
+        let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        let keys: i64 =
+            connection.query_row("SELECT COUNT(*) FROM business_public_keys", [], |row| row.get(0)).unwrap();
+        let partners: i64 =
+            connection.query_row("SELECT COUNT(*) FROM partners", [], |row| row.get(0)).unwrap();
+        assert_eq!((version, keys, partners), (SCHEMA_VERSION, 0, 1));
+        drop(connection);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
