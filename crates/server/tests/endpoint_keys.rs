@@ -7,7 +7,9 @@
 //! key rotation re-seals the private keys.
 mod common;
 
-use common::{KEY, Server, assert_error, client, databases, engine, sandbox_config, start, workspace_config};
+use common::{
+    KEY, Server, assert_error, call, client, databases, engine, sandbox_config, start, workspace_config,
+};
 use flowsmith_server::auth::Role;
 use flowsmith_server::config::Secret;
 use flowsmith_server::connections::key::{self, KEY_FILE, ServerKey};
@@ -22,24 +24,6 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "a long enough password";
 /// Meta's id of the sandbox's first WABA.
 const CLINIC: &str = "102290129340398";
-
-/// Sends `method path` with `cookie` (may be empty) and a JSON body: status, body, text.
-async fn call(
-    server: &Server,
-    method: &str,
-    path: &str,
-    cookie: &str,
-    body: Option<Value>,
-) -> (u16, Value, String) {
-    let mut request = client().request(method.parse().unwrap(), server.at(path)).header("cookie", cookie);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null), text)
-}
 
 /// A user of each role, named after it; answers their session cookies (viewer, editor, admin).
 async fn team(server: &Server) -> [String; 3] {

@@ -456,17 +456,21 @@ pub(super) fn utf8(bytes: Vec<u8>) -> BackendResult<String> {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_360dialog_account_cannot_send_without_its_channel_key() {
+    /// A 360dialog backend whose target must not be called: nothing is sent.
+    fn dialog360() -> Partner {
         let assets = crate::proxy::asset::AssetFetcher::new(
             crate::proxy::asset::AssetPolicy::local_for_tests(&[]),
             std::time::Duration::from_secs(1),
             None,
         )
         .unwrap();
-        // A target that must not be called: nothing is sent.
         let target = Target::Sandbox(axum::Router::new(), crate::config::Secret::new("key"));
-        let partner = Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets);
+        Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets)
+    }
+
+    #[tokio::test]
+    async fn a_360dialog_account_cannot_send_without_its_channel_key() {
+        let partner = dialog360();
         let account = AccountRef { external_id: "w1WA".to_owned() };
         let error = partner.send_message(&account, &json!({"to": "15550001111"})).await.unwrap_err();
         assert_eq!(error.kind, FailureKind::Unsupported);
@@ -475,15 +479,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_360dialog_account_refuses_the_endpoint_key_saying_where_it_is_set() {
-        let assets = crate::proxy::asset::AssetFetcher::new(
-            crate::proxy::asset::AssetPolicy::local_for_tests(&[]),
-            std::time::Duration::from_secs(1),
-            None,
-        )
-        .unwrap();
-        // A target that must not be called: nothing is sent.
-        let target = Target::Sandbox(axum::Router::new(), crate::config::Secret::new("key"));
-        let partner = Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets);
+        let partner = dialog360();
         let account = AccountRef { external_id: "w1WA".to_owned() };
         let upload = partner.upload_public_key(&account, "-----BEGIN PUBLIC KEY-----").await.unwrap_err();
         let status = partner.public_key(&account).await.unwrap_err();

@@ -14,12 +14,13 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{EndpointKeys, KeySource, MAX_PEM_BYTES};
 use crate::auth::layer::AuditTarget;
 use crate::auth::{Principal, Role};
 use crate::config::Secret;
+use crate::connections::routes::secret_body;
 use crate::workspace::error::success;
 use crate::workspace::routes::body;
 use crate::workspace::{Actor, WorkspaceError};
@@ -57,19 +58,9 @@ fn audited(mut response: Response, account: String, detail: Option<String>) -> R
     response
 }
 
-/// The body, read field by field so that no error message can quote the key (serde's
-/// messages quote the value of a wrong type).
+/// The body, read field by field so that no error message can quote the key.
 fn input(bytes: &[u8]) -> Result<(KeySource, bool)> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
-        WorkspaceError::InvalidJson(format!(
-            "The body is not JSON (line {}, column {})",
-            error.line(),
-            error.column()
-        ))
-    })?;
-    let object: &Map<String, Value> = value.as_object().ok_or_else(|| {
-        WorkspaceError::invalid("body", "send {\"generate\": true} or {\"private_key_pem\", \"passphrase\"?}")
-    })?;
+    let object = secret_body(bytes, "send {\"generate\": true} or {\"private_key_pem\", \"passphrase\"?}")?;
     let flag = |field: &'static str| match object.get(field) {
         None | Some(Value::Null) => Ok(false),
         Some(Value::Bool(flag)) => Ok(*flag),
