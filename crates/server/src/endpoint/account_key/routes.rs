@@ -12,7 +12,7 @@
 use axum::Router;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
@@ -48,8 +48,13 @@ fn account(id: &str, request: &Request, role: Role) -> Result<String> {
     Ok(id.to_owned())
 }
 
-/// `response` with what the audit log records of it.
-fn audited(mut response: Response, account: String, detail: Option<String>) -> Response {
+/// The answer, or the refusal, with what the audit log records of it: the account, and the
+/// key's fingerprint when there is one.
+fn audited(account: String, answer: Result<(Response, String)>) -> Response {
+    let (mut response, detail) = match answer {
+        Ok((response, detail)) => (response, Some(detail)),
+        Err(error) => (error.into_response(), None),
+    };
     response.extensions_mut().insert(AuditTarget {
         account: Some(account),
         detail,
@@ -115,14 +120,18 @@ async fn create(
     request: Request,
 ) -> Result<Response> {
     let id = account(&id, &request, Role::Admin)?;
-    let (source, replace) = input(&body(request).await?)?;
-    let made = keys.create(&actor, &id, source, replace).await?;
-    let detail = format!(
-        "key {} ({})",
-        made["fingerprint"].as_str().unwrap_or("-"),
-        made["origin"].as_str().unwrap_or("-")
-    );
-    Ok(audited(success(StatusCode::CREATED, made), id, Some(detail)))
+    let answer = async {
+        let (source, replace) = input(&body(request).await?)?;
+        let made = keys.create(&actor, &id, source, replace).await?;
+        let detail = format!(
+            "key {} ({})",
+            made["fingerprint"].as_str().unwrap_or("-"),
+            made["origin"].as_str().unwrap_or("-")
+        );
+        Ok((success(StatusCode::CREATED, made), detail))
+    };
+    let answer = answer.await;
+    Ok(audited(id, answer))
 }
 
 async fn download(
@@ -132,16 +141,18 @@ async fn download(
     request: Request,
 ) -> Result<Response> {
     let id = account(&id, &request, Role::Admin)?;
-    let (fingerprint, pem) = keys.download(&actor, &id).await?;
-    let data = json!({
-        "account_id": id,
-        "fingerprint": fingerprint,
-        "private_key_pem": pem.expose(),
-        "file_name": format!("endpoint-private-key-{id}.pem"),
+    let answer = keys.download(&actor, &id).await.map(|(fingerprint, pem)| {
+        let data = json!({
+            "account_id": id,
+            "fingerprint": fingerprint,
+            "private_key_pem": pem.expose(),
+            "file_name": format!("endpoint-private-key-{id}.pem"),
+        });
+        let mut response = success(StatusCode::OK, data);
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        (response, format!("key {fingerprint}"))
     });
-    let mut response = success(StatusCode::OK, data);
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(audited(response, id, Some(format!("key {fingerprint}"))))
+    Ok(audited(id, answer))
 }
 
 async fn upload(
@@ -151,9 +162,11 @@ async fn upload(
     request: Request,
 ) -> Result<Response> {
     let id = account(&id, &request, Role::Admin)?;
-    let uploaded = keys.upload(&actor, &id).await?;
-    let detail = format!("key {}", uploaded["fingerprint"].as_str().unwrap_or("-"));
-    Ok(audited(success(StatusCode::OK, uploaded), id, Some(detail)))
+    let answer = keys.upload(&actor, &id).await.map(|uploaded| {
+        let detail = format!("key {}", uploaded["fingerprint"].as_str().unwrap_or("-"));
+        (success(StatusCode::OK, uploaded), detail)
+    });
+    Ok(audited(id, answer))
 }
 
 async fn whatsapp(
