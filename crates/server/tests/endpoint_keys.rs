@@ -191,14 +191,44 @@ async fn an_admin_generates_a_key_whose_private_half_is_sealed_and_leaves_once()
             "{held}"
         );
 
+        // A role on one account: an admin of the clinic only may make the clinic's key, not the shop's.
+        let auth = server.state.auth();
+        auth.add_user("clinic", Role::Viewer, PASSWORD).await.unwrap();
+        auth.set_account_role("clinic", &account, Some(Role::Admin)).await.unwrap();
+        let clinic = common::session_cookie(&server, "clinic", PASSWORD).await;
+        let shop = account_id(&server, &admin, common::WABA2).await;
+        let replace = json!({"generate": true, "replace": true});
+        let (status, _, text) = call(
+            &server,
+            "POST",
+            &format!("/api/accounts/{shop}/endpoint-key"),
+            &clinic,
+            Some(replace.clone()),
+        )
+        .await;
+        assert_eq!(status, 403, "{text}");
+        let (status, made_again, text) = call(&server, "POST", &path, &clinic, Some(replace)).await;
+        assert_eq!((status, &made_again["data"]["downloaded"]), (201, &json!(false)), "{text}");
+
         // The audit log: each change, refusals included, with the account and the fingerprint.
         let created = audit(&server, &admin, "endpoint_key_create").await;
         let outcomes: Vec<(&str, &str)> =
             created.iter().map(|e| (e["actor"].as_str().unwrap(), e["outcome"].as_str().unwrap())).collect();
-        assert_eq!(outcomes, [("admin", "refused"), ("admin", "ok"), ("editor", "denied")], "{created:?}");
+        assert_eq!(
+            outcomes,
+            [
+                ("clinic", "ok"),
+                ("clinic", "denied"),
+                ("admin", "refused"),
+                ("admin", "ok"),
+                ("editor", "denied")
+            ],
+            "{created:?}"
+        );
         // Refusals of the handler name the account too (a role refused by the guard has only the path).
-        assert_eq!((&created[0]["account"], &created[1]["account"]), (&json!(account), &json!(account)));
-        assert!(created[1]["detail"].as_str().unwrap().contains(&fingerprint), "{created:?}");
+        assert_eq!((&created[2]["account"], &created[3]["account"]), (&json!(account), &json!(account)));
+        assert_eq!(created[1]["account"], shop.as_str());
+        assert!(created[3]["detail"].as_str().unwrap().contains(&fingerprint), "{created:?}");
         let downloads = audit(&server, &admin, "endpoint_key_download").await;
         let outcomes: Vec<&str> = downloads.iter().map(|e| e["outcome"].as_str().unwrap()).collect();
         assert_eq!(outcomes, ["refused", "ok", "denied"], "{downloads:?}");
@@ -276,6 +306,9 @@ async fn keys_are_imported_in_every_pem_form_and_a_wrong_form_says_which_it_is()
             (json!({"private_key_pem": small.as_str()}), "private_key_pem", "RSA-1024"),
             (json!({}), "private_key_pem", "generate"),
         ] {
+            // The account has a key: each would replace it, were it readable.
+            let mut body = body;
+            body["replace"] = json!(true);
             let (status, refused, text) = call(&server, "POST", &path, &admin, Some(body.clone())).await;
             let message = assert_error(status, &refused, 400, "invalid_request");
             assert_eq!(refused["error"]["field"], field, "{at}: {body}: {text}");

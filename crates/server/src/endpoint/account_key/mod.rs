@@ -112,6 +112,16 @@ impl EndpointKeys {
             KeySource::Generate => "generated",
             KeySource::Import { .. } => "imported",
         };
+        // Refused before the (slow) key generation when it would be refused after it.
+        {
+            let mut connection = self.store.pool().acquire().await?;
+            self.account_exists(&mut connection, account_id).await?;
+            if let Some(existing) = store::key(&mut connection, account_id, "").await?
+                && !replace
+            {
+                return Err(already(&existing));
+            }
+        }
         // RSA key generation and passphrase derivation take long: off the async threads.
         let private =
             tokio::task::spawn_blocking(move || read_or_generate(&source)).await.map_err(|error| {
@@ -141,15 +151,7 @@ impl EndpointKeys {
         if let Some(existing) = store::key(&mut transaction, account_id, self.store.for_update()).await?
             && !replace
         {
-            return Err(WorkspaceError::ReadOnly(format!(
-                "This account has an endpoint key already ({}, {} by {} on {}): send \"replace\": true to \
-                 replace it. The endpoint holding the old private key stops decrypting once WhatsApp has the \
-                 new public key",
-                existing.fingerprint,
-                existing.origin,
-                existing.created_by,
-                rfc3339(existing.created_at)
-            )));
+            return Err(already(&existing));
         }
         store::save(&mut transaction, &row).await?;
         transaction.commit().await?;
@@ -300,6 +302,17 @@ fn read_or_generate(source: &KeySource) -> Result<PrivateKey> {
 
 fn key_failed(error: super::ContractError) -> WorkspaceError {
     WorkspaceError::Storage(crate::workspace::store::StoreError::Other(format!("RSA: {error}")))
+}
+
+fn already(existing: &KeyRow) -> WorkspaceError {
+    WorkspaceError::ReadOnly(format!(
+        "This account has an endpoint key already ({}, {} by {} on {}): send \"replace\": true to replace \
+         it. The endpoint holding the old private key stops decrypting once WhatsApp has the new public key",
+        existing.fingerprint,
+        existing.origin,
+        existing.created_by,
+        rfc3339(existing.created_at)
+    ))
 }
 
 fn no_account(account_id: &str) -> WorkspaceError {

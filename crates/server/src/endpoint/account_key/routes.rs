@@ -39,13 +39,25 @@ pub fn router(keys: EndpointKeys) -> Router {
 
 /// The account of the path, checked for `role` on it when someone is signed in.
 fn account(id: &str, request: &Request, role: Role) -> Result<String> {
+    let id = account_id(id)?;
+    may(request, &id, role)?;
+    Ok(id)
+}
+
+/// The account of the path (an id that can be one).
+fn account_id(id: &str) -> Result<String> {
     if !crate::ids::is_valid(id) {
         return Err(WorkspaceError::NotFound("No such account in this workspace".to_owned()));
     }
-    if let Some(principal) = request.extensions().get::<Principal>() {
-        principal.require_on(Some(id), role)?;
-    }
     Ok(id.to_owned())
+}
+
+/// Whether the one signed in (if anyone) has `role` on the account `id`.
+fn may(request: &Request, id: &str, role: Role) -> Result<()> {
+    match request.extensions().get::<Principal>() {
+        Some(principal) => principal.require_on(Some(id), role),
+        None => Ok(()),
+    }
 }
 
 /// The answer, or the refusal, with what the audit log records of it: the account, and the
@@ -119,8 +131,9 @@ async fn create(
     actor: Actor,
     request: Request,
 ) -> Result<Response> {
-    let id = account(&id, &request, Role::Admin)?;
+    let id = account_id(&id)?;
     let answer = async {
+        may(&request, &id, Role::Admin)?;
         let (source, replace) = input(&body(request).await?)?;
         let made = keys.create(&actor, &id, source, replace).await?;
         let detail = format!(
@@ -140,8 +153,12 @@ async fn download(
     actor: Actor,
     request: Request,
 ) -> Result<Response> {
-    let id = account(&id, &request, Role::Admin)?;
-    let answer = keys.download(&actor, &id).await.map(|(fingerprint, pem)| {
+    let id = account_id(&id)?;
+    let answer = match may(&request, &id, Role::Admin) {
+        Ok(()) => keys.download(&actor, &id).await,
+        Err(refused) => Err(refused),
+    };
+    let answer = answer.map(|(fingerprint, pem)| {
         let data = json!({
             "account_id": id,
             "fingerprint": fingerprint,
@@ -161,8 +178,12 @@ async fn upload(
     actor: Actor,
     request: Request,
 ) -> Result<Response> {
-    let id = account(&id, &request, Role::Admin)?;
-    let answer = keys.upload(&actor, &id).await.map(|uploaded| {
+    let id = account_id(&id)?;
+    let answer = match may(&request, &id, Role::Admin) {
+        Ok(()) => keys.upload(&actor, &id).await,
+        Err(refused) => Err(refused),
+    };
+    let answer = answer.map(|uploaded| {
         let detail = format!("key {}", uploaded["fingerprint"].as_str().unwrap_or("-"));
         (success(StatusCode::OK, uploaded), detail)
     });
