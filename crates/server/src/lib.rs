@@ -111,6 +111,7 @@ pub struct AppState {
     connections: connections::Connections,
     messages: messages::Messages,
     tester: endpoint::tester::Tester,
+    endpoint_keys: endpoint::account_key::EndpointKeys,
     /// Printed at start and shown in the app: serving others without sign-in.
     warning: Option<&'static str>,
 }
@@ -234,7 +235,9 @@ impl AppState {
         let webhooks =
             messages::WebhookSettings { public_url: Some(public_url.clone()), ..settings.webhooks.clone() };
         let messages = messages::Messages::new(store.clone(), webhooks).map_err(ServeError::Config)?;
-        let workspace = workspace::Workspace::new(store, backends);
+        let workspace = workspace::Workspace::new(store.clone(), backends);
+        let endpoint_keys =
+            endpoint::account_key::EndpointKeys::new(store, connections.clone(), workspace.clone());
         // A server on loopback is someone's own tool: its endpoint tests may reach a mock
         // endpoint beside it (see `endpoint::tester` on private addresses).
         let tester = endpoint::tester::Tester::new(
@@ -258,6 +261,7 @@ impl AppState {
             connections,
             messages,
             tester,
+            endpoint_keys,
             warning,
         })
     }
@@ -312,6 +316,7 @@ pub fn app(state: AppState) -> Router {
         .merge(messages::routes::router(state.messages.clone()))
         .merge(messages::send::router(state.workspace.clone(), state.messages.clone()))
         .merge(endpoint::routes::router(state.tester.clone()))
+        .merge(endpoint::account_key::routes::router(state.endpoint_keys.clone()))
         .merge(proxy::router(state.front.clone()))
         .route("/flowsmith/asset", get(proxy::asset::fetch).with_state(state.assets.clone()))
         .route("/flowsmith/config", get(flowsmith_config).with_state(state.clone()))

@@ -11,7 +11,8 @@ use std::sync::{Mutex, Once};
 
 use base64::Engine as _;
 use common::{
-    Server, WABA1, assert_error, client, databases, flow_json_form, json, sandbox_config, workspace_config,
+    Server, WABA1, assert_error, call, client, databases, flow_json_form, json, sandbox_config,
+    workspace_config,
 };
 use flowsmith_server::auth::Role;
 use flowsmith_server::config::Secret;
@@ -20,7 +21,7 @@ use flowsmith_server::connections::store as connection_store;
 use flowsmith_server::proxy::asset::AssetPolicy;
 use flowsmith_server::workspace::store::Store;
 use flowsmith_server::{AppState, ServeConfig, ServeError, Settings};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const PASSWORD: &str = "a long enough password";
 const KEY_ONE: &str = "pk_team_one_5c1e7a9b3d";
@@ -71,25 +72,6 @@ async fn add_team(server: &Server) {
     for role in [Role::Viewer, Role::Editor, Role::Admin] {
         server.state.auth().add_user(role.as_str(), role, PASSWORD).await.unwrap();
     }
-}
-
-/// Sends `method path` with `cookie` and a JSON body; answers the status, the body and its text.
-async fn call(
-    server: &Server,
-    method: &str,
-    path: &str,
-    cookie: &str,
-    body: Option<Value>,
-) -> (u16, Value, String) {
-    let mut request = client().request(method.parse().unwrap(), server.at(path)).header("cookie", cookie);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    (status, value, text)
 }
 
 fn assert_absent(text: &str, what: &str) {

@@ -328,6 +328,12 @@ impl Backend for Unreachable {
     async fn send_message(&self, _: &AccountRef, _: &Value) -> BackendResult<String> {
         Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
     }
+    async fn upload_public_key(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
+    async fn public_key(&self, _: &AccountRef) -> BackendResult<flowsmith_server::backend::PublicKeyStatus> {
+        Err(BackendError::new(FailureKind::Unavailable, "not in this test"))
+    }
 }
 
 #[tokio::test]

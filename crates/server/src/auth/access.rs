@@ -106,6 +106,12 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/messages", "POST", audited(Role::Editor, "send_message")),
     ("/api/messages", "GET", VIEWER),
     ("/api/endpoint/exchange", "POST", EDITOR),
+    // Accounts' endpoint key pairs (`endpoint/account_key/`); the handlers check the role on the account.
+    ("/api/accounts/{id}/endpoint-key", "GET", EDITOR),
+    ("/api/accounts/{id}/endpoint-key", "POST", audited(Role::Admin, "endpoint_key_create")),
+    ("/api/accounts/{id}/endpoint-key/download", "GET", audited(Role::Admin, "endpoint_key_download")),
+    ("/api/accounts/{id}/endpoint-key/upload", "POST", audited(Role::Admin, "endpoint_key_upload")),
+    ("/api/accounts/{id}/endpoint-key/whatsapp", "GET", EDITOR),
     ("/api/endpoint/health", "POST", EDITOR),
     ("/webhooks/whatsapp", "GET", WEBHOOK),
     ("/webhooks/whatsapp", "POST", WEBHOOK),
@@ -160,6 +166,16 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ),
     ("/sandbox/control/flows/{flow_id}/status", "POST", ADMIN),
     ("/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/messages", "POST", PARTNER),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/whatsapp_business_encryption",
+        "GET",
+        PARTNER,
+    ),
+    (
+        "/sandbox/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/whatsapp_business_encryption",
+        "POST",
+        PARTNER,
+    ),
     // The sandbox's Graph API (`sandbox/graph.rs`).
     ("/sandbox/graph/{version}/{id}", "GET", GRAPH),
     ("/sandbox/graph/{version}/{id}", "POST", GRAPH),
@@ -173,6 +189,8 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/sandbox/graph/{version}/{id}/deprecate", "POST", GRAPH),
     ("/sandbox/graph/{version}/{id}/phone_numbers", "GET", GRAPH),
     ("/sandbox/graph/{version}/{id}/messages", "POST", GRAPH),
+    ("/sandbox/graph/{version}/{id}/whatsapp_business_encryption", "GET", GRAPH),
+    ("/sandbox/graph/{version}/{id}/whatsapp_business_encryption", "POST", GRAPH),
     ("/sandbox/control/graph/rate_limit", "POST", ADMIN),
     ("/sandbox/control/phones", "GET", ADMIN),
     ("/sandbox/control/messages/{message_id}/complete", "POST", ADMIN),
@@ -202,8 +220,12 @@ pub fn rule(method: &Method, pattern: &str) -> Option<Rule> {
 /// answers 404 to viewers.
 pub fn partner_operation(method: &Method, segments: &[&str]) -> Rule {
     let method = if method == Method::HEAD { "GET" } else { method.as_str() };
-    let flows = match segments {
-        ["partners", _, "waba_accounts", _, "flows", rest @ ..] => rest,
+    let flows = match (segments, method) {
+        // The business public key of the account's number (the sandbox's stand-in of Meta's call).
+        (["partners", _, "waba_accounts", _, "whatsapp_business_encryption"], "POST") => {
+            return audited(Role::Admin, "endpoint_key_upload");
+        }
+        (["partners", _, "waba_accounts", _, "flows", rest @ ..], _) => rest,
         _ => return VIEWER,
     };
     match (flows, method) {
@@ -229,6 +251,7 @@ pub fn graph_operation(method: &Method, segments: &[&str], query: Option<&str>) 
         ([_], "DELETE") => audited(Role::Publisher, "delete"),
         ([_, "publish"], "POST") => audited(Role::Publisher, "publish"),
         ([_, "deprecate"], "POST") => audited(Role::Publisher, "deprecate"),
+        ([_, "whatsapp_business_encryption"], "POST") => audited(Role::Admin, "endpoint_key_upload"),
         _ => VIEWER,
     }
 }
@@ -297,6 +320,10 @@ mod tests {
         ] {
             assert_eq!(rule(method, &path), audited(Role::Publisher, action), "{method} {path}");
         }
+        // The business public key of the number (the sandbox's stand-in of Meta's call).
+        let key = "partners/p/waba_accounts/w/whatsapp_business_encryption";
+        assert_eq!(rule("POST", key), audited(Role::Admin, "endpoint_key_upload"));
+        assert_eq!(rule("GET", key), VIEWER);
         let segments: Vec<&str> = format!("{flows}/9/publish").leak().split('/').collect();
         assert_eq!(partner_target(&segments), (Some("w".to_owned()), Some("9".to_owned())));
     }
@@ -335,6 +362,9 @@ mod tests {
         assert_eq!(rule("DELETE", "1", None), audited(Role::Publisher, "delete"));
         assert_eq!(rule("POST", "1/publish", None), audited(Role::Publisher, "publish"));
         assert_eq!(rule("POST", "1/deprecate", None), audited(Role::Publisher, "deprecate"));
+        let key = "15550000/whatsapp_business_encryption";
+        assert_eq!(rule("POST", key, None), audited(Role::Admin, "endpoint_key_upload"));
+        assert_eq!(rule("GET", key, None), VIEWER);
         assert_eq!(graph_target(&["w", "flows"]), (Some("w".to_owned()), None));
         assert_eq!(graph_target(&["9", "publish"]), (None, Some("9".to_owned())));
     }

@@ -117,6 +117,16 @@ pub struct CreatedFlow {
     pub validation_errors: Vec<Value>,
 }
 
+/// The business public key WhatsApp holds for an account's phone number (Meta's
+/// `whatsapp_business_encryption`), and what it says of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicKeyStatus {
+    /// The key WhatsApp holds (PEM); `None` when none was uploaded.
+    pub public_key: Option<String>,
+    /// Meta's `business_public_key_signature_status`: `VALID` or `MISMATCH`.
+    pub signature_status: Option<String>,
+}
+
 /// Why a backend call failed, in words for people, with what the upstream said.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackendError {
@@ -304,6 +314,13 @@ pub trait Backend: Send + Sync {
     /// Sends `message` (the Cloud API's message body, [`flow_model::message::FlowMessage::to_json`])
     /// from `account`; answers WhatsApp's id of it (`wamid.…`).
     async fn send_message(&self, account: &AccountRef, message: &Value) -> BackendResult<String>;
+
+    /// Uploads the business public key (SPKI PEM) WhatsApp wraps the AES keys of the account's
+    /// endpoint requests with.
+    async fn upload_public_key(&self, account: &AccountRef, public_key_pem: &str) -> BackendResult<()>;
+
+    /// The business public key WhatsApp holds for the account, and its signature status.
+    async fn public_key(&self, account: &AccountRef) -> BackendResult<PublicKeyStatus>;
 }
 
 /// Reports a wait for an upstream's rate limit to whoever runs the current task (sync and
@@ -392,6 +409,12 @@ impl Backend for Unusable {
         self.fail()
     }
     async fn send_message(&self, _: &AccountRef, _: &Value) -> BackendResult<String> {
+        self.fail()
+    }
+    async fn upload_public_key(&self, _: &AccountRef, _: &str) -> BackendResult<()> {
+        self.fail()
+    }
+    async fn public_key(&self, _: &AccountRef) -> BackendResult<PublicKeyStatus> {
         self.fail()
     }
 }

@@ -18,6 +18,8 @@
 //! | delete | `DELETE …/flows/{id}` |
 //! | migrate | `POST …/waba_accounts/{destination}/flows/migrate_flows` `{source_waba_account_id, source_flow_names}` |
 //! | send_message | sandbox: `POST …/waba_accounts/{waba}/messages` (its stand-in of the messaging API); 360dialog: refused, its `POST https://waba-v2.360dialog.io/messages` needs the channel's key, which is not kept |
+//! | upload_public_key | sandbox: `POST …/waba_accounts/{waba}/whatsapp_business_encryption` `{business_public_key}` (its stand-in of Meta's call of that name); 360dialog: refused (409), the Partner API has no such call: the number's key is set with the channel's own API key or in 360dialog's hub |
+//! | public_key | sandbox: `GET …/waba_accounts/{waba}/whatsapp_business_encryption` → Meta's `data[0]` (`business_public_key`, `business_public_key_signature_status`); 360dialog: refused, as above |
 //!
 //! Meta's error inside 360dialog's envelope is read with its code, so expired keys, missing
 //! permissions and rate limits are the same failures as through the Graph API.
@@ -30,7 +32,7 @@ use serde_json::{Value, json};
 use super::multipart::multipart;
 use super::{
     AccountRef, Backend, BackendError, BackendKind, BackendResult, CreatedFlow, FailureKind, NewRemoteFlow,
-    RemoteAccount, RemoteFlow,
+    PublicKeyStatus, RemoteAccount, RemoteFlow,
 };
 use crate::error::ApiError;
 use crate::proxy::{MAX_UPSTREAM_RESPONSE, Target, asset::AssetFetcher};
@@ -75,6 +77,12 @@ impl Partner {
             return Err(BackendError::new(FailureKind::NotFound, "This flow id cannot be used in a URL"));
         }
         Ok(format!("{}/{flow_id}", self.flows_path(account)?))
+    }
+
+    /// The sandbox's stand-in of Meta's `whatsapp_business_encryption`, beside the WABA's flows.
+    fn encryption_path(&self, account: &AccountRef) -> BackendResult<String> {
+        let flows = self.flows_path(account)?;
+        Ok(format!("{}/whatsapp_business_encryption", flows.trim_end_matches("/flows")))
     }
 
     fn who(&self) -> &'static str {
@@ -172,6 +180,27 @@ fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError 
     let kind = FailureKind::of_meta(status, code, subcode);
     let message: String = message.chars().take(1000).collect();
     BackendError { kind, status: Some(status), code, message: kind.explain(who, code, &message) }
+}
+
+/// Meta's answer of `GET …/whatsapp_business_encryption` (`{data: [{business_public_key,
+/// business_public_key_signature_status}]}`; no key: an empty `data`).
+pub(super) fn public_key_status(answer: &Value) -> PublicKeyStatus {
+    let first = answer.pointer("/data/0");
+    let field = |name: &str| first.and_then(|key| string(key, name)).filter(|text| !text.is_empty());
+    PublicKeyStatus {
+        public_key: field("business_public_key"),
+        signature_status: field("business_public_key_signature_status"),
+    }
+}
+
+/// 360dialog's Partner API has no call for a number's business public key.
+fn no_key_call() -> BackendError {
+    BackendError::new(
+        FailureKind::Unsupported,
+        "360dialog sets the endpoint's public key through its hub: its Partner API, which this server \
+         uses, has no call for it (the channel's own D360-API-KEY, which this server does not keep, \
+         does). Upload the public key shown here there",
+    )
 }
 
 /// WhatsApp's id of a sent message: `messages[0].id` of the messaging API's answer (the same
@@ -365,6 +394,28 @@ impl Backend for Partner {
             )),
         }
     }
+
+    async fn upload_public_key(&self, account: &AccountRef, public_key_pem: &str) -> BackendResult<()> {
+        if self.kind != BackendKind::Sandbox {
+            return Err(no_key_call());
+        }
+        let bytes = serde_json::to_vec(&json!({ "business_public_key": public_key_pem })).unwrap_or_default();
+        self.call(
+            Method::POST,
+            &self.encryption_path(account)?,
+            Some(("application/json".to_owned(), bytes)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn public_key(&self, account: &AccountRef) -> BackendResult<PublicKeyStatus> {
+        if self.kind != BackendKind::Sandbox {
+            return Err(no_key_call());
+        }
+        let answer = self.call(Method::GET, &self.encryption_path(account)?, None).await?;
+        Ok(public_key_status(&answer))
+    }
 }
 
 /// A flow of a listing (either API: the flow object is Meta's), `None` without an id.
@@ -405,21 +456,52 @@ pub(super) fn utf8(bytes: Vec<u8>) -> BackendResult<String> {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn a_360dialog_account_cannot_send_without_its_channel_key() {
+    /// A 360dialog backend whose target must not be called: nothing is sent.
+    fn dialog360() -> Partner {
         let assets = crate::proxy::asset::AssetFetcher::new(
             crate::proxy::asset::AssetPolicy::local_for_tests(&[]),
             std::time::Duration::from_secs(1),
             None,
         )
         .unwrap();
-        // A target that must not be called: nothing is sent.
         let target = Target::Sandbox(axum::Router::new(), crate::config::Secret::new("key"));
-        let partner = Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets);
+        Partner::new(BackendKind::Dialog360, target, Some("p1".to_owned()), assets)
+    }
+
+    #[tokio::test]
+    async fn a_360dialog_account_cannot_send_without_its_channel_key() {
+        let partner = dialog360();
         let account = AccountRef { external_id: "w1WA".to_owned() };
         let error = partner.send_message(&account, &json!({"to": "15550001111"})).await.unwrap_err();
         assert_eq!(error.kind, FailureKind::Unsupported);
         assert!(error.message.contains("no channel API key"), "{}", error.message);
+    }
+
+    #[tokio::test]
+    async fn a_360dialog_account_refuses_the_endpoint_key_saying_where_it_is_set() {
+        let partner = dialog360();
+        let account = AccountRef { external_id: "w1WA".to_owned() };
+        let upload = partner.upload_public_key(&account, "-----BEGIN PUBLIC KEY-----").await.unwrap_err();
+        let status = partner.public_key(&account).await.unwrap_err();
+        for error in [upload, status] {
+            assert_eq!(error.kind, FailureKind::Unsupported);
+            assert!(
+                error.message.starts_with("360dialog sets the endpoint's public key through its hub"),
+                "{}",
+                error.message
+            );
+        }
+    }
+
+    #[test]
+    fn public_key_statuses_are_read_from_metas_answer() {
+        let answer = json!({"data": [{"business_public_key": "PEM", "business_public_key_signature_status": "MISMATCH"}]});
+        let status = public_key_status(&answer);
+        assert_eq!(
+            (status.public_key.as_deref(), status.signature_status.as_deref()),
+            (Some("PEM"), Some("MISMATCH"))
+        );
+        assert_eq!(public_key_status(&json!({"data": []})), PublicKeyStatus::default());
     }
 
     #[test]

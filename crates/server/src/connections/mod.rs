@@ -294,6 +294,11 @@ impl Connections {
         self.0.key.id()
     }
 
+    /// The server key (accounts' endpoint keys are sealed with it too).
+    pub fn server_key(&self) -> &ServerKey {
+        &self.0.key
+    }
+
     /// The connection from flags.
     pub fn flags(&self) -> Option<&Arc<Connection>> {
         self.0.flags.as_ref()
@@ -571,7 +576,8 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
     Ok(input)
 }
 
-/// Re-seals every stored credential from `old` to `new` in one transaction (all or nothing):
+/// Re-seals every stored credential (and every account's endpoint private key) from `old` to
+/// `new` in one transaction (all or nothing):
 /// a credential `old` does not open stops it, naming the connection; one already under `new`
 /// (a rotation that stopped before its key file moved) is left. Answers how many were re-sealed.
 pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<usize, String> {
@@ -594,6 +600,8 @@ pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<u
             .map_err(failed)?;
         resealed += 1;
     }
+    // The accounts' endpoint private keys, sealed with the same key, in the same transaction.
+    resealed += crate::endpoint::account_key::rotate(&mut transaction, old, new).await?;
     transaction.commit().await.map_err(failed_commit)?;
     Ok(resealed)
 }

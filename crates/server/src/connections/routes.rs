@@ -36,9 +36,10 @@ async fn list(State(connections): State<Connections>) -> Result<Response> {
     Ok(success(StatusCode::OK, json!(all.iter().map(|open| open.to_json()).collect::<Vec<_>>())))
 }
 
-/// The body, read field by field so that no error message can quote the credential (serde's
-/// messages quote the value of a wrong type).
-fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
+/// A body that carries a secret as a JSON object, refused with messages that never quote it
+/// (serde's messages quote the value of a wrong type): its fields are then read one by one.
+/// `expected` says what to send.
+pub(crate) fn secret_body(bytes: &[u8], expected: &str) -> Result<Map<String, Value>> {
     let value: Value = serde_json::from_slice(bytes).map_err(|error| {
         WorkspaceError::InvalidJson(format!(
             "The body is not JSON (line {}, column {})",
@@ -46,9 +47,15 @@ fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
             error.column()
         ))
     })?;
-    let object: &Map<String, Value> = value
-        .as_object()
-        .ok_or_else(|| WorkspaceError::invalid("body", "send {kind, name, partner_id, api_key}"))?;
+    match value {
+        Value::Object(object) => Ok(object),
+        _ => Err(WorkspaceError::invalid("body", expected.to_owned())),
+    }
+}
+
+/// The body, read field by field so that no error message can quote the credential.
+fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
+    let object = secret_body(bytes, "send {kind, name, partner_id, api_key}")?;
     let text = |field: &'static str| -> Result<Option<String>> {
         match object.get(field) {
             None | Some(Value::Null) => Ok(None),

@@ -9,10 +9,13 @@
 //! - [`payload`]: the decrypted requests (`ping`, `INIT`, `data_exchange`, `BACK`, error
 //!   notifications) and the answers;
 //! - [`tester`]: WhatsApp's side over HTTP against a business's endpoint, and the health check;
-//!   [`routes`]: its API for the preview.
+//!   [`routes`]: its API for the preview;
+//! - [`account_key`]: each account's key pair, sealed at rest, downloaded once, uploaded to
+//!   WhatsApp through the account's backend.
 //!
 //! Both sides are here: the endpoint's (decrypt the request, encrypt the answer: the mock
 //! endpoint) and WhatsApp's (encrypt a request, decrypt the answer: the endpoint tester).
+pub mod account_key;
 pub mod contract;
 pub mod keys;
 pub mod payload;

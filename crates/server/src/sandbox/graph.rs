@@ -49,6 +49,10 @@ pub fn router(sandbox: Sandbox) -> Router<Sandbox> {
         .route(&format!("{base}/{{id}}/deprecate"), post(deprecate))
         .route(&format!("{base}/{{id}}/phone_numbers"), get(phone_numbers))
         .route(&format!("{base}/{{id}}/messages"), post(send_message))
+        .route(
+            &format!("{base}/{{id}}/whatsapp_business_encryption"),
+            get(super::encryption::graph_key).post(super::encryption::graph_upload),
+        )
         .route_layer(middleware::from_fn_with_state(sandbox, guard))
 }
 
@@ -473,16 +477,8 @@ async fn send_message(
     Path((_, id)): Path<(String, String)>,
     request: Request,
 ) -> GraphResult {
-    let unknown = || ApiError::NotFound(format!("No phone number {id}"));
-    let waba_meta_id =
-        id.strip_suffix('0').filter(|rest| crate::ids::is_valid(rest)).ok_or_else(unknown)?.to_owned();
     let message = super::phones::read_message(&sandbox, request).await?;
-    let waba = sandbox
-        .store
-        .run(move |tx| Ok(flows::graph_waba(tx, &waba_meta_id)?.map(|(_, waba)| waba)))
-        .await?
-        .filter(|waba| waba.phone_number_id() == id)
-        .ok_or_else(unknown)?;
+    let waba = sandbox.store.run(move |tx| super::encryption::waba_of_phone_number(tx, &id)).await?;
     Ok(json_response(StatusCode::OK, &super::phones::receive(&sandbox, waba.id, message)?))
 }
 

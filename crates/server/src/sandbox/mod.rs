@@ -12,6 +12,9 @@
 //! - `/sandbox/graph/{version}/…`: the same WABAs and flows through Meta's Graph API, with
 //!   `Authorization: Bearer <the same key>` (see `graph.rs`), and
 //!   `POST /sandbox/control/graph/rate_limit` to make it answer Meta's rate limit.
+//! - `…/whatsapp_business_encryption` through either API: the business public key of a WABA's
+//!   phone number (see `encryption.rs`).
+mod encryption;
 mod fields;
 mod flows;
 pub mod graph;
@@ -95,6 +98,10 @@ pub fn router(sandbox: Sandbox) -> Router {
         .route("/control/flows/{flow_id}/status", post(force_status))
         .route("/control/graph/rate_limit", post(graph::control_rate_limit))
         .route("/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/messages", post(phones::send))
+        .route(
+            "/api/v2/partners/{partner_id}/waba_accounts/{waba_account_id}/whatsapp_business_encryption",
+            get(encryption::key).post(encryption::upload),
+        )
         .route("/control/phones", get(phones::phones))
         .route_layer(middleware::from_fn_with_state(sandbox.clone(), require_key));
     Router::new()

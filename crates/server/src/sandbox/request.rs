@@ -442,6 +442,15 @@ pub fn control_status(body: &Body) -> Result<Status, ApiError> {
     problems.finish(status.unwrap_or(Status::Published))
 }
 
+/// Meta's `whatsapp_business_encryption` body: `business_public_key` (form or JSON); returns
+/// the PEM text as sent.
+pub fn business_public_key(body: &Body) -> Result<String, ApiError> {
+    let mut problems = Problems::new(body.location);
+    problems.unknown(body, &["business_public_key"]);
+    let key = string(body, &mut problems, "business_public_key", true).unwrap_or_default();
+    problems.finish(key)
+}
+
 /// `FlowAssetFileIn` (multipart): `file`, `name=flow.json`, `asset_type=FLOW_JSON`; returns the
 /// file's bytes.
 pub async fn read_flow_json(request: Request, limit: usize) -> Result<Vec<u8>, ApiError> {

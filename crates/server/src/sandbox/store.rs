@@ -13,8 +13,8 @@ use crate::error::ApiError;
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "sandbox.sqlite3";
 
-/// The schema; `user_version` says which one a file has.
-const SCHEMA_VERSION: i64 = 1;
+/// The schema; `user_version` says which one a file has (2: the business public keys).
+const SCHEMA_VERSION: i64 = 2;
 const SCHEMA: &str = "
 CREATE TABLE partners (
     id TEXT PRIMARY KEY,
@@ -57,6 +57,16 @@ CREATE TABLE flows (
     UNIQUE (waba_id, name)
 );
 CREATE INDEX flows_by_waba ON flows (waba_id, seq);
+";
+
+/// What version 2 adds: the business public key of each WABA's phone number (Meta keeps one per
+/// phone number; a sandbox WABA has one number), see `encryption.rs`.
+const SCHEMA_2: &str = "
+CREATE TABLE business_public_keys (
+    waba_id TEXT PRIMARY KEY REFERENCES waba_accounts(id),
+    public_key TEXT NOT NULL,
+    uploaded_at INTEGER NOT NULL
+);
 ";
 
 /// Why the data folder or its database cannot be used at start.
@@ -116,8 +126,13 @@ impl Store {
         match version {
             0 => {
                 transaction.execute_batch(SCHEMA)?;
+                transaction.execute_batch(SCHEMA_2)?;
                 transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
                 super::seed::seed(&transaction, super::now())?;
+            }
+            1 => {
+                transaction.execute_batch(SCHEMA_2)?;
+                transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
             SCHEMA_VERSION => {}
             newer => {
@@ -187,5 +202,33 @@ impl From<rusqlite::Error> for ApiError {
             ),
             _ => ApiError::Internal(format!("sandbox database: {error}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_database_gets_the_business_public_keys_and_keeps_its_flows() {
+        let dir = std::env::temp_dir().join(format!("flowsmith-sandbox-v1-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let connection = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+            connection.execute_batch(SCHEMA).unwrap();
+            connection.execute("INSERT INTO partners (id, name) VALUES ('oldPA', 'Old')", []).unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        let connection = store.connection.lock().unwrap();
+        let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        let keys: i64 =
+            connection.query_row("SELECT COUNT(*) FROM business_public_keys", [], |row| row.get(0)).unwrap();
+        let partners: i64 =
+            connection.query_row("SELECT COUNT(*) FROM partners", [], |row| row.get(0)).unwrap();
+        assert_eq!((version, keys, partners), (SCHEMA_VERSION, 0, 1));
+        drop(connection);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -977,6 +977,21 @@ impl Workspace {
         Ok(backend.send_message(&target, message).await?)
     }
 
+    /// Uploads `public_key_pem` as the business public key of the account `account_id`'s number
+    /// (its endpoint key; [`crate::endpoint::account_key`]).
+    pub async fn upload_public_key(&self, account_id: &str, public_key_pem: &str) -> Result<()> {
+        let (account, backend) = self.account(account_id).await?;
+        let target = AccountRef { external_id: account.external_id };
+        Ok(backend.upload_public_key(&target, public_key_pem).await?)
+    }
+
+    /// The business public key WhatsApp holds for the account `account_id`, and its status.
+    pub async fn public_key(&self, account_id: &str) -> Result<crate::backend::PublicKeyStatus> {
+        let (account, backend) = self.account(account_id).await?;
+        let target = AccountRef { external_id: account.external_id };
+        Ok(backend.public_key(&target).await?)
+    }
+
     /// Whether a version of the flow was ever published (kept with the mark `published`).
     pub async fn was_published(&self, id: &str) -> Result<bool> {
         Ok(self.versions(id).await?.iter().any(|version| version.reason == "published"))

@@ -142,6 +142,26 @@ pub async fn json(response: reqwest::Response) -> (u16, Value) {
     (status, value)
 }
 
+/// Sends `method path` with `cookie` (may be empty) and a JSON body; answers the status, the
+/// body (`null` when not JSON) and its text.
+pub async fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    body: Option<Value>,
+) -> (u16, Value, String) {
+    let mut request = client().request(method.parse().unwrap(), server.at(path)).header("cookie", cookie);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, value, text)
+}
+
 /// Asserts the 360dialog error envelope with `status`, and returns its developer_message.
 pub fn assert_envelope(status: u16, body: &Value, expected: u16) -> String {
     assert_eq!(status, expected, "{body}");

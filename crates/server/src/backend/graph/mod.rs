@@ -18,6 +18,8 @@
 //! | delete | `DELETE /{flow-id}` |
 //! | migrate | `POST /{destination-waba-id}/migrate_flows` JSON `{source_waba_id, source_flow_names?}` |
 //! | send_message | `GET /{waba-id}/phone_numbers?fields=id,display_phone_number` (the first sends), then `POST /{phone-number-id}/messages` JSON → `messages[0].id` |
+//! | upload_public_key | the WABA's first phone number (as send_message), then `POST /{phone-number-id}/whatsapp_business_encryption` form `business_public_key=<PEM>` → `{success: true}` |
+//! | public_key | the same phone number, then `GET /{phone-number-id}/whatsapp_business_encryption` → `data[0]`: `business_public_key`, `business_public_key_signature_status` (`VALID`, `MISMATCH`) |
 //!
 //! Errors are Graph's error object (`errors.rs`); a rate-limited call waits as Meta says and
 //! tries again (`limits.rs`), reporting each wait to the task's progress
@@ -36,7 +38,7 @@ use super::multipart::multipart;
 use super::partner::{flow_json_link, remote_flow, utf8};
 use super::{
     AccountRef, Backend, BackendError, BackendKind, BackendResult, CreatedFlow, FailureKind, NewRemoteFlow,
-    RemoteAccount, RemoteFlow, report_wait,
+    PublicKeyStatus, RemoteAccount, RemoteFlow, report_wait,
 };
 use crate::config::Secret;
 use crate::proxy::MAX_UPSTREAM_RESPONSE;
@@ -198,6 +200,24 @@ impl Graph {
         let mut failure = BackendError::new(kind, message);
         failure.status = Some(status);
         failure
+    }
+
+    /// The WABA's first phone number: the account stores no phone number of its own, and
+    /// WhatsApp keeps messages and endpoint keys per phone number. `missing` says what cannot be
+    /// done without one.
+    async fn phone_number_id(&self, account: &AccountRef, missing: &str) -> BackendResult<String> {
+        let path = format!(
+            "/{}/phone_numbers?fields=id,display_phone_number",
+            segment(&account.external_id, "account")?
+        );
+        let numbers = self.call(reqwest::Method::GET, &path, None).await?;
+        let id = numbers.pointer("/data/0/id").and_then(Value::as_str).ok_or_else(|| {
+            BackendError::new(
+                FailureKind::Unsupported,
+                format!("This WhatsApp Business Account has no phone number {missing}"),
+            )
+        })?;
+        Ok(segment(id, "phone number")?.to_owned())
     }
 
     fn json(body: &Value) -> Payload {
@@ -389,22 +409,29 @@ impl Backend for Graph {
     }
 
     async fn send_message(&self, account: &AccountRef, message: &Value) -> BackendResult<String> {
-        // The WABA's first phone number sends: the account stores no phone number of its own.
-        let path = format!(
-            "/{}/phone_numbers?fields=id,display_phone_number",
-            segment(&account.external_id, "account")?
-        );
-        let numbers = self.call(reqwest::Method::GET, &path, None).await?;
-        let phone_number_id = numbers.pointer("/data/0/id").and_then(Value::as_str).ok_or_else(|| {
-            BackendError::new(
-                FailureKind::Unsupported,
-                "This WhatsApp Business Account has no phone number to send from",
-            )
-        })?;
-        let path = format!("/{}/messages", segment(phone_number_id, "phone number")?);
+        let phone_number_id = self.phone_number_id(account, "to send from").await?;
+        let path = format!("/{phone_number_id}/messages");
         let answer = self.call(reqwest::Method::POST, &path, Self::json(message)).await?;
         super::partner::message_id(&answer).ok_or_else(|| {
             BackendError::new(FailureKind::Unavailable, format!("{WHO} answered without the message's id"))
         })
+    }
+
+    async fn upload_public_key(&self, account: &AccountRef, public_key_pem: &str) -> BackendResult<()> {
+        let phone_number_id = self.phone_number_id(account, "to set an endpoint key for").await?;
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("business_public_key", public_key_pem)
+            .finish();
+        let payload = Some(("application/x-www-form-urlencoded".to_owned(), Bytes::from(form)));
+        let path = format!("/{phone_number_id}/whatsapp_business_encryption");
+        self.call(reqwest::Method::POST, &path, payload).await?;
+        Ok(())
+    }
+
+    async fn public_key(&self, account: &AccountRef) -> BackendResult<PublicKeyStatus> {
+        let phone_number_id = self.phone_number_id(account, "to hold an endpoint key").await?;
+        let path = format!("/{phone_number_id}/whatsapp_business_encryption");
+        let answer = self.call(reqwest::Method::GET, &path, None).await?;
+        Ok(super::partner::public_key_status(&answer))
     }
 }
