@@ -6,6 +6,7 @@ mod graph;
 mod history;
 mod layout;
 mod message;
+mod mock;
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
 #[cfg(target_arch = "wasm32")]
