@@ -9,12 +9,15 @@
 //! - [`payload`]: the decrypted requests (`ping`, `INIT`, `data_exchange`, `BACK`, error
 //!   notifications) and the answers;
 //! - [`tester`]: WhatsApp's side over HTTP against a business's endpoint, and the health check;
-//!   [`routes`]: its API for the preview.
+//!   [`routes`]: its API for the preview;
+//! - [`mock`]: the endpoint's side over HTTP for one flow, answering from the preview's mock
+//!   answers (`flowsmith endpoint`).
 //!
 //! Both sides are here: the endpoint's (decrypt the request, encrypt the answer: the mock
 //! endpoint) and WhatsApp's (encrypt a request, decrypt the answer: the endpoint tester).
 pub mod contract;
 pub mod keys;
+pub mod mock;
 pub mod payload;
 pub mod routes;
 pub mod tester;
