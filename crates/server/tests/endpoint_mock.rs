@@ -4,9 +4,12 @@
 //! against the flow; what does not decrypt (tampered, another key, another IV) gets a bare 421,
 //! a bad signature 432, a replay the very same answer; and a mock that cannot start says why.
 //! Node is on every machine that runs these tests (Node 20): without it they fail.
+#[path = "endpoint/shared.rs"]
+mod shared;
 mod support;
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::ffi::OsString;
+use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -18,24 +21,15 @@ use flowsmith_server::config::Secret;
 use flowsmith_server::endpoint::mock::REQUEST_LIMIT;
 use flowsmith_server::endpoint::tester::{Target, Tester};
 use flowsmith_server::endpoint::{
-    Action, EncryptedRequest, PrivateKey, Request, SIGNATURE_HEADER, encrypt_request, sign,
+    Action, EncryptedRequest, Request, SIGNATURE_HEADER, encrypt_request, sign,
 };
 use serde_json::{Map, Value, json};
+use shared::{key, node, other_key};
 use support::{Folder, stderr};
 use url::Url;
 
 const TOKEN: &str = "flow-token-7f3a";
 const SECRET: &str = "the app secret";
-
-fn key() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| PrivateKey::generate().unwrap())
-}
-
-fn other_key() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| PrivateKey::generate().unwrap())
-}
 
 fn flow() -> Value {
     let layout = |action: &str| {
@@ -128,24 +122,30 @@ impl Drop for Mock {
 
 fn start(test: &str, extra: &[&str]) -> Mock {
     let folder = Folder::new(&format!("mock-{test}"));
-    let flow = folder.file("flow.json", flow().to_string());
-    let key = folder.file("key.pem", key().to_pem().unwrap());
-    let answers = folder.file("answers.json", answers().to_string());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowsmith"))
-        .arg("endpoint")
-        .arg("--flow")
-        .arg(&flow)
-        .arg("--private-key")
-        .arg(&key)
-        .arg("--answers")
-        .arg(&answers)
-        .args(["--port", "0"])
-        .args(extra)
+    let mut args: Vec<OsString> = vec![
+        "--flow".into(),
+        folder.file("flow.json", flow().to_string()).into(),
+        "--private-key".into(),
+        folder.file("key.pem", key().to_pem().unwrap()).into(),
+        "--answers".into(),
+        folder.file("answers.json", answers().to_string()).into(),
+    ];
+    args.extend(extra.iter().map(OsString::from));
+    launch(folder, args, None)
+}
+
+/// Runs `flowsmith endpoint --port 0 ARGS` and reads the address from its first line.
+fn launch(folder: Folder, args: Vec<OsString>, passphrase: Option<&str>) -> Mock {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flowsmith"));
+    command
+        .args(["endpoint", "--port", "0"])
+        .args(args)
         .env_remove("FLOWSMITH_APP_SECRET")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .env_remove("FLOWSMITH_KEY_PASSPHRASE");
+    if let Some(passphrase) = passphrase {
+        command.env("FLOWSMITH_KEY_PASSPHRASE", passphrase);
+    }
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let address = line.trim().rsplit(' ').next().unwrap_or_default().to_owned();
@@ -178,24 +178,6 @@ async fn every_action_round_trips_with_the_tester() {
     assert!(report.healthy, "{report:?}");
     let wrong_key = report.checks.iter().find(|check| check.name == "wrong_key").unwrap();
     assert_eq!(wrong_key.outcome, "pass");
-}
-
-fn node(operation: &str, input: Value) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/endpoint/whatsapp.mjs");
-    let mut child = Command::new("node")
-        .arg(script)
-        .arg(operation)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| {
-            panic!("the cross-check needs Node (`node` on PATH, Node 20 on our machines): {error}")
-        });
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "node {operation} failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// Node's WhatsApp encrypts each request for the mock's public key, signs it, and decrypts the
@@ -376,24 +358,13 @@ fn key_locked_pem() -> String {
 #[tokio::test]
 async fn a_key_with_a_passphrase_opens_with_it() {
     let folder = Folder::new("mock-passphrase");
-    let flow = folder.file("flow.json", flow().to_string());
-    let locked = folder.file("locked.pem", key_locked_pem());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_flowsmith"))
-        .arg("endpoint")
-        .arg("--flow")
-        .arg(&flow)
-        .arg("--private-key")
-        .arg(&locked)
-        .args(["--port", "0"])
-        .env("FLOWSMITH_KEY_PASSPHRASE", "open sesame")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let mock =
-        Mock { url: Url::parse(line.trim().rsplit(' ').next().unwrap()).unwrap(), child, _folder: folder };
+    let args = vec![
+        "--flow".into(),
+        folder.file("flow.json", flow().to_string()).into(),
+        "--private-key".into(),
+        folder.file("locked.pem", key_locked_pem()).into(),
+    ];
+    let mock = launch(folder, args, Some("open sesame"));
     let exchanged = Tester::new(None, true).exchange(&target(&mock), Request::init(TOKEN)).await;
     // Without answers: the first screen with its `__example__` data.
     assert_eq!(exchanged.answer, Some(json!({"screen": "PICK", "data": {"dates": ["2026-12-24"]}})));

@@ -69,32 +69,7 @@ fn render(fixture: &Value) -> String {
     text
 }
 
-fn compare(name: &str, input: &str, expected: &str) {
-    let fixture: Value = serde_json::from_str(input).expect("the fixture is JSON");
-    let actual = render(&fixture);
-    #[cfg(not(target_arch = "wasm32"))]
-    if std::env::var_os("FLOW_MODEL_BLESS").is_some() {
-        let path = format!("{}/tests/suite/fixtures/mock/{name}.expected", env!("CARGO_MANIFEST_DIR"));
-        std::fs::write(path, &actual).expect("write the expectation");
-        return;
-    }
-    assert_eq!(actual, expected.replace("\r\n", "\n"), "fixtures/mock/{name}: differs from {name}.expected");
-}
-
-macro_rules! fixtures {
-    ($($test:ident => $name:literal,)*) => {$(
-        #[test]
-        fn $test() {
-            compare(
-                $name,
-                include_str!(concat!("fixtures/mock/", $name, ".json")),
-                include_str!(concat!("fixtures/mock/", $name, ".expected")),
-            );
-        }
-    )*};
-}
-
-fixtures! {
+fixture_tests!("mock", render, {
     every_action_follows_the_routing_model => "routing-model-without-answers",
     the_previews_written_answers_are_given => "preview-settings-answers",
     a_hosts_options_are_read_too => "host-options-answers",
@@ -102,7 +77,7 @@ fixtures! {
     answers_that_do_not_read_are_named => "answers-that-do-not-read",
     first_data_that_is_not_json_is_named => "first-data-not-json",
     a_bare_map_is_not_the_settings => "not-settings",
-}
+});
 
 /// The same request gets the same answer: a replay never makes the endpoint encrypt a second,
 /// different text under the request's key and IV.
