@@ -26,6 +26,15 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let seconds: u64 = std::env::args().nth(1).map_or(10, |n| n.parse().expect("SECONDS is a number"));
@@ -48,8 +57,11 @@ async fn main() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
+    let stdout = child.stdout.take().unwrap();
+    // Stopped however this ends (a panic included), so no mock outlives the benchmark.
+    let child = Stopped(child);
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
     let url: Arc<str> = line.trim().rsplit(' ').next().unwrap().into();
 
     let flow: Value = serde_json::from_str(flow_model::templates::APPOINTMENT_BOOKING).unwrap();
@@ -67,6 +79,7 @@ async fn main() {
             })
             .collect(),
     );
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap();
     // Warm up: connections made, the mock's first requests served.
     for body in bodies.iter().take(50) {
@@ -76,7 +89,7 @@ async fn main() {
 
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let cpu_before = cpu_time(child.id());
+    let cpu_before = cpu_time(child.0.id());
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|worker| {
@@ -101,9 +114,8 @@ async fn main() {
         worker.await.unwrap();
     }
     let elapsed = started.elapsed();
-    let cpu = cpu_time(child.id()) - cpu_before;
-    let _ = child.kill();
-    let _ = child.wait();
+    let cpu = cpu_time(child.0.id()) - cpu_before;
+    drop(child);
     let _ = std::fs::remove_dir_all(&folder);
 
     let requests = done.load(Ordering::Relaxed);
