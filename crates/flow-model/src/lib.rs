@@ -23,6 +23,7 @@ mod history;
 pub mod json;
 pub mod layout;
 pub mod message;
+pub mod mock;
 pub mod model;
 pub mod number;
 pub mod order;

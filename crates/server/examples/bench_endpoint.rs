@@ -2,7 +2,7 @@
 //! beyond the endpoint's own work (issue 21's budget: under 2 ms); figures in BENCHMARKS.md.
 //! `cargo run -p flowsmith-server --example bench_endpoint [ROUNDS]`, an RSA-2048 key and a
 //! `data_exchange` request and screen answer of about 1 KB each:
-//! - the endpoint's side: decrypt the request (RSA-OAEP unwrap, blinded; AES-GCM), encrypt the
+//! - the endpoint's side: decrypt the request (RSA-OAEP unwrap with AWS-LC; AES-GCM), encrypt the
 //!   answer;
 //! - the tester's side (WhatsApp's): encrypt the request (RSA-OAEP wrap; AES-GCM), decrypt the
 //!   answer;

@@ -530,7 +530,8 @@ fn spawn_session_purge(auth: auth::Auth) {
     });
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM: `serve` and `flowsmith endpoint` stop gracefully on it.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         // If the handler cannot be installed, only SIGTERM (or killing the process) stops us.
         if tokio::signal::ctrl_c().await.is_err() {

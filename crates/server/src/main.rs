@@ -23,11 +23,23 @@ struct Cli {
 enum Command {
     /// Serve the app on a local address.
     Serve(Box<ServeConfig>),
-    // The help texts of these four are the doc comments of their argument structs.
+    // The help texts of these five are the doc comments of their argument structs.
     Validate(cli::validate::ValidateArgs),
     Fmt(cli::fmt::FmtArgs),
     User(cli::user::UserArgs),
     Secret(cli::secret::SecretArgs),
+    Endpoint(cli::endpoint::EndpointArgs),
+}
+
+/// Logs to standard error, at the level `FLOWSMITH_LOG` says (info by default).
+fn log_to_stderr() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FLOWSMITH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn main() -> ExitCode {
@@ -37,15 +49,13 @@ fn main() -> ExitCode {
         Command::Fmt(args) => return cli::fmt::run(&args).into(),
         Command::User(args) => return cli::user::run(args),
         Command::Secret(args) => return cli::secret::run(args),
+        Command::Endpoint(args) => {
+            log_to_stderr();
+            return cli::endpoint::run(args);
+        }
         Command::Serve(config) => config,
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("FLOWSMITH_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    log_to_stderr();
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -2,9 +2,8 @@
 //! each way a request or answer can be wrong, key reading in every PEM form, and a cross-check
 //! both ways against an independent implementation with Node's `crypto` (`tests/endpoint/whatsapp.mjs`).
 //! Node is on every machine that runs these tests (Node 20): without it they fail.
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+#[path = "endpoint/shared.rs"]
+mod shared;
 
 use flowsmith_server::endpoint::payload::SUCCESS_SCREEN;
 use flowsmith_server::endpoint::{
@@ -12,19 +11,10 @@ use flowsmith_server::endpoint::{
     decrypt_response, encrypt_request, encrypt_response, sign, verify,
 };
 use serde_json::{Map, Value, json};
+use shared::{key, node, other_key};
 
 const TOKEN: &str = "flow-token-7f3a";
 const SECRET: &[u8] = b"the app secret";
-
-fn key() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| PrivateKey::generate().unwrap())
-}
-
-fn other_key() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| PrivateKey::generate().unwrap())
-}
 
 fn object(value: Value) -> Map<String, Value> {
     match value {
@@ -278,24 +268,6 @@ fn a_key_that_cannot_be_read_says_what_it_is() {
 }
 
 // The cross-check with Node's `crypto`.
-
-fn node(operation: &str, input: Value) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/endpoint/whatsapp.mjs");
-    let mut child = Command::new("node")
-        .arg(script)
-        .arg(operation)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| {
-            panic!("the cross-check needs Node (`node` on PATH, Node 20 on our machines): {error}")
-        });
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "node {operation} failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
 
 #[test]
 fn node_as_whatsapp_and_rust_as_the_endpoint_agree() {

@@ -3,6 +3,7 @@
 //! Texts are kept as typed (a half-written JSON answer survives a reload) and read into
 //! [`Options`] when sent to the preview.
 use flow_model::json::string;
+use flow_model::mock::MockAnswers;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -53,42 +54,22 @@ impl PreviewSettings {
         self.mocks.get(screen).and_then(Value::as_str).unwrap_or_default().to_owned()
     }
 
-    /// What each text says when it is not JSON (by what it is).
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        if let Some(text) = &self.custom_data {
-            match flow_model::json::read(text) {
-                Ok(Value::Object(_)) => {}
-                Ok(_) => problems
-                    .push("The first screen's data must be a JSON object, between { and }.".to_owned()),
-                Err(error) => {
-                    problems.push(format!("The first screen's data is not a JSON object ({error})."))
-                }
-            }
-        }
-        for (screen, text) in &self.mocks {
-            let text = text.as_str().unwrap_or_default();
-            if !text.trim().is_empty()
-                && let Err(error) = flow_model::json::read(text)
-            {
-                problems.push(format!("The answer for {screen} is not JSON ({error})."));
-            }
-        }
-        problems
+    /// The first screen's data and the mock answers, read as `flowsmith endpoint --answers`
+    /// reads them (one reader: `flow_model::mock`).
+    fn answers(&self) -> MockAnswers {
+        let custom_data = self.custom_data.clone().map(Value::String);
+        MockAnswers::read(custom_data.as_ref(), &self.mocks)
     }
 
-    /// The options the preview runs with (texts that are not JSON are left out).
+    /// What each text says when it is not what it should be (by what it is).
+    pub fn problems(&self) -> Vec<String> {
+        self.answers().problems.iter().map(ToString::to_string).collect()
+    }
+
+    /// The options the preview runs with (texts that do not read are left out).
     pub fn options(&self) -> Options {
-        let data = self
-            .custom_data
-            .as_deref()
-            .and_then(|text| flow_model::json::read(text).ok())
-            .filter(Value::is_object);
-        let mocks = self
-            .mocks
-            .iter()
-            .filter_map(|(screen, text)| Some((screen.clone(), flow_model::json::read(text.as_str()?).ok()?)))
-            .collect();
+        let MockAnswers { first_data, answers: mocks, .. } = self.answers();
+        let data = first_data.map(Value::Object);
         let endpoint = Some(self.endpoint.trim().to_owned()).filter(|url| !url.is_empty());
         let theme = Some(self.theme.clone()).filter(|theme| !theme.is_empty());
         Options { data, mocks, endpoint, theme, screen: None }

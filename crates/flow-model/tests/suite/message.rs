@@ -51,36 +51,7 @@ fn render(fixture: &Value) -> String {
         .collect()
 }
 
-fn compare(name: &str, input: &str, expected: &str) {
-    let fixture: Value = serde_json::from_str(input).expect("the fixture is JSON");
-    let actual = render(&fixture);
-    #[cfg(not(target_arch = "wasm32"))]
-    if std::env::var_os("FLOW_MODEL_BLESS").is_some() {
-        let path = format!("{}/tests/suite/fixtures/message/{name}.expected", env!("CARGO_MANIFEST_DIR"));
-        std::fs::write(path, &actual).expect("write the expectation");
-        return;
-    }
-    assert_eq!(
-        actual,
-        expected.replace("\r\n", "\n"),
-        "fixtures/message/{name}: differs from {name}.expected"
-    );
-}
-
-macro_rules! fixtures {
-    ($($test:ident => $name:literal,)*) => {$(
-        #[test]
-        fn $test() {
-            compare(
-                $name,
-                include_str!(concat!("fixtures/message/", $name, ".json")),
-                include_str!(concat!("fixtures/message/", $name, ".expected")),
-            );
-        }
-    )*};
-}
-
-fixtures! {
+fixture_tests!("message", render, {
     metas_navigate_example_is_sent_as_it_is => "meta-example-navigate-with-data",
     metas_data_exchange_example_as_a_draft => "meta-example-data-exchange-draft",
     the_golden_path_message_by_flow_name => "golden-path-by-flow-name",
@@ -103,7 +74,7 @@ fixtures! {
     both_flow_id_and_flow_name => "both-flow-id-and-name",
     a_flow_action_other_than_navigate_or_data_exchange => "unknown-flow-action",
     a_payload_with_data_exchange => "payload-with-data-exchange",
-}
+});
 
 #[test]
 fn the_fixture_flows_are_valid() {

@@ -3,6 +3,7 @@
 //! Exit statuses follow one rule for both: 0 when all is well, 1 when a file has a problem
 //! (an error in it, or, with `fmt --check`, a change to make), 2 when a file cannot be read
 //! or written. The worst status of all files wins.
+pub mod endpoint;
 pub mod fmt;
 pub mod secret;
 pub mod user;

@@ -274,14 +274,11 @@ pub fn encrypt_request(
 /// Decrypts a request as the endpoint does. Returns the payload (a `serde_json::Value` or a
 /// [`Request`](super::Request)) and what encrypts the answer.
 ///
-/// RUSTSEC-2023-0071 (Marvin): `rsa` 0.9's private-key operation is not constant-time, so an
-/// attacker who can send many chosen ciphertexts and time the answers could in principle recover
-/// the plaintext of a wrapped key; 0.9 has no fixed version (0.10, on `crypto-bigint`, is the way
-/// out: ARCHITECTURE.md). This private key only decrypts in `flowsmith endpoint` (a mock for demos
-/// and tests, not a business's production endpoint) and in tests; the tester uses public keys
-/// only. To narrow what a caller can measure, the decryption is blinded, and the endpoint answers
-/// every failure here with the same bare 421 (no body, no reason), so OAEP padding errors and tag
-/// errors look alike.
+/// RUSTSEC-2023-0071 (Marvin): `rsa` 0.9's private-key operation is not constant-time, so the
+/// unwrap is AWS-LC's (`aws-lc-rs`), whose RSA decryption is blinded, constant-time, and checks
+/// the OAEP padding without branching on it ([`PrivateKey`]; ARCHITECTURE.md). And the endpoint
+/// answers every failure here with the same bare 421 (no body, no reason), so OAEP padding errors
+/// and tag errors look alike to a caller.
 pub fn decrypt_request<T: DeserializeOwned>(
     private_key: &PrivateKey,
     request: &EncryptedRequest,
@@ -291,10 +288,7 @@ pub fn decrypt_request<T: DeserializeOwned>(
     let sealed = decode("encrypted_flow_data", &request.encrypted_flow_data)?;
     let request_iv: [u8; IV_BYTES] =
         iv.as_slice().try_into().map_err(|_| ContractError::IvLength { found: iv.len() })?;
-    let key_bytes = private_key
-        .rsa()
-        .decrypt_blinded(&mut OsRng, Oaep::new::<Sha256>(), &wrapped)
-        .map_err(|_| ContractError::KeyUnwrap)?;
+    let key_bytes = private_key.unwrap_oaep_sha256(&wrapped)?;
     let key: [u8; AES_KEY_BYTES] = key_bytes
         .as_slice()
         .try_into()

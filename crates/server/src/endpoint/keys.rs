@@ -5,9 +5,11 @@
 //! Meta takes) or PKCS#1 (`BEGIN RSA PUBLIC KEY`). A key that cannot be read says which form it
 //! is and which was expected.
 use std::fmt;
+use std::sync::Arc;
 
 use aes_gcm::aead::OsRng;
 use aes_gcm::aead::rand_core::RngCore as _;
+use aws_lc_rs::rsa::{OAEP_SHA256_MGF1SHA256, OaepPrivateDecryptingKey, PrivateDecryptingKey};
 use rsa::pkcs1::{DecodeRsaPrivateKey as _, DecodeRsaPublicKey as _};
 use rsa::pkcs8::der::pem::PemLabel as _;
 use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _};
@@ -27,8 +29,15 @@ const PUBLIC_FORMS: &str =
     "-----BEGIN PUBLIC KEY----- (SPKI, what Meta takes) or -----BEGIN RSA PUBLIC KEY----- (PKCS#1)";
 
 /// A business's RSA private key. `Debug` shows only its size.
+///
+/// Held twice: as `rsa`'s key, which reads and writes every PEM form, and as AWS-LC's, which
+/// unwraps the AES keys strangers send in constant time (RUSTSEC-2023-0071: `rsa` 0.9's
+/// private-key operation is not; ARCHITECTURE.md) and ten times faster (BENCHMARKS.md).
 #[derive(Clone)]
-pub struct PrivateKey(RsaPrivateKey);
+pub struct PrivateKey {
+    key: RsaPrivateKey,
+    unwrap: Arc<OaepPrivateDecryptingKey>,
+}
 
 /// A business's RSA public key.
 #[derive(Clone, PartialEq, Eq)]
@@ -36,7 +45,7 @@ pub struct PublicKey(RsaPublicKey);
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PrivateKey(RSA-{})", self.0.size() * 8)
+        write!(f, "PrivateKey(RSA-{})", self.key.size() * 8)
     }
 }
 
@@ -49,9 +58,9 @@ impl fmt::Debug for PublicKey {
 impl PrivateKey {
     /// A new RSA-2048 key pair.
     pub fn generate() -> Result<Self, ContractError> {
-        RsaPrivateKey::new(&mut OsRng, KEY_BITS)
-            .map(PrivateKey)
-            .map_err(|error| ContractError::Rsa(error.to_string()))
+        let key = RsaPrivateKey::new(&mut OsRng, KEY_BITS)
+            .map_err(|error| ContractError::Rsa(error.to_string()))?;
+        PrivateKey::new(key, "generated")
     }
 
     /// Reads a PEM private key; `passphrase` opens an encrypted PKCS#8 key and is ignored by the
@@ -76,17 +85,34 @@ impl PrivateKey {
                 return Err(ContractError::KeyForm { found: describe(other), expected: PRIVATE_FORMS });
             }
         };
-        Ok(PrivateKey(key))
+        let form = match label {
+            "RSA PRIVATE KEY" => "PKCS#1",
+            "PRIVATE KEY" => "PKCS#8",
+            _ => "encrypted PKCS#8",
+        };
+        PrivateKey::new(key, form)
+    }
+
+    /// Both forms of `key` (`form` names where it came from, for the error).
+    fn new(key: RsaPrivateKey, form: &'static str) -> Result<Self, ContractError> {
+        let unusable = |detail: String| ContractError::Key { form, detail };
+        let der = key.to_pkcs8_der().map_err(|error| unusable(error.to_string()))?;
+        let unwrap = PrivateDecryptingKey::from_pkcs8(der.as_bytes())
+            .map_err(|error| unusable(format!("AWS-LC refuses it ({error}); Meta requires RSA-{KEY_BITS}")))
+            .and_then(|key| {
+                OaepPrivateDecryptingKey::new(key).map_err(|error| unusable(error.to_string()))
+            })?;
+        Ok(PrivateKey { key, unwrap: Arc::new(unwrap) })
     }
 
     /// The public half, to upload to Meta and to give the tester.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.to_public_key())
+        PublicKey(self.key.to_public_key())
     }
 
     /// The key as unencrypted PKCS#8 PEM.
     pub fn to_pem(&self) -> Result<String, ContractError> {
-        self.0
+        self.key
             .to_pkcs8_pem(LineEnding::LF)
             .map(|pem| pem.to_string())
             .map_err(|error| ContractError::Rsa(error.to_string()))
@@ -103,7 +129,7 @@ impl PrivateKey {
         OsRng.fill_bytes(&mut iv);
         let params = pbes2::Parameters::pbkdf2_sha256_aes256cbc(PBKDF2_ITERATIONS, &salt, &iv)
             .map_err(|error| failed(&error))?;
-        let der = self.0.to_pkcs8_der().map_err(|error| failed(&error))?;
+        let der = self.key.to_pkcs8_der().map_err(|error| failed(&error))?;
         let info = PrivateKeyInfo::try_from(der.as_bytes()).map_err(|error| failed(&error))?;
         let sealed = info.encrypt_with_params(params, passphrase).map_err(|error| failed(&error))?;
         sealed
@@ -112,8 +138,16 @@ impl PrivateKey {
             .map_err(|error| failed(&error))
     }
 
-    pub(super) fn rsa(&self) -> &RsaPrivateKey {
-        &self.0
+    /// Unwraps an AES key wrapped with RSA-OAEP (SHA-256 for the hash and MGF1), in constant
+    /// time: a padding error and a wrong key take the same path, and the caller answers both
+    /// with the same bare 421.
+    pub(super) fn unwrap_oaep_sha256(&self, wrapped: &[u8]) -> Result<Vec<u8>, ContractError> {
+        let mut plain = vec![0u8; self.unwrap.min_output_size()];
+        let found = self
+            .unwrap
+            .decrypt(&OAEP_SHA256_MGF1SHA256, wrapped, &mut plain, None)
+            .map_err(|_| ContractError::KeyUnwrap)?;
+        Ok(found.to_vec())
     }
 }
 

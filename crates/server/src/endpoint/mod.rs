@@ -12,12 +12,15 @@
 //!   [`routes`]: its API for the preview;
 //! - [`account_key`]: each account's key pair, sealed at rest, downloaded once, uploaded to
 //!   WhatsApp through the account's backend.
+//! - [`mock`]: the endpoint's side over HTTP for one flow, answering from the preview's mock
+//!   answers (`flowsmith endpoint`).
 //!
 //! Both sides are here: the endpoint's (decrypt the request, encrypt the answer: the mock
 //! endpoint) and WhatsApp's (encrypt a request, decrypt the answer: the endpoint tester).
 pub mod account_key;
 pub mod contract;
 pub mod keys;
+pub mod mock;
 pub mod payload;
 pub mod routes;
 pub mod tester;

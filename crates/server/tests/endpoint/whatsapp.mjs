@@ -1,7 +1,8 @@
 // An independent implementation of WhatsApp Flows' endpoint encryption with Node's `crypto`,
 // written from Meta's endpoint documentation, for tests/endpoint.rs to cross-check the Rust
-// module against. One operation per run: `node whatsapp.mjs <operation>`, its input as JSON on
-// stdin, its result as JSON on stdout. Binary values travel as base64.
+// module against (and tests/endpoint_mock.rs the mock endpoint). One operation per run:
+// `node whatsapp.mjs <operation>`, its input as JSON on stdin, its result as JSON on stdout.
+// Binary values travel as base64.
 import crypto from "node:crypto";
 
 const TAG_BYTES = 16;
@@ -69,6 +70,19 @@ const operations = {
   sign({ secret, body }) {
     return "sha256=" + crypto.createHmac("sha256", secret).update(body, "utf8").digest("hex");
   },
+  // WhatsApp's side over HTTP (tests/endpoint_mock.rs): encrypts `payload` for `publicKey`,
+  // posts it to `url` (signed with `secret` when given) and decrypts the answer. A status other
+  // than 200 comes back with the body as it was.
+  async exchange({ url, publicKey, payload, secret }) {
+    const sent = operations["encrypt-request"]({ publicKey, payload });
+    const body = JSON.stringify(sent.body);
+    const headers = { "content-type": "application/json" };
+    if (secret) headers["x-hub-signature-256"] = operations.sign({ secret, body });
+    const response = await fetch(url, { method: "POST", headers, body });
+    const text = await response.text();
+    if (response.status !== 200) return { status: response.status, body: text };
+    return { status: 200, answer: operations["decrypt-response"]({ aesKey: sent.aesKey, iv: sent.iv, body: text }) };
+  },
   // Key pairs in the forms people have: `private` and `public` are Node's key encodings.
   keygen({ type = "rsa", private: privateEncoding, public: publicEncoding }) {
     const options = type === "rsa" ? { modulusLength: 2048 } : { namedCurve: "P-256" };
@@ -89,4 +103,4 @@ if (!operation) {
   console.error(`unknown operation ${process.argv[2]}`);
   process.exit(2);
 }
-process.stdout.write(JSON.stringify(operation(input)));
+process.stdout.write(JSON.stringify(await operation(input)));
