@@ -81,6 +81,8 @@ fn the_encrypted_mode_is_kept_with_the_draft_and_gives_the_options() {
 async fn the_log_shows_each_exchange_and_replays_it() {
     let root = container();
     let session = Session::new();
+    let mounted = leptos::mount::mount_to(root.clone(), move || view! { <EndpointLog session=session /> });
+    mounted.forget();
     session.load(
         flow(),
         Options {
@@ -98,8 +100,6 @@ async fn the_log_shows_each_exchange_and_replays_it() {
     };
     // The INIT of the load is on its way; the entry written here is the first shown.
     session.log.update(|log| log.insert(0, LogEntry::exchanged(1000, call(), &flow(), &exchanged, &[])));
-    let mounted = leptos::mount::mount_to(root.clone(), move || view! { <EndpointLog session=session /> });
-    mounted.forget();
     tick().await;
     let titles = texts(
         &root,
@@ -127,6 +127,8 @@ async fn the_log_shows_each_exchange_and_replays_it() {
 
 #[wasm_bindgen_test]
 async fn the_session_says_what_is_missing_and_what_the_server_refused() {
+    // Mounting sets up the app's executor, which the session's calls run on.
+    leptos::mount::mount_to(container(), || ()).forget();
     let session = Session::new();
     // Encrypted, but no URL yet: no call is made, the person is told what to set.
     session.load(flow(), Options { public_key: Some("PEM".into()), ..Options::default() });
