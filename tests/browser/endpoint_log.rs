@@ -30,6 +30,16 @@ fn call() -> EndpointCall {
     }
 }
 
+/// The options of the encrypted mode, to an address nothing listens on (the test page's
+/// server answers the tester's route, not the endpoint).
+fn encrypted() -> Options {
+    Options {
+        endpoint: Some("http://127.0.0.1:9/flow".into()),
+        public_key: Some("PEM".into()),
+        ..Options::default()
+    }
+}
+
 /// Waits (a few timers) until `done` holds: a fetch to the test page's server resolves.
 async fn until(what: &str, done: impl Fn() -> bool) {
     for _ in 0..200 {
@@ -83,14 +93,7 @@ async fn the_log_shows_each_exchange_and_replays_it() {
     let session = Session::new();
     let mounted = leptos::mount::mount_to(root.clone(), move || view! { <EndpointLog session=session /> });
     mounted.forget();
-    session.load(
-        flow(),
-        Options {
-            endpoint: Some("http://127.0.0.1:9/flow".into()),
-            public_key: Some("PEM".into()),
-            ..Options::default()
-        },
-    );
+    session.load(flow(), encrypted());
     let exchanged = Exchanged {
         status: Some(200),
         latency_ms: 3.0,
@@ -139,14 +142,7 @@ async fn the_session_says_what_is_missing_and_what_the_server_refused() {
     assert!(said.contains("URL and public key"), "{said}");
     assert!(session.log.with_untracked(Vec::is_empty));
     // Complete: INIT goes to the server on open; its refusal is logged and shown plainly.
-    session.load(
-        flow(),
-        Options {
-            endpoint: Some("http://127.0.0.1:9/flow".into()),
-            public_key: Some("PEM".into()),
-            ..Options::default()
-        },
-    );
+    session.load(flow(), encrypted());
     until("the INIT in the log", || session.log.with_untracked(|log| !log.is_empty())).await;
     let entry = session.log.with_untracked(|log| log[0].clone());
     assert_eq!(entry.call.action, "INIT");

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{self, Page, key};
+use crate::support::{self, Page};
 
 /// A flow whose first screen is opened with INIT and left with a data_exchange.
 const FLOW: &str = r#"{"version": "7.3", "data_api_version": "3.0", "routing_model": {"PICK": ["DETAILS"], "DETAILS": []}, "screens": [{"id": "PICK", "title": "Pick", "sensitive": ["pin"], "data": {"greeting": {"type": "string", "__example__": "Hello"}}, "layout": {"type": "SingleColumnLayout", "children": [{"type": "TextBody", "text": "${data.greeting}"}, {"type": "TextInput", "name": "pin", "label": "PIN", "input-type": "passcode"}, {"type": "Footer", "label": "Next", "on-click-action": {"name": "data_exchange", "payload": {"pin": "${form.pin}"}}}]}}, {"id": "DETAILS", "title": "Details", "terminal": true, "data": {"slot": {"type": "string", "__example__": "10:00"}}, "layout": {"type": "SingleColumnLayout", "children": [{"type": "TextBody", "text": "${data.slot}"}, {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}]}}]}"#;
@@ -67,12 +67,7 @@ async fn screens_come_from_the_encrypted_endpoint_and_the_log_shows_each_exchang
     client.goto(&url).await.expect("the app loads");
     page.find("[data-testid=screen-list]").await;
 
-    // The flow, typed into the JSON view.
-    page.click("[data-testid=workspace-json]").await;
-    let editor = "[data-testid=json-editor-content]";
-    page.click(editor).await;
-    page.keys(editor, &format!("{}a{}", key::CONTROL, key::RELEASE)).await;
-    page.keys(editor, FLOW).await;
+    page.type_flow(FLOW).await;
     page.until("the typed flow", "document.querySelector('[data-screen-id=DETAILS]')").await;
 
     // The endpoint and its public key in the preview's settings.
