@@ -5,8 +5,7 @@
 //! same-origin server. Answers are read by hand from `Value`s, as the workspace's are.
 use serde_json::{Map, Value, json};
 
-use super::transport::{Method, Transport};
-use super::workspace::WsError;
+use super::transport::{HttpRequest, Method, Transport};
 use super::{Client, Via};
 
 /// The endpoint called: its URL and the public key uploaded to WhatsApp (never the private
@@ -108,6 +107,33 @@ pub struct HealthReport {
     pub checks: Vec<HealthCheck>,
 }
 
+/// The server did not make the call: it refused it (a URL or a key it cannot read, a role) or
+/// could not be reached. Its own small reading of the server's envelope, not `ApiError`'s: the
+/// preview's bundle carries this client, and not the Partner API's error wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointError(pub String);
+
+impl EndpointError {
+    /// What to tell people.
+    pub fn for_people(&self) -> String {
+        self.0.clone()
+    }
+
+    /// Reads a refusal: the envelope's `error.message` (`public_key: not a PEM key…`).
+    fn read(status: u16, body: &str) -> Self {
+        let parsed = flow_model::json::read(body).ok();
+        let message = parsed
+            .as_ref()
+            .and_then(|value| value.get("error"))
+            .and_then(|error| error.get("message"))
+            .and_then(Value::as_str);
+        EndpointError(match message {
+            Some(message) => format!("The server refused the call ({status}): {message}."),
+            None => format!("The server answered {status}, not the endpoint tester's answer."),
+        })
+    }
+}
+
 fn text(value: &Value, key: &str) -> String {
     value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
@@ -174,6 +200,33 @@ pub fn exchange_body(target: &EndpointTarget, flow: Option<&Value>, call: &Endpo
 }
 
 impl<T: Transport> Client<T> {
+    /// One call of the tester: its envelope's `data`.
+    async fn tester(&self, path: &str, body: String) -> Result<Value, EndpointError> {
+        let Via::Server { origin } = &self.via else {
+            return Err(EndpointError(
+                "The endpoint tester is on the server: switch Connection to this server.".to_owned(),
+            ));
+        };
+        let request = HttpRequest {
+            method: Method::Post,
+            url: format!("{origin}/api/endpoint/{path}"),
+            headers: vec![("Content-Type", "application/json".to_owned())],
+            body: Some(body),
+        };
+        let response = self.transport.send(request).await.map_err(|cause| {
+            EndpointError(format!("The server could not be reached ({cause}): is flowsmith serve running?"))
+        })?;
+        match flow_model::json::read(&response.body) {
+            Ok(mut value)
+                if (200..300).contains(&response.status)
+                    && value.get("status").and_then(Value::as_str) == Some("success") =>
+            {
+                Ok(value.get_mut("data").map(Value::take).unwrap_or(Value::Null))
+            }
+            _ => Err(EndpointError::read(response.status, &response.body)),
+        }
+    }
+
     /// Sends `call` to the endpoint through the server; the answer's problems are checked
     /// against `flow`. `Err` is the server refusing (a URL or key it cannot read, a role);
     /// what the endpoint did wrong is in the [`Exchanged`].
@@ -182,17 +235,15 @@ impl<T: Transport> Client<T> {
         target: &EndpointTarget,
         flow: Option<&Value>,
         call: &EndpointCall,
-    ) -> Result<Exchanged, WsError> {
-        let body = exchange_body(target, flow, call);
-        let value = self.workspace(Method::Post, "endpoint/exchange".into(), Some(body), "").await?;
+    ) -> Result<Exchanged, EndpointError> {
+        let value = self.tester("exchange", exchange_body(target, flow, call)).await?;
         Ok(Exchanged::read(&value))
     }
 
     /// The endpoint's health check, through the server.
-    pub async fn endpoint_health(&self, target: &EndpointTarget) -> Result<HealthReport, WsError> {
-        let body =
-            flow_model::json::compact(&json!({"url": target.url.trim(), "public_key": target.public_key}));
-        let value = self.workspace(Method::Post, "endpoint/health".into(), Some(body), "").await?;
+    pub async fn endpoint_health(&self, target: &EndpointTarget) -> Result<HealthReport, EndpointError> {
+        let body = json!({"url": target.url.trim(), "public_key": target.public_key});
+        let value = self.tester("health", flow_model::json::compact(&body)).await?;
         Ok(HealthReport::read(&value))
     }
 }
@@ -246,5 +297,18 @@ mod tests {
         assert!(!report.healthy);
         assert_eq!(report.checks[0].latency_ms, Some(4.0));
         assert_eq!(report.checks[1].latency_ms, None);
+    }
+
+    #[test]
+    fn refusals_say_the_servers_message() {
+        let envelope = r#"{"status": "error", "error": {"code": "invalid_request", "message": "public_key: not a PEM key", "field": "public_key"}}"#;
+        assert_eq!(
+            EndpointError::read(400, envelope).for_people(),
+            "The server refused the call (400): public_key: not a PEM key."
+        );
+        assert_eq!(
+            EndpointError::read(404, "<html>").for_people(),
+            "The server answered 404, not the endpoint tester's answer."
+        );
     }
 }
