@@ -5,6 +5,7 @@
 //! (the default: the key never reaches the browser), or directly at a configured base URL with
 //! a key the user typed (kept in sessionStorage; the key is then visible to this page and to
 //! anything that runs in it, and the UI says so).
+pub mod endpoint;
 mod error;
 mod transport;
 mod types;

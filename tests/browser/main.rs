@@ -5,6 +5,7 @@
 mod support;
 
 mod drafts;
+mod endpoint_log;
 mod graph;
 mod inspector;
 mod preview;

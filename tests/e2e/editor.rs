@@ -196,12 +196,9 @@ async fn json_view_edits_the_cards_live_and_keeps_text_that_does_not_parse() {
     let page = Page { client: &client };
     client.goto(&url).await.expect("the app loads");
     page.find("[data-testid=screen-list]").await;
-    page.click("[data-testid=workspace-json]").await;
     let editor = "[data-testid=json-editor-content]";
-    page.click(editor).await;
     // Replace the whole text with another flow: the cards follow as it parses.
-    page.keys(editor, &format!("{}a{}", key::CONTROL, key::RELEASE)).await;
-    page.keys(editor, r#"{"version": "7.3", "screens": [{"id": "ONLY", "title": "Typed here", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": []}}]}"#).await;
+    page.type_flow(r#"{"version": "7.3", "screens": [{"id": "ONLY", "title": "Typed here", "terminal": true, "layout": {"type": "SingleColumnLayout", "children": []}}]}"#).await;
     page.until("the typed screen", "document.querySelector('[data-screen-id=ONLY]')").await;
     assert_eq!(page.texts("[data-testid=screen-title]").await, ["Typed here"]);
     // Text that does not parse: the cards keep the last good flow, the error is shown, the

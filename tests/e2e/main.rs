@@ -6,6 +6,7 @@ mod auth;
 mod bench;
 mod client;
 mod editor;
+mod endpoint;
 mod graph;
 mod graph_bench;
 mod layout;

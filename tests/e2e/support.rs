@@ -264,6 +264,15 @@ impl Page<'_> {
 }
 
 impl Page<'_> {
+    /// Replaces the whole flow.json in the JSON view by `flow`, typed.
+    pub async fn type_flow(&self, flow: &str) {
+        self.click("[data-testid=workspace-json]").await;
+        let editor = "[data-testid=json-editor-content]";
+        self.click(editor).await;
+        self.keys(editor, &format!("{}a{}", key::CONTROL, key::RELEASE)).await;
+        self.keys(editor, flow).await;
+    }
+
     /// Opens a toolbar menu (`data-testid` of the menu) and chooses an item in it.
     pub async fn menu(&self, menu: &str, item: &str) {
         self.click(&format!("[data-testid={menu}] summary")).await;

@@ -66,6 +66,10 @@ export async function fetchText(url) { return checked(await fetch(url, { credent
 export async function postText(url, body) {
   return checked(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
 }
+export async function send(method, url, headers, body) {
+  const response = await fetch(url, { method, headers: JSON.parse(headers), body, credentials: 'same-origin' });
+  return [response.status, await response.text()];
+}
 export async function inflateFragment(text) {
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
   const binary = atob(base64 + '='.repeat((4 - base64.length % 4) % 4));
@@ -94,6 +98,8 @@ extern "C" {
     fn fetch_text_js(url: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = postText)]
     fn post_text_js(url: &str, body: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = send)]
+    fn send_js(method: &str, url: &str, headers: &str, body: Option<String>) -> js_sys::Promise;
     #[wasm_bindgen(js_name = inflateFragment)]
     fn inflate_fragment_js(text: &str) -> js_sys::Promise;
     /// Marks the first screen drawn (`performance.mark('flowsmith:first-render')`, once), for
@@ -123,6 +129,30 @@ pub async fn fetch_text(url: &str) -> Result<String, BrowserError> {
 /// POSTs JSON and reads the answer's text.
 pub async fn post_text(url: &str, body: &str) -> Result<String, BrowserError> {
     text_of(post_text_js(url, body)).await
+}
+
+/// The preview page's way to the server's API (the endpoint tester): the browser's fetch in a
+/// few lines of JavaScript, so the page's bundle carries no HTTP client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fetch;
+
+impl crate::api::Transport for Fetch {
+    async fn send(&self, request: crate::api::HttpRequest) -> Result<crate::api::HttpResponse, String> {
+        let headers: serde_json::Map<String, serde_json::Value> = request
+            .headers
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), serde_json::Value::String(value)))
+            .collect();
+        let headers = flow_model::json::compact(&serde_json::Value::Object(headers));
+        let promise = send_js(request.method.as_str(), &request.url, &headers, request.body);
+        let answer =
+            wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|error| error_text(&error))?;
+        let answer = js_sys::Array::from(&answer);
+        Ok(crate::api::HttpResponse {
+            status: answer.get(0).as_f64().unwrap_or_default() as u16,
+            body: answer.get(1).as_string().unwrap_or_default(),
+        })
+    }
 }
 
 /// Decodes a `#flow=` fragment: base64url of raw-deflated UTF-8.

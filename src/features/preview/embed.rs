@@ -8,6 +8,7 @@ use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 use super::bridge;
+use super::endpoint_panel::EndpointLog;
 use super::error::PreviewError;
 use super::phone::{Controls, Phone};
 use super::protocol::{self, EmbedEvent, HostMessage, Options};
@@ -172,7 +173,14 @@ pub fn EmbedApp() -> impl IntoView {
                 </Show>
             </Show>
             {move || match status.get() {
-                Status::Ready => view! { <Phone session=session theme=theme /> }.into_any(),
+                Status::Ready => view! {
+                    <div class="preview-embed__stage">
+                        <Phone session=session theme=theme />
+                        <Show when=move || session.options.with(|options| options.public_key.is_some())>
+                            <EndpointLog session=session />
+                        </Show>
+                    </div>
+                }.into_any(),
                 Status::Waiting => notice("Waiting for a flow…", "preview-waiting"),
                 Status::Loading => notice("Loading the flow…", "preview-loading"),
                 Status::Failed(why) => notice(&why, "preview-load-error"),

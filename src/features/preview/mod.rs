@@ -4,6 +4,8 @@
 //! through a postMessage protocol.
 pub mod bridge;
 mod embed;
+pub mod endpoint_log;
+mod endpoint_panel;
 pub mod error;
 mod inputs;
 pub mod markdown;
@@ -17,5 +19,6 @@ pub mod settings;
 mod settings_panel;
 
 pub use embed::{EmbedApp, read_flow};
+pub use endpoint_panel::{EndpointLog, HealthCheck};
 pub use pane::PreviewPane;
 pub use phone::{Controls, Phone};

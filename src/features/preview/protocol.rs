@@ -46,6 +46,10 @@ pub struct Options {
     /// A test endpoint that answers plain JSON (used for screens without a mock).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// The endpoint's public key (PEM): `endpoint` is then called encrypted as WhatsApp calls
+    /// it, through the server's tester, for INIT, every data_exchange and BACK.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
     /// `light` or `dark`; the system's otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
@@ -121,6 +125,7 @@ impl Options {
             data: value.get("data").filter(|data| !data.is_null()).cloned(),
             mocks: value.get("mocks").and_then(Value::as_object).cloned().unwrap_or_default(),
             endpoint: string(value, "endpoint"),
+            public_key: string(value, "public_key"),
             theme: string(value, "theme"),
             screen: string(value, "screen"),
         }

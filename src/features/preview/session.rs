@@ -10,7 +10,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::{Map, Value};
 
+use crate::api::Client;
+use crate::api::endpoint::{EndpointCall, EndpointTarget, Exchanged, same_origin};
+
 use super::bridge;
+use super::endpoint_log::{self, LogEntry};
 use super::error::PreviewError;
 use super::protocol::{EmbedEvent, Options};
 use super::runtime::{self, Reply, Step};
@@ -56,6 +60,8 @@ pub struct Session {
     pub busy: RwSignal<bool>,
     /// The component the host selected (JSON Pointer).
     pub highlighted: RwSignal<Option<String>>,
+    /// The calls made to the designer's encrypted endpoint, oldest first.
+    pub log: RwSignal<Vec<LogEntry>>,
     events: StoredValue<Option<Callback<EmbedEvent>>>,
     next_key: StoredValue<u64>,
     /// Owns the visits' signals: a visit outlives the view that created it (a click on a
@@ -80,6 +86,7 @@ impl Session {
             options: RwSignal::new(Options::default()),
             busy: RwSignal::new(false),
             highlighted: RwSignal::new(None),
+            log: RwSignal::new(Vec::new()),
             events: StoredValue::new(None),
             next_key: StoredValue::new(0),
             owner: StoredValue::new(Owner::new()),
@@ -112,7 +119,12 @@ impl Session {
         {
             return;
         }
-        let options_changed = self.options.with_untracked(|current| current.data != options.data);
+        // A new encrypted endpoint starts again: its INIT gives the first screen.
+        let options_changed = self.options.with_untracked(|current| {
+            current.data != options.data
+                || current.public_key != options.public_key
+                || (options.public_key.is_some() && current.endpoint != options.endpoint)
+        });
         let start_screen = options.screen.clone();
         self.options.set(options);
         let ids = runtime::screen_ids(&flow);
@@ -150,6 +162,9 @@ impl Session {
         let visit = self.visit(&id, data);
         self.visits.set(vec![visit]);
         self.announce();
+        if screen.is_none() && self.encrypted_target().is_some() {
+            self.call_endpoint(EndpointCall { action: "INIT".into(), ..Default::default() }, Then::Init, &[]);
+        }
     }
 
     /// Shows `screen` as the host asked (the editor's selection): a new visit with the example
@@ -330,6 +345,25 @@ impl Session {
     }
 
     fn data_exchange(&self, visit: Visit, screen: &str, payload: Map<String, Value>) {
+        if self.encrypted() && self.encrypted_target().is_none() {
+            self.snackbar.set(Some(
+                "Set your endpoint's URL and public key in Data & endpoint: the preview calls it for each data_exchange."
+                    .to_owned(),
+            ));
+            return;
+        }
+        if self.encrypted_target().is_some() {
+            let values = self.flow.with_untracked(|flow| {
+                visit.form.with_untracked(|form| endpoint_log::sensitive_values(flow, screen, form))
+            });
+            let call = EndpointCall {
+                action: "data_exchange".into(),
+                screen: Some(screen.to_owned()),
+                data: Some(payload),
+            };
+            self.call_endpoint(call, Then::Answer(visit, screen.to_owned()), &values);
+            return;
+        }
         let (mock, endpoint) = self
             .options
             .with_untracked(|options| (options.mocks.get(screen).cloned(), options.endpoint.clone()));
@@ -373,16 +407,115 @@ impl Session {
         }
     }
 
-    /// Back: the previous screen as it was; on the first screen, closes the flow.
+    /// Back: the previous screen as it was (with the encrypted endpoint, a screen with
+    /// `refresh_on_back` asks it with `BACK` for new data); on the first screen, closes the flow.
     pub fn back(&self) {
         self.snackbar.set(None);
         if self.visits.with_untracked(Vec::len) > 1 {
+            let left = self.current().map(|visit| visit.screen.get_value()).unwrap_or_default();
             self.visits.update(|visits| {
                 visits.pop();
             });
             self.announce();
+            let Some(shown) = self.current() else { return };
+            let refresh = self.flow.with_untracked(|flow| {
+                runtime::screen(flow, &shown.screen.get_value())
+                    .is_some_and(|screen| screen.refresh_on_back())
+            });
+            if refresh && self.encrypted_target().is_some() {
+                let call = EndpointCall { action: "BACK".into(), screen: Some(left), data: None };
+                self.call_endpoint(call, Then::Answer(shown, shown.screen.get_value()), &[]);
+            }
         } else {
             self.ending.set(Some(Ending::Closed));
+        }
+    }
+
+    /// Whether the preview calls the designer's endpoint encrypted as WhatsApp does.
+    pub fn encrypted(&self) -> bool {
+        self.options.with_untracked(|options| options.public_key.is_some())
+    }
+
+    /// The designer's endpoint, once its URL and public key are both set.
+    pub fn encrypted_target(&self) -> Option<EndpointTarget> {
+        self.options.with_untracked(|options| {
+            let url = options.endpoint.clone().filter(|url| !url.trim().is_empty())?;
+            let public_key = options.public_key.clone().filter(|key| !key.trim().is_empty())?;
+            Some(EndpointTarget { url, public_key })
+        })
+    }
+
+    /// Calls the designer's endpoint through the server's tester, logs the exchange, and
+    /// does `then` with the answer. `values`: what to mask beside the `sensitive` names.
+    fn call_endpoint(&self, call: EndpointCall, then: Then, values: &[Value]) {
+        let Some(target) = self.encrypted_target() else { return };
+        let session = *self;
+        let values = values.to_vec();
+        let flow = self.flow.get_untracked();
+        if !matches!(then, Then::Log) {
+            self.busy.set(true);
+        }
+        spawn_local(async move {
+            let client = Client::new(bridge::Fetch, same_origin());
+            let result = client.endpoint_exchange(&target, Some(flow.as_ref()), &call).await;
+            let id = session.next_key.try_update_value(|key| {
+                *key += 1;
+                *key
+            });
+            let id = id.unwrap_or_default();
+            let (mut entry, exchanged) = match result {
+                Ok(exchanged) => (LogEntry::exchanged(id, call, &flow, &exchanged, &values), Some(exchanged)),
+                Err(error) => (LogEntry::refused(id, call, &flow, error.for_people(), &values), None),
+            };
+            entry.replay = matches!(then, Then::Log);
+            let failure = entry.failure.clone();
+            // The session may be gone (the page closed) when the answer comes.
+            if session.log.try_update(|log| log.push(entry)).is_none() {
+                return;
+            }
+            if matches!(then, Then::Log) {
+                return;
+            }
+            session.busy.set(false);
+            match (exchanged, failure) {
+                (_, Some(failure)) => session.snackbar.set(Some(format!("Your endpoint: {failure}"))),
+                (Some(exchanged), None) => session.follow(exchanged, then),
+                (None, None) => {}
+            }
+        });
+    }
+
+    /// Replays a logged call: the same request sent again, its exchange logged (the preview
+    /// stays where it is).
+    pub fn replay(&self, entry: &LogEntry) {
+        self.call_endpoint(entry.call.clone(), Then::Log, &[]);
+    }
+
+    /// Moves the flow on with an encrypted endpoint's answer, as WhatsApp would: an answer
+    /// with errors against the flow is refused (its problems shown), warnings are shown.
+    fn follow(&self, exchanged: Exchanged, then: Then) {
+        let problems = endpoint_log::problems_line(&exchanged.problems);
+        let refused = exchanged.problems.iter().any(|problem| problem.severity == "error");
+        let Some(answer) = exchanged.answer.filter(|_| !refused) else {
+            self.snackbar.set(problems);
+            return;
+        };
+        match then {
+            Then::Init => match runtime::reply(&answer) {
+                Ok(Reply::Screen { screen, data, error_message }) => {
+                    let visit = self.visit(&screen, data);
+                    self.visits.set(vec![visit]);
+                    self.announce();
+                    self.snackbar.set(error_message);
+                }
+                Ok(Reply::Complete { response }) => self.complete("INIT", response),
+                Err(why) => self.snackbar.set(Some(format!("INIT: {why}"))),
+            },
+            Then::Answer(visit, screen) => self.answer(visit, &screen, Ok(answer)),
+            Then::Log => {}
+        }
+        if problems.is_some() {
+            self.snackbar.set(problems);
         }
     }
 
@@ -401,6 +534,17 @@ impl Session {
     pub fn clicked(&self, visit: Visit, pointer: &str) {
         self.emit(EmbedEvent::Component { screen: visit.screen.get_value(), pointer: pointer.to_owned() });
     }
+}
+
+/// What an encrypted endpoint's answer does.
+#[derive(Clone)]
+enum Then {
+    /// It opens the flow.
+    Init,
+    /// It answers a data_exchange or BACK from `visit` on this screen.
+    Answer(Visit, String),
+    /// Nothing: a replay is only logged.
+    Log,
 }
 
 fn first_is(session: &Session, id: &str) -> bool {

@@ -1,10 +1,15 @@
 //! The preview's settings form, drawn in the embed page when the host keeps settings (the
 //! editor does, with the draft): theme, the first screen's data (its `__example__` values or
 //! custom JSON), the mock endpoint's answer to a data_exchange from the screen shown, and a
-//! plain-JSON test endpoint. Each change runs at once and goes back to the host.
+//! test endpoint: plain JSON, or the designer's own endpoint encrypted as WhatsApp calls it
+//! (URL and public key, with its health check). Each change runs at once and goes back to the
+//! host.
 use leptos::prelude::*;
 use serde_json::Value;
 
+use crate::api::endpoint::EndpointTarget;
+
+use super::endpoint_panel::HealthCheck;
 use super::runtime;
 use super::session::Session;
 use super::settings::PreviewSettings;
@@ -34,6 +39,12 @@ pub fn SettingsPanel(
             serde_json::to_string_pretty(&Value::Object(data)).unwrap_or_default()
         })
     };
+    let target = Signal::derive(move || {
+        settings.with(|s| {
+            (s.encrypted && !s.endpoint.trim().is_empty())
+                .then(|| EndpointTarget { url: s.endpoint.clone(), public_key: s.public_key.clone() })
+        })
+    });
     view! {
         <div class="preview-settings" data-testid="preview-settings">
             <label class="field">
@@ -91,7 +102,18 @@ pub fn SettingsPanel(
                 ></textarea>
             </label>
             <label class="field">
-                <span class="field__label">"Test endpoint (plain JSON) for screens without an answer"</span>
+                <span class="field__label">"Test endpoint"</span>
+                <select
+                    data-testid="preview-endpoint-mode"
+                    prop:value=move || if settings.with(|s| s.encrypted) { "encrypted" } else { "plain" }
+                    on:change=move |event| { let encrypted = event_target_value(&event) == "encrypted"; change(&|s| s.encrypted = encrypted) }
+                >
+                    <option value="plain">"Plain JSON, for screens without an answer"</option>
+                    <option value="encrypted">"My endpoint, encrypted as WhatsApp calls it"</option>
+                </select>
+            </label>
+            <label class="field">
+                <span class="field__label">"Endpoint URL"</span>
                 <input
                     type="url"
                     data-testid="preview-endpoint"
@@ -100,6 +122,21 @@ pub fn SettingsPanel(
                     on:change=move |event| { let url = event_target_value(&event); change(&|s| s.endpoint = url.clone()) }
                 />
             </label>
+            <Show when=move || settings.with(|s| s.encrypted)>
+                <label class="field">
+                    <span class="field__label">"Its public key (PEM, as uploaded to WhatsApp; never the private key)"</span>
+                    <textarea
+                        class="preview-settings__json"
+                        data-testid="preview-public-key"
+                        rows="4"
+                        spellcheck="false"
+                        placeholder="-----BEGIN PUBLIC KEY-----"
+                        prop:value=move || settings.with(|s| s.public_key.clone())
+                        on:change=move |event| { let key = event_target_value(&event); change(&|s| s.public_key = key.clone()) }
+                    ></textarea>
+                </label>
+                <HealthCheck target=target />
+            </Show>
             <ul class="preview-settings__problems">
                 {move || settings.with(PreviewSettings::problems).into_iter().map(|problem| view! { <li>{problem}</li> }).collect::<Vec<_>>()}
             </ul>
