@@ -91,7 +91,7 @@ impl PreviewSettings {
             .collect();
         let endpoint = Some(self.endpoint.trim().to_owned()).filter(|url| !url.is_empty());
         let theme = Some(self.theme.clone()).filter(|theme| !theme.is_empty());
-        Options { data, mocks, endpoint, theme, screen: None }
+        Options { data, mocks, endpoint, theme, screen: None, flow_token: None }
     }
 }
 
