@@ -7,6 +7,7 @@ mod support;
 mod drafts;
 mod graph;
 mod inspector;
+mod messages;
 mod preview;
 mod problems;
 mod screen_list;
