@@ -24,9 +24,11 @@ const ASK_NAME: &str = r#"{"version": "7.3", "screens": [{"id": "ASK", "title": 
     {"type": "TextInput", "name": "name", "label": "Name", "required": true},
     {"type": "Footer", "label": "Send", "on-click-action": {"name": "complete", "payload": {"name": "${form.name}"}}}]}}]}"#;
 
-/// A listener answering 200 to each POST; each request's headers (lower-case names) and body
-/// come out of the channel.
-fn webhook_listener() -> (String, mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>) {
+/// A request the listener received: its headers (lower-case names) and body.
+type Received = (Vec<(String, String)>, Vec<u8>);
+
+/// A listener answering 200 to each POST; each request comes out of the channel.
+fn webhook_listener() -> (String, mpsc::Receiver<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
     let url = format!("http://{}/hook", listener.local_addr().expect("its address"));
     let (sender, receiver) = mpsc::channel();
@@ -90,7 +92,10 @@ async fn a_draft_sent_to_a_test_phone_is_answered_and_forwarded_signed() {
     client.goto(&format!("{url}/flows?tab=phones")).await.expect("the Test phone tab");
     let cta = format!("[data-testid=test-phone][data-phone='{PHONE}'] [data-testid=chat-cta]");
     page.find(&cta).await;
-    assert_eq!(page.texts(&format!("[data-phone='{PHONE}'] [data-testid=chat-body]")).await, ["Tell us your name"]);
+    assert_eq!(
+        page.texts(&format!("[data-phone='{PHONE}'] [data-testid=chat-body]")).await,
+        ["Tell us your name"]
+    );
     page.click(&cta).await;
     let frame = page.find("[data-testid=test-phone-preview]").await;
     frame.enter_frame().await.expect("the preview frame");
@@ -132,6 +137,9 @@ async fn a_draft_sent_to_a_test_phone_is_answered_and_forwarded_signed() {
         serde_json::from_str(reply["interactive"]["nfm_reply"]["response_json"].as_str().expect("a string"))
             .expect("response_json is JSON");
     assert_eq!(response["name"], "Ana Silva");
-    assert!(response["flow_token"].as_str().is_some_and(|token| token.starts_with("flowsmith-")), "{response}");
+    assert!(
+        response["flow_token"].as_str().is_some_and(|token| token.starts_with("flowsmith-")),
+        "{response}"
+    );
     client.close().await.expect("the session closes");
 }
