@@ -10,7 +10,6 @@ mod graph;
 mod graph_bench;
 mod layout;
 mod library;
-mod messages;
 mod preview;
 mod support;
 mod workspace;
