@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::transport::{HttpRequest, Method, Transport, encode_query};
-use super::workspace::{USER_HEADER, WsError};
+use super::workspace::{USER_HEADER, WsError, optional, text};
 use super::{ApiError, Client, Via};
 
 /// The body of `POST /api/messages`: what the Send dialog filled in.
@@ -85,14 +85,6 @@ pub struct SentMessage {
     pub status: String,
     /// Why it failed, when it did.
     pub status_detail: Option<String>,
-}
-
-fn text(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-fn optional(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 fn list<T>(value: &Value, key: &str, read: impl Fn(&Value) -> T) -> Vec<T> {
