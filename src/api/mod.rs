@@ -7,6 +7,7 @@
 //! anything that runs in it, and the UI says so).
 pub mod endpoint;
 mod error;
+pub mod messages;
 mod transport;
 mod types;
 pub mod workspace;

@@ -60,11 +60,11 @@ pub struct WsFlow {
     pub purge_at: Option<String>,
 }
 
-fn text(value: &Value, key: &str) -> String {
+pub(super) fn text(value: &Value, key: &str) -> String {
     value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
 
-fn optional(value: &Value, key: &str) -> Option<String> {
+pub(super) fn optional(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
@@ -370,7 +370,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// One workspace call; answers its `data`.
-    async fn workspace(
+    pub(super) async fn workspace(
         &self,
         method: Method,
         path: String,

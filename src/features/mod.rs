@@ -6,6 +6,7 @@ pub mod graph;
 pub mod inspector;
 pub mod json_view;
 pub mod library;
+pub mod messages;
 pub mod preview;
 pub mod problems;
 pub mod shell;

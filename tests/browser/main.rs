@@ -8,6 +8,7 @@ mod drafts;
 mod endpoint_log;
 mod graph;
 mod inspector;
+mod messages;
 mod preview;
 mod problems;
 mod screen_list;

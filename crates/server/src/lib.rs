@@ -333,7 +333,8 @@ pub fn app(state: AppState) -> Router {
                     messages: state.messages.clone(),
                 }),
             )
-            .route("/sandbox/{*rest}", axum::routing::any(|| async { not_found("No such sandbox route") })),
+            .route("/sandbox/{*rest}", axum::routing::any(|| async { not_found("No such sandbox route") }))
+            .merge(messages::sandbox::app_router(sandbox.clone(), state.messages.clone())),
         None => api.route(
             "/sandbox/{*rest}",
             axum::routing::any(|| async { not_found("The sandbox runs only in sandbox mode") }),

@@ -10,7 +10,7 @@ use super::publish_dialog::PublishDialog;
 use super::{CloneSource, Job, LifecycleRequest, use_actions, use_library};
 use crate::components::Menu;
 use crate::features::workspace::access::Role;
-use crate::features::workspace::use_workspace;
+use crate::features::workspace::{Saving, link_untracked, use_workspace};
 
 /// What can be done to the open draft's flow: save (with a retry after a failure), and in
 /// "More": publish, details, clone, deprecate, delete. (WhatsApp's preview is a tab of the
@@ -18,6 +18,7 @@ use crate::features::workspace::use_workspace;
 #[component]
 pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
     let actions = use_actions();
+    let use_editor_state = StoredValue::new(crate::state::use_editor());
     let (library, workspace) = (use_library(), use_workspace());
     // Why the signed-in user's role on the flow's account (or the chosen one) does not allow
     // what needs `role`: the control is disabled and says so.
@@ -60,6 +61,13 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
     let linked = move || link.with(Option::is_some);
     let editable = move || link.with(|link| link.as_ref().is_none_or(RemoteLink::is_editable));
     let live = move || matches!(status().as_str(), "PUBLISHED" | "THROTTLED" | "BLOCKED");
+    // Sending goes through the workspace: the Flows page opens its Send dialog for this flow.
+    let in_workspace = move || workspace.saving.with(|saving| *saving != Saving::Unlinked);
+    let send = move |_| {
+        if let Some(link) = link_untracked(use_editor_state.get_value()) {
+            workspace.frame.set(Some(format!("/flows?send={}", crate::api::encode_query(&link.id))));
+        }
+    };
     view! {
         <button
             class="button button--primary"
@@ -72,6 +80,7 @@ pub fn FlowActions(link: Memo<Option<RemoteLink>>) -> impl IntoView {
         </button>
         <Menu label="More" testid="flow-menu">
             <button class="menu__item" data-testid="publish" title=move || refused(Role::Publisher) disabled=move || !linked() || actions.busy() || status() != "DRAFT" || refused(Role::Publisher).is_some() on:click=move |_| publish.set(true)>"Publish…"</button>
+            <button class="menu__item" data-testid="send-flow" title=move || refused(Role::Editor) hidden=move || !in_workspace() disabled=move || !linked() || refused(Role::Editor).is_some() on:click=send>"Send…"</button>
             <button class="menu__item" data-testid="edit-details" title=move || refused(Role::Editor) disabled=move || actions.busy() || !editable() || refused(Role::Editor).is_some() on:click=move |_| details.set(true)>"Name and categories…"</button>
             <button class="menu__item" data-testid="clone-flow" title=move || refused(Role::Editor) disabled=move || !linked() || actions.busy() || refused(Role::Editor).is_some() on:click=ask_clone>"Clone…"</button>
             <button class="menu__item" data-testid="deprecate-flow" title=move || refused(Role::Publisher) disabled=move || !live() || actions.busy() || refused(Role::Publisher).is_some() on:click=move |_| ask(Lifecycle::Deprecate)>"Deprecate…"</button>

@@ -56,6 +56,10 @@ pub struct Options {
     /// The screen to start on (an id); the first screen otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screen: Option<String>,
+    /// The flow token the completion carries back (a sent message's); `unused` otherwise, as
+    /// WhatsApp writes it for a message without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow_token: Option<String>,
 }
 
 /// What the embed page tells its host.
@@ -128,6 +132,7 @@ impl Options {
             public_key: string(value, "public_key"),
             theme: string(value, "theme"),
             screen: string(value, "screen"),
+            flow_token: string(value, "flow_token"),
         }
     }
 }
@@ -186,6 +191,12 @@ mod tests {
         };
         assert_eq!(options.data, Some(serde_json::json!({"a": 1})));
         assert_eq!((options.mocks.len(), options.screen.as_deref(), options.theme), (1, Some("B"), None));
+        let Some(HostMessage::Load { options, .. }) = read_host_message(
+            r#"{"type": "flowsmith:load", "flow": "{}", "options": {"flow_token": "t-1"}}"#,
+        ) else {
+            panic!("a load")
+        };
+        assert_eq!(options.flow_token.as_deref(), Some("t-1"));
         assert_eq!(settings.map(|settings| settings.theme), Some("light".to_owned()));
         assert_eq!(
             EmbedEvent::Ready { version: VERSION }.to_json(),

@@ -339,7 +339,11 @@ impl Session {
         self.announce();
     }
 
-    fn complete(&self, screen: &str, response: Map<String, Value>) {
+    fn complete(&self, screen: &str, mut response: Map<String, Value>) {
+        // A sent message's token replaces the preview's `unused` (the test phone's reply).
+        if let Some(token) = self.options.with_untracked(|options| options.flow_token.clone()) {
+            response.insert("flow_token".to_owned(), Value::String(token));
+        }
         self.ending.set(Some(Ending::Completed(response.clone())));
         self.emit(EmbedEvent::Complete { screen: screen.to_owned(), response });
     }

@@ -98,7 +98,7 @@ impl PreviewSettings {
         let endpoint = Some(self.endpoint.trim().to_owned()).filter(|url| !url.is_empty());
         let theme = Some(self.theme.clone()).filter(|theme| !theme.is_empty());
         let public_key = self.encrypted.then(|| self.public_key.clone());
-        Options { data, mocks, endpoint, public_key, theme, screen: None }
+        Options { data, mocks, endpoint, public_key, theme, screen: None, flow_token: None }
     }
 }
 

@@ -61,7 +61,7 @@ fn row(flow: &WsFlow, account: &str, refused: Option<String>) -> impl IntoView +
     };
     let conflict = if flow.conflict_at.is_some() { " · changed on WhatsApp meanwhile" } else { "" };
     let trashed = flow.deleted_at.is_some();
-    // Open and History are for every role; the rest change the flow (the editor role).
+    // Open and History are for every role; the rest change the flow or send it (the editor role).
     let button = |action: &'static str, label: &'static str, shown: bool| {
         let refused = refused.clone().filter(|_| !matches!(action, "open" | "history"));
         shown.then(|| {
@@ -82,6 +82,7 @@ fn row(flow: &WsFlow, account: &str, refused: Option<String>) -> impl IntoView +
                 <div class="flow-row__actions">
                     {button("open", "Open", !trashed)}
                     {button("history", "History", !trashed)}
+                    {button("send", "Send…", !trashed)}
                     {button("rename", "Rename", !trashed)}
                     {button("draft", "New draft", !trashed && flow.status != "DRAFT")}
                     {button("delete", "Delete", !trashed)}
@@ -100,6 +101,12 @@ pub fn FlowsPage() -> impl IntoView {
     let library = crate::features::library::Library::provide();
     let offered = Memo::new(move |_| {
         library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace))
+    });
+    // The sandbox's test phones: only where the sandbox runs (and a workspace to send from).
+    let sandbox = Memo::new(move |_| {
+        library
+            .server
+            .with(|server| matches!(server, Some(Ok(config)) if config.is_sandbox() && config.workspace))
     });
     let asked = query_param("tab");
     let current = query_param("current");
@@ -126,9 +133,11 @@ pub fn FlowsPage() -> impl IntoView {
                 <Show when=move || offered.get()>{button("workspace", "Workspace")}</Show>
                 {button("whatsapp", "On WhatsApp")}
                 {button("drafts", "In this browser")}
+                <Show when=move || sandbox.get()>{button("phones", "Test phone")}</Show>
             </nav>
             {move || match shown().as_str() {
                 "whatsapp" => view! { <crate::features::library::WhatsAppFlows /> }.into_any(),
+                "phones" => view! { <crate::features::messages::TestPhones /> }.into_any(),
                 "drafts" => view! { <crate::features::drafts::DraftsList current=current.clone() workspace=offered /> }.into_any(),
                 _ => view! { <WorkspaceFlows /> }.into_any(),
             }}
@@ -175,6 +184,8 @@ fn WorkspaceFlows() -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
     let history = RwSignal::new(query_param("history"));
+    // The flow whose Send dialog is open (`?send=<id>`: the editor's Send… opens this page so).
+    let sending = RwSignal::new(query_param("send"));
     let renaming = RwSignal::new(None::<WsFlow>);
     let new_name = RwSignal::new(String::new());
     let sync_account = RwSignal::new(String::new());
@@ -217,6 +228,7 @@ fn WorkspaceFlows() -> impl IntoView {
         match action.as_str() {
             "open" => open_in_editor(&id),
             "history" => history.set(Some(id)),
+            "send" => sending.set(Some(id)),
             "rename" => {
                 new_name.set(flow.name.clone());
                 renaming.set(Some(flow));
@@ -389,6 +401,9 @@ fn WorkspaceFlows() -> impl IntoView {
                     })}
                 </div>
             </section>
+            {move || sending.get().map(|id| view! {
+                <crate::features::messages::SendFlow id=id user=user.get_untracked() on_close=Callback::new(move |()| sending.set(None)) />
+            })}
             {move || history.get().map(|id| {
                 let refused = find(&id).and_then(|flow| refusal(Role::Editor, &flow.account_id));
                 view! { <HistoryPanel id=id user=user refused=refused on_close=Callback::new(move |()| history.set(None)) /> }

@@ -60,6 +60,8 @@ pub mod field {
     pub const SCREEN: &str = "action.screen";
     /// The first screen's data; its fields are `action.data.NAME` (and below, `.inner`, `[0]`).
     pub const DATA: &str = "action.data";
+    /// The first screen's data as the send body names it (`data`, `data.NAME`).
+    pub const DATA_NAME: &str = "data";
 }
 
 /// Where the flow stands at WhatsApp, as far as the message's `mode` goes.
@@ -194,6 +196,16 @@ impl MessageProblem {
     /// What is wrong and what to do, for people.
     pub fn message(&self) -> String {
         self.to_string()
+    }
+
+    /// The field as `POST /api/messages` and the Send dialog name it: the first screen is
+    /// `screen` and its data `data` (`data.NAME…` for a field of it); the others keep their
+    /// names.
+    pub fn send_field(&self) -> &str {
+        match self.field.strip_prefix("action.") {
+            Some(rest) if rest == "screen" || rest.starts_with(field::DATA_NAME) => rest,
+            _ => &self.field,
+        }
     }
 }
 

@@ -1,13 +1,13 @@
 //! The cURL command that sends a message through an account's backend, to show next to the
 //! JSON. Secrets are never written: the command reads them from the shell (`$TOKEN`,
-//! `$D360_API_KEY`), so it can be copied, logged and shared as it is.
+//! `$D360_API_KEY`, `$SANDBOX_API_KEY`), so it can be copied, logged and shared as it is.
 //!
 //! - Meta's Cloud API: `POST https://graph.facebook.com/{version}/{phone-number-id}/messages`
 //!   with `Authorization: Bearer` (Flow Messages reference, its example request).
 //! - 360dialog's messaging API: `POST https://waba-v2.360dialog.io/messages` with the channel's
 //!   `D360-API-KEY`, the same body; the key names the number (partner-api.md §4.2).
 //! - The sandbox stands in for 360dialog (crates/server/src/sandbox), so it takes the same
-//!   request at its own base URL.
+//!   request at its own base URL, with its key in `X-API-Key` (`$SANDBOX_API_KEY`).
 use serde_json::Value;
 
 /// Where a message goes.
@@ -52,7 +52,9 @@ impl Backend {
     fn credential(&self) -> &'static str {
         match self {
             Backend::Graph { .. } => "\"Authorization: Bearer $TOKEN\"",
-            Backend::Dialog360 | Backend::Sandbox { .. } => "\"D360-API-KEY: $D360_API_KEY\"",
+            Backend::Dialog360 => "\"D360-API-KEY: $D360_API_KEY\"",
+            // The sandbox takes its key as the Partner API does (`--sandbox-api-key`).
+            Backend::Sandbox { .. } => "\"X-API-Key: $SANDBOX_API_KEY\"",
         }
     }
 }

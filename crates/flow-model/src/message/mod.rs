@@ -18,7 +18,10 @@ use crate::catalog::ActionName;
 mod check;
 mod curl;
 
-pub use check::{MessageProblem, MessageProblemKind, Publication, check, entry_screens, example_data, field};
+pub use check::{
+    BODY_MAX_CHARS, CTA_MAX_CHARS, FOOTER_MAX_CHARS, HEADER_MAX_CHARS, MessageProblem, MessageProblemKind,
+    Publication, check, entry_screens, example_data, field,
+};
 pub use curl::{Backend, curl};
 
 /// The key names of the Cloud API's message object, written here once. Names it shares with

@@ -118,6 +118,33 @@ fn a_message_prefilled_from_the_examples_has_no_problem() {
     assert_eq!(check(&message, &shop, Publication::Published), []);
 }
 
+/// Problems name the fields of `POST /api/messages` and of the Send dialog: the first screen
+/// is `screen`, its data `data.NAME`; the rest keep their names.
+#[test]
+fn problems_name_the_fields_of_the_send_body() {
+    let shop = flow("shop");
+    let mut data = example_data(&shop, "PRODUCT");
+    data.insert("not_declared".into(), json!(1));
+    let mut message = FlowMessage {
+        to: "12".into(),
+        header: None,
+        body: "Hi".into(),
+        footer: None,
+        cta: "Open".into(),
+        flow_token: None,
+        flow: FlowRef::Id("123456789012345".into()),
+        action: FlowAction::Navigate { screen: "PRODUCT".into(), data: Some(data) },
+        mode: Mode::Draft,
+        flow_message_version: flow_model::message::FLOW_MESSAGE_VERSION.into(),
+    };
+    let fields = |message: &FlowMessage| -> Vec<String> {
+        check(message, &shop, Publication::Published).iter().map(|p| p.send_field().to_owned()).collect()
+    };
+    assert_eq!(fields(&message), ["to", "data.not_declared", "mode"]);
+    message.action = FlowAction::Navigate { screen: "NOWHERE".into(), data: None };
+    assert_eq!(fields(&message), ["to", "screen", "mode"]);
+}
+
 #[test]
 fn the_curl_command_of_each_backend() {
     let fixture: Value =

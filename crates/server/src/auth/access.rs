@@ -105,6 +105,9 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/accounts/{id}/webhook", "POST", audited(Role::Admin, "webhook_path")),
     ("/api/messages", "POST", audited(Role::Editor, "send_message")),
     ("/api/messages", "GET", VIEWER),
+    // The sandbox's test phones in the app (sandbox mode): editors try their flows there.
+    ("/api/test-phones", "GET", EDITOR),
+    ("/api/test-phones/{message_id}/complete", "POST", EDITOR),
     ("/api/endpoint/exchange", "POST", EDITOR),
     // Accounts' endpoint key pairs (`endpoint/account_key/`); the handlers check the role on the account.
     ("/api/accounts/{id}/endpoint-key", "GET", EDITOR),

@@ -3,6 +3,8 @@
 //! inbound Cloud API delivery with an `nfm_reply` whose `context.id` is the sent message, recorded
 //! like a verified webhook delivery and, with `--webhook-forward-url`, forwarded there signed
 //! with the app secret. Here rather than in `sandbox/` because it needs the record of messages.
+//! The app's Test phone view reaches the same through `/api/test-phones…` (editors, no sandbox
+//! key: the browser never holds it).
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -12,6 +14,7 @@ use super::Messages;
 use super::webhook::{Delivery, Malformed};
 use crate::error::{ApiError, json_response};
 use crate::sandbox::{API_KEY_HEADER, Sandbox, phones};
+use crate::workspace::error::success;
 
 /// The sandbox and the record of messages.
 #[derive(Clone)]
@@ -55,7 +58,8 @@ pub fn delivery(
     }]}]})
 }
 
-/// Completes the flow of a message a test phone received.
+/// Completes the flow of a message a test phone received (tests and scripts: the sandbox's
+/// key in `X-API-Key`).
 pub async fn complete(
     State(phone): State<TestPhone>,
     Path(message_id): Path<String>,
@@ -65,10 +69,43 @@ pub async fn complete(
     if !key.is_some_and(|key| phone.sandbox.key().matches(&key)) {
         return Err(ApiError::Unauthorized("Missing or invalid X-API-Key header"));
     }
+    match deliver(&phone, &message_id, request).await? {
+        Ok(answer) => Ok(json_response(StatusCode::OK, &answer)),
+        Err(refusal) => Ok(refusal),
+    }
+}
+
+/// The test phones and their chats, for the app's Test phone view (`GET /api/test-phones`:
+/// editors, who need no sandbox key: the server holds it).
+pub async fn app_phones(State(phone): State<TestPhone>) -> Response {
+    success(StatusCode::OK, phones::phones_json(phone.sandbox.chats()))
+}
+
+/// Completes a received flow from the app's Test phone view (`POST
+/// /api/test-phones/{message_id}/complete {response_json}`: editors).
+pub async fn app_complete(
+    State(phone): State<TestPhone>,
+    Path(message_id): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    match deliver(&phone, &message_id, request).await? {
+        Ok(answer) => Ok(success(StatusCode::OK, answer)),
+        Err(refusal) => Ok(refusal),
+    }
+}
+
+/// Answers the message `message_id` with the request's `response_json`, as WhatsApp delivers
+/// a flow's reply: what happened, or the webhook's own refusal (a full or unreachable
+/// database: nothing recorded).
+async fn deliver(
+    phone: &TestPhone,
+    message_id: &str,
+    request: Request,
+) -> Result<Result<Value, Response>, ApiError> {
     let received = phone
         .sandbox
         .chats()
-        .find(&message_id)
+        .find(message_id)
         .ok_or_else(|| ApiError::NotFound(format!("No test phone received a message {message_id}")))?;
     let wrong = |message: String| ApiError::WrongPayload { message, details: None };
     let bytes = axum::body::to_bytes(request.into_body(), super::DELIVERY_LIMIT)
@@ -93,9 +130,9 @@ pub async fn complete(
     let parsed = Delivery::parse(&bytes).map_err(|Malformed(why)| ApiError::Internal(why))?;
     let recorded = match phone.messages.record(parsed, None).await {
         Ok(recorded) => recorded,
-        // The webhook's own refusal (a full or unreachable database), nothing recorded.
-        Err(error) => return Ok(error.into_response()),
+        Err(error) => return Ok(Err(error.into_response())),
     };
+    phone.sandbox.chats().answer(message_id, Value::Object(response.clone()));
     let forwarded = match &phone.messages.settings().forward_url {
         Some(_) => match phone.messages.forward(bytes).await {
             Ok(status) => json!({"status": status}),
@@ -103,14 +140,19 @@ pub async fn complete(
         },
         None => Value::Null,
     };
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({
-            "message_id": reply_id,
-            "context_id": received.message_id,
-            "responses": recorded.responses,
-            "delivery": delivery_json,
-            "forwarded": forwarded,
-        }),
-    ))
+    Ok(Ok(json!({
+        "message_id": reply_id,
+        "context_id": received.message_id,
+        "responses": recorded.responses,
+        "delivery": delivery_json,
+        "forwarded": forwarded,
+    })))
+}
+
+/// The app's routes to the test phones (sandbox mode only).
+pub fn app_router(sandbox: Sandbox, messages: Messages) -> axum::Router {
+    axum::Router::new()
+        .route("/api/test-phones", axum::routing::get(app_phones))
+        .route("/api/test-phones/{message_id}/complete", axum::routing::post(app_complete))
+        .with_state(TestPhone { sandbox, messages })
 }

@@ -67,22 +67,6 @@ struct SendBody {
     mode: Option<String>,
 }
 
-/// A field of [`FlowMessage`] as the send body names it: `action.screen` is `screen`,
-/// `action.data.x` is `data.x`.
-fn body_field(field: &str) -> String {
-    match field.strip_prefix("action.") {
-        Some(rest)
-            if rest == "screen"
-                || rest == "data"
-                || rest.starts_with("data.")
-                || rest.starts_with("data[") =>
-        {
-            rest.to_owned()
-        }
-        _ => field.to_owned(),
-    }
-}
-
 fn not_found(id: &str) -> WorkspaceError {
     WorkspaceError::NotFound(format!("No flow {id} in this workspace"))
 }
@@ -150,7 +134,7 @@ async fn send(
     let problems: Vec<(String, String)> = message::check(&flow_message, &flow_json, publication)
         .iter()
         .filter(|problem| problem.is_error())
-        .map(|problem| (body_field(&problem.field), problem.message()))
+        .map(|problem| (problem.send_field().to_owned(), problem.message()))
         .collect();
     if !problems.is_empty() {
         return Err(WorkspaceError::InvalidMessage(problems));
@@ -212,18 +196,4 @@ async fn list(State(sending): State<Sending>, request: Request) -> Result<Respon
     let sent = sending.messages.sent_of_flow(&flow.id, MAX_LISTED).await?;
     let items: Vec<Value> = sent.iter().map(sent_json).collect();
     Ok(success(StatusCode::OK, json!({"items": items})))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::body_field;
-
-    #[test]
-    fn problems_are_named_by_the_body_s_fields() {
-        assert_eq!(body_field("action.screen"), "screen");
-        assert_eq!(body_field("action.data.age"), "data.age");
-        assert_eq!(body_field("action.data"), "data");
-        assert_eq!(body_field("action"), "action");
-        assert_eq!(body_field("to"), "to");
-    }
 }

@@ -39,6 +39,9 @@ pub struct Received {
     pub message: Value,
     /// When (seconds since the epoch).
     pub received_at: i64,
+    /// The phone's answer once its flow was completed (the reply's `response_json`), for the
+    /// app's chat.
+    pub reply: Option<Value>,
 }
 
 /// The test phones' chats.
@@ -58,6 +61,14 @@ impl Chats {
             .iter()
             .find(|m| m.message_id == message_id)
             .cloned()
+    }
+
+    /// Keeps the answer the phone gave to `message_id` (shown in its chat).
+    pub fn answer(&self, message_id: &str, reply: Value) {
+        let mut chats = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(received) = chats.iter_mut().find(|m| m.message_id == message_id) {
+            received.reply = Some(reply);
+        }
     }
 
     fn all(&self) -> Vec<Received> {
@@ -118,6 +129,7 @@ pub fn receive(sandbox: &Sandbox, waba_id: String, message: Value) -> Result<Val
         to: to.clone(),
         message,
         received_at: now(),
+        reply: None,
     });
     Ok(json!({
         "messaging_product": "whatsapp",
@@ -132,7 +144,13 @@ fn phone_list() -> String {
 
 /// The test phones, each with the messages it received, oldest first.
 pub async fn phones(State(sandbox): State<Sandbox>) -> Response {
-    let received = sandbox.chats.all();
+    ok(phones_json(&sandbox.chats))
+}
+
+/// `{phones: [{phone, name, messages: [{message_id, waba_account_id, received_at, message,
+/// reply}]}]}` (`reply`: the completed flow's `response_json`, or `null`).
+pub fn phones_json(chats: &Chats) -> Value {
+    let received = chats.all();
     let phones: Vec<Value> = TEST_PHONES
         .iter()
         .map(|(phone, name)| {
@@ -145,11 +163,12 @@ pub async fn phones(State(sandbox): State<Sandbox>) -> Response {
                         "waba_account_id": message.waba_id,
                         "received_at": super::format_time(message.received_at),
                         "message": message.message,
+                        "reply": message.reply,
                     })
                 })
                 .collect();
             json!({"phone": phone, "name": name, "messages": chat})
         })
         .collect();
-    ok(json!({"phones": phones}))
+    json!({"phones": phones})
 }
