@@ -17,7 +17,7 @@
 //! | publish, deprecate | `POST …/flows/{id}/publish`, `…/deprecate` |
 //! | delete | `DELETE …/flows/{id}` |
 //! | migrate | `POST …/waba_accounts/{destination}/flows/migrate_flows` `{source_waba_account_id, source_flow_names}` |
-//! | send_message | sandbox: `POST …/waba_accounts/{waba}/messages` (its stand-in of the messaging API); 360dialog: refused, its `POST https://waba-v2.360dialog.io/messages` needs the channel's key, which is not kept |
+//! | send_message | sandbox: `POST …/waba_accounts/{waba}/messages` (its stand-in of the messaging API); 360dialog: refused here; the workspace sends through `messaging.rs` with the account's channel key |
 //!
 //! Meta's error inside 360dialog's envelope is read with its code, so expired keys, missing
 //! permissions and rate limits are the same failures as through the Graph API.
@@ -141,7 +141,7 @@ impl Partner {
 }
 
 /// Reads 360dialog's error envelope (either spelling) and Meta's Graph error inside it.
-fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError {
+pub(super) fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError {
     let meta = body.and_then(|body| body.get("meta"));
     let graph = meta.and_then(|meta| {
         meta.pointer("/details/error").cloned().or_else(|| match meta.get("error") {
@@ -356,8 +356,8 @@ impl Backend for Partner {
                 message_id(&answer).ok_or_else(|| unreadable(self.who(), "the message's id"))
             }
             // 360dialog sends through `POST https://waba-v2.360dialog.io/messages` with the
-            // channel's own `D360-API-KEY`, which this server does not keep (the partner key
-            // cannot send).
+            // channel's own `D360-API-KEY` (the partner key cannot send): the workspace sends
+            // with the key an admin stored with the account (`messaging.rs`), not through here.
             BackendKind::Dialog360 | BackendKind::Graph => Err(BackendError::new(
                 FailureKind::Unsupported,
                 "This account has no channel API key: 360dialog sends messages only with the channel's \

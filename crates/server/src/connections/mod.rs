@@ -12,6 +12,8 @@
 //! several servers on one database see each other's changes. A connection whose credential
 //! does not open (another server key, a changed ciphertext) stays listed, and every call through
 //! it fails with a message naming it.
+pub mod channel_key_routes;
+pub mod channel_keys;
 pub mod key;
 pub mod routes;
 pub mod store;
@@ -58,6 +60,8 @@ pub struct Reach {
     pub concurrency: usize,
     /// Fetches flow.json downloads.
     pub assets: AssetFetcher,
+    /// 360dialog's messaging API, which 360dialog accounts send with their channel key.
+    pub messaging: crate::backend::messaging::Dialog360Messaging,
 }
 
 /// A connection as this server knows it.
@@ -594,6 +598,7 @@ pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<u
             .map_err(failed)?;
         resealed += 1;
     }
+    resealed += channel_keys::rotate(&mut transaction, old, new).await?;
     transaction.commit().await.map_err(failed_commit)?;
     Ok(resealed)
 }
