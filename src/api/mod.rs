@@ -6,6 +6,7 @@
 //! a key the user typed (kept in sessionStorage; the key is then visible to this page and to
 //! anything that runs in it, and the UI says so).
 mod error;
+pub mod responses;
 mod transport;
 mod types;
 pub mod workspace;

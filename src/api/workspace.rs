@@ -370,7 +370,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// One workspace call; answers its `data`.
-    async fn workspace(
+    pub(super) async fn workspace(
         &self,
         method: Method,
         path: String,

@@ -8,6 +8,7 @@ pub mod json_view;
 pub mod library;
 pub mod preview;
 pub mod problems;
+pub mod responses;
 pub mod shell;
 pub mod shortcuts;
 pub mod workspace;

@@ -9,6 +9,7 @@ mod graph;
 mod inspector;
 mod preview;
 mod problems;
+mod responses;
 mod screen_list;
 mod shortcuts;
 mod tasks;
