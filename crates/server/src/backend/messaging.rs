@@ -54,7 +54,8 @@ impl Dialog360Messaging {
             .timeout(self.timeout)
             .header(KEY_HEADER, key.expose())
             .header(reqwest::header::ACCEPT, "application/json")
-            .json(message)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(serde_json::to_vec(message).unwrap_or_default())
             .send()
             .await
             .map_err(|error| {
