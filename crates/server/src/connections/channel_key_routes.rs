@@ -44,13 +44,7 @@ fn account(id: &str, request: &Request) -> Result<String> {
 
 /// The body's `api_key`, read so that no error message can quote it.
 fn api_key(bytes: &[u8]) -> Result<Secret> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
-        WorkspaceError::InvalidJson(format!(
-            "The body is not JSON (line {}, column {})",
-            error.line(),
-            error.column()
-        ))
-    })?;
+    let value = super::routes::json_body(bytes)?;
     match value.get("api_key") {
         Some(Value::String(text)) => Ok(Secret::new(text.clone())),
         Some(_) => Err(WorkspaceError::invalid("api_key", "api_key must be text")),

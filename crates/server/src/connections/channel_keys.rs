@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sqlx::{AnyConnection, Row as _};
 
 use super::key::Sealed;
-use super::{Connections, MAX_SECRET_BYTES, MIN_SECRET_CHARS, last4};
+use super::{Connections, MIN_SECRET_CHARS, last4};
 use crate::backend::{BackendError, BackendKind, FailureKind};
 use crate::config::Secret;
 use crate::workspace::WorkspaceError;
@@ -109,10 +109,7 @@ async fn info(connection: &mut AnyConnection, account_id: &str) -> StoreResult<O
 /// Checks a key an admin sent (the message never repeats it).
 fn checked(key: &Secret) -> Result<Secret, WorkspaceError> {
     let text = key.expose().trim();
-    let fits = text.chars().count() >= MIN_SECRET_CHARS
-        && text.len() <= MAX_SECRET_BYTES
-        && text.bytes().all(|byte| byte.is_ascii_graphic());
-    if !fits {
+    if !super::fits_as_secret(text) {
         return Err(WorkspaceError::invalid(
             "api_key",
             format!(

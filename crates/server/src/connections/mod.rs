@@ -543,6 +543,14 @@ fn partner_taken(error: crate::workspace::store::StoreError) -> WorkspaceError {
     }
 }
 
+/// Whether `text` (trimmed) can be a credential: long enough that its last four characters are
+/// a small part of it, printable, without spaces.
+fn fits_as_secret(text: &str) -> bool {
+    text.chars().count() >= MIN_SECRET_CHARS
+        && text.len() <= MAX_SECRET_BYTES
+        && text.bytes().all(|byte| byte.is_ascii_graphic())
+}
+
 /// Checks what an admin sent (messages never repeat the credential).
 fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> {
     input.name = input.name.trim().to_owned();
@@ -558,10 +566,7 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
     input.kind = input.kind.checked()?;
     if let Some(secret) = &input.secret {
         let text = secret.expose().trim();
-        let fits = text.chars().count() >= MIN_SECRET_CHARS
-            && text.len() <= MAX_SECRET_BYTES
-            && text.bytes().all(|byte| byte.is_ascii_graphic());
-        if !fits {
+        if !fits_as_secret(text) {
             return Err(WorkspaceError::invalid(
                 "api_key",
                 format!(

@@ -37,16 +37,21 @@ async fn list(State(connections): State<Connections>) -> Result<Response> {
     Ok(success(StatusCode::OK, json!(all.iter().map(|open| open.to_json()).collect::<Vec<_>>())))
 }
 
-/// The body, read field by field so that no error message can quote the credential (serde's
-/// messages quote the value of a wrong type).
-fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|error| {
+/// The body as JSON; the error names where it stops being JSON, never what it holds.
+pub(super) fn json_body(bytes: &[u8]) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|error| {
         WorkspaceError::InvalidJson(format!(
             "The body is not JSON (line {}, column {})",
             error.line(),
             error.column()
         ))
-    })?;
+    })
+}
+
+/// The body, read field by field so that no error message can quote the credential (serde's
+/// messages quote the value of a wrong type).
+fn input(bytes: &[u8], secret_required: bool) -> Result<ConnectionInput> {
+    let value = json_body(bytes)?;
     let object: &Map<String, Value> = value
         .as_object()
         .ok_or_else(|| WorkspaceError::invalid("body", "send {kind, name, partner_id, api_key}"))?;
