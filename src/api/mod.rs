@@ -8,6 +8,7 @@
 pub mod endpoint;
 mod error;
 pub mod messages;
+pub mod responses;
 mod transport;
 mod types;
 pub mod workspace;

@@ -9,6 +9,7 @@ pub mod library;
 pub mod messages;
 pub mod preview;
 pub mod problems;
+pub mod responses;
 pub mod shell;
 pub mod shortcuts;
 pub mod workspace;

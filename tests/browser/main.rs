@@ -11,6 +11,7 @@ mod inspector;
 mod messages;
 mod preview;
 mod problems;
+mod responses;
 mod screen_list;
 mod shortcuts;
 mod tasks;

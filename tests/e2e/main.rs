@@ -12,6 +12,7 @@ mod graph_bench;
 mod layout;
 mod library;
 mod preview;
+mod responses;
 mod support;
 mod workspace;
 

@@ -193,6 +193,10 @@ pub struct ServeConfig {
     /// the network behind it.
     #[arg(long, env = "FLOWSMITH_ALLOW_PRIVATE_ENDPOINTS")]
     pub allow_private_endpoints: bool,
+    /// 360dialog's messaging API, where 360dialog accounts send flow messages with their
+    /// channel API key. Must be https, except on loopback.
+    #[arg(long, env = "FLOWSMITH_DIALOG360_MESSAGING_URL", default_value = crate::backend::messaging::DEFAULT_URL)]
+    pub dialog360_messaging_url: String,
 }
 
 impl ServeConfig {
@@ -239,6 +243,7 @@ impl ServeConfig {
             app_secret: None,
             webhook_verify_token: None,
             webhook_forward_url: None,
+            dialog360_messaging_url: crate::backend::messaging::DEFAULT_URL.to_owned(),
         }
     }
 }
@@ -452,6 +457,8 @@ pub struct Settings {
     pub webhooks: crate::messages::WebhookSettings,
     /// `--allow-private-endpoints`.
     pub allow_private_endpoints: bool,
+    /// `--dialog360-messaging-url`: where 360dialog accounts send messages.
+    pub dialog360_messaging_url: Url,
 }
 
 impl Settings {
@@ -557,6 +564,7 @@ impl Settings {
             secret_key: config.secret_key.clone().filter(|key| !key.expose().trim().is_empty()),
             webhooks: webhooks(config).map_err(invalid)?,
             allow_private_endpoints: config.allow_private_endpoints,
+            dialog360_messaging_url: messaging_url(&config.dialog360_messaging_url).map_err(invalid)?,
         })
     }
 
@@ -779,6 +787,23 @@ fn waba_ids(ids: &[String]) -> Result<Vec<String>, String> {
     Ok(ids)
 }
 
+/// `--dialog360-messaging-url`: https (the channel key travels with every message), plain
+/// http only on loopback (tests' stubs).
+fn messaging_url(text: &str) -> Result<Url, String> {
+    let url =
+        Url::parse(text.trim()).map_err(|error| format!("--dialog360-messaging-url '{text}': {error}"))?;
+    if !(url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url))) {
+        return Err(format!(
+            "--dialog360-messaging-url '{text}' must be https (plain http only on loopback): the channel key \
+             travels with every message"
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() {
+        return Err(format!("--dialog360-messaging-url '{text}' must not hold credentials or a query"));
+    }
+    Ok(url)
+}
+
 fn upstream_url(text: &str) -> Result<Url, String> {
     let url = Url::parse(text.trim()).map_err(|error| format!("--upstream-url '{text}': {error}"))?;
     match url.scheme() {
@@ -927,6 +952,9 @@ mod tests {
 
     #[test]
     fn upstream_must_be_https_except_on_loopback() {
+        assert!(messaging_url(crate::backend::messaging::DEFAULT_URL).is_ok());
+        assert!(messaging_url("http://127.0.0.1:9000/messages").is_ok());
+        assert!(messaging_url("http://waba-v2.360dialog.io/messages").is_err());
         assert!(upstream_url("https://hub.360dialog.io/").is_ok());
         assert!(upstream_url("http://127.0.0.1:9000").is_ok());
         assert!(upstream_url("http://hub.360dialog.io").is_err());

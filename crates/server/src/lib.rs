@@ -219,6 +219,11 @@ impl AppState {
             body_limit: settings.body_limit,
             concurrency: settings.upstream_concurrency,
             assets: assets.clone(),
+            messaging: backend::messaging::Dialog360Messaging::new(
+                settings.dialog360_messaging_url.clone(),
+                settings.upstream_timeout,
+            )
+            .map_err(ServeError::Config)?,
         };
         let connections = connections::Connections::new(store.clone(), key, Some(from_flags), reach);
         // Says at start which stored connections cannot be opened (each is logged by name).

@@ -61,9 +61,10 @@ fn row(flow: &WsFlow, account: &str, refused: Option<String>) -> impl IntoView +
     };
     let conflict = if flow.conflict_at.is_some() { " · changed on WhatsApp meanwhile" } else { "" };
     let trashed = flow.deleted_at.is_some();
-    // Open and History are for every role; the rest change the flow or send it (the editor role).
+    // Open, History and Responses are for every role; the rest change the flow or send it (the
+    // editor role).
     let button = |action: &'static str, label: &'static str, shown: bool| {
-        let refused = refused.clone().filter(|_| !matches!(action, "open" | "history"));
+        let refused = refused.clone().filter(|_| !matches!(action, "open" | "history" | "responses"));
         shown.then(|| {
             view! {
                 <button class="button button--small" class:button--danger=action == "delete" data-action=action
@@ -83,6 +84,7 @@ fn row(flow: &WsFlow, account: &str, refused: Option<String>) -> impl IntoView +
                     {button("open", "Open", !trashed)}
                     {button("history", "History", !trashed)}
                     {button("send", "Send…", !trashed)}
+                    {button("responses", "Responses", !trashed)}
                     {button("rename", "Rename", !trashed)}
                     {button("draft", "New draft", !trashed && flow.status != "DRAFT")}
                     {button("delete", "Delete", !trashed)}
@@ -186,6 +188,7 @@ fn WorkspaceFlows() -> impl IntoView {
     let history = RwSignal::new(query_param("history"));
     // The flow whose Send dialog is open (`?send=<id>`: the editor's Send… opens this page so).
     let sending = RwSignal::new(query_param("send"));
+    let responses = RwSignal::new(query_param("responses"));
     let renaming = RwSignal::new(None::<WsFlow>);
     let new_name = RwSignal::new(String::new());
     let sync_account = RwSignal::new(String::new());
@@ -229,6 +232,7 @@ fn WorkspaceFlows() -> impl IntoView {
             "open" => open_in_editor(&id),
             "history" => history.set(Some(id)),
             "send" => sending.set(Some(id)),
+            "responses" => responses.set(Some(id)),
             "rename" => {
                 new_name.set(flow.name.clone());
                 renaming.set(Some(flow));
@@ -407,6 +411,10 @@ fn WorkspaceFlows() -> impl IntoView {
             {move || history.get().map(|id| {
                 let refused = find(&id).and_then(|flow| refusal(Role::Editor, &flow.account_id));
                 view! { <HistoryPanel id=id user=user refused=refused on_close=Callback::new(move |()| history.set(None)) /> }
+            })}
+            {move || responses.get().map(|id| {
+                let name = find(&id).map_or_else(|| "this flow".to_owned(), |flow| flow.name);
+                view! { <crate::features::responses::ResponsesPanel id=id name=name on_close=Callback::new(move |()| responses.set(None)) /> }
             })}
         </div>
     }

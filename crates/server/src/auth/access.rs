@@ -78,6 +78,9 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/api/connections", "POST", audited(Role::Admin, "credential_add")),
     ("/api/connections/{id}", "PUT", audited(Role::Admin, "credential_change")),
     ("/api/connections/{id}", "DELETE", audited(Role::Admin, "credential_remove")),
+    ("/api/accounts/{id}/channel_key", "GET", ADMIN),
+    ("/api/accounts/{id}/channel_key", "PUT", audited(Role::Admin, "channel_key_set")),
+    ("/api/accounts/{id}/channel_key", "DELETE", audited(Role::Admin, "channel_key_remove")),
     // The workspace.
     ("/api/accounts", "GET", VIEWER),
     ("/api/flows", "GET", VIEWER),

@@ -5,6 +5,7 @@
 //! call a backend: the workspace does, and in graph mode the proxy's Partner-shaped routes
 //! (`proxy/adapter.rs`).
 pub mod graph;
+pub mod messaging;
 mod multipart;
 mod partner;
 
@@ -501,6 +502,11 @@ impl Backends {
         };
         let stored = self.stored_connections().await?;
         Ok(stored.iter().find(|open| open.id.as_deref() == Some(id)).map(|open| Arc::clone(open.backend())))
+    }
+
+    /// The stored connections (and what is stored with accounts, such as channel keys).
+    pub fn connections(&self) -> Option<&crate::connections::Connections> {
+        self.stored.as_ref()
     }
 
     async fn stored_connections(&self) -> StoreResult<Arc<Vec<Arc<crate::connections::Connection>>>> {

@@ -17,7 +17,7 @@
 //! | publish, deprecate | `POST …/flows/{id}/publish`, `…/deprecate` |
 //! | delete | `DELETE …/flows/{id}` |
 //! | migrate | `POST …/waba_accounts/{destination}/flows/migrate_flows` `{source_waba_account_id, source_flow_names}` |
-//! | send_message | sandbox: `POST …/waba_accounts/{waba}/messages` (its stand-in of the messaging API); 360dialog: refused, its `POST https://waba-v2.360dialog.io/messages` needs the channel's key, which is not kept |
+//! | send_message | sandbox: `POST …/waba_accounts/{waba}/messages` (its stand-in of the messaging API); 360dialog: refused here; the workspace sends through `messaging.rs` with the account's channel key |
 //! | upload_public_key | sandbox: `POST …/waba_accounts/{waba}/whatsapp_business_encryption` `{business_public_key}` (its stand-in of Meta's call of that name); 360dialog: refused (409), the Partner API has no such call: the number's key is set with the channel's own API key or in 360dialog's hub |
 //! | public_key | sandbox: `GET …/waba_accounts/{waba}/whatsapp_business_encryption` → Meta's `data[0]` (`business_public_key`, `business_public_key_signature_status`); 360dialog: refused, as above |
 //!
@@ -149,7 +149,7 @@ impl Partner {
 }
 
 /// Reads 360dialog's error envelope (either spelling) and Meta's Graph error inside it.
-fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError {
+pub(super) fn refusal(status: StatusCode, body: Option<&Value>, who: &str) -> BackendError {
     let meta = body.and_then(|body| body.get("meta"));
     let graph = meta.and_then(|meta| {
         meta.pointer("/details/error").cloned().or_else(|| match meta.get("error") {
@@ -385,8 +385,8 @@ impl Backend for Partner {
                 message_id(&answer).ok_or_else(|| unreadable(self.who(), "the message's id"))
             }
             // 360dialog sends through `POST https://waba-v2.360dialog.io/messages` with the
-            // channel's own `D360-API-KEY`, which this server does not keep (the partner key
-            // cannot send).
+            // channel's own `D360-API-KEY` (the partner key cannot send): the workspace sends
+            // with the key an admin stored with the account (`messaging.rs`), not through here.
             BackendKind::Dialog360 | BackendKind::Graph => Err(BackendError::new(
                 FailureKind::Unsupported,
                 "This account has no channel API key: 360dialog sends messages only with the channel's \

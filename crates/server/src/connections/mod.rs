@@ -12,6 +12,8 @@
 //! several servers on one database see each other's changes. A connection whose credential
 //! does not open (another server key, a changed ciphertext) stays listed, and every call through
 //! it fails with a message naming it.
+pub mod channel_key_routes;
+pub mod channel_keys;
 pub mod key;
 pub mod routes;
 pub mod store;
@@ -58,6 +60,8 @@ pub struct Reach {
     pub concurrency: usize,
     /// Fetches flow.json downloads.
     pub assets: AssetFetcher,
+    /// 360dialog's messaging API, which 360dialog accounts send with their channel key.
+    pub messaging: crate::backend::messaging::Dialog360Messaging,
 }
 
 /// A connection as this server knows it.
@@ -544,6 +548,14 @@ fn partner_taken(error: crate::workspace::store::StoreError) -> WorkspaceError {
     }
 }
 
+/// Whether `text` (trimmed) can be a credential: long enough that its last four characters are
+/// a small part of it, printable, without spaces.
+fn fits_as_secret(text: &str) -> bool {
+    text.chars().count() >= MIN_SECRET_CHARS
+        && text.len() <= MAX_SECRET_BYTES
+        && text.bytes().all(|byte| byte.is_ascii_graphic())
+}
+
 /// Checks what an admin sent (messages never repeat the credential).
 fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> {
     input.name = input.name.trim().to_owned();
@@ -559,10 +571,7 @@ fn check(mut input: ConnectionInput) -> Result<ConnectionInput, WorkspaceError> 
     input.kind = input.kind.checked()?;
     if let Some(secret) = &input.secret {
         let text = secret.expose().trim();
-        let fits = text.chars().count() >= MIN_SECRET_CHARS
-            && text.len() <= MAX_SECRET_BYTES
-            && text.bytes().all(|byte| byte.is_ascii_graphic());
-        if !fits {
+        if !fits_as_secret(text) {
             return Err(WorkspaceError::invalid(
                 "api_key",
                 format!(
@@ -602,6 +611,7 @@ pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<u
     }
     // The accounts' endpoint private keys, sealed with the same key, in the same transaction.
     resealed += crate::endpoint::account_key::rotate(&mut transaction, old, new).await?;
+    resealed += channel_keys::rotate(&mut transaction, old, new).await?;
     transaction.commit().await.map_err(failed_commit)?;
     Ok(resealed)
 }

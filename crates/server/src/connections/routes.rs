@@ -28,7 +28,8 @@ pub fn router(connections: Connections) -> Router {
     Router::new()
         .route("/api/connections", axum::routing::get(list).post(add))
         .route("/api/connections/{id}", axum::routing::put(replace).delete(remove))
-        .with_state(connections)
+        .with_state(connections.clone())
+        .merge(super::channel_key_routes::router(connections))
 }
 
 async fn list(State(connections): State<Connections>) -> Result<Response> {

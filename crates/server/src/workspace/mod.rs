@@ -973,6 +973,13 @@ impl Workspace {
     /// of it. Checking it and recording it are the caller's ([`crate::messages::send`]).
     pub async fn send_message(&self, flow: &Flow, message: &Value) -> Result<String> {
         let (account, backend) = self.account(&flow.account_id).await?;
+        // 360dialog sends with the channel's own key, which an admin stores with the account
+        // (`connections/channel_keys.rs`), not with the partner key of its backend.
+        if backend.kind() == BackendKind::Dialog360
+            && let Some(connections) = self.backends.connections()
+        {
+            return connections.send_as_channel(&account.id, &account.name, message).await;
+        }
         let target = AccountRef { external_id: account.external_id };
         Ok(backend.send_message(&target, message).await?)
     }
