@@ -750,6 +750,12 @@ async fn the_apps_partner_routes_reach_the_accounts_of_a_stored_graph_connection
         let (status, added) = send(&server, reqwest::Method::POST, "/api/connections", Some(body)).await;
         assert_eq!(status, 201, "{at}: {added}");
         let id_of_connection = added["data"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(added["data"]["waba_ids"], json!([SHOP]), "{added}");
+        // `/admin` offers the same: a Graph connection's kind, its WABAs and its token.
+        let admin = client().get(server.at("/admin")).send().await.unwrap().text().await.unwrap();
+        for part in [r#"<option value="graph">"#, r#"data-testid="admin-connect-wabas""#, "waba_ids"] {
+            assert!(admin.contains(part), "{part} on /admin");
+        }
         let flows =
             |rest: &str| format!("/api/v2/partners/{}/waba_accounts/{SHOP}/flows{rest}", common::PARTNER);
         // Listed with the server's own accounts, so the app can choose it.
