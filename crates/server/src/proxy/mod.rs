@@ -119,13 +119,13 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
         ApiError::StorageUnavailable(format!("cannot read the stored connections: {error}"))
     };
     // A partner an admin stored a connection for goes there, with that connection's key.
-    if let (Some(connections), Some(asked)) = (&front.0.connections, segments.get(1)) {
-        if let Some(connection) = connections.for_partner(asked).await.map_err(stored)? {
-            return match connection.target() {
-                Some(target) => target.send(request).await,
-                None => Err(ApiError::BadGateway(connection.problem().unwrap_or_default().to_owned())),
-            };
-        }
+    if let (Some(connections), Some(asked)) = (&front.0.connections, segments.get(1))
+        && let Some(connection) = connections.for_partner(asked).await.map_err(stored)?
+    {
+        return match connection.target() {
+            Some(target) => target.send(request).await,
+            None => Err(ApiError::BadGateway(connection.problem().unwrap_or_default().to_owned())),
+        };
     }
     // An account of a stored Graph connection goes to that connection's backend, whatever
     // partner the app names (it names the server's own; Meta's WABA ids are not 360dialog's).
