@@ -9,6 +9,7 @@ mod graph;
 mod inspector;
 mod preview;
 mod problems;
+mod rate_limit_wait;
 mod screen_list;
 mod shortcuts;
 mod tasks;
