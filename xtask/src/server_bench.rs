@@ -100,15 +100,15 @@ pub(crate) fn load_average() -> String {
 
 /// What one wrk run measured.
 #[derive(Debug, Clone, Copy, Default)]
-struct Run {
-    requests_per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub(crate) struct Run {
+    pub(crate) requests_per_second: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
     /// CPU microseconds per request of the server processes (stub, and proxy when proxied).
-    stub_cpu_us: f64,
-    proxy_cpu_us: f64,
-    requests: u64,
-    errors: u64,
+    pub(crate) stub_cpu_us: f64,
+    pub(crate) proxy_cpu_us: f64,
+    pub(crate) requests: u64,
+    pub(crate) errors: u64,
 }
 
 /// `12.3us`, `0.96ms`, `1.2s` as milliseconds.
@@ -148,7 +148,7 @@ fn parse_wrk(output: &str) -> Run {
 }
 
 /// Runs wrk against `url`, timing the CPU of `stub` and `proxy`.
-fn wrk(args: &[&str], url: &str, stub: &Server, proxy: Option<&Server>) -> Result<Run, Failure> {
+pub(crate) fn wrk(args: &[&str], url: &str, stub: &Server, proxy: Option<&Server>) -> Result<Run, Failure> {
     let (stub_before, proxy_before) =
         (cpu_ticks(stub.pid()), proxy.map_or(0, |proxy| cpu_ticks(proxy.pid())));
     let output = tools::command("wrk")
@@ -168,7 +168,7 @@ fn wrk(args: &[&str], url: &str, stub: &Server, proxy: Option<&Server>) -> Resul
     Ok(run)
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
