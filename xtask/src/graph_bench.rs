@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::pipeline::Failure;
-use crate::server_bench::{Run, Server, load_average, median, wrk};
+use crate::server_bench::{Run, Server, load_average, median, serve_command, wrk};
 use crate::tools;
 
 /// Runs of each direct/proxied pair.
@@ -17,17 +17,10 @@ const RUNS: usize = 3;
 const WABA: &str = "102290129340398";
 
 fn flowsmith(root: &Path, stub: &str, folder: &Path) -> Command {
-    let mut command = Command::new(root.join("target/release/flowsmith"));
+    let mut command = serve_command(root, folder);
     command
-        .args(["serve", "--port", "0", "--mode", "graph", "--waba-id", WABA])
-        .arg("--graph-url")
-        .arg(format!("{stub}/v21.0"))
-        .arg("--app-dir")
-        .arg(folder.join("app"))
-        .arg("--data-dir")
-        .arg(folder.join("data"))
-        .env("FLOWSMITH_GRAPH_TOKEN", "bench-graph-token-0123456789")
-        .env("FLOWSMITH_LOG", "warn");
+        .args(["--mode", "graph", "--waba-id", WABA, "--graph-url", &format!("{stub}/v21.0")])
+        .env("FLOWSMITH_GRAPH_TOKEN", "bench-graph-token-0123456789");
     command
 }
 

@@ -226,17 +226,23 @@ fn memory(connections: u32, proxy: &Server) -> Result<(u64, u64, u64, Run), Fail
     Ok((idle, peak_sampled, status_kb(proxy.pid(), "VmHWM"), run))
 }
 
-fn proxy_command(root: &Path, upstream: &str, folder: &Path) -> Command {
+/// The release `flowsmith serve` on a free port with its folders under `folder`; callers add
+/// the mode's flags.
+pub(crate) fn serve_command(root: &Path, folder: &Path) -> Command {
     let mut command = Command::new(root.join("target/release/flowsmith"));
     command
-        .args(["serve", "--port", "0", "--upstream-url", upstream])
-        .arg("--app-dir")
+        .args(["serve", "--port", "0", "--app-dir"])
         .arg(folder.join("app"))
         .arg("--data-dir")
         .arg(folder.join("data"))
-        .env("FLOWSMITH_PARTNER_API_KEY", "bench-key")
         // Requests are logged at info; the budget is about the proxy, not the terminal.
         .env("FLOWSMITH_LOG", "warn");
+    command
+}
+
+fn proxy_command(root: &Path, upstream: &str, folder: &Path) -> Command {
+    let mut command = serve_command(root, folder);
+    command.args(["--upstream-url", upstream]).env("FLOWSMITH_PARTNER_API_KEY", "bench-key");
     command
 }
 

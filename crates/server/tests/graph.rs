@@ -681,18 +681,28 @@ async fn the_graph_sandbox_answers_as_the_seed_spec_says() {
     );
 }
 
+/// A server in sandbox mode (its workspace in `database`) whose Graph URL is a second server's
+/// Graph sandbox, that sandbox's key being `token`; and the first server's data folder.
+async fn beside_meta(
+    name: &str,
+    token: &str,
+    database: &Option<String>,
+) -> (Server, Server, std::path::PathBuf) {
+    let mut meta = sandbox_config(&format!("{name}-meta"));
+    meta.sandbox_api_key = Secret::new(token);
+    let meta = start(meta).await;
+    let mut config = sandbox_config(name);
+    config.graph_url = meta.at("/sandbox/graph/v21.0");
+    config.database_url = database.as_ref().map(|url| url.parse().unwrap());
+    let data_dir = config.data_dir.clone();
+    (meta, start(config).await, data_dir)
+}
+
 #[tokio::test]
 async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
     const STORED: &str = "graph-sandbox-token-7788";
     for database in databases("graph_connection").await {
-        let mut meta = sandbox_config("graph-connection-meta");
-        meta.sandbox_api_key = Secret::new(STORED);
-        let meta = start(meta).await;
-        let mut config = sandbox_config("graph-connection");
-        config.graph_url = meta.at("/sandbox/graph/v21.0");
-        config.database_url = database.as_ref().map(|url| url.parse().unwrap());
-        let data_dir = config.data_dir.clone();
-        let server = start(config).await;
+        let (_meta, server, data_dir) = beside_meta("graph-connection", STORED, &database).await;
         let at = engine(&database);
 
         let body = json!({"kind": "graph", "name": "Meta team", "waba_ids": [SHOP], "token": STORED});
@@ -738,13 +748,7 @@ async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
 async fn the_apps_partner_routes_reach_the_accounts_of_a_stored_graph_connection() {
     const STORED: &str = "graph-sandbox-token-5566";
     for database in databases("graph_connection_proxy").await {
-        let mut meta = sandbox_config("graph-proxy-meta");
-        meta.sandbox_api_key = Secret::new(STORED);
-        let meta = start(meta).await;
-        let mut config = sandbox_config("graph-proxy");
-        config.graph_url = meta.at("/sandbox/graph/v21.0");
-        config.database_url = database.as_ref().map(|url| url.parse().unwrap());
-        let server = start(config).await;
+        let (meta, server, _) = beside_meta("graph-proxy", STORED, &database).await;
         let at = engine(&database);
         let body = json!({"kind": "graph", "name": "Meta shop", "waba_ids": [SHOP], "token": STORED});
         let (status, added) = send(&server, reqwest::Method::POST, "/api/connections", Some(body)).await;
