@@ -5,6 +5,7 @@
 mod auth;
 mod bench;
 mod client;
+mod connections;
 mod editor;
 mod graph;
 mod graph_bench;
