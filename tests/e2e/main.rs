@@ -5,7 +5,6 @@
 mod auth;
 mod bench;
 mod client;
-mod connections;
 mod editor;
 mod graph;
 mod graph_bench;
