@@ -12,6 +12,7 @@ mod messages;
 mod preview;
 mod problems;
 mod responses;
+mod rate_limit_wait;
 mod screen_list;
 mod shortcuts;
 mod tasks;

@@ -2,12 +2,13 @@
 //!
 //! - `cargo xtask serve`: install what is missing, build the app (release), run `flowsmith serve`.
 //! - `cargo xtask test`: install what is missing, then every check, stopping at the first failure.
-//! - `cargo xtask bench [server|workspace]`: flow-model's criterion benchmarks, the browser
-//!   benchmarks, the server's proxy benchmarks and the workspace's (figures go to BENCHMARKS.md);
-//!   `server` or `workspace` runs only that one.
+//! - `cargo xtask bench [server|workspace|graph]`: flow-model's criterion benchmarks, the browser
+//!   benchmarks, the server's proxy benchmarks, the workspace's and the Graph backend's (figures
+//!   go to BENCHMARKS.md); `server`, `workspace` or `graph` runs only that one.
 //! - `cargo xtask schemathesis`: only the schemathesis step of `test`, on a debug build.
 //! - `cargo xtask fuzz [SECONDS]`: flow-model's fuzz targets on nightly (not part of `test`).
 mod bundle;
+mod graph_bench;
 mod http_client;
 mod pipeline;
 mod postgres;
@@ -33,11 +34,12 @@ commands:
                     end-to-end tests
   schemathesis      only test's schemathesis step: both seed specs against a debug sandbox
   build             install missing tools and build the app in release mode into dist/
-  bench [server|workspace]
-                    run flow-model's, the browser's, the proxy's and the workspace's benchmarks
-                    (record figures in BENCHMARKS.md); `bench server` runs only the proxy's (wrk,
-                    release build), `bench workspace` only the workspace's (release build,
-                    SQLite and a throwaway PostgreSQL)
+  bench [server|workspace|graph]
+                    run flow-model's, the browser's, the proxy's, the workspace's and the Graph
+                    backend's benchmarks (record figures in BENCHMARKS.md); `bench server` runs
+                    only the proxy's (wrk, release build), `bench workspace` only the workspace's
+                    (release build, SQLite and a throwaway PostgreSQL), `bench graph` only what
+                    the Graph backend adds to a proxied call (wrk, release build)
   fuzz [SECONDS]    install cargo-fuzz if missing and run each flow-model fuzz target for SECONDS
                     (default 60) on the nightly toolchain; findings go to fuzz/artifacts/
 ";
@@ -54,7 +56,10 @@ fn main() -> ExitCode {
             [] => bench(),
             [server] if server == "server" => bench_server(),
             [workspace] if workspace == "workspace" => bench_workspace(),
-            _ => Err(Failure::new(format!("bench takes no argument, `server` or `workspace`\n\n{USAGE}"))),
+            [graph] if graph == "graph" => bench_graph(),
+            _ => Err(Failure::new(format!(
+                "bench takes no argument, `server`, `workspace` or `graph`\n\n{USAGE}"
+            ))),
         },
         Some("schemathesis") => schemathesis(),
         Some("fuzz") => fuzz(&rest),
@@ -136,6 +141,7 @@ fn bench() -> Result<(), Failure> {
     })?;
     pipeline.finish();
     bench_server()?;
+    bench_graph()?;
     bench_workspace()
 }
 
@@ -148,6 +154,20 @@ fn bench_server() -> Result<(), Failure> {
         release_build(step, &["-p", "flowsmith-server", "--bin", "flowsmith", "--example", "bench_stub"])
     })?;
     pipeline.step("proxy benchmarks", |_| server_bench::run())?;
+    pipeline.finish();
+    Ok(())
+}
+
+/// What the Graph backend adds to a proxied operation (issue 19): wrk against
+/// `examples/bench_stub.rs` speaking Graph, direct and through `flowsmith serve --mode graph`
+/// (`graph_bench.rs`).
+fn bench_graph() -> Result<(), Failure> {
+    let mut pipeline = Pipeline::new("bench graph");
+    pipeline.step("wrk", |_| tools::ensure_wrk())?;
+    pipeline.step("server build", |step| {
+        release_build(step, &["-p", "flowsmith-server", "--bin", "flowsmith", "--example", "bench_stub"])
+    })?;
+    pipeline.step("Graph backend benchmark", |_| graph_bench::run())?;
     pipeline.finish();
     Ok(())
 }

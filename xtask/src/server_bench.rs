@@ -100,15 +100,15 @@ pub(crate) fn load_average() -> String {
 
 /// What one wrk run measured.
 #[derive(Debug, Clone, Copy, Default)]
-struct Run {
-    requests_per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub(crate) struct Run {
+    pub(crate) requests_per_second: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
     /// CPU microseconds per request of the server processes (stub, and proxy when proxied).
-    stub_cpu_us: f64,
-    proxy_cpu_us: f64,
-    requests: u64,
-    errors: u64,
+    pub(crate) stub_cpu_us: f64,
+    pub(crate) proxy_cpu_us: f64,
+    pub(crate) requests: u64,
+    pub(crate) errors: u64,
 }
 
 /// `12.3us`, `0.96ms`, `1.2s` as milliseconds.
@@ -148,7 +148,7 @@ fn parse_wrk(output: &str) -> Run {
 }
 
 /// Runs wrk against `url`, timing the CPU of `stub` and `proxy`.
-fn wrk(args: &[&str], url: &str, stub: &Server, proxy: Option<&Server>) -> Result<Run, Failure> {
+pub(crate) fn wrk(args: &[&str], url: &str, stub: &Server, proxy: Option<&Server>) -> Result<Run, Failure> {
     let (stub_before, proxy_before) =
         (cpu_ticks(stub.pid()), proxy.map_or(0, |proxy| cpu_ticks(proxy.pid())));
     let output = tools::command("wrk")
@@ -168,7 +168,7 @@ fn wrk(args: &[&str], url: &str, stub: &Server, proxy: Option<&Server>) -> Resul
     Ok(run)
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
@@ -226,17 +226,23 @@ fn memory(connections: u32, proxy: &Server) -> Result<(u64, u64, u64, Run), Fail
     Ok((idle, peak_sampled, status_kb(proxy.pid(), "VmHWM"), run))
 }
 
-fn proxy_command(root: &Path, upstream: &str, folder: &Path) -> Command {
+/// The release `flowsmith serve` on a free port with its folders under `folder`; callers add
+/// the mode's flags.
+pub(crate) fn serve_command(root: &Path, folder: &Path) -> Command {
     let mut command = Command::new(root.join("target/release/flowsmith"));
     command
-        .args(["serve", "--port", "0", "--upstream-url", upstream])
-        .arg("--app-dir")
+        .args(["serve", "--port", "0", "--app-dir"])
         .arg(folder.join("app"))
         .arg("--data-dir")
         .arg(folder.join("data"))
-        .env("FLOWSMITH_PARTNER_API_KEY", "bench-key")
         // Requests are logged at info; the budget is about the proxy, not the terminal.
         .env("FLOWSMITH_LOG", "warn");
+    command
+}
+
+fn proxy_command(root: &Path, upstream: &str, folder: &Path) -> Command {
+    let mut command = serve_command(root, folder);
+    command.args(["--upstream-url", upstream]).env("FLOWSMITH_PARTNER_API_KEY", "bench-key");
     command
 }
 

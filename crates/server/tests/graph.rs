@@ -681,18 +681,28 @@ async fn the_graph_sandbox_answers_as_the_seed_spec_says() {
     );
 }
 
+/// A server in sandbox mode (its workspace in `database`) whose Graph URL is a second server's
+/// Graph sandbox, that sandbox's key being `token`; and the first server's data folder.
+async fn beside_meta(
+    name: &str,
+    token: &str,
+    database: &Option<String>,
+) -> (Server, Server, std::path::PathBuf) {
+    let mut meta = sandbox_config(&format!("{name}-meta"));
+    meta.sandbox_api_key = Secret::new(token);
+    let meta = start(meta).await;
+    let mut config = sandbox_config(name);
+    config.graph_url = meta.at("/sandbox/graph/v21.0");
+    config.database_url = database.as_ref().map(|url| url.parse().unwrap());
+    let data_dir = config.data_dir.clone();
+    (meta, start(config).await, data_dir)
+}
+
 #[tokio::test]
 async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
     const STORED: &str = "graph-sandbox-token-7788";
     for database in databases("graph_connection").await {
-        let mut meta = sandbox_config("graph-connection-meta");
-        meta.sandbox_api_key = Secret::new(STORED);
-        let meta = start(meta).await;
-        let mut config = sandbox_config("graph-connection");
-        config.graph_url = meta.at("/sandbox/graph/v21.0");
-        config.database_url = database.as_ref().map(|url| url.parse().unwrap());
-        let data_dir = config.data_dir.clone();
-        let server = start(config).await;
+        let (_meta, server, data_dir) = beside_meta("graph-connection", STORED, &database).await;
         let at = engine(&database);
 
         let body = json!({"kind": "graph", "name": "Meta team", "waba_ids": [SHOP], "token": STORED});
@@ -728,6 +738,104 @@ async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
             let bytes = std::fs::read(file.path()).unwrap_or_default();
             assert!(!String::from_utf8_lossy(&bytes).contains(STORED), "{}", file.path().display());
         }
+    }
+}
+
+/// The app's Partner-shaped routes for an account of a stored Graph connection: answered
+/// through that connection's backend (the other server's Graph sandbox, with the stored token),
+/// whatever partner the app names; Meta's refusals in 360dialog's envelope.
+#[tokio::test]
+async fn the_apps_partner_routes_reach_the_accounts_of_a_stored_graph_connection() {
+    const STORED: &str = "graph-sandbox-token-5566";
+    for database in databases("graph_connection_proxy").await {
+        let (meta, server, _) = beside_meta("graph-proxy", STORED, &database).await;
+        let at = engine(&database);
+        let body = json!({"kind": "graph", "name": "Meta shop", "waba_ids": [SHOP], "token": STORED});
+        let (status, added) = send(&server, reqwest::Method::POST, "/api/connections", Some(body)).await;
+        assert_eq!(status, 201, "{at}: {added}");
+        let id_of_connection = added["data"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(added["data"]["waba_ids"], json!([SHOP]), "{added}");
+        // `/admin` offers the same: a Graph connection's kind, its WABAs and its token.
+        let admin = client().get(server.at("/admin")).send().await.unwrap().text().await.unwrap();
+        for part in [r#"<option value="graph">"#, r#"data-testid="admin-connect-wabas""#, "waba_ids"] {
+            assert!(admin.contains(part), "{part} on /admin");
+        }
+        let flows =
+            |rest: &str| format!("/api/v2/partners/{}/waba_accounts/{SHOP}/flows{rest}", common::PARTNER);
+        // Listed with the server's own accounts, so the app can choose it.
+        let channels = format!("/api/v2/partners/{}/channels", common::PARTNER);
+        let (status, listed) = send(&server, reqwest::Method::GET, &channels, None).await;
+        let ids: Vec<&str> = listed["partner_channels"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{listed}"))
+            .iter()
+            .filter_map(|channel| channel["waba_account"]["id"].as_str())
+            .collect();
+        assert_eq!(
+            (status, ids.as_slice()),
+            (200, [common::WABA1, common::WABA2, SHOP].as_slice()),
+            "{listed}"
+        );
+        assert_eq!(listed["count"], 3, "{listed}");
+
+        let (status, created) = send(
+            &server,
+            reqwest::Method::POST,
+            &flows(""),
+            Some(json!({"name": "stored-graph", "categories": ["OTHER"]})),
+        )
+        .await;
+        assert_eq!(status, 200, "{at}: {created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        let upload = client()
+            .post(server.at(&flows(&format!("/{id}/assets"))))
+            .multipart(flow_json_form(valid("through a stored connection").into_bytes()));
+        let (status, uploaded) = json(upload.send().await.unwrap()).await;
+        assert_eq!(
+            (status, uploaded["validation_errors"].as_array().map(Vec::len)),
+            (200, Some(0)),
+            "{uploaded}"
+        );
+        let (status, list) = send(&server, reqwest::Method::GET, &flows(""), None).await;
+        assert_eq!(status, 200, "{at}: {list}");
+        assert!(list["flows"].as_array().unwrap().iter().any(|flow| flow["id"] == id.as_str()), "{list}");
+        let (status, published) =
+            send(&server, reqwest::Method::POST, &flows(&format!("/{id}/publish")), None).await;
+        assert_eq!(status, 200, "{at}: {published}");
+        // The flow is the other server's (reached through Graph), not this server's sandbox's.
+        let there = meta.sandbox_flows(common::WABA2, &format!("/{id}?fields=id,name,status"));
+        let (_, there) = json(client().get(there).header("x-api-key", STORED).send().await.unwrap()).await;
+        assert_eq!(there["status"], "PUBLISHED", "{there}");
+        let (_, own) = json(
+            client()
+                .get(server.sandbox_flows(common::WABA2, ""))
+                .header("x-api-key", KEY)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(!own.to_string().contains("stored-graph"), "{own}");
+        // Meta's lifecycle refusal, as 360dialog passes it on.
+        let (status, refused) = send(&server, reqwest::Method::DELETE, &flows(&format!("/{id}")), None).await;
+        assert_eq!(status, 400, "{refused}");
+        assert!(refused["meta"]["details"]["error"]["code"].is_u64(), "{refused}");
+
+        // A token Meta no longer accepts: an expired-token failure (190), the token not in it.
+        let wrong =
+            json!({"kind": "graph", "name": "Meta shop", "waba_ids": [SHOP], "token": "expired-token-0000"});
+        let path = format!("/api/connections/{id_of_connection}");
+        assert_eq!(send(&server, reqwest::Method::PUT, &path, Some(wrong)).await.0, 200);
+        let (status, failed) = send(&server, reqwest::Method::GET, &flows(""), None).await;
+        assert_eq!(
+            (status, failed["meta"]["details"]["error"]["code"].as_u64()),
+            (502, Some(190)),
+            "{failed}"
+        );
+        assert!(!failed.to_string().contains("expired-token-0000"), "{failed}");
+        // The listing still serves, without the accounts Meta no longer lists.
+        let (status, listed) = send(&server, reqwest::Method::GET, &channels, None).await;
+        assert_eq!((status, listed["count"].as_u64()), (200, Some(2)), "{listed}");
     }
 }
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::{Failure, LibraryError, use_library};
-use crate::components::Dialog;
+use crate::components::{Dialog, RateLimitNotice, RateLimitWait};
 use crate::tasks::{Loaded, Task};
 
 /// One flow's outcome: its name, and the new id or why it was not copied.
@@ -18,6 +18,19 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
     let progress = RwSignal::new((0usize, 0usize));
     let outcomes = RwSignal::new(Vec::<Outcome>::new());
+    let waiting = RwSignal::new(None::<RateLimitWait>);
+    // A call waiting for Meta's rate limit is progress: the server tells of the wait in its
+    // events (when it keeps a workspace; not in direct mode), shown until the call ends.
+    Effect::new(move |source: Option<Option<web_sys::EventSource>>| {
+        if let Some(Some(old)) = source {
+            old.close();
+        }
+        let direct = library.settings.with(|settings| settings.direct);
+        let told = library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace));
+        (open.get() && told && !direct)
+            .then(|| crate::features::workspace::listen_waits("migrate.progress", waiting))
+            .flatten()
+    });
     let accounts = Loaded::new(move || {
         let (shown, partner, client) =
             (open.get(), library.settings.with(|s| s.partner_id.clone()), library.client());
@@ -57,6 +70,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
                     },
                     Err(error) => Err(LibraryError::from(error)),
                 };
+                waiting.set(None);
                 outcomes.update(|all| {
                     all.retain(|(known, _)| known != name);
                     all.push((name.clone(), outcome));
@@ -84,6 +98,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
                         .map(|a| view! { <option value=a.id.clone()>{format!("{} ({})", a.name, a.id)}</option> }).collect_view()}
                 </select>
             </label>
+            <RateLimitNotice wait=waiting testid="migrate-waiting" />
             // One closure renders the rest (few, small parts; no text inputs to keep focus in).
             {move || {
                 let pending = run.pending();

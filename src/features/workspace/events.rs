@@ -11,10 +11,11 @@ use wasm_bindgen::closure::Closure;
 
 use super::link::{link_untracked, matching, set_link};
 use super::{Saving, Workspace};
+use crate::components::RateLimitWait;
 use crate::state::EditorState;
 
 /// The events the app listens to (named events reach only listeners of their name).
-const KINDS: [&str; 12] = [
+const KINDS: [&str; 14] = [
     "flow.created",
     "flow.changed",
     "flow.deleted",
@@ -27,6 +28,9 @@ const KINDS: [&str; 12] = [
     "sync.progress",
     "sync.finished",
     "resync",
+    // Waits for Meta's rate limit of a migration and of other calls through the server.
+    "migrate.progress",
+    "whatsapp.waiting",
 ];
 
 /// Opens the server's event stream and hands each event (its name and data) to `on_event`;
@@ -59,18 +63,45 @@ pub fn listen(state: EditorState, workspace: Workspace) {
     });
 }
 
-/// The Flows page listens: lists reload on any change; a sync's progress shows.
-pub fn listen_page(changes: RwSignal<u64>, progress: RwSignal<Option<(u64, u64)>>) {
+/// The Flows page listens: lists reload on any change; a sync's progress shows, and so does a
+/// wait for Meta's rate limit (until the next progress).
+pub fn listen_page(
+    changes: RwSignal<u64>,
+    progress: RwSignal<Option<(u64, u64)>>,
+    waiting: RwSignal<Option<RateLimitWait>>,
+) {
     let number = |data: &Value, key: &str| data.get(key).and_then(Value::as_u64).unwrap_or_default();
     let _ = subscribe(move |kind, data| match kind {
-        "sync.progress" => progress.set(Some((number(data, "done"), number(data, "total")))),
+        "sync.progress" => match RateLimitWait::of_notice(data) {
+            Some(wait) => waiting.set(Some(wait)),
+            None => {
+                waiting.set(None);
+                progress.set(Some((number(data, "done"), number(data, "total"))));
+            }
+        },
+        "migrate.progress" | "whatsapp.waiting" => {}
         _ => changes.update(|changes| *changes += 1),
     });
 }
 
+/// Listens for waits for Meta's rate limit told as `kind` events (a migration's are
+/// `migrate.progress`), shown in `waiting`; `None` when the browser cannot open the stream.
+pub fn listen_waits(
+    kind: &'static str,
+    waiting: RwSignal<Option<RateLimitWait>>,
+) -> Option<web_sys::EventSource> {
+    subscribe(move |told, data| {
+        if told == kind
+            && let Some(wait) = RateLimitWait::of_notice(data)
+        {
+            waiting.set(Some(wait));
+        }
+    })
+}
+
 fn on_event(state: EditorState, workspace: Workspace, kind: &str, data: &Value) {
     let text = |key: &str| data.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    if kind == "sync.progress" {
+    if matches!(kind, "sync.progress" | "migrate.progress" | "whatsapp.waiting") {
         return;
     }
     workspace.changes.update(|changes| *changes += 1);

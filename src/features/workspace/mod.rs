@@ -23,6 +23,7 @@ pub mod whatsapp;
 use leptos::prelude::*;
 
 pub use conflict_dialog::ConflictDialog;
+pub use events::listen_waits;
 pub use frame::FlowsFrame;
 pub use link::{WsLink, link_untracked};
 pub use page::FlowsPage;

@@ -17,6 +17,7 @@ use super::history::HistoryPanel;
 use super::{USER_KEY, short_time};
 use crate::api::workspace::{WsAccount, WsChange, WsFlow, WsQuery};
 use crate::api::{Browser, Client, Via};
+use crate::components::{RateLimitNotice, RateLimitWait};
 use crate::tasks::Loaded;
 
 /// The message the page posts to the editor that frames it to open a flow.
@@ -168,7 +169,8 @@ fn WorkspaceFlows() -> impl IntoView {
     };
     let changes = RwSignal::new(0u64);
     let progress = RwSignal::new(None::<(u64, u64)>);
-    super::events::listen_page(changes, progress);
+    let waiting = RwSignal::new(None::<RateLimitWait>);
+    super::events::listen_page(changes, progress, waiting);
     let accounts =
         Loaded::new(move || async move { client().ws_accounts().await.map_err(|error| error.for_people()) });
     let account_list = Memo::new(move |_| accounts.get().and_then(Result::ok).unwrap_or_default());
@@ -275,6 +277,7 @@ fn WorkspaceFlows() -> impl IntoView {
             let result = client().ws_sync(&account_id, &name).await;
             busy.set(false);
             progress.set(None);
+            waiting.set(None);
             message.set(Some(match result {
                 Ok(report) => (
                     false,
@@ -403,6 +406,7 @@ fn WorkspaceFlows() -> impl IntoView {
                         <progress data-testid="ws-sync-progress" max=total.max(1) value=done></progress>
                         <span class="muted">{format!("{done} of {total}")}</span>
                     })}
+                    <RateLimitNotice wait=waiting testid="ws-sync-waiting" />
                 </div>
             </section>
             {move || sending.get().map(|id| view! {

@@ -74,6 +74,8 @@ pub struct Connection {
     pub kind: BackendKind,
     /// 360dialog's partner id.
     pub partner_id: Option<String>,
+    /// Meta's ids of the WABAs a Graph connection works on (empty for other kinds).
+    pub waba_ids: Vec<String>,
     /// The credential's last four characters.
     pub last4: String,
     /// Where the proxy sends calls for its partner; `None` when it cannot be used.
@@ -100,6 +102,7 @@ impl Connection {
             name: "From the server's flags".to_owned(),
             kind,
             partner_id,
+            waba_ids: Vec::new(),
             last4: last4(key.expose()),
             target: Some(target),
             backend,
@@ -130,6 +133,7 @@ impl Connection {
             "name": self.name,
             "kind": self.kind.as_str(),
             "partner_id": self.partner_id,
+            "waba_ids": self.waba_ids,
             "api_key_last4": self.last4,
             "source": if self.id.is_some() { "stored" } else { "flags" },
             "usable": self.problem.is_none(),
@@ -357,9 +361,33 @@ impl Connections {
         Ok(stored.iter().find(|open| open.partner_id.as_deref() == Some(partner_id)).cloned())
     }
 
+    /// The stored Graph connection that works on the WABA `waba_id` (Meta's id), if there is
+    /// one: the app's Partner-shaped calls for that account go through its backend.
+    pub async fn for_waba(&self, waba_id: &str) -> StoreResult<Option<Arc<Connection>>> {
+        let stored = self.stored().await?;
+        Ok(stored
+            .iter()
+            .find(|open| open.kind == BackendKind::Graph && open.waba_ids.iter().any(|id| id == waba_id))
+            .cloned())
+    }
+
+    /// The backends of the stored Graph connections that can be used.
+    pub async fn graph_backends(&self) -> StoreResult<Vec<Arc<dyn Backend>>> {
+        let stored = self.stored().await?;
+        Ok(stored
+            .iter()
+            .filter(|open| open.kind == BackendKind::Graph && open.problem.is_none())
+            .map(|open| Arc::clone(&open.backend))
+            .collect())
+    }
+
     /// Opens a stored row: its credential unsealed into a backend, or the reason it cannot be.
     fn open(&self, row: ConnectionRow) -> Connection {
         let kind = Kind::of_row(&row);
+        let waba_ids = match &kind {
+            Ok(Kind::Graph { waba_ids }) => waba_ids.clone(),
+            _ => Vec::new(),
+        };
         let opened = kind.clone().and_then(|kind| {
             let secret = self.0.key.open(&row.id, &row.sealed).map_err(|error| error.to_string())?;
             self.backend_for(&kind, secret)
@@ -379,6 +407,7 @@ impl Connections {
             name: row.name.clone(),
             kind,
             partner_id: row.partner_id.clone(),
+            waba_ids,
             last4: row.last4.clone(),
             target,
             backend,

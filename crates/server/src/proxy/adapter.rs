@@ -4,7 +4,7 @@
 //!
 //! | Partner API operation | backend operation | answer |
 //! | --- | --- | --- |
-//! | `GET …/channels` | accounts | `{partner_channels: [{id, waba_account: {id, external_id, name}}], count, total}` |
+//! | `GET …/channels` | accounts (and, in every mode, those of stored Graph connections: [`with_accounts_of`]) | `{partner_channels: [{id, waba_account: {id, external_id, name}}], count, total}` |
 //! | `GET …/flows` | flows | `{flows: [{id, name, categories, status, validation_errors}], count, total}` |
 //! | `POST …/flows` | create (`name`, `categories`, `clone_flow_id`) | `{id}` |
 //! | `POST …/flows/migrate_flows` | migrate (`source_waba_account_id` → the source account) | as the backend answers |
@@ -25,7 +25,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::backend::{AccountRef, Backend, BackendError, FailureKind, NewRemoteFlow, RemoteFlow};
+use crate::backend::{
+    AccountRef, Backend, BackendError, FailureKind, NewRemoteFlow, RemoteAccount, RemoteFlow,
+};
 use crate::error::{ApiError, json_response};
 use crate::sandbox::request;
 
@@ -156,17 +158,57 @@ fn flow_json(flow: &RemoteFlow) -> Value {
 
 async fn channels(backend: &dyn Backend) -> Result<Value, BackendError> {
     let accounts = backend.accounts().await?;
-    let channels: Vec<Value> = accounts
-        .iter()
-        .map(|account| {
-            json!({
-                "id": account.external_id,
-                "waba_account_id": account.external_id,
-                "waba_account": { "id": account.external_id, "external_id": account.waba_id, "name": account.name },
-            })
-        })
-        .collect();
-    Ok(listing("partner_channels", channels))
+    Ok(listing("partner_channels", accounts.iter().map(channel).collect()))
+}
+
+/// An account as the channel listing shows it.
+fn channel(account: &RemoteAccount) -> Value {
+    json!({
+        "id": account.external_id,
+        "waba_account_id": account.external_id,
+        "waba_account": { "id": account.external_id, "external_id": account.waba_id, "name": account.name },
+    })
+}
+
+/// A channel listing (`GET …/channels`) with the accounts of `more` (stored Graph connections)
+/// added after its own, so the app can choose them too. A backend that cannot list its accounts
+/// is left out (logged): the rest of the listing still serves. Other answers pass as they are.
+pub async fn with_accounts_of(response: Response, more: &[Arc<dyn Backend>]) -> Result<Response, ApiError> {
+    if more.is_empty() || response.status() != StatusCode::OK {
+        return Ok(response);
+    }
+    let (head, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, crate::proxy::MAX_UPSTREAM_RESPONSE)
+        .await
+        .map_err(|error| ApiError::BadGateway(format!("the channel listing could not be read: {error}")))?;
+    let mut listed: Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(_) => return Ok(Response::from_parts(head, axum::body::Body::from(bytes))),
+    };
+    let Some(channels) = listed.get_mut("partner_channels").and_then(Value::as_array_mut) else {
+        return Ok(Response::from_parts(head, axum::body::Body::from(bytes)));
+    };
+    for backend in more {
+        match backend.accounts().await {
+            Ok(accounts) => {
+                for account in &accounts {
+                    if !channels
+                        .iter()
+                        .any(|known| known["waba_account"]["id"] == account.external_id.as_str())
+                    {
+                        channels.push(channel(account));
+                    }
+                }
+            }
+            Err(failure) => {
+                tracing::warn!(message = failure.message, "a stored connection's accounts are not listed")
+            }
+        }
+    }
+    let count = channels.len();
+    listed["count"] = json!(count);
+    listed["total"] = json!(count);
+    Ok(json_response(StatusCode::OK, &listed))
 }
 
 /// A backend failure in 360dialog's envelope, Meta's code in `details.error` when known.

@@ -115,17 +115,28 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
     if !ids_ok || !is_partner_operation(request.method(), &segments) {
         return Err(not_an_operation().await);
     }
+    let stored = |error: crate::workspace::store::StoreError| {
+        ApiError::StorageUnavailable(format!("cannot read the stored connections: {error}"))
+    };
     // A partner an admin stored a connection for goes there, with that connection's key.
-    if let (Some(connections), Some(asked)) = (&front.0.connections, segments.get(1)) {
-        let stored = connections.for_partner(asked).await.map_err(|error| {
-            ApiError::StorageUnavailable(format!("cannot read the stored connections: {error}"))
-        })?;
-        if let Some(connection) = stored {
-            return match connection.target() {
-                Some(target) => target.send(request).await,
-                None => Err(ApiError::BadGateway(connection.problem().unwrap_or_default().to_owned())),
-            };
-        }
+    if let (Some(connections), Some(asked)) = (&front.0.connections, segments.get(1))
+        && let Some(connection) = connections.for_partner(asked).await.map_err(stored)?
+    {
+        return match connection.target() {
+            Some(target) => target.send(request).await,
+            None => Err(ApiError::BadGateway(connection.problem().unwrap_or_default().to_owned())),
+        };
+    }
+    // An account of a stored Graph connection goes to that connection's backend, whatever
+    // partner the app names (it names the server's own; Meta's WABA ids are not 360dialog's).
+    if let (Some(connections), ["partners", _, "waba_accounts", waba, ..]) =
+        (&front.0.connections, segments.as_slice())
+        && let Some(connection) = connections.for_waba(waba).await.map_err(stored)?
+    {
+        return match connection.target() {
+            Some(target) => through(&front, target, &segments, request).await,
+            None => Err(ApiError::BadGateway(connection.problem().unwrap_or_default().to_owned())),
+        };
     }
     if let (Some(configured), Some(asked)) = (&front.0.partner_id, segments.get(1))
         && configured != asked
@@ -134,19 +145,37 @@ async fn forward(State(front): State<Front>, request: Request) -> Result<Respons
             "This server works for partner {configured}; partner {asked} is not forwarded"
         )));
     }
-    // A migration's waits for Meta's rate limit are its progress (`migrate.progress`); other
-    // calls' are told as `whatsapp.waiting`.
-    let (kind, account) = match segments.as_slice() {
+    let answer = through(&front, &front.0.target, &segments, request).await?;
+    // The accounts of stored Graph connections are listed with the server's own.
+    match (&front.0.connections, segments.as_slice()) {
+        (Some(connections), ["partners", _, "channels"]) => {
+            let more = connections.graph_backends().await.map_err(stored)?;
+            adapter::with_accounts_of(answer, &more).await
+        }
+        _ => Ok(answer),
+    }
+}
+
+/// Sends `request` to `target`; a backend's waits for Meta's rate limit are told to the app
+/// as they happen: a migration's as its progress (`migrate.progress`), other calls' as
+/// `whatsapp.waiting`.
+async fn through(
+    front: &Front,
+    target: &Target,
+    segments: &[&str],
+    request: Request,
+) -> Result<Response, ApiError> {
+    let (kind, account) = match segments {
         [.., account, "flows", "migrate_flows"] => ("migrate.progress", Some((*account).to_owned())),
         ["partners", _, "waba_accounts", account, ..] => ("whatsapp.waiting", Some((*account).to_owned())),
         _ => ("whatsapp.waiting", None),
     };
-    match (&front.0.target, &front.0.workspace) {
+    match (target, &front.0.workspace) {
         (Target::Backend(..), Some(workspace)) => {
             let report = workspace.wait_reporter(kind, account);
-            crate::backend::reporting_waits(report, front.0.target.send(request)).await
+            crate::backend::reporting_waits(report, target.send(request)).await
         }
-        _ => front.0.target.send(request).await,
+        _ => target.send(request).await,
     }
 }
 
