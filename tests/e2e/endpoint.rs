@@ -2,7 +2,8 @@
 //! `flowsmith serve` (on loopback, so it may call a private address) makes each call to an
 //! endpoint written with Node's `crypto` (`encrypted_endpoint.mjs`); the flow's screens come
 //! from that endpoint one by one, and the log beside the phone shows each exchange decrypted,
-//! the sensitive field masked, replayable; the health check reports.
+//! the sensitive field masked, replayable; the health check reports. The same flow runs against
+//! `flowsmith endpoint`, the mock endpoint, screen by screen.
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -64,25 +65,7 @@ async fn screens_come_from_the_encrypted_endpoint_and_the_log_shows_each_exchang
     let (_server, url) = support::start_server();
     let (_driver, client) = support::start_browser().await;
     let page = Page { client: &client };
-    client.goto(&url).await.expect("the app loads");
-    page.find("[data-testid=screen-list]").await;
-
-    page.type_flow(FLOW).await;
-    page.until("the typed flow", "document.querySelector('[data-screen-id=DETAILS]')").await;
-
-    // The endpoint and its public key in the preview's settings.
-    page.click("[data-testid=toggle-preview]").await;
-    page.find("[data-testid=preview-frame]").await;
-    client.enter_frame(0).await.expect("the preview frame");
-    page.until(
-        "the first screen",
-        "document.querySelector('[data-testid=preview-title]')?.textContent === 'Pick'",
-    )
-    .await;
-    page.click("[data-testid=preview-settings-toggle]").await;
-    set(&page, "[data-testid=preview-endpoint]", &endpoint_url).await;
-    page.choose("[data-testid=preview-endpoint-mode]", "encrypted").await;
-    set(&page, "[data-testid=preview-public-key]", &public_key).await;
+    open_with_endpoint(&page, &url, &endpoint_url, &public_key).await;
 
     // INIT: the first screen's data comes from the endpoint.
     page.until(
@@ -153,5 +136,115 @@ async fn screens_come_from_the_encrypted_endpoint_and_the_log_shows_each_exchang
         .script("return document.querySelector('[data-testid=endpoint-health-report]').dataset.healthy;")
         .await;
     assert_eq!(healthy, "true");
+    client.close().await.expect("the session closes");
+}
+
+/// Opens the app at `url`, types `FLOW`, and sets the encrypted endpoint and its public key in
+/// the preview's settings; leaves the driver in the preview's frame.
+async fn open_with_endpoint(page: &Page<'_>, url: &str, endpoint_url: &str, public_key: &str) {
+    let client = page.client;
+    client.goto(url).await.expect("the app loads");
+    page.find("[data-testid=screen-list]").await;
+
+    page.type_flow(FLOW).await;
+    page.until("the typed flow", "document.querySelector('[data-screen-id=DETAILS]')").await;
+
+    page.click("[data-testid=toggle-preview]").await;
+    page.find("[data-testid=preview-frame]").await;
+    client.enter_frame(0).await.expect("the preview frame");
+    page.until(
+        "the first screen",
+        "document.querySelector('[data-testid=preview-title]')?.textContent === 'Pick'",
+    )
+    .await;
+    page.click("[data-testid=preview-settings-toggle]").await;
+    set(page, "[data-testid=preview-endpoint]", endpoint_url).await;
+    page.choose("[data-testid=preview-endpoint-mode]", "encrypted").await;
+    set(page, "[data-testid=preview-public-key]", public_key).await;
+}
+
+/// `flowsmith endpoint` (the mock endpoint) for `FLOW`, with a key pair made by Node's
+/// `crypto`: its process, URL and public key (read from what it prints at start).
+fn start_mock() -> (Endpoint, String, String) {
+    let dir = std::env::temp_dir().join(format!("flowsmith-e2e-mock-{}", support::free_port()));
+    std::fs::create_dir_all(&dir).expect("a folder for the flow and the key");
+    let flow = dir.join("flow.json");
+    std::fs::write(&flow, FLOW).expect("the flow is written");
+    let key = dir.join("key.pem");
+    let made = Command::new("node")
+        .args([
+            "-e",
+            "const { generateKeyPairSync } = require('crypto'); \
+             const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }); \
+             require('fs').writeFileSync(process.argv[1], privateKey.export({ type: 'pkcs8', format: 'pem' }));",
+        ])
+        .arg(&key)
+        .status()
+        .expect("node makes a key pair");
+    assert!(made.success(), "the private key is written");
+    let bin = std::env::var_os("FLOWSMITH_BIN").expect("FLOWSMITH_BIN: run with `cargo xtask test`");
+    let mut child = Command::new(bin)
+        .args(["endpoint", "--port", "0", "--flow"])
+        .arg(&flow)
+        .arg("--private-key")
+        .arg(&key)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("flowsmith endpoint starts");
+    let mut out = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut said = String::new();
+    // The address on the first line, then the public key to upload.
+    while !said.contains("-----END PUBLIC KEY-----") {
+        let read = out.read_line(&mut said).expect("the mock prints its address and key");
+        assert!(read > 0, "the mock stopped before printing its key: {said:?}");
+    }
+    let url = said
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {said:?}"))
+        .to_owned();
+    let begin = said.find("-----BEGIN PUBLIC KEY-----").expect("the public key");
+    (Endpoint(child), url, said[begin..].trim().to_owned())
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, chromedriver and node: run by `cargo xtask test`"]
+async fn screens_come_from_the_mock_endpoint_one_by_one() {
+    let (_mock, endpoint_url, public_key) = start_mock();
+    let (_server, url) = support::start_server();
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    open_with_endpoint(&page, &url, &endpoint_url, &public_key).await;
+
+    // INIT: the mock answers the first screen with its `__example__` data.
+    page.until(
+        "the INIT in the log",
+        "document.querySelector('[data-testid=endpoint-log-entry][data-action=INIT]')",
+    )
+    .await;
+    assert_eq!(
+        page.texts("[data-testid=endpoint-log-entry][data-action=INIT] [data-testid=endpoint-log-title]")
+            .await,
+        ["INIT → PICK"]
+    );
+    assert_eq!(page.texts(".wa-c[data-type=TextBody]").await, ["Hello"]);
+
+    // data_exchange: the next screen of the routing model, with its example data.
+    page.fill("[data-name=pin] input", "1234").await;
+    page.click("[data-testid=preview-footer]").await;
+    page.until(
+        "the next screen",
+        "document.querySelector('[data-testid=preview-title]')?.textContent === 'Details'",
+    )
+    .await;
+    assert_eq!(page.texts(".wa-c[data-type=TextBody]").await, ["10:00"]);
+    let exchange = "[data-testid=endpoint-log-entry][data-action=data_exchange]";
+    assert_eq!(
+        page.texts(&format!("{exchange} [data-testid=endpoint-log-title]")).await,
+        ["data_exchange from PICK → DETAILS"]
+    );
+    let answer = page.texts(&format!("{exchange} [data-testid=endpoint-log-answer]")).await;
+    let answer: Value = serde_json::from_str(&answer[0]).expect("the answer is JSON");
+    assert_eq!(answer, serde_json::json!({"screen": "DETAILS", "data": {"slot": "10:00"}}));
     client.close().await.expect("the session closes");
 }

@@ -13,11 +13,11 @@ const BUDGET: &str = "/screens/0/layout/children/2";
 
 /// What differs between the backends the scenario runs on: the badge, the partner id the server
 /// gives, and the ids of the clinic's and the shop's accounts.
-struct Backend {
-    badge: &'static str,
-    partner: &'static str,
-    clinic: &'static str,
-    shop: &'static str,
+pub(crate) struct Backend {
+    pub(crate) badge: &'static str,
+    pub(crate) partner: &'static str,
+    pub(crate) clinic: &'static str,
+    pub(crate) shop: &'static str,
 }
 
 const SANDBOX: Backend =
@@ -27,7 +27,7 @@ const META: Backend =
     Backend { badge: "Meta", partner: "meta", clinic: "102290129340398", shop: "102290129340399" };
 
 /// Connects to account `waba` of `backend` through the connection panel.
-async fn connect(page: &Page<'_>, backend: &Backend, waba: &str) {
+pub(crate) async fn connect(page: &Page<'_>, backend: &Backend, waba: &str) {
     page.until(
         "the server's mode",
         &format!("document.querySelector('[data-testid=mode-badge]')?.textContent == '{}'", backend.badge),
@@ -53,7 +53,7 @@ async fn connect(page: &Page<'_>, backend: &Backend, waba: &str) {
     .await;
 }
 
-async fn open_library(page: &Page<'_>) {
+pub(crate) async fn open_library(page: &Page<'_>) {
     // Flows… shows the Flows page in a dialog; its second tab lists the flows as WhatsApp has
     // them.
     page.click("[data-testid=open-library]").await;
@@ -67,11 +67,11 @@ async fn open_library(page: &Page<'_>) {
     .await;
 }
 
-fn row(name: &str) -> String {
+pub(crate) fn row(name: &str) -> String {
     format!("[data-testid=library-dialog] [data-testid=flow-row][data-name='{name}']")
 }
 
-async fn status_is(page: &Page<'_>, status: &str) {
+pub(crate) async fn status_is(page: &Page<'_>, status: &str) {
     page.until(
         status,
         &format!("document.querySelector('[data-testid=remote-status]')?.dataset.status == '{status}'"),

@@ -5,12 +5,14 @@
 mod auth;
 mod bench;
 mod client;
+mod connections;
 mod editor;
 mod endpoint;
 mod graph;
 mod graph_bench;
 mod layout;
 mod library;
+mod messages;
 mod preview;
 mod responses;
 mod support;

@@ -242,6 +242,18 @@ impl Page<'_> {
         }
     }
 
+    /// Whether `secret` is anywhere in the page (its markup, an input's value) or the browser's
+    /// storage.
+    pub async fn keeps(&self, secret: &str) -> bool {
+        let script = format!(
+            "const key = {}; return document.documentElement.outerHTML.includes(key) \
+             || [...document.querySelectorAll('input')].some(i => i.value.includes(key)) \
+             || JSON.stringify(localStorage).includes(key) || JSON.stringify(sessionStorage).includes(key)",
+            serde_json::Value::from(secret)
+        );
+        self.script(&script).await != serde_json::Value::Bool(false)
+    }
+
     /// Runs JavaScript and returns its value.
     pub async fn script(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, Vec::new()).await.unwrap_or_else(|error| panic!("script failed: {error}"))
