@@ -230,6 +230,60 @@ async fn viewers_list_what_was_sent_and_only_editors_send() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["items"].as_array().unwrap().len(), 1);
         assert_eq!(body["data"]["items"][0]["sent_by"], "editor");
+
+        // The app's test phones: editors of the message's account see it and may answer it; an
+        // editor of another account only sees neither, and viewers may not look.
+        let auth = server.state.auth();
+        let (_, accounts) =
+            json(client().get(server.at("/api/accounts")).header("cookie", &editor).send().await.unwrap())
+                .await;
+        let other_account = accounts["data"][1]["id"].as_str().unwrap().to_owned();
+        auth.add_user("other", Role::Viewer, PASSWORD).await.unwrap();
+        auth.set_account_role("other", &other_account, Some(Role::Editor)).await.unwrap();
+        let other = common::session_cookie(&server, "other", PASSWORD).await;
+        let test_phones = |cookie: String| {
+            let server = &server;
+            async move {
+                json(
+                    client()
+                        .get(server.at("/api/test-phones"))
+                        .header("cookie", cookie)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let received = |phones: &Value| -> Vec<String> {
+            phones["data"]["phones"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|phone| phone["messages"].as_array().unwrap().clone())
+                .map(|message| message["message_id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (status, body) = test_phones(viewer.clone()).await;
+        assert_error(status, &body, 403, "forbidden");
+        let (status, seen_by_editor) = test_phones(editor.clone()).await;
+        assert_eq!(status, 200, "{seen_by_editor}");
+        let ids = received(&seen_by_editor);
+        assert_eq!(ids.len(), 1, "{seen_by_editor}");
+        let (status, seen_by_other) = test_phones(other.clone()).await;
+        assert_eq!(status, 200, "{seen_by_other}");
+        assert!(received(&seen_by_other).is_empty(), "{seen_by_other}");
+        let complete = |cookie: &str| {
+            client()
+                .post(server.at(&format!("/api/test-phones/{}/complete", ids[0])))
+                .header("cookie", cookie)
+                .json(&json!({"response_json": {"city": "Porto"}}))
+                .send()
+        };
+        let (status, body) = json(complete(&other).await.unwrap()).await;
+        assert_eq!(status, 404, "{body}");
+        let (status, body) = json(complete(&editor).await.unwrap()).await;
+        assert_eq!(status, 200, "{body}");
     }
 }
 

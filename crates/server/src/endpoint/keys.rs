@@ -98,7 +98,12 @@ impl PrivateKey {
         let unusable = |detail: String| ContractError::Key { form, detail };
         let der = key.to_pkcs8_der().map_err(|error| unusable(error.to_string()))?;
         let unwrap = PrivateDecryptingKey::from_pkcs8(der.as_bytes())
-            .map_err(|error| unusable(format!("AWS-LC refuses it ({error}); Meta requires RSA-{KEY_BITS}")))
+            .map_err(|error| {
+                let bits = key.size() * 8;
+                unusable(format!(
+                    "an RSA-{bits} key, which AWS-LC refuses ({error}); Meta requires RSA-{KEY_BITS}"
+                ))
+            })
             .and_then(|key| {
                 OaepPrivateDecryptingKey::new(key).map_err(|error| unusable(error.to_string()))
             })?;

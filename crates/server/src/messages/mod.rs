@@ -393,6 +393,12 @@ impl Messages {
         outcome.await.map_err(|_| stopped())?
     }
 
+    /// The workspace's account of a WABA (by Meta's id or the backend's), if it has one.
+    pub async fn account_of_waba(&self, waba: &str) -> Result<Option<String>, WorkspaceError> {
+        let mut connection = self.store.pool().acquire().await?;
+        Ok(store::account_of_whatsapp_id(&mut connection, waba).await?)
+    }
+
     /// Records a message as sent (by `POST /api/messages`).
     pub async fn record_sent(&self, sent: &SentMessage) -> Result<(), WorkspaceError> {
         let mut transaction = self.store.write().await?;

@@ -10,10 +10,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use std::collections::HashSet;
+
 use super::Messages;
 use super::webhook::{Delivery, Malformed};
+use crate::auth::{Principal, Role};
 use crate::error::{ApiError, json_response};
 use crate::sandbox::{API_KEY_HEADER, Sandbox, phones};
+use crate::workspace::WorkspaceError;
 use crate::workspace::error::success;
 
 /// The sandbox and the record of messages.
@@ -76,18 +80,53 @@ pub async fn complete(
 }
 
 /// The test phones and their chats, for the app's Test phone view (`GET /api/test-phones`:
-/// editors, who need no sandbox key: the server holds it).
-pub async fn app_phones(State(phone): State<TestPhone>) -> Response {
-    success(StatusCode::OK, phones::phones_json(phone.sandbox.chats()))
+/// editors, who need no sandbox key: the server holds it). A signed-in user sees the messages
+/// of the accounts they may edit only: an agency's designers share one sandbox, not each
+/// other's clients.
+pub async fn app_phones(
+    State(phone): State<TestPhone>,
+    request: Request,
+) -> Result<Response, WorkspaceError> {
+    let chats = phone.sandbox.chats();
+    let Some(principal) = request.extensions().get::<Principal>() else {
+        return Ok(success(StatusCode::OK, phones::phones_json(chats, |_| true)));
+    };
+    let mut editable = HashSet::new();
+    let wabas: HashSet<String> = chats.all().into_iter().map(|received| received.waba_id).collect();
+    for waba in wabas {
+        if may_edit(&phone, principal, &waba).await? {
+            editable.insert(waba);
+        }
+    }
+    Ok(success(StatusCode::OK, phones::phones_json(chats, |received| editable.contains(&received.waba_id))))
+}
+
+/// Whether `principal` may edit the flows of the account of `waba` (their default role when
+/// the WABA is no account of the workspace).
+async fn may_edit(phone: &TestPhone, principal: &Principal, waba: &str) -> Result<bool, WorkspaceError> {
+    let account = phone.messages.account_of_waba(waba).await?;
+    Ok(principal.role_on(account.as_deref()) >= Role::Editor)
 }
 
 /// Completes a received flow from the app's Test phone view (`POST
-/// /api/test-phones/{message_id}/complete {response_json}`: editors).
+/// /api/test-phones/{message_id}/complete {response_json}`: editors of the message's account;
+/// to others it is as if there were no such message).
 pub async fn app_complete(
     State(phone): State<TestPhone>,
     Path(message_id): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
+    if let Some(principal) = request.extensions().get::<Principal>() {
+        let hidden = match phone.sandbox.chats().find(&message_id) {
+            Some(received) => !may_edit(&phone, principal, &received.waba_id)
+                .await
+                .map_err(|error| ApiError::Internal(format!("{error:?}")))?,
+            None => true,
+        };
+        if hidden {
+            return Err(ApiError::NotFound(format!("No test phone received a message {message_id}")));
+        }
+    }
     match deliver(&phone, &message_id, request).await? {
         Ok(answer) => Ok(success(StatusCode::OK, answer)),
         Err(refusal) => Ok(refusal),

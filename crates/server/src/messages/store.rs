@@ -415,3 +415,14 @@ pub async fn account_of_waba(connection: &mut AnyConnection, waba_id: &str) -> S
         .await?;
     row.map(|row| row.try_get(0)).transpose().map_err(Into::into)
 }
+
+/// The workspace's account that a WhatsApp id names: its WABA id (Meta's) or its id at the
+/// backend (the sandbox's and 360dialog's `waba_accounts/{id}`).
+pub async fn account_of_whatsapp_id(connection: &mut AnyConnection, id: &str) -> StoreResult<Option<String>> {
+    let row =
+        sqlx::query("SELECT id FROM accounts WHERE waba_id = $1 OR external_id = $1 ORDER BY id LIMIT 1")
+            .bind(id)
+            .fetch_optional(&mut *connection)
+            .await?;
+    row.map(|row| row.try_get(0)).transpose().map_err(Into::into)
+}

@@ -71,7 +71,8 @@ impl Chats {
         }
     }
 
-    fn all(&self) -> Vec<Received> {
+    /// Every message received, oldest first.
+    pub fn all(&self) -> Vec<Received> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
@@ -144,19 +145,20 @@ fn phone_list() -> String {
 
 /// The test phones, each with the messages it received, oldest first.
 pub async fn phones(State(sandbox): State<Sandbox>) -> Response {
-    ok(phones_json(&sandbox.chats))
+    ok(phones_json(&sandbox.chats, |_| true))
 }
 
 /// `{phones: [{phone, name, messages: [{message_id, waba_account_id, received_at, message,
-/// reply}]}]}` (`reply`: the completed flow's `response_json`, or `null`).
-pub fn phones_json(chats: &Chats) -> Value {
+/// reply}]}]}` (`reply`: the completed flow's `response_json`, or `null`), of the messages
+/// `shown` keeps.
+pub fn phones_json(chats: &Chats, shown: impl Fn(&Received) -> bool) -> Value {
     let received = chats.all();
     let phones: Vec<Value> = TEST_PHONES
         .iter()
         .map(|(phone, name)| {
             let chat: Vec<Value> = received
                 .iter()
-                .filter(|message| message.to == digits(phone))
+                .filter(|message| message.to == digits(phone) && shown(message))
                 .map(|message| {
                     json!({
                         "message_id": message.message_id,
