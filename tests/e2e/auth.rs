@@ -7,10 +7,10 @@ use crate::client::Native;
 use crate::support::{self, Page};
 
 const VALID: &str = flow_model::templates::APPOINTMENT_BOOKING;
-const PASSWORD: &str = "a long enough password";
+pub(crate) const PASSWORD: &str = "a long enough password";
 
 /// Signs in on the sign-in page the browser was sent to.
-async fn sign_in(page: &Page<'_>, name: &str, password: &str) {
+pub(crate) async fn sign_in(page: &Page<'_>, name: &str, password: &str) {
     page.until("the sign-in page", "location.pathname == '/signin'").await;
     page.fill("[data-testid=sign-in-username]", name).await;
     page.fill("[data-testid=sign-in-password]", password).await;

@@ -5,6 +5,7 @@
 //! library, publish it; the other server has it published.
 use flowsmith::api::{Account, Client, Via};
 
+use crate::auth::{PASSWORD, sign_in};
 use crate::client::Native;
 use crate::library::{Backend, connect, open_library, row, status_is};
 use crate::support::{self, Page};
@@ -28,13 +29,15 @@ async fn an_admin_adds_a_meta_connection_and_the_designer_publishes_on_its_accou
         &format!("http://127.0.0.1:{port}"),
     ]);
     let graph_url = format!("{meta_url}/sandbox/graph/v21.0");
-    let (_server, url) =
-        support::start_server_on(&support::fresh_data_dir(), port, &["--graph-url", &graph_url]);
+    let data_dir = support::fresh_data_dir();
+    support::add_user(&data_dir, "ada", "admin", PASSWORD);
+    let (_server, url) = support::start_server_on(&data_dir, port, &["--graph-url", &graph_url]);
     let (_driver, client) = support::start_browser().await;
     let page = Page { client: &client };
 
-    // The admin adds the connection: kind, name, the WABA, the token.
+    // The admin signs in and adds the connection: kind, name, the WABA, the token.
     client.goto(&format!("{url}/admin")).await.expect("the admin page loads");
+    sign_in(&page, "ada", PASSWORD).await;
     page.until("the connections", "document.querySelector('[data-testid=admin-connections] tr')").await;
     page.choose("[data-testid=admin-connect-kind]", "graph").await;
     page.until(

@@ -139,7 +139,9 @@ impl AppState {
             // read like Meta's asset hosts.
             config::Backend::Graph { base, .. } => policy.with_host_of(base),
             _ => policy,
-        };
+        }
+        // So is one of `--graph-url`'s host, which stored Graph connections reach in any mode.
+        .with_host_of(&settings.graph_url);
         let mut sandbox = None;
         let mut sandbox_target = None;
         if let config::Backend::Sandbox { api_key } = &settings.backend {
