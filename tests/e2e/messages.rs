@@ -1,8 +1,9 @@
 //! Sending a flow to a phone end to end (issue 20), in Chromium against a real `flowsmith serve`
 //! in sandbox mode that forwards the sandbox's replies to a listener of this test, signed with
 //! `--app-secret`: a draft is sent to a test phone from the Send dialog, opened from the Test
-//! phone, completed in the phone preview; its answer is then among the flow's responses and in
-//! the forwarded webhook, whose `X-Hub-Signature-256` is checked here with HMAC-SHA256.
+//! phone, completed in the phone preview; its answer is then among the flow's responses (the API
+//! and the Responses view) and in the forwarded webhook, whose `X-Hub-Signature-256` is checked
+//! here with HMAC-SHA256.
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::sync::mpsc;
@@ -119,6 +120,12 @@ async fn a_draft_sent_to_a_test_phone_is_answered_and_forwarded_signed() {
     let responses: Value = serde_json::from_str(&answer.body).expect("JSON");
     assert_eq!(responses["data"]["total"], 1, "{responses}");
     assert!(responses["data"]["items"].to_string().contains("Ana Silva"), "{responses}");
+
+    // …in the flow's responses table…
+    client.goto(&format!("{url}/flows?responses={}", flow.id)).await.expect("the Responses view");
+    page.find("[data-testid=responses-row]").await;
+    let cells = page.texts("[data-testid=responses-row] td").await;
+    assert!(cells.iter().any(|cell| cell == "Ana Silva"), "{cells:?}");
 
     // …and forwarded, signed as Meta signs: HMAC-SHA256 of the body under the app secret.
     let (headers, body) = deliveries.recv_timeout(Duration::from_secs(15)).expect("the forwarded webhook");
