@@ -58,6 +58,12 @@ fn choose(root: &web_sys::HtmlElement, selector: &str, value: &str) {
     select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
 }
 
+/// Takes the dialog away: a modal `<dialog>` left open makes the rest of the page inert, and
+/// the next tests could no longer focus anything.
+fn close(root: web_sys::HtmlElement) {
+    root.remove();
+}
+
 fn textarea(root: &web_sys::HtmlElement, selector: &str) -> String {
     find(root, selector).unchecked_into::<web_sys::HtmlTextAreaElement>().value()
 }
@@ -86,6 +92,7 @@ async fn each_problem_shows_at_its_field_as_it_is_typed() {
     tick().await;
     assert_eq!(texts(&root, "[data-testid=send-error-body]").len(), 1);
     assert!(texts(&root, "[data-testid=send-done]").is_empty());
+    close(root);
 }
 
 #[wasm_bindgen_test]
@@ -106,6 +113,7 @@ async fn draft_mode_is_refused_for_a_published_flow() {
     let exchange: web_sys::HtmlOptionElement =
         find(&root, "[data-testid=send-action] option[value=data_exchange]").unchecked_into();
     assert!(exchange.disabled());
+    close(root);
 }
 
 #[wasm_bindgen_test]
@@ -132,4 +140,5 @@ async fn the_first_screen_s_data_is_prefilled_from_its_examples() {
         curl[0].contains("/sandbox/api/v2/partners/sandboxPA/waba_accounts/sandbox1WA/messages"),
         "{curl:?}"
     );
+    close(root);
 }

@@ -6,6 +6,14 @@ use wasm_bindgen::JsCast;
 pub fn container() -> web_sys::HtmlElement {
     flowsmith::text::use_browser_numbers();
     let document = web_sys::window().and_then(|window| window.document()).expect("a document");
+    // A modal dialog an earlier test left open makes the rest of the page inert (nothing else
+    // takes focus or clicks): each test starts with none.
+    let open = document.query_selector_all("dialog[open]").expect("a valid selector");
+    for index in 0..open.length() {
+        if let Some(dialog) = open.item(index) {
+            dialog.unchecked_into::<web_sys::HtmlDialogElement>().close();
+        }
+    }
     let element = document.create_element("div").expect("a div");
     document.body().expect("a body").append_child(&element).expect("appended");
     element.unchecked_into()
