@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use common::{Server, assert_error, client, databases, engine, sandbox_config, stub, workspace_config};
+use common::{Server, assert_error, call, client, databases, engine, sandbox_config, stub, workspace_config};
 use flowsmith_server::auth::Role;
 use flowsmith_server::config::{Mode, Secret};
 use flowsmith_server::connections::{channel_keys, key};
@@ -118,24 +118,6 @@ fn dialog360_config(
     config.upstream_url = format!("{}/sandbox", partner.url);
     config.dialog360_messaging_url = messaging_url.to_owned();
     config
-}
-
-/// Sends `method path` with `cookie` and a JSON body: status, body, and the body's text.
-async fn call(
-    server: &Server,
-    method: &str,
-    path: &str,
-    cookie: &str,
-    body: Option<Value>,
-) -> (u16, Value, String) {
-    let mut request = client().request(method.parse().unwrap(), server.at(path)).header("cookie", cookie);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null), text)
 }
 
 fn assert_no_key(text: &str, what: &str) {
