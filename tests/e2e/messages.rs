@@ -75,6 +75,10 @@ async fn a_draft_sent_to_a_test_phone_is_answered_and_forwarded_signed() {
     let clinic = accounts.iter().find(|account| account.external_id == "sandbox1WA").expect("the clinic");
     let flow = api.ws_create(&clinic.id, "Ask a name", ASK_NAME, "Ana").await.expect("created");
     api.ws_operation(&flow.id, "save-to-meta", "Ana").await.expect("saved to WhatsApp");
+    // More flows, changed later: the test phone must find this one past the list's first page.
+    for index in 0..100 {
+        api.ws_create(&clinic.id, &format!("Other {index}"), ASK_NAME, "Ana").await.expect("created");
+    }
 
     let (_driver, client) = support::start_browser().await;
     let page = Page { client: &client };

@@ -87,6 +87,9 @@ pub fn TestPhones() -> impl IntoView {
 
 /// The flow of a received message in the phone preview, started as the message asks; its
 /// completion is delivered as the phone's reply.
+/// Flows read per page while looking for the one a message names (the list's largest page).
+const LIST_PAGE: i64 = 100;
+
 #[component]
 fn OpenFlow(
     opening: Opening,
@@ -101,12 +104,20 @@ fn OpenFlow(
         let meta_id = meta_id.clone();
         async move {
             let client = client();
-            let page = client
-                .ws_list(&WsQuery { limit: 100, ..WsQuery::default() })
-                .await
-                .map_err(|e| e.for_people())?;
-            let found =
-                page.items.into_iter().find(|flow| flow.meta_flow_id.as_deref() == Some(meta_id.as_str()));
+            // Page by page, so a workspace of any size finds it.
+            let mut query = WsQuery { page: 1, limit: LIST_PAGE, ..WsQuery::default() };
+            let found = loop {
+                let page = client.ws_list(&query).await.map_err(|e| e.for_people())?;
+                let listed = page.items.len();
+                let found = page
+                    .items
+                    .into_iter()
+                    .find(|flow| flow.meta_flow_id.as_deref() == Some(meta_id.as_str()));
+                if found.is_some() || listed < LIST_PAGE as usize {
+                    break found;
+                }
+                query.page += 1;
+            };
             let found =
                 found.ok_or_else(|| format!("No flow of the workspace is flow {meta_id} on WhatsApp"))?;
             client.ws_get(&found.id).await.map(|(_, json)| json).map_err(|e| e.for_people())
