@@ -75,16 +75,11 @@ pub async fn rotate(
     let mut resealed = 0;
     for (account, sealed) in all_sealed(connection).await.map_err(failed)? {
         let id = row_id(&account);
-        let secret = match old.open(&id, &sealed) {
-            Ok(secret) => secret,
-            Err(super::key::OpenError::OtherKey { .. }) if sealed.key_id == new.id() => continue,
-            Err(error) => {
-                return Err(format!(
-                    "the channel API key of account {account} cannot be re-encrypted: {error}"
-                ));
-            }
-        };
-        reseal(connection, &account, &new.seal(&id, secret.expose())).await.map_err(failed)?;
+        let resealed_key = old.reseal(new, &id, &sealed).map_err(|error| {
+            format!("the channel API key of account {account} cannot be re-encrypted: {error}")
+        })?;
+        let Some(sealed) = resealed_key else { continue };
+        reseal(connection, &account, &sealed).await.map_err(failed)?;
         resealed += 1;
     }
     Ok(resealed)

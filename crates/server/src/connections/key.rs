@@ -153,6 +153,22 @@ impl ServerKey {
             .map_err(|_| OpenError::Tampered)?;
         String::from_utf8(plain).map(Secret::new).map_err(|_| OpenError::Tampered)
     }
+
+    /// What a server key rotation does to one sealed value: `sealed` opened with this (the old)
+    /// key and sealed again with `new`; `None` when it is under `new` already (a rotation that
+    /// stopped before the key file moved). Every table of secrets rotates through this.
+    pub fn reseal(
+        &self,
+        new: &ServerKey,
+        row_id: &str,
+        sealed: &Sealed,
+    ) -> Result<Option<Sealed>, OpenError> {
+        match self.open(row_id, sealed) {
+            Ok(secret) => Ok(Some(new.seal(row_id, secret.expose()))),
+            Err(OpenError::OtherKey { .. }) if sealed.key_id == new.id() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
 }
 
 /// Where a server's key came from.

@@ -625,17 +625,11 @@ pub async fn rotate(store: &Store, old: &ServerKey, new: &ServerKey) -> Result<u
     let rows = store::connections(&mut transaction).await.map_err(failed)?;
     let mut resealed = 0;
     for row in &rows {
-        let secret = match old.open(&row.id, &row.sealed) {
-            Ok(secret) => secret,
-            // Already under the new key: a rotation that stopped before the key file moved.
-            Err(key::OpenError::OtherKey { .. }) if row.sealed.key_id == new.id() => continue,
-            Err(error) => {
-                return Err(format!("the connection '{}' cannot be re-encrypted: {error}", row.name));
-            }
-        };
-        store::reseal(&mut transaction, &row.id, &new.seal(&row.id, secret.expose()))
-            .await
-            .map_err(failed)?;
+        let resealed_row = old
+            .reseal(new, &row.id, &row.sealed)
+            .map_err(|error| format!("the connection '{}' cannot be re-encrypted: {error}", row.name))?;
+        let Some(sealed) = resealed_row else { continue };
+        store::reseal(&mut transaction, &row.id, &sealed).await.map_err(failed)?;
         resealed += 1;
     }
     // The accounts' endpoint private keys, sealed with the same key, in the same transaction.

@@ -340,19 +340,11 @@ pub async fn rotate(
     let mut resealed = 0;
     for row in &rows {
         let aad = sealed_for(&row.account_id);
-        let private = match old.open(&aad, &row.sealed) {
-            Ok(private) => private,
-            Err(OpenError::OtherKey { .. }) if row.sealed.key_id == new.id() => continue,
-            Err(error) => {
-                return Err(format!(
-                    "the endpoint key of account {} cannot be re-encrypted: {error}",
-                    row.account_id
-                ));
-            }
-        };
-        store::reseal(connection, &row.account_id, &new.seal(&aad, private.expose()))
-            .await
-            .map_err(failed)?;
+        let resealed_key = old.reseal(new, &aad, &row.sealed).map_err(|error| {
+            format!("the endpoint key of account {} cannot be re-encrypted: {error}", row.account_id)
+        })?;
+        let Some(sealed) = resealed_key else { continue };
+        store::reseal(connection, &row.account_id, &sealed).await.map_err(failed)?;
         resealed += 1;
     }
     Ok(resealed)
