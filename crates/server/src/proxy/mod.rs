@@ -212,7 +212,7 @@ pub struct Upstream {
 /// hyper's pooled client over rustls (ring, the platform's roots). Not reqwest: its redirect,
 /// retry and URL layers cost more than the rest of a proxied call (BENCHMARKS.md), and the
 /// front needs none of them.
-type UpstreamClient = hyper_util::client::legacy::Client<
+pub(crate) type UpstreamClient = hyper_util::client::legacy::Client<
     hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
     Body,
 >;
@@ -229,7 +229,8 @@ pub fn http_client(redirects: reqwest::redirect::Policy) -> Result<reqwest::Clie
         .map_err(|error| format!("cannot set up the HTTPS client: {error}"))
 }
 
-fn upstream_client() -> Result<UpstreamClient, String> {
+/// The client of the 360dialog front and of the Graph backend.
+pub(crate) fn upstream_client() -> Result<UpstreamClient, String> {
     use rustls_platform_verifier::ConfigVerifierExt as _;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let tls = rustls::ClientConfig::with_platform_verifier()

@@ -30,8 +30,10 @@ pub mod paging;
 
 use std::time::Duration;
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use bytes::Bytes;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde_json::{Value, json};
 
 use super::multipart::multipart;
@@ -41,8 +43,8 @@ use super::{
     PublicKeyStatus, RemoteAccount, RemoteFlow, report_wait,
 };
 use crate::config::Secret;
-use crate::proxy::MAX_UPSTREAM_RESPONSE;
 use crate::proxy::asset::AssetFetcher;
+use crate::proxy::{MAX_UPSTREAM_RESPONSE, UpstreamClient};
 pub use errors::WHO;
 pub use limits::RetryPolicy;
 
@@ -74,7 +76,10 @@ pub struct GraphSettings {
 
 /// The Graph API backend.
 pub struct Graph {
-    client: reqwest::Client,
+    /// hyper's pooled client, as the 360dialog front's: reqwest's URL, redirect and retry
+    /// layers cost more than the rest of a proxied call (BENCHMARKS.md), and it follows no
+    /// redirect, so the bearer header never reaches another host.
+    client: UpstreamClient,
     prefix: String,
     origin: String,
     token: Secret,
@@ -94,8 +99,7 @@ impl Graph {
         let mut bearer = HeaderValue::from_str(&format!("Bearer {}", settings.token.expose()))
             .map_err(|_| "the Graph API token holds characters a header cannot".to_owned())?;
         bearer.set_sensitive(true);
-        // No redirects: the bearer header must never follow a call to another host.
-        let client = crate::proxy::http_client(reqwest::redirect::Policy::none())?;
+        let client = crate::proxy::upstream_client()?;
         Ok(Graph {
             client,
             prefix: settings.base.as_str().trim_end_matches('/').to_owned(),
@@ -111,23 +115,27 @@ impl Graph {
 
     /// Sends one call (`path` from the base URL, query included), trying again while Meta's
     /// rate limit says to wait; answers the JSON of a success.
-    async fn call(&self, method: reqwest::Method, path: &str, payload: Payload) -> BackendResult<Value> {
-        let url = format!("{}{path}", self.prefix);
+    async fn call(&self, method: Method, path: &str, payload: Payload) -> BackendResult<Value> {
+        let uri = self.uri(&format!("{}{path}", self.prefix))?;
         let mut attempt = 0;
         loop {
-            let mut request = self
-                .client
-                .request(method.clone(), &url)
-                .header(header::AUTHORIZATION, self.bearer.clone())
-                .header(header::ACCEPT, "application/json")
-                .timeout(self.timeout);
-            if let Some((content_type, bytes)) = &payload {
-                request = request.header(header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone());
+            let mut request = axum::http::Request::new(match &payload {
+                Some((_, bytes)) => Body::from(bytes.clone()),
+                None => Body::empty(),
+            });
+            *request.method_mut() = method.clone();
+            *request.uri_mut() = uri.clone();
+            let headers = request.headers_mut();
+            headers.insert(header::AUTHORIZATION, self.bearer.clone());
+            headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+            if let Some((content_type, _)) = &payload {
+                // Our own types (JSON, a form, multipart with its boundary): always a header value.
+                let value = HeaderValue::from_str(content_type).map_err(|_| {
+                    BackendError::new(FailureKind::Unavailable, format!("A call to {WHO} could not be made"))
+                })?;
+                headers.insert(header::CONTENT_TYPE, value);
             }
-            let response = request.send().await.map_err(|error| self.transport_failure(&error))?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = self.read(response).await?;
+            let (status, headers, body) = self.exchange(request).await?;
             let value: Option<Value> = serde_json::from_slice(&body).ok();
             if status.is_success() {
                 return value.ok_or_else(|| {
@@ -153,52 +161,64 @@ impl Graph {
         }
     }
 
-    /// The answer's body, capped, with the token cut out should an upstream ever echo it.
-    async fn read(&self, response: reqwest::Response) -> BackendResult<Bytes> {
+    fn uri(&self, url: &str) -> BackendResult<Uri> {
+        Uri::try_from(url).map_err(|_| {
+            BackendError::new(FailureKind::NotFound, format!("This call cannot be addressed to {WHO}"))
+        })
+    }
+
+    /// One request and its answer (capped, with the token cut out should an upstream ever
+    /// echo it), all within the timeout.
+    async fn exchange(
+        &self,
+        request: axum::http::Request<Body>,
+    ) -> BackendResult<(StatusCode, axum::http::HeaderMap, Bytes)> {
         let unreadable = || {
             BackendError::new(
                 FailureKind::Unavailable,
                 format!("{WHO} sent an answer that could not be read"),
             )
         };
-        if response.content_length().is_some_and(|length| length > MAX_UPSTREAM_RESPONSE as u64) {
-            return Err(unreadable());
-        }
-        let mut body = Vec::new();
-        let mut response = response;
-        while let Some(chunk) = response.chunk().await.map_err(|_| unreadable())? {
-            if body.len() + chunk.len() > MAX_UPSTREAM_RESPONSE {
-                return Err(unreadable());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let body = Bytes::from(body);
+        let exchange = async {
+            let answer =
+                self.client.request(request).await.map_err(|error| self.transport_failure(&error))?;
+            let (head, body) = answer.into_parts();
+            let body = match Limited::new(body, MAX_UPSTREAM_RESPONSE).collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(error) if error.is::<LengthLimitError>() => return Err(unreadable()),
+                Err(error) => {
+                    tracing::warn!(error = %error, "Graph API answer could not be read");
+                    return Err(unreadable());
+                }
+            };
+            Ok((head.status, head.headers, body))
+        };
+        let (status, headers, body) =
+            tokio::time::timeout(self.timeout, exchange).await.map_err(|_| {
+                let mut failure = BackendError::new(
+                    FailureKind::Timeout,
+                    format!("{WHO} did not answer within {} s; try again later", self.timeout.as_secs()),
+                );
+                failure.status = Some(StatusCode::GATEWAY_TIMEOUT);
+                failure
+            })??;
         // A short token is a stand-in's well-known one (the sandbox's `sandbox`), which its
         // answers hold as a word (`/sandbox/assets/…`); Meta's tokens are hundreds of characters.
         if self.token.expose().len() < MIN_REDACTED_TOKEN {
-            return Ok(body);
+            return Ok((status, headers, body));
         }
-        Ok(crate::proxy::redact(body, self.token.expose()))
+        Ok((status, headers, crate::proxy::redact(body, self.token.expose())))
     }
 
-    fn transport_failure(&self, error: &reqwest::Error) -> BackendError {
-        // reqwest's message names the URL at most; the token is a header, never in it.
-        let (kind, status, message) = if error.is_timeout() {
-            (
-                FailureKind::Timeout,
-                StatusCode::GATEWAY_TIMEOUT,
-                format!("{WHO} did not answer within {} s; try again later", self.timeout.as_secs()),
-            )
-        } else {
-            tracing::warn!(error = %error, "Graph API call failed");
-            (
-                FailureKind::Unavailable,
-                StatusCode::BAD_GATEWAY,
-                format!("Cannot reach {WHO} at {}; try again later", self.origin),
-            )
-        };
-        let mut failure = BackendError::new(kind, message);
-        failure.status = Some(status);
+    fn transport_failure(&self, error: &hyper_util::client::legacy::Error) -> BackendError {
+        // The error names the URL at most; the token is a header, never in it.
+        tracing::warn!(error = %error, "Graph API call failed");
+        let reason = if error.is_connect() { "cannot connect" } else { "the connection failed" };
+        let mut failure = BackendError::new(
+            FailureKind::Unavailable,
+            format!("Cannot reach {WHO} at {}: {reason}; try again later", self.origin),
+        );
+        failure.status = Some(StatusCode::BAD_GATEWAY);
         failure
     }
 
@@ -210,7 +230,7 @@ impl Graph {
             "/{}/phone_numbers?fields=id,display_phone_number",
             segment(&account.external_id, "account")?
         );
-        let numbers = self.call(reqwest::Method::GET, &path, None).await?;
+        let numbers = self.call(Method::GET, &path, None).await?;
         let id = numbers.pointer("/data/0/id").and_then(Value::as_str).ok_or_else(|| {
             BackendError::new(
                 FailureKind::Unsupported,
@@ -227,28 +247,25 @@ impl Graph {
     /// Downloads an asset link: from the base URL's own host with the same client (and no
     /// token), else through the asset fetcher, which takes Meta's asset hosts only.
     async fn download(&self, link: &str) -> BackendResult<Vec<u8>> {
-        let own = url::Url::parse(link).is_ok_and(|url| url.origin().ascii_serialization() == self.origin);
-        if !own {
+        let own = url::Url::parse(link).ok().filter(|url| url.origin().ascii_serialization() == self.origin);
+        let Some(own) = own else {
             return self.assets.download(link).await.map_err(|error| {
                 let mut failure = BackendError::new(FailureKind::Unavailable, error.message());
                 failure.status = Some(error.status());
                 failure
             });
-        }
-        let response = self
-            .client
-            .get(link)
-            .timeout(self.timeout)
-            .send()
-            .await
-            .map_err(|error| self.transport_failure(&error))?;
-        if !response.status().is_success() {
+        };
+        let mut request = axum::http::Request::new(Body::empty());
+        // The parsed form: what a browser would send for the link (spaces and the like encoded).
+        *request.uri_mut() = self.uri(own.as_str())?;
+        let (status, _, body) = self.exchange(request).await?;
+        if !status.is_success() {
             return Err(BackendError::new(
                 FailureKind::Unavailable,
-                format!("The flow.json link answered HTTP {}", response.status().as_u16()),
+                format!("The flow.json link answered HTTP {}", status.as_u16()),
             ));
         }
-        Ok(self.read(response).await?.to_vec())
+        Ok(body.to_vec())
     }
 }
 
@@ -280,7 +297,7 @@ impl Backend for Graph {
         let mut accounts = Vec::with_capacity(self.waba_ids.len());
         for waba in &self.waba_ids {
             let answer = self
-                .call(reqwest::Method::GET, &format!("/{}?fields=id,name", segment(waba, "account")?), None)
+                .call(Method::GET, &format!("/{}?fields=id,name", segment(waba, "account")?), None)
                 .await?;
             let name = answer.get("name").and_then(Value::as_str).unwrap_or(waba).to_owned();
             accounts.push(RemoteAccount { external_id: waba.clone(), waba_id: Some(waba.clone()), name });
@@ -294,7 +311,7 @@ impl Backend for Graph {
         let mut path = first.clone();
         let mut seen = Vec::new();
         for _ in 0..paging::MAX_PAGES {
-            let page = self.call(reqwest::Method::GET, &path, None).await?;
+            let page = self.call(Method::GET, &path, None).await?;
             flows.extend(paging::items(&page).iter().filter_map(remote_flow));
             match paging::after(&page) {
                 Some(cursor) if !seen.contains(&cursor) => {
@@ -315,12 +332,11 @@ impl Backend for Graph {
         if !fields.is_empty() {
             path = format!("{path}?{}", fields_query(fields));
         }
-        self.call(reqwest::Method::GET, &path, None).await
+        self.call(Method::GET, &path, None).await
     }
 
     async fn assets(&self, _: &AccountRef, flow_id: &str) -> BackendResult<Vec<Value>> {
-        let answer =
-            self.call(reqwest::Method::GET, &format!("/{}/assets", segment(flow_id, "flow")?), None).await?;
+        let answer = self.call(Method::GET, &format!("/{}/assets", segment(flow_id, "flow")?), None).await?;
         answer.get("data").and_then(Value::as_array).cloned().ok_or_else(|| missing("the flow's assets"))
     }
 
@@ -342,7 +358,7 @@ impl Backend for Graph {
             body["publish"] = json!(true);
         }
         let path = format!("/{}/flows", segment(&account.external_id, "account")?);
-        let answer = self.call(reqwest::Method::POST, &path, Self::json(&body)).await?;
+        let answer = self.call(Method::POST, &path, Self::json(&body)).await?;
         let id = answer.get("id").and_then(Value::as_str).ok_or_else(|| missing("the new flow's id"))?;
         let validation_errors =
             answer.get("validation_errors").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -357,15 +373,14 @@ impl Backend for Graph {
         categories: &[String],
     ) -> BackendResult<()> {
         let body = json!({ "name": name, "categories": categories });
-        self.call(reqwest::Method::POST, &format!("/{}", segment(flow_id, "flow")?), Self::json(&body))
-            .await?;
+        self.call(Method::POST, &format!("/{}", segment(flow_id, "flow")?), Self::json(&body)).await?;
         Ok(())
     }
 
     async fn upload_flow_json(&self, _: &AccountRef, flow_id: &str, text: &str) -> BackendResult<Vec<Value>> {
         let (content_type, body) = multipart(text);
         let path = format!("/{}/assets", segment(flow_id, "flow")?);
-        let answer = self.call(reqwest::Method::POST, &path, Some((content_type, Bytes::from(body)))).await?;
+        let answer = self.call(Method::POST, &path, Some((content_type, Bytes::from(body)))).await?;
         Ok(answer.get("validation_errors").and_then(Value::as_array).cloned().unwrap_or_default())
     }
 
@@ -376,17 +391,17 @@ impl Backend for Graph {
     }
 
     async fn publish(&self, _: &AccountRef, flow_id: &str) -> BackendResult<()> {
-        self.call(reqwest::Method::POST, &format!("/{}/publish", segment(flow_id, "flow")?), None).await?;
+        self.call(Method::POST, &format!("/{}/publish", segment(flow_id, "flow")?), None).await?;
         Ok(())
     }
 
     async fn deprecate(&self, _: &AccountRef, flow_id: &str) -> BackendResult<()> {
-        self.call(reqwest::Method::POST, &format!("/{}/deprecate", segment(flow_id, "flow")?), None).await?;
+        self.call(Method::POST, &format!("/{}/deprecate", segment(flow_id, "flow")?), None).await?;
         Ok(())
     }
 
     async fn delete(&self, _: &AccountRef, flow_id: &str) -> BackendResult<()> {
-        self.call(reqwest::Method::DELETE, &format!("/{}", segment(flow_id, "flow")?), None).await?;
+        self.call(Method::DELETE, &format!("/{}", segment(flow_id, "flow")?), None).await?;
         Ok(())
     }
 
@@ -401,7 +416,7 @@ impl Backend for Graph {
             body["source_flow_names"] = json!(names);
         }
         let path = format!("/{}/migrate_flows", segment(&destination.external_id, "account")?);
-        let answer = self.call(reqwest::Method::POST, &path, Self::json(&body)).await?;
+        let answer = self.call(Method::POST, &path, Self::json(&body)).await?;
         Ok(json!({
             "migrated_flows": answer.get("migrated_flows").cloned().unwrap_or_else(|| json!([])),
             "failed_flows": answer.get("failed_flows").cloned().unwrap_or_else(|| json!([])),
@@ -411,7 +426,7 @@ impl Backend for Graph {
     async fn send_message(&self, account: &AccountRef, message: &Value) -> BackendResult<String> {
         let phone_number_id = self.phone_number_id(account, "to send from").await?;
         let path = format!("/{phone_number_id}/messages");
-        let answer = self.call(reqwest::Method::POST, &path, Self::json(message)).await?;
+        let answer = self.call(Method::POST, &path, Self::json(message)).await?;
         super::partner::message_id(&answer).ok_or_else(|| {
             BackendError::new(FailureKind::Unavailable, format!("{WHO} answered without the message's id"))
         })
@@ -424,14 +439,14 @@ impl Backend for Graph {
             .finish();
         let payload = Some(("application/x-www-form-urlencoded".to_owned(), Bytes::from(form)));
         let path = format!("/{phone_number_id}/whatsapp_business_encryption");
-        self.call(reqwest::Method::POST, &path, payload).await?;
+        self.call(Method::POST, &path, payload).await?;
         Ok(())
     }
 
     async fn public_key(&self, account: &AccountRef) -> BackendResult<PublicKeyStatus> {
         let phone_number_id = self.phone_number_id(account, "to hold an endpoint key").await?;
         let path = format!("/{phone_number_id}/whatsapp_business_encryption");
-        let answer = self.call(reqwest::Method::GET, &path, None).await?;
+        let answer = self.call(Method::GET, &path, None).await?;
         Ok(super::partner::public_key_status(&answer))
     }
 }
