@@ -153,3 +153,21 @@ async fn the_session_says_what_is_missing_and_what_the_server_refused() {
     .await;
     assert!(!session.busy.get_untracked());
 }
+
+/// The endpoint's URL changes while its INIT is on its way: the flow starts again with a new
+/// INIT, and the first one's answer, when it comes, is logged as not followed.
+#[wasm_bindgen_test]
+async fn an_answer_to_a_call_made_before_the_preview_started_again_is_not_followed() {
+    leptos::mount::mount_to(container(), || ()).forget();
+    let session = Session::new();
+    session.load(flow(), encrypted());
+    let moved = Options { endpoint: Some("http://127.0.0.1:9/other".into()), ..encrypted() };
+    session.load(flow(), moved);
+    until("both INITs in the log", || session.log.with_untracked(|log| log.len() == 2)).await;
+    let outdated: Vec<_> =
+        session.log.with_untracked(|log| log.iter().filter(|e| e.outdated).cloned().collect());
+    assert_eq!(outdated.len(), 1, "only the first INIT's answer is outdated");
+    assert_eq!(outdated[0].call.action, "INIT");
+    assert!(outdated[0].title().contains("not followed"), "{}", outdated[0].title());
+    assert!(!outdated[0].replay);
+}

@@ -80,6 +80,8 @@ pub struct LogEntry {
     pub problems: Vec<AnswerProblem>,
     /// This entry replays another.
     pub replay: bool,
+    /// Its answer came after the preview started again (new URL, key or data): not followed.
+    pub outdated: bool,
 }
 
 impl LogEntry {
@@ -100,6 +102,7 @@ impl LogEntry {
             failure: exchanged.failure.as_ref().map(|failure| failure.message.clone()),
             problems: exchanged.problems.clone(),
             replay: false,
+            outdated: false,
             call,
         }
     }
@@ -116,6 +119,7 @@ impl LogEntry {
             failure: Some(message),
             problems: Vec::new(),
             replay: false,
+            outdated: false,
             call,
         }
     }
@@ -136,6 +140,9 @@ impl LogEntry {
         }
         if self.replay {
             title.push_str(" (replay)");
+        }
+        if self.outdated {
+            title.push_str(" (not followed: the preview started again)");
         }
         title
     }

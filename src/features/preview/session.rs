@@ -64,6 +64,9 @@ pub struct Session {
     pub log: RwSignal<Vec<LogEntry>>,
     events: StoredValue<Option<Callback<EmbedEvent>>>,
     next_key: StoredValue<u64>,
+    /// Counts the starts: an endpoint's answer to a call made before the flow started again
+    /// (its URL, key or data changed meanwhile) is logged, not followed.
+    run: StoredValue<u64>,
     /// Owns the visits' signals: a visit outlives the view that created it (a click on a
     /// screen that is replaced by the next one).
     owner: StoredValue<Owner>,
@@ -89,6 +92,7 @@ impl Session {
             log: RwSignal::new(Vec::new()),
             events: StoredValue::new(None),
             next_key: StoredValue::new(0),
+            run: StoredValue::new(0),
             owner: StoredValue::new(Owner::new()),
         }
     }
@@ -145,6 +149,7 @@ impl Session {
 
     /// Starts the flow again on `screen` (the first screen when `None`).
     pub fn start(&self, screen: Option<&str>) {
+        self.run.update_value(|run| *run += 1);
         self.ending.set(None);
         self.snackbar.set(None);
         self.busy.set(false);
@@ -456,6 +461,7 @@ impl Session {
         let session = *self;
         let values = values.to_vec();
         let flow = self.flow.get_untracked();
+        let run = self.run.get_value();
         if !matches!(then, Then::Log) {
             self.busy.set(true);
         }
@@ -471,13 +477,16 @@ impl Session {
                 Ok(exchanged) => (LogEntry::exchanged(id, call, &flow, &exchanged, &values), Some(exchanged)),
                 Err(error) => (LogEntry::refused(id, call, &flow, error.for_people(), &values), None),
             };
+            // Made before the flow started again: only logged (marked as such), nothing moves.
+            let stale = session.run.try_get_value().is_some_and(|now| now != run);
             entry.replay = matches!(then, Then::Log);
+            entry.outdated = stale && !entry.replay;
             let failure = entry.failure.clone();
             // The session may be gone (the page closed) when the answer comes.
             if session.log.try_update(|log| log.push(entry)).is_none() {
                 return;
             }
-            if matches!(then, Then::Log) {
+            if matches!(then, Then::Log) || stale {
                 return;
             }
             session.busy.set(false);
