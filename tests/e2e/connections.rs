@@ -2,8 +2,9 @@
 //! shown by its last four characters only, kept nowhere in the page); the app lists its account
 //! with the server's own and works on it through its Partner-shaped routes, which the server
 //! answers through that connection (a second server's Graph sandbox): open a draft from the
-//! library, publish it; the other server has it published.
-use flowsmith::api::{Account, Client, Via};
+//! library, publish it (waiting once for Meta's rate limit, shown beside the account); the
+//! other server has it published.
+use flowsmith::api::{Account, Client, HttpRequest, Method, Transport, Via};
 
 use crate::auth::{PASSWORD, sign_in};
 use crate::client::Native;
@@ -72,8 +73,27 @@ async fn an_admin_adds_a_meta_connection_and_the_designer_publishes_on_its_accou
     )
     .await;
     status_is(&page, "DRAFT").await;
+    // Meta's rate limit refuses the publish once: the wait shows beside the account, as
+    // progress, and the publish goes through after it.
+    let limit = HttpRequest {
+        method: Method::Post,
+        url: format!("{meta_url}/sandbox/control/graph/rate_limit"),
+        headers: vec![("Content-Type", "application/json".to_owned()), ("X-API-Key", TOKEN.to_owned())],
+        body: Some(r#"{"calls": 1, "retry_after": 3}"#.to_owned()),
+    };
+    let limited = Native::new().send(limit).await.expect("the other server's sandbox control");
+    assert_eq!(limited.status, 200, "{}", limited.body);
     page.menu("flow-menu", "publish").await;
     page.click("[data-testid=publish-confirm]").await;
+    page.until(
+        "the wait for Meta's rate limit",
+        "document.querySelector('[data-testid=whatsapp-waiting]')?.textContent.includes('waiting 3 s for Meta')",
+    )
+    .await;
+    assert!(
+        page.texts("[role=alert]").await.iter().all(|text| text.trim().is_empty()),
+        "a wait is no failure"
+    );
     status_is(&page, "PUBLISHED").await;
 
     // Published on the other server, through Meta's Graph API.

@@ -180,6 +180,63 @@ async fn the_graph_backend_pages_uploads_waits_and_never_shows_the_token() {
     assert_eq!(state.seen.lock().unwrap().len(), before);
 }
 
+/// A Graph API that answers slowly, too much, or not at all: a timeout, an unreadable answer
+/// and an unreachable host, each a failure in plain words naming no token, never a hang.
+#[tokio::test]
+async fn a_slow_huge_or_missing_graph_api_fails_in_plain_words() {
+    let router = Router::new()
+        .route(
+            "/v21.0/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "{}"
+            }),
+        )
+        .route(
+            "/v21.0/huge",
+            axum::routing::get(|| async {
+                let chunk = axum::body::Bytes::from(vec![b' '; 1024 * 1024]);
+                let chunks = futures_util::stream::iter(
+                    std::iter::repeat_n(chunk, 20).map(Ok::<_, std::convert::Infallible>),
+                );
+                axum::body::Body::from_stream(chunks)
+            }),
+        )
+        .route("/v21.0/echo", axum::routing::get(|| async { format!("{{\"id\":\"{TOKEN}\"}}") }));
+    let (base, _, _task) = stub(router).await;
+    let assets = AssetFetcher::new(AssetPolicy::local_for_tests(&[]), Duration::from_secs(5), None).unwrap();
+    let settings = |base: String| GraphSettings {
+        base: format!("{base}/v21.0").parse().unwrap(),
+        token: Secret::new(TOKEN),
+        waba_ids: vec!["111".to_owned()],
+        timeout: Duration::from_millis(300),
+        retries: RetryPolicy::default(),
+    };
+    let graph = Graph::new(settings(base.clone()), assets.clone()).unwrap();
+    let account = AccountRef { external_id: "111".to_owned() };
+
+    let failure = graph.flow(&account, "slow", &[]).await.unwrap_err();
+    assert_eq!(failure.kind, FailureKind::Timeout, "{failure:?}");
+    assert!(failure.message.contains("did not answer within"), "{}", failure.message);
+
+    // 20 MB, over the 16 MB read of an answer.
+    let failure = graph.flow(&account, "huge", &[]).await.unwrap_err();
+    assert_eq!(failure.kind, FailureKind::Unavailable, "{failure:?}");
+    assert!(failure.message.contains("could not be read"), "{}", failure.message);
+
+    // An upstream echoing the token in a success: cut out before it is read.
+    let echoed = graph.flow(&account, "echo", &[]).await.unwrap();
+    assert_eq!(echoed["id"], "[redacted]");
+
+    // Nothing listens: a port just freed.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let gone = Graph::new(settings(format!("http://{free}")), assets).unwrap();
+    let failure = gone.flow(&account, "1", &[]).await.unwrap_err();
+    assert_eq!(failure.kind, FailureKind::Unavailable, "{failure:?}");
+    assert!(failure.message.contains("cannot connect"), "{}", failure.message);
+    assert!(!format!("{failure:?}").contains(TOKEN), "{failure:?}");
+}
+
 /// A server in graph mode whose Graph API is `sandbox`'s, its workspace in `database`.
 async fn graph_server(name: &str, sandbox: &Server, database: &Option<String>) -> Server {
     let mut config: ServeConfig = sandbox_config(name);
@@ -260,14 +317,9 @@ async fn a_server_in_graph_mode_works_through_another_servers_graph_sandbox() {
         assert!(text.contains("\"screens\""), "{at}: {text}");
 
         // Meta's rate limit during a sync: waited out, not a failure.
-        let limit = client()
-            .post(sandbox.at("/sandbox/control/graph/rate_limit"))
-            .header("x-api-key", KEY)
-            .header("content-type", "application/json")
-            .body(json!({"calls": 1, "retry_after": 1}).to_string());
-        assert_eq!(limit.send().await.unwrap().status(), 200);
+        assert_eq!(limit_once(&sandbox).await, 200);
         let events = client().get(server.at("/api/events")).send().await.unwrap();
-        let waiting = tokio::spawn(first_wait(events));
+        let waiting = tokio::spawn(first_wait(events, "sync.progress"));
         // The stream subscribes once it answered; give it a moment before the sync.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let (status, report) = send(&server, reqwest::Method::POST, "/api/flows/sync", Some(sync)).await;
@@ -285,9 +337,20 @@ async fn a_server_in_graph_mode_works_through_another_servers_graph_sandbox() {
         let (status, created) = send(&server, reqwest::Method::POST, "/api/flows", Some(body)).await;
         assert_eq!(status, 201, "{at}: {created}");
         let flow = created["data"]["id"].as_str().unwrap().to_owned();
+        // Its first call waits for Meta's rate limit: told to the app about this flow.
+        assert_eq!(limit_once(&sandbox).await, 200);
+        let events = client().get(server.at("/api/events")).send().await.unwrap();
+        let waiting = tokio::spawn(first_wait(events, "whatsapp.waiting"));
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let (status, saved) =
             send(&server, reqwest::Method::POST, &format!("/api/flows/{flow}/save-to-meta"), None).await;
         assert_eq!(status, 200, "{at}: {saved}");
+        let notice = waiting.await.unwrap();
+        assert_eq!(
+            (notice["flow_id"].as_str(), notice["account_id"].as_str(), notice["waiting_s"].as_u64()),
+            (Some(flow.as_str()), Some(CLINIC), Some(1)),
+            "{at}: {notice}"
+        );
         let meta_id = saved["data"]["meta_flow_id"].as_str().unwrap().to_owned();
         let (status, there) = on_sandbox(&sandbox, common::WABA1, &meta_id).await;
         assert_eq!(
@@ -309,8 +372,18 @@ async fn a_server_in_graph_mode_works_through_another_servers_graph_sandbox() {
     }
 }
 
-/// The first `sync.progress` notice of the event stream that tells of a wait.
-async fn first_wait(response: reqwest::Response) -> Value {
+/// Makes the Graph sandbox refuse its next call for Meta's rate limit (`Retry-After: 1`).
+async fn limit_once(sandbox: &Server) -> u16 {
+    let limit = client()
+        .post(sandbox.at("/sandbox/control/graph/rate_limit"))
+        .header("x-api-key", KEY)
+        .header("content-type", "application/json")
+        .body(json!({"calls": 1, "retry_after": 1}).to_string());
+    limit.send().await.unwrap().status().as_u16()
+}
+
+/// The first `kind` notice of the event stream that tells of a wait.
+async fn first_wait(response: reqwest::Response, kind: &str) -> Value {
     use futures_util::StreamExt as _;
     let mut stream = response.bytes_stream();
     let mut buffer = String::new();
@@ -323,7 +396,7 @@ async fn first_wait(response: reqwest::Response) -> Value {
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         let found = buffer
             .split("\n\n")
-            .find(|block| block.contains("event: sync.progress") && block.contains("waiting_s"));
+            .find(|block| block.contains(&format!("event: {kind}\n")) && block.contains("waiting_s"));
         if let Some(block) = found {
             let data = block.lines().filter_map(|line| line.strip_prefix("data:")).collect::<String>();
             return serde_json::from_str(data.trim()).unwrap();

@@ -5,7 +5,8 @@ use super::flow_actions::FlowActions;
 use super::link::{has_unsaved_changes, remote_link, status_label};
 use super::{use_actions, use_library};
 use crate::features::workspace::{
-    ConflictDialog as WorkspaceConflict, FlowsFrame, WorkspaceStatus, use_workspace,
+    AccountWaitNotice, ConflictDialog as WorkspaceConflict, FlowsFrame, WorkspaceStatus, link_tracked,
+    use_workspace,
 };
 use crate::state::use_editor;
 
@@ -79,6 +80,13 @@ pub fn RemoteBar() -> impl IntoView {
             <Show when=move || actions.busy()>
                 <span class="spinner" role="progressbar" aria-label="Working" data-testid="remote-busy"></span>
             </Show>
+            // A call of this account (or of the open workspace flow) waiting for Meta's rate limit.
+            <AccountWaitNotice
+                told=workspace.waiting
+                account=Signal::derive(move || library.settings.with(|settings| settings.waba_id.clone()))
+                flow=Signal::derive(move || link_tracked(state).map(|link| link.id))
+                testid="whatsapp-waiting"
+            />
             <ConnectionDialog open=connection />
             <FlowsFrame />
             <WorkspaceConflict />

@@ -13,6 +13,7 @@ use super::ops::Lifecycle;
 use super::use_library;
 use crate::api::{FlowInfo, NewFlow};
 use crate::features::workspace::access::{self, Role};
+use crate::features::workspace::{AccountWait, AccountWaitNotice, listen_account_waits};
 use crate::tasks::Loaded;
 use crate::text::lower_case;
 
@@ -78,6 +79,13 @@ pub fn WhatsAppFlows() -> impl IntoView {
     let asking = RwSignal::new(None::<Asking>);
     let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<(bool, String)>);
+    // Calls of this account waiting for Meta's rate limit, told by the server that keeps a
+    // workspace (in direct mode the browser's own calls are not the server's to tell of).
+    let waiting = RwSignal::new(None::<AccountWait>);
+    listen_account_waits(waiting, move || {
+        let told = library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace));
+        told && !library.settings.with(|settings| settings.direct)
+    });
     let shown = Memo::new(move |_| {
         let mut list = flows.get().and_then(Result::ok).unwrap_or_default();
         let needle = search.with(|s| lower_case(s.trim()));
@@ -158,6 +166,7 @@ pub fn WhatsAppFlows() -> impl IntoView {
                 <button class="button" data-testid="library-refresh" on:click=move |_| flows.reload()>"Refresh"</button>
                 <button class="button" data-testid="open-migrate" title=move || refused(Role::Publisher) disabled=move || refused(Role::Publisher).is_some() on:click=move |_| migrate.set(true)>"Migrate…"</button>
             </div>
+            <AccountWaitNotice told=waiting account=Signal::derive(move || library.settings.with(|s| s.waba_id.clone())) testid="library-waiting" />
             <p role="status" data-testid="library-message" class:field__error=move || message.with(|m| m.as_ref().is_some_and(|m| m.0))>
                 {move || message.get().map(|(_, text)| text)}
             </p>

@@ -64,14 +64,15 @@ pub fn listen(state: EditorState, workspace: Workspace) {
 }
 
 /// The Flows page listens: lists reload on any change; a sync's progress shows, and so does a
-/// wait for Meta's rate limit (until the next progress).
+/// wait for Meta's rate limit (until the next progress). The stream is closed when the page's
+/// tab is left (a browser opens only six connections to a server).
 pub fn listen_page(
     changes: RwSignal<u64>,
     progress: RwSignal<Option<(u64, u64)>>,
     waiting: RwSignal<Option<RateLimitWait>>,
 ) {
     let number = |data: &Value, key: &str| data.get(key).and_then(Value::as_u64).unwrap_or_default();
-    let _ = subscribe(move |kind, data| match kind {
+    let source = subscribe(move |kind, data| match kind {
         "sync.progress" => match RateLimitWait::of_notice(data) {
             Some(wait) => waiting.set(Some(wait)),
             None => {
@@ -81,6 +82,43 @@ pub fn listen_page(
         },
         "migrate.progress" | "whatsapp.waiting" => {}
         _ => changes.update(|changes| *changes += 1),
+    });
+    close_on_cleanup(source);
+}
+
+/// Closes `source` when the component that opened it goes.
+fn close_on_cleanup(source: Option<web_sys::EventSource>) {
+    let source = StoredValue::new_local(source);
+    on_cleanup(move || {
+        if let Some(source) = source.try_update_value(Option::take).flatten() {
+            source.close();
+        }
+    });
+}
+
+/// Listens, while the calling component lives and `wanted` says so, for waits of ordinary
+/// calls (`whatsapp.waiting`), kept in `slot` while they last (the On WhatsApp tab).
+pub fn listen_account_waits(slot: RwSignal<Option<super::AccountWait>>, wanted: impl Fn() -> bool + 'static) {
+    let current = StoredValue::new_local(None::<web_sys::EventSource>);
+    Effect::new(move |_| {
+        let wanted = wanted();
+        if let Some(old) = current.try_update_value(Option::take).flatten() {
+            old.close();
+        }
+        if wanted {
+            current.set_value(subscribe(move |kind, data| {
+                if kind == "whatsapp.waiting"
+                    && let Some(wait) = super::AccountWait::of_notice(data)
+                {
+                    super::waits::hold(slot, wait);
+                }
+            }));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(source) = current.try_update_value(Option::take).flatten() {
+            source.close();
+        }
     });
 }
 
@@ -101,6 +139,11 @@ pub fn listen_waits(
 
 fn on_event(state: EditorState, workspace: Workspace, kind: &str, data: &Value) {
     let text = |key: &str| data.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    if kind == "whatsapp.waiting"
+        && let Some(wait) = super::AccountWait::of_notice(data)
+    {
+        super::waits::hold(workspace.waiting, wait);
+    }
     if matches!(kind, "sync.progress" | "migrate.progress" | "whatsapp.waiting") {
         return;
     }

@@ -18,16 +18,18 @@ mod open;
 pub mod page;
 mod status;
 mod uplink;
+mod waits;
 pub mod whatsapp;
 
 use leptos::prelude::*;
 
 pub use conflict_dialog::ConflictDialog;
-pub use events::listen_waits;
+pub use events::{listen_account_waits, listen_waits};
 pub use frame::FlowsFrame;
-pub use link::{WsLink, link_untracked};
+pub use link::{WsLink, link_tracked, link_untracked};
 pub use page::FlowsPage;
 pub use status::WorkspaceStatus;
+pub use waits::{AccountWait, AccountWaitNotice, hold as hold_wait};
 
 use crate::api::workspace::{WsAccount, WsFlow};
 use crate::api::{Browser, Client, Via};
@@ -74,6 +76,8 @@ pub struct Workspace {
     pub frame: RwSignal<Option<String>>,
     /// The connection (partner id, the library's dialog).
     pub library: Library,
+    /// The last wait for Meta's rate limit the server told of (`whatsapp.waiting`), while it lasts.
+    pub waiting: RwSignal<Option<AccountWait>>,
     uplink: uplink::Uplink,
 }
 
@@ -155,6 +159,7 @@ pub fn provide(state: EditorState, library: Library) -> Workspace {
         saving: RwSignal::new(Saving::Unlinked),
         frame: RwSignal::new(None),
         library,
+        waiting: RwSignal::new(None),
         uplink: uplink::Uplink::new(state),
     };
     provide_context(workspace);

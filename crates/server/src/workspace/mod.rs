@@ -175,25 +175,35 @@ impl Workspace {
         }
     }
 
-    /// The store.
     /// A reporter of rate-limit waits that tells every subscriber, as `kind` notices with the
     /// seconds and the words ("waiting 12 s for Meta's rate limit"), about `account` (the
     /// workspace's id for a sync, the backend's for a migration through the proxy).
     pub fn wait_reporter(&self, kind: &'static str, account: Option<String>) -> crate::backend::WaitReport {
+        self.reporter(kind, json!({ "account_id": account }))
+    }
+
+    /// The reporter of the waits of a workspace flow's calls to WhatsApp (save to WhatsApp,
+    /// publish, deprecate): `whatsapp.waiting` notices naming the account as the app's
+    /// Partner-shaped paths do (its `external_id`, as the proxy's notices) and the flow.
+    fn flow_wait_reporter(&self, account: &Account, flow_id: &str) -> crate::backend::WaitReport {
+        self.reporter("whatsapp.waiting", json!({ "account_id": account.external_id, "flow_id": flow_id }))
+    }
+
+    fn reporter(&self, kind: &'static str, about: Value) -> crate::backend::WaitReport {
         let workspace = self.clone();
         Arc::new(move |wait: std::time::Duration| {
-            let (workspace, account) = (workspace.clone(), account.clone());
+            let (workspace, mut data) = (workspace.clone(), about.clone());
             tokio::spawn(async move {
-                let data = json!({
-                    "kind": kind, "account_id": account, "waiting_s": wait.as_secs().max(1),
-                    "message": crate::backend::wait_message(wait),
-                });
+                data["kind"] = json!(kind);
+                data["waiting_s"] = json!(wait.as_secs().max(1));
+                data["message"] = json!(crate::backend::wait_message(wait));
                 let notice = Notice { id: None, kind: kind.to_owned(), data };
                 workspace.hub.broadcast(&workspace.store, notice).await;
             });
         })
     }
 
+    /// The store.
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -847,23 +857,15 @@ impl Workspace {
         let (account, backend) = self.account(&flow.account_id).await?;
         let target = AccountRef { external_id: account.external_id.clone() };
         let categories: Vec<String> = serde_json::from_str(&flow.categories).unwrap_or_default();
-        let meta_flow_id = match &flow.meta_flow_id {
-            Some(meta_flow_id) => {
-                backend.update_metadata(&target, meta_flow_id, &flow.name, &categories).await?;
-                meta_flow_id.clone()
-            }
-            None => {
-                let new = NewRemoteFlow { name: flow.name.clone(), categories, ..NewRemoteFlow::default() };
-                let created = backend.create(&target, &new).await?.id;
-                let mut transaction = self.store.write().await?;
-                let state = WhatsAppState { meta_flow_id: Some(&created), ..Default::default() };
-                store::set_whatsapp_state(&mut transaction, id, &state).await?;
-                transaction.commit().await?;
-                created
-            }
-        };
+        let waits = self.flow_wait_reporter(&account, id);
+        let meta_flow_id = crate::backend::reporting_waits(waits.clone(), async {
+            self.meta_flow_for(&flow, id, backend.as_ref(), &target, categories).await
+        })
+        .await?;
         let text = flow.json_definition.clone().unwrap_or_default();
-        let errors = backend.upload_flow_json(&target, &meta_flow_id, &text).await?;
+        let errors =
+            crate::backend::reporting_waits(waits, backend.upload_flow_json(&target, &meta_flow_id, &text))
+                .await?;
         let errors_json = flow_model::json::compact(&Value::Array(errors.clone()));
         let sha = sha256(&text);
         let now = now_ms();
@@ -918,6 +920,33 @@ impl Workspace {
         Ok(Saved { meta_flow_id, validation_errors: errors, revision: flow.revision })
     }
 
+    /// The flow's id on WhatsApp: its name and categories brought up to date there, or a new
+    /// flow made there (its id kept at once, so a failed upload does not make another).
+    async fn meta_flow_for(
+        &self,
+        flow: &Flow,
+        id: &str,
+        backend: &dyn Backend,
+        target: &AccountRef,
+        categories: Vec<String>,
+    ) -> Result<String> {
+        Ok(match &flow.meta_flow_id {
+            Some(meta_flow_id) => {
+                backend.update_metadata(target, meta_flow_id, &flow.name, &categories).await?;
+                meta_flow_id.clone()
+            }
+            None => {
+                let new = NewRemoteFlow { name: flow.name.clone(), categories, ..NewRemoteFlow::default() };
+                let created = backend.create(target, &new).await?.id;
+                let mut transaction = self.store.write().await?;
+                let state = WhatsAppState { meta_flow_id: Some(&created), ..Default::default() };
+                store::set_whatsapp_state(&mut transaction, id, &state).await?;
+                transaction.commit().await?;
+                created
+            }
+        })
+    }
+
     /// Publishes the flow on WhatsApp (saved there first, with no change since).
     pub async fn publish(&self, actor: &Actor, id: &str) -> Result<Flow> {
         self.lifecycle(actor, id, Lifecycle::Publish).await
@@ -947,14 +976,15 @@ impl Workspace {
             )));
         }
         let (account, backend) = self.account(&flow.account_id).await?;
+        let waits = self.flow_wait_reporter(&account, id);
         let target = AccountRef { external_id: account.external_id };
         let (status, kind) = match operation {
             Lifecycle::Publish => {
-                backend.publish(&target, &meta_flow_id).await?;
+                crate::backend::reporting_waits(waits, backend.publish(&target, &meta_flow_id)).await?;
                 ("PUBLISHED", "flow.published")
             }
             Lifecycle::Deprecate => {
-                backend.deprecate(&target, &meta_flow_id).await?;
+                crate::backend::reporting_waits(waits, backend.deprecate(&target, &meta_flow_id)).await?;
                 ("DEPRECATED", "flow.deprecated")
             }
         };
