@@ -222,9 +222,18 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A JSON response with the given status.
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
+/// A JSON response with the given status: a `Value`, or a typed answer written straight out
+/// (no `Value` built for it).
+pub fn json_response<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    let bytes = match serde_json::to_vec(body) {
+        Ok(bytes) => bytes,
+        // Only a map with keys that are not strings fails, which no answer of ours has.
+        Err(error) => {
+            tracing::error!(%error, "an answer could not be written as JSON");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "{}").into_response();
+        }
+    };
+    let mut response = (status, bytes).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }

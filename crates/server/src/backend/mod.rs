@@ -79,8 +79,8 @@ pub struct AccountRef {
     pub external_id: String,
 }
 
-/// A flow as the backend lists it.
-#[derive(Debug, Clone, PartialEq)]
+/// A flow as the backend lists it; serialised, the flow of a Partner API listing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RemoteFlow {
     /// WhatsApp's flow id.
     pub id: String,

@@ -179,22 +179,32 @@ impl Workspace {
     /// seconds and the words ("waiting 12 s for Meta's rate limit"), about `account` (the
     /// workspace's id for a sync, the backend's for a migration through the proxy).
     pub fn wait_reporter(&self, kind: &'static str, account: Option<String>) -> crate::backend::WaitReport {
-        self.reporter(kind, json!({ "account_id": account }))
+        self.reporter(kind, account, None)
     }
 
     /// The reporter of the waits of a workspace flow's calls to WhatsApp (save to WhatsApp,
     /// publish, deprecate): `whatsapp.waiting` notices naming the account as the app's
     /// Partner-shaped paths do (its `external_id`, as the proxy's notices) and the flow.
     fn flow_wait_reporter(&self, account: &Account, flow_id: &str) -> crate::backend::WaitReport {
-        self.reporter("whatsapp.waiting", json!({ "account_id": account.external_id, "flow_id": flow_id }))
+        self.reporter("whatsapp.waiting", Some(account.external_id.clone()), Some(flow_id.to_owned()))
     }
 
-    fn reporter(&self, kind: &'static str, about: Value) -> crate::backend::WaitReport {
+    /// Made for every call the proxy answers through a backend: nothing is built until a wait
+    /// is told.
+    fn reporter(
+        &self,
+        kind: &'static str,
+        account: Option<String>,
+        flow: Option<String>,
+    ) -> crate::backend::WaitReport {
         let workspace = self.clone();
         Arc::new(move |wait: std::time::Duration| {
-            let (workspace, mut data) = (workspace.clone(), about.clone());
+            let workspace = workspace.clone();
+            let mut data = json!({ "kind": kind, "account_id": account });
+            if let Some(flow) = &flow {
+                data["flow_id"] = json!(flow);
+            }
             tokio::spawn(async move {
-                data["kind"] = json!(kind);
                 data["waiting_s"] = json!(wait.as_secs().max(1));
                 data["message"] = json!(crate::backend::wait_message(wait));
                 let notice = Notice { id: None, kind: kind.to_owned(), data };

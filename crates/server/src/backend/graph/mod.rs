@@ -44,7 +44,7 @@ use super::{
 };
 use crate::config::Secret;
 use crate::proxy::asset::AssetFetcher;
-use crate::proxy::{MAX_UPSTREAM_RESPONSE, UpstreamClient};
+use crate::proxy::{MAX_UPSTREAM_RESPONSE, Redactor, UpstreamClient};
 pub use errors::WHO;
 pub use limits::RetryPolicy;
 
@@ -82,7 +82,10 @@ pub struct Graph {
     client: UpstreamClient,
     prefix: String,
     origin: String,
-    token: Secret,
+    /// Cuts the token out of answers. Not a short one: a stand-in's well-known token (the
+    /// sandbox's `sandbox`) is a word its answers hold (`/sandbox/assets/…`); Meta's tokens are
+    /// hundreds of characters.
+    redactor: Redactor,
     bearer: HeaderValue,
     waba_ids: Vec<String>,
     timeout: Duration,
@@ -104,7 +107,11 @@ impl Graph {
             client,
             prefix: settings.base.as_str().trim_end_matches('/').to_owned(),
             origin: settings.base.origin().ascii_serialization(),
-            token: settings.token,
+            redactor: Redactor::new(if settings.token.expose().len() < MIN_REDACTED_TOKEN {
+                ""
+            } else {
+                settings.token.expose()
+            }),
             bearer,
             waba_ids: settings.waba_ids,
             timeout: settings.timeout,
@@ -116,6 +123,12 @@ impl Graph {
     /// Sends one call (`path` from the base URL, query included), trying again while Meta's
     /// rate limit says to wait; answers the JSON of a success.
     async fn call(&self, method: Method, path: &str, payload: Payload) -> BackendResult<Value> {
+        let body = self.call_for_body(method, path, payload).await?;
+        serde_json::from_slice(&body).map_err(|_| not_json())
+    }
+
+    /// The same, answering the body of a success as it came (the caller reads it).
+    async fn call_for_body(&self, method: Method, path: &str, payload: Payload) -> BackendResult<Bytes> {
         let uri = self.uri(&format!("{}{path}", self.prefix))?;
         let mut attempt = 0;
         loop {
@@ -136,15 +149,10 @@ impl Graph {
                 headers.insert(header::CONTENT_TYPE, value);
             }
             let (status, headers, body) = self.exchange(request).await?;
-            let value: Option<Value> = serde_json::from_slice(&body).ok();
             if status.is_success() {
-                return value.ok_or_else(|| {
-                    BackendError::new(
-                        FailureKind::Unavailable,
-                        format!("{WHO} answered with something that is not JSON"),
-                    )
-                });
+                return Ok(body);
             }
+            let value: Option<Value> = serde_json::from_slice(&body).ok();
             let failure = errors::refusal(status, value.as_ref());
             if failure.kind != FailureKind::RateLimited {
                 return Err(failure);
@@ -202,12 +210,7 @@ impl Graph {
                 failure.status = Some(StatusCode::GATEWAY_TIMEOUT);
                 failure
             })??;
-        // A short token is a stand-in's well-known one (the sandbox's `sandbox`), which its
-        // answers hold as a word (`/sandbox/assets/…`); Meta's tokens are hundreds of characters.
-        if self.token.expose().len() < MIN_REDACTED_TOKEN {
-            return Ok((status, headers, body));
-        }
-        Ok((status, headers, crate::proxy::redact(body, self.token.expose())))
+        Ok((status, headers, self.redactor.redact(body)))
     }
 
     fn transport_failure(&self, error: &hyper_util::client::legacy::Error) -> BackendError {
@@ -283,6 +286,10 @@ fn fields_query(fields: &[String]) -> String {
     url::form_urlencoded::Serializer::new(String::new()).append_pair("fields", &joined).finish()
 }
 
+fn not_json() -> BackendError {
+    BackendError::new(FailureKind::Unavailable, format!("{WHO} answered with something that is not JSON"))
+}
+
 fn missing(what: &str) -> BackendError {
     BackendError::new(FailureKind::Unavailable, format!("{WHO} answered without {what}"))
 }
@@ -311,9 +318,16 @@ impl Backend for Graph {
         let mut path = first.clone();
         let mut seen = Vec::new();
         for _ in 0..paging::MAX_PAGES {
-            let page = self.call(Method::GET, &path, None).await?;
-            flows.extend(paging::items(&page).iter().filter_map(remote_flow));
-            match paging::after(&page) {
+            let body = self.call_for_body(Method::GET, &path, None).await?;
+            let (listed, after) = match paging::flows_page(&body) {
+                Some(page) => page,
+                None => {
+                    let page: Value = serde_json::from_slice(&body).map_err(|_| not_json())?;
+                    (paging::items(&page).iter().filter_map(remote_flow).collect(), paging::after(&page))
+                }
+            };
+            flows.extend(listed);
+            match after {
                 Some(cursor) if !seen.contains(&cursor) => {
                     path = paging::with_after(&first, &cursor);
                     seen.push(cursor);
