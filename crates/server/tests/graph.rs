@@ -777,6 +777,9 @@ async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
     for database in databases("graph_connection").await {
         let (_meta, server, data_dir) = beside_meta("graph-connection", STORED, &database).await;
         let at = engine(&database);
+        // The accounts as they were before: asked of the backends, and kept for a minute.
+        let (status, before) = send(&server, reqwest::Method::GET, "/api/accounts", None).await;
+        assert_eq!(status, 200, "{at}: {before}");
 
         let body = json!({"kind": "graph", "name": "Meta team", "waba_ids": [SHOP], "token": STORED});
         let (status, added) = send(&server, reqwest::Method::POST, "/api/connections", Some(body)).await;
@@ -791,8 +794,9 @@ async fn an_admin_stores_a_graph_connection_whose_token_never_comes_back() {
         let (status, body) = send(&server, reqwest::Method::POST, "/api/connections", Some(refused)).await;
         assert_eq!((status, body["error"]["field"].as_str()), (400, Some("waba_ids")), "{body}");
 
-        // Its account is reached through Meta's Graph API (the other server's sandbox), and synced.
-        let (status, accounts) = send(&server, reqwest::Method::GET, "/api/accounts?refresh=1", None).await;
+        // Its account is reached through Meta's Graph API (the other server's sandbox), listed at
+        // once (not a minute later), and synced.
+        let (status, accounts) = send(&server, reqwest::Method::GET, "/api/accounts", None).await;
         assert_eq!(status, 200, "{at}: {accounts}");
         let shop = accounts["data"]
             .as_array()

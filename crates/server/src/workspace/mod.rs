@@ -158,7 +158,8 @@ pub struct Workspace {
     backends: Backends,
     flow_limit: usize,
     locks: Arc<Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>>,
-    accounts_asked: Arc<Mutex<Option<Instant>>>,
+    /// When the backends were last asked for their accounts, and which connections there were.
+    accounts_asked: Arc<Mutex<Option<(Instant, Vec<Option<String>>)>>>,
 }
 
 impl Workspace {
@@ -277,15 +278,22 @@ impl Workspace {
     // ----- accounts -----
 
     /// The accounts this server reaches, asking the backends again when the last answer is
-    /// older than a minute (or `refresh`). A backend that fails leaves its stored accounts.
+    /// older than a minute, when a connection was added or removed since (its accounts show at
+    /// once), or when `refresh`. A backend that fails leaves its stored accounts.
     pub async fn accounts(&self, refresh: bool) -> Result<Vec<Account>> {
+        let all = self.backends.all().await?;
+        let connections: Vec<Option<String>> =
+            all.iter().map(|connected| connected.connection.clone()).collect();
         let stale = {
             let asked = self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner);
-            refresh || asked.is_none_or(|at| at.elapsed() > ACCOUNTS_FRESH_FOR)
+            refresh
+                || asked
+                    .as_ref()
+                    .is_none_or(|(at, known)| at.elapsed() > ACCOUNTS_FRESH_FOR || *known != connections)
         };
         let mut failure = None;
         if stale {
-            for connected in self.backends.all().await? {
+            for connected in all {
                 let backend = &connected.backend;
                 match backend.accounts().await {
                     Ok(remote) => {
@@ -311,7 +319,8 @@ impl Workspace {
                 }
             }
             if failure.is_none() {
-                *self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+                *self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some((Instant::now(), connections));
             }
         }
         let reachable = self.backends.reachable().await?;
