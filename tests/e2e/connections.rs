@@ -63,6 +63,9 @@ async fn an_admin_adds_a_meta_connection_and_the_designer_publishes_on_its_accou
     client.goto(&url).await.expect("the app loads");
     page.find("[data-testid=screen-list]").await;
     connect(&page, &STORED, STORED.shop).await;
+    // The badge says which backend the chosen account is reached through, not the server's mode.
+    page.until("the Meta badge", "document.querySelector('[data-testid=mode-badge]')?.textContent == 'Meta'")
+        .await;
     open_library(&page).await;
     page.until("the shop's flows", &format!("document.querySelector(\"{}\")", row("contact-us"))).await;
     page.click(&format!("{} [data-testid=flow-open]", row("appointment-booking"))).await;

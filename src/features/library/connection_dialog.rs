@@ -12,6 +12,7 @@ use crate::tasks::Loaded;
 #[component]
 pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
     let library = use_library();
+    let workspace = use_context::<crate::features::workspace::Workspace>();
     let close = Callback::new(move |()| open.set(false));
     view! {
         <Dialog open=open on_close=close title="Connection to WhatsApp" testid="connection-dialog">
@@ -79,7 +80,12 @@ pub fn ConnectionDialog(open: RwSignal<bool>) -> impl IntoView {
                                 on:change=edit(|s, v| s.waba_id = v)>
                                 <option value="">"Choose an account…"</option>
                                 {move || accounts.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|account| {
-                                    let label = format!("{} ({})", account.name, account.id);
+                                    // Which backend it is reached through, where the workspace says (a
+                                    // stored Meta connection's account beside the server's own).
+                                    let label = match workspace.and_then(|w| w.backend_label(&account.id)) {
+                                        Some(backend) => format!("{} ({}) · {backend}", account.name, account.id),
+                                        None => format!("{} ({})", account.name, account.id),
+                                    };
                                     let selected = settings.with_untracked(|s| s.waba_id == account.id);
                                     view! { <option value=account.id selected=selected>{label}</option> }
                                 }).collect_view()}

@@ -34,6 +34,14 @@ pub fn RemoteBar() -> impl IntoView {
             }
         })
     };
+    // The chosen account's backend when the workspace knows it (a stored Meta connection's
+    // account on a server in sandbox or 360dialog mode), else the server's mode.
+    let badge = move || {
+        let chosen = library.settings.with(|s| (!s.direct).then(|| s.waba_id.clone()));
+        chosen
+            .and_then(|waba| workspace.backend_label(&waba))
+            .map_or_else(|| library.mode_label(), str::to_owned)
+    };
     view! {
         <div class="toolbar__group remote-bar" role="group" aria-label="WhatsApp account" data-testid="remote-bar">
             <button
@@ -44,11 +52,11 @@ pub fn RemoteBar() -> impl IntoView {
             >
                 <span
                     class="mode-badge"
-                    class:mode-badge--sandbox=move || library.mode_label() == "Sandbox"
+                    class:mode-badge--sandbox=move || badge() == "Sandbox"
                     class:mode-badge--direct=move || library.settings.with(|s| s.direct)
                     data-testid="mode-badge"
                 >
-                    {move || library.mode_label()}
+                    {badge}
                 </span>
                 <span class="connection-button__account" data-testid="connection-account">{account}</span>
             </button>

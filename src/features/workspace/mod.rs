@@ -111,6 +111,19 @@ impl Workspace {
             .unwrap_or_default()
     }
 
+    /// What people call the backend of the account WhatsApp knows as `external_id` (the
+    /// connection badge: a stored Meta connection's account says Meta on a server in another
+    /// mode); `None` until the accounts are known, or for an account they do not hold (tracked).
+    pub fn backend_label(&self, external_id: &str) -> Option<&'static str> {
+        let accounts = self.accounts.get().flatten()?.ok()?;
+        let backend = accounts.into_iter().find(|account| account.external_id == external_id)?.backend;
+        Some(match backend.as_str() {
+            "graph" => "Meta",
+            "sandbox" => "Sandbox",
+            _ => "360dialog",
+        })
+    }
+
     /// The user's name, for the changes they send: read from this browser each time, since the
     /// Flows page (another document) is where it is set.
     pub fn user_name(&self) -> String {
