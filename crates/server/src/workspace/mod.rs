@@ -46,6 +46,13 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub const AUTOSAVE_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// The longest flow name (Meta's own limit is not published; this keeps lists readable).
 pub const MAX_NAME_CHARS: usize = 200;
+/// When the backends were last asked for their accounts, and through which connections (the
+/// stored connections' ids; `None` for the one from flags).
+struct AccountsAsked {
+    at: Instant,
+    connections: Vec<Option<String>>,
+}
+
 /// How often the accounts are asked again of the backends.
 const ACCOUNTS_FRESH_FOR: Duration = Duration::from_secs(60);
 
@@ -158,8 +165,7 @@ pub struct Workspace {
     backends: Backends,
     flow_limit: usize,
     locks: Arc<Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>>,
-    /// When the backends were last asked for their accounts, and which connections there were.
-    accounts_asked: Arc<Mutex<Option<(Instant, Vec<Option<String>>)>>>,
+    accounts_asked: Arc<Mutex<Option<AccountsAsked>>>,
 }
 
 impl Workspace {
@@ -287,9 +293,9 @@ impl Workspace {
         let stale = {
             let asked = self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner);
             refresh
-                || asked
-                    .as_ref()
-                    .is_none_or(|(at, known)| at.elapsed() > ACCOUNTS_FRESH_FOR || *known != connections)
+                || asked.as_ref().is_none_or(|asked| {
+                    asked.at.elapsed() > ACCOUNTS_FRESH_FOR || asked.connections != connections
+                })
         };
         let mut failure = None;
         if stale {
@@ -320,7 +326,7 @@ impl Workspace {
             }
             if failure.is_none() {
                 *self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some((Instant::now(), connections));
+                    Some(AccountsAsked { at: Instant::now(), connections });
             }
         }
         let reachable = self.backends.reachable().await?;
