@@ -46,6 +46,9 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub const AUTOSAVE_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// The longest flow name (Meta's own limit is not published; this keeps lists readable).
 pub const MAX_NAME_CHARS: usize = 200;
+/// How long a backend may take to list its accounts before its stored ones are used.
+const ACCOUNTS_WAIT: Duration = Duration::from_secs(5);
+
 /// When the backends were last asked for their accounts, and through which connections (the
 /// stored connections' ids; `None` for the one from flags).
 struct AccountsAsked {
@@ -285,7 +288,10 @@ impl Workspace {
 
     /// The accounts this server reaches, asking the backends again when the last answer is
     /// older than a minute, when a connection was added or removed since (its accounts show at
-    /// once), or when `refresh`. A backend that fails leaves its stored accounts.
+    /// once), or when `refresh`. The backends are asked together, each for at most
+    /// [`ACCOUNTS_WAIT`]; one that fails or is slower leaves its stored accounts and is asked
+    /// again after the minute (an unreachable connection must not slow every page that lists
+    /// accounts).
     pub async fn accounts(&self, refresh: bool) -> Result<Vec<Account>> {
         let all = self.backends.all().await?;
         let connections: Vec<Option<String>> =
@@ -299,9 +305,24 @@ impl Workspace {
         };
         let mut failure = None;
         if stale {
-            for connected in all {
+            let asked = futures_util::future::join_all(all.iter().map(|connected| async move {
+                let answer = tokio::time::timeout(ACCOUNTS_WAIT, connected.backend.accounts()).await;
+                (connected, answer)
+            }))
+            .await;
+            for (connected, answer) in asked {
                 let backend = &connected.backend;
-                match backend.accounts().await {
+                let answer = answer.unwrap_or_else(|_| {
+                    Err(crate::backend::BackendError::new(
+                        crate::backend::FailureKind::Timeout,
+                        format!(
+                            "{} did not list its accounts within {} s",
+                            backend.kind().as_str(),
+                            ACCOUNTS_WAIT.as_secs()
+                        ),
+                    ))
+                });
+                match answer {
                     Ok(remote) => {
                         let mut transaction = self.store.write().await?;
                         for account in &remote {
@@ -324,10 +345,8 @@ impl Workspace {
                     }
                 }
             }
-            if failure.is_none() {
-                *self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner) =
-                    Some(AccountsAsked { at: Instant::now(), connections });
-            }
+            *self.accounts_asked.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some(AccountsAsked { at: Instant::now(), connections });
         }
         let reachable = self.backends.reachable().await?;
         let mut connection = self.store.pool().acquire().await?;
