@@ -142,6 +142,13 @@ impl Library {
         })
     }
 
+    /// Whether the app's calls go through a server that keeps a workspace (and so tells of its
+    /// events, rate-limit waits included); not in direct mode (tracked).
+    pub fn through_workspace(&self) -> bool {
+        let direct = self.settings.with(|settings| settings.direct);
+        !direct && self.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace))
+    }
+
     /// The badge text: where calls go.
     pub fn mode_label(&self) -> String {
         if self.settings.with(|settings| settings.direct) {

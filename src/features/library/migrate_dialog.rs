@@ -25,9 +25,7 @@ pub fn MigrateDialog(open: RwSignal<bool>) -> impl IntoView {
         if let Some(Some(old)) = source {
             old.close();
         }
-        let direct = library.settings.with(|settings| settings.direct);
-        let told = library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace));
-        (open.get() && told && !direct)
+        (open.get() && library.through_workspace())
             .then(|| crate::features::workspace::listen_waits("migrate.progress", waiting))
             .flatten()
     });

@@ -82,10 +82,7 @@ pub fn WhatsAppFlows() -> impl IntoView {
     // Calls of this account waiting for Meta's rate limit, told by the server that keeps a
     // workspace (in direct mode the browser's own calls are not the server's to tell of).
     let waiting = RwSignal::new(None::<AccountWait>);
-    listen_account_waits(waiting, move || {
-        let told = library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace));
-        told && !library.settings.with(|settings| settings.direct)
-    });
+    listen_account_waits(waiting, move || library.through_workspace());
     let shown = Memo::new(move |_| {
         let mut list = flows.get().and_then(Result::ok).unwrap_or_default();
         let needle = search.with(|s| lower_case(s.trim()));

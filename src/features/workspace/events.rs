@@ -83,28 +83,27 @@ pub fn listen_page(
         "migrate.progress" | "whatsapp.waiting" => {}
         _ => changes.update(|changes| *changes += 1),
     });
-    close_on_cleanup(source);
+    let source = StoredValue::new_local(source);
+    on_cleanup(move || close(source));
 }
 
-/// Closes `source` when the component that opened it goes.
-fn close_on_cleanup(source: Option<web_sys::EventSource>) {
-    let source = StoredValue::new_local(source);
-    on_cleanup(move || {
-        if let Some(source) = source.try_update_value(Option::take).flatten() {
-            source.close();
-        }
-    });
+/// A stream kept while a component lives.
+type Kept = StoredValue<Option<web_sys::EventSource>, LocalStorage>;
+
+/// Closes the kept stream, if any (it may have gone with its component already).
+fn close(kept: Kept) {
+    if let Some(source) = kept.try_update_value(Option::take).flatten() {
+        source.close();
+    }
 }
 
 /// Listens, while the calling component lives and `wanted` says so, for waits of ordinary
 /// calls (`whatsapp.waiting`), kept in `slot` while they last (the On WhatsApp tab).
 pub fn listen_account_waits(slot: RwSignal<Option<super::AccountWait>>, wanted: impl Fn() -> bool + 'static) {
-    let current = StoredValue::new_local(None::<web_sys::EventSource>);
+    let current: Kept = StoredValue::new_local(None);
     Effect::new(move |_| {
         let wanted = wanted();
-        if let Some(old) = current.try_update_value(Option::take).flatten() {
-            old.close();
-        }
+        close(current);
         if wanted {
             current.set_value(subscribe(move |kind, data| {
                 if kind == "whatsapp.waiting"
@@ -115,11 +114,7 @@ pub fn listen_account_waits(slot: RwSignal<Option<super::AccountWait>>, wanted: 
             }));
         }
     });
-    on_cleanup(move || {
-        if let Some(source) = current.try_update_value(Option::take).flatten() {
-            source.close();
-        }
-    });
+    on_cleanup(move || close(current));
 }
 
 /// Listens for waits for Meta's rate limit told as `kind` events (a migration's are

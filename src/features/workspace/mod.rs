@@ -137,11 +137,7 @@ impl Workspace {
 /// Provides the workspace (called once by the shell): saving the open draft to the server,
 /// listening to the server's events.
 pub fn provide(state: EditorState, library: Library) -> Workspace {
-    let available = Memo::new(move |_| {
-        let direct = library.settings.with(|settings| settings.direct);
-        let offered = library.server.with(|server| matches!(server, Some(Ok(config)) if config.workspace));
-        offered && !direct
-    });
+    let available = Memo::new(move |_| library.through_workspace());
     let changes = RwSignal::new(0u64);
     let accounts = Loaded::new(move || {
         let on = available.get();

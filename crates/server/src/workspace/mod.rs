@@ -901,15 +901,15 @@ impl Workspace {
         let (account, backend) = self.account(&flow.account_id).await?;
         let target = AccountRef { external_id: account.external_id.clone() };
         let categories: Vec<String> = serde_json::from_str(&flow.categories).unwrap_or_default();
-        let waits = self.flow_wait_reporter(&account, id);
-        let meta_flow_id = crate::backend::reporting_waits(waits.clone(), async {
-            self.meta_flow_for(&flow, id, backend.as_ref(), &target, categories).await
-        })
-        .await?;
         let text = flow.json_definition.clone().unwrap_or_default();
-        let errors =
-            crate::backend::reporting_waits(waits, backend.upload_flow_json(&target, &meta_flow_id, &text))
-                .await?;
+        let (meta_flow_id, errors) =
+            crate::backend::reporting_waits(self.flow_wait_reporter(&account, id), async {
+                let meta_flow_id =
+                    self.meta_flow_for(&flow, id, backend.as_ref(), &target, categories).await?;
+                let errors = backend.upload_flow_json(&target, &meta_flow_id, &text).await?;
+                Ok::<_, WorkspaceError>((meta_flow_id, errors))
+            })
+            .await?;
         let errors_json = flow_model::json::compact(&Value::Array(errors.clone()));
         let sha = sha256(&text);
         let now = now_ms();
