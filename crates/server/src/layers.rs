@@ -1,7 +1,12 @@
-//! The layers around every route: request id, request timeout, body limit, and the guard that
-//! keeps foreign web pages from driving the API with this server's key.
+//! The layers around every route: request id, request timeout and security headers ([`Edge`]),
+//! body limit, and the guard that keeps foreign web pages from driving the API with this server's
+//! key.
+use std::convert::Infallible;
 use std::error::Error as StdError;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -11,6 +16,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::config::Origins;
+use tokio::task::futures::TaskLocalFuture;
+use tower::{Layer, Service};
+
 use crate::error::{ApiError, REQUEST_ID};
 
 /// The request's id, as an extension for the trace span.
@@ -20,45 +28,180 @@ pub struct RequestId(pub String);
 /// The response (and request) header carrying the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Gives every request an id: the caller's `x-request-id` when it is a plain token, a fresh one
-/// otherwise. The id is in the trace span, in error envelopes and in the response header.
-pub async fn request_id(mut request: Request, next: Next) -> Response {
-    let id = request
+/// The id of `request`: the caller's `x-request-id` when it is a plain token, a fresh one
+/// otherwise.
+fn request_id_of(request: &Request) -> String {
+    request
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|value| value.to_str().ok())
         .filter(|value| crate::ids::is_valid(value))
-        .map_or_else(crate::ids::request_id, str::to_owned);
-    request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-    }
-    response
+        .map_or_else(crate::ids::request_id, str::to_owned)
 }
 
-/// Answers 504 (in the envelope) when the inner service takes longer than `after`.
-pub async fn timeout(State(after): State<Duration>, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(after, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::RequestTimeout(after).into_response(),
+/// What [`Edge`] needs to know.
+#[derive(Debug)]
+pub struct EdgeSettings {
+    /// After this long a request is answered 504.
+    pub timeout: Duration,
+    /// `Content-Security-Policy` of answers that do not set their own (pages set a fresher one).
+    pub content_security_policy: HeaderValue,
+}
+
+/// The outermost layer of every request, written by hand as one service rather than a
+/// `from_fn` per concern: each `from_fn` boxed its inner service and its future for every
+/// request, a tenth of a proxied request's instructions (BENCHMARKS.md, "Server: sync through
+/// Meta's Graph API"). In order:
+/// - the request's id ([`request_id_of`]): an extension for the trace span, the task-local
+///   [`REQUEST_ID`] for error envelopes (inner services' `call` and futures run within it), and
+///   the `x-request-id` response header;
+/// - the request timeout: 504 in the envelope after [`EdgeSettings::timeout`];
+/// - the security headers of every answer: `X-Content-Type-Options`, `Referrer-Policy`, and
+///   `Content-Security-Policy` unless the answer has its own.
+#[derive(Debug, Clone)]
+pub struct EdgeLayer(Arc<EdgeSettings>);
+
+impl EdgeLayer {
+    pub fn new(settings: EdgeSettings) -> EdgeLayer {
+        EdgeLayer(Arc::new(settings))
     }
 }
 
-/// Refuses bodies over `limit` bytes: at once when `Content-Length` says so, and while reading
-/// otherwise (chunked uploads), so a streamed upload stops at the limit too.
-pub async fn body_limit(State(limit): State<usize>, request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
-        return ApiError::PayloadTooLarge { limit }.into_response();
+impl<S> Layer<S> for EdgeLayer {
+    type Service = Edge<S>;
+
+    fn layer(&self, inner: S) -> Edge<S> {
+        Edge { inner, settings: Arc::clone(&self.0) }
     }
-    let (parts, body) = request.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
+}
+
+/// See [`EdgeLayer`].
+#[derive(Debug, Clone)]
+pub struct Edge<S> {
+    inner: S,
+    settings: Arc<EdgeSettings>,
+}
+
+impl<S, B> Service<Request> for Edge<S>
+where
+    S: Service<Request, Response = axum::http::Response<B>, Error = Infallible>,
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = EdgeFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let id = request_id_of(&request);
+        request.extensions_mut().insert(RequestId(id.clone()));
+        // Ids are plain tokens (`ids::is_valid`), so this never fails.
+        let header = HeaderValue::from_str(&id).ok();
+        let inner = REQUEST_ID.sync_scope(id.clone(), || self.inner.call(request));
+        EdgeFuture {
+            inner: REQUEST_ID.scope(id, tokio::time::timeout(self.settings.timeout, inner)),
+            header,
+            settings: Arc::clone(&self.settings),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Edge`].
+    pub struct EdgeFuture<F> {
+        #[pin]
+        inner: TaskLocalFuture<String, tokio::time::Timeout<F>>,
+        header: Option<HeaderValue>,
+        settings: Arc<EdgeSettings>,
+    }
+}
+
+impl<F, B> Future for EdgeFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<B>, Infallible>>,
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = match std::task::ready!(this.inner.poll(cx)) {
+            // The trace layer's body in it, as `from_fn` did.
+            Ok(Ok(response)) => response.map(Body::new),
+            Err(_elapsed) => {
+                let after = this.settings.timeout;
+                let id = this.header.as_ref().and_then(|id| id.to_str().ok()).unwrap_or_default().to_owned();
+                tracing::warn!(id, seconds = after.as_secs(), "request timed out: answered 504");
+                REQUEST_ID.sync_scope(id, || ApiError::RequestTimeout(after).into_response())
+            }
+        };
+        let headers = response.headers_mut();
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, this.settings.content_security_policy.clone());
+        }
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, crate::statics::NOSNIFF);
+        headers.insert(header::REFERRER_POLICY, crate::statics::REFERRER_POLICY);
+        if let Some(id) = this.header.take() {
+            headers.insert(REQUEST_ID_HEADER, id);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// Refuses bodies over its limit: at once when `Content-Length` says so, and while reading
+/// otherwise (chunked uploads), so a streamed upload stops at the limit too. By hand for the
+/// reason [`EdgeLayer`] is; inside CORS, so a page of an allowed origin can read the 413.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimitLayer(pub usize);
+
+impl<S> Layer<S> for BodyLimitLayer {
+    type Service = BodyLimit<S>;
+
+    fn layer(&self, inner: S) -> BodyLimit<S> {
+        BodyLimit { inner, limit: self.0 }
+    }
+}
+
+/// See [`BodyLimitLayer`].
+#[derive(Debug, Clone)]
+pub struct BodyLimit<S> {
+    inner: S,
+    limit: usize,
+}
+
+impl<S> Service<Request> for BodyLimit<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = futures_util::future::Either<std::future::Ready<Result<Response, Infallible>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        use futures_util::future::Either;
+        let limit = self.limit;
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            // Within the request's id (`Edge` calls inner services in its scope).
+            return Either::Left(std::future::ready(Ok(ApiError::PayloadTooLarge { limit }.into_response())));
+        }
+        let (parts, body) = request.into_parts();
+        let body = Body::new(http_body_util::Limited::new(body, limit));
+        Either::Right(self.inner.call(Request::from_parts(parts, body)))
+    }
 }
 
 /// Whether reading a body failed because it crossed the body limit.
@@ -127,9 +270,9 @@ impl OriginPolicy {
     }
 }
 
-/// Refuses requests addressed to a host name this server is not known by (see
-/// [`OriginPolicy::trusts_host`]), and requests that a browser sent from a page of another
-/// origin that is not allowed.
+/// The refusal of a request addressed to a host name this server is not known by (see
+/// [`OriginPolicy::trusts_host`]), or sent by a browser from a page of another origin that is
+/// not allowed; `None` when it may pass.
 ///
 /// CORS only stops a foreign page from *reading* answers; a form post or a `fetch` with
 /// `mode: "no-cors"` still reaches the server, which would spend the partner key on the
@@ -138,28 +281,28 @@ impl OriginPolicy {
 /// ([`crate::auth::access::changes_state`]: every method but GET/HEAD/OPTIONS, and a preview
 /// link's `invalidate`) and the browser says in `Sec-Fetch-Site` that another site sent them
 /// (a link followed from another site carries a `SameSite=Lax` cookie).
-pub async fn origin_guard(State(policy): State<Arc<OriginPolicy>>, request: Request, next: Next) -> Response {
+pub fn origin_refusal(policy: &OriginPolicy, request: &Request) -> Option<Response> {
     let host = request.headers().get(header::HOST).and_then(|host| host.to_str().ok());
     if let Some(host) = host.or_else(|| request.uri().authority().map(|a| a.as_str()))
         && !policy.trusts_host(host)
     {
-        return ApiError::Forbidden(format!(
+        return Some(ApiError::Forbidden(format!(
             "Requests addressed to '{host}' are refused: this server only answers its IP address, localhost \
              and the name of --public-url (a page of another site could otherwise reach it under its own \
              name); start it with --public-url to use that name"
         ))
-        .into_response();
+        .into_response());
     }
     if let Some(origin) = request.headers().get(header::ORIGIN) {
         let trusted = is_same_origin(origin, request.headers())
             || origin.as_bytes() == policy.public_origin.as_bytes()
             || policy.allowed.allows(origin.as_bytes());
         if !trusted {
-            return ApiError::Forbidden(
+            return Some(ApiError::Forbidden(
                 "Requests from web pages of other origins are refused; allow the origin with --cors-origin"
                     .to_owned(),
             )
-            .into_response();
+            .into_response());
         }
     } else if crate::auth::access::changes_state(request.method(), request.uri().query())
         && request
@@ -167,12 +310,30 @@ pub async fn origin_guard(State(policy): State<Arc<OriginPolicy>>, request: Requ
             .get("sec-fetch-site")
             .is_some_and(|site| !matches!(site.as_bytes(), b"same-origin" | b"none"))
     {
-        return ApiError::Forbidden(
-            "Changes must come from this server's own pages; this request came from another site".to_owned(),
-        )
-        .into_response();
+        return Some(
+            ApiError::Forbidden(
+                "Changes must come from this server's own pages; this request came from another site"
+                    .to_owned(),
+            )
+            .into_response(),
+        );
     }
-    next.run(request).await
+    None
+}
+
+/// The guard of the API's routes: [`origin_refusal`], then who is signed in and may do what
+/// ([`crate::auth::layer::guard`]), as one route layer (each layer boxes the route again).
+#[derive(Clone)]
+pub struct ApiGuard {
+    pub policy: Arc<OriginPolicy>,
+    pub auth: crate::auth::Auth,
+}
+
+pub async fn api_guard(State(guard): State<ApiGuard>, request: Request, next: Next) -> Response {
+    if let Some(refusal) = origin_refusal(&guard.policy, &request) {
+        return refusal;
+    }
+    crate::auth::layer::guard(State(guard.auth), request, next).await
 }
 
 fn is_same_origin(origin: &HeaderValue, headers: &HeaderMap) -> bool {

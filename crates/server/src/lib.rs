@@ -17,7 +17,6 @@ use axum::{Json, Router, middleware};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub mod auth;
@@ -311,8 +310,9 @@ impl AppState {
 /// - `/sandbox/…` in sandbox mode (see [`sandbox`]);
 /// - the app's files, with `index.html` for client routes such as `/embed`.
 ///
-/// Layers, outermost first: request id, trace, timeout, security headers, CORS, body limit;
-/// the API routes also refuse requests from foreign pages ([`layers::origin_guard`]).
+/// Layers, outermost first: request id, timeout and security headers ([`layers::Edge`]),
+/// trace, CORS, body limit; the API routes also refuse requests from foreign pages and check
+/// who may call them ([`layers::api_guard`]).
 pub fn app(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
     let policy = Arc::new(layers::OriginPolicy::new(settings.cors_origins.clone(), &state.public_url));
@@ -347,10 +347,9 @@ pub fn app(state: AppState) -> Router {
             axum::routing::any(|| async { not_found("The sandbox runs only in sandbox mode") }),
         ),
     };
-    // Outermost first: requests from other sites, then who is signed in and may do what.
-    let api = api
-        .route_layer(middleware::from_fn_with_state(state.auth.clone(), auth::layer::guard))
-        .route_layer(middleware::from_fn_with_state(policy, layers::origin_guard));
+    // Requests from other sites, then who is signed in and may do what.
+    let guard = layers::ApiGuard { policy, auth: state.auth.clone() };
+    let api = api.route_layer(middleware::from_fn_with_state(guard, layers::api_guard));
     // WhatsApp calls the webhooks from its servers: no same-origin check (each checks its
     // caller itself), but the guard, so they too must have a rule.
     let webhooks = messages::routes::webhooks(state.messages.clone())
@@ -375,22 +374,18 @@ pub fn app(state: AppState) -> Router {
     // The layers wrap the router once, not each route (`Router::layer`): axum clones a route's
     // service, with every layer on it, for each request the route answers (BENCHMARKS.md).
     let edge = tower::ServiceBuilder::new()
-        .layer(middleware::from_fn(layers::request_id))
+        // Pages set their own, fresher policy (`statics::app_files`).
+        .layer(layers::EdgeLayer::new(layers::EdgeSettings {
+            timeout: settings.request_timeout,
+            content_security_policy: security.content_security_policy(),
+        }))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
-        .layer(middleware::from_fn_with_state(settings.request_timeout, layers::timeout))
-        // Pages set their own, fresher policy (`statics::app_files`).
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            security.content_security_policy(),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, statics::NOSNIFF))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, statics::REFERRER_POLICY))
         .layer(cors(&settings))
-        .layer(middleware::from_fn_with_state(settings.body_limit, layers::body_limit))
+        .layer(layers::BodyLimitLayer(settings.body_limit))
         .layer(DefaultBodyLimit::disable())
         .service(routes);
     Router::new().fallback_service(edge)
@@ -495,6 +490,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     }
     spawn_trash_purge(state.workspace.clone());
     spawn_session_purge(state.auth.clone());
+    spawn_timer_keeper();
     let backend = match mode {
         Mode::Sandbox => format!("sandbox in {}", data_dir.display()),
         Mode::Dialog360 => "360dialog Partner API".to_owned(),
@@ -521,6 +517,22 @@ fn spawn_trash_purge(workspace: workspace::Workspace) {
                 Ok(purged) => tracing::info!(purged, "flows purged from the trash after 30 days"),
                 Err(error) => tracing::warn!(error = %error.message(), "cannot purge the trash"),
             }
+        }
+    });
+}
+
+/// Keeps a timer due within half a second at all times. Tokio wakes its parked timer driver
+/// (an `eventfd` write, and the parked worker thread woken on another CPU to re-arm its sleep)
+/// whenever a new timer is due before the driver's next planned wake; with no timer pending,
+/// that was every request's first timeout (the request's, then the backend call's). With this
+/// one pending, a request's timeouts (seconds later) are filed without waking anyone, for the
+/// price of two wakes a second (BENCHMARKS.md, "Server: sync through Meta's Graph API").
+fn spawn_timer_keeper() {
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(std::time::Duration::from_millis(500));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
         }
     });
 }

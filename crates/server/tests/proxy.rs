@@ -194,6 +194,52 @@ async fn upstream_errors_pass_and_failures_become_502_or_504() {
     assert!(assert_envelope(status, &body, 504).contains("300 ms"), "{body}");
 }
 
+/// The outermost layer (`layers::Edge`): a request slower than `--request-timeout` is answered
+/// 504 in the envelope, under the request's id (also in `x-request-id`) and with the security
+/// headers of every answer; a body over the limit is refused with a 413 that a page of an
+/// allowed origin can read (the limit sits inside CORS).
+#[tokio::test]
+async fn the_request_timeout_and_the_body_limit_answer_in_the_envelope_under_the_request_id() {
+    const PAGE: &str = "https://crm.example.org";
+    let log: Log = Arc::default();
+    let (upstream, _, _) = stub(recording_stub(Arc::clone(&log))).await;
+    let mut config = upstream_config("edge-timeout", &upstream);
+    config.upstream_timeout = flowsmith_server::config::Seconds(Duration::from_secs(20));
+    config.request_timeout = flowsmith_server::config::Seconds(Duration::from_millis(400));
+    config.cors_origins = vec![PAGE.to_owned()];
+    let server = start(config).await;
+
+    let slow = server.at("/api/v2/partners/p1PA/waba_accounts/slowWA/flows");
+    let response = client().get(&slow).header("x-request-id", "slow-1").send().await.unwrap();
+    let headers = response.headers().clone();
+    let (status, body) = json(response).await;
+    let message = assert_envelope(status, &body, 504);
+    assert!(message.contains("400 ms") && message.contains("longer than"), "{message}");
+    assert_eq!(body["meta"]["360dialog_trace_id"], "slow-1", "{body}");
+    assert_eq!(headers["x-request-id"], "slow-1");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert!(headers.contains_key("content-security-policy"));
+
+    let upload = server.at("/api/v2/partners/p1PA/waba_accounts/w1WA/flows/1/assets");
+    let (content_type, form) = multipart(12 * 1024 * 1024);
+    let response = client()
+        .post(&upload)
+        .header("origin", PAGE)
+        .header("content-type", &content_type)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    let headers = response.headers().clone();
+    let (status, body) = json(response).await;
+    assert_envelope(status, &body, 413);
+    assert_eq!(headers["access-control-allow-origin"], PAGE);
+    let id = headers["x-request-id"].to_str().unwrap();
+    assert_eq!(body["meta"]["360dialog_trace_id"], id, "{body}");
+    assert!(log.lock().unwrap().iter().all(|seen| !seen.path_and_query.ends_with("/assets")));
+}
+
 #[tokio::test]
 async fn an_unreachable_upstream_is_a_502() {
     // A port that was free a moment ago: nothing listens there.
