@@ -75,9 +75,14 @@ async fn main() {
     let state = AppState::new(settings, address).await.expect("state");
     let router = app(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .expect("serving");
+        axum::serve(
+            listener,
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
+                router,
+            ),
+        )
+        .await
+        .expect("serving");
     });
     let client = reqwest::Client::builder().no_proxy().build().expect("client");
     let base = format!("http://{address}");

@@ -102,9 +102,14 @@ async fn main() {
     let state = AppState::new(settings, address).await.expect("state");
     let router = app(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .expect("serve");
+        axum::serve(
+            listener,
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
+                router,
+            ),
+        )
+        .await
+        .expect("serve");
     });
     let base = format!("http://{address}");
     let client =

@@ -310,10 +310,22 @@ impl AppState {
 /// - `/sandbox/…` in sandbox mode (see [`sandbox`]);
 /// - the app's files, with `index.html` for client routes such as `/embed`.
 ///
-/// Layers, outermost first: request id, timeout and security headers ([`layers::Edge`]),
+/// Serve it with `axum::ServiceExt::into_make_service_with_connect_info` (the sign-in guard
+/// needs the peer's address) or `into_make_service`. Layers, outermost first: request id,
+/// timeout and security headers ([`layers::Edge`]),
 /// trace, CORS, body limit; the API routes also refuse requests from foreign pages and check
 /// who may call them ([`layers::api_guard`]).
-pub fn app(state: AppState) -> Router {
+pub fn app(
+    state: AppState,
+) -> impl tower::Service<
+    Request,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl Send + 'static,
+> + Clone
++ Send
++ Sync
++ 'static {
     let settings = Arc::clone(&state.settings);
     let policy = Arc::new(layers::OriginPolicy::new(settings.cors_origins.clone(), &state.public_url));
     let mut api = Router::new()
@@ -388,7 +400,9 @@ pub fn app(state: AppState) -> Router {
         .layer(layers::BodyLimitLayer(settings.body_limit))
         .layer(DefaultBodyLimit::disable())
         .service(routes);
-    Router::new().fallback_service(edge)
+    // Served as it is, not as a router's fallback: that boxed the whole request's future and
+    // cloned the layers into a box once more per request.
+    edge
 }
 
 fn not_found(message: &str) -> error::ApiError {
@@ -498,10 +512,8 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     };
     println!("flowsmith: serving http://{address}/ (app from {}, API: {backend})", app_dir.display());
     // With the peer's address (for refusing repeated failed sign-ins per address).
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServeError::Serve)?;
+    let app = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app(state));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)?;
     println!("flowsmith: stopped");
     Ok(())
 }

@@ -145,9 +145,12 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
         Ok(required) => required,
         Err(error) => return WorkspaceError::from(error).into_response(),
     };
-    let actor = principal
-        .as_ref()
-        .map_or_else(|| crate::workspace::routes::header_actor(request.headers()), |p| p.user.name.clone());
+    // Only audited routes name who acted (most requests are reads).
+    let actor = rule.audit.map(|_| {
+        principal
+            .as_ref()
+            .map_or_else(|| crate::workspace::routes::header_actor(request.headers()), |p| p.user.name.clone())
+    });
     let refusal = match &principal {
         _ if !required => None,
         None => Some(WorkspaceError::SignInRequired(
@@ -174,7 +177,7 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
     if let Some(token) = token.filter(|_| signed_in && is_event_stream(&response)) {
         response = response.map(|body| end_with_session(body, auth.clone(), token));
     }
-    if let Some(action) = rule.audit {
+    if let (Some(action), Some(actor)) = (rule.audit, actor) {
         let target = response.extensions().get::<AuditTarget>().cloned().unwrap_or_default();
         record(&auth, &actor, action, Target { account, flow, status: response.status() }, target).await;
     }

@@ -100,7 +100,9 @@ pub async fn start_with(
     };
     let router = app(state.clone());
     let task = tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
+        axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(router))
+            .await
+            .unwrap();
     });
     Server { url: format!("http://{address}"), state, task }
 }
@@ -113,7 +115,14 @@ pub async fn start_connected(settings: Settings) -> Server {
     let state = AppState::new(settings, address).await.unwrap();
     let router = app(state.clone());
     let task = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(
+                router,
+            ),
+        )
+        .await
+        .unwrap();
     });
     Server { url: format!("http://{address}"), state, task }
 }
@@ -123,7 +132,9 @@ pub async fn stub(router: Router) -> (String, SocketAddr, tokio::task::JoinHandl
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
+        axum::serve(listener, axum::ServiceExt::<axum::extract::Request>::into_make_service(router))
+            .await
+            .unwrap();
     });
     (format!("http://{address}"), address, task)
 }
