@@ -14,11 +14,10 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-
-use crate::config::Origins;
 use tokio::task::futures::TaskLocalFuture;
 use tower::{Layer, Service};
 
+use crate::config::Origins;
 use crate::error::{ApiError, REQUEST_ID};
 
 /// The request's id, as an extension for the trace span.

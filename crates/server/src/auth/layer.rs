@@ -147,9 +147,10 @@ pub async fn guard(State(auth): State<Auth>, mut request: Request, next: Next) -
     };
     // Only audited routes name who acted (most requests are reads).
     let actor = rule.audit.map(|_| {
-        principal
-            .as_ref()
-            .map_or_else(|| crate::workspace::routes::header_actor(request.headers()), |p| p.user.name.clone())
+        principal.as_ref().map_or_else(
+            || crate::workspace::routes::header_actor(request.headers()),
+            |p| p.user.name.clone(),
+        )
     });
     let refusal = match &principal {
         _ if !required => None,
