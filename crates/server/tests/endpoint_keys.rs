@@ -367,6 +367,24 @@ async fn the_public_key_reaches_whatsapp_through_the_graph_api_and_reads_valid()
             made["data"]["public_key_pem"].as_str(),
             "{body}"
         );
+        // The number registered again at Meta (played by the sandbox's control route): the key
+        // it holds reads MISMATCH, still ours, until it is uploaded again.
+        let register = meta.at(&format!("/sandbox/control/phone_numbers/{CLINIC}0/register"));
+        let response = client().post(&register).header("x-api-key", KEY).send().await.unwrap();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["business_public_key_signature_status"], "MISMATCH", "{body}");
+        let (_, held, _) = call(&server, "GET", &format!("{path}/whatsapp"), "", None).await;
+        assert_eq!(
+            (&held["data"]["signature_status"], &held["data"]["matches_ours"]),
+            (&json!("MISMATCH"), &json!(true)),
+            "{held}"
+        );
+        let (status, uploaded, text) = call(&server, "POST", &format!("{path}/upload"), "", None).await;
+        assert_eq!(status, 200, "{at}: {text}");
+        assert_eq!(uploaded["data"]["signature_status"], "VALID", "{uploaded}");
+        let unknown = meta.at("/sandbox/control/phone_numbers/999990/register");
+        let response = client().post(&unknown).header("x-api-key", KEY).send().await.unwrap();
+        assert_eq!(response.status(), 404);
         // A key WhatsApp would not take is refused as Meta does (code 100).
         let refused = client()
             .post(&phone)

@@ -199,6 +199,7 @@ pub const RULES: &[(&str, &str, Rule)] = &[
     ("/sandbox/graph/{version}/{id}/whatsapp_business_encryption", "POST", GRAPH),
     ("/sandbox/control/graph/rate_limit", "POST", ADMIN),
     ("/sandbox/control/phones", "GET", ADMIN),
+    ("/sandbox/control/phone_numbers/{phone_number_id}/register", "POST", ADMIN),
     ("/sandbox/control/messages/{message_id}/complete", "POST", ADMIN),
     ("/sandbox/assets/{token}/flow.json", "GET", VIEWER),
     ("/sandbox/preview/{token}/flow.json", "GET", VIEWER),

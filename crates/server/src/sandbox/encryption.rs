@@ -8,10 +8,12 @@
 //! | `GET /sandbox/graph/{version}/{phone-number-id}/whatsapp_business_encryption` | `{"data": [{business_public_key, business_public_key_signature_status}]}`, `{"data": []}` before any |
 //! | `POST`, `GET /sandbox/api/v2/partners/{partner}/waba_accounts/{waba}/whatsapp_business_encryption` | the same beside the Partner-shaped flows (360dialog itself has no such call: see `backend/partner.rs`) |
 //!
+//! | `POST /sandbox/control/phone_numbers/{phone-number-id}/register` (with `X-API-Key`) | the number registered again: its key reads `MISMATCH` until the next upload |
+//!
 //! A key that is not an RSA-2048 public key in PEM is refused as Meta refuses a parameter (400,
 //! code 100, the reason in `error_user_msg`). Meta signs the key it takes and reports `VALID`
-//! until the number is registered again (`MISMATCH`); the sandbox has no re-registration, so a
-//! key it holds is `VALID`.
+//! until the number is registered again (`MISMATCH`); the control route plays that
+//! registration, so that "upload again" can be tried offline.
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use rusqlite::{OptionalExtension as _, params};
@@ -55,24 +57,50 @@ fn checked(text: String) -> Result<String, ApiError> {
 
 fn keep(tx: &rusqlite::Transaction<'_>, waba: &flows::Waba, key: &str) -> Result<Value, ApiError> {
     tx.execute(
-        "INSERT INTO business_public_keys (waba_id, public_key, uploaded_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (waba_id) DO UPDATE SET public_key = excluded.public_key, uploaded_at = excluded.uploaded_at",
+        "INSERT INTO business_public_keys (waba_id, public_key, uploaded_at, signature_status)
+         VALUES (?1, ?2, ?3, 'VALID')
+         ON CONFLICT (waba_id) DO UPDATE SET public_key = excluded.public_key,
+             uploaded_at = excluded.uploaded_at, signature_status = 'VALID'",
         params![waba.id, key, now()],
     )?;
     Ok(json!({ "success": true }))
 }
 
 fn held(tx: &rusqlite::Transaction<'_>, waba: &flows::Waba) -> Result<Value, ApiError> {
-    let key: Option<String> = tx
-        .query_row("SELECT public_key FROM business_public_keys WHERE waba_id = ?1", [&waba.id], |row| {
-            row.get(0)
-        })
+    let key: Option<(String, String)> = tx
+        .query_row(
+            "SELECT public_key, signature_status FROM business_public_keys WHERE waba_id = ?1",
+            [&waba.id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .optional()?;
     let data: Vec<Value> = key
         .into_iter()
-        .map(|key| json!({ "business_public_key": key, "business_public_key_signature_status": "VALID" }))
+        .map(|(key, status)| json!({ "business_public_key": key, "business_public_key_signature_status": status }))
         .collect();
     Ok(json!({ "data": data }))
+}
+
+/// `POST /control/phone_numbers/{phone-number-id}/register`: what registering the number again
+/// does at Meta, where the signature of the held key no longer matches (`MISMATCH`) until the
+/// business uploads its key again. Answers the number's key status (`null` without a key).
+pub async fn register_again(
+    State(sandbox): State<Sandbox>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let answer = sandbox
+        .store
+        .run(move |tx| {
+            let waba = waba_of_phone_number(tx, &id)?;
+            tx.execute(
+                "UPDATE business_public_keys SET signature_status = 'MISMATCH' WHERE waba_id = ?1",
+                [&waba.id],
+            )?;
+            let status = held(tx, &waba)?["data"][0]["business_public_key_signature_status"].clone();
+            Ok(json!({ "phone_number_id": id, "business_public_key_signature_status": status }))
+        })
+        .await?;
+    Ok(ok(answer))
 }
 
 /// `POST /graph/{version}/{phone-number-id}/whatsapp_business_encryption`.

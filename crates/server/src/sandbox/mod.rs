@@ -13,7 +13,8 @@
 //!   `Authorization: Bearer <the same key>` (see `graph.rs`), and
 //!   `POST /sandbox/control/graph/rate_limit` to make it answer Meta's rate limit.
 //! - `…/whatsapp_business_encryption` through either API: the business public key of a WABA's
-//!   phone number (see `encryption.rs`).
+//!   phone number, and `POST /sandbox/control/phone_numbers/{id}/register` to make it read
+//!   `MISMATCH` as after a new registration (see `encryption.rs`).
 mod encryption;
 mod fields;
 mod flows;
@@ -103,6 +104,7 @@ pub fn router(sandbox: Sandbox) -> Router {
             get(encryption::key).post(encryption::upload),
         )
         .route("/control/phones", get(phones::phones))
+        .route("/control/phone_numbers/{phone_number_id}/register", post(encryption::register_again))
         .route_layer(middleware::from_fn_with_state(sandbox.clone(), require_key));
     Router::new()
         .merge(api)

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 pub const DATABASE_FILE: &str = "sandbox.sqlite3";
 
 /// The schema; `user_version` says which one a file has (2: the business public keys).
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 const SCHEMA: &str = "
 CREATE TABLE partners (
     id TEXT PRIMARY KEY,
@@ -67,6 +67,13 @@ CREATE TABLE business_public_keys (
     public_key TEXT NOT NULL,
     uploaded_at INTEGER NOT NULL
 );
+";
+
+/// What version 3 adds: Meta's signature status of the held key, `MISMATCH` once the number is
+/// registered again (`POST /sandbox/control/phone_numbers/{id}/register`) until a new upload.
+const SCHEMA_3: &str = "
+ALTER TABLE business_public_keys ADD COLUMN signature_status TEXT NOT NULL DEFAULT 'VALID'
+    CHECK (signature_status IN ('VALID', 'MISMATCH'));
 ";
 
 /// Why the data folder or its database cannot be used at start.
@@ -127,11 +134,17 @@ impl Store {
             0 => {
                 transaction.execute_batch(SCHEMA)?;
                 transaction.execute_batch(SCHEMA_2)?;
+                transaction.execute_batch(SCHEMA_3)?;
                 transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
                 super::seed::seed(&transaction, super::now())?;
             }
             1 => {
                 transaction.execute_batch(SCHEMA_2)?;
+                transaction.execute_batch(SCHEMA_3)?;
+                transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            }
+            2 => {
+                transaction.execute_batch(SCHEMA_3)?;
                 transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             }
             SCHEMA_VERSION => {}
@@ -228,6 +241,45 @@ mod tests {
         let partners: i64 =
             connection.query_row("SELECT COUNT(*) FROM partners", [], |row| row.get(0)).unwrap();
         assert_eq!((version, keys, partners), (SCHEMA_VERSION, 0, 1));
+        drop(connection);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_version_2_database_keeps_its_keys_and_reads_them_valid() {
+        let dir = std::env::temp_dir().join(format!("flowsmith-sandbox-v2-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let connection = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+            connection.execute_batch(SCHEMA).unwrap();
+            connection.execute_batch(SCHEMA_2).unwrap();
+            connection.execute("INSERT INTO partners (id, name) VALUES ('oldPA', 'Old')", []).unwrap();
+            connection
+                .execute(
+                    "INSERT INTO waba_accounts (id, partner_id, meta_id, name, currency, timezone_id, namespace,
+                         channel_id, client_id, phone_number, created_at)
+                     VALUES ('oldWA', 'oldPA', '1', 'Old', 'EUR', '1', 'ns', 'ch', 'cl', '+1', 0)",
+                    [],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO business_public_keys (waba_id, public_key, uploaded_at) VALUES ('oldWA', 'PEM', 1)",
+                    [],
+                )
+                .unwrap();
+            connection.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let store = Store::open(&dir).unwrap();
+        let connection = store.connection.lock().unwrap();
+        let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        let held: (String, String) = connection
+            .query_row("SELECT public_key, signature_status FROM business_public_keys", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((version, held), (SCHEMA_VERSION, ("PEM".to_owned(), "VALID".to_owned())));
         drop(connection);
         std::fs::remove_dir_all(&dir).unwrap();
     }
