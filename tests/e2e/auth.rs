@@ -167,3 +167,60 @@ async fn an_admin_adds_a_user_and_a_connection_and_the_audit_lists_them() {
     )
     .await;
 }
+
+/// The admin page's endpoint key through its life on WhatsApp: made, uploaded (`VALID`), the
+/// number registered again at Meta (the sandbox's control route plays it: `MISMATCH`, which the
+/// page says how to mend), uploaded again (`VALID`).
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn an_admin_sees_a_mismatched_endpoint_key_and_uploads_it_again() {
+    let data_dir = support::fresh_data_dir();
+    support::add_user(&data_dir, "ada", "admin", PASSWORD);
+    let (_server, url) = support::start_server_in(&data_dir, &[]);
+    let (_driver, client) = support::start_browser().await;
+    let page = Page { client: &client };
+    page.client.goto(&format!("{url}/admin")).await.expect("the admin page loads");
+    sign_in(&page, "ada", PASSWORD).await;
+    let row = "[data-testid=admin-endpoint-keys] tr:first-child";
+    page.until(
+        "the accounts' keys",
+        &format!("document.querySelector('{row} [data-testid=admin-key-generate]')"),
+    )
+    .await;
+    page.click(&format!("{row} [data-testid=admin-key-generate]")).await;
+    page.until("a key pair", &format!("document.querySelector('{row} [data-testid=admin-key-upload]')"))
+        .await;
+    let message = |words: &str| {
+        format!("document.querySelector('[data-testid=admin-message]').textContent.includes('{words}')")
+    };
+    page.click(&format!("{row} [data-testid=admin-key-upload]")).await;
+    page.until("uploaded", &message("Uploaded the public key")).await;
+    page.click(&format!("{row} [data-testid=admin-key-status]")).await;
+    page.until("valid", &message("holds this key, status VALID")).await;
+
+    // Both sandbox WABAs' numbers registered again (Graph ids: the WABA's Meta id and a 0),
+    // asked from the page: the control route wants an admin's session, as every route here.
+    page.script(
+        "window.registered = Promise.all(['1022901293403980', '1022901293403990'].map((number) => \
+         fetch('/sandbox/control/phone_numbers/' + number + '/register', \
+         { method: 'POST', headers: { 'X-API-Key': 'sandbox' } }).then((answer) => answer.status))) \
+         .then((statuses) => { window.registered = statuses.join(); });",
+    )
+    .await;
+    page.until("both registered", "window.registered === '200,200'").await;
+    page.click(&format!("{row} [data-testid=admin-key-status]")).await;
+    page.until(
+        "mismatch",
+        &message("status MISMATCH: the number was registered again; upload the key again"),
+    )
+    .await;
+    page.until(
+        "the row says it",
+        &format!("document.querySelector('{row}').textContent.includes('MISMATCH')"),
+    )
+    .await;
+    page.click(&format!("{row} [data-testid=admin-key-upload]")).await;
+    page.until("uploaded again", &message("Uploaded the public key")).await;
+    page.click(&format!("{row} [data-testid=admin-key-status]")).await;
+    page.until("valid again", &message("holds this key, status VALID")).await;
+}
