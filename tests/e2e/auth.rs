@@ -107,16 +107,24 @@ async fn serving_others_without_sign_in_is_said_in_the_app() {
     assert!(warning.contains("--insecure-no-auth") && warning.contains("flowsmith user add"), "{warning}");
 }
 
-#[tokio::test]
-#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
-async fn an_admin_adds_a_user_and_a_connection_and_the_audit_lists_them() {
+/// A server with one admin, `ada`, signed in on its admin page in a fresh browser: the server,
+/// the browser's driver and the browser.
+async fn admin_signed_in() -> (support::Process, support::Process, fantoccini::Client) {
     let data_dir = support::fresh_data_dir();
     support::add_user(&data_dir, "ada", "admin", PASSWORD);
-    let (_server, url) = support::start_server_in(&data_dir, &[]);
-    let (_driver, client) = support::start_browser().await;
+    let (server, url) = support::start_server_in(&data_dir, &[]);
+    let (driver, client) = support::start_browser().await;
     let page = Page { client: &client };
     page.client.goto(&format!("{url}/admin")).await.expect("the admin page loads");
     sign_in(&page, "ada", PASSWORD).await;
+    (server, driver, client)
+}
+
+#[tokio::test]
+#[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
+async fn an_admin_adds_a_user_and_a_connection_and_the_audit_lists_them() {
+    let (_server, _driver, client) = admin_signed_in().await;
+    let page = Page { client: &client };
     page.until(
         "back on the admin page",
         "document.querySelector('[data-testid=admin-users] tr[data-name=ada]')",
@@ -174,13 +182,8 @@ async fn an_admin_adds_a_user_and_a_connection_and_the_audit_lists_them() {
 #[tokio::test]
 #[ignore = "needs the built app and chromedriver: run by `cargo xtask test`"]
 async fn an_admin_sees_a_mismatched_endpoint_key_and_uploads_it_again() {
-    let data_dir = support::fresh_data_dir();
-    support::add_user(&data_dir, "ada", "admin", PASSWORD);
-    let (_server, url) = support::start_server_in(&data_dir, &[]);
-    let (_driver, client) = support::start_browser().await;
+    let (_server, _driver, client) = admin_signed_in().await;
     let page = Page { client: &client };
-    page.client.goto(&format!("{url}/admin")).await.expect("the admin page loads");
-    sign_in(&page, "ada", PASSWORD).await;
     let row = "[data-testid=admin-endpoint-keys] tr:first-child";
     page.until(
         "the accounts' keys",
