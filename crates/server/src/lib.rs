@@ -513,6 +513,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     println!("flowsmith: serving http://{address}/ (app from {}, API: {backend})", app_dir.display());
     // With the peer's address (for refusing repeated failed sign-ins per address).
     let app = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app(state));
+    // axum's `serve` leaves Nagle on: an answer written in more than one piece (event streams,
+    // a long body streamed from upstream) would wait for the peer's acknowledgement between
+    // them. (The proxied listings of the benchmarks go out in one `writev` and do not change.)
+    let listener = axum::serve::ListenerExt::tap_io(listener, |connection: &mut tokio::net::TcpStream| {
+        if let Err(error) = connection.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+        }
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)?;
     println!("flowsmith: stopped");
     Ok(())
