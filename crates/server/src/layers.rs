@@ -20,10 +20,6 @@ use tower::{Layer, Service};
 use crate::config::Origins;
 use crate::error::{ApiError, REQUEST_ID};
 
-/// The request's id, as an extension for the trace span.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
 /// The response (and request) header carrying the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -51,9 +47,9 @@ pub struct EdgeSettings {
 /// `from_fn` per concern: each `from_fn` boxed its inner service and its future for every
 /// request, a tenth of a proxied request's instructions (BENCHMARKS.md, "Server: sync through
 /// Meta's Graph API"). In order:
-/// - the request's id ([`request_id_of`]): an extension for the trace span, the task-local
-///   [`REQUEST_ID`] for error envelopes (inner services' `call` and futures run within it), and
-///   the `x-request-id` response header;
+/// - the request's id ([`request_id_of`]): the task-local [`REQUEST_ID`] for the trace span and
+///   error envelopes (inner services' `call` and futures run within it), and the `x-request-id`
+///   response header;
 /// - the request timeout: 504 in the envelope after [`EdgeSettings::timeout`];
 /// - the security headers of every answer: `X-Content-Type-Options`, `Referrer-Policy`, and
 ///   `Content-Security-Policy` unless the answer has its own.
@@ -95,9 +91,8 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
+    fn call(&mut self, request: Request) -> Self::Future {
         let id = request_id_of(&request);
-        request.extensions_mut().insert(RequestId(id.clone()));
         // Ids are plain tokens (`ids::is_valid`), so this never fails.
         let header = HeaderValue::from_str(&id).ok();
         let inner = REQUEST_ID.sync_scope(id.clone(), || self.inner.call(request));
@@ -188,12 +183,7 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         use futures_util::future::Either;
         let limit = self.limit;
-        let declared = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        if declared.is_some_and(|length| length > limit as u64) {
+        if declared_length(&request).is_some_and(|length| length > limit as u64) {
             // Within the request's id (`Edge` calls inner services in its scope).
             return Either::Left(std::future::ready(Ok(ApiError::PayloadTooLarge { limit }.into_response())));
         }
@@ -201,6 +191,11 @@ where
         let body = Body::new(http_body_util::Limited::new(body, limit));
         Either::Right(self.inner.call(Request::from_parts(parts, body)))
     }
+}
+
+/// The body's length as `Content-Length` declares it, if it does.
+pub fn declared_length(request: &Request) -> Option<u64> {
+    request.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
 /// Whether reading a body failed because it crossed the body limit.

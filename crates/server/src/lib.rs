@@ -312,9 +312,8 @@ impl AppState {
 ///
 /// Serve it with `axum::ServiceExt::into_make_service_with_connect_info` (the sign-in guard
 /// needs the peer's address) or `into_make_service`. Layers, outermost first: request id,
-/// timeout and security headers ([`layers::Edge`]),
-/// trace, CORS, body limit; the API routes also refuse requests from foreign pages and check
-/// who may call them ([`layers::api_guard`]).
+/// timeout and security headers ([`layers::Edge`]), trace, CORS, body limit; the API routes
+/// also refuse requests from foreign pages and check who may call them ([`layers::api_guard`]).
 pub fn app(
     state: AppState,
 ) -> impl tower::Service<
@@ -410,9 +409,10 @@ fn not_found(message: &str) -> error::ApiError {
 }
 
 /// The span of one request: its id, method and path (never headers or the query).
+/// Made within the request's id (`layers::Edge` calls the trace layer in its scope).
 fn request_span(request: &Request) -> tracing::Span {
-    let id = request.extensions().get::<layers::RequestId>().map_or("", |id| id.0.as_str());
-    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+    let span = |id: &str| tracing::info_span!("request", id, method = %request.method(), path = request.uri().path());
+    error::REQUEST_ID.try_with(|id| span(id)).unwrap_or_else(|_| span(""))
 }
 
 /// CORS for the configured origins only: preflights answered, no credentials ever (so never

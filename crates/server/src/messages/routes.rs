@@ -64,12 +64,7 @@ async fn handshake(State(messages): State<Messages>, request: Request) -> Result
 
 /// The raw body, at most [`DELIVERY_LIMIT`] bytes.
 async fn delivery_body(request: Request) -> Result<axum::body::Bytes, WebhookError> {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > DELIVERY_LIMIT as u64) {
+    if crate::layers::declared_length(&request).is_some_and(|length| length > DELIVERY_LIMIT as u64) {
         return Err(WebhookError::TooLarge);
     }
     axum::body::to_bytes(request.into_body(), DELIVERY_LIMIT).await.map_err(|error| {

@@ -7,7 +7,6 @@
 //! | `POST /sandbox/graph/{version}/{phone-number-id}/whatsapp_business_encryption` `business_public_key=<PEM>` (form or JSON) | keeps the key → `{"success": true}` |
 //! | `GET /sandbox/graph/{version}/{phone-number-id}/whatsapp_business_encryption` | `{"data": [{business_public_key, business_public_key_signature_status}]}`, `{"data": []}` before any |
 //! | `POST`, `GET /sandbox/api/v2/partners/{partner}/waba_accounts/{waba}/whatsapp_business_encryption` | the same beside the Partner-shaped flows (360dialog itself has no such call: see `backend/partner.rs`) |
-//!
 //! | `POST /sandbox/control/phone_numbers/{phone-number-id}/register` (with `X-API-Key`) | the number registered again: its key reads `MISMATCH` until the next upload |
 //!
 //! A key that is not an RSA-2048 public key in PEM is refused as Meta refuses a parameter (400,
@@ -92,11 +91,11 @@ pub async fn register_again(
         .store
         .run(move |tx| {
             let waba = waba_of_phone_number(tx, &id)?;
-            tx.execute(
+            let changed = tx.execute(
                 "UPDATE business_public_keys SET signature_status = 'MISMATCH' WHERE waba_id = ?1",
                 [&waba.id],
             )?;
-            let status = held(tx, &waba)?["data"][0]["business_public_key_signature_status"].clone();
+            let status = (changed != 0).then_some("MISMATCH");
             Ok(json!({ "phone_number_id": id, "business_public_key_signature_status": status }))
         })
         .await?;

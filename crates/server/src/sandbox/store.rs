@@ -13,7 +13,8 @@ use crate::error::ApiError;
 /// The database file inside the data folder.
 pub const DATABASE_FILE: &str = "sandbox.sqlite3";
 
-/// The schema; `user_version` says which one a file has (2: the business public keys).
+/// The schema; `user_version` says which one a file has (2: the business public keys, 3: their
+/// signature status). A file is brought up to date by the steps after its version ([`STEPS`]).
 const SCHEMA_VERSION: i64 = 3;
 const SCHEMA: &str = "
 CREATE TABLE partners (
@@ -76,6 +77,9 @@ ALTER TABLE business_public_keys ADD COLUMN signature_status TEXT NOT NULL DEFAU
     CHECK (signature_status IN ('VALID', 'MISMATCH'));
 ";
 
+/// What each version adds, in order: a file of version `n` takes the steps from `STEPS[n]` on.
+const STEPS: [&str; SCHEMA_VERSION as usize] = [SCHEMA, SCHEMA_2, SCHEMA_3];
+
 /// Why the data folder or its database cannot be used at start.
 #[derive(Debug)]
 pub struct OpenError(pub String);
@@ -131,21 +135,14 @@ impl Store {
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = transaction.pragma_query_value(None, "user_version", |row| row.get(0))?;
         match version {
-            0 => {
-                transaction.execute_batch(SCHEMA)?;
-                transaction.execute_batch(SCHEMA_2)?;
-                transaction.execute_batch(SCHEMA_3)?;
+            older @ 0..SCHEMA_VERSION => {
+                for step in &STEPS[usize::try_from(older).unwrap_or_default()..] {
+                    transaction.execute_batch(step)?;
+                }
                 transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-                super::seed::seed(&transaction, super::now())?;
-            }
-            1 => {
-                transaction.execute_batch(SCHEMA_2)?;
-                transaction.execute_batch(SCHEMA_3)?;
-                transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            }
-            2 => {
-                transaction.execute_batch(SCHEMA_3)?;
-                transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+                if older == 0 {
+                    super::seed::seed(&transaction, super::now())?;
+                }
             }
             SCHEMA_VERSION => {}
             newer => {
@@ -222,65 +219,58 @@ impl From<rusqlite::Error> for ApiError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_version_1_database_gets_the_business_public_keys_and_keeps_its_flows() {
-        let dir = std::env::temp_dir().join(format!("flowsmith-sandbox-v1-{}", std::process::id()));
+    /// Opens, with this build, a file left at `version` by an older one (its steps, then
+    /// `rows`), and answers `read` of the result and the version the file has then.
+    fn upgraded<T>(version: usize, rows: &str, read: impl FnOnce(&Connection) -> T) -> (i64, T) {
+        let dir = std::env::temp_dir().join(format!("flowsmith-sandbox-v{version}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         {
             let connection = Connection::open(dir.join(DATABASE_FILE)).unwrap();
-            connection.execute_batch(SCHEMA).unwrap();
-            connection.execute("INSERT INTO partners (id, name) VALUES ('oldPA', 'Old')", []).unwrap();
-            connection.pragma_update(None, "user_version", 1).unwrap();
+            for step in &STEPS[..version] {
+                connection.execute_batch(step).unwrap();
+            }
+            connection.execute_batch(rows).unwrap();
+            connection.pragma_update(None, "user_version", i64::try_from(version).unwrap()).unwrap();
         }
         let store = Store::open(&dir).unwrap();
         let connection = store.connection.lock().unwrap();
-        let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-        let keys: i64 =
-            connection.query_row("SELECT COUNT(*) FROM business_public_keys", [], |row| row.get(0)).unwrap();
-        let partners: i64 =
-            connection.query_row("SELECT COUNT(*) FROM partners", [], |row| row.get(0)).unwrap();
-        assert_eq!((version, keys, partners), (SCHEMA_VERSION, 0, 1));
+        let now: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        let read = read(&connection);
         drop(connection);
         std::fs::remove_dir_all(&dir).unwrap();
+        (now, read)
+    }
+
+    const OLD_PARTNER: &str = "INSERT INTO partners (id, name) VALUES ('oldPA', 'Old');";
+
+    #[test]
+    fn a_version_1_database_gets_the_business_public_keys_and_keeps_its_flows() {
+        let count = |connection: &Connection, table: &str| -> i64 {
+            connection.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0)).unwrap()
+        };
+        let (version, counts) = upgraded(1, OLD_PARTNER, |connection| {
+            (count(connection, "business_public_keys"), count(connection, "partners"))
+        });
+        assert_eq!((version, counts), (SCHEMA_VERSION, (0, 1)));
     }
 
     #[test]
     fn a_version_2_database_keeps_its_keys_and_reads_them_valid() {
-        let dir = std::env::temp_dir().join(format!("flowsmith-sandbox-v2-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        {
-            let connection = Connection::open(dir.join(DATABASE_FILE)).unwrap();
-            connection.execute_batch(SCHEMA).unwrap();
-            connection.execute_batch(SCHEMA_2).unwrap();
-            connection.execute("INSERT INTO partners (id, name) VALUES ('oldPA', 'Old')", []).unwrap();
+        let rows = format!(
+            "{OLD_PARTNER}
+             INSERT INTO waba_accounts (id, partner_id, meta_id, name, currency, timezone_id, namespace,
+                 channel_id, client_id, phone_number, created_at)
+             VALUES ('oldWA', 'oldPA', '1', 'Old', 'EUR', '1', 'ns', 'ch', 'cl', '+1', 0);
+             INSERT INTO business_public_keys (waba_id, public_key, uploaded_at) VALUES ('oldWA', 'PEM', 1);"
+        );
+        let (version, held) = upgraded(2, &rows, |connection| {
             connection
-                .execute(
-                    "INSERT INTO waba_accounts (id, partner_id, meta_id, name, currency, timezone_id, namespace,
-                         channel_id, client_id, phone_number, created_at)
-                     VALUES ('oldWA', 'oldPA', '1', 'Old', 'EUR', '1', 'ns', 'ch', 'cl', '+1', 0)",
-                    [],
-                )
-                .unwrap();
-            connection
-                .execute(
-                    "INSERT INTO business_public_keys (waba_id, public_key, uploaded_at) VALUES ('oldWA', 'PEM', 1)",
-                    [],
-                )
-                .unwrap();
-            connection.pragma_update(None, "user_version", 2).unwrap();
-        }
-        let store = Store::open(&dir).unwrap();
-        let connection = store.connection.lock().unwrap();
-        let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-        let held: (String, String) = connection
-            .query_row("SELECT public_key, signature_status FROM business_public_keys", [], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .unwrap();
+                .query_row("SELECT public_key, signature_status FROM business_public_keys", [], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })
+                .unwrap()
+        });
         assert_eq!((version, held), (SCHEMA_VERSION, ("PEM".to_owned(), "VALID".to_owned())));
-        drop(connection);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
